@@ -1,0 +1,15 @@
+import type { CompiledLoss, LossProgram } from '@lossgraph/core';
+
+export type Availability = { readonly available: true } | { readonly available: false; readonly reason: string };
+
+/**
+ * A backend as the bench sees it. `name` is a stable string used on the command line and in reports.
+ * `probe` says whether it can run here (and why not); `compile` gives a CompiledLoss; `close` frees
+ * shared resources (a browser, a runtime) once the run is over.
+ */
+export interface BenchBackend {
+  readonly name: string;
+  probe(): Promise<Availability>;
+  compile(program: LossProgram): Promise<CompiledLoss>;
+  close?(): Promise<void>;
+}

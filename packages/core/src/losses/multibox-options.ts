@@ -1,0 +1,45 @@
+import { fail } from '../errors.js';
+
+export const MULTIBOX_EXTRA_OUTPUTS = ['num_pos', 'conf_t_label', 'loc_t'] as const;
+export type MultiboxExtraOutput = (typeof MULTIBOX_EXTRA_OUTPUTS)[number];
+
+export interface MultiboxLossOptions {
+  /** IoU below which a default box is background (strictly less). Default 0.5. */
+  readonly jaccardThresh?: number;
+  /** hard negatives per positive. Default 3. */
+  readonly negPos?: number;
+  /** box-encoding variances [center, size]. Default [0.1, 0.2]. */
+  readonly variances?: readonly [number, number];
+  /** append `grad_loc` and `grad_conf`, d(loss_l + loss_c)/d inputs. Default true. */
+  readonly gradients?: boolean;
+  /** diagnostic outputs to expose besides the losses. Default none. */
+  readonly outputs?: readonly MultiboxExtraOutput[];
+}
+
+export type ResolvedMultiboxOptions = Required<MultiboxLossOptions>;
+
+const KNOWN = new Set(['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs']);
+
+/** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION'). */
+export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): ResolvedMultiboxOptions {
+  for (const k of Object.keys(options)) {
+    if (!KNOWN.has(k)) fail('INVALID_OPTION', `unknown MultiBoxLoss option '${k}' (known: ${[...KNOWN].join(', ')})`, { option: k });
+  }
+  const o: ResolvedMultiboxOptions = {
+    jaccardThresh: options.jaccardThresh ?? 0.5,
+    negPos: options.negPos ?? 3,
+    variances: options.variances ?? [0.1, 0.2],
+    gradients: options.gradients ?? true,
+    outputs: options.outputs ?? [],
+  };
+  const bad = (name: string, want: string, got: unknown) =>
+    fail('INVALID_OPTION', `MultiBoxLoss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, { option: name });
+  if (!(Number.isFinite(o.jaccardThresh) && o.jaccardThresh > 0 && o.jaccardThresh <= 1)) bad('jaccardThresh', 'a number in (0, 1]', o.jaccardThresh);
+  if (!(Number.isFinite(o.negPos) && o.negPos >= 0)) bad('negPos', 'a finite number >= 0', o.negPos);
+  if (!(Array.isArray(o.variances) && o.variances.length === 2 && o.variances.every((v) => Number.isFinite(v) && v > 0))) {
+    bad('variances', 'two positive finite numbers', o.variances);
+  }
+  if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
+  for (const name of o.outputs) if (!MULTIBOX_EXTRA_OUTPUTS.includes(name)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
+  return o;
+}

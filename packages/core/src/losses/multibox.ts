@@ -1,0 +1,109 @@
+import { GraphBuilder, type Tensor } from '../builder.js';
+import type { Graph } from '../ir/graph.js';
+import { appendGradients } from '../passes/autodiff.js';
+import { coords, encode, jaccard, pointForm } from '../boxes/box-ops.js';
+import { resolveMultiboxOptions, type MultiboxLossOptions } from './multibox-options.js';
+
+/** Names and types of the MultiBoxLoss graph inputs, over symbolic B (batch), P (boxes), C (classes), M (truth rows). */
+export const MULTIBOX_INPUTS = {
+  loc_data: { dtype: 'float32', shape: ['B', 'P', 4] },
+  conf_data: { dtype: 'float32', shape: ['B', 'P', 'C'] },
+  dbox_list: { dtype: 'float32', shape: ['P', 4] },
+  targets: { dtype: 'float32', shape: ['B', 'M', 5] },
+  num_objs: { dtype: 'int32', shape: ['B'] },
+} as const;
+
+interface Match {
+  /** class per default box, 0 = background: int32 [B,P] */
+  readonly label: Tensor;
+  /** encoded offsets of each box's matched truth: float32 [B,P,4] */
+  readonly locT: Tensor;
+}
+
+/** Steps 1-5 of the original: IoU, best matches both ways, forced matching, thresholded labels, encoding. */
+function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Tensor, thresh: number, variances: readonly [number, number]): Match {
+  const valid = b.range('M').less(numObjs.unsqueeze(1)); // [B,M]: real rows
+  const col = (i: number) => targets.slice(2, i, i + 1).squeeze(2); // [B,M]
+  // padding rows become the unit box so that encoding them stays finite; they can never be matched
+  const truth = [col(0), col(1), col(2), col(3)].map((t, i) => b.where(valid, t, i < 2 ? 0 : 1));
+  const priors = coords(dbox); // (cx, cy, w, h), each [P]
+  const iou = jaccard(truth, pointForm(priors)); // [B,M,P]
+  const overlaps = b.where(valid.unsqueeze(2), iou, -1);
+
+  const bestPrior = overlaps.argMax(2); // [B,M], ties: lowest prior index
+  const bestTruth = overlaps.argMax(1); // [B,P], ties: lowest truth index
+  const bestTruthOverlap = overlaps.max([1]); // [B,P]
+
+  // forced matching: each real truth claims its best prior; the highest truth index wins a shared prior
+  const claims = bestPrior.unsqueeze(2).equal(b.range('P')).and(valid.unsqueeze(2)); // [B,M,P]
+  const claimant = b.where(claims, b.range('M').cast('float32').unsqueeze(1), -1).max([1]); // [B,P]
+  const forced = claimant.greaterEqual(0);
+  const truthIdx = b.where(forced, claimant.cast('int32'), bestTruth);
+  const overlap = b.where(forced, 2, bestTruthOverlap);
+
+  const classOf = col(4).gatherElements(truthIdx, 1).add(1).cast('int32');
+  const label = b.where(overlap.less(thresh), b.scalar(0, 'int32'), classOf);
+  const matched = truth.map((t) => t.gatherElements(truthIdx, 1));
+  const locT = b.concat(
+    encode(matched, priors, variances).map((t) => t.unsqueeze(2)),
+    2,
+  );
+  return { label, locT };
+}
+
+/** Sum over positives of SmoothL1(loc - locT), beta 1, over the 4 coordinates. */
+function localisationSum(b: GraphBuilder, loc: Tensor, locT: Tensor, pos: Tensor): Tensor {
+  const d = loc.sub(locT);
+  const ad = d.abs();
+  const sl1 = b.where(ad.less(1), d.mul(d).mul(0.5), ad.sub(0.5));
+  return b.where(pos.unsqueeze(2), sl1, 0).sum();
+}
+
+/**
+ * Sum of cross entropy over positives and hard negatives. Mining ranks boxes by their cross entropy with
+ * positives set to 0 (a stable descending sort and its inverse permutation, as the original's two sorts)
+ * and keeps ranks below negPos * num_pos; the clamp to P is implied since ranks are below P.
+ */
+function confidenceSum(b: GraphBuilder, conf: Tensor, label: Tensor, pos: Tensor, numPos: Tensor, negPos: number): Tensor {
+  const ce = conf.logSoftmax(2).gatherElements(label.unsqueeze(2), 2).squeeze(2).neg(); // [B,P]
+  const mining = b.where(pos, 0, ce).stopGradient();
+  const [, order] = mining.sort(1, true);
+  const positions = b.range('P').unsqueeze(0).expand(mining.shape);
+  const rank = b.scalar(0, 'int32').expand(mining.shape).scatterElements(order, positions, 1);
+  const numNeg = numPos.cast('float32').mul(negPos).unsqueeze(1); // [B,1]
+  const selected = pos.or(rank.cast('float32').less(numNeg));
+  return b.where(selected, ce, 0).sum();
+}
+
+/**
+ * The SSD MultiBoxLoss of the original PyTorch notebook as one graph (DESIGN.md, "The MultiBoxLoss graph"),
+ * with static shapes over symbolic B, P, C, M. Outputs `loss_l`, `loss_c`; with `gradients` (default)
+ * `grad_loc` and `grad_conf`; and any of `num_pos`, `conf_t_label`, `loc_t` named in `outputs`.
+ */
+export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
+  const o = resolveMultiboxOptions(options);
+  const b = new GraphBuilder();
+  const inp = (name: keyof typeof MULTIBOX_INPUTS) => b.input(name, MULTIBOX_INPUTS[name].dtype, MULTIBOX_INPUTS[name].shape);
+  const loc = inp('loc_data');
+  const conf = inp('conf_data');
+  const dbox = inp('dbox_list');
+  const targets = inp('targets');
+  const numObjs = inp('num_objs');
+
+  const { label, locT } = matchTruths(b, targets, numObjs, dbox, o.jaccardThresh, o.variances);
+  const pos = label.greater(0);
+  const numPos = pos.cast('int32').sum([1]); // [B]
+  const lSum = localisationSum(b, loc, locT, pos);
+  const cSum = confidenceSum(b, conf, label, pos, numPos, o.negPos);
+
+  // N = 0 (no positives anywhere) gives 0, not 0/0: both sums are 0 then
+  const n = numPos.sum().cast('float32').maximum(1);
+  b.output('loss_l', lSum.div(n));
+  b.output('loss_c', cSum.div(n));
+  if (o.outputs.includes('num_pos')) b.output('num_pos', numPos);
+  if (o.outputs.includes('conf_t_label')) b.output('conf_t_label', label);
+  if (o.outputs.includes('loc_t')) b.output('loc_t', locT);
+  const graph = b.build();
+  if (!o.gradients) return graph;
+  return appendGradients(graph, { of: ['loss_l', 'loss_c'], wrt: { loc_data: 'grad_loc', conf_data: 'grad_conf' } });
+}

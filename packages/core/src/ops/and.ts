@@ -1,0 +1,11 @@
+import { mapBroadcast } from './kernel-util.js';
+import { defineOp } from './define.js';
+import { binaryRule } from './rule-util.js';
+
+/** Logical and of two bool tensors. */
+export const and = defineOp<'and'>({
+  arity: 2,
+  rule: binaryRule('and', ['bool'], 'bool'),
+  kernel: ([a, b]) => [mapBroadcast([a!, b!], 'bool', (x, y) => (x && y ? 1 : 0))],
+  vjp: null,
+});

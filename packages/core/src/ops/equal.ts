@@ -1,0 +1,11 @@
+import { mapBroadcast } from './kernel-util.js';
+import { defineOp } from './define.js';
+import { binaryRule } from './rule-util.js';
+
+/** Elementwise x === y, a bool result; carries no gradient. */
+export const equal = defineOp<'equal'>({
+  arity: 2,
+  rule: binaryRule('equal', ['float32', 'int32', 'bool'], 'bool'),
+  kernel: ([a, b]) => [mapBroadcast([a!, b!], 'bool', (x, y) => (x === y ? 1 : 0))],
+  vjp: null,
+});

@@ -1,0 +1,11 @@
+import { mapUnary } from './kernel-util.js';
+import { defineOp } from './define.js';
+import { unaryRule, FLOAT } from './rule-util.js';
+
+/** e^x */
+export const exp = defineOp<'exp'>({
+  arity: 1,
+  rule: unaryRule('exp', FLOAT),
+  kernel: ([a]) => [mapUnary(a!, a!.dtype, Math.exp)],
+  vjp: ({ outputs: [y], grads: [g] }) => [g!.mul(y!)],
+});

@@ -1,0 +1,11 @@
+import { mapUnary } from './kernel-util.js';
+import { defineOp } from './define.js';
+import { unaryRule, FLOAT } from './rule-util.js';
+
+/** natural logarithm */
+export const log = defineOp<'log'>({
+  arity: 1,
+  rule: unaryRule('log', FLOAT),
+  kernel: ([a]) => [mapUnary(a!, a!.dtype, Math.log)],
+  vjp: ({ inputs: [x], grads: [g] }) => [g!.div(x!)],
+});

@@ -1,0 +1,12 @@
+import { unbroadcast } from './grad-util.js';
+import { mapBroadcast } from './kernel-util.js';
+import { defineOp } from './define.js';
+import { binaryRule, NUMERIC } from './rule-util.js';
+
+/** x * y */
+export const mul = defineOp<'mul'>({
+  arity: 2,
+  rule: binaryRule('mul', NUMERIC),
+  kernel: ([a, b]) => [mapBroadcast([a!, b!], a!.dtype, (x, y) => x * y)],
+  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g!.mul(y!), x!.shape), unbroadcast(g!.mul(x!), y!.shape)],
+});

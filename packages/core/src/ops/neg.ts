@@ -1,0 +1,11 @@
+import { mapUnary } from './kernel-util.js';
+import { defineOp } from './define.js';
+import { unaryRule, NUMERIC } from './rule-util.js';
+
+/** -x */
+export const neg = defineOp<'neg'>({
+  arity: 1,
+  rule: unaryRule('neg', NUMERIC),
+  kernel: ([a]) => [mapUnary(a!, a!.dtype, (x) => (x === 0 ? 0 : -x))],
+  vjp: ({ grads: [g] }) => [g!.neg()],
+});

@@ -1,0 +1,59 @@
+import type { OpName } from '../ir/ops.js';
+import type { OpDef } from './define.js';
+import { abs } from './abs.js';
+import { add } from './add.js';
+import { and } from './and.js';
+import { argMax } from './argMax.js';
+import { cast } from './cast.js';
+import { concat } from './concat.js';
+import { constant } from './constant.js';
+import { cumsum } from './cumsum.js';
+import { div } from './div.js';
+import { equal } from './equal.js';
+import { exp } from './exp.js';
+import { expand } from './expand.js';
+import { gather } from './gather.js';
+import { gatherElements } from './gatherElements.js';
+import { greater } from './greater.js';
+import { greaterEqual } from './greaterEqual.js';
+import { less } from './less.js';
+import { lessEqual } from './lessEqual.js';
+import { log } from './log.js';
+import { logSoftmax } from './logSoftmax.js';
+import { maximum } from './maximum.js';
+import { minimum } from './minimum.js';
+import { mul } from './mul.js';
+import { neg } from './neg.js';
+import { not } from './not.js';
+import { oneHot } from './oneHot.js';
+import { or } from './or.js';
+import { range } from './range.js';
+import { reduceMax } from './reduceMax.js';
+import { reduceSum } from './reduceSum.js';
+import { reshape } from './reshape.js';
+import { scatterElements } from './scatterElements.js';
+import { sign } from './sign.js';
+import { slice } from './slice.js';
+import { sort } from './sort.js';
+import { sqrt } from './sqrt.js';
+import { squeeze } from './squeeze.js';
+import { stopGradient } from './stopGradient.js';
+import { sub } from './sub.js';
+import { topk } from './topk.js';
+import { transpose } from './transpose.js';
+import { unsqueeze } from './unsqueeze.js';
+import { where } from './where.js';
+
+/** Every op's definition. Exhaustive over OpName: an op without an entry here does not compile. */
+export const OPS: { readonly [K in OpName]: OpDef<K> } = {
+  add, sub, mul, div, maximum, minimum,
+  equal, less, lessEqual, greater, greaterEqual, and, or, not,
+  where, cast,
+  exp, log, abs, neg, sqrt, sign,
+  reduceSum, reduceMax, argMax, logSoftmax,
+  reshape, expand, slice, concat, unsqueeze, squeeze, transpose,
+  gather, gatherElements, scatterElements, topk, sort, cumsum, range, oneHot,
+  constant, stopGradient,
+};
+
+export const OP_NAMES = Object.keys(OPS) as OpName[];

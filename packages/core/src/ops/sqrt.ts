@@ -1,0 +1,11 @@
+import { mapUnary } from './kernel-util.js';
+import { defineOp } from './define.js';
+import { unaryRule, FLOAT } from './rule-util.js';
+
+/** square root */
+export const sqrt = defineOp<'sqrt'>({
+  arity: 1,
+  rule: unaryRule('sqrt', FLOAT),
+  kernel: ([a]) => [mapUnary(a!, a!.dtype, Math.sqrt)],
+  vjp: ({ outputs: [y], grads: [g] }) => [g!.div(y!.mul(2))],
+});

@@ -1,0 +1,43 @@
+import type { Graph } from '../ir/graph.js';
+import type { Node } from '../ir/ops.js';
+import { attrSymbols } from './verify.js';
+import { OPS } from '../ops/registry.js';
+import { eliminateDeadCode } from './dce.js';
+
+/** Largest tensor (in elements) that folding may materialise as a constant. */
+const MAX_FOLDED_SIZE = 4096;
+
+/**
+ * Constant folding: a node whose inputs are all constants and whose attributes name no symbol is
+ * evaluated by its reference kernel and replaced by a constant. Folded floats are rounded to float32,
+ * the precision every backend stores constants in. Dead constants are then dropped.
+ */
+export function foldConstants(graph: Graph): Graph {
+  const known = new Map<number, Node<'constant'>>();
+  const nodes: Node[] = [];
+  for (const node of graph.nodes) {
+    if (node.op === 'constant') {
+      known.set(node.outputs[0]!, node as Node<'constant'>);
+      nodes.push(node);
+      continue;
+    }
+    const foldable = node.op !== 'stopGradient' && node.inputs.every((i) => known.has(i)) && attrSymbols(node.attrs).length === 0;
+    if (!foldable) {
+      nodes.push(node);
+      continue;
+    }
+    const ins = node.inputs.map((i) => OPS.constant.kernel([], known.get(i)!.attrs, {})[0]!);
+    const outs = OPS[node.op].kernel(ins, node.attrs as never, {});
+    if (outs.some((t) => t.data.length > MAX_FOLDED_SIZE)) {
+      nodes.push(node);
+      continue;
+    }
+    outs.forEach((t, k) => {
+      const values = Array.from(t.data, (v) => (t.dtype === 'float32' ? Math.fround(v) : v));
+      const c: Node<'constant'> = { op: 'constant', inputs: [], outputs: [node.outputs[k]!], attrs: { dtype: t.dtype, shape: [...t.shape], values } };
+      known.set(node.outputs[k]!, c);
+      nodes.push(c);
+    });
+  }
+  return eliminateDeadCode({ ...graph, nodes });
+}

@@ -1,0 +1,116 @@
+import { GraphBuilder } from '../builder.js';
+import type { CompiledLoss, HostTensor, LossProgram } from '../backend/contract.js';
+import { interpret } from '../interpreter/interpret.js';
+import type { Graph } from '../ir/graph.js';
+import { resolveShape, sizeOf } from '../ir/shape.js';
+import { appendGradients } from '../passes/autodiff.js';
+import type { Draw, OpCase } from './op-cases.js';
+
+export interface ConformanceOptions {
+  /** size of the symbolic dim N. Default 3. */
+  readonly n?: number;
+  /** seed of the input generator. */
+  readonly seed?: number;
+  /** elementwise tolerance for floats, relative to max(1, max |want|). Default 1e-4. */
+  readonly rtol?: number;
+}
+
+/** Mulberry32: a small seeded generator, so that failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function draw(kind: Draw, count: number, r: () => number): number[] {
+  return Array.from({ length: count }, () => {
+    if (kind === 'normal') return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    if (kind === 'positive') return 0.5 + 1.5 * r();
+    if (kind === 'bool') return r() < 0.5 ? 1 : 0;
+    if (kind === 'ties') return Math.floor(r() * 3) - 1;
+    return kind[0] + Math.floor(r() * (kind[1] - kind[0]));
+  });
+}
+
+function hostTensor(dtype: HostTensor['dtype'], shape: number[], values: number[]): HostTensor {
+  const data = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
+  return { dtype, shape, data };
+}
+
+/** The case's forward graph, and, where it has a float output and input, the VJP graph of sum(y * w). */
+export function caseGraphs(c: OpCase): { forward: Graph; backward?: Graph } {
+  const b = new GraphBuilder();
+  const ins = Object.entries(c.inputs).map(([name, spec]) => b.input(name, spec.dtype, spec.shape));
+  const outs = c.build(b, ins);
+  outs.forEach((t, k) => b.output(`y${k}`, t));
+  const forward = b.build();
+  const floatIns = Object.entries(c.inputs).filter(([, s]) => s.dtype === 'float32').map(([n]) => n);
+  const floatOuts = outs.map((t, k) => [t, k] as const).filter(([t]) => t.dtype === 'float32');
+  if (c.grad === false || floatIns.length === 0 || floatOuts.length === 0) return { forward };
+  const gb = GraphBuilder.extend(forward);
+  let loss = gb.scalar(0);
+  for (const [t, k] of floatOuts) loss = loss.add(gb.tensor(t.id).mul(gb.input(`w${k}`, 'float32', t.shape)).sum());
+  gb.output('loss', loss);
+  const withLoss = gb.build();
+  const backward = appendGradients(withLoss, { of: ['loss'], wrt: Object.fromEntries(floatIns.map((n) => [n, `grad_${n}`])) });
+  return { forward, backward };
+}
+
+/** Random feeds for every input of `graph` (case inputs by their draw, weights as N(0,1)). */
+export function caseFeeds(c: OpCase, graph: Graph, options: ConformanceOptions = {}): Record<string, HostTensor> {
+  const r = rng(options.seed ?? 1234);
+  const env = { N: options.n ?? 3 };
+  const feeds: Record<string, HostTensor> = {};
+  for (const id of graph.inputs) {
+    const v = graph.values[id]!;
+    const spec = c.inputs[v.name!];
+    const shape = resolveShape(v.shape, env);
+    feeds[v.name!] = hostTensor(v.dtype, shape, draw(spec?.draw ?? 'normal', sizeOf(shape), r));
+  }
+  return feeds;
+}
+
+/** Throws (with the output name and the worst element) where `got` disagrees with the reference `want`. */
+export function assertClose(name: string, got: HostTensor | undefined, want: HostTensor, rtol: number): void {
+  if (got === undefined) throw new Error(`${name}: output missing`);
+  if (got.shape.length !== want.shape.length || got.shape.some((d, i) => d !== want.shape[i])) {
+    throw new Error(`${name}: shape [${got.shape}], reference [${want.shape}]`);
+  }
+  let scale = 1;
+  for (let i = 0; i < want.data.length; i++) scale = Math.max(scale, Math.abs(want.data[i]!));
+  for (let i = 0; i < want.data.length; i++) {
+    const g = Number(got.data[i]!);
+    const w = Number(want.data[i]!);
+    const ok = want.dtype === 'float32' ? Math.abs(g - w) <= rtol * scale : g === w;
+    if (!ok) throw new Error(`${name}[${i}]: got ${g}, reference ${w} (${want.dtype}, shape [${want.shape}])`);
+  }
+}
+
+/** Runs one case on a backend (forward, then the VJP graph) and compares with the reference interpreter. */
+export async function runCase(c: OpCase, compile: (p: LossProgram) => CompiledLoss | Promise<CompiledLoss>, options: ConformanceOptions = {}): Promise<void> {
+  const { forward, backward } = caseGraphs(c);
+  for (const graph of backward ? [forward, backward] : [forward]) {
+    const feeds = caseFeeds(c, graph, options);
+    const want = interpret(graph, feeds);
+    const compiled = await compile({ graph });
+    try {
+      const got = await compiled.run(feeds);
+      for (const name of Object.keys(want)) assertClose(`${c.name} ${name}`, got[name], want[name]!, options.rtol ?? 1e-4);
+    } finally {
+      await compiled.dispose();
+    }
+  }
+}
+
+/**
+ * The op conformance suite as data: one runnable entry per case. A backend's test file registers each
+ * with its test runner, and skips (never passes) the ops it excludes, with the reason.
+ */
+export function runOpConformance(cases: readonly OpCase[], compile: (p: LossProgram) => CompiledLoss | Promise<CompiledLoss>, options: ConformanceOptions = {}) {
+  return cases.map((c) => ({ name: c.name, op: c.op, run: () => runCase(c, compile, options) }));
+}

@@ -1,0 +1,140 @@
+import type { GraphBuilder, Tensor } from '../builder.js';
+import type { OpName } from '../ir/ops.js';
+import type { Dim, DType } from '../ir/types.js';
+
+/** How a case's input is drawn. */
+export type Draw =
+  | 'normal' // N(0, 1)
+  | 'positive' // uniform (0.5, 2)
+  | 'bool'
+  | 'ties' // small integers as floats, so that ties happen
+  | readonly [lo: number, hi: number]; // uniform integers in [lo, hi), int32
+
+export interface OpInput {
+  readonly dtype: DType;
+  readonly shape: readonly Dim[];
+  readonly draw: Draw;
+}
+
+/** One conformance case: a tiny graph around one op, run on random inputs. */
+export interface OpCase {
+  readonly name: string;
+  readonly op: OpName;
+  readonly inputs: Readonly<Record<string, OpInput>>;
+  /** builds the outputs from the inputs (in `inputs` order) */
+  readonly build: (b: GraphBuilder, x: Tensor[]) => Tensor[];
+  /** also check the VJP (backward graph) of this case; default: when an output and an input are float */
+  readonly grad?: boolean;
+}
+
+const f = (shape: readonly Dim[], draw: Draw = 'normal'): OpInput => ({ dtype: 'float32', shape, draw });
+const i = (shape: readonly Dim[], lo: number, hi: number): OpInput => ({ dtype: 'int32', shape, draw: [lo, hi] });
+const bool = (shape: readonly Dim[]): OpInput => ({ dtype: 'bool', shape, draw: 'bool' });
+
+const binary = (op: OpName, method: keyof Tensor, y: Draw = 'normal', x: Draw = 'normal'): OpCase => ({
+  name: `${op}/broadcast`,
+  op,
+  inputs: { x: f(['N', 3], x), y: f([3], y) },
+  build: (_, [a, b]) => [(a![method] as (o: Tensor) => Tensor).call(a, b!)],
+});
+
+const compare = (op: OpName, method: keyof Tensor): OpCase => ({
+  name: `${op}/ties`,
+  op,
+  inputs: { x: f(['N', 4], 'ties'), y: f(['N', 1], 'ties') },
+  build: (_, [a, b]) => [(a![method] as (o: Tensor) => Tensor).call(a, b!)],
+});
+
+const unary = (op: OpName, method: keyof Tensor, draw: Draw = 'normal'): OpCase => ({
+  name: op,
+  op,
+  inputs: { x: f(['N', 3], draw) },
+  build: (_, [a]) => [(a![method] as () => Tensor).call(a)],
+});
+
+/** Every op of the IR, at least once; symbolic N (bound to 3 or more) keeps runtimes honest about dynamic dims. */
+export const OP_CASES: readonly OpCase[] = [
+  binary('add', 'add'),
+  { name: 'add/int32', op: 'add', inputs: { x: i(['N', 3], -5, 5), y: i([1], -5, 5) }, build: (_, [a, b]) => [a!.add(b!)] },
+  binary('sub', 'sub'),
+  binary('mul', 'mul'),
+  binary('div', 'div', 'positive'),
+  binary('maximum', 'maximum'),
+  binary('minimum', 'minimum'),
+  compare('equal', 'equal'),
+  { name: 'equal/int32', op: 'equal', inputs: { x: i(['N', 4], 0, 3), y: i([4], 0, 3) }, build: (_, [a, b]) => [a!.equal(b!)] },
+  compare('less', 'less'),
+  compare('lessEqual', 'lessEqual'),
+  compare('greater', 'greater'),
+  compare('greaterEqual', 'greaterEqual'),
+  { name: 'and', op: 'and', inputs: { x: bool(['N', 3]), y: bool([3]) }, build: (_, [a, b]) => [a!.and(b!)] },
+  { name: 'or', op: 'or', inputs: { x: bool(['N', 3]), y: bool(['N', 1]) }, build: (_, [a, b]) => [a!.or(b!)] },
+  { name: 'not', op: 'not', inputs: { x: bool(['N', 3]) }, build: (_, [a]) => [a!.not()] },
+  {
+    name: 'where/broadcast',
+    op: 'where',
+    inputs: { c: bool(['N', 3]), x: f(['N', 3]), y: f([3]) },
+    build: (b, [c, x, y]) => [b.where(c!, x!, y!)],
+  },
+  { name: 'cast/float-int32', op: 'cast', inputs: { x: f(['N', 3]) }, build: (_, [a]) => [a!.mul(3).cast('int32')] },
+  { name: 'cast/int32-float', op: 'cast', inputs: { x: i(['N', 3], -4, 4) }, build: (_, [a]) => [a!.cast('float32')] },
+  { name: 'cast/bool-float', op: 'cast', inputs: { x: bool(['N', 3]) }, build: (_, [a]) => [a!.cast('float32'), a!.cast('int32')] },
+  { name: 'cast/float-bool', op: 'cast', inputs: { x: f(['N', 3], 'ties') }, build: (_, [a]) => [a!.cast('bool')] },
+  unary('exp', 'exp'),
+  unary('log', 'log', 'positive'),
+  unary('abs', 'abs'),
+  unary('neg', 'neg'),
+  unary('sqrt', 'sqrt', 'positive'),
+  { name: 'sign', op: 'sign', inputs: { x: f(['N', 3], 'ties') }, build: (_, [a]) => [a!.sign()] },
+  { name: 'reduceSum/axis1', op: 'reduceSum', inputs: { x: f(['N', 3, 4]) }, build: (_, [a]) => [a!.sum([1])] },
+  { name: 'reduceSum/keepDims', op: 'reduceSum', inputs: { x: f(['N', 3, 4]) }, build: (_, [a]) => [a!.sum([0, 2], true)] },
+  { name: 'reduceSum/all', op: 'reduceSum', inputs: { x: f(['N', 3]) }, build: (_, [a]) => [a!.sum()] },
+  { name: 'reduceSum/int32', op: 'reduceSum', inputs: { x: i(['N', 3], -9, 9) }, build: (_, [a]) => [a!.sum([1])] },
+  { name: 'reduceMax/axis1', op: 'reduceMax', inputs: { x: f(['N', 5, 2]) }, build: (_, [a]) => [a!.max([1])] },
+  { name: 'reduceMax/keepDims', op: 'reduceMax', inputs: { x: f(['N', 5]) }, build: (_, [a]) => [a!.max([1], true)] },
+  { name: 'argMax/ties', op: 'argMax', inputs: { x: f(['N', 6, 2], 'ties') }, build: (_, [a]) => [a!.argMax(1), a!.argMax(2, true)] },
+  { name: 'logSoftmax', op: 'logSoftmax', inputs: { x: f(['N', 4, 5]) }, build: (_, [a]) => [a!.mul(3).logSoftmax(2)] },
+  { name: 'reshape', op: 'reshape', inputs: { x: f(['N', 6]) }, build: (_, [a]) => [a!.reshape(['N', 2, 3])] },
+  { name: 'expand', op: 'expand', inputs: { x: f([1, 3]), y: f(['N', 1]) }, build: (_, [a, y]) => [a!.expand(['N', 3]).mul(y!)] },
+  { name: 'slice', op: 'slice', inputs: { x: f(['N', 5]) }, build: (_, [a]) => [a!.slice(1, 1, 4), a!.slice(1, 3)] },
+  { name: 'concat', op: 'concat', inputs: { x: f(['N', 2]), y: f(['N', 3]) }, build: (b, [x, y]) => [b.concat([x!, y!, x!], 1)] },
+  { name: 'unsqueeze', op: 'unsqueeze', inputs: { x: f(['N', 3]) }, build: (_, [a]) => [a!.unsqueeze(1), a!.unsqueeze(2)] },
+  { name: 'squeeze', op: 'squeeze', inputs: { x: f(['N', 1, 3]) }, build: (_, [a]) => [a!.squeeze(1)] },
+  { name: 'transpose', op: 'transpose', inputs: { x: f(['N', 3, 4]) }, build: (_, [a]) => [a!.transpose([2, 0, 1])] },
+  { name: 'gather', op: 'gather', inputs: { x: f(['N', 4, 2]), idx: i([2, 3], 0, 4) }, build: (_, [x, idx]) => [x!.gather(idx!, 1)] },
+  {
+    name: 'gatherElements',
+    op: 'gatherElements',
+    inputs: { x: f(['N', 5]), idx: i(['N', 3], 0, 5) },
+    build: (_, [x, idx]) => [x!.gatherElements(idx!, 1)],
+  },
+  {
+    name: 'scatterElements/add',
+    op: 'scatterElements',
+    inputs: { x: f(['N', 5]), idx: i(['N', 4], 0, 5), u: f(['N', 4]) },
+    build: (_, [x, idx, u]) => [x!.scatterElements(idx!, u!, 1, 'add')],
+  },
+  {
+    // unique indices per row: the positions of a stable sort are a permutation
+    name: 'scatterElements/none',
+    op: 'scatterElements',
+    inputs: { x: f(['N', 5]), key: f(['N', 5]), u: f(['N', 5]) },
+    build: (_, [x, key, u]) => [x!.scatterElements(key!.sort(1)[1], u!, 1, 'none')],
+  },
+  { name: 'topk/largest', op: 'topk', inputs: { x: f(['N', 6]) }, build: (_, [a]) => a!.topk(3, 1, true) },
+  { name: 'topk/smallest-ties', op: 'topk', inputs: { x: f(['N', 6], 'ties') }, build: (_, [a]) => a!.topk(4, 1, false), grad: false },
+  { name: 'sort/descending', op: 'sort', inputs: { x: f(['N', 7]) }, build: (_, [a]) => a!.sort(1, true) },
+  { name: 'sort/ties', op: 'sort', inputs: { x: f(['N', 7], 'ties') }, build: (_, [a]) => a!.sort(1, true), grad: false },
+  { name: 'sort/int32', op: 'sort', inputs: { x: i(['N', 7], 0, 4) }, build: (_, [a]) => a!.sort(1, false) },
+  { name: 'cumsum', op: 'cumsum', inputs: { x: f(['N', 5]) }, build: (_, [a]) => [a!.cumsum(1)] },
+  {
+    name: 'cumsum/exclusive-reverse',
+    op: 'cumsum',
+    inputs: { x: f(['N', 5]) },
+    build: (_, [a]) => [a!.cumsum(1, { exclusive: true, reverse: true })],
+  },
+  { name: 'range', op: 'range', inputs: { x: f(['N']) }, build: (b, [x]) => [b.range('N'), x!.mul(2)] },
+  { name: 'oneHot', op: 'oneHot', inputs: { idx: i(['N', 3], 0, 4) }, build: (_, [idx]) => [idx!.oneHot(4)] },
+  { name: 'constant', op: 'constant', inputs: { x: f(['N', 2]) }, build: (b, [x]) => [x!.mul(b.constant([1.5, -2], 'float32', [2]))] },
+  { name: 'stopGradient', op: 'stopGradient', inputs: { x: f(['N', 3]) }, build: (_, [x]) => [x!.stopGradient().mul(x!)] },
+];

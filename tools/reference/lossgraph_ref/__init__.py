@@ -1,0 +1,1 @@
+"""lossgraph's PyTorch reference: SSD default boxes, matching, MultiBoxLoss and fixture files."""
