@@ -49,8 +49,8 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): Saf
     const count = shape!.reduce((a, b) => a * b, 1);
     if (!(start >= 0 && end >= start && base + end <= bytes.length)) bad('data offsets outside the file', name);
     if (end - start !== count * BYTES[dtype]) bad(`holds ${end - start} bytes, shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]}`, name);
-    // copy so the typed array is aligned whatever the offset in the file
-    const raw = bytes.slice(base + start, base + end).buffer;
+    // copy (Buffer#slice would share memory) so the typed array is aligned whatever the offset in the file
+    const raw = new Uint8Array(bytes.subarray(base + start, base + end)).buffer;
     const data =
       dtype === 'F32' ? new Float32Array(raw)
       : dtype === 'F64' ? new Float64Array(raw)

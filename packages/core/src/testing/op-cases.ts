@@ -85,7 +85,7 @@ export const OP_CASES: readonly OpCase[] = [
   unary('abs', 'abs'),
   unary('neg', 'neg'),
   unary('sqrt', 'sqrt', 'positive'),
-  { name: 'sign', op: 'sign', inputs: { x: f(['N', 3], 'ties') }, build: (_, [a]) => [a!.sign()] },
+  { name: 'sign', op: 'sign', inputs: { x: f(['N', 3], 'ties') }, build: (_, [a]) => [a!.sign()], grad: false },
   { name: 'reduceSum/axis1', op: 'reduceSum', inputs: { x: f(['N', 3, 4]) }, build: (_, [a]) => [a!.sum([1])] },
   { name: 'reduceSum/keepDims', op: 'reduceSum', inputs: { x: f(['N', 3, 4]) }, build: (_, [a]) => [a!.sum([0, 2], true)] },
   { name: 'reduceSum/all', op: 'reduceSum', inputs: { x: f(['N', 3]) }, build: (_, [a]) => [a!.sum()] },

@@ -1,0 +1,47 @@
+#!/usr/bin/env -S tsx --conditions=source
+/**
+ * lossgraph bench: `validate` cross-checks every backend against the fixtures, `perf` times them
+ * (with the PyTorch original when available), `report` turns their JSON into a report.
+ */
+import { runPerf } from './commands/perf.js';
+import { runReport } from './commands/report.js';
+import { runValidate } from './commands/validate.js';
+
+const USAGE = `usage: pnpm bench <command> [options]
+
+commands:
+  validate [--fixtures DIR] [--backends LIST] [--json FILE]
+      run every fixture on every backend and compare with the expected values (FIXTURES.md tolerances)
+  perf [--backends LIST] [--batch 1,8,32] [--classes 21] [--priors ssd300|ssd512] [--json FILE]
+      time forward and forward+backward on synthetic inputs, beside the PyTorch original when available
+  report [--validate FILE] [--perf FILE] [--out DIR]
+      write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return runValidate(rest);
+    case 'perf':
+      return runPerf(rest);
+    case 'report':
+      return runReport(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command '${command}'\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,108 @@
+import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { CompiledLoss, MultiboxFixture } from '@lossgraph/core';
+import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { parseFlags, parseList, UsageError } from '../args.js';
+import { selectBackends } from '../backends/select.js';
+import type { BenchBackend } from '../backends/types.js';
+import { formatValidateTable } from '../validate/table.js';
+import type { ValidateReport, ValidateRow } from '../validate/types.js';
+
+const NO_DIFF = { loss_l: null, loss_c: null, grad_loc: null, grad_conf: null };
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs one fixture on one backend, reusing a compiled loss per (backend, loss options). */
+async function checkOne(backend: BenchBackend, fx: MultiboxFixture, cache: Map<string, CompiledLoss>): Promise<ValidateRow> {
+  const key = `${backend.name}|${JSON.stringify(fx.options)}`;
+  try {
+    let compiled = cache.get(key);
+    if (compiled === undefined) {
+      compiled = await backend.compile(fixtureProgram(fx));
+      cache.set(key, compiled);
+    }
+    const out = await compiled.run(fx.inputs);
+    const cmp = compareWithFixture(out, fx);
+    const diff = {
+      loss_l: finiteOrNull(cmp.diff.loss_l),
+      loss_c: finiteOrNull(cmp.diff.loss_c),
+      grad_loc: finiteOrNull(cmp.diff.grad_loc),
+      grad_conf: finiteOrNull(cmp.diff.grad_conf),
+    };
+    return { fixture: fx.name, backend: backend.name, pass: cmp.pass, error: cmp.pass ? null : cmp.failures.join('; '), diff };
+  } catch (err) {
+    return { fixture: fx.name, backend: backend.name, pass: false, error: message(err), diff: NO_DIFF };
+  }
+}
+
+/** Every fixture × backend: pass/fail and the worst error per output. One bad file or backend never stops the run. */
+export async function validate(fixturesDir: string, backends: readonly BenchBackend[], log: (line: string) => void): Promise<ValidateReport> {
+  const files = await listFixtureFiles(fixturesDir);
+  if (files.length === 0) throw new UsageError(`no .safetensors fixtures in ${fixturesDir}`);
+  const availability = await Promise.all(backends.map(async (b) => ({ b, a: await b.probe().catch((e: unknown) => ({ available: false as const, reason: message(e) })) })));
+  const report: ValidateReport = {
+    results: [],
+    backends: availability.map(({ b, a }) => ({ name: b.name, available: a.available, reason: a.available ? null : a.reason })),
+  };
+  for (const { b, a } of availability) log(`backend ${b.name}: ${a.available ? 'available' : `unavailable (${a.reason})`}`);
+  const caches = new Map<string, Map<string, CompiledLoss>>(backends.map((b) => [b.name, new Map()]));
+  const total = files.length * backends.length;
+  let done = 0;
+  try {
+    for (const file of files) {
+      let fx: MultiboxFixture | undefined;
+      let loadError: string | undefined;
+      try {
+        fx = await loadMultiboxFixture(file);
+      } catch (err) {
+        loadError = message(err);
+      }
+      for (const { b, a } of availability) {
+        const t0 = performance.now();
+        let row: ValidateRow;
+        if (!a.available) row = { fixture: fixtureName(file), backend: b.name, pass: false, error: `backend unavailable: ${a.reason}`, diff: NO_DIFF };
+        else if (fx === undefined) row = { fixture: fixtureName(file), backend: b.name, pass: false, error: loadError!, diff: NO_DIFF };
+        else row = await checkOne(b, fx, caches.get(b.name)!);
+        report.results.push(row);
+        done++;
+        const secs = ((performance.now() - t0) / 1000).toFixed(2);
+        log(`[${done}/${total}] ${row.fixture} × ${row.backend}: ${row.pass ? 'pass' : 'FAIL'} (${secs} s)${row.error ? ` — ${row.error}` : ''}`);
+      }
+    }
+  } finally {
+    for (const cache of caches.values()) for (const c of cache.values()) await c.dispose().catch(() => {});
+    for (const b of backends) await b.close?.().catch(() => {});
+  }
+  return report;
+}
+
+/** `bench validate [--fixtures DIR] [--backends LIST] [--json FILE]`: exit 0 only when every row passed. */
+export async function runValidate(args: string[]): Promise<number> {
+  let flags: Record<string, string>;
+  let backends: BenchBackend[];
+  try {
+    flags = parseFlags(args, ['fixtures', 'backends', 'json']);
+    backends = selectBackends(parseList(flags.backends));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`bench validate: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const dir = flags.fixtures ?? repoFixturesDir();
+  if (!existsSync(dir)) {
+    process.stderr.write(`bench validate: fixtures folder ${dir} does not exist\n`);
+    return 2;
+  }
+  const report = await validate(dir, backends, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(formatValidateTable(report));
+  if (flags.json !== undefined) await writeFile(flags.json, `${JSON.stringify(report, null, 2)}\n`);
+  const passed = report.results.filter((r) => r.pass).length;
+  process.stdout.write(`\n${passed} passed, ${report.results.length - passed} failed\n`);
+  return report.results.length > 0 && passed === report.results.length ? 0 : 1;
+}

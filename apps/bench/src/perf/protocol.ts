@@ -1,0 +1,53 @@
+/**
+ * The JSON-lines protocol between `bench perf` and its timing servers: one child process per backend
+ * (perf/worker.ts) and tools/reference/time_original.py --serve for the PyTorch original. Both answer
+ * `time` the same way, so the scheduler treats them alike.
+ */
+import type { PriorPreset } from './synthetic.js';
+
+export type PerfMode = 'forward' | 'forward_backward';
+export const PERF_MODES: readonly PerfMode[] = ['forward', 'forward_backward'];
+
+/** Times `repeats` calls after `warmup` untimed ones; the first call of a shape and mode is timed on its own. */
+export interface TimeRequest {
+  readonly cmd: 'time';
+  readonly batch: number;
+  readonly classes: number;
+  readonly priors: PriorPreset;
+  readonly mode: PerfMode;
+  readonly repeats: number;
+  readonly warmup?: number;
+}
+
+export interface TimeReply {
+  readonly times_ms: number[];
+  /** the first call of this shape and mode in the server's life */
+  readonly first_run_ms: number;
+  /** worker only: the highest process RSS seen right after a run of this request */
+  readonly rss_after_runs_mb?: number;
+}
+
+/** Worker only: probe the backend and compile both programs (outside any timing). */
+export interface SetupRequest {
+  readonly cmd: 'setup';
+  readonly backend: string;
+}
+
+export type SetupReply =
+  | { readonly available: true; readonly device: string; readonly compile_ms: Record<PerfMode, number> }
+  | { readonly available: false; readonly reason: string };
+
+export interface QuitRequest {
+  readonly cmd: 'quit';
+}
+
+export type WorkerRequest = TimeRequest | SetupRequest | QuitRequest;
+
+/** Any reply may be an error instead. */
+export interface ErrorReply {
+  readonly error: string;
+}
+
+export function isErrorReply(reply: unknown): reply is ErrorReply {
+  return typeof reply === 'object' && reply !== null && typeof (reply as ErrorReply).error === 'string';
+}

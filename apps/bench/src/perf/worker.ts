@@ -1,0 +1,118 @@
+/**
+ * A timing server for one bench backend, run as a child process of `bench perf` (one per backend, so
+ * that backends do not share a heap, a tfjs engine or a memory high-water mark). It reads JSON lines on
+ * stdin and answers one JSON line per request on file descriptor 3 (protocol.ts), so that whatever a
+ * runtime prints on stdout cannot corrupt the replies; the parent passes stdout and stderr through to
+ * its own stderr.
+ */
+import { writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { multiboxLossProgram, type CompiledLoss, type Feeds } from '@lossgraph/core';
+import { allBackends } from '../backends/index.js';
+import type { BenchBackend } from '../backends/types.js';
+import { PERF_MODES, type PerfMode, type SetupReply, type TimeReply, type TimeRequest, type WorkerRequest } from './protocol.js';
+import { syntheticFeeds } from './synthetic.js';
+
+interface Loaded {
+  readonly backend: BenchBackend;
+  readonly compiled: Record<PerfMode, CompiledLoss>;
+}
+
+let loaded: Loaded | undefined;
+/** Inputs of the current shape only: older shapes are dropped so they do not count in later memory peaks. */
+let inputs: { key: string; feeds: Feeds } | undefined;
+const firstRun = new Map<string, number>();
+
+async function setup(name: string): Promise<SetupReply> {
+  const backend = allBackends().find((b) => b.name === name);
+  if (!backend) return { available: false, reason: `no bench backend named '${name}'` };
+  const availability = await backend.probe();
+  if (!availability.available) return { available: false, reason: availability.reason };
+  const compiled = {} as Record<PerfMode, CompiledLoss>;
+  const compileMs = {} as Record<PerfMode, number>;
+  for (const mode of PERF_MODES) {
+    // Inputs are validated once, outside the timing (feedsFor); the timed program carries no
+    // validateInputs, as with CompileOptions.validate = false in a training loop.
+    const { graph } = multiboxLossProgram({ gradients: mode === 'forward_backward' });
+    const start = performance.now();
+    compiled[mode] = await backend.compile({ graph });
+    compileMs[mode] = performance.now() - start;
+  }
+  loaded = { backend, compiled };
+  return { available: true, device: compiled.forward_backward.device, compile_ms: compileMs };
+}
+
+function feedsFor(request: TimeRequest): Feeds {
+  const key = `${request.batch}/${request.classes}/${request.priors}`;
+  if (inputs?.key !== key) {
+    inputs = undefined;
+    const feeds = syntheticFeeds(request);
+    multiboxLossProgram().validateInputs?.(feeds);
+    inputs = { key, feeds };
+  }
+  return inputs.feeds;
+}
+
+/** Highest RSS seen after a run since the last time request began (the fallback where /proc is absent). */
+let rssAfterRuns = 0;
+
+async function timeOnce(compiled: CompiledLoss, feeds: Feeds): Promise<number> {
+  const start = performance.now();
+  await compiled.run(feeds);
+  const ms = performance.now() - start;
+  rssAfterRuns = Math.max(rssAfterRuns, process.memoryUsage.rss());
+  return ms;
+}
+
+async function time(request: TimeRequest): Promise<TimeReply> {
+  if (!loaded) throw new Error('time before a successful setup');
+  if (!PERF_MODES.includes(request.mode)) throw new Error(`mode must be one of ${PERF_MODES.join(', ')}, got '${request.mode}'`);
+  const compiled = loaded.compiled[request.mode];
+  const feeds = feedsFor(request);
+  rssAfterRuns = 0;
+  const firstKey = `${request.batch}/${request.classes}/${request.priors}/${request.mode}`;
+  if (!firstRun.has(firstKey)) firstRun.set(firstKey, await timeOnce(compiled, feeds));
+  for (let i = 0; i < (request.warmup ?? 0); i++) await timeOnce(compiled, feeds);
+  const times: number[] = [];
+  for (let i = 0; i < request.repeats; i++) times.push(await timeOnce(compiled, feeds));
+  return { times_ms: times, first_run_ms: firstRun.get(firstKey)!, rss_after_runs_mb: rssAfterRuns / 2 ** 20 };
+}
+
+async function shutdown(): Promise<void> {
+  if (!loaded) return;
+  for (const mode of PERF_MODES) await loaded.compiled[mode].dispose();
+  await loaded.backend.close?.();
+  loaded = undefined;
+}
+
+/** The reply channel: file descriptor 3, opened by the parent as a pipe. */
+const REPLY_FD = 3;
+
+function reply(value: unknown): void {
+  writeSync(REPLY_FD, `${JSON.stringify(value)}\n`);
+}
+
+async function serve(): Promise<void> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    try {
+      const request = JSON.parse(line) as WorkerRequest;
+      if (request.cmd === 'quit') break;
+      if (request.cmd === 'setup') reply(await setup(request.backend));
+      else if (request.cmd === 'time') reply(await time(request));
+      else throw new Error(`unknown cmd '${(request as { cmd?: unknown }).cmd}'`);
+    } catch (err) {
+      reply({ error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  await shutdown();
+}
+
+serve().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`perf worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

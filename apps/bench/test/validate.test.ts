@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listFixtureFiles, repoFixturesDir } from '@lossgraph/core/testing';
+import { validate } from '../src/commands/validate.js';
+import { referenceBackend } from '../src/backends/reference.js';
+import type { BenchBackend } from '../src/backends/types.js';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+function bench(args: string[]) {
+  return spawnSync('npx', ['tsx', '--conditions=source', 'apps/bench/src/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
+}
+
+describe('bench validate', () => {
+  it('passes every committed fixture on the reference backend', async () => {
+    const lines: string[] = [];
+    const report = await validate(repoFixturesDir(), [referenceBackend], (l) => lines.push(l));
+    const files = await listFixtureFiles(repoFixturesDir());
+    expect(report.results).toHaveLength(files.length);
+    expect(report.results.filter((r) => !r.pass)).toEqual([]);
+    expect(report.backends).toEqual([{ name: 'reference', available: true, reason: null }]);
+    expect(lines.some((l) => l.startsWith(`[${files.length}/${files.length}]`))).toBe(true);
+  });
+
+  it('reports a bad file and an unavailable backend as failed rows, without stopping', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lossgraph-validate-'));
+    const good = (await listFixtureFiles(repoFixturesDir())).find((f) => f.includes('tiny_boxes'))!;
+    copyFileSync(good, join(dir, 'good.safetensors'));
+    writeFileSync(join(dir, 'garbage.safetensors'), 'not a safetensors file');
+    const missing: BenchBackend = {
+      name: 'missing-runtime',
+      probe: async () => ({ available: false, reason: 'runtime not installed' }),
+      compile: async () => {
+        throw new Error('unreachable');
+      },
+    };
+    const report = await validate(dir, [referenceBackend, missing], () => {});
+    const row = (f: string, b: string) => report.results.find((r) => r.fixture === f && r.backend === b)!;
+    expect(row('good', 'reference').pass).toBe(true);
+    expect(row('garbage', 'reference')).toMatchObject({ pass: false, diff: { loss_l: null } });
+    expect(row('garbage', 'reference').error).toMatch(/garbage/);
+    expect(row('good', 'missing-runtime')).toMatchObject({ pass: false, error: 'backend unavailable: runtime not installed' });
+    expect(report.backends[1]).toEqual({ name: 'missing-runtime', available: false, reason: 'runtime not installed' });
+  });
+
+  it('CLI: writes the JSON report and exits 1 when a row fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lossgraph-validate-cli-'));
+    copyFileSync(join(repoFixturesDir(), 'crowded_shared_prior.safetensors'), join(dir, 'a.safetensors'));
+    const ok = bench(['validate', '--fixtures', dir, '--backends', 'reference', '--json', join(dir, 'ok.json')]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/1 passed, 0 failed/);
+    const json = JSON.parse(readFileSync(join(dir, 'ok.json'), 'utf8'));
+    expect(Object.keys(json)).toEqual(['results', 'backends']);
+    expect(Object.keys(json.results[0])).toEqual(['fixture', 'backend', 'pass', 'error', 'diff']);
+    expect(Object.keys(json.results[0].diff)).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);
+
+    writeFileSync(join(dir, 'b.safetensors'), new Uint8Array(16));
+    const bad = bench(['validate', '--fixtures', dir, '--backends', 'reference']);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(/1 passed, 1 failed/);
+    expect(bad.stderr).toMatch(/\[2\/2\] b × reference: FAIL/);
+  });
+
+  it('CLI: unknown backend is a usage error listing the known ones', () => {
+    const r = bench(['validate', '--backends', 'nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown backend 'nope' \(known: reference/);
+  });
+});

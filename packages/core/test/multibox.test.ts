@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { compileReference, interpret, LossGraphError, multiboxLoss, multiboxLossProgram, packTargets, type Feeds } from '../src/index.js';
+
+/** A small random problem: random priors, random valid truths, random predictions (seeded). */
+export function randomProblem(seed: number, B = 2, P = 24, C = 4, M = 3): Feeds {
+  let s = seed;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const priors = Array.from({ length: P }, () => [r(), r(), 0.1 + 0.5 * r(), 0.1 + 0.5 * r()]).flat();
+  const truths = Array.from({ length: B }, (_, b) =>
+    Array.from({ length: b === B - 1 ? 1 : M }, () => {
+      const x = 0.6 * r();
+      const y = 0.6 * r();
+      return [x, y, x + 0.1 + 0.3 * r(), y + 0.1 + 0.3 * r(), Math.floor(r() * (C - 1))] as const;
+    }),
+  );
+  const { targets, num_objs } = packTargets(truths, M);
+  return {
+    loc_data: { dtype: 'float32', shape: [B, P, 4], data: Float32Array.from({ length: B * P * 4 }, () => 2 * r() - 1) },
+    conf_data: { dtype: 'float32', shape: [B, P, C], data: Float32Array.from({ length: B * P * C }, () => 4 * r() - 2) },
+    dbox_list: { dtype: 'float32', shape: [P, 4], data: Float32Array.from(priors) },
+    targets,
+    num_objs,
+  };
+}
+
+describe('MultiBoxLoss graph', () => {
+  it('gradients agree with central finite differences of the whole loss (float64)', () => {
+    const graph = multiboxLoss();
+    const feeds = randomProblem(7);
+    const out = interpret(graph, feeds);
+    const lossAt = (name: 'loc_data' | 'conf_data', data: Float64Array) => {
+      const r = interpret(graph, { ...feeds, [name]: { ...feeds[name]!, data } }, ['loss_l', 'loss_c']);
+      return r.loss_l!.data[0]! + r.loss_c!.data[0]!;
+    };
+    expect(out.loss_l!.data[0]).toBeGreaterThan(0);
+    for (const [input, grad] of [['loc_data', 'grad_loc'], ['conf_data', 'grad_conf']] as const) {
+      const x = Float64Array.from(feeds[input]!.data);
+      const eps = 1e-6;
+      let checked = 0;
+      for (let i = 0; i < x.length; i++) {
+        const p = x.slice();
+        const m = x.slice();
+        p[i]! += eps;
+        m[i]! -= eps;
+        const fd = (lossAt(input, p) - lossAt(input, m)) / (2 * eps);
+        expect(Math.abs(out[grad]!.data[i]! - fd), `${grad}[${i}]`).toBeLessThan(1e-6);
+        if (fd !== 0) checked++;
+      }
+      expect(checked).toBeGreaterThan(4);
+    }
+  });
+
+  it('exposes the diagnostic outputs on request and only then', () => {
+    expect(multiboxLoss({ gradients: false }).outputs.map((o) => o.name)).toEqual(['loss_l', 'loss_c']);
+    expect(multiboxLoss({ outputs: ['num_pos', 'loc_t'] }).outputs.map((o) => o.name)).toEqual(['loss_l', 'loss_c', 'num_pos', 'loc_t', 'grad_loc', 'grad_conf']);
+  });
+
+  it('keeps B, P, C, M symbolic: one graph serves every size', async () => {
+    const c = compileReference(multiboxLossProgram());
+    for (const [B, P, C, M] of [[1, 10, 3, 1], [3, 30, 6, 4]] as const) {
+      const out = await c.run(randomProblem(3, B, P, C, M));
+      expect(out.grad_conf!.shape).toEqual([B, P, C]);
+      expect(Number.isFinite(out.loss_c!.data[0]!)).toBe(true);
+    }
+  });
+
+  it('no positives anywhere gives zero losses and gradients, not NaN', async () => {
+    const feeds = randomProblem(5);
+    const empty = { ...feeds, num_objs: { dtype: 'int32' as const, shape: [2], data: new Int32Array([0, 0]) } };
+    const out = await compileReference(multiboxLossProgram()).run(empty);
+    expect([out.loss_l!.data[0], out.loss_c!.data[0]]).toEqual([0, 0]);
+    expect(Array.from(out.grad_conf!.data).every((v) => v === 0)).toBe(true);
+  });
+
+  it('rejects unknown and out-of-range options', () => {
+    const codeOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return LossGraphError.isInstance(e) ? e.code : 'other';
+      }
+      return 'none';
+    };
+    expect(codeOf(() => multiboxLoss({ jacardThresh: 0.5 } as never))).toBe('INVALID_OPTION');
+    expect(codeOf(() => multiboxLoss({ jaccardThresh: 1.5 }))).toBe('INVALID_OPTION');
+    expect(codeOf(() => multiboxLoss({ negPos: -1 }))).toBe('INVALID_OPTION');
+    expect(codeOf(() => multiboxLoss({ variances: [0.1, 0] }))).toBe('INVALID_OPTION');
+    expect(codeOf(() => multiboxLoss({ outputs: ['grad_x' as never] }))).toBe('INVALID_OPTION');
+  });
+});
+
+describe('packTargets', () => {
+  it('pads ragged lists with zero rows', () => {
+    const { targets, num_objs } = packTargets([[[0.1, 0.1, 0.2, 0.2, 3]], []], 2);
+    expect(targets.shape).toEqual([2, 2, 5]);
+    expect(Array.from(num_objs.data)).toEqual([1, 0]);
+    expect(Array.from(targets.data).slice(0, 5).map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.1, 0.2, 0.2, 3]);
+    expect(Array.from(targets.data).slice(5).every((v) => v === 0)).toBe(true);
+  });
+});

@@ -1,0 +1,180 @@
+import { LossGraphError, type Dim } from '@lossgraph/core';
+import { ONNX_ELEM_TYPE, rawBytes, type OnnxDType } from './dtypes.js';
+import { onnx, type OnnxProto } from './proto.js';
+
+/** An attribute value as the lowerings write it: numbers are ints unless wrapped with `float()`. */
+export type AttrValue = number | readonly number[] | string | { readonly float: number };
+
+/** Marks a float attribute (ONNX tells INT from FLOAT by the attribute type). */
+export const float = (value: number): { readonly float: number } => ({ float: value });
+
+/** Where a symbolic dim is read at run time: a graph input (by its ONNX name) and an axis. */
+export type SymbolSource = { readonly input: string; readonly axis: number };
+
+const INT64_MAX = 9223372036854775807n;
+
+/**
+ * Accumulates the ONNX nodes and initializers of one graph. Knows the element type of every tensor it
+ * names, caches constants and the in-graph computations of symbolic dims (Shape -> ... once per symbol).
+ */
+export class OnnxEmitter {
+  readonly nodes: OnnxProto.INodeProto[] = [];
+  readonly initializers: OnnxProto.ITensorProto[] = [];
+  private readonly dtypes = new Map<string, OnnxDType>();
+  private readonly used = new Set<string>();
+  private readonly cache = new Map<string, string>();
+  private counter = 0;
+
+  constructor(private readonly symbols: ReadonlyMap<string, SymbolSource>) {}
+
+  /** Registers an externally named tensor (a graph input) with its type. */
+  declare(name: string, dtype: OnnxDType): void {
+    this.used.add(name);
+    this.dtypes.set(name, dtype);
+  }
+
+  /** Reserves a name (a graph output) so that fresh names never take it. */
+  reserve(name: string): void {
+    this.used.add(name);
+  }
+
+  dtypeOf(name: string): OnnxDType {
+    const d = this.dtypes.get(name);
+    if (d === undefined) throw new Error(`onnx emitter: unknown tensor '${name}'`);
+    return d;
+  }
+
+  fresh(hint: string): string {
+    let name: string;
+    do name = `${hint}_${this.counter++}`;
+    while (this.used.has(name));
+    this.used.add(name);
+    return name;
+  }
+
+  /**
+   * Appends a node. `outputs` gives each output's type and, optionally, its name (otherwise a fresh one).
+   * Returns the output names.
+   */
+  node(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly (OnnxDType | { readonly name: string; readonly dtype: OnnxDType })[],
+    attrs: Readonly<Record<string, AttrValue>> = {},
+  ): string[] {
+    const names = outputs.map((o) => {
+      const name = typeof o === 'string' ? this.fresh(opType) : o.name;
+      this.used.add(name);
+      this.dtypes.set(name, typeof o === 'string' ? o : o.dtype);
+      return name;
+    });
+    for (const i of inputs) if (i !== '') this.dtypeOf(i);
+    this.nodes.push({
+      opType,
+      name: `${opType}_${this.nodes.length}`,
+      input: [...inputs],
+      output: names,
+      attribute: Object.entries(attrs).map(([name, v]) => attribute(name, v)),
+    });
+    return names;
+  }
+
+  /** One-output node; returns the output name. */
+  op(opType: string, inputs: readonly string[], out: OnnxDType | { readonly name: string; readonly dtype: OnnxDType }, attrs: Readonly<Record<string, AttrValue>> = {}): string {
+    return this.node(opType, inputs, [out], attrs)[0]!;
+  }
+
+  /** A constant tensor as an initializer, shared by every use of the same values. */
+  constant(dtype: OnnxDType, shape: readonly number[], values: readonly number[]): string {
+    const key = `const:${dtype}:${shape.join('x')}:${values.join(',')}`;
+    return this.cached(key, () => {
+      const name = this.fresh('const');
+      this.dtypes.set(name, dtype);
+      this.initializers.push({ name, dataType: ONNX_ELEM_TYPE[dtype], dims: [...shape], rawData: rawBytes(dtype, values) });
+      return name;
+    });
+  }
+
+  scalar(dtype: OnnxDType, value: number): string {
+    return this.constant(dtype, [], [value]);
+  }
+
+  /** A 1-D int64 constant (axes, starts, ends, static shapes). */
+  int64s(values: readonly number[]): string {
+    return this.constant('int64', [values.length], values);
+  }
+
+  /** A 1-D int64 [1] tensor holding the largest int64 (Slice's "to the end"). */
+  int64Max(): string {
+    return this.cached('int64max', () => {
+      const name = this.fresh('const');
+      this.dtypes.set(name, 'int64');
+      const raw = new Uint8Array(new BigInt64Array([INT64_MAX]).buffer);
+      this.initializers.push({ name, dataType: ONNX_ELEM_TYPE.int64, dims: [1], rawData: raw });
+      return name;
+    });
+  }
+
+  /** int64 [1] holding the dim: a constant, or Shape(input)[axis] read at run time. */
+  dim1d(d: Dim): string {
+    if (typeof d === 'number') return this.int64s([d]);
+    return this.cached(`dim:${d}`, () => {
+      const src = this.symbols.get(d);
+      if (src === undefined) {
+        throw new LossGraphError('UNBOUND_SYMBOL', `symbolic dim '${d}' is used in an attribute but no graph input carries it`, { symbol: d });
+      }
+      return this.op('Shape', [src.input], 'int64', { start: src.axis, end: src.axis + 1 });
+    });
+  }
+
+  /** A scalar of the dim in `dtype` (int32 or int64). */
+  dimScalar(d: Dim, dtype: 'int32' | 'int64'): string {
+    if (typeof d === 'number') return this.scalar(dtype, d);
+    return this.cached(`dimScalar:${d}:${dtype}`, () => {
+      const s = this.op('Squeeze', [this.dim1d(d), this.int64s([0])], 'int64');
+      return dtype === 'int64' ? s : this.op('Cast', [s], 'int32', { to: ONNX_ELEM_TYPE.int32 });
+    });
+  }
+
+  /** A 1-D int64 shape tensor of `dims`: a constant when all are numbers, else a Concat of runs. */
+  shape(dims: readonly Dim[]): string {
+    if (dims.every((d) => typeof d === 'number')) return this.int64s(dims as number[]);
+    return this.cached(`shape:${dims.join(',')}`, () => {
+      const parts: string[] = [];
+      let run: number[] = [];
+      for (const d of dims) {
+        if (typeof d === 'number') run.push(d);
+        else {
+          if (run.length > 0) parts.push(this.int64s(run));
+          run = [];
+          parts.push(this.dim1d(d));
+        }
+      }
+      if (run.length > 0) parts.push(this.int64s(run));
+      return parts.length === 1 ? parts[0]! : this.op('Concat', parts, 'int64', { axis: 0 });
+    });
+  }
+
+  /** `x` cast to `dtype`, or `x` itself when it already has that type. */
+  cast(x: string, dtype: OnnxDType, out?: string): string {
+    if (this.dtypeOf(x) === dtype && out === undefined) return x;
+    return this.op('Cast', [x], out === undefined ? dtype : { name: out, dtype }, { to: ONNX_ELEM_TYPE[dtype] });
+  }
+
+  private cached(key: string, make: () => string): string {
+    let name = this.cache.get(key);
+    if (name === undefined) {
+      name = make();
+      this.cache.set(key, name);
+    }
+    return name;
+  }
+}
+
+function attribute(name: string, v: AttrValue): OnnxProto.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if (typeof v === 'number') return { name, type: T.INT, i: v };
+  if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };
+  if ('float' in v) return { name, type: T.FLOAT, f: (v as { float: number }).float };
+  return { name, type: T.INTS, ints: [...(v as readonly number[])] };
+}

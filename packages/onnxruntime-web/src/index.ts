@@ -1,0 +1,25 @@
+/**
+ * @lossgraph/onnxruntime-web: runs lossgraph graphs (their forward and gradient parts, as one ONNX model)
+ * on onnxruntime-web's wasm or webgpu execution provider. This is the browser entry (no Node imports);
+ * Node resolves `./node.ts` through the `node` export condition.
+ */
+import type { CompiledLoss, Graph, LossProgram } from '@lossgraph/core';
+import { compileOn } from './compile.js';
+import type { OnnxRuntimeWebOptions } from './options.js';
+import type { Platform } from './runtime.js';
+
+export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions } from './options.js';
+
+const BROWSER: Platform = {
+  // threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages
+  defaultNumThreads: () =>
+    globalThis.crossOriginIsolated === true ? Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1)) : 1,
+};
+
+/**
+ * Compiles a graph (or a LossProgram) to one onnxruntime-web session. The compiled loss reports the
+ * execution provider that actually runs it as `device` ('wasm' or 'webgpu').
+ */
+export function compile(graphOrProgram: Graph | LossProgram, options: OnnxRuntimeWebOptions = {}): Promise<CompiledLoss> {
+  return compileOn(BROWSER, graphOrProgram, options);
+}

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+const req = createRequire(import.meta.url);
+setWasmPaths(dirname(req.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+for (const be of ['cpu', 'wasm']) {
+  await tf.setBackend(be); await tf.ready();
+  console.log('backend', tf.getBackend());
+  const x = tf.tensor([1, 3, 3, 0, 3, -1], [2, 3]);
+  console.log('argMax1', await tf.argMax(x, 1).data(), 'argMax0', await tf.argMax(tf.tensor([[1,1],[1,2]]), 0).data());
+  const t = tf.topk(tf.tensor([1, 2, 2, 0, 2, 1, 2]), 7);
+  console.log('topk', await t.values.data(), await t.indices.data());
+  const ti = tf.topk(tf.tensor([1, 2, 2, 0, 2, 1, 2], [7], 'int32'), 3);
+  console.log('topk int', await ti.values.data(), await ti.indices.data());
+  console.log('div int', await tf.div(tf.tensor([7, -7, 7, -7], [4], 'int32'), tf.tensor([2, 2, -2, -2], [4], 'int32')).data());
+  console.log('cast', await tf.cast(tf.tensor([1.7, -1.7, -0.2]), 'int32').data(), await tf.cast(tf.tensor([0, -0.0, 2, NaN]), 'bool').data());
+  console.log('sign int', await tf.sign(tf.tensor([3, -2, 0], [3], 'int32')).data(), tf.sign(tf.tensor([3, -2, 0], [3], 'int32')).dtype);
+  console.log('cumsum', await tf.cumsum(tf.tensor([1, 2, 3, 4]), 0, true, true).data());
+  console.log('where bc', await tf.where(tf.tensor([true, false, true], [3], 'bool'), tf.tensor([[1, 2, 3], [4, 5, 6]]), tf.scalar(0)).data());
+  const d = tf.engine().makeTensorFromDataId(x.dataId, x.shape, x.dtype);
+  console.log('detached', await d.data(), tf.memory().numTensors);
+  d.dispose(); console.log(await x.data());
+  console.log('oneHot', await tf.oneHot(tf.tensor([[0, 2]], [1, 2], 'int32'), 3, 1, 0, 'float32').data());
+  console.log('scatterND', await tf.scatterND(tf.tensor([[1], [1], [3]], [3, 1], 'int32'), tf.tensor([1, 2, 3]), [5]).data());
+  console.log('tsu', await tf.tensorScatterUpdate(tf.tensor([9, 9, 9, 9]), tf.tensor([[1], [3]], [2, 1], 'int32'), tf.tensor([1, 2])).data());
+  console.log('concat bool', await tf.concat([tf.tensor([true], [1], 'bool'), tf.tensor([false], [1], 'bool')]).data());
+  console.log('bcast bool', await tf.broadcastTo(tf.tensor([true, false], [1, 2], 'bool'), [2, 2]).data());
+}
