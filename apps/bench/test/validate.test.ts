@@ -70,3 +70,20 @@ describe('bench validate', () => {
     expect(r.stderr).toMatch(/unknown backend 'nope' \(known: reference/);
   });
 });
+
+describe('bench validate default selection', () => {
+  it('runs only the available backends and lists the others with their reason', async () => {
+    const missing: BenchBackend = {
+      name: 'missing-runtime',
+      probe: async () => ({ available: false, reason: 'no GPU here' }),
+      compile: async () => {
+        throw new Error('unreachable');
+      },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'lossgraph-validate-default-'));
+    copyFileSync(join(repoFixturesDir(), 'tiny_boxes_forced.safetensors'), join(dir, 't.safetensors'));
+    const report = await validate(dir, [referenceBackend, missing], () => {}, { skipUnavailable: true });
+    expect(report.results.map((r) => r.backend)).toEqual(['reference']);
+    expect(report.backends).toContainEqual({ name: 'missing-runtime', available: false, reason: 'no GPU here' });
+  });
+});

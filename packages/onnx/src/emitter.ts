@@ -1,17 +1,17 @@
-import { LossGraphError, type Dim } from '@lossgraph/core';
+import { LossGraphError, type Dim, type Shape } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE, rawBytes, type OnnxDType } from './dtypes.js';
 import { onnx, type OnnxProto } from './proto.js';
 
-/** An attribute value as the lowerings write it: numbers are ints unless wrapped with `float()`. */
+/** An attribute value as the lowerings write it: numbers are ints; `{ float }` marks a FLOAT attribute. */
 export type AttrValue = number | readonly number[] | string | { readonly float: number };
-
-/** Marks a float attribute (ONNX tells INT from FLOAT by the attribute type). */
-export const float = (value: number): { readonly float: number } => ({ float: value });
 
 /** Where a symbolic dim is read at run time: a graph input (by its ONNX name) and an axis. */
 export type SymbolSource = { readonly input: string; readonly axis: number };
 
 const INT64_MAX = 9223372036854775807n;
+
+/** Largest static size an axis is broadcast to by concatenating copies rather than by Expand. */
+const MAX_CONCAT_COPIES = 16;
 
 /**
  * Accumulates the ONNX nodes and initializers of one graph. Knows the element type of every tensor it
@@ -153,6 +153,26 @@ export class OnnxEmitter {
       if (run.length > 0) parts.push(this.int64s(run));
       return parts.length === 1 ? parts[0]! : this.op('Concat', parts, 'int64', { axis: 0 });
     });
+  }
+
+  /**
+   * `x` (of shape `from`) broadcast to `to`. onnxruntime's CPU Expand copies element by element when the
+   * stretched axis is innermost-ish, which is several times slower than concatenating a few copies; so axes
+   * stretched from 1 to a small static size are concatenated, and anything else goes through Expand.
+   */
+  broadcast(x: string, from: Shape, to: Shape, out?: { readonly name: string; readonly dtype: OnnxDType }): string {
+    const dtype = this.dtypeOf(x);
+    const target = out ?? dtype;
+    if (from.length === to.length && from.every((d, i) => d === to[i])) return out === undefined ? x : this.op('Identity', [x], out);
+    const stretched = from.map((d, i) => (d === 1 && to[i] !== 1 ? i : -1)).filter((i) => i >= 0);
+    const concatenable = from.length === to.length && stretched.every((i) => typeof to[i] === 'number' && (to[i] as number) <= MAX_CONCAT_COPIES);
+    if (!concatenable) return this.op('Expand', [x, this.shape(to)], target);
+    let y = x;
+    stretched.forEach((axis, k) => {
+      const copies = new Array<string>(to[axis] as number).fill(y);
+      y = this.op('Concat', copies, k === stretched.length - 1 ? target : dtype, { axis });
+    });
+    return y;
   }
 
   /** `x` cast to `dtype`, or `x` itself when it already has that type. */

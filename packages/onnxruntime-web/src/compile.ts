@@ -11,7 +11,7 @@ import {
 } from '@lossgraph/core';
 import { toOnnxModel } from '@lossgraph/onnx';
 import { resolveOptions, type OnnxRuntimeWebOptions } from './options.js';
-import { configureWasm, type Platform } from './runtime.js';
+import type { Platform } from './runtime.js';
 import { openSession } from './session.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 
@@ -19,8 +19,7 @@ import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 export async function compileOn(platform: Platform, graphOrProgram: Graph | LossProgram, options: OnnxRuntimeWebOptions = {}): Promise<CompiledLoss> {
   const program = asProgram(graphOrProgram);
   const resolved = resolveOptions(options);
-  const ort = configureWasm(platform, resolved.numThreads);
-  const { session, ep } = await openSession(ort, toOnnxModel(program.graph), resolved);
+  const { session, ep, ort } = await openSession(platform, toOnnxModel(program.graph), resolved);
   const outputNames = program.graph.outputs.map((o) => o.name);
   const guard = new DisposeGuard(`onnxruntime-web (${ep}) compiled loss`);
 

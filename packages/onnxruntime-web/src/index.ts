@@ -8,9 +8,12 @@ import { compileOn } from './compile.js';
 import type { OnnxRuntimeWebOptions } from './options.js';
 import type { Platform } from './runtime.js';
 
-export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions } from './options.js';
+export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions, WasmPaths } from './options.js';
 
 const BROWSER: Platform = {
+  // One build per EP, each loaded on first use. webgpu uses ORT's native WebGPU EP (`onnxruntime-web/webgpu`),
+  // not the default bundle's JSEP one: in 1.30 JSEP computes wrong numbers silently (README, "WebGPU").
+  load: (ep) => (ep === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')),
   // threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages
   defaultNumThreads: () =>
     globalThis.crossOriginIsolated === true ? Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1)) : 1,

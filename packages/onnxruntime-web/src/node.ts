@@ -11,7 +11,7 @@ import { compileOn } from './compile.js';
 import type { OnnxRuntimeWebOptions } from './options.js';
 import type { Platform } from './runtime.js';
 
-export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions } from './options.js';
+export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions, WasmPaths } from './options.js';
 
 /** onnxruntime-web's dist folder as a file URL ending in '/', where its .wasm and .mjs files are. */
 export function ortDistUrl(): string {
@@ -20,6 +20,8 @@ export function ortDistUrl(): string {
 }
 
 const NODE: Platform = {
+  // onnxruntime-web's Node build has the wasm EP only; webgpu fails in openSession with its reason
+  load: () => import('onnxruntime-web'),
   defaultWasmPaths: ortDistUrl,
   // Node runs wasm threads as worker_threads: no isolation headers needed
   defaultNumThreads: () => Math.max(1, Math.min(4, availableParallelism())),

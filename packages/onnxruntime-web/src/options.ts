@@ -5,6 +5,9 @@ export type ExecutionProvider = 'wasm' | 'webgpu';
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 
+/** Where onnxruntime-web's .mjs/.wasm files are: a URL prefix ending in '/', or each file's URL. */
+export type WasmPaths = string | { readonly mjs?: string | URL; readonly wasm?: string | URL };
+
 export interface OnnxRuntimeWebOptions extends CompileOptions {
   /**
    * Execution providers in order of preference (default `['wasm']`). Each gets a session of its own: the
@@ -20,6 +23,12 @@ export interface OnnxRuntimeWebOptions extends CompileOptions {
   readonly numThreads?: number;
   /** ONNX Runtime graph optimisation level (default 'all'). */
   readonly graphOptimizationLevel?: GraphOptimizationLevel;
+  /**
+   * Where the runtime's .mjs/.wasm files are served (`ort.env.wasm.wasmPaths` of the build that runs the
+   * EP). Default: the bundler's asset URL in the browser, the installed package in Node. Read once, before
+   * the first session of that build.
+   */
+  readonly wasmPaths?: WasmPaths;
 }
 
 const PROVIDERS: readonly ExecutionProvider[] = ['wasm', 'webgpu'];
@@ -29,6 +38,7 @@ export interface ResolvedOptions {
   readonly executionProviders: readonly ExecutionProvider[];
   readonly numThreads: number | undefined;
   readonly graphOptimizationLevel: GraphOptimizationLevel;
+  readonly wasmPaths: WasmPaths | undefined;
   readonly validate: boolean;
 }
 
@@ -52,5 +62,5 @@ export function resolveOptions(options: OnnxRuntimeWebOptions): ResolvedOptions 
   if (!LEVELS.includes(level)) {
     invalid(`graphOptimizationLevel must be one of ${LEVELS.join(', ')}, got '${String(level)}'`, { option: 'graphOptimizationLevel', value: level });
   }
-  return { executionProviders: eps, numThreads: n, graphOptimizationLevel: level, validate: options.validate ?? true };
+  return { executionProviders: eps, numThreads: n, graphOptimizationLevel: level, wasmPaths: options.wasmPaths, validate: options.validate ?? true };
 }

@@ -1,12 +1,14 @@
 import { LossGraphError } from '@lossgraph/core';
 import type { InferenceSession } from 'onnxruntime-web';
 import type { ExecutionProvider, ResolvedOptions } from './options.js';
-import { markStarted, type OrtModule } from './runtime.js';
+import { configureWasm, markStarted, type OrtModule, type Platform } from './runtime.js';
 
 export interface OpenedSession {
   readonly session: InferenceSession;
   /** the execution provider the session was created with */
   readonly ep: ExecutionProvider;
+  /** the onnxruntime-web build that runs it */
+  readonly ort: OrtModule;
 }
 
 function reasonOf(error: unknown): string {
@@ -34,7 +36,7 @@ async function webGpuProblem(): Promise<string | undefined> {
  * provider, so the one in use is known (onnxruntime-web would silently drop webgpu from a list). A skipped
  * provider is warned about; when none starts, one error lists each with its reason.
  */
-export async function openSession(ort: OrtModule, model: Uint8Array, options: ResolvedOptions): Promise<OpenedSession> {
+export async function openSession(platform: Platform, model: Uint8Array, options: ResolvedOptions): Promise<OpenedSession> {
   const eps = options.executionProviders;
   const failures: string[] = [];
   for (const [k, ep] of eps.entries()) {
@@ -42,12 +44,14 @@ export async function openSession(ort: OrtModule, model: Uint8Array, options: Re
     if (ep === 'webgpu') reason = await webGpuProblem();
     if (reason === undefined) {
       try {
+        const ort = await platform.load(ep);
+        configureWasm(ort, platform, options.numThreads, options.wasmPaths);
         const session = await ort.InferenceSession.create(model, {
           executionProviders: [ep],
           graphOptimizationLevel: options.graphOptimizationLevel,
         });
-        markStarted();
-        return { session, ep };
+        markStarted(ort);
+        return { session, ep, ort };
       } catch (error) {
         reason = reasonOf(error);
       }

@@ -1,3 +1,9 @@
+import { browserOnnxruntimeWebWasmBackend } from './browser-onnxruntime-web-wasm.js';
+import { browserOnnxruntimeWebWebgpuBackend } from './browser-onnxruntime-web-webgpu.js';
+import { browserTfjsWebglBackend } from './browser-tfjs-webgl.js';
+import { onnxruntimeNodeCpuBackend } from './onnxruntime-node-cpu.js';
+import { onnxruntimeNodeCudaBackend } from './onnxruntime-node-cuda.js';
+import { onnxruntimeWebWasmBackend } from './onnxruntime-web-wasm.js';
 import { referenceBackend } from './reference.js';
 import type { BenchBackend } from './types.js';
 
@@ -5,7 +11,15 @@ import type { BenchBackend } from './types.js';
  * Every backend the bench knows, in report order. Each entry is created lazily so that a missing
  * optional runtime only makes its own backend unavailable.
  */
-export const BACKENDS: readonly (() => BenchBackend)[] = [() => referenceBackend];
+export const BACKENDS: readonly (() => BenchBackend)[] = [
+  () => referenceBackend,
+  () => onnxruntimeNodeCpuBackend,
+  () => onnxruntimeNodeCudaBackend,
+  () => onnxruntimeWebWasmBackend,
+  browserOnnxruntimeWebWasmBackend,
+  browserOnnxruntimeWebWebgpuBackend,
+  browserTfjsWebglBackend,
+];
 
 export function allBackends(): BenchBackend[] {
   return BACKENDS.map((make) => make());

@@ -9,6 +9,8 @@ export type Availability = { readonly available: true } | { readonly available: 
  */
 export interface BenchBackend {
   readonly name: string;
+  /** what a reader of the report should know (precision limits, software rendering, ...) */
+  readonly notes?: string;
   probe(): Promise<Availability>;
   compile(program: LossProgram): Promise<CompiledLoss>;
   close?(): Promise<void>;

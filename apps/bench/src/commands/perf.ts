@@ -1,5 +1,173 @@
-/** `bench perf`: not written yet (issue 5). */
-export async function runPerf(_args: string[]): Promise<number> {
-  process.stderr.write('bench perf is not implemented yet\n');
-  return 2;
+/**
+ * `bench perf`: times forward and forward+backward of the MultiBoxLoss on synthetic inputs, for every
+ * requested backend and batch size, interleaved with the PyTorch original when /usr/bin/python3 has
+ * torch. Progress on stderr, a table on stdout, the issue-5 JSON with --json FILE.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { defaultBoxes } from '@lossgraph/core';
+import { parseFlags, parseList, UsageError } from '../args.js';
+import { selectBackends } from '../backends/select.js';
+import { machineInfo } from '../perf/machine.js';
+import { currentRssMb } from '../perf/memory.js';
+import { assemblePerfJson, type BackendStatus } from '../perf/perf-json.js';
+import type { BenchBackend } from '../backends/types.js';
+import type { SetupReply } from '../perf/protocol.js';
+import { measureBatch, type Cell, type Contender } from '../perf/schedule.js';
+import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
+import { PRIOR_PRESETS, type PriorPreset } from '../perf/synthetic.js';
+import { perfTable } from '../perf/table.js';
+
+const FLAGS = ['backends', 'batch', 'classes', 'priors', 'json', 'repeats', 'min-time', 'warmup', 'pytorch', 'torch-threads'] as const;
+
+export const PERF_MEMORY_NOTE =
+  'peak_rss_mb: RSS high-water mark of the process that runs the implementation (one process per backend; ' +
+  "Linux VmHWM, reset before each measured request) plus the peak sampled RSS of that process's children " +
+  '(e.g. a browser), over the first run, warm-up and timed runs of that batch size; includes the runtime and the inputs';
+export const PERF_TIMING_NOTE =
+  'wall time of one awaited run() including copies to and from the host, inputs generated and validated once outside the timing; ' +
+  'the first call per batch size and mode is reported apart and followed by untimed warm-up; implementations take turns in short rounds';
+
+interface PerfOptions {
+  backends: string[] | undefined;
+  batches: number[];
+  classes: number;
+  priors: PriorPreset;
+  json: string | undefined;
+  minRepeats: number;
+  minTimeS: number;
+  warmup: number;
+  pytorch: 'auto' | 'off';
+  torchThreads: number | undefined;
+}
+
+function positiveInt(name: string, value: string, min = 1): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
+  return n;
+}
+
+function parseOptions(args: string[]): PerfOptions {
+  const f = parseFlags(args, FLAGS);
+  const priors = f.priors ?? 'ssd300';
+  if (!(priors in PRIOR_PRESETS)) throw new UsageError(`--priors must be one of ${Object.keys(PRIOR_PRESETS).join(', ')}, got '${priors}'`);
+  const minTimeS = Number(f['min-time'] ?? '2');
+  if (!(Number.isFinite(minTimeS) && minTimeS >= 0)) throw new UsageError(`--min-time must be a number of seconds >= 0, got '${f['min-time']}'`);
+  const pytorch = f.pytorch ?? 'auto';
+  if (pytorch !== 'auto' && pytorch !== 'off') throw new UsageError(`--pytorch must be auto or off, got '${pytorch}'`);
+  const batches = (parseList(f.batch ?? '1,8,32') ?? []).map((b) => positiveInt('batch', b));
+  if (batches.length === 0) throw new UsageError('--batch needs at least one batch size');
+  return {
+    backends: parseList(f.backends),
+    batches: [...new Set(batches)].sort((a, b) => a - b),
+    classes: positiveInt('classes', f.classes ?? '21', 2),
+    priors: priors as PriorPreset,
+    json: f.json,
+    minRepeats: positiveInt('repeats', f.repeats ?? '5'),
+    minTimeS,
+    warmup: positiveInt('warmup', f.warmup ?? '2', 0),
+    pytorch,
+    torchThreads: f['torch-threads'] === undefined ? undefined : positiveInt('torch-threads', f['torch-threads']),
+  };
+}
+
+const progress = (line: string) => process.stderr.write(`perf: ${line}\n`);
+
+/** Starts one worker per backend and compiles both programs there; unavailable ones are closed again. */
+async function startBackends(names: readonly string[]) {
+  const statuses: BackendStatus[] = [];
+  const contenders: (Contender & { device: string })[] = [];
+  for (const name of names) {
+    progress(`starting ${name}`);
+    const server = startWorker(name);
+    try {
+      const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name });
+      if (setup.available) {
+        const idle = server.pid === undefined ? null : currentRssMb(server.pid);
+        statuses.push({ name, available: true, reason: null, device: setup.device, compile_ms: setup.compile_ms, idle_rss_mb: idle });
+        contenders.push({ name, server, device: setup.device });
+        progress(`${name}: ${setup.device}, compiled in ${setup.compile_ms.forward.toFixed(0)} / ${setup.compile_ms.forward_backward.toFixed(0)} ms`);
+        continue;
+      }
+      statuses.push({ name, available: false, reason: setup.reason });
+      progress(`${name}: not available: ${setup.reason}`);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      statuses.push({ name, available: false, reason });
+      progress(`${name}: could not start: ${reason}`);
+    }
+    await server.close();
+  }
+  return { statuses, contenders };
+}
+
+export async function runPerf(args: string[]): Promise<number> {
+  let options: PerfOptions;
+  let backends: BenchBackend[];
+  try {
+    options = parseOptions(args);
+    backends = selectBackends(options.backends);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench perf: ${err.message}\n`);
+    return 2;
+  }
+  const names = backends.map((b) => b.name);
+  const notes = new Map(backends.map((b) => [b.name, b.notes]));
+
+  const torch = options.pytorch === 'off' ? { available: false as const, reason: 'disabled with --pytorch off' } : probeTorch(options.torchThreads);
+  progress(torch.available ? `PyTorch ${torch.version} (${torch.threads} threads) found: timing the original alongside` : `PyTorch original not timed: ${torch.reason}`);
+
+  const started = await startBackends(names);
+  const contenders = started.contenders;
+  const statuses = started.statuses.map((s) => (notes.get(s.name) ? { ...s, notes: notes.get(s.name) } : s));
+  const pytorch: Contender | undefined = torch.available ? { name: 'pytorch', server: startPytorch(options.torchThreads) } : undefined;
+  const all = [...(pytorch ? [pytorch] : []), ...contenders];
+  const cells: Cell[] = [];
+  try {
+    for (const batch of options.batches) {
+      if (all.length === 0) break;
+      progress(`batch ${batch}: timing ${all.map((c) => c.name).join(', ')}`);
+      cells.push(
+        ...(await measureBatch(all, { batch, classes: options.classes, priors: options.priors }, {
+          minRepeats: options.minRepeats,
+          minTimeMs: options.minTimeS * 1000,
+          warmup: options.warmup,
+          chunkMs: Math.max(100, (options.minTimeS * 1000) / 4),
+        }, progress)),
+      );
+    }
+  } finally {
+    await Promise.all(all.map((c) => c.server.close()));
+  }
+
+  const perf = assemblePerfJson({
+    cells,
+    devices: new Map(contenders.map((c) => [c.name, c.device])),
+    backends: statuses,
+    pytorch: torch.available ? { available: true, reason: null, version: torch.version, threads: torch.threads } : { available: false, reason: torch.reason },
+    config: {
+      date: new Date().toISOString(),
+      priors: options.priors,
+      num_priors: defaultBoxes(PRIOR_PRESETS[options.priors]).length / 4,
+      classes: options.classes,
+      batches: options.batches,
+      min_repeats: options.minRepeats,
+      min_time_s: options.minTimeS,
+      warmup: options.warmup,
+      command: ['pnpm bench perf', ...args].join(' '),
+      memory: PERF_MEMORY_NOTE,
+      timing: PERF_TIMING_NOTE,
+    },
+    machine: machineInfo(),
+  });
+  process.stdout.write(perfTable(perf));
+  if (options.json) {
+    mkdirSync(dirname(options.json), { recursive: true });
+    writeFileSync(options.json, `${JSON.stringify(perf, null, 2)}\n`);
+    progress(`wrote ${options.json}`);
+  }
+  // An unavailable backend fails the run only when it was asked for by name.
+  const requestedMissing = options.backends !== undefined && statuses.some((s) => !s.available);
+  return perf.errors.length > 0 || requestedMissing || contenders.length === 0 ? 1 : 0;
 }

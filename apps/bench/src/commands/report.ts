@@ -1,5 +1,71 @@
-/** `bench report`: not written yet (issue 5). */
-export async function runReport(_args: string[]): Promise<number> {
-  process.stderr.write('bench report is not implemented yet\n');
-  return 2;
+/**
+ * `bench report`: turns the JSON of `bench validate` and `bench perf` into reports/<date>/report.md,
+ * report.json and report.html (self-contained, SVG charts inline), plus the charts as .svg files for
+ * the Markdown. A missing input is stated in the report and its sections are left out.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { repoFixturesDir, sampleFixturePath } from '@lossgraph/core/testing';
+import { parseFlags, UsageError } from '../args.js';
+import { machineInfo } from '../perf/machine.js';
+import { reportBlocks } from '../report/content.js';
+import { toHtml, toMarkdown } from '../report/document.js';
+import { loadPerf, loadValidate } from '../report/inputs.js';
+import { accuracyOf, checkTargets, inputNote, reproduceCommands, type ReportData } from '../report/model.js';
+import { fixtureTolerances } from '../report/tolerances.js';
+
+const FLAGS = ['validate', 'perf', 'out', 'fixtures'] as const;
+export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
+export const DEFAULT_PERF = 'reports/latest-perf.json';
+
+/** Today as YYYY-MM-DD in local time. */
+export function localDate(now = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export async function runReport(args: string[]): Promise<number> {
+  let f: Record<string, string>;
+  try {
+    f = parseFlags(args, FLAGS);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench report: ${err.message}\n`);
+    return 2;
+  }
+  const now = new Date();
+  const date = localDate(now);
+  const validate = loadValidate(f.validate ?? DEFAULT_VALIDATE);
+  const perf = loadPerf(f.perf ?? DEFAULT_PERF);
+  for (const input of [validate, perf]) if (input.status !== 'read') process.stderr.write(`report: ${input.message}\n`);
+  const validateData = validate.status === 'read' ? validate.data : null;
+  const perfData = perf.status === 'read' ? perf.data : null;
+
+  const fixtureDirs = f.fixtures ? [f.fixtures] : [repoFixturesDir(), dirname(sampleFixturePath())];
+  const tolerances = validateData ? await fixtureTolerances([...new Set(validateData.results.map((r) => r.fixture))], fixtureDirs) : new Map();
+  const data: ReportData = {
+    date,
+    generated_at: now.toISOString(),
+    inputs: { validate: inputNote(validate), perf: inputNote(perf) },
+    machine: perfData?.machine ?? machineInfo(),
+    machine_source: perfData?.machine ? 'perf run' : 'report host',
+    commands: reproduceCommands(validate.path, perf.path, perfData),
+    targets: checkTargets(perfData),
+    accuracy: accuracyOf(validateData, tolerances),
+    validate: validateData,
+    perf: perfData,
+  };
+
+  const out = f.out ?? join('reports', date);
+  mkdirSync(out, { recursive: true });
+  const blocks = reportBlocks(data);
+  const title = `lossgraph benchmark report, ${date}`;
+  writeFileSync(join(out, 'report.md'), toMarkdown(blocks));
+  writeFileSync(join(out, 'report.html'), toHtml(title, blocks));
+  writeFileSync(join(out, 'report.json'), `${JSON.stringify(data, null, 2)}\n`);
+  for (const b of blocks) if (b.kind === 'chart') writeFileSync(join(out, `${b.id}.svg`), `${b.svg}\n`);
+  process.stdout.write(`wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`);
+  const unreadable = [validate, perf].filter((i) => i.status === 'invalid').length > 0;
+  const nothing = !validateData && !perfData;
+  return unreadable || nothing ? 1 : 0;
 }

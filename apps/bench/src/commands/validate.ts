@@ -39,8 +39,17 @@ async function checkOne(backend: BenchBackend, fx: MultiboxFixture, cache: Map<s
   }
 }
 
-/** Every fixture × backend: pass/fail and the worst error per output. One bad file or backend never stops the run. */
-export async function validate(fixturesDir: string, backends: readonly BenchBackend[], log: (line: string) => void): Promise<ValidateReport> {
+/**
+ * Every fixture × backend: pass/fail and the worst error per output. One bad file or backend never stops
+ * the run. A backend that cannot run here gives failed rows with the reason, unless `skipUnavailable`
+ * (the default selection, "every available backend"): then it is only listed under `backends`.
+ */
+export async function validate(
+  fixturesDir: string,
+  backends: readonly BenchBackend[],
+  log: (line: string) => void,
+  { skipUnavailable = false }: { skipUnavailable?: boolean } = {},
+): Promise<ValidateReport> {
   const files = await listFixtureFiles(fixturesDir);
   if (files.length === 0) throw new UsageError(`no .safetensors fixtures in ${fixturesDir}`);
   const availability = await Promise.all(backends.map(async (b) => ({ b, a: await b.probe().catch((e: unknown) => ({ available: false as const, reason: message(e) })) })));
@@ -49,8 +58,9 @@ export async function validate(fixturesDir: string, backends: readonly BenchBack
     backends: availability.map(({ b, a }) => ({ name: b.name, available: a.available, reason: a.available ? null : a.reason })),
   };
   for (const { b, a } of availability) log(`backend ${b.name}: ${a.available ? 'available' : `unavailable (${a.reason})`}`);
+  const runOn = skipUnavailable ? availability.filter(({ a }) => a.available) : availability;
   const caches = new Map<string, Map<string, CompiledLoss>>(backends.map((b) => [b.name, new Map()]));
-  const total = files.length * backends.length;
+  const total = files.length * runOn.length;
   let done = 0;
   try {
     for (const file of files) {
@@ -61,7 +71,7 @@ export async function validate(fixturesDir: string, backends: readonly BenchBack
       } catch (err) {
         loadError = message(err);
       }
-      for (const { b, a } of availability) {
+      for (const { b, a } of runOn) {
         const t0 = performance.now();
         let row: ValidateRow;
         if (!a.available) row = { fixture: fixtureName(file), backend: b.name, pass: false, error: `backend unavailable: ${a.reason}`, diff: NO_DIFF };
@@ -99,7 +109,7 @@ export async function runValidate(args: string[]): Promise<number> {
     process.stderr.write(`bench validate: fixtures folder ${dir} does not exist\n`);
     return 2;
   }
-  const report = await validate(dir, backends, (line) => process.stderr.write(`${line}\n`));
+  const report = await validate(dir, backends, (line) => process.stderr.write(`${line}\n`), { skipUnavailable: flags.backends === undefined });
   process.stdout.write(formatValidateTable(report));
   if (flags.json !== undefined) await writeFile(flags.json, `${JSON.stringify(report, null, 2)}\n`);
   const passed = report.results.filter((r) => r.pass).length;

@@ -57,6 +57,12 @@ export function procMemorySupported(pid: number = process.pid): boolean {
   }
 }
 
+/** The current RSS of a process and its descendants in MiB; null where /proc is absent. */
+export function currentRssMb(pid: number): number | null {
+  if (!procMemorySupported(pid)) return null;
+  return [pid, ...descendantsOf(pid)].reduce((sum, p) => sum + statusKb(p, 'VmRSS'), 0) / 1024;
+}
+
 export interface MemorySpan {
   /** ends the span; the peak in MiB */
   stop(): number;

@@ -37,6 +37,7 @@ export class TimingServer {
     for (const stream of logStreams) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.log(line));
     }
+    this.child.stdin!.on('error', () => {}); // a write to an ended child: reported by the 'exit' handler
     this.child.on('error', (err) => this.fail(new TimingServerError(`${spec.name}: could not start ${spec.command}: ${err.message}`)));
     this.child.on('exit', (code, signal) => {
       const tail = this.logTail.length ? `; last output:\n${this.logTail.join('\n')}` : '';

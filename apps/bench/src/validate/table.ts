@@ -11,5 +11,7 @@ export function formatValidateTable(report: ValidateReport): string {
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
   const failed = report.results.filter((r) => !r.pass && r.error);
   if (failed.length) out.push('', 'failures:', ...failed.map((r) => `  ${r.fixture} × ${r.backend}: ${r.error}`));
+  const unavailable = report.backends.filter((b) => !b.available);
+  if (unavailable.length) out.push('', 'unavailable backends:', ...unavailable.map((b) => `  ${b.name}: ${b.reason}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,22 +1,77 @@
 import { fail } from '../errors.js';
 import { bindSymbols } from '../interpreter/interpret.js';
-import type { SymbolEnv } from '../ir/types.js';
-import type { CompileOptions, Feeds, LossProgram } from './contract.js';
+import type { Graph } from '../ir/graph.js';
+import { shapeToString } from '../ir/shape.js';
+import type { DType, SymbolEnv } from '../ir/types.js';
+import type { CompileOptions, Feeds, HostTensor, LossProgram } from './contract.js';
 
-/**
- * The checks every backend runs before executing a program: feeds present with the right dtype and
- * shape (binding the symbolic dims), then the program's own input validation unless disabled.
- */
-export function checkFeeds(program: LossProgram, feeds: Feeds, options: CompileOptions = {}): SymbolEnv {
-  const env = bindSymbols(program.graph, feeds);
-  for (const id of program.graph.inputs) {
-    const v = program.graph.values[id]!;
-    const f = feeds[v.name!]!;
-    const n = f.shape.reduce((a, b) => a * b, 1);
-    if (f.data.length !== n) {
-      fail('SHAPE_MISMATCH', `input '${v.name}': shape [${f.shape}] needs ${n} values, data holds ${f.data.length}`, { tensor: v.name });
+/** The typed arrays a feed of each dtype may hold (HostTensor's contract). */
+const DATA_KINDS: Record<DType, readonly (typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array)[]> = {
+  float32: [Float32Array, Float64Array],
+  int32: [Int32Array],
+  bool: [Uint8Array],
+};
+
+const kindOf = (data: unknown): string =>
+  ArrayBuffer.isView(data) ? data.constructor.name : data === null ? 'null' : Array.isArray(data) ? 'Array' : typeof data;
+
+/** Structure that bindSymbols takes for granted: a shape of non-negative integers. */
+function checkShapeEntries(graph: Graph, feeds: Feeds): void {
+  for (const id of graph.inputs) {
+    const v = graph.values[id]!;
+    const f = feeds[v.name!] as HostTensor | undefined;
+    if (f === undefined || f === null) {
+      fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
+    }
+    if (!Array.isArray(f.shape) || f.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      fail('SHAPE_MISMATCH', `input '${v.name}': expected shape ${shapeToString(v.shape)}, got ${JSON.stringify(f.shape)} (dims must be non-negative integers)`, {
+        tensor: v.name,
+        expected: v.shape,
+        actual: f.shape,
+      });
     }
   }
+}
+
+/** The data array matches the dtype and holds exactly one value per element of the shape. */
+function checkData(graph: Graph, feeds: Feeds): void {
+  for (const id of graph.inputs) {
+    const v = graph.values[id]!;
+    const f = feeds[v.name!]!;
+    const kinds = DATA_KINDS[v.dtype];
+    if (!kinds.some((k) => f.data instanceof k)) {
+      const want = kinds.map((k) => k.name).join(' or ');
+      fail('DTYPE_MISMATCH', `input '${v.name}': dtype ${v.dtype} needs data as ${want}, got ${kindOf(f.data)}`, {
+        tensor: v.name,
+        expected: want,
+        actual: kindOf(f.data),
+      });
+    }
+    const n = f.shape.reduce((a, b) => a * b, 1);
+    if (f.data.length !== n) {
+      fail('SHAPE_MISMATCH', `input '${v.name}': shape [${f.shape}] needs ${n} values, data holds ${f.data.length}`, {
+        tensor: v.name,
+        expected: n,
+        actual: f.data.length,
+      });
+    }
+  }
+}
+
+/**
+ * The checks every backend runs before executing a program: feeds present, with the right dtype and
+ * shape (binding the symbolic dims) and data of the right kind and length, then the program's own input
+ * validation (values: NaN, boxes, labels, ...) unless `options.validate` is false. Every failure is a
+ * LossGraphError naming the tensor.
+ */
+export function checkFeeds(program: LossProgram, feeds: Feeds, options: CompileOptions = {}): SymbolEnv {
+  if (options.validate !== undefined && typeof options.validate !== 'boolean') {
+    fail('INVALID_OPTION', `compile option 'validate' must be a boolean, got ${JSON.stringify(options.validate)}`, { option: 'validate' });
+  }
+  if (typeof feeds !== 'object' || feeds === null) fail('MISSING_INPUT', `feeds must be an object of named tensors, got ${kindOf(feeds)}`);
+  checkShapeEntries(program.graph, feeds);
+  const env = bindSymbols(program.graph, feeds);
+  checkData(program.graph, feeds);
   if (options.validate ?? true) program.validateInputs?.(feeds);
   return env;
 }

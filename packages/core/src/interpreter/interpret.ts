@@ -34,9 +34,12 @@ export function bindSymbols(graph: Graph, feeds: Readonly<Record<string, { dtype
         env[d] = got;
         origin[d] = v.name!;
       } else if (env[d] !== got) {
-        fail('SHAPE_MISMATCH', `input '${v.name}': dim ${i} ('${d}') is ${got}, but '${origin[d]}' gives ${d} = ${env[d]}`, {
+        const expected = v.shape.map((x) => (typeof x === 'number' ? x : (env[x] ?? x)));
+        fail('SHAPE_MISMATCH', `input '${v.name}': expected shape [${expected}], got [${f.shape}]: dim ${i} ('${d}') is ${got}, but '${origin[d]}' gives ${d} = ${env[d]}`, {
           tensor: v.name,
           symbol: d,
+          expected,
+          actual: f.shape,
         });
       }
     });

@@ -22,6 +22,9 @@ const KNOWN = new Set(['jaccardThresh', 'negPos', 'variances', 'gradients', 'out
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION'). */
 export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): ResolvedMultiboxOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail('INVALID_OPTION', `MultiBoxLoss options must be an object, got ${JSON.stringify(options)}`);
+  }
   for (const k of Object.keys(options)) {
     if (!KNOWN.has(k)) fail('INVALID_OPTION', `unknown MultiBoxLoss option '${k}' (known: ${[...KNOWN].join(', ')})`, { option: k });
   }
@@ -40,6 +43,7 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
     bad('variances', 'two positive finite numbers', o.variances);
   }
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
+  if (!Array.isArray(o.outputs)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   for (const name of o.outputs) if (!MULTIBOX_EXTRA_OUTPUTS.includes(name)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   return o;
 }

@@ -5,6 +5,7 @@ import type { Graph } from '../ir/graph.js';
 import { resolveShape, sizeOf } from '../ir/shape.js';
 import { appendGradients } from '../passes/autodiff.js';
 import type { Draw, OpCase } from './op-cases.js';
+import { normal, seededRandom } from './random.js';
 
 export interface ConformanceOptions {
   /** size of the symbolic dim N. Default 3. */
@@ -15,21 +16,9 @@ export interface ConformanceOptions {
   readonly rtol?: number;
 }
 
-/** Mulberry32: a small seeded generator, so that failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function draw(kind: Draw, count: number, r: () => number): number[] {
   return Array.from({ length: count }, () => {
-    if (kind === 'normal') return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    if (kind === 'normal') return normal(r);
     if (kind === 'positive') return 0.5 + 1.5 * r();
     if (kind === 'bool') return r() < 0.5 ? 1 : 0;
     if (kind === 'ties') return Math.floor(r() * 3) - 1;
@@ -63,7 +52,7 @@ export function caseGraphs(c: OpCase): { forward: Graph; backward?: Graph } {
 
 /** Random feeds for every input of `graph` (case inputs by their draw, weights as N(0,1)). */
 export function caseFeeds(c: OpCase, graph: Graph, options: ConformanceOptions = {}): Record<string, HostTensor> {
-  const r = rng(options.seed ?? 1234);
+  const r = seededRandom(options.seed ?? 1234);
   const env = { N: options.n ?? 3 };
   const feeds: Record<string, HostTensor> = {};
   for (const id of graph.inputs) {

@@ -5,3 +5,4 @@ export { fixtureFeeds, fixtureProgram } from './fixture-program.js';
 export { OP_CASES, type OpCase } from './op-cases.js';
 export { runOpConformance, type ConformanceOptions } from './conformance.js';
 export { repoFixturesDir, sampleFixturePath } from './paths.js';
+export { seededRandom, normal } from './random.js';

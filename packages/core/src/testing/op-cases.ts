@@ -109,6 +109,12 @@ export const OP_CASES: readonly OpCase[] = [
     build: (_, [x, idx]) => [x!.gatherElements(idx!, 1)],
   },
   {
+    name: 'gatherElements/one-per-lane',
+    op: 'gatherElements',
+    inputs: { x: f(['N', 4, 3]), idx: i(['N', 1, 3], 0, 4), y: f(['N', 5]), k: i(['N', 1], 0, 5) },
+    build: (_, [x, idx, y, k]) => [x!.gatherElements(idx!, 1), y!.gatherElements(k!, 1)],
+  },
+  {
     name: 'scatterElements/add',
     op: 'scatterElements',
     inputs: { x: f(['N', 5]), idx: i(['N', 4], 0, 5), u: f(['N', 4]) },

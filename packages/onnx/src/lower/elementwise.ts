@@ -20,7 +20,22 @@ export const ELEMENTWISE = {
   and: direct('And'),
   or: direct('Or'),
   not: direct('Not'),
-  where: direct('Where'),
+  where: (c) => {
+    const e = c.e;
+    const [cond, a, b] = c.inputs as [string, string, string];
+    const out = c.outputTypes[0]!;
+    if (out.dtype !== 'bool') {
+      // onnxruntime's CPU Where is several times slower when the condition broadcasts along inner axes
+      // than on a full-size condition, and expanding a bool condition is cheap
+      const full = e.broadcast(cond, c.inputTypes[0]!.shape, out.shape);
+      e.op('Where', [full, a, b], c.out(0));
+      return;
+    }
+    // the CUDA provider's Where has no bool branches: (c and a) or (not c and b) is the same, exactly
+    const whenTrue = e.op('And', [cond, a], 'bool');
+    const whenFalse = e.op('And', [e.op('Not', [cond], 'bool'), b], 'bool');
+    e.op('Or', [whenTrue, whenFalse], c.out(0));
+  },
   cast: (c) => {
     if (c.attrs.to === c.inputTypes[0]!.dtype) c.alias(0, c.inputs[0]!);
     else c.e.op('Cast', c.inputs, c.out(0), { to: ONNX_ELEM_TYPE[c.attrs.to] });

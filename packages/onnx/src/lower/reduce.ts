@@ -1,4 +1,20 @@
-import type { LoweringTable } from './context.js';
+import type { LoweringContext, LoweringTable } from './context.js';
+
+/** argMax as min(where(x == max(x), index, size)) along the axis: the lowest index of the maximum. */
+function lowestIndexOfMax(c: LoweringContext<'argMax'>): void {
+  const e = c.e;
+  const { axis, keepDims } = c.attrs;
+  const x = c.inputs[0]!;
+  const { shape } = c.inputTypes[0]!;
+  const size = shape[axis]!;
+  const axes = e.int64s([axis]);
+  const isMax = e.op('Equal', [x, e.op('ReduceMax', [x, axes], 'int32', { keepdims: 1 })], 'bool');
+  let index = e.op('Range', [e.scalar('int32', 0), e.dimScalar(size, 'int32'), e.scalar('int32', 1)], 'int32');
+  const trailing = shape.length - 1 - axis;
+  if (trailing > 0) index = e.op('Unsqueeze', [index, e.int64s(Array.from({ length: trailing }, (_, i) => i + 1))], 'int32');
+  const candidate = e.op('Where', [isMax, index, e.dimScalar(size, 'int32')], 'int32');
+  e.op('ReduceMin', [candidate, axes], c.out(0), { keepdims: keepDims ? 1 : 0 });
+}
 
 /** Reductions and scans. Axes are inputs (int64) at opset 18; an empty axis list reduces nothing. */
 export const REDUCE = {
@@ -12,9 +28,12 @@ export const REDUCE = {
     if (axes.length === 0) return c.alias(0, c.inputs[0]!);
     c.e.op('ReduceMax', [c.inputs[0]!, c.e.int64s(axes)], c.out(0), { keepdims: keepDims ? 1 : 0 });
   },
-  // ONNX ArgMax gives int64; select_last_index 0 is the IR's tie rule (lowest index)
+  // ONNX ArgMax gives int64; select_last_index 0 is the IR's tie rule (lowest index). The CUDA
+  // provider's ArgMax takes floats only, so int32 goes through the exact min-index-of-max form.
   argMax: (c) => {
-    const idx = c.e.op('ArgMax', c.inputs, 'int64', { axis: c.attrs.axis, keepdims: c.attrs.keepDims ? 1 : 0, select_last_index: 0 });
+    const { axis, keepDims } = c.attrs;
+    if (c.inputTypes[0]!.dtype === 'int32') return lowestIndexOfMax(c);
+    const idx = c.e.op('ArgMax', c.inputs, 'int64', { axis, keepdims: keepDims ? 1 : 0, select_last_index: 0 });
     c.e.cast(idx, 'int32', c.out(0).name);
   },
   logSoftmax: (c) => {

@@ -10,7 +10,7 @@ export const SHAPE = {
     c.e.op('Reshape', [c.inputs[0]!, c.e.shape(c.attrs.shape)], c.out(0), { allowzero: 1 });
   },
   expand: (c) => {
-    c.e.op('Expand', [c.inputs[0]!, c.e.shape(c.attrs.shape)], c.out(0));
+    c.e.broadcast(c.inputs[0]!, c.inputTypes[0]!.shape, c.attrs.shape, c.out(0));
   },
   slice: (c) => {
     const { axis, start, end } = c.attrs;

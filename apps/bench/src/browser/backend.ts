@@ -1,0 +1,33 @@
+import type { Availability, BenchBackend } from '../backends/types.js';
+import type { PageRuntime } from './protocol.js';
+import { acquireHarness, type HarnessLease } from './shared.js';
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A bench backend that runs in headless Chromium (the shared harness) with one page runtime. */
+export function browserBackend(name: string, runtime: PageRuntime, notes?: string): BenchBackend {
+  let lease: HarnessLease | undefined;
+  const harness = () => (lease ??= acquireHarness()).harness;
+  return {
+    name,
+    ...(notes === undefined ? {} : { notes }),
+    async probe(): Promise<Availability> {
+      try {
+        const found = await (await harness()).probe(runtime);
+        return found.available ? { available: true } : { available: false, reason: found.reason ?? 'unavailable' };
+      } catch (error) {
+        return { available: false, reason: message(error) };
+      }
+    },
+    async compile(program) {
+      return (await harness()).compile(runtime, program);
+    },
+    async close() {
+      const l = lease;
+      lease = undefined;
+      await l?.release();
+    },
+  };
+}

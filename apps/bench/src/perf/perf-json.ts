@@ -1,0 +1,168 @@
+/**
+ * The JSON that `bench perf --json` writes (issue 5). The required fields come first and are exactly
+ * the issue's; the rest are additions for reports:
+ *
+ *   results[]:   backend, batch, forward_ms{median,p95}, forward_backward_ms{median,p95}, first_run_ms,
+ *                peak_rss_mb, + device, repeats, first_run_by_mode_ms, speedup_vs_pytorch
+ *   reference[]: impl "pytorch", batch, forward_ms, forward_backward_ms, + first_run_ms, peak_rss_mb, repeats
+ *   slopes[]:    least-squares cost per image over the batch sizes, per implementation and mode
+ *   backends[], pytorch, errors[], config, machine
+ */
+import type { MachineInfo } from './machine.js';
+import { PERF_MODES, type PerfMode } from './protocol.js';
+import type { Cell } from './schedule.js';
+import { leastSquares, median, summarize, type TimeSummary } from './stats.js';
+
+export interface PerfResult {
+  readonly backend: string;
+  readonly batch: number;
+  readonly forward_ms: TimeSummary;
+  readonly forward_backward_ms: TimeSummary;
+  /** the first call at this batch size (a forward), after compiling */
+  readonly first_run_ms: number;
+  /** see perf/memory.ts; null where it could not be measured */
+  readonly peak_rss_mb: number | null;
+  readonly device: string;
+  readonly repeats: Record<PerfMode, number>;
+  readonly first_run_by_mode_ms: Partial<Record<PerfMode, number>>;
+  /** PyTorch median / this median, measured in the same run; null without PyTorch */
+  readonly speedup_vs_pytorch: Record<PerfMode, number> | null;
+}
+
+export interface PerfReference {
+  readonly impl: 'pytorch';
+  readonly batch: number;
+  readonly forward_ms: TimeSummary;
+  readonly forward_backward_ms: TimeSummary;
+  readonly first_run_ms: number;
+  readonly peak_rss_mb: number | null;
+  readonly repeats: Record<PerfMode, number>;
+}
+
+export interface PerfSlope {
+  /** a backend name, or "pytorch" */
+  readonly name: string;
+  readonly forward: SlopeFit | null;
+  readonly forward_backward: SlopeFit | null;
+}
+
+export interface SlopeFit {
+  readonly ms_per_image: number;
+  readonly intercept_ms: number;
+  readonly r2: number;
+  readonly batches: number[];
+}
+
+export interface BackendStatus {
+  readonly name: string;
+  readonly available: boolean;
+  readonly reason: string | null;
+  readonly device?: string;
+  readonly compile_ms?: Record<PerfMode, number>;
+  /** the worker's RSS once both programs are compiled, before any input exists: the runtime's own cost */
+  readonly idle_rss_mb?: number | null;
+  /** the bench backend's own remarks (precision limits, software rendering, ...) */
+  readonly notes?: string;
+}
+
+export interface PerfConfig {
+  readonly date: string;
+  readonly priors: string;
+  readonly num_priors: number;
+  readonly classes: number;
+  readonly batches: number[];
+  readonly min_repeats: number;
+  readonly min_time_s: number;
+  readonly warmup: number;
+  readonly command: string;
+  readonly memory: string;
+  readonly timing: string;
+}
+
+export interface PerfJson {
+  readonly results: PerfResult[];
+  readonly reference: PerfReference[];
+  readonly slopes: PerfSlope[];
+  readonly backends: BackendStatus[];
+  readonly pytorch: { readonly available: boolean; readonly reason: string | null; readonly version?: string; readonly threads?: number };
+  readonly errors: { readonly name: string; readonly batch: number; readonly error: string }[];
+  readonly config: PerfConfig;
+  readonly machine: MachineInfo;
+}
+
+const repeatsOf = (cell: Cell) => ({ forward: cell.times.forward.length, forward_backward: cell.times.forward_backward.length });
+
+/** Cells with an error, or without samples in some mode, give no row (they are listed in `errors`). */
+export const isComplete = (cell: Cell): boolean => !cell.error && PERF_MODES.every((m) => cell.times[m].length > 0);
+
+export function referenceRow(cell: Cell): PerfReference {
+  return {
+    impl: 'pytorch',
+    batch: cell.batch,
+    forward_ms: summarize(cell.times.forward),
+    forward_backward_ms: summarize(cell.times.forward_backward),
+    first_run_ms: cell.firstRunMs.forward ?? NaN,
+    peak_rss_mb: cell.peakRssMb,
+    repeats: repeatsOf(cell),
+  };
+}
+
+export function resultRow(cell: Cell, device: string, pytorch: Cell | undefined): PerfResult {
+  const speedup =
+    pytorch && isComplete(pytorch)
+      ? {
+          forward: median(pytorch.times.forward) / median(cell.times.forward),
+          forward_backward: median(pytorch.times.forward_backward) / median(cell.times.forward_backward),
+        }
+      : null;
+  return {
+    backend: cell.name,
+    batch: cell.batch,
+    forward_ms: summarize(cell.times.forward),
+    forward_backward_ms: summarize(cell.times.forward_backward),
+    first_run_ms: cell.firstRunMs.forward ?? NaN,
+    peak_rss_mb: cell.peakRssMb,
+    device,
+    repeats: repeatsOf(cell),
+    first_run_by_mode_ms: cell.firstRunMs,
+    speedup_vs_pytorch: speedup,
+  };
+}
+
+/** Cost per image: least squares of the median time against the batch size. */
+export function slopeOf(name: string, rows: readonly { batch: number; forward_ms: TimeSummary; forward_backward_ms: TimeSummary }[]): PerfSlope {
+  const fit = (mode: PerfMode): SlopeFit | null => {
+    const line = leastSquares(rows.map((r) => [r.batch, r[`${mode}_ms`].median] as const));
+    return line && { ms_per_image: line.slope, intercept_ms: line.intercept, r2: line.r2, batches: rows.map((r) => r.batch) };
+  };
+  return { name, forward: fit('forward'), forward_backward: fit('forward_backward') };
+}
+
+/** The whole JSON from the measured cells; a backend's rows follow the order of `devices`. */
+export function assemblePerfJson(parts: {
+  cells: readonly Cell[];
+  /** backend name -> what ran it, for every backend that was timed */
+  devices: ReadonlyMap<string, string>;
+  backends: BackendStatus[];
+  pytorch: PerfJson['pytorch'];
+  config: PerfConfig;
+  machine: MachineInfo;
+}): PerfJson {
+  const complete = parts.cells.filter(isComplete);
+  const torchCells = complete.filter((c) => c.name === 'pytorch');
+  const reference = torchCells.map(referenceRow);
+  const names = [...parts.devices.keys()];
+  const results = names.flatMap((name) =>
+    complete.filter((cell) => cell.name === name).map((cell) => resultRow(cell, parts.devices.get(name)!, torchCells.find((t) => t.batch === cell.batch))),
+  );
+  return {
+    results,
+    reference,
+    slopes: [...(reference.length ? [slopeOf('pytorch', reference)] : []), ...names.map((name) => slopeOf(name, results.filter((r) => r.backend === name)))],
+    backends: parts.backends,
+    pytorch: parts.pytorch,
+    errors: parts.cells.filter((c) => !isComplete(c)).map((c) => ({ name: c.name, batch: c.batch, error: c.error ?? 'no timed runs' })),
+    config: parts.config,
+    machine: parts.machine,
+  };
+}

@@ -1,0 +1,45 @@
+/** The readable summary `bench perf` prints on stdout. */
+import type { PerfJson } from './perf-json.js';
+
+/** Fixed-width columns; the first column left-aligned, the others right-aligned. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: readonly string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export const ms = (x: number | null | undefined): string => (x == null || !Number.isFinite(x) ? '-' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+/** A speed-up, with two significant digits below 1 (0.0031x), else two decimals (1.25x) or one (12.5x). */
+export function ratioText(x: number | null | undefined, times = 'x'): string {
+  if (x == null || !Number.isFinite(x)) return '-';
+  return `${x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}${times}`;
+}
+const ratio = (x: number | undefined): string => ratioText(x);
+
+export function perfTable(perf: PerfJson): string {
+  const c = perf.config;
+  const rows: string[][] = [];
+  const batches = [...new Set([...perf.reference, ...perf.results].map((r) => r.batch))].sort((a, b) => a - b);
+  for (const batch of batches) {
+    for (const r of perf.reference.filter((x) => x.batch === batch)) {
+      rows.push(['pytorch', String(batch), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95), ms(r.first_run_ms), ms(r.peak_rss_mb), '1x', '1x']);
+    }
+    for (const r of perf.results.filter((x) => x.batch === batch)) {
+      rows.push([
+        r.backend, String(batch), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95),
+        ms(r.first_run_ms), ms(r.peak_rss_mb), ratio(r.speedup_vs_pytorch?.forward), ratio(r.speedup_vs_pytorch?.forward_backward),
+      ]);
+    }
+  }
+  const header = ['implementation', 'batch', 'fwd median', 'fwd p95', 'f+b median', 'f+b p95', 'first run', 'peak RSS MiB', 'vs torch fwd', 'vs torch f+b'];
+  const slopes = perf.slopes.filter((s) => s.forward || s.forward_backward).map((s) => [s.name, ms(s.forward?.ms_per_image), ms(s.forward_backward?.ms_per_image), s.forward_backward ? s.forward_backward.r2.toFixed(3) : '-']);
+  const out = [
+    `${c.priors.toUpperCase()} (${c.num_priors} default boxes), ${c.classes} classes; times in ms; "vs torch" = PyTorch median / median, same run`,
+    textTable(header, rows),
+  ];
+  if (slopes.length) out.push('', 'cost per image (least squares over the batch sizes, ms per image)', textTable(['implementation', 'forward', 'fwd+bwd', 'r² fwd+bwd'], slopes));
+  const skipped = [...perf.backends.filter((b) => !b.available), ...(perf.pytorch.available ? [] : [{ name: 'pytorch', reason: perf.pytorch.reason }])];
+  if (skipped.length) out.push('', ...skipped.map((b) => `not run: ${b.name}: ${b.reason}`));
+  if (perf.errors.length) out.push('', ...perf.errors.map((e) => `failed: ${e.name} at batch ${e.batch}: ${e.error}`));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,179 @@
+/** The report's text, tables and charts, as document blocks (document.ts renders them). */
+import type { PerfJson } from '../perf/perf-json.js';
+import { ms, ratioText } from '../perf/table.js';
+import { accuracyHeat, lineChart, ratioBars, type LineSeries } from './charts.js';
+import type { Block } from './document.js';
+import type { AccuracyCell, ReportData } from './model.js';
+
+const MODES = [
+  { key: 'forward_backward', label: 'forward+backward' },
+  { key: 'forward', label: 'forward only' },
+] as const;
+
+const ratio = (x: number | null | undefined) => ratioText(x, '×');
+
+function machineBlocks(d: ReportData): Block[] {
+  const m = d.machine;
+  const torch = d.perf?.pytorch;
+  const rows: string[][] = [
+    ['CPU', `${m.cpu} (${m.cores} logical cores)`],
+    ['memory', `${m.memory_gb} GiB`],
+    ['OS', m.os],
+    ['Node.js', m.node],
+    ...Object.entries(m.runtimes).map(([name, v]) => [name, v ?? 'not installed']),
+    ['PyTorch (original)', torch?.available ? `${torch.version}, ${torch.threads} thread(s)` : `not timed${torch?.reason ? `: ${torch.reason}` : ''}`],
+  ];
+  return [
+    { kind: 'heading', level: 2, text: 'Machine' },
+    { kind: 'paragraph', text: d.machine_source === 'perf run' ? 'As recorded by the perf run.' : 'The machine that wrote this report (the perf JSON records none).' },
+    { kind: 'table', header: ['item', 'value'], rows },
+    {
+      kind: 'paragraph',
+      text: 'Absolute times on shared machines are noisy; the speed-ups are ratios measured in one run, with every implementation taking turns in short rounds, and are the figures to compare.',
+    },
+  ];
+}
+
+function timeSeries(perf: PerfJson, mode: 'forward' | 'forward_backward'): LineSeries[] {
+  const key = `${mode}_ms` as const;
+  const backends = [...new Set(perf.results.map((r) => r.backend))];
+  const series: LineSeries[] = backends.map((name) => ({
+    name,
+    points: perf.results.filter((r) => r.backend === name).map((r) => [r.batch, r[key].median] as const),
+  }));
+  if (perf.reference.length) series.unshift({ name: 'pytorch', dashed: true, points: perf.reference.map((r) => [r.batch, r[key].median] as const) });
+  return series;
+}
+
+function perfBlocks(perf: PerfJson): Block[] {
+  const c = perf.config;
+  const backends = [...new Set(perf.results.map((r) => r.backend))];
+  const batches = [...new Set([...perf.results, ...perf.reference].map((r) => r.batch))].sort((a, b) => a - b);
+  const blocks: Block[] = [
+    { kind: 'heading', level: 2, text: 'Speed' },
+    {
+      kind: 'paragraph',
+      text:
+        `${c ? `${c.priors.toUpperCase()} (${c.num_priors} default boxes), ${c.classes} classes, batch sizes ${c.batches.join(', ')}; ` +
+          `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs. Measured ${c.date}. ` : ''}` +
+        'Times are medians in milliseconds.',
+    },
+  ];
+  for (const m of MODES) {
+    blocks.push({ kind: 'chart', id: `time-${m.key}`, title: `Time per call, ${m.label} (log-log)`, svg: lineChart(`time-${m.key}`, `Time per call, ${m.label} (median, log-log)`, 'batch size', 'milliseconds', timeSeries(perf, m.key)) });
+  }
+  if (perf.reference.length) {
+    for (const m of MODES) {
+      const groups = batches.map((b) => ({
+        label: `batch ${b}`,
+        values: Object.fromEntries(perf.results.filter((r) => r.batch === b && r.speedup_vs_pytorch).map((r) => [r.backend, r.speedup_vs_pytorch![m.key]])),
+      }));
+      const targets = m.key === 'forward_backward' ? [{ value: 3, label: 'target for onnxruntime-node-cpu at batch 32: 3×' }] : [];
+      blocks.push({ kind: 'chart', id: `speedup-${m.key}`, title: `Speed-up over PyTorch, ${m.label}`, svg: ratioBars(`speedup-${m.key}`, `Speed-up over the PyTorch original, ${m.label}`, 'PyTorch median / backend median', backends, groups, targets) });
+    }
+  } else {
+    blocks.push({ kind: 'note', text: `No PyTorch timings in this perf run (${perf.pytorch?.reason ?? 'unknown reason'}), so no speed-ups.` });
+  }
+  const rows: string[][] = [];
+  for (const b of batches) {
+    for (const r of perf.reference.filter((x) => x.batch === b)) {
+      rows.push(['pytorch', String(b), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95), ms(r.first_run_ms), ms(r.peak_rss_mb), '1×', '1×']);
+    }
+    for (const r of perf.results.filter((x) => x.batch === b)) {
+      rows.push([
+        r.backend, String(b), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95),
+        ms(r.first_run_ms), ms(r.peak_rss_mb), ratio(r.speedup_vs_pytorch?.forward), ratio(r.speedup_vs_pytorch?.forward_backward),
+      ]);
+    }
+  }
+  blocks.push({
+    kind: 'table',
+    header: ['implementation', 'batch', 'forward median', 'forward p95', 'fwd+bwd median', 'fwd+bwd p95', 'first run', 'peak RSS (MiB)', 'speed-up forward', 'speed-up fwd+bwd'],
+    rows,
+    numeric: [false, true, true, true, true, true, true, true, true, true],
+  });
+  const fitted = (perf.slopes ?? []).filter((s) => s.forward || s.forward_backward);
+  if (fitted.length) {
+    blocks.push(
+      { kind: 'heading', level: 3, text: 'Cost per image' },
+      { kind: 'paragraph', text: 'Least-squares line through the median times over the batch sizes measured: the slope is the cost of one more image; r² near 1 means the cost grows linearly.' },
+      {
+        kind: 'table',
+        header: ['implementation', 'forward ms/image', 'forward fixed ms', 'fwd+bwd ms/image', 'fwd+bwd fixed ms', 'r² fwd+bwd'],
+        rows: fitted.map((s) => [s.name, ms(s.forward?.ms_per_image), ms(s.forward?.intercept_ms), ms(s.forward_backward?.ms_per_image), ms(s.forward_backward?.intercept_ms), s.forward_backward ? s.forward_backward.r2.toFixed(3) : '-']),
+        numeric: [false, true, true, true, true, true],
+      },
+    );
+  }
+  const ran = (perf.backends ?? []).filter((b) => b.available);
+  if (ran.length) {
+    blocks.push(
+      { kind: 'heading', level: 3, text: 'Backends' },
+      {
+        kind: 'table',
+        header: ['backend', 'runs on', 'compile forward (ms)', 'compile fwd+bwd (ms)', 'RSS after compiling (MiB)'],
+        rows: ran.map((b) => [b.name, b.device ?? '-', ms(b.compile_ms?.forward), ms(b.compile_ms?.forward_backward), ms(b.idle_rss_mb)]),
+        numeric: [false, false, true, true, true],
+      },
+    );
+  }
+  const skipped = (perf.backends ?? []).filter((b) => !b.available);
+  if (skipped.length) blocks.push({ kind: 'paragraph', text: 'Not timed (unavailable here):' }, { kind: 'list', items: skipped.map((b) => `${b.name}: ${b.reason}`) });
+  if (perf.errors?.length) blocks.push({ kind: 'paragraph', text: 'Failed:' }, { kind: 'list', items: perf.errors.map((e) => `${e.name} at batch ${e.batch}: ${e.error}`) });
+  if (c) blocks.push({ kind: 'heading', level: 3, text: 'How it was measured' }, { kind: 'list', items: [c.timing, c.memory] });
+  return blocks;
+}
+
+function accuracyBlocks(acc: NonNullable<ReportData['accuracy']>, unavailable: readonly { name: string; reason: string | null }[]): Block[] {
+  const byKey = new Map(acc.cells.map((c) => [`${c.backend}\u0000${c.fixture}`, c]));
+  const detail = (c: AccuracyCell) =>
+    `${c.backend} / ${c.fixture}: ${c.pass ? 'pass' : 'FAIL'}` +
+    (c.ran && c.diff ? `; errors ${Object.entries(c.diff).map(([k, v]) => `${k} ${v == null ? 'not finite' : v.toExponential(2)}${c.tolerance ? ` (tolerance ${c.tolerance[k as keyof typeof c.tolerance].toExponential(1)})` : ''}`).join(', ')}` : '') +
+    (c.error ? `; ${c.error}` : '');
+  const svg = accuracyHeat('accuracy', 'Accuracy: worst error / tolerance per backend and fixture', acc.backends, acc.fixtures, (b, f) => {
+    const c = byKey.get(`${b}\u0000${f}`);
+    return c && { ratio: c.ratio, pass: c.pass, error: c.ran ? null : (c.error ?? 'no result'), detail: detail(c) };
+  });
+  const rows = acc.backends.map((b) => {
+    const cells = acc.cells.filter((c) => c.backend === b);
+    const passed = cells.filter((c) => c.pass).length;
+    const ratios = cells.map((c) => c.ratio).filter((r): r is number => r !== null);
+    const failed = cells.filter((c) => !c.pass).map((c) => c.fixture);
+    return [b, `${passed} / ${cells.length}`, ratios.length ? ratios.reduce((a, x) => Math.max(a, x), 0).toPrecision(2) : '-', failed.join(', ') || '-'];
+  });
+  const blocks: Block[] = [
+    { kind: 'heading', level: 2, text: 'Accuracy' },
+    { kind: 'paragraph', text: 'Every fixture on every backend against the PyTorch float64 reference values, under the FIXTURES.md tolerances (a cell passes at error / tolerance ≤ 1).' },
+    { kind: 'chart', id: 'accuracy', title: 'Accuracy per backend and fixture', svg },
+    { kind: 'table', header: ['backend', 'fixtures passed', 'worst error / tolerance', 'failed'], rows, numeric: [false, true, true, false] },
+  ];
+  if (unavailable.length) blocks.push({ kind: 'paragraph', text: 'Unavailable backends in the validate run:' }, { kind: 'list', items: unavailable.map((b) => `${b.name}: ${b.reason ?? 'unavailable'}`) });
+  return blocks;
+}
+
+export function reportBlocks(d: ReportData): Block[] {
+  const blocks: Block[] = [
+    { kind: 'heading', level: 1, text: `lossgraph benchmark report, ${d.date}` },
+    { kind: 'paragraph', text: `Written ${d.generated_at} from validate results \`${d.inputs.validate.path}\` and perf results \`${d.inputs.perf.path}\`.` },
+  ];
+  for (const input of [d.inputs.validate, d.inputs.perf]) {
+    if (input.status !== 'read') blocks.push({ kind: 'note', text: `${input.message}; its sections are left out.` });
+  }
+  blocks.push(...machineBlocks(d));
+  blocks.push({ kind: 'heading', level: 2, text: 'Reproduce' }, { kind: 'code', text: d.commands.join('\n') });
+  if (d.perf) {
+    blocks.push(
+      { kind: 'heading', level: 2, text: 'Targets' },
+      { kind: 'paragraph', text: 'From issue 5, at SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run.' },
+      {
+        kind: 'table',
+        header: ['target', 'wanted', 'measured', 'status'],
+        rows: d.targets.map((t) => [t.target, `${t.wanted}×`, ratio(t.measured), t.status === 'not measured' ? `not measured (${t.why})` : t.status]),
+        numeric: [false, true, true, false],
+      },
+    );
+    blocks.push(...perfBlocks(d.perf));
+  }
+  if (d.accuracy) blocks.push(...accuracyBlocks(d.accuracy, (d.validate?.backends ?? []).filter((b) => !b.available)));
+  return blocks;
+}

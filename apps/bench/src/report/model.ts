@@ -1,0 +1,109 @@
+/**
+ * What a report says, computed from the validate and perf JSON: this is report.json, and the source of
+ * report.md and report.html.
+ */
+import type { MachineInfo } from '../perf/machine.js';
+import type { PerfJson } from '../perf/perf-json.js';
+import { DIFF_NAMES, type Loaded, type ValidateJson, type ValidateRow } from './inputs.js';
+import type { Tolerance } from './tolerances.js';
+
+export interface AccuracyCell {
+  readonly backend: string;
+  readonly fixture: string;
+  readonly pass: boolean;
+  /** false when the run gave no numbers at all (unavailable backend, unreadable fixture, a thrown error) */
+  readonly ran: boolean;
+  readonly error: string | null;
+  readonly diff: ValidateRow['diff'] | null;
+  readonly tolerance: Tolerance | null;
+  /** worst diff / tolerance over the four outputs; null without a tolerance or without numbers */
+  readonly ratio: number | null;
+}
+
+export interface TargetCheck {
+  readonly target: string;
+  readonly backend: string;
+  readonly wanted: number;
+  readonly measured: number | null;
+  readonly status: 'met' | 'missed' | 'not measured';
+  readonly why: string | null;
+}
+
+export interface InputNote {
+  readonly path: string;
+  readonly status: 'read' | 'missing' | 'invalid';
+  readonly message: string | null;
+}
+
+export interface ReportData {
+  readonly date: string;
+  readonly generated_at: string;
+  readonly inputs: { readonly validate: InputNote; readonly perf: InputNote };
+  /** the machine perf ran on (from the perf JSON), else the one that wrote the report */
+  readonly machine: MachineInfo;
+  readonly machine_source: 'perf run' | 'report host';
+  readonly commands: string[];
+  readonly targets: TargetCheck[];
+  readonly accuracy: { readonly backends: string[]; readonly fixtures: string[]; readonly cells: AccuracyCell[] } | null;
+  readonly validate: ValidateJson | null;
+  readonly perf: PerfJson | null;
+}
+
+/** Issue 5's targets: at SSD300, 21 classes, batch 32, forward+backward, speed-up over PyTorch. */
+export const TARGETS = [
+  { backend: 'onnxruntime-node-cpu', wanted: 3, target: 'onnxruntime-node-cpu at least 3× faster than PyTorch' },
+  { backend: 'onnxruntime-node-cpu', wanted: 8, target: 'stretch: onnxruntime-node-cpu at least 8× faster than PyTorch' },
+  { backend: 'onnxruntime-web-wasm', wanted: 1, target: 'onnxruntime-web-wasm (Node) no slower than PyTorch' },
+  { backend: 'tfjs-wasm', wanted: 1, target: 'tfjs-wasm (Node) no slower than PyTorch' },
+] as const;
+export const TARGET_SHAPE = { priors: 'ssd300', classes: 21, batch: 32 } as const;
+
+export function checkTargets(perf: PerfJson | null): TargetCheck[] {
+  return TARGETS.map((t) => {
+    const miss = (why: string): TargetCheck => ({ ...t, measured: null, status: 'not measured', why });
+    if (!perf) return miss('no perf results');
+    if (perf.config && (perf.config.priors !== TARGET_SHAPE.priors || perf.config.classes !== TARGET_SHAPE.classes)) {
+      return miss(`perf ran ${perf.config.priors} with ${perf.config.classes} classes, the targets are for ssd300 with 21`);
+    }
+    const row = perf.results.find((r) => r.backend === t.backend && r.batch === TARGET_SHAPE.batch);
+    if (!row) return miss(`${t.backend} was not timed at batch ${TARGET_SHAPE.batch}`);
+    const torch = perf.reference.find((r) => r.batch === TARGET_SHAPE.batch);
+    if (!torch) return miss(`PyTorch was not timed at batch ${TARGET_SHAPE.batch}`);
+    const measured = torch.forward_backward_ms.median / row.forward_backward_ms.median;
+    return { ...t, measured, status: measured >= t.wanted ? 'met' : 'missed', why: null };
+  });
+}
+
+export function accuracyCells(validate: ValidateJson, tolerances: ReadonlyMap<string, Tolerance>): AccuracyCell[] {
+  return validate.results.map((r) => {
+    const tolerance = r.tolerance ?? tolerances.get(r.fixture) ?? null;
+    const diff = r.diff ?? null;
+    // validate writes null for an output that was not finite, and all nulls when the run itself failed
+    const ran = diff !== null && DIFF_NAMES.some((n) => diff[n] != null);
+    let ratio: number | null = null;
+    if (tolerance && ran) ratio = Math.max(...DIFF_NAMES.map((n) => (diff[n] == null ? Infinity : diff[n]! / tolerance[n])));
+    return { backend: r.backend, fixture: r.fixture, pass: r.pass, ran, error: r.error ?? null, diff, tolerance, ratio };
+  });
+}
+
+const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
+
+export function accuracyOf(validate: ValidateJson | null, tolerances: ReadonlyMap<string, Tolerance>): ReportData['accuracy'] {
+  if (!validate) return null;
+  const cells = accuracyCells(validate, tolerances);
+  return { backends: unique(cells.map((c) => c.backend)), fixtures: unique(cells.map((c) => c.fixture)), cells };
+}
+
+export function inputNote<T>(loaded: Loaded<T>): InputNote {
+  return { path: loaded.path, status: loaded.status, message: loaded.status === 'read' ? null : loaded.message };
+}
+
+/** The commands that reproduce this report (the perf command as it was run, when recorded). */
+export function reproduceCommands(validatePath: string, perfPath: string, perf: PerfJson | null): string[] {
+  const perfCommand = perf?.config?.command?.replace(/--json\s+\S+/, `--json ${perfPath}`) ?? `pnpm bench perf --json ${perfPath}`;
+  return [
+    `pnpm bench validate --json ${validatePath}`,
+    perfCommand.includes('--json') ? perfCommand : `${perfCommand} --json ${perfPath}`,
+    `pnpm bench report --validate ${validatePath} --perf ${perfPath}`,
+  ];
+}

@@ -1,0 +1,181 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultBoxes, SSD300, validateMultiboxInputs } from '@lossgraph/core';
+import { measurePeakMemory, procMemorySupported } from '../src/perf/memory.js';
+import type { PerfJson } from '../src/perf/perf-json.js';
+import { probeTorch } from '../src/perf/servers.js';
+import { leastSquares, median, percentile } from '../src/perf/stats.js';
+import { syntheticFeeds } from '../src/perf/synthetic.js';
+import { runBench, type CliRun } from './bench-cli.js';
+
+const REQUIRED_RESULT_KEYS = ['backend', 'batch', 'forward_ms', 'forward_backward_ms', 'first_run_ms', 'peak_rss_mb'];
+const REQUIRED_REFERENCE_KEYS = ['impl', 'batch', 'forward_ms', 'forward_backward_ms'];
+
+function expectSummary(s: unknown): void {
+  expect(s).toEqual({ median: expect.any(Number), p95: expect.any(Number) });
+  const { median: m, p95 } = s as { median: number; p95: number };
+  expect(m).toBeGreaterThan(0);
+  expect(p95).toBeGreaterThanOrEqual(m);
+}
+
+describe('bench perf (CLI, reference backend)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lossgraph-perf-'));
+  const out = join(dir, 'out.json');
+  const torch = probeTorch();
+  let run: CliRun;
+  let perf: PerfJson;
+
+  beforeAll(async () => {
+    run = await runBench(['perf', '--backends', 'reference', '--batch', '1,2', '--repeats', '2', '--min-time', '0', '--warmup', '0', '--json', out]);
+    perf = JSON.parse(readFileSync(out, 'utf8')) as PerfJson;
+  });
+
+  it('exits 0, prints a table on stdout and progress on stderr', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^reference\s+1\s/m);
+    expect(run.stdout).toMatch(/^reference\s+2\s/m);
+    expect(run.stderr).toContain('perf: batch 1');
+  });
+
+  it('writes the JSON of issue 5: a results row per batch size with the required fields', () => {
+    expect(perf.results.map((r) => [r.backend, r.batch])).toEqual([
+      ['reference', 1],
+      ['reference', 2],
+    ]);
+    for (const r of perf.results) {
+      expect(Object.keys(r).slice(0, REQUIRED_RESULT_KEYS.length)).toEqual(REQUIRED_RESULT_KEYS);
+      expectSummary(r.forward_ms);
+      expectSummary(r.forward_backward_ms);
+      expect(r.first_run_ms).toBeGreaterThan(0);
+      if (procMemorySupported()) expect(r.peak_rss_mb).toBeGreaterThan(10);
+      expect(r.repeats.forward).toBeGreaterThanOrEqual(2);
+      expect(r.repeats.forward_backward).toBeGreaterThanOrEqual(2);
+    }
+    expect(perf.backends).toEqual([expect.objectContaining({ name: 'reference', available: true, reason: null })]);
+    expect(perf.errors).toEqual([]);
+    expect(perf.config).toMatchObject({ priors: 'ssd300', num_priors: defaultBoxes(SSD300).length / 4, classes: 21, batches: [1, 2] });
+  });
+
+  it('times the PyTorch original in the same run when torch is there, and reports speed-ups as ratios of medians', () => {
+    if (!torch.available) {
+      console.log(`skipped PyTorch part: ${torch.reason}`);
+      expect(perf.reference).toEqual([]);
+      expect(perf.results.every((r) => r.speedup_vs_pytorch === null)).toBe(true);
+      return;
+    }
+    expect(perf.pytorch).toMatchObject({ available: true, version: torch.version });
+    expect(perf.reference.map((r) => [r.impl, r.batch])).toEqual([
+      ['pytorch', 1],
+      ['pytorch', 2],
+    ]);
+    for (const ref of perf.reference) {
+      expect(Object.keys(ref).slice(0, REQUIRED_REFERENCE_KEYS.length)).toEqual(REQUIRED_REFERENCE_KEYS);
+      expectSummary(ref.forward_ms);
+      expectSummary(ref.forward_backward_ms);
+      const row = perf.results.find((r) => r.batch === ref.batch)!;
+      expect(row.speedup_vs_pytorch!.forward).toBeCloseTo(ref.forward_ms.median / row.forward_ms.median, 10);
+      expect(row.speedup_vs_pytorch!.forward_backward).toBeCloseTo(ref.forward_backward_ms.median / row.forward_backward_ms.median, 10);
+    }
+  });
+
+  it('reports the cost per image as the least-squares slope of the medians', () => {
+    const slope = perf.slopes.find((s) => s.name === 'reference')!;
+    const [a, b] = perf.results;
+    // two batch sizes: the least-squares line passes through both points
+    expect(slope.forward_backward!.ms_per_image).toBeCloseTo((b!.forward_backward_ms.median - a!.forward_backward_ms.median) / (b!.batch - a!.batch), 8);
+    expect(slope.forward!.ms_per_image).toBeCloseTo((b!.forward_ms.median - a!.forward_ms.median) / (b!.batch - a!.batch), 8);
+  });
+
+  it('rejects bad options with exit code 2 and a message', async () => {
+    const bad = await runBench(['perf', '--priors', 'ssd999']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--priors must be one of ssd300, ssd512');
+    const unknown = await runBench(['perf', '--backends', 'no-such-backend']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown backend 'no-such-backend'");
+  });
+});
+
+describe('synthetic inputs', () => {
+  const shape = { batch: 8, classes: 21, priors: 'ssd300' } as const;
+  const feeds = syntheticFeeds(shape);
+
+  it('have the SSD300 shapes, 2-4 valid objects per image, and pass the loss input validation', () => {
+    const P = defaultBoxes(SSD300).length / 4;
+    expect(feeds.loc_data!.shape).toEqual([8, P, 4]);
+    expect(feeds.conf_data!.shape).toEqual([8, P, 21]);
+    expect(feeds.dbox_list!.data).toEqual(defaultBoxes(SSD300));
+    const counts = [...(feeds.num_objs!.data as Int32Array)];
+    expect(counts.every((n) => n >= 2 && n <= 4)).toBe(true);
+    const t = feeds.targets!.data;
+    const M = feeds.targets!.shape[1]!;
+    counts.forEach((n, b) => {
+      for (let r = 0; r < n; r++) {
+        const [x0, y0, x1, y1, label] = Array.from(t.subarray((b * M + r) * 5, (b * M + r) * 5 + 5));
+        expect(x0! >= 0 && y0! >= 0 && x1! <= 1 && y1! <= 1 && x1! > x0! && y1! > y0!).toBe(true);
+        expect(Number.isInteger(label) && label! >= 0 && label! <= 19).toBe(true);
+      }
+    });
+    expect(() => validateMultiboxInputs(feeds)).not.toThrow();
+  });
+
+  it('draw loc ~ N(0, 1) and logits ~ N(0, 2²), the same inputs for the same shape', () => {
+    const moments = (x: ArrayLike<number>) => {
+      let s = 0;
+      let q = 0;
+      for (let i = 0; i < x.length; i++) (s += x[i]!), (q += x[i]! ** 2);
+      return { mean: s / x.length, sd: Math.sqrt(q / x.length - (s / x.length) ** 2) };
+    };
+    const loc = moments(feeds.loc_data!.data);
+    const conf = moments(feeds.conf_data!.data);
+    expect(Math.abs(loc.mean)).toBeLessThan(0.01);
+    expect(Math.abs(loc.sd - 1)).toBeLessThan(0.01);
+    expect(Math.abs(conf.mean)).toBeLessThan(0.02);
+    expect(Math.abs(conf.sd - 2)).toBeLessThan(0.02);
+    const again = syntheticFeeds(shape).conf_data!.data as Float32Array;
+    expect(Buffer.compare(Buffer.from(again.buffer), Buffer.from((feeds.conf_data!.data as Float32Array).buffer))).toBe(0);
+  });
+});
+
+describe('timing statistics', () => {
+  it('percentiles interpolate between order statistics, whatever the input order', () => {
+    const xs = [5, 1, 4, 2, 3];
+    expect(median(xs)).toBe(3);
+    expect(percentile(xs, 0)).toBe(1);
+    expect(percentile(xs, 100)).toBe(5);
+    expect(percentile([1, 2], 95)).toBeCloseTo(1 + 0.95, 12);
+  });
+
+  it('least squares recovers an exact line and has no slope for a single batch size', () => {
+    const line = leastSquares([1, 8, 32].map((x) => [x, 3 * x + 2] as const))!;
+    expect(line.slope).toBeCloseTo(3, 12);
+    expect(line.intercept).toBeCloseTo(2, 12);
+    expect(line.r2).toBeCloseTo(1, 12);
+    expect(leastSquares([[8, 1], [8, 2]])).toBeNull();
+  });
+});
+
+describe('peak memory of a child process', () => {
+  it.runIf(procMemorySupported())('sees an allocation made between samples, and forgets it after a reset', async () => {
+    const MiB = 200;
+    // on 'go': allocates and touches MiB, frees it and says 'done'; on the next line: exits
+    const script =
+      `process.stdout.write('ready\\n'); let step = 0; process.stdin.on('data', () => { if (step++) process.exit(0);` +
+      ` let b = Buffer.alloc(${MiB} * 2 ** 20, 1); b = null; gc(); process.stdout.write('done\\n'); });`;
+    const child = spawn(process.execPath, ['--expose-gc', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const line = () => new Promise((r) => child.stdout.once('data', r));
+    await line(); // ready
+    const span = measurePeakMemory(child.pid!)!;
+    child.stdin.write('go\n');
+    await line(); // done
+    const peak = span.stop();
+    const idle = measurePeakMemory(child.pid!)!.stop();
+    child.stdin.write('exit\n');
+    expect(peak).toBeGreaterThan(MiB);
+    expect(idle).toBeLessThan(peak - MiB / 2);
+  });
+  if (!procMemorySupported()) console.log('skipped peak-memory test: no Linux /proc here');
+});

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LossGraphError, type CompiledLoss, type Outputs } from '@lossgraph/core';
+import { fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { BAD_INPUTS } from './support/bad-inputs.js';
+import { closeBackends, errorOf, probeBackends, titled } from './support/backends.js';
+import { bitDifferences } from './support/outputs.js';
+import { feedsOf, programFor, type Problem } from './support/problems.js';
+
+// One file for every per-backend robustness check, so that browser backends share one Chromium; per
+// backend one compiled loss serves the checks in order (compiles are the slow part in a browser).
+const probed = await probeBackends();
+afterAll(() => closeBackends(probed));
+
+const box = (x: number, y: number, label: number) => ({ x, y, w: 0.2, h: 0.3, label });
+const PROBLEM: Problem = {
+  B: 3,
+  P: 300,
+  C: 8,
+  M: 4,
+  truths: [[box(0.1, 0.1, 0), box(0.4, 0.5, 6), box(0.6, 0.1, 2)], [box(0.2, 0.6, 1)], [], []],
+  seed: 7,
+  jaccardThresh: 0.45,
+  negPos: 2.5,
+  variances: [0.1, 0.2],
+};
+const good = feedsOf(PROBLEM);
+
+// the SSD300-sized fixture (8732 boxes): room for multi-threaded reductions and sorts to vary. Node
+// runtimes only: software WebGL/WebGPU in headless Chromium take minutes on it.
+const fixturePath = (await listFixtureFiles(repoFixturesDir())).find((f) => f.includes('ssd300_random'))!;
+const fx = await loadMultiboxFixture(fixturePath);
+
+for (const p of probed) {
+  const test = p.skip === null ? it : it.skip;
+  describe(`${p.name}: robustness`, () => {
+    let compiled: CompiledLoss;
+    beforeAll(async () => {
+      if (p.skip === null) compiled = await p.backend.compile(programFor(PROBLEM));
+    }, 120_000);
+    afterAll(async () => {
+      await compiled?.dispose();
+    });
+
+    test(titled(p, 'each bad input is a LossGraphError whose code and message name the tensor; the loss stays usable'), async () => {
+      const before = await compiled.run(good);
+      for (const bad of BAD_INPUTS) {
+        const e = await errorOf(() => compiled.run(bad.spoil(good)));
+        expect.soft(LossGraphError.isInstance(e), `${bad.name}: not a LossGraphError: ${String(e)}`).toBe(true);
+        if (!LossGraphError.isInstance(e)) continue;
+        expect.soft(e.code, `${bad.name}: ${e.message}`).toBe(bad.code);
+        expect.soft(e.message, bad.name).toContain(`'${bad.tensor}'`);
+        for (const m of bad.mentions) expect.soft(e.message, bad.name).toMatch(m);
+      }
+      // a failed call leaves nothing behind that changes the next result
+      expect(bitDifferences(before, await compiled.run(good))).toEqual([]);
+    }, 60_000);
+
+    test(titled(p, 'determinism: three runs of one compiled loss and a run of a second compile agree bit for bit'), async () => {
+      const second = await p.backend.compile(programFor(PROBLEM));
+      try {
+        const runs = [await compiled.run(good), await compiled.run(good), await compiled.run(good), await second.run(good)];
+        runs.slice(1).forEach((run, k) => expect(bitDifferences(runs[0]!, run), k < 2 ? `run ${k + 2} vs run 1` : 'second compile vs run 1').toEqual([]));
+      } finally {
+        await second.dispose();
+      }
+    }, 60_000);
+
+    const big = p.skip === null && (p.browser || p.name === 'reference') ? it.skip : test;
+    const why = p.browser ? ' (skipped: software WebGL/WebGPU take minutes at this size)' : p.name === 'reference' ? ' (skipped: single-threaded float64 JS)' : '';
+    big(titled(p, `determinism at SSD300 size: three runs of ${fx.name} agree bit for bit${why}`), async () => {
+      const loss = await p.backend.compile(fixtureProgram(fx));
+      try {
+        const runs = [await loss.run(fx.inputs), await loss.run(fx.inputs), await loss.run(fx.inputs)];
+        runs.slice(1).forEach((run, k) => expect(bitDifferences(runs[0]!, run), `run ${k + 2} vs run 1`).toEqual([]));
+      } finally {
+        await loss.dispose();
+      }
+    }, 60_000);
+
+    test(titled(p, 'concurrency: Promise.all of 8 runs on different inputs equals running them one by one, bit for bit'), async () => {
+      const inputs = Array.from({ length: 8 }, (_, k) => feedsOf({ ...PROBLEM, seed: 100 + k }));
+      const sequential: Outputs[] = [];
+      for (const feeds of inputs) sequential.push(await compiled.run(feeds));
+      const concurrent = await Promise.all(inputs.map((feeds) => compiled.run(feeds)));
+      concurrent.forEach((out, k) => expect(bitDifferences(sequential[k]!, out), `input ${k}`).toEqual([]));
+      // 8 different answers, so that a mixed-up result would show
+      expect(new Set(sequential.map((o) => o.loss_c!.data[0])).size).toBe(8);
+    }, 60_000);
+
+    test(titled(p, "a run after dispose() fails with LossGraphError 'DISPOSED'"), async () => {
+      await compiled.dispose();
+      const e = await errorOf(() => compiled.run(good));
+      expect(LossGraphError.isInstance(e) && e.code, String(e)).toBe('DISPOSED');
+      await compiled.dispose(); // a second dispose is harmless
+    }, 60_000);
+  });
+}

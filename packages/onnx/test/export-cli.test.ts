@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HostTensor } from '@lossgraph/core';
+import { compareWithFixture, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { decodeModel } from './decode.js';
+
+const run = promisify(execFile);
+const PKG = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(PKG, 'src', 'cli.ts');
+
+/** Runs the `lossgraph` CLI from its sources, as `pnpm export` does (tsx, `source` condition). */
+function lossgraph(...args: string[]) {
+  return run(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], { cwd: PKG });
+}
+
+/** Runs a model file with onnxruntime-node alone (no lossgraph code) on a fixture's inputs. */
+async function runBare(modelPath: string, inputs: Record<string, HostTensor>) {
+  const session = await ort.InferenceSession.create(modelPath);
+  try {
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor(t.dtype as 'float32' | 'int32', t.data as Float32Array | Int32Array, t.shape);
+    const results = await session.run(feeds);
+    const out: Record<string, HostTensor> = {};
+    for (const [name, t] of Object.entries(results)) out[name] = { dtype: t.type === 'int32' ? 'int32' : 'float32', shape: t.dims, data: t.data as Float32Array | Int32Array };
+    return out;
+  } finally {
+    await session.release();
+  }
+}
+
+describe('lossgraph export', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lossgraph-export-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a model that bare onnxruntime-node runs to a committed fixture (symbolic C)', async () => {
+    const out = join(dir, 'loss.onnx');
+    const { stdout } = await lossgraph('export', '--out', out, '--outputs', 'num_pos,conf_t_label,loc_t');
+    expect(stdout).toContain(`wrote ${out}`);
+    const fx = await loadMultiboxFixture(join(repoFixturesDir(), 'ssd300_random_b2_c21.safetensors'));
+    const got = await runBare(out, fx.inputs);
+    expect(Object.keys(got).sort()).toEqual(['conf_t_label', 'grad_conf', 'grad_loc', 'loc_t', 'loss_c', 'loss_l', 'num_pos']);
+    const cmp = compareWithFixture(got, fx);
+    expect(cmp.failures).toEqual([]);
+  });
+
+  it('fixes C with --num-classes and takes the loss options (custom_options fixture)', async () => {
+    const fx = await loadMultiboxFixture(join(repoFixturesDir(), 'custom_options.safetensors'));
+    const out = join(dir, 'custom.onnx');
+    const { jaccardThresh, negPos, variances } = fx.options;
+    const c = fx.inputs.conf_data.shape[2]!;
+    await lossgraph('export', '--out', out, '--num-classes', String(c), '--jaccard-thresh', String(jaccardThresh), '--neg-pos', String(negPos), '--variances', variances.join(','));
+    const model = decodeModel(await readFile(out));
+    const confDims = model.graph.input.find((i) => i.name === 'conf_data')!.type.tensorType.shape.dim;
+    expect(confDims[2]!.dimValue).toBe(c);
+    expect(compareWithFixture(await runBare(out, fx.inputs), fx).failures).toEqual([]);
+  });
+
+  it('--no-gradients leaves the gradient outputs out', async () => {
+    const out = join(dir, 'forward.onnx');
+    await lossgraph('export', '--out', out, '--no-gradients');
+    const model = decodeModel(await readFile(out));
+    expect(model.graph.output.map((o) => o.name)).toEqual(['loss_l', 'loss_c']);
+  });
+
+  it('fails with a usage message on a bad option', async () => {
+    await expect(lossgraph('export', '--out', join(dir, 'x.onnx'), '--neg-pos', 'many')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--neg-pos needs a number'),
+    });
+  });
+});

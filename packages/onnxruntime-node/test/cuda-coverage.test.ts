@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder, multiboxLossProgram } from '@lossgraph/core';
+import { onnxOpsUsed, type OnnxOpUse } from '@lossgraph/onnx';
+import { kernelGap, loadCudaKernelTable } from './cuda-kernels.js';
+
+const table = loadCudaKernelTable();
+
+describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () => {
+  it('has a CUDA kernel for every (op, opset, input types) of the MultiBoxLoss model with gradients', () => {
+    const graph = multiboxLossProgram({ gradients: true, outputs: ['num_pos', 'conf_t_label', 'loc_t'] }).graph;
+    const uses = onnxOpsUsed(graph);
+    expect(uses.length).toBeGreaterThan(20);
+    const gaps = uses.map((u) => kernelGap(table, u)).filter((g) => g !== undefined);
+    expect(gaps).toEqual([]);
+  });
+
+  it('also covers the int32 argMax and bool where lowerings written for CUDA', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'int32', ['N', 5]);
+    const c = b.input('c', 'bool', ['N', 5]);
+    b.output('i', x.argMax(1));
+    b.output('w', b.where(c, c.not(), c));
+    const gaps = onnxOpsUsed(b.build()).map((u) => kernelGap(table, u)).filter((g) => g !== undefined);
+    expect(gaps).toEqual([]);
+  });
+
+  it('reports the known gaps, so the check is not vacuous', () => {
+    const use = (opType: string, inputTypes: OnnxOpUse['inputTypes'], opset = 18): OnnxOpUse => ({ opType, domain: '', opset, inputTypes, outputTypes: [] });
+    expect(kernelGap(table, use('ArgMax', ['int32']))).toMatch(/no such input types/);
+    expect(kernelGap(table, use('Where', ['bool', 'bool', 'bool']))).toMatch(/no such input types/);
+    expect(kernelGap(table, use('OneHot', ['int32', 'int64', 'float32']))).toMatch(/no such input types/);
+    // an open range registered at 13 does not serve ScatterElements' opset-18 schema; the [13, 15] range does not either
+    expect(kernelGap({ ...table, kernels: { ScatterElements: [{ from: 13, to: null, inputs: {} }] } }, use('ScatterElements', ['float32', 'int32', 'float32']))).toMatch(/no CUDA kernel/);
+    expect(kernelGap(table, use('ScatterElements', ['float32', 'int32', 'float32']))).toBeUndefined();
+  });
+});

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import type { CompiledLoss } from '@lossgraph/core';
+import {
+  compareWithFixture,
+  fixtureName,
+  fixtureProgram,
+  listFixtureFiles,
+  loadMultiboxFixture,
+  repoFixturesDir,
+  sampleFixturePath,
+} from '@lossgraph/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile } from '@lossgraph/onnxruntime-web';
+
+const files = [...(await listFixtureFiles(repoFixturesDir())), ...(existsSync(sampleFixturePath()) ? [sampleFixturePath()] : [])];
+if (!existsSync(sampleFixturePath())) console.warn(`independent sample fixture not found at ${sampleFixturePath()}: its check is skipped`);
+
+// one session per distinct set of loss options, reused across fixtures as a training loop would
+const sessions = new Map<string, Promise<CompiledLoss>>();
+afterAll(async () => {
+  for (const s of sessions.values()) await (await s).dispose();
+});
+
+describe('MultiBoxLoss fixtures on onnxruntime-web wasm (Node)', () => {
+  it.each(files.map((f) => [fixtureName(f), f]))('%s', async (_, file) => {
+    const fx = await loadMultiboxFixture(file);
+    const key = JSON.stringify(fx.options);
+    if (!sessions.has(key)) sessions.set(key, compile(fixtureProgram(fx)));
+    const compiled = await sessions.get(key)!;
+    expect(compiled.device).toBe('wasm');
+    const cmp = compareWithFixture(await compiled.run(fx.inputs), fx);
+    expect(cmp.failures).toEqual([]);
+  });
+});

@@ -1,0 +1,64 @@
+import { LossGraphError, resolveShape, type Node, type SymbolEnv } from '@lossgraph/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { fail } from './errors.js';
+import { LOWERINGS } from './lowering/table.js';
+import type { Lowering, LoweringContext } from './lowering/types.js';
+import type { Plan } from './plan.js';
+import { detach, withGradientRule, type GradientRule } from './tape.js';
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** One node through its lowering, with tfjs errors and shape disagreements as LossGraphError. */
+function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, index: number): tf.Tensor[] {
+  const lowering = LOWERINGS[node.op] as Lowering<typeof node.op> | { unsupported: string };
+  if ('unsupported' in lowering) fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${lowering.unsupported}`, { op: node.op });
+  let outs: tf.Tensor[];
+  try {
+    outs = lowering(inputs, node.attrs as never, ctx);
+  } catch (e) {
+    if (LossGraphError.isInstance(e)) throw e;
+    fail('KERNEL_ERROR', `tfjs-${tf.getBackend()}: '${node.op}' (node ${index}) failed: ${(e as Error).message}`, { op: node.op, node: index }, e);
+  }
+  outs.forEach((t, k) => {
+    if (!sameShape(t.shape, ctx.outShapes[k]!)) {
+      fail('KERNEL_ERROR', `tfjs lowering of '${node.op}' (node ${index}) gave shape [${t.shape}], the IR says [${ctx.outShapes[k]}]`, { op: node.op });
+    }
+  });
+  return outs;
+}
+
+/**
+ * Under apply(): a node with a gradient rule becomes one tf.customGrad node carrying the IR's VJP; any
+ * other node (no VJP, or integer/boolean only) runs on detached inputs, so tfjs's tape never reaches it.
+ */
+function lowerForAutodiff(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, index: number, rule: GradientRule | null): tf.Tensor[] {
+  if (rule !== null) return withGradientRule((xs) => lower(node, xs, ctx, index), inputs, rule);
+  return lower(node, inputs.map((t) => (t.dtype === 'float32' ? detach(t) : t)), ctx, index);
+}
+
+/**
+ * Runs a plan on tfjs tensors: `given` holds the graph inputs and the constants (never freed here).
+ * Each node runs in its own tf.tidy; every value is freed after its last use. `rules` (under apply())
+ * gives each node's gradient rule. Returns the plan's outputs, each a tensor the caller owns. Call it
+ * inside tf.tidy, so that a failure frees everything.
+ */
+export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: SymbolEnv, rules?: (node: Node) => GradientRule | null): tf.Tensor[] {
+  const { graph } = plan;
+  const vals = new Array<tf.Tensor | undefined>(graph.values.length);
+  for (const [id, t] of given) vals[id] = t;
+  const outer = new Set(given.values());
+  plan.nodes.forEach((node, k) => {
+    const inputs = node.inputs.map((i) => vals[i]!);
+    const ctx = { env, outShapes: node.outputs.map((o) => resolveShape(graph.values[o]!.shape, env)) };
+    const outs = tf.tidy(() => (rules ? lowerForAutodiff(node, inputs, ctx, k, rules(node)) : lower(node, inputs, ctx, k)));
+    // every value gets its own tensor object, so that freeing one never frees another
+    outs.forEach((t, j) => (vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t));
+    for (const v of plan.freeAfter[k]!) {
+      vals[v]!.dispose();
+      vals[v] = undefined;
+    }
+  });
+  return plan.outputs.map((o) => (given.has(o.value) ? tf.clone(vals[o.value]!) : vals[o.value]!));
+}

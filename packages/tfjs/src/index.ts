@@ -1,0 +1,9 @@
+/**
+ * @lossgraph/tfjs: lossgraph loss graphs compiled to @tensorflow/tfjs-core ops, on any tfjs backend the
+ * caller registers (cpu, wasm, webgl, webgpu). Two ways to use a compiled loss: `run(feeds)` (host arrays
+ * in, host arrays out, gradients from the graph's own backward part) and `apply(tensors)` (tfjs tensors
+ * in, tf.Scalar losses out, differentiated by tfjs's own autodiff).
+ */
+export { compile, type TfjsCompiledLoss, type TfjsCompileOptions, type TensorInputs } from './compile.js';
+export { LOWERINGS } from './lowering/table.js';
+export type { Lowering, LoweringContext, LoweringTable, Unsupported } from './lowering/types.js';

@@ -1,0 +1,79 @@
+import type { Graph, Node, SymbolEnv } from '@lossgraph/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { fail } from './errors.js';
+import { execute } from './execute.js';
+import { indexing } from './lowering/indexing.js';
+import { LOWERINGS } from './lowering/table.js';
+import { makePlan, type Plan } from './plan.js';
+import type { GradientRule } from './tape.js';
+import { gradientRule, vjpGraph } from './vjp.js';
+
+/**
+ * A graph ready to run on tfjs: its plans (per set of requested outputs) and, once apply() needs them,
+ * the lowered VJP graph of each node. With `keepConstants`, constants are made once and kept until
+ * dispose(); otherwise each run makes them (VJP graphs: their constants are a few scalars).
+ */
+export class LoweredGraph {
+  private readonly constants = new Map<number, tf.Tensor>();
+  private readonly plans = new Map<string, Plan>();
+  private readonly vjps = new Map<Node, { lowered: LoweredGraph; floatInputs: number[]; primary: number } | null>();
+  private readonly inputIds: ReadonlyMap<string, number>;
+
+  constructor(
+    readonly graph: Graph,
+    private readonly keepConstants: boolean,
+  ) {
+    for (const node of graph.nodes) {
+      const l = LOWERINGS[node.op];
+      if ('unsupported' in l) fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${l.unsupported}`, { op: node.op });
+    }
+    this.inputIds = new Map(graph.inputs.map((id) => [graph.values[id]!.name!, id]));
+    if (keepConstants) for (const [id, t] of this.makeConstants()) this.constants.set(id, tf.keep(t));
+  }
+
+  get inputNames(): string[] {
+    return [...this.inputIds.keys()];
+  }
+
+  plan(outputs: readonly string[]): Plan {
+    const key = JSON.stringify(outputs);
+    let plan = this.plans.get(key);
+    if (plan === undefined) this.plans.set(key, (plan = makePlan(this.graph, outputs)));
+    return plan;
+  }
+
+  /**
+   * Runs the graph on tfjs tensors (by input name) and returns the named outputs, which the caller owns.
+   * With `autodiff`, tfjs's autodiff can differentiate the outputs (each node carries the IR's VJP).
+   * Call inside tf.tidy.
+   */
+  run(inputs: Readonly<Record<string, tf.Tensor>>, env: SymbolEnv, outputs: readonly string[], autodiff: boolean): tf.Tensor[] {
+    const plan = this.plan(outputs);
+    const given = new Map(this.keepConstants ? this.constants : this.makeConstants());
+    for (const [name, id] of this.inputIds) given.set(id, inputs[name]!);
+    return execute(plan, given, env, autodiff ? (node) => this.gradientRule(node, env) : undefined);
+  }
+
+  dispose(): void {
+    for (const t of this.constants.values()) t.dispose();
+    this.constants.clear();
+  }
+
+  private makeConstants(): Map<number, tf.Tensor> {
+    const made = new Map<number, tf.Tensor>();
+    for (const node of this.graph.nodes) {
+      if (node.op === 'constant') made.set(node.outputs[0]!, indexing.constant([], node.attrs as never, { env: {}, outShapes: [] })[0]!);
+    }
+    return made;
+  }
+
+  private gradientRule(node: Node, env: SymbolEnv): GradientRule | null {
+    let vjp = this.vjps.get(node);
+    if (vjp === undefined) {
+      const built = vjpGraph(this.graph, node);
+      vjp = built === null ? null : { ...built, lowered: new LoweredGraph(built.graph, false) };
+      this.vjps.set(node, vjp);
+    }
+    return vjp === null ? null : gradientRule(vjp, vjp.lowered, env);
+  }
+}

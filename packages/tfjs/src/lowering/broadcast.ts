@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Broadcasting that stays fast on tfjs-cpu and tfjs-wasm. Their kernels broadcast quickly only when the
+ * smaller operand is a suffix of the output shape (index `i % size`); any other pattern, and Tile (what
+ * tf.broadcastTo and tf.where use), computes a multi-index per element — about 20x slower. XNNPACK's
+ * float add/sub/mul/div on wasm are the exception. GPU backends broadcast in their shaders, so there
+ * every kernel gets its operands as they are.
+ */
+
+const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** `shape` without its leading 1s. */
+function core(shape: readonly number[]): number[] {
+  const first = shape.findIndex((d) => d !== 1);
+  return first < 0 ? [] : shape.slice(first);
+}
+
+/** True when `shape` (leading 1s aside) equals the trailing dims of `out`: the fast `i % size` pattern. */
+function isSuffix(shape: readonly number[], out: readonly number[]): boolean {
+  const c = core(shape);
+  return c.length <= out.length && c.every((d, i) => d === out[out.length - c.length + i]);
+}
+
+const SLOW_BROADCAST = new Set(['cpu', 'wasm']);
+/** float ops that tfjs-wasm runs through XNNPACK, which broadcasts any pattern fast */
+const WASM_XNN = new Set(['add', 'sub', 'mul', 'div']);
+
+export type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'other';
+
+/** Whether the active backend's kernel for `op` handles this operand's broadcast fast as it is. */
+function broadcastsFast(op: BinaryKind, x: tf.Tensor, out: readonly number[]): boolean {
+  if (sameShape(x.shape, out) || isSuffix(x.shape, out)) return true;
+  const backend = tf.getBackend();
+  if (!SLOW_BROADCAST.has(backend)) return true;
+  return backend === 'wasm' && x.dtype === 'float32' && WASM_XNN.has(op);
+}
+
+/**
+ * Float `x` broadcast to `shape` with one matMul by ones per stretched block of dims (x viewed as
+ * [O, 1, I] times ones [1, R, 1]): exact, as each output is one product by 1, except that -0 becomes +0.
+ */
+function expandByMatMul(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  let cur = [...Array(shape.length - x.rank).fill(1), ...x.shape];
+  let t = x;
+  for (let i = 0; i < shape.length; ) {
+    if (cur[i] !== 1 || shape[i] === 1) {
+      i++;
+      continue;
+    }
+    let e = i;
+    while (e < shape.length && cur[e] === 1 && shape[e] !== 1) e++;
+    const [o, r, n] = [product(cur.slice(0, i)), product(shape.slice(i, e)), product(cur.slice(e))];
+    if (n === 1) t = tf.matMul(tf.reshape(t, [o, 1]), tf.fill([1, r], 1));
+    else if (o === 1) t = tf.matMul(tf.fill([r, 1], 1), tf.reshape(t, [1, n]));
+    else t = tf.matMul(tf.fill([1, r, 1], 1), tf.reshape(t, [o, 1, n]));
+    cur = [...cur.slice(0, i), ...shape.slice(i, e), ...cur.slice(e)];
+    i = e;
+  }
+  return tf.reshape(t, [...shape]);
+}
+
+/** `x` broadcast to `shape` (numpy rules), by the fastest exact route the active backend offers. */
+export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const target = [...shape];
+  if (sameShape(x.shape, target)) return tf.clone(x);
+  if (!SLOW_BROADCAST.has(tf.getBackend())) return tf.broadcastTo(x, target);
+  if (isSuffix(x.shape, target)) {
+    const c = tf.reshape(x, core(x.shape));
+    return x.dtype === 'bool' ? tf.logicalAnd(tf.fill(target, 1, 'bool'), c) : tf.mul(tf.fill(target, 1, x.dtype), c);
+  }
+  if (x.dtype === 'float32') return expandByMatMul(x, target);
+  if (x.dtype === 'bool') return tf.cast(expandByMatMul(tf.cast(x, 'float32'), target), 'bool');
+  return tf.broadcastTo(x, target); // int32 in a non-suffix pattern: Tile (not met in practice)
+}
+
+/**
+ * `x` ready for a broadcasting kernel computing `op` into `out`: as is, or expanded first when that is
+ * faster (int32 stays as is: its only general expansion is Tile, no faster than the kernel's own).
+ */
+export function operand(op: BinaryKind, x: tf.Tensor, out: readonly number[]): tf.Tensor {
+  return broadcastsFast(op, x, out) || x.dtype === 'int32' ? x : expandTo(x, out);
+}
+
+/** `x` at exactly the shape `out` (for kernels that need equal shapes, such as tf.where's Select). */
+export function fullShape(x: tf.Tensor, out: readonly number[]): tf.Tensor {
+  return sameShape(x.shape, out) ? x : expandTo(x, out);
+}

@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { resolveShape } from '@lossgraph/core';
+import { flatPositions } from './flat-index.js';
+import type { LoweringsFor } from './types.js';
+
+/**
+ * ONNX ScatterElements through flat positions: ScatterNd sums duplicates ('add'), TensorScatterUpdate
+ * overwrites ('none', where the IR requires unique indices).
+ */
+const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = ([data, idx, upd], { axis, reduction }) => {
+  const d = data!;
+  const pos = tf.expandDims(flatPositions(idx!, d.shape, axis), 1);
+  const u = tf.reshape(upd!, [-1]);
+  if (reduction === 'add') return [tf.add(d, tf.reshape(tf.scatterND(pos, u, [d.size]), d.shape))];
+  // tfjs-backend-cpu's TensorScatterUpdate writes into its input's buffer: give it a copy
+  const copy = tf.mul(tf.reshape(d, [-1]), tf.scalar(1, d.dtype));
+  return [tf.reshape(tf.tensorScatterUpdate(copy, pos, u), d.shape)];
+};
+
+const CONSTANT_ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+
+type IndexingOp = 'gather' | 'gatherElements' | 'scatterElements' | 'oneHot' | 'range' | 'constant' | 'stopGradient';
+
+export const indexing: LoweringsFor<IndexingOp> = {
+  gather: ([x, idx], { axis }) => [tf.gather(x!, idx!, axis)],
+  gatherElements: ([x, idx], { axis }) => [tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape)],
+  scatterElements,
+  // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast
+  oneHot: ([idx], { depth }, ctx) => [tf.cast(tf.oneHot(idx!, resolveShape([depth], ctx.env)[0]!), 'float32')],
+  range: (_, { length }, ctx) => [tf.range(0, resolveShape([length], ctx.env)[0]!, 1, 'int32')],
+  constant: (_, { dtype, shape, values }) => [tf.tensor(CONSTANT_ARRAYS[dtype].from(values), [...shape], dtype)],
+  // identity: under apply() the executor keeps ops without a VJP (this one included) off tfjs's tape
+  stopGradient: ([x]) => [tf.clone(x!)],
+};

@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { operand } from './broadcast.js';
+import type { LoweringsFor } from './types.js';
+
+/** The permutation that swaps `axis` with the last axis (its own inverse), or null when it is last. */
+export function toLastAxis(rank: number, axis: number): number[] | null {
+  if (axis === rank - 1) return null;
+  const perm = [...Array(rank).keys()];
+  perm[axis] = rank - 1;
+  perm[rank - 1] = axis;
+  return perm;
+}
+
+/** Runs `f` (which works along the last axis) along `axis`. */
+export function alongAxis(x: tf.Tensor, axis: number, f: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const perm = toLastAxis(x.rank, axis);
+  return perm === null ? f(x) : tf.transpose(f(tf.transpose(x, perm)), perm);
+}
+
+type ReductionOp = 'reduceSum' | 'reduceMax' | 'argMax' | 'logSoftmax' | 'cumsum';
+
+export const reductions: LoweringsFor<ReductionOp> = {
+  reduceSum: ([x], { axes, keepDims }) => [axes.length === 0 ? tf.clone(x!) : tf.sum(x!, [...axes], keepDims)],
+  reduceMax: ([x], { axes, keepDims }) => [axes.length === 0 ? tf.clone(x!) : tf.max(x!, [...axes], keepDims)],
+  // tfjs ArgMax (cpu, wasm) keeps the first maximum: the IR's lowest-index tie rule
+  argMax: ([x], { axis, keepDims }) => {
+    const i = tf.argMax(x!, axis);
+    return [keepDims ? tf.expandDims(i, axis) : i];
+  },
+  // x - max - log(sum(exp(x - max))) along `axis` (tf.logSoftmax: last axis only, and slow broadcasts)
+  logSoftmax: ([x], { axis }) => {
+    const shape = x!.shape;
+    const shifted = tf.sub(x!, operand('sub', tf.max(x!, axis, true), shape));
+    const lse = tf.log(tf.sum(tf.exp(shifted), axis, true));
+    return [tf.sub(shifted, operand('sub', lse, shape))];
+  },
+  cumsum: ([x], { axis, exclusive, reverse }) => [tf.cumsum(x!, axis, exclusive, reverse)],
+};

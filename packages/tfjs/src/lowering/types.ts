@@ -1,0 +1,27 @@
+import type { OpAttrs, OpName, SymbolEnv } from '@lossgraph/core';
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** What a lowering knows besides its inputs and attributes. */
+export interface LoweringContext {
+  /** values of the symbolic dims, bound from the feeds of this run */
+  readonly env: SymbolEnv;
+  /** the node's output shapes (from the IR's shape rule), symbols resolved */
+  readonly outShapes: readonly (readonly number[])[];
+}
+
+/**
+ * Lowers one IR node to tfjs ops: tfjs tensors in (in IR input order), one tensor per IR output out.
+ * A lowering computes values only; gradients under `apply` come from the IR's own VJPs (see autodiff.ts).
+ */
+export type Lowering<K extends OpName> = (inputs: readonly tf.Tensor[], attrs: OpAttrs[K], ctx: LoweringContext) => tf.Tensor[];
+
+/** An op a backend cannot run, with the reason (reported as LossGraphError 'UNSUPPORTED_OP'). */
+export interface Unsupported {
+  readonly unsupported: string;
+}
+
+/** Exhaustive over the IR: a new op without an entry here is a type error. */
+export type LoweringTable = { readonly [K in OpName]: Lowering<K> | Unsupported };
+
+/** The lowerings of a group of ops (one file per group); the groups together make the `LoweringTable`. */
+export type LoweringsFor<K extends OpName> = { readonly [P in K]: Lowering<P> };
