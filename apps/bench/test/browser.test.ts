@@ -6,6 +6,7 @@
 import { GraphBuilder, LossGraphError, type CompiledLoss, type MultiboxFixture } from '@lossgraph/core';
 import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BrowserHarness } from '../src/browser/harness.js';
 import { acquireHarness } from '../src/browser/shared.js';
 import { closeBackends, errorOf, named, probeBackends, titled, type ProbedBackend } from './support/backends.js';
 
@@ -85,6 +86,20 @@ describe('browser backends on the committed fixtures', () => {
 describe('browser harness failure paths', () => {
   const lease = acquireHarness();
   afterAll(() => lease.release(), 30_000);
+
+  it('a missing Chromium is BACKEND_UNAVAILABLE saying how to install it', async () => {
+    const saved = process.env.LOSSGRAPH_CHROMIUM;
+    process.env.LOSSGRAPH_CHROMIUM = '/nonexistent/chromium';
+    try {
+      const e = await errorOf(() => BrowserHarness.start());
+      expect(LossGraphError.isInstance(e), String(e)).toBe(true);
+      expect((e as LossGraphError).code).toBe('BACKEND_UNAVAILABLE');
+      expect((e as Error).message).toMatch(/Chromium not found at \/nonexistent\/chromium: install it \(Debian: apt-get install -y chromium\)/);
+    } finally {
+      if (saved === undefined) delete process.env.LOSSGRAPH_CHROMIUM;
+      else process.env.LOSSGRAPH_CHROMIUM = saved;
+    }
+  });
 
   testIf(wasm)(titled(wasm, 'an error thrown in the page arrives as a LossGraphError with its code'), async () => {
     const b = new GraphBuilder();

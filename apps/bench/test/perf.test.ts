@@ -89,6 +89,20 @@ describe('bench perf (CLI, reference backend)', () => {
     expect(slope.forward!.ms_per_image).toBeCloseTo((b!.forward_ms.median - a!.forward_ms.median) / (b!.batch - a!.batch), 8);
   });
 
+  it('cuts slow cells short at --max-time and skips batch sizes expected to exceed it', async () => {
+    const json = join(dir, 'budget.json');
+    const slow = await runBench(['perf', '--backends', 'reference', '--batch', '1,64', '--repeats', '50', '--max-time', '0.001', '--warmup', '5', '--pytorch', 'off', '--json', json]);
+    expect(slow.code, slow.stderr).toBe(0);
+    const budget = JSON.parse(readFileSync(json, 'utf8')) as PerfJson;
+    expect(budget.results.map((r) => r.batch)).toEqual([1]);
+    const row = budget.results[0]!;
+    // any call takes over 1 ms at SSD300: one timed run per mode, no warm-up
+    expect(row.repeats).toEqual({ forward: 1, forward_backward: 1 });
+    expect(budget.skipped).toEqual([{ name: 'reference', batch: 64, reason: expect.stringContaining('over --max-time 0.001 s') }]);
+    expect(budget.reference).toEqual([]);
+    expect(budget.pytorch).toEqual({ available: false, reason: 'disabled with --pytorch off' });
+  });
+
   it('rejects bad options with exit code 2 and a message', async () => {
     const bad = await runBench(['perf', '--priors', 'ssd999']);
     expect(bad.code).toBe(2);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LossGraphError, type CompiledLoss, type Outputs } from '@lossgraph/core';
 import { fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { BAD_INPUTS } from './support/bad-inputs.js';
-import { closeBackends, errorOf, probeBackends, titled } from './support/backends.js';
+import { closeBackends, errorOf, probeBackends, throwsSynchronously, titled } from './support/backends.js';
 import { bitDifferences } from './support/outputs.js';
 import { feedsOf, programFor, type Problem } from './support/problems.js';
 
@@ -87,8 +87,22 @@ for (const p of probed) {
       expect(new Set(sequential.map((o) => o.loss_c!.data[0])).size).toBe(8);
     }, 60_000);
 
+    test(titled(p, 'an unknown output name is a LossGraphError naming it'), async () => {
+      const e = await errorOf(() => compiled.run(good, ['loss_x']));
+      expect(LossGraphError.isInstance(e), String(e)).toBe(true);
+      expect((e as Error).message).toContain('loss_x');
+    }, 60_000);
+
+    // run() returns a Promise (CompiledLoss): `loss.run(x).catch(handle)` must see every error
+    test(titled(p, 'run() reports errors as a rejected promise, never a synchronous throw'), () => {
+      const bad = BAD_INPUTS[0]!.spoil(good);
+      expect(throwsSynchronously(() => compiled.run(bad)), 'bad input').toBe(false);
+      expect(throwsSynchronously(() => compiled.run(good, ['loss_x'])), 'unknown output').toBe(false);
+    });
+
     test(titled(p, "a run after dispose() fails with LossGraphError 'DISPOSED'"), async () => {
       await compiled.dispose();
+      expect.soft(throwsSynchronously(() => compiled.run(good)), 'run() after dispose() threw synchronously, not a rejected promise').toBe(false);
       const e = await errorOf(() => compiled.run(good));
       expect(LossGraphError.isInstance(e) && e.code, String(e)).toBe('DISPOSED');
       await compiled.dispose(); // a second dispose is harmless

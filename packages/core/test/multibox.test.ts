@@ -98,3 +98,48 @@ describe('packTargets', () => {
     expect(Array.from(targets.data).slice(5).every((v) => v === 0)).toBe(true);
   });
 });
+
+describe('hard negative mining', () => {
+  /** The original's selection in plain JS: stable descending sort of the mining loss, rank < negPos * num_pos. */
+  function oracle(conf: Float32Array, labels: Int32Array, B: number, P: number, C: number, negPos: number) {
+    const ce = new Float64Array(B * P);
+    for (let i = 0; i < B * P; i++) {
+      const row = Array.from(conf.subarray(i * C, (i + 1) * C));
+      const m = Math.max(...row);
+      const lse = m + Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0));
+      ce[i] = lse - row[labels[i]!]!;
+    }
+    const selected = new Uint8Array(B * P);
+    let total = 0;
+    let n = 0;
+    for (let b = 0; b < B; b++) {
+      const idx = [...Array(P).keys()].map((p) => b * P + p);
+      const numPos = idx.filter((i) => labels[i]! > 0).length;
+      n += numPos;
+      const mining = (i: number) => (labels[i]! > 0 ? 0 : ce[i]!);
+      const order = [...idx].sort((x, y) => mining(y) - mining(x) || x - y);
+      order.forEach((i, rank) => {
+        if (labels[i]! > 0 || rank < Math.min(negPos * numPos, P)) selected[i] = 1;
+      });
+    }
+    for (let i = 0; i < B * P; i++) if (selected[i]) total += ce[i]!;
+    return { lossC: total / Math.max(n, 1), selected };
+  }
+
+  for (const negPos of [3, 1.5, 100]) {
+    it(`matches the stable-rank selection with many tied losses (negPos ${negPos})`, async () => {
+      const feeds = randomProblem(11, 2, 40, 3, 3);
+      // quantised logits: many boxes share exactly the same cross entropy, ties straddle the boundary
+      const conf = Float32Array.from(feeds.conf_data!.data, (v) => Math.round(v));
+      const program = multiboxLossProgram({ negPos, outputs: ['conf_t_label'] });
+      const out = await compileReference(program).run({ ...feeds, conf_data: { ...feeds.conf_data!, data: conf } });
+      const labels = Int32Array.from(out.conf_t_label!.data);
+      const want = oracle(conf, labels, 2, 40, 3, negPos);
+      expect(out.loss_c!.data[0]).toBeCloseTo(want.lossC, 12);
+      for (let i = 0; i < 80; i++) {
+        const row = Array.from(out.grad_conf!.data.subarray(i * 3, i * 3 + 3));
+        expect(row.some((v) => v !== 0), `box ${i}`).toBe(want.selected[i] === 1);
+      }
+    });
+  }
+});

@@ -43,7 +43,8 @@ export async function compileOn(platform: Platform, graphOrProgram: Graph | Loss
     backend: `onnxruntime-web-${ep}`,
     device: ep,
     outputNames,
-    run(feeds, outputs) {
+    // async: every failure is a rejected promise, never a synchronous throw
+    async run(feeds, outputs) {
       guard.check();
       const wanted = outputs ?? outputNames;
       for (const name of wanted) {

@@ -31,8 +31,12 @@ export async function compileAutodiff(program: LossProgram, backend: string): Pr
           // tfjs's gradients(), as tf.grads runs it, but allowing inputs the loss does not depend on (-> 0)
           const xs = wrt.map((n) => tensors[n]!);
           const { value, grads } = tf.engine().gradients(() => compiled.apply(tensors, ['loss']).loss!, xs, undefined, true);
-          for (const [i, n] of wrt.entries()) out[`grad_${n}`] = await host(grads[i] ?? tf.zerosLike(xs[i]!));
-          tf.dispose([value, ...grads]);
+          for (const [i, n] of wrt.entries()) {
+            const g = grads[i] ?? tf.zerosLike(xs[i]!);
+            out[`grad_${n}`] = await host(g);
+            g.dispose();
+          }
+          value.dispose();
         }
         return out;
       } finally {

@@ -5,6 +5,8 @@ import { onnxruntimeNodeCpuBackend } from './onnxruntime-node-cpu.js';
 import { onnxruntimeNodeCudaBackend } from './onnxruntime-node-cuda.js';
 import { onnxruntimeWebWasmBackend } from './onnxruntime-web-wasm.js';
 import { referenceBackend } from './reference.js';
+import { tfjsCpuBackend } from './tfjs-cpu.js';
+import { tfjsWasmBackend } from './tfjs-wasm.js';
 import type { BenchBackend } from './types.js';
 
 /**
@@ -16,6 +18,8 @@ export const BACKENDS: readonly (() => BenchBackend)[] = [
   () => onnxruntimeNodeCpuBackend,
   () => onnxruntimeNodeCudaBackend,
   () => onnxruntimeWebWasmBackend,
+  () => tfjsCpuBackend,
+  () => tfjsWasmBackend,
   browserOnnxruntimeWebWasmBackend,
   browserOnnxruntimeWebWebgpuBackend,
   browserTfjsWebglBackend,

@@ -8,17 +8,18 @@ import { dirname } from 'node:path';
 import { defaultBoxes } from '@lossgraph/core';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { selectBackends } from '../backends/select.js';
+import type { BenchBackend } from '../backends/types.js';
 import { machineInfo } from '../perf/machine.js';
 import { currentRssMb } from '../perf/memory.js';
-import { assemblePerfJson, type BackendStatus } from '../perf/perf-json.js';
-import type { BenchBackend } from '../backends/types.js';
-import type { SetupReply } from '../perf/protocol.js';
+import { assemblePerfJson, isComplete, type BackendStatus, type Skip } from '../perf/perf-json.js';
+import { PERF_MODES, type SetupReply } from '../perf/protocol.js';
 import { measureBatch, type Cell, type Contender } from '../perf/schedule.js';
 import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
+import { median } from '../perf/stats.js';
 import { PRIOR_PRESETS, type PriorPreset } from '../perf/synthetic.js';
 import { perfTable } from '../perf/table.js';
 
-const FLAGS = ['backends', 'batch', 'classes', 'priors', 'json', 'repeats', 'min-time', 'warmup', 'pytorch', 'torch-threads'] as const;
+const FLAGS = ['backends', 'batch', 'classes', 'priors', 'json', 'repeats', 'min-time', 'max-time', 'warmup', 'pytorch', 'torch-threads'] as const;
 
 export const PERF_MEMORY_NOTE =
   'peak_rss_mb: RSS high-water mark of the process that runs the implementation (one process per backend; ' +
@@ -36,6 +37,7 @@ interface PerfOptions {
   json: string | undefined;
   minRepeats: number;
   minTimeS: number;
+  maxTimeS: number;
   warmup: number;
   pytorch: 'auto' | 'off';
   torchThreads: number | undefined;
@@ -53,6 +55,8 @@ function parseOptions(args: string[]): PerfOptions {
   if (!(priors in PRIOR_PRESETS)) throw new UsageError(`--priors must be one of ${Object.keys(PRIOR_PRESETS).join(', ')}, got '${priors}'`);
   const minTimeS = Number(f['min-time'] ?? '2');
   if (!(Number.isFinite(minTimeS) && minTimeS >= 0)) throw new UsageError(`--min-time must be a number of seconds >= 0, got '${f['min-time']}'`);
+  const maxTimeS = Number(f['max-time'] ?? '60');
+  if (!(Number.isFinite(maxTimeS) && maxTimeS > 0)) throw new UsageError(`--max-time must be a number of seconds > 0, got '${f['max-time']}'`);
   const pytorch = f.pytorch ?? 'auto';
   if (pytorch !== 'auto' && pytorch !== 'off') throw new UsageError(`--pytorch must be auto or off, got '${pytorch}'`);
   const batches = (parseList(f.batch ?? '1,8,32') ?? []).map((b) => positiveInt('batch', b));
@@ -65,6 +69,7 @@ function parseOptions(args: string[]): PerfOptions {
     json: f.json,
     minRepeats: positiveInt('repeats', f.repeats ?? '5'),
     minTimeS,
+    maxTimeS,
     warmup: positiveInt('warmup', f.warmup ?? '2', 0),
     pytorch,
     torchThreads: f['torch-threads'] === undefined ? undefined : positiveInt('torch-threads', f['torch-threads']),
@@ -101,6 +106,22 @@ async function startBackends(names: readonly string[]) {
   return { statuses, contenders };
 }
 
+/**
+ * Why `name` should not be timed at `batch`: it failed at a smaller batch size, or one call is expected
+ * to take longer than the budget (its median at the largest batch size timed so far, scaled linearly).
+ */
+function reasonToSkip(name: string, batch: number, cells: readonly Cell[], maxTimeMs: number): string | null {
+  const earlier = cells.filter((c) => c.name === name && c.batch < batch);
+  const failed = earlier.find((c) => !isComplete(c));
+  if (failed) return `it failed at batch ${failed.batch}`;
+  const last = earlier.at(-1);
+  if (!last) return null;
+  const expected = Math.max(...PERF_MODES.map((m) => (median(last.times[m]) * batch) / last.batch));
+  return expected > maxTimeMs
+    ? `one call is expected to take about ${(expected / 1000).toFixed(0)} s (batch ${last.batch} median scaled to batch ${batch}), over --max-time ${maxTimeMs / 1000} s`
+    : null;
+}
+
 export async function runPerf(args: string[]): Promise<number> {
   let options: PerfOptions;
   let backends: BenchBackend[];
@@ -124,14 +145,24 @@ export async function runPerf(args: string[]): Promise<number> {
   const pytorch: Contender | undefined = torch.available ? { name: 'pytorch', server: startPytorch(options.torchThreads) } : undefined;
   const all = [...(pytorch ? [pytorch] : []), ...contenders];
   const cells: Cell[] = [];
+  const skipped: Skip[] = [];
   try {
     for (const batch of options.batches) {
-      if (all.length === 0) break;
-      progress(`batch ${batch}: timing ${all.map((c) => c.name).join(', ')}`);
+      const timed = all.filter((c) => {
+        const why = reasonToSkip(c.name, batch, cells, options.maxTimeS * 1000);
+        if (why) {
+          skipped.push({ name: c.name, batch, reason: why });
+          progress(`batch ${batch}: ${c.name} skipped: ${why}`);
+        }
+        return !why;
+      });
+      if (timed.length === 0) continue;
+      progress(`batch ${batch}: timing ${timed.map((c) => c.name).join(', ')}`);
       cells.push(
-        ...(await measureBatch(all, { batch, classes: options.classes, priors: options.priors }, {
+        ...(await measureBatch(timed, { batch, classes: options.classes, priors: options.priors }, {
           minRepeats: options.minRepeats,
           minTimeMs: options.minTimeS * 1000,
+          maxTimeMs: options.maxTimeS * 1000,
           warmup: options.warmup,
           chunkMs: Math.max(100, (options.minTimeS * 1000) / 4),
         }, progress)),
@@ -145,6 +176,7 @@ export async function runPerf(args: string[]): Promise<number> {
     cells,
     devices: new Map(contenders.map((c) => [c.name, c.device])),
     backends: statuses,
+    skipped,
     pytorch: torch.available ? { available: true, reason: null, version: torch.version, threads: torch.threads } : { available: false, reason: torch.reason },
     config: {
       date: new Date().toISOString(),
@@ -154,6 +186,7 @@ export async function runPerf(args: string[]): Promise<number> {
       batches: options.batches,
       min_repeats: options.minRepeats,
       min_time_s: options.minTimeS,
+      max_time_s: options.maxTimeS,
       warmup: options.warmup,
       command: ['pnpm bench perf', ...args].join(' '),
       memory: PERF_MEMORY_NOTE,

@@ -6,7 +6,7 @@
  *                peak_rss_mb, + device, repeats, first_run_by_mode_ms, speedup_vs_pytorch
  *   reference[]: impl "pytorch", batch, forward_ms, forward_backward_ms, + first_run_ms, peak_rss_mb, repeats
  *   slopes[]:    least-squares cost per image over the batch sizes, per implementation and mode
- *   backends[], pytorch, errors[], config, machine
+ *   backends[], pytorch, errors[], skipped[], config, machine
  */
 import type { MachineInfo } from './machine.js';
 import { PERF_MODES, type PerfMode } from './protocol.js';
@@ -73,10 +73,17 @@ export interface PerfConfig {
   readonly batches: number[];
   readonly min_repeats: number;
   readonly min_time_s: number;
+  readonly max_time_s: number;
   readonly warmup: number;
   readonly command: string;
   readonly memory: string;
   readonly timing: string;
+}
+
+export interface Skip {
+  readonly name: string;
+  readonly batch: number;
+  readonly reason: string;
 }
 
 export interface PerfJson {
@@ -86,6 +93,8 @@ export interface PerfJson {
   readonly backends: BackendStatus[];
   readonly pytorch: { readonly available: boolean; readonly reason: string | null; readonly version?: string; readonly threads?: number };
   readonly errors: { readonly name: string; readonly batch: number; readonly error: string }[];
+  /** implementations not timed at a batch size, and why (too slow for --max-time, or failed before) */
+  readonly skipped: Skip[];
   readonly config: PerfConfig;
   readonly machine: MachineInfo;
 }
@@ -144,6 +153,7 @@ export function assemblePerfJson(parts: {
   /** backend name -> what ran it, for every backend that was timed */
   devices: ReadonlyMap<string, string>;
   backends: BackendStatus[];
+  skipped: Skip[];
   pytorch: PerfJson['pytorch'];
   config: PerfConfig;
   machine: MachineInfo;
@@ -160,6 +170,7 @@ export function assemblePerfJson(parts: {
     reference,
     slopes: [...(reference.length ? [slopeOf('pytorch', reference)] : []), ...names.map((name) => slopeOf(name, results.filter((r) => r.backend === name)))],
     backends: parts.backends,
+    skipped: parts.skipped,
     pytorch: parts.pytorch,
     errors: parts.cells.filter((c) => !isComplete(c)).map((c) => ({ name: c.name, batch: c.batch, error: c.error ?? 'no timed runs' })),
     config: parts.config,

@@ -40,6 +40,7 @@ export function perfTable(perf: PerfJson): string {
   if (slopes.length) out.push('', 'cost per image (least squares over the batch sizes, ms per image)', textTable(['implementation', 'forward', 'fwd+bwd', 'r² fwd+bwd'], slopes));
   const skipped = [...perf.backends.filter((b) => !b.available), ...(perf.pytorch.available ? [] : [{ name: 'pytorch', reason: perf.pytorch.reason }])];
   if (skipped.length) out.push('', ...skipped.map((b) => `not run: ${b.name}: ${b.reason}`));
+  if (perf.skipped?.length) out.push('', ...perf.skipped.map((x) => `skipped: ${x.name} at batch ${x.batch}: ${x.reason}`));
   if (perf.errors.length) out.push('', ...perf.errors.map((e) => `failed: ${e.name} at batch ${e.batch}: ${e.error}`));
   return `${out.join('\n')}\n`;
 }

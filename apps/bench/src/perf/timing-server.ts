@@ -20,6 +20,12 @@ export interface ServerSpec {
 
 export class TimingServerError extends Error {}
 
+/** Children still running; killed if this process exits without closing them (an error, Ctrl-C). */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 export class TimingServer {
   private readonly child: ChildProcess;
   private readonly pending: { resolve: (line: string) => void; reject: (err: Error) => void }[] = [];
@@ -37,6 +43,8 @@ export class TimingServer {
     for (const stream of logStreams) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.log(line));
     }
+    live.add(this.child);
+    this.child.once('exit', () => live.delete(this.child));
     this.child.stdin!.on('error', () => {}); // a write to an ended child: reported by the 'exit' handler
     this.child.on('error', (err) => this.fail(new TimingServerError(`${spec.name}: could not start ${spec.command}: ${err.message}`)));
     this.child.on('exit', (code, signal) => {

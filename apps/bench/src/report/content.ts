@@ -55,7 +55,8 @@ function perfBlocks(perf: PerfJson): Block[] {
       kind: 'paragraph',
       text:
         `${c ? `${c.priors.toUpperCase()} (${c.num_priors} default boxes), ${c.classes} classes, batch sizes ${c.batches.join(', ')}; ` +
-          `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs. Measured ${c.date}. ` : ''}` +
+          `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
+          `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. ` : ''}` +
         'Times are medians in milliseconds.',
     },
   ];
@@ -119,6 +120,7 @@ function perfBlocks(perf: PerfJson): Block[] {
   }
   const skipped = (perf.backends ?? []).filter((b) => !b.available);
   if (skipped.length) blocks.push({ kind: 'paragraph', text: 'Not timed (unavailable here):' }, { kind: 'list', items: skipped.map((b) => `${b.name}: ${b.reason}`) });
+  if (perf.skipped?.length) blocks.push({ kind: 'paragraph', text: 'Not timed at some batch sizes:' }, { kind: 'list', items: perf.skipped.map((x) => `${x.name} at batch ${x.batch}: ${x.reason}`) });
   if (perf.errors?.length) blocks.push({ kind: 'paragraph', text: 'Failed:' }, { kind: 'list', items: perf.errors.map((e) => `${e.name} at batch ${e.batch}: ${e.error}`) });
   if (c) blocks.push({ kind: 'heading', level: 3, text: 'How it was measured' }, { kind: 'list', items: [c.timing, c.memory] });
   return blocks;

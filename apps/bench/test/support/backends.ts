@@ -61,3 +61,13 @@ export async function errorOf(run: () => Promise<unknown>): Promise<unknown> {
     return e;
   }
 }
+
+/** Whether calling `run` threw synchronously instead of returning a rejected promise (the contract). */
+export function throwsSynchronously(run: () => Promise<unknown>): boolean {
+  try {
+    run().catch(() => {});
+    return false;
+  } catch {
+    return true;
+  }
+}

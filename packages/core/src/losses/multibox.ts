@@ -60,18 +60,32 @@ function localisationSum(b: GraphBuilder, loc: Tensor, locT: Tensor, pos: Tensor
 }
 
 /**
- * Sum of cross entropy over positives and hard negatives. Mining ranks boxes by their cross entropy with
- * positives set to 0 (a stable descending sort and its inverse permutation, as the original's two sorts)
- * and keeps ranks below negPos * num_pos; the clamp to P is implied since ranks are below P.
+ * Hard negatives: per image, the `ceil(negPos * num_pos)` boxes (at most P) with the largest mining loss,
+ * ranked as the original's stable descending sort ranks them (ties by box index). Positives take part in
+ * the ranking with loss 0, as in the original. Instead of inverting the sort permutation (a scatter), the
+ * selection reads the threshold t = the count-th largest value off the sorted values: every box above t,
+ * plus the first boxes equal to t (by index) until the count is reached.
  */
+function hardNegatives(b: GraphBuilder, mining: Tensor, numPos: Tensor, negPos: number): Tensor {
+  const [sorted] = mining.sort(1, true); // [B,P], descending
+  // count = ceil(negPos * num_pos): the number of ranks r with r < negPos * num_pos
+  const quota = numPos.cast('float32').mul(negPos).unsqueeze(1); // [B,1]
+  const floor = quota.cast('int32');
+  const count = b.where(floor.cast('float32').less(quota), floor.add(1), floor);
+  const last = count.sub(1).maximum(0).minimum(b.range('P').max()); // the clamp to P
+  const threshold = sorted.gatherElements(last, 1); // [B,1]: the count-th largest mining loss
+  const above = mining.greater(threshold);
+  const atThreshold = mining.equal(threshold);
+  const tiesBefore = atThreshold.cast('int32').cumsum(1, { exclusive: true });
+  const room = count.sub(above.cast('int32').sum([1], true)); // boxes equal to t still to take
+  return above.or(atThreshold.and(tiesBefore.less(room))).and(count.greater(0));
+}
+
+/** Sum of cross entropy over positives and hard negatives (mining carries no gradient). */
 function confidenceSum(b: GraphBuilder, conf: Tensor, label: Tensor, pos: Tensor, numPos: Tensor, negPos: number): Tensor {
   const ce = conf.logSoftmax(2).gatherElements(label.unsqueeze(2), 2).squeeze(2).neg(); // [B,P]
   const mining = b.where(pos, 0, ce).stopGradient();
-  const [, order] = mining.sort(1, true);
-  const positions = b.range('P').unsqueeze(0).expand(mining.shape);
-  const rank = b.scalar(0, 'int32').expand(mining.shape).scatterElements(order, positions, 1);
-  const numNeg = numPos.cast('float32').mul(negPos).unsqueeze(1); // [B,1]
-  const selected = pos.or(rank.cast('float32').less(numNeg));
+  const selected = pos.or(hardNegatives(b, mining, numPos, negPos));
   return b.where(selected, ce, 0).sum();
 }
 

@@ -30,8 +30,14 @@ export const gatherElements = defineOp<'gatherElements'>({
     }
     return [{ dtype: x!.dtype, shape: [...idx!.shape], data: out }];
   },
-  vjp: ({ inputs: [x, idx], grads: [g], attrs: { axis } }) => [
-    g!.builder.scalar(0).expand(x!.shape).scatterElements(idx!, g!, axis, 'add'),
-    undefined,
-  ],
+  vjp: ({ inputs: [x, idx], grads: [g], attrs: { axis } }) => {
+    if (idx!.shape[axis] === 1) {
+      // One index per lane (a label's log-probability, say): a one-hot mask times the broadcast gradient.
+      // Runtimes whose scatter is slow (tfjs-webgl) gain most; the others run it about as fast.
+      let positions = g!.builder.range(x!.shape[axis]!);
+      for (let a = axis + 1; a < x!.rank; a++) positions = positions.unsqueeze(positions.rank);
+      return [idx!.equal(positions).cast('float32').mul(g!), undefined];
+    }
+    return [g!.builder.scalar(0).expand(x!.shape).scatterElements(idx!, g!, axis, 'add'), undefined];
+  },
 });

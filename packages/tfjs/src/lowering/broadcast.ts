@@ -64,6 +64,18 @@ function expandByMatMul(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return tf.reshape(t, [...shape]);
 }
 
+/**
+ * Int32 `x` broadcast by matMul, exactly: float32 holds integers up to 2^24 only, so the high and low
+ * 16 bits travel separately and are put back together in int32.
+ */
+function expandIntByMatMul(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const base = tf.scalar(65536, 'int32');
+  const hi = tf.floorDiv(x, base);
+  const lo = tf.sub(x, tf.mul(hi, base));
+  const back = (part: tf.Tensor) => tf.cast(expandByMatMul(tf.cast(part, 'float32'), shape), 'int32');
+  return tf.add(tf.mul(back(hi), base), back(lo));
+}
+
 /** `x` broadcast to `shape` (numpy rules), by the fastest exact route the active backend offers. */
 export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   const target = [...shape];
@@ -75,18 +87,19 @@ export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   }
   if (x.dtype === 'float32') return expandByMatMul(x, target);
   if (x.dtype === 'bool') return tf.cast(expandByMatMul(tf.cast(x, 'float32'), target), 'bool');
-  return tf.broadcastTo(x, target); // int32 in a non-suffix pattern: Tile (not met in practice)
+  return expandIntByMatMul(x, target);
+}
+
+/** `x` ready for a broadcasting kernel computing `op` into `out`: as is, or expanded first when that is faster. */
+export function operand(op: BinaryKind, x: tf.Tensor, out: readonly number[]): tf.Tensor {
+  return broadcastsFast(op, x, out) ? x : expandTo(x, out);
 }
 
 /**
- * `x` ready for a broadcasting kernel computing `op` into `out`: as is, or expanded first when that is
- * faster (int32 stays as is: its only general expansion is Tile, no faster than the kernel's own).
+ * `x` at exactly the shape `out` (for kernels that need equal shapes, such as tf.where's Select). A
+ * uniform `x` (every element `uniform`, known before the run) becomes a fill.
  */
-export function operand(op: BinaryKind, x: tf.Tensor, out: readonly number[]): tf.Tensor {
-  return broadcastsFast(op, x, out) || x.dtype === 'int32' ? x : expandTo(x, out);
-}
-
-/** `x` at exactly the shape `out` (for kernels that need equal shapes, such as tf.where's Select). */
-export function fullShape(x: tf.Tensor, out: readonly number[]): tf.Tensor {
-  return sameShape(x.shape, out) ? x : expandTo(x, out);
+export function fullShape(x: tf.Tensor, out: readonly number[], uniform?: number): tf.Tensor {
+  if (sameShape(x.shape, out)) return x;
+  return uniform === undefined ? expandTo(x, out) : tf.fill([...out], uniform, x.dtype);
 }

@@ -43,7 +43,7 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   // tfjs where broadcasts with Tile: give it operands of the output's shape
   where: (xs, _, ctx) => {
     const out = ctx.outShapes[0]!;
-    const [c, a, b] = xs.map((x) => fullShape(x, out));
+    const [c, a, b] = xs.map((x, i) => fullShape(x, out, ctx.uniform[i]));
     return [tf.where(c!, a!, b!)];
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)

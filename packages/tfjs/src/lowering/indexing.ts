@@ -7,11 +7,15 @@ import type { LoweringsFor } from './types.js';
  * ONNX ScatterElements through flat positions: ScatterNd sums duplicates ('add'), TensorScatterUpdate
  * overwrites ('none', where the IR requires unique indices).
  */
-const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = ([data, idx, upd], { axis, reduction }) => {
+const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = ([data, idx, upd], { axis, reduction }, ctx) => {
   const d = data!;
   const pos = tf.expandDims(flatPositions(idx!, d.shape, axis), 1);
   const u = tf.reshape(upd!, [-1]);
-  if (reduction === 'add') return [tf.add(d, tf.reshape(tf.scatterND(pos, u, [d.size]), d.shape))];
+  if (reduction === 'add') {
+    const scattered = tf.reshape(tf.scatterND(pos, u, [d.size]), d.shape);
+    // into zeros (a VJP's usual `scalar(0).expand(shape)`): ScatterNd alone
+    return [Object.is(ctx.uniform[0], 0) ? scattered : tf.add(d, scattered)];
+  }
   // tfjs-backend-cpu's TensorScatterUpdate writes into its input's buffer: give it a copy
   const copy = tf.mul(tf.reshape(d, [-1]), tf.scalar(1, d.dtype));
   return [tf.reshape(tf.tensorScatterUpdate(copy, pos, u), d.shape)];

@@ -1,18 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expandTo } from './broadcast.js';
+import { fullShape } from './broadcast.js';
 import type { LoweringsFor } from './types.js';
+
+/**
+ * tfjs-wasm concatenates row by row in JS (one TypedArray.set per row and input): with many short rows
+ * (e.g. [B,P,1] parts) stacking the parts and transposing natively is several times faster.
+ */
+function concat(xs: readonly tf.Tensor[], axis: number, outShape: readonly number[]): tf.Tensor {
+  if (xs.length === 1) return tf.clone(xs[0]!);
+  const rows = xs[0]!.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = xs[0]!.size / rows;
+  const sameParts = xs.every((x) => x.size === rows * inner);
+  if (tf.getBackend() !== 'wasm' || rows < 1024 || !sameParts) return tf.concat([...xs], axis);
+  const stacked = tf.stack(xs.map((x) => tf.reshape(x, [rows, inner]))); // [n, rows, inner]
+  return tf.reshape(tf.transpose(stacked, [1, 0, 2]), [...outShape]);
+}
 
 type ShapeOp = 'reshape' | 'expand' | 'slice' | 'concat' | 'unsqueeze' | 'squeeze' | 'transpose';
 
 // Output shapes come from the IR's shape rule (ctx.outShapes), symbols already bound.
 export const shapeOps: LoweringsFor<ShapeOp> = {
   reshape: ([x], _, ctx) => [tf.reshape(x!, [...ctx.outShapes[0]!])],
-  expand: ([x], _, ctx) => [expandTo(x!, ctx.outShapes[0]!)],
+  expand: ([x], _, ctx) => [fullShape(x!, ctx.outShapes[0]!, ctx.uniform[0])],
   slice: ([x], { axis, start }, ctx) => {
     const begin = x!.shape.map((_, i) => (i === axis ? start : 0));
     return [tf.slice(x!, begin, [...ctx.outShapes[0]!])];
   },
-  concat: (xs, { axis }) => [xs.length === 1 ? tf.clone(xs[0]!) : tf.concat([...xs], axis)],
+  concat: (xs, { axis }, ctx) => [concat(xs, axis, ctx.outShapes[0]!)],
   unsqueeze: ([x], { axis }) => [tf.expandDims(x!, axis)],
   squeeze: ([x], { axis }) => [tf.squeeze(x!, [axis])],
   transpose: ([x], { perm }) => [tf.transpose(x!, [...perm])],

@@ -7,6 +7,8 @@ export interface LoweringContext {
   readonly env: SymbolEnv;
   /** the node's output shapes (from the IR's shape rule), symbols resolved */
   readonly outShapes: readonly (readonly number[])[];
+  /** per input: the one value all its elements hold, when known before the run (see uniform.ts) */
+  readonly uniform: readonly (number | undefined)[];
 }
 
 /**

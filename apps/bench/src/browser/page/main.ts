@@ -37,7 +37,8 @@ function wireBytes(dtype: DType, data: HostTensor['data']): Uint8Array {
 }
 
 async function postOutput(token: string, k: number, t: HostTensor): Promise<void> {
-  const res = await fetch(`/io/${token}/out/${k}`, { method: 'POST', body: wireBytes(t.dtype, t.data) as Uint8Array<ArrayBuffer> });
+  // a Blob body: Chromium uploads it >10x faster than a typed-array body (50 ms vs 650 ms for 12 MB here)
+  const res = await fetch(`/io/${token}/out/${k}`, { method: 'POST', body: new Blob([wireBytes(t.dtype, t.data) as Uint8Array<ArrayBuffer>]) });
   if (!res.ok) throw new Error(`output ${k}: the server answered HTTP ${res.status}`);
 }
 
