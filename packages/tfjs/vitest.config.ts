@@ -1,7 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { lossgraphProject } from '../../vitest.project.ts';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
-  test: { name: 'tfjs', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
-});
+export default lossgraphProject('tfjs');

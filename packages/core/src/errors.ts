@@ -24,7 +24,7 @@ export type LossGraphErrorCode =
 export class LossGraphError extends Error {
   readonly code: LossGraphErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
-  private readonly [BRAND] = true;
+  readonly [BRAND] = true;
 
   constructor(code: LossGraphErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     super(message, options);

@@ -39,7 +39,7 @@ export interface OpAttrs {
   sign: NoAttrs;
   // reductions
   reduceSum: { readonly axes: readonly number[]; readonly keepDims: boolean };
-  /** the gradient goes to the first maximal element (lowest index) */
+  /** the gradient is shared equally between tied maxima (as torch.amax) */
   reduceMax: { readonly axes: readonly number[]; readonly keepDims: boolean };
   /** int32 result; ties pick the lowest index */
   argMax: { readonly axis: number; readonly keepDims: boolean };

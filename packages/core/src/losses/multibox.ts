@@ -23,9 +23,9 @@ interface Match {
 /** Steps 1-5 of the original: IoU, best matches both ways, forced matching, thresholded labels, encoding. */
 function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Tensor, thresh: number, variances: readonly [number, number]): Match {
   const valid = b.range('M').less(numObjs.unsqueeze(1)); // [B,M]: real rows
-  const col = (i: number) => targets.slice(2, i, i + 1).squeeze(2); // [B,M]
   // padding rows become the unit box so that encoding them stays finite; they can never be matched
-  const truth = [col(0), col(1), col(2), col(3)].map((t, i) => b.where(valid, t, i < 2 ? 0 : 1));
+  const table = b.where(valid.unsqueeze(2), targets, b.constant([0, 0, 1, 1, 0], 'float32', [5])); // [B,M,5]
+  const truth = coords(table.slice(2, 0, 4)); // each [B,M]
   const priors = coords(dbox); // (cx, cy, w, h), each [P]
   const iou = jaccard(truth, pointForm(priors)); // [B,M,P]
   const overlaps = b.where(valid.unsqueeze(2), iou, -1);
@@ -41,9 +41,11 @@ function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Te
   const truthIdx = b.where(forced, claimant.cast('int32'), bestTruth);
   const overlap = b.where(forced, 2, bestTruthOverlap);
 
-  const classOf = col(4).gatherElements(truthIdx, 1).add(1).cast('int32');
+  // one gather of whole rows for the matched truth of every box: [B,P,5]
+  const matchedRows = table.gatherElements(truthIdx.unsqueeze(2).expand(['B', 'P', 5]), 1);
+  const classOf = matchedRows.slice(2, 4, 5).squeeze(2).add(1).cast('int32');
   const label = b.where(overlap.less(thresh), b.scalar(0, 'int32'), classOf);
-  const matched = truth.map((t) => t.gatherElements(truthIdx, 1));
+  const matched = coords(matchedRows.slice(2, 0, 4));
   const locT = b.concat(
     encode(matched, priors, variances).map((t) => t.unsqueeze(2)),
     2,

@@ -24,7 +24,7 @@ export function broadcastConcrete(shapes: readonly (readonly number[])[]): numbe
 function alignedStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const own = stridesOf(shape);
   const off = outShape.length - shape.length;
-  return outShape.map((d, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]!));
+  return outShape.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]!));
 }
 
 /** Applies `fn` elementwise over broadcast inputs. */

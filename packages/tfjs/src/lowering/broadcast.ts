@@ -40,6 +40,19 @@ function broadcastsFast(op: BinaryKind, x: tf.Tensor, out: readonly number[]): b
   return backend === 'wasm' && x.dtype === 'float32' && WASM_XNN.has(op);
 }
 
+/** The stretched blocks of dims ([start, end) runs where x has 1 and `shape` more) of `x` padded to `shape`'s rank. */
+function stretchedBlocks(xShape: readonly number[], shape: readonly number[]): [number, number][] {
+  const cur = [...Array(shape.length - xShape.length).fill(1), ...xShape];
+  const blocks: [number, number][] = [];
+  for (let i = 0; i < shape.length; i++) {
+    if (cur[i] !== 1 || shape[i] === 1) continue;
+    const start = i;
+    while (i < shape.length && cur[i] === 1 && shape[i] !== 1) i++;
+    blocks.push([start, i]);
+  }
+  return blocks;
+}
+
 /**
  * Float `x` broadcast to `shape` with one matMul by ones per stretched block of dims (x viewed as
  * [O, 1, I] times ones [1, R, 1]): exact, as each output is one product by 1, except that -0 becomes +0.
@@ -47,22 +60,30 @@ function broadcastsFast(op: BinaryKind, x: tf.Tensor, out: readonly number[]): b
 function expandByMatMul(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
   let cur = [...Array(shape.length - x.rank).fill(1), ...x.shape];
   let t = x;
-  for (let i = 0; i < shape.length; ) {
-    if (cur[i] !== 1 || shape[i] === 1) {
-      i++;
-      continue;
-    }
-    let e = i;
-    while (e < shape.length && cur[e] === 1 && shape[e] !== 1) e++;
-    const [o, r, n] = [product(cur.slice(0, i)), product(shape.slice(i, e)), product(cur.slice(e))];
+  for (const [start, end] of stretchedBlocks(x.shape, shape)) {
+    const [o, r, n] = [product(cur.slice(0, start)), product(shape.slice(start, end)), product(cur.slice(end))];
     if (n === 1) t = tf.matMul(tf.reshape(t, [o, 1]), tf.fill([1, r], 1));
     else if (o === 1) t = tf.matMul(tf.fill([r, 1], 1), tf.reshape(t, [1, n]));
     else t = tf.matMul(tf.fill([1, r, 1], 1), tf.reshape(t, [o, 1, n]));
-    cur = [...cur.slice(0, i), ...shape.slice(i, e), ...cur.slice(e)];
-    i = e;
+    cur = [...cur.slice(0, start), ...shape.slice(start, end), ...cur.slice(end)];
   }
   return tf.reshape(t, [...shape]);
 }
+
+/**
+ * `x` (any dtype) broadcast along its one stretched block of R dims: R copies stacked, then one
+ * transpose. Exact, and on tfjs-wasm two fast passes where int32 by matMul takes about ten.
+ */
+function expandByStacking(x: tf.Tensor, shape: readonly number[], [start, end]: [number, number]): tf.Tensor {
+  const cur = [...Array(shape.length - x.rank).fill(1), ...x.shape];
+  const [o, r, n] = [product(cur.slice(0, start)), product(shape.slice(start, end)), product(cur.slice(end))];
+  const flat = tf.reshape(x, [o, n]);
+  const stacked = tf.stack(Array.from({ length: r }, () => flat)); // [r, o, n]
+  return tf.reshape(tf.transpose(stacked, [1, 0, 2]), [...shape]);
+}
+
+/** Up to this many copies, tfjs-wasm broadcasts non-float tensors by stacking (see expandByStacking). */
+const MAX_STACKED_COPIES = 64;
 
 /**
  * Int32 `x` broadcast by matMul, exactly: float32 holds integers up to 2^24 only, so the high and low
@@ -86,6 +107,10 @@ export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
     return x.dtype === 'bool' ? tf.logicalAnd(tf.fill(target, 1, 'bool'), c) : tf.mul(tf.fill(target, 1, x.dtype), c);
   }
   if (x.dtype === 'float32') return expandByMatMul(x, target);
+  const blocks = stretchedBlocks(x.shape, target);
+  if (tf.getBackend() === 'wasm' && blocks.length === 1 && product(target.slice(blocks[0]![0], blocks[0]![1])) <= MAX_STACKED_COPIES) {
+    return expandByStacking(x, target, blocks[0]!);
+  }
   if (x.dtype === 'bool') return tf.cast(expandByMatMul(tf.cast(x, 'float32'), target), 'bool');
   return expandIntByMatMul(x, target);
 }
