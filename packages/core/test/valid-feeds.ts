@@ -1,16 +1,8 @@
+import { seededRandom } from '../src/testing/random.js';
 import { packTargets, type Feeds, type HostTensor, type TruthRow } from '../src/index.js';
 
-/** Mulberry32, so that every generated problem reproduces from its seed. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform generator (Mulberry32), so that every generated problem reproduces from its seed. */
+export const seeded = seededRandom;
 
 export interface Sizes {
   readonly B: number;

@@ -4,6 +4,7 @@
  * torch. Progress on stderr, a table on stdout, the issue-5 JSON with --json FILE.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { dirname } from 'node:path';
 import { defaultBoxes } from '@lossgraph/core';
 import { parseFlags, parseList, UsageError } from '../args.js';
@@ -40,6 +41,7 @@ interface PerfOptions {
   maxTimeS: number;
   warmup: number;
   pytorch: 'auto' | 'off';
+  /** undefined: PyTorch picks its own count */
   torchThreads: number | undefined;
 }
 
@@ -47,6 +49,16 @@ function positiveInt(name: string, value: string, min = 1): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got '${value}'`);
   return n;
+}
+
+/**
+ * PyTorch threads: by default one per logical core, which is what the runtimes under test may use
+ * (onnxruntime's default intra-op threads are the cores), since torch's own choice can be lower (one
+ * thread on the 2-core machines seen here) and would flatter the backends. `default` keeps torch's.
+ */
+function torchThreads(value: string | undefined): number | undefined {
+  if (value === 'default') return undefined;
+  return value === undefined ? os.cpus().length : positiveInt('torch-threads', value);
 }
 
 function parseOptions(args: string[]): PerfOptions {
@@ -72,7 +84,7 @@ function parseOptions(args: string[]): PerfOptions {
     maxTimeS,
     warmup: positiveInt('warmup', f.warmup ?? '2', 0),
     pytorch,
-    torchThreads: f['torch-threads'] === undefined ? undefined : positiveInt('torch-threads', f['torch-threads']),
+    torchThreads: torchThreads(f['torch-threads']),
   };
 }
 

@@ -7,7 +7,7 @@
  * SAMPLE_MS; zero for servers without child processes). Shared pages of several descendants count once
  * per process, so for a multi-process browser this is an upper bound.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const SAMPLE_MS = 50;
 /** the process tree is re-read this often (listing threads' children costs more than reading a status) */
@@ -46,11 +46,12 @@ function descendantsOf(pid: number): number[] {
   return all;
 }
 
-/** Whether this machine offers what the measurement needs (Linux /proc with clear_refs). */
+/** Whether this machine offers what the measurement needs (Linux /proc with a writable clear_refs). */
 export function procMemorySupported(pid: number = process.pid): boolean {
   try {
     readFileSync(`/proc/${pid}/status`, 'utf8');
     readdirSync(`/proc/${pid}/task`);
+    accessSync(`/proc/${pid}/clear_refs`, constants.W_OK);
     return true;
   } catch {
     return false;

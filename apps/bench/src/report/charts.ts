@@ -94,11 +94,12 @@ export function ratioBars(id: string, title: string, yLabel: string, names: read
   const { W } = layout(names);
   if (groups.length === 0 || names.length === 0) return svgRoot(id, W, 80, title, `<text x="${W / 2}" y="55" text-anchor="middle">no data</text>`);
   const values = groups.flatMap((g) => Object.values(g.values));
-  const [ylo, yhi] = logDomain([...values, 1, ...targets.map((t) => t.value)]);
+  const [ylo, yhi] = logDomain([...values, 1, ...targets.map((t) => t.value)].flatMap((v) => [v / 2.5, v * 2.5]));
   const y = scale(ylo, yhi, H - M.bottom, M.top, true);
   const groupW = PLOT_W / groups.length;
   const barW = Math.min(36, (groupW * 0.8) / names.length);
   const colour = colourFor(names);
+  const narrow = barW < 30;
   const xOf = (g: number, s: number) => M.left + g * groupW + (groupW - barW * names.length) / 2 + s * barW;
   const body = names
     .map((name, s) => {
@@ -109,11 +110,14 @@ export function ratioBars(id: string, title: string, yLabel: string, names: read
           const top = Math.min(y(v), y(1));
           const h = Math.max(1, Math.abs(y(v) - y(1)));
           const label = `${v >= 10 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)}×`;
-          const ly = v >= 1 ? top - 4 : top + h + 12;
+          const cx = xOf(gi, s) + barW / 2;
+          // narrow bars get their label turned upright along the bar's end, so neighbours do not overlap
+          const text = narrow
+            ? `<text transform="translate(${px(cx + 3)} ${px(v >= 1 ? top - 3 : top + h + 3)}) rotate(-90)" text-anchor="${v >= 1 ? 'start' : 'end'}" font-size="9">${esc(label)}</text>`
+            : `<text x="${px(cx)}" y="${px(v >= 1 ? top - 4 : top + h + 12)}" text-anchor="middle" font-size="10">${esc(label)}</text>`;
           return (
             `<rect x="${px(xOf(gi, s) + 1)}" y="${px(top)}" width="${px(barW - 2)}" height="${px(h)}" fill="${colour(name)}">` +
-            `<title>${esc(`${name}, ${g.label}: ${label} PyTorch's speed`)}</title></rect>` +
-            `<text x="${px(xOf(gi, s) + barW / 2)}" y="${px(ly)}" text-anchor="middle" font-size="10">${esc(label)}</text>`
+            `<title>${esc(`${name}, ${g.label}: ${label} PyTorch's speed`)}</title></rect>${text}`
           );
         })
         .join('');

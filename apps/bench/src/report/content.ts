@@ -112,9 +112,9 @@ function perfBlocks(perf: PerfJson): Block[] {
       { kind: 'heading', level: 3, text: 'Backends' },
       {
         kind: 'table',
-        header: ['backend', 'runs on', 'compile forward (ms)', 'compile fwd+bwd (ms)', 'RSS after compiling (MiB)'],
-        rows: ran.map((b) => [b.name, b.device ?? '-', ms(b.compile_ms?.forward), ms(b.compile_ms?.forward_backward), ms(b.idle_rss_mb)]),
-        numeric: [false, false, true, true, true],
+        header: ['backend', 'runs on', 'compile forward (ms)', 'compile fwd+bwd (ms)', 'RSS after compiling (MiB)', 'notes'],
+        rows: ran.map((b) => [b.name, b.device ?? '-', ms(b.compile_ms?.forward), ms(b.compile_ms?.forward_backward), ms(b.idle_rss_mb), b.notes ?? '']),
+        numeric: [false, false, true, true, true, false],
       },
     );
   }
@@ -166,7 +166,12 @@ export function reportBlocks(d: ReportData): Block[] {
   if (d.perf) {
     blocks.push(
       { kind: 'heading', level: 2, text: 'Targets' },
-      { kind: 'paragraph', text: 'From issue 5, at SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run.' },
+      {
+        kind: 'paragraph',
+        text:
+          'From issue 5, at SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run' +
+          (d.perf.pytorch?.available ? ` (PyTorch with ${d.perf.pytorch.threads} thread(s) on ${d.machine.cores} cores).` : '.'),
+      },
       {
         kind: 'table',
         header: ['target', 'wanted', 'measured', 'status'],

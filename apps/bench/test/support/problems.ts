@@ -1,3 +1,4 @@
+import { seededRandom } from '@lossgraph/core/testing';
 import fc from 'fast-check';
 import {
   multiboxLossProgram,
@@ -10,17 +11,8 @@ import {
   type TruthRow,
 } from '@lossgraph/core';
 
-/** Mulberry32: default boxes and predictions follow from a seed, so a counter-example reproduces. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform generator (Mulberry32), so that every generated problem reproduces from its seed. */
+export const seeded = seededRandom;
 
 export interface LossOptions {
   readonly jaccardThresh: number;
