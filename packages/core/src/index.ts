@@ -21,8 +21,8 @@ export { appendGradients, type GradientRequest } from './passes/autodiff.js';
 export { interpret, bindSymbols, type Feed } from './interpreter/interpret.js';
 export { coords, pointForm, jaccard, encode } from './boxes/box-ops.js';
 export { defaultBoxes, SSD300, SSD512, type DefaultBoxConfig } from './boxes/default-boxes.js';
-export { multiboxLoss, MULTIBOX_INPUTS } from './losses/multibox.js';
-export { multiboxLossProgram } from './losses/multibox-program.js';
+export { multiboxLoss, MULTIBOX_INPUTS, MINING_OVERFLOW } from './losses/multibox.js';
+export { multiboxLossProgram, DEFAULT_HARD_NEGATIVE_TOP_K } from './losses/multibox-program.js';
 export { validateMultiboxInputs } from './losses/multibox-validate.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
 export {
@@ -33,7 +33,8 @@ export {
 } from './losses/multibox-options.js';
 export { parseSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsTensor, type SafetensorsDtype } from './io/safetensors.js';
 export { readMultiboxFixture, type MultiboxFixture } from './io/fixture.js';
-export type { HostTensor, Feeds, Outputs, LossProgram, CompileOptions, CompiledLoss } from './backend/contract.js';
+export type { HostTensor, Feeds, Outputs, LossProgram, FastPath, CompileOptions, CompiledLoss } from './backend/contract.js';
+export { compileWithFastPath, type CompileOne, type FastPathStats } from './backend/fast-path.js';
 export { asProgram } from './backend/contract.js';
 export { checkFeeds, DisposeGuard } from './backend/prepare.js';
 export { compileReference } from './backend/reference.js';

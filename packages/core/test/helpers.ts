@@ -1,4 +1,4 @@
-import { GraphBuilder, interpret, type Dim, type DType, type Tensor, type TensorData } from '../src/index.js';
+import { GraphBuilder, interpret, packTargets, type Dim, type DType, type Feeds, type Tensor, type TensorData } from '../src/index.js';
 
 export interface In {
   dtype?: DType;
@@ -18,3 +18,26 @@ export function run1(inputs: In[], f: (b: GraphBuilder, xs: Tensor[]) => Tensor 
 }
 
 export const values = (t: TensorData): number[] => Array.from(t.data);
+
+/** A small random problem: random priors, random valid truths, random predictions (seeded). */
+export function randomProblem(seed: number, B = 2, P = 24, C = 4, M = 3): Feeds {
+  let s = seed;
+  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const priors = Array.from({ length: P }, () => [r(), r(), 0.1 + 0.5 * r(), 0.1 + 0.5 * r()]).flat();
+  const truths = Array.from({ length: B }, (_, b) =>
+    Array.from({ length: b === B - 1 ? 1 : M }, () => {
+      const x = 0.6 * r();
+      const y = 0.6 * r();
+      return [x, y, x + 0.1 + 0.3 * r(), y + 0.1 + 0.3 * r(), Math.floor(r() * (C - 1))] as const;
+    }),
+  );
+  const { targets, num_objs } = packTargets(truths, M);
+  return {
+    loc_data: { dtype: 'float32', shape: [B, P, 4], data: Float32Array.from({ length: B * P * 4 }, () => 2 * r() - 1) },
+    conf_data: { dtype: 'float32', shape: [B, P, C], data: Float32Array.from({ length: B * P * C }, () => 4 * r() - 2) },
+    dbox_list: { dtype: 'float32', shape: [P, 4], data: Float32Array.from(priors) },
+    targets,
+    num_objs,
+  };
+}
+

@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileReference, interpret, LossGraphError, multiboxLoss, multiboxLossProgram, packTargets, type Feeds } from '../src/index.js';
-
-/** A small random problem: random priors, random valid truths, random predictions (seeded). */
-export function randomProblem(seed: number, B = 2, P = 24, C = 4, M = 3): Feeds {
-  let s = seed;
-  const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  const priors = Array.from({ length: P }, () => [r(), r(), 0.1 + 0.5 * r(), 0.1 + 0.5 * r()]).flat();
-  const truths = Array.from({ length: B }, (_, b) =>
-    Array.from({ length: b === B - 1 ? 1 : M }, () => {
-      const x = 0.6 * r();
-      const y = 0.6 * r();
-      return [x, y, x + 0.1 + 0.3 * r(), y + 0.1 + 0.3 * r(), Math.floor(r() * (C - 1))] as const;
-    }),
-  );
-  const { targets, num_objs } = packTargets(truths, M);
-  return {
-    loc_data: { dtype: 'float32', shape: [B, P, 4], data: Float32Array.from({ length: B * P * 4 }, () => 2 * r() - 1) },
-    conf_data: { dtype: 'float32', shape: [B, P, C], data: Float32Array.from({ length: B * P * C }, () => 4 * r() - 2) },
-    dbox_list: { dtype: 'float32', shape: [P, 4], data: Float32Array.from(priors) },
-    targets,
-    num_objs,
-  };
-}
+import { compileReference, interpret, LossGraphError, multiboxLoss, multiboxLossProgram, packTargets } from '../src/index.js';
+import { randomProblem } from './helpers.js';
 
 describe('MultiBoxLoss graph', () => {
   it('gradients agree with central finite differences of the whole loss (float64)', () => {

@@ -1,4 +1,4 @@
-import { asProgram, checkFeeds, DisposeGuard, hashGraph, LossGraphError, type CompiledLoss, type Graph, type LossProgram, type Outputs } from '@lossgraph/core';
+import { asProgram, checkFeeds, compileWithFastPath, DisposeGuard, hashGraph, LossGraphError, type CompiledLoss, type Graph, type LossProgram, type Outputs } from '@lossgraph/core';
 import { toOnnxModel } from '@lossgraph/onnx';
 import { resolveOptions, type OnnxRuntimeNodeOptions } from './options.js';
 import { loadOrt } from './runtime.js';
@@ -12,6 +12,7 @@ import { fromOrtTensor, toOrtTensor } from './tensors.js';
  */
 export async function compile(graphOrProgram: Graph | LossProgram, options: OnnxRuntimeNodeOptions = {}): Promise<CompiledLoss> {
   const program = asProgram(graphOrProgram);
+  if (program.fastPath !== undefined) return compileWithFastPath(program, (p) => compile(p, options));
   const resolved = resolveOptions(options);
   const ort = await loadOrt();
   const { graph } = program;

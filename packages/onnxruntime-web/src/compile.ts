@@ -1,5 +1,6 @@
 import {
   asProgram,
+  compileWithFastPath,
   checkFeeds,
   DisposeGuard,
   LossGraphError,
@@ -18,6 +19,7 @@ import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 /** compile() for one platform (browser or Node); see the entry points. */
 export async function compileOn(platform: Platform, graphOrProgram: Graph | LossProgram, options: OnnxRuntimeWebOptions = {}): Promise<CompiledLoss> {
   const program = asProgram(graphOrProgram);
+  if (program.fastPath !== undefined) return compileWithFastPath(program, (p) => compileOn(platform, p, options));
   const resolved = resolveOptions(options);
   const { session, ep, ort } = await openSession(platform, toOnnxModel(program.graph), resolved);
   const outputNames = program.graph.outputs.map((o) => o.name);

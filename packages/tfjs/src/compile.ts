@@ -1,5 +1,6 @@
 import {
   asProgram,
+  compileWithFastPath,
   bindSymbols,
   checkFeeds,
   DisposeGuard,
@@ -57,6 +58,12 @@ function scalarOutputs(graph: Graph): string[] {
  */
 export async function compile(graphOrProgram: Graph | LossProgram, options: TfjsCompileOptions = {}): Promise<TfjsCompiledLoss> {
   const program = asProgram(graphOrProgram);
+  if (program.fastPath !== undefined) {
+    // run() tries the program's fast path (with its exact fallback); apply() keeps the exact graph
+    const exact = await compile({ graph: program.graph, validateInputs: program.validateInputs }, options);
+    const staged = await compileWithFastPath(program, (p) => (p.fastPath === undefined && p.graph === program.graph ? exact : compile(p, options)));
+    return { ...exact, run: staged.run, dispose: staged.dispose };
+  }
   verify(program.graph);
   const name = await activateBackend(options.backend);
   const lowered = new LoweredGraph(foldConstants(program.graph), true);

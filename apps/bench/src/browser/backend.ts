@@ -1,3 +1,4 @@
+import { compileWithFastPath } from '@lossgraph/core';
 import type { Availability, BenchBackend } from '../backends/types.js';
 import type { PageRuntime } from './protocol.js';
 import { acquireHarness, type HarnessLease } from './shared.js';
@@ -22,7 +23,9 @@ export function browserBackend(name: string, runtime: PageRuntime, notes?: strin
       }
     },
     async compile(program) {
-      return (await harness()).compile(runtime, program);
+      // the page compiles plain graphs; the program's fast path (and its exact fallback) runs from here
+      const h = await harness();
+      return compileWithFastPath(program, (p) => h.compile(runtime, p));
     },
     async close() {
       const l = lease;

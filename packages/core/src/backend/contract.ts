@@ -20,6 +20,23 @@ export interface LossProgram {
   readonly graph: Graph;
   /** throws LossGraphError on bad input (bad shapes, NaN, degenerate boxes, ...) */
   readonly validateInputs?: (feeds: Feeds) => void;
+  /** a cheaper program to try first; a backend that ignores it still computes the same results */
+  readonly fastPath?: FastPath;
+}
+
+/**
+ * A cheaper variant of a program that gives the same results wherever it applies, and says itself
+ * (through `flags` outputs) when its result does not stand; then the exact program runs instead.
+ * `compileWithFastPath` runs this protocol on any backend.
+ */
+export interface FastPath {
+  readonly program: LossProgram;
+  /** whether the fast program can take these feeds at all (e.g. enough default boxes) */
+  readonly applies: (feeds: Feeds) => boolean;
+  /** outputs of the fast program that only decide whether its result stands; never returned */
+  readonly flags: readonly string[];
+  /** whether the fast program's result stands */
+  readonly accept: (outputs: Outputs) => boolean;
 }
 
 export interface CompileOptions {

@@ -13,6 +13,9 @@ export const MULTIBOX_INPUTS = {
   num_objs: { dtype: 'int32', shape: ['B'] },
 } as const;
 
+/** Output of a graph built with `hardNegativeTopK`: true when its partial sort was too short. */
+export const MINING_OVERFLOW = 'mining_overflow';
+
 interface Match {
   /** class per default box, 0 = background: int32 [B,P] */
   readonly label: Tensor;
@@ -68,33 +71,38 @@ function localisationSum(b: GraphBuilder, loc: Tensor, locT: Tensor, pos: Tensor
  * selection reads the threshold t = the count-th largest value off the sorted values: every box above t,
  * plus the first boxes equal to t (by index) until the count is reached.
  */
-function hardNegatives(b: GraphBuilder, mining: Tensor, numPos: Tensor, negPos: number): Tensor {
-  const [sorted] = mining.sort(1, true); // [B,P], descending
+function hardNegatives(b: GraphBuilder, mining: Tensor, numPos: Tensor, negPos: number, topK: number | null): { mask: Tensor; overflow?: Tensor } {
+  // descending mining losses: all P of them, or only the topK largest (a partial sort)
+  const [sorted] = topK === null ? mining.sort(1, true) : mining.topk(topK, 1, true);
   // count = ceil(negPos * num_pos): the number of ranks r with r < negPos * num_pos
   const quota = numPos.cast('float32').mul(negPos).unsqueeze(1); // [B,1]
   const floor = quota.cast('int32');
   const count = b.where(floor.cast('float32').less(quota), floor.add(1), floor);
-  const last = count.sub(1).maximum(0).minimum(b.range('P').max()); // the clamp to P
+  const lastRank = topK === null ? b.range('P').max() : b.scalar(topK - 1, 'int32'); // the clamp to P (or to topK)
+  const last = count.sub(1).maximum(0).minimum(lastRank);
   const threshold = sorted.gatherElements(last, 1); // [B,1]: the count-th largest mining loss
   const above = mining.greater(threshold);
   const atThreshold = mining.equal(threshold);
   const tiesBefore = atThreshold.cast('int32').cumsum(1, { exclusive: true });
   const room = count.sub(above.cast('int32').sum([1], true)); // boxes equal to t still to take
-  return above.or(atThreshold.and(tiesBefore.less(room))).and(count.greater(0));
+  const mask = above.or(atThreshold.and(tiesBefore.less(room))).and(count.greater(0));
+  // with a partial sort the threshold is only right where count <= topK
+  return topK === null ? { mask } : { mask, overflow: count.greater(topK).cast('int32').max().greater(0) };
 }
 
 /** Sum of cross entropy over positives and hard negatives (mining carries no gradient). */
-function confidenceSum(b: GraphBuilder, conf: Tensor, label: Tensor, pos: Tensor, numPos: Tensor, negPos: number): Tensor {
+function confidenceSum(b: GraphBuilder, conf: Tensor, label: Tensor, pos: Tensor, numPos: Tensor, negPos: number, topK: number | null) {
   const ce = conf.logSoftmax(2).gatherElements(label.unsqueeze(2), 2).squeeze(2).neg(); // [B,P]
   const mining = b.where(pos, 0, ce).stopGradient();
-  const selected = pos.or(hardNegatives(b, mining, numPos, negPos));
-  return b.where(selected, ce, 0).sum();
+  const { mask, overflow } = hardNegatives(b, mining, numPos, negPos, topK);
+  return { sum: b.where(pos.or(mask), ce, 0).sum(), overflow };
 }
 
 /**
  * The SSD MultiBoxLoss of the original PyTorch notebook as one graph (DESIGN.md, "The MultiBoxLoss graph"),
  * with static shapes over symbolic B, P, C, M. Outputs `loss_l`, `loss_c`; with `gradients` (default)
- * `grad_loc` and `grad_conf`; and any of `num_pos`, `conf_t_label`, `loc_t` named in `outputs`.
+ * `grad_loc` and `grad_conf`; any of `num_pos`, `conf_t_label`, `loc_t` named in `outputs`; and, with
+ * `hardNegativeTopK`, `mining_overflow`.
  */
 export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const o = resolveMultiboxOptions(options);
@@ -110,7 +118,7 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const pos = label.greater(0);
   const numPos = pos.cast('int32').sum([1]); // [B]
   const lSum = localisationSum(b, loc, locT, pos);
-  const cSum = confidenceSum(b, conf, label, pos, numPos, o.negPos);
+  const { sum: cSum, overflow } = confidenceSum(b, conf, label, pos, numPos, o.negPos, o.hardNegativeTopK);
 
   // N = 0 (no positives anywhere) gives 0, not 0/0: both sums are 0 then
   const n = numPos.sum().cast('float32').maximum(1);
@@ -119,6 +127,7 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   if (o.outputs.includes('num_pos')) b.output('num_pos', numPos);
   if (o.outputs.includes('conf_t_label')) b.output('conf_t_label', label);
   if (o.outputs.includes('loc_t')) b.output('loc_t', locT);
+  if (overflow !== undefined) b.output(MINING_OVERFLOW, overflow);
   const graph = b.build();
   if (!o.gradients) return graph;
   return appendGradients(graph, { of: ['loss_l', 'loss_c'], wrt: { loc_data: 'grad_loc', conf_data: 'grad_conf' } });
