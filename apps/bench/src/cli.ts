@@ -13,8 +13,9 @@ commands:
   validate [--fixtures DIR] [--backends LIST] [--json FILE]
       run every fixture on every backend and compare with the expected values (FIXTURES.md tolerances)
   perf [--backends LIST] [--batch 1,8,32] [--classes 21] [--priors ssd300|ssd512] [--json FILE]
+       [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]
       time forward and forward+backward on synthetic inputs, beside the PyTorch original when available
-  report [--validate FILE] [--perf FILE] [--out DIR]
+  report [--validate FILE] [--perf FILE] [--out DIR] [--fixtures DIR]
       write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf
 `;
 

@@ -9,7 +9,7 @@ import type { PerfJson } from '../src/perf/perf-json.js';
 import { probeTorch } from '../src/perf/servers.js';
 import { leastSquares, median, percentile } from '../src/perf/stats.js';
 import { syntheticFeeds } from '../src/perf/synthetic.js';
-import { runBench, type CliRun } from './bench-cli.js';
+import { runBench, type CliRun } from './support/bench-cli.js';
 
 const REQUIRED_RESULT_KEYS = ['backend', 'batch', 'forward_ms', 'forward_backward_ms', 'first_run_ms', 'peak_rss_mb'];
 const REQUIRED_REFERENCE_KEYS = ['impl', 'batch', 'forward_ms', 'forward_backward_ms'];

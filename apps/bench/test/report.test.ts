@@ -8,7 +8,7 @@ import { repoFixturesDir } from '@lossgraph/core/testing';
 import type { PerfJson } from '../src/perf/perf-json.js';
 import type { ReportData } from '../src/report/model.js';
 import type { ValidateReport } from '../src/validate/types.js';
-import { runBench, type CliRun } from './bench-cli.js';
+import { runBench, type CliRun } from './support/bench-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'];
