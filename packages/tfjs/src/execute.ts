@@ -51,7 +51,14 @@ export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: 
   const outer = new Set(given.values());
   plan.nodes.forEach((node, k) => {
     const inputs = node.inputs.map((i) => vals[i]!);
-    const ctx = { env, outShapes: node.outputs.map((o) => resolveShape(graph.values[o]!.shape, env)), uniform: node.inputs.map((i) => plan.uniform.get(i)) };
+    const { uniform, iota, nonPositive } = plan.facts;
+    const ctx: LoweringContext = {
+      env,
+      outShapes: node.outputs.map((o) => resolveShape(graph.values[o]!.shape, env)),
+      uniform: node.inputs.map((i) => uniform.get(i)),
+      iota: node.inputs.map((i) => iota.has(i)),
+      nonPositive: node.inputs.map((i) => nonPositive.has(i)),
+    };
     const outs = tf.tidy(() => (rules ? lowerForAutodiff(node, inputs, ctx, k, rules(node)) : lower(node, inputs, ctx, k)));
     // every value gets its own tensor object, so that freeing one never frees another
     outs.forEach((t, j) => (vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t));

@@ -5,7 +5,7 @@ import { execute } from './execute.js';
 import { indexing } from './lowering/indexing.js';
 import { LOWERINGS } from './lowering/table.js';
 import { makePlan, type Plan } from './plan.js';
-import { uniformValues } from './uniform.js';
+import { valueFacts, type ValueFacts } from './value-facts.js';
 import type { GradientRule } from './tape.js';
 import { gradientRule, vjpGraph } from './vjp.js';
 
@@ -19,7 +19,7 @@ export class LoweredGraph {
   private readonly plans = new Map<string, Plan>();
   private readonly vjps = new Map<Node, { lowered: LoweredGraph; floatInputs: number[]; primary: number } | null>();
   private readonly inputIds: ReadonlyMap<string, number>;
-  private readonly uniform: ReadonlyMap<number, number>;
+  private readonly facts: ValueFacts;
 
   constructor(
     readonly graph: Graph,
@@ -30,7 +30,7 @@ export class LoweredGraph {
       if ('unsupported' in l) fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${l.unsupported}`, { op: node.op });
     }
     this.inputIds = new Map(graph.inputs.map((id) => [graph.values[id]!.name!, id]));
-    this.uniform = uniformValues(graph);
+    this.facts = valueFacts(graph);
     if (keepConstants) for (const [id, t] of this.makeConstants()) this.constants.set(id, tf.keep(t));
   }
 
@@ -41,7 +41,7 @@ export class LoweredGraph {
   plan(outputs: readonly string[]): Plan {
     const key = JSON.stringify(outputs);
     let plan = this.plans.get(key);
-    if (plan === undefined) this.plans.set(key, (plan = makePlan(this.graph, outputs, this.uniform)));
+    if (plan === undefined) this.plans.set(key, (plan = makePlan(this.graph, outputs, this.facts)));
     return plan;
   }
 
@@ -65,7 +65,7 @@ export class LoweredGraph {
   private makeConstants(): Map<number, tf.Tensor> {
     const made = new Map<number, tf.Tensor>();
     for (const node of this.graph.nodes) {
-      if (node.op === 'constant') made.set(node.outputs[0]!, indexing.constant([], node.attrs as never, { env: {}, outShapes: [], uniform: [] })[0]!);
+      if (node.op === 'constant') made.set(node.outputs[0]!, indexing.constant([], node.attrs as never, { env: {}, outShapes: [], uniform: [], iota: [], nonPositive: [] })[0]!);
     }
     return made;
   }

@@ -1,6 +1,6 @@
 import type { Graph, GraphOutput, Node } from '@lossgraph/core';
 import { fail } from './errors.js';
-import { uniformValues } from './uniform.js';
+import { valueFacts, type ValueFacts } from './value-facts.js';
 
 /** What one run executes: the nodes the requested outputs need, and when each value can be freed. */
 export interface Plan {
@@ -10,12 +10,12 @@ export interface Plan {
   readonly nodes: readonly Node[];
   /** per node of `nodes`: the values last used (or, if unused, produced) there, freed right after it */
   readonly freeAfter: readonly (readonly number[])[];
-  /** values holding one known number in every element */
-  readonly uniform: ReadonlyMap<number, number>;
+  /** what is known about values before the run */
+  readonly facts: ValueFacts;
 }
 
 /** Plans the run of `graph` for the outputs named (all when omitted); constants are supplied pre-made. */
-export function makePlan(graph: Graph, names?: readonly string[], uniform: ReadonlyMap<number, number> = uniformValues(graph)): Plan {
+export function makePlan(graph: Graph, names?: readonly string[], facts: ValueFacts = valueFacts(graph)): Plan {
   const outputs = (names ?? graph.outputs.map((o) => o.name)).map((name) => {
     const o = graph.outputs.find((x) => x.name === name);
     if (o === undefined) fail('INVALID_GRAPH', `graph has no output '${name}' (outputs: ${graph.outputs.map((x) => x.name).join(', ')})`);
@@ -39,5 +39,5 @@ export function makePlan(graph: Graph, names?: readonly string[], uniform: Reado
   const produced = new Set(needed.flatMap((node) => node.outputs));
   const freeAfter = needed.map(() => [] as number[]);
   for (const [v, k] of lastUse) if (produced.has(v) && !keep.has(v)) freeAfter[k]!.push(v);
-  return { graph, outputs, nodes: needed, freeAfter, uniform };
+  return { graph, outputs, nodes: needed, freeAfter, facts };
 }

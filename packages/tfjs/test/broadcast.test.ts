@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expandTo } from '../src/lowering/broadcast.js';
 import { TEST_BACKENDS } from './backends.js';
 
-// expandTo picks a route per pattern (suffix: multiply by ones; others: matMul by ones, int32 in two
-// 16-bit halves); tf.broadcastTo (Tile) is the plain reference for every route.
+// expandTo picks a route per pattern and backend (suffix: multiply by ones; others: a host loop on cpu,
+// and on wasm matMul by ones (int32 in two 16-bit halves), stacking, or a host loop for int32 and bool
+// rows of 64 or more); tf.broadcastTo (Tile) is the plain reference for every route.
 const PATTERNS: [number[], number[]][] = [
   [[], [2, 3]],
   [[1, 1, 1], [2, 2, 3]],
@@ -14,6 +15,8 @@ const PATTERNS: [number[], number[]][] = [
   [[1, 3, 1], [2, 3, 4]],
   [[2, 1, 1, 3], [2, 4, 5, 3]],
   [[4], [2, 3, 4]],
+  [[2, 1], [2, 70]],
+  [[1, 3, 1], [2, 3, 80]],
 ];
 
 function values(dtype: 'float32' | 'int32' | 'bool', n: number): number[] {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { expandOnHost } from './on-host.js';
 
 /**
  * Broadcasting that stays fast on tfjs-cpu and tfjs-wasm. Their kernels broadcast quickly only when the
@@ -29,6 +30,9 @@ function isSuffix(shape: readonly number[], out: readonly number[]): boolean {
 const SLOW_BROADCAST = new Set(['cpu', 'wasm']);
 /** float ops that tfjs-wasm runs through XNNPACK, which broadcasts any pattern fast */
 const WASM_XNN = new Set(['add', 'sub', 'mul', 'div']);
+
+/** output rows at least this long make one host fill or copy per row cheaper than the wasm routes */
+const MIN_HOST_RUN = 64;
 
 export type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'other';
 
@@ -106,6 +110,9 @@ export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
     const c = tf.reshape(x, core(x.shape));
     return x.dtype === 'bool' ? tf.logicalAnd(tf.fill(target, 1, 'bool'), c) : tf.mul(tf.fill(target, 1, x.dtype), c);
   }
+  // tfjs-cpu's matMul and transposes are JS loops too: one host pass is fastest, and exact for every dtype;
+  // on wasm too for integers and booleans written in long runs (one fill per run, no int32 split)
+  if (tf.getBackend() === 'cpu' || (x.dtype !== 'float32' && target[target.length - 1]! >= MIN_HOST_RUN)) return expandOnHost(x, target);
   if (x.dtype === 'float32') return expandByMatMul(x, target);
   const blocks = stretchedBlocks(x.shape, target);
   if (tf.getBackend() === 'wasm' && blocks.length === 1 && product(target.slice(blocks[0]![0], blocks[0]![1])) <= MAX_STACKED_COPIES) {

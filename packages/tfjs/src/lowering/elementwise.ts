@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fullShape, operand, type BinaryKind } from './broadcast.js';
+import { expOfNonPositive } from './exp.js';
 import type { LoweringContext, LoweringsFor } from './types.js';
 
 // attribute-free ops: a lowering that ignores attrs fits every op's Lowering type
@@ -20,6 +21,25 @@ function truncDivInt(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return tf.add(q, tf.cast(inexactNegative, 'int32'));
 }
 
+/**
+ * `x == range(n)` with x [..., 1] int32 (the range along the last axis) is a one-hot mask: tfjs OneHot
+ * writes it in one pass, where Equal needs x broadcast to [..., n] first. Both give all-false rows for
+ * indices outside [0, n). Null when the operands are not in that pattern.
+ */
+function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor | null {
+  const out = ctx.outShapes[0]!;
+  const n = out[out.length - 1]!;
+  for (const [x, r] of [[0, 1], [1, 0]] as const) {
+    const idx = xs[x]!;
+    const fits = idx.dtype === 'int32' && idx.rank === out.length && idx.shape[idx.rank - 1] === 1 && idx.shape.slice(0, -1).every((d, i) => d === out[i]);
+    if (ctx.iota[r] && fits && n > 0) {
+      // OneHot's int32 0/1 cast to bool as is (no `!= 0` needed)
+      return tf.cast(tf.oneHot(tf.reshape(idx, out.slice(0, -1)), n), 'bool');
+    }
+  }
+  return null;
+}
+
 type ElementwiseOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum'
   | 'equal' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual' | 'and' | 'or' | 'not'
@@ -32,7 +52,7 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   div: binary((a, b) => (a.dtype === 'int32' ? truncDivInt(a, b) : tf.div(a, b)), 'div'),
   maximum: binary(tf.maximum),
   minimum: binary(tf.minimum),
-  equal: binary(tf.equal),
+  equal: (xs, attrs, ctx) => [equalToRange(xs, ctx) ?? binary(tf.equal)(xs, attrs, ctx)[0]!],
   less: binary(tf.less),
   lessEqual: binary(tf.lessEqual),
   greater: binary(tf.greater),
@@ -48,7 +68,7 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)
   cast: ([x], { to }) => [x!.dtype === to ? tf.clone(x!) : to === 'bool' ? tf.notEqual(x!, tf.scalar(0, x!.dtype)) : tf.cast(x!, to)],
-  exp: unary(tf.exp),
+  exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x!) : tf.exp(x!)],
   log: unary(tf.log),
   abs: unary(tf.abs),
   neg: unary(tf.neg),

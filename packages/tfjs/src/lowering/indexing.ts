@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveShape } from '@lossgraph/core';
 import { flatPositions } from './flat-index.js';
+import { gatherElementsOnHost } from './on-host.js';
+import { onHostMemory } from './host-memory.js';
 import type { LoweringsFor } from './types.js';
 
 /**
@@ -27,7 +29,9 @@ type IndexingOp = 'gather' | 'gatherElements' | 'scatterElements' | 'oneHot' | '
 
 export const indexing: LoweringsFor<IndexingOp> = {
   gather: ([x, idx], { axis }) => [tf.gather(x!, idx!, axis)],
-  gatherElements: ([x, idx], { axis }) => [tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape)],
+  gatherElements: ([x, idx], { axis }) => [
+    onHostMemory() ? gatherElementsOnHost(x!, idx!, axis) : tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape),
+  ],
   scatterElements,
   // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast
   oneHot: ([idx], { depth }, ctx) => [tf.cast(tf.oneHot(idx!, resolveShape([depth], ctx.env)[0]!), 'float32')],

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fullShape } from './broadcast.js';
+import { onHostMemory } from './host-memory.js';
+import { sliceOnHost } from './on-host.js';
 import type { LoweringsFor } from './types.js';
 
 /**
@@ -16,16 +18,24 @@ function concat(xs: readonly tf.Tensor[], axis: number, outShape: readonly numbe
   return tf.reshape(tf.transpose(stacked, [1, 0, 2]), [...outShape]);
 }
 
+/**
+ * Slices with many short runs (a column of [B,P,4], say) on a host-memory backend are one host loop:
+ * tfjs-wasm's Slice copies each run with its own call, tfjs-cpu's indexes every element.
+ */
+function slice(x: tf.Tensor, axis: number, start: number, outShape: readonly number[]): tf.Tensor {
+  const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const run = outShape.slice(axis).reduce((a, b) => a * b, 1);
+  if (onHostMemory() && outer > 1 && run <= 64) return sliceOnHost(x, axis, start, outShape[axis]!);
+  return tf.slice(x, x.shape.map((_, i) => (i === axis ? start : 0)), [...outShape]);
+}
+
 type ShapeOp = 'reshape' | 'expand' | 'slice' | 'concat' | 'unsqueeze' | 'squeeze' | 'transpose';
 
 // Output shapes come from the IR's shape rule (ctx.outShapes), symbols already bound.
 export const shapeOps: LoweringsFor<ShapeOp> = {
   reshape: ([x], _, ctx) => [tf.reshape(x!, [...ctx.outShapes[0]!])],
   expand: ([x], _, ctx) => [fullShape(x!, ctx.outShapes[0]!, ctx.uniform[0])],
-  slice: ([x], { axis, start }, ctx) => {
-    const begin = x!.shape.map((_, i) => (i === axis ? start : 0));
-    return [tf.slice(x!, begin, [...ctx.outShapes[0]!])];
-  },
+  slice: ([x], { axis, start }, ctx) => [slice(x!, axis, start, ctx.outShapes[0]!)],
   concat: (xs, { axis }, ctx) => [concat(xs, axis, ctx.outShapes[0]!)],
   unsqueeze: ([x], { axis }) => [tf.expandDims(x!, axis)],
   squeeze: ([x], { axis }) => [tf.squeeze(x!, [axis])],

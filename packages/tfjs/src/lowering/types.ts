@@ -9,6 +9,10 @@ export interface LoweringContext {
   readonly outShapes: readonly (readonly number[])[];
   /** per input: the one value all its elements hold, when known before the run (see uniform.ts) */
   readonly uniform: readonly (number | undefined)[];
+  /** per input: whether it holds 0, 1, ..., n-1 along its last axis, other dims 1 (see value-facts.ts) */
+  readonly iota: readonly boolean[];
+  /** per input: whether it is known to hold no positive element (see value-facts.ts) */
+  readonly nonPositive: readonly boolean[];
 }
 
 /**

@@ -1,0 +1,108 @@
+import { GraphBuilder, LossGraphError, OPS } from '@lossgraph/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expOfNonPositive } from '../src/lowering/exp.js';
+import { elementwise } from '../src/lowering/elementwise.js';
+import { gatherElementsOnHost, sliceOnHost } from '../src/lowering/on-host.js';
+import { valueFacts } from '../src/value-facts.js';
+import { TEST_BACKENDS } from './backends.js';
+
+// The routes lowerings take on cpu and wasm instead of the plain tfjs op, each checked against that op
+// or the IR's reference kernel, on the cases where they could go wrong.
+
+describe('valueFacts', () => {
+  it('knows ranges along the last axis and log-probabilities, through rearrangements', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', ['N', 3]);
+    const r = b.range(4);
+    const rows = r.unsqueeze(0); // [1, 4]: still 0..3 along the last axis
+    const column = r.unsqueeze(1); // [4, 1]: not
+    const lp = x.logSoftmax(1);
+    const lpT = lp.transpose([1, 0]);
+    b.output('a', rows).output('b', column).output('c', lpT).output('d', x.exp());
+    const g = b.build();
+    const facts = valueFacts(g);
+    const id = (name: string) => g.outputs.find((o) => o.name === name)!.value;
+    expect(facts.iota.has(id('a'))).toBe(true);
+    expect(facts.iota.has(id('b'))).toBe(false);
+    expect(facts.nonPositive.has(id('c'))).toBe(true);
+    expect(facts.nonPositive.has(id('d'))).toBe(false);
+  });
+});
+
+for (const backend of TEST_BACKENDS) {
+  describe(`fast routes on tfjs-${backend}`, () => {
+    beforeAll(async () => {
+      await tf.setBackend(backend);
+    });
+
+    it('equal(x[...,1], range(n)) as one-hot matches Equal, indices out of range included', async () => {
+      const idx = tf.tensor([0, 3, -1, 4, 9, 2], [2, 3, 1], 'int32');
+      const range = tf.range(0, 4, 1, 'int32');
+      const ctx = { env: {}, outShapes: [[2, 3, 4]], uniform: [undefined, undefined], iota: [false, true], nonPositive: [false, false] };
+      const [got] = elementwise.equal([idx, range], {}, ctx);
+      const [swapped] = elementwise.equal([range, idx], {}, { ...ctx, iota: [true, false] });
+      const want = tf.equal(tf.broadcastTo(idx, [2, 3, 4]), range);
+      expect(got!.dtype).toBe('bool');
+      expect(got!.shape).toEqual([2, 3, 4]);
+      expect(Array.from(await got!.data())).toEqual(Array.from(await want.data()));
+      expect(Array.from(await swapped!.data())).toEqual(Array.from(await want.data()));
+      tf.dispose([idx, range, got!, swapped!, want]);
+    });
+
+    it('e^x for x <= 0 stays within 5 ulp of Math.exp down to -87, and keeps -inf, 0 and NaN', async () => {
+      const xs = Float32Array.from([...Array.from({ length: 4001 }, (_, i) => -87 * (i / 4000) ** 2), -1e-30, -0, -Infinity, NaN]);
+      const x = tf.tensor1d(xs);
+      const got = await expOfNonPositive(x).data();
+      xs.forEach((v: number, i: number) => {
+        if (Number.isNaN(v)) return expect(got[i]).toBeNaN();
+        const want = Math.exp(v);
+        expect(Math.abs(got[i]! - want)).toBeLessThanOrEqual(5 * 2 ** -23 * want + 1e-45);
+      });
+      expect(got[xs.length - 2]).toBe(0);
+      x.dispose();
+    });
+
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      it(`slices short runs of many rows like tf.slice (${dtype})`, async () => {
+        const x = tf.tensor(Array.from({ length: 3 * 50 * 5 }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i * 1.5 - 7)) as number[], [3, 50, 5], dtype);
+        for (const [axis, start, width] of [[2, 4, 1], [2, 0, 4], [1, 10, 7], [1, 0, 50]] as const) {
+          const got = sliceOnHost(x, axis, start, width);
+          const want = tf.slice(x, [0, 0, 0].map((_, i) => (i === axis ? start : 0)), x.shape.map((d, i) => (i === axis ? width : d)));
+          expect(got.dtype).toBe(dtype);
+          expect(got.shape).toEqual(want.shape);
+          expect(Array.from(await got.data())).toEqual(Array.from(await want.data()));
+          tf.dispose([got, want]);
+        }
+        x.dispose();
+      });
+    }
+
+    it('gatherElements on the host matches the reference kernel on every axis, and fails out of range', async () => {
+      const shape = [2, 3, 4];
+      const data = Array.from({ length: 24 }, (_, i) => i * 0.5 - 3);
+      const x = tf.tensor(data, shape);
+      for (const axis of [0, 1, 2]) {
+        const idxShape = shape.map((d, i) => (i === axis ? 5 : d));
+        const size = idxShape.reduce((a, b) => a * b, 1);
+        const at = Int32Array.from({ length: size }, (_, i) => (i * 7) % shape[axis]!);
+        const idx = tf.tensor(at, idxShape, 'int32');
+        const got = gatherElementsOnHost(x, idx, axis);
+        const [want] = OPS.gatherElements.kernel(
+          [
+            { dtype: 'float32', shape, data: Float64Array.from(data) },
+            { dtype: 'int32', shape: idxShape, data: at },
+          ],
+          { axis },
+          {},
+        );
+        expect(got.shape).toEqual(idxShape);
+        expect(Array.from(await got.data())).toEqual(Array.from(want!.data));
+        tf.dispose([idx, got]);
+      }
+      const bad = tf.tensor([0, 3], [1, 1, 2], 'int32');
+      expect(() => gatherElementsOnHost(tf.zeros([1, 1, 3]), bad, 2)).toThrow(LossGraphError);
+      tf.dispose([x, bad]);
+    });
+  });
+}
