@@ -1,4 +1,5 @@
 import { defaultBoxes, packTargets, SSD300, SSD512, type Feeds, type HostTensor, type TruthRow } from '@lossgraph/core';
+import { seededRandom } from '@lossgraph/core/testing';
 
 /** Default-box layouts the perf command knows, by command-line name. */
 export const PRIOR_PRESETS = { ssd300: SSD300, ssd512: SSD512 } as const;
@@ -12,18 +13,6 @@ export interface PerfShape {
 
 /** Truth rows per image are padded to this many (the synthetic images hold 2 to 4 objects). */
 const MAX_OBJECTS = 4;
-
-/** mulberry32: a small, fast, seedable PRNG giving floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fills `out` with N(0, sd²) draws (Box-Muller, two per pair of uniforms). */
 function fillNormal(out: Float32Array, sd: number, random: () => number): Float32Array {
