@@ -4,6 +4,7 @@
  * (with the PyTorch original when available), `report` turns their JSON into a report.
  */
 import { runPerf } from './commands/perf.js';
+import { runProfile } from './commands/profile.js';
 import { runReport } from './commands/report.js';
 import { runValidate } from './commands/validate.js';
 
@@ -15,6 +16,8 @@ commands:
   perf [--backends LIST] [--batch 1,8,32] [--classes 21] [--priors ssd300|ssd512] [--json FILE]
        [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]
       time forward and forward+backward on synthetic inputs, beside the PyTorch original when available
+  profile [--batch 32] [--classes 21] [--priors ssd300|ssd512] [--runs 5] [--threads N] [--forward true]
+      where onnxruntime-node-cpu spends its time, by ONNX op type (onnxruntime's profiler)
   report [--validate FILE] [--perf FILE] [--out DIR] [--fixtures DIR]
       write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf
 `;
@@ -28,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return runPerf(rest);
     case 'report':
       return runReport(rest);
+    case 'profile':
+      return runProfile(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,0 +1,36 @@
+import { multiboxLossProgram } from '@lossgraph/core';
+import { parseFlags, UsageError } from '../args.js';
+import { PRIOR_PRESETS, syntheticFeeds, type PriorPreset } from '../perf/synthetic.js';
+import { profileOnnxruntimeNode } from '../profile/ort-profile.js';
+
+/**
+ * `bench profile [--batch 32] [--classes 21] [--priors ssd300|ssd512] [--runs 5] [--threads N] [--forward]`:
+ * where onnxruntime-node-cpu spends its time on the MultiBoxLoss graph (the fast-path graph the backend
+ * runs at these sizes), by ONNX op type, from onnxruntime's own profiler.
+ */
+export async function runProfile(args: string[]): Promise<number> {
+  let flags: Record<string, string>;
+  try {
+    flags = parseFlags(args, ['batch', 'classes', 'priors', 'runs', 'threads', 'forward']);
+    if (flags.priors !== undefined && !(flags.priors in PRIOR_PRESETS)) throw new UsageError(`--priors must be ssd300 or ssd512, got '${flags.priors}'`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`bench profile: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const shape = { batch: Number(flags.batch ?? 32), classes: Number(flags.classes ?? 21), priors: (flags.priors ?? 'ssd300') as PriorPreset };
+  const runs = Number(flags.runs ?? 5);
+  const gradients = flags.forward !== 'true';
+  const program = multiboxLossProgram({ gradients });
+  const graph = program.fastPath?.program.graph ?? program.graph;
+  const feeds = syntheticFeeds(shape);
+  process.stderr.write(`profiling onnxruntime-node-cpu, ${shape.priors} batch ${shape.batch}, ${shape.classes} classes, ${gradients ? 'forward+backward' : 'forward'}, ${runs} runs\n`);
+  const { wallMs, ops } = await profileOnnxruntimeNode(graph, feeds, runs, flags.threads === undefined ? undefined : Number(flags.threads));
+  const total = ops.reduce((a, o) => a + o.ms, 0);
+  const lines = [`wall time per run: ${wallMs.toFixed(2)} ms; kernel time per run: ${total.toFixed(2)} ms`, '', 'op type              nodes  ms/run  share'];
+  for (const o of ops) lines.push(`${o.opType.padEnd(20)} ${String(o.nodes).padStart(5)}  ${o.ms.toFixed(2).padStart(6)}  ${((100 * o.ms) / total).toFixed(1).padStart(4)}%`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,58 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eliminateDeadCode, foldConstants, type Feeds, type Graph } from '@lossgraph/core';
+import { toOnnxModel } from '@lossgraph/onnx';
+
+/** Kernel time per ONNX op type, summed over the profiled runs and divided by their number. */
+export interface OpTypeTime {
+  readonly opType: string;
+  readonly ms: number;
+  readonly nodes: number;
+}
+
+interface ProfileEvent {
+  readonly cat: string;
+  readonly name: string;
+  readonly dur: number;
+  readonly args?: { readonly op_name?: string };
+}
+
+/**
+ * Runs `graph` on onnxruntime-node's CPU provider with its profiler on and returns where the kernel time
+ * goes, by op type (most expensive first), plus the wall time per run.
+ */
+export async function profileOnnxruntimeNode(graph: Graph, feeds: Feeds, runs: number, threads?: number): Promise<{ wallMs: number; ops: OpTypeTime[] }> {
+  const ort = await import('onnxruntime-node');
+  const dir = mkdtempSync(join(tmpdir(), 'lossgraph-ort-profile-'));
+  try {
+    const session = await ort.InferenceSession.create(toOnnxModel(eliminateDeadCode(foldConstants(graph))), {
+      graphOptimizationLevel: 'all',
+      enableProfiling: true,
+      profileFilePrefix: join(dir, 'ort'),
+      ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
+    });
+    const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.dtype, t.data as Float32Array, [...t.shape])]));
+    await session.run(ortFeeds); // warm-up, not counted below
+    const start = performance.now();
+    for (let i = 0; i < runs; i++) await session.run(ortFeeds);
+    const wallMs = (performance.now() - start) / runs;
+    session.endProfiling();
+    await session.release();
+    const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+    if (file === undefined) throw new Error(`onnxruntime wrote no profile into ${dir}`);
+    const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
+    const byType = new Map<string, { us: number; nodes: Set<string> }>();
+    for (const e of events) {
+      if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.args?.op_name === undefined) continue;
+      const entry = byType.get(e.args.op_name) ?? { us: 0, nodes: new Set<string>() };
+      entry.us += e.dur;
+      entry.nodes.add(e.name);
+      byType.set(e.args.op_name, entry);
+    }
+    const ops = [...byType].map(([opType, v]) => ({ opType, ms: v.us / 1000 / (runs + 1), nodes: v.nodes.size }));
+    return { wallMs, ops: ops.sort((a, b) => b.ms - a.ms) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
