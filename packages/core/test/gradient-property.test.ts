@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { interpret, multiboxLoss, type Feeds, type MultiboxLossOptions } from '../src/index.js';
 import { seeded, validFeeds } from './valid-feeds.js';
+import { negativeLosses } from '../src/testing/mining.js';
 
 /** Random small cases: sizes, options and a data seed (the data follows from the seed, see validFeeds). */
 const cases = fc.record({
@@ -21,24 +22,10 @@ const cases = fc.record({
  * that reorders boxes across that boundary jumps the loss, so central differences there are meaningless.
  */
 function miningGap(feeds: Feeds, labels: ArrayLike<number>, negPos: number): number {
-  const [B, P, C] = feeds.conf_data!.shape as [number, number, number];
-  const conf = feeds.conf_data!.data;
   let gap = Infinity;
-  for (let b = 0; b < B; b++) {
-    const negCe: number[] = [];
-    let numPos = 0;
-    for (let p = 0; p < P; p++) {
-      if (labels[b * P + p]! > 0) {
-        numPos++;
-        continue;
-      }
-      const row = Array.from(conf.subarray((b * P + p) * C, (b * P + p + 1) * C));
-      const max = Math.max(...row);
-      negCe.push(max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - row[0]!);
-    }
-    negCe.sort((x, y) => y - x);
-    const kept = Math.min(Math.ceil(negPos * numPos), negCe.length);
-    if (kept > 0 && kept < negCe.length) gap = Math.min(gap, negCe[kept - 1]! - negCe[kept]!);
+  for (const { numPos, losses } of negativeLosses(feeds, labels)) {
+    const kept = Math.min(Math.ceil(negPos * numPos), losses.length);
+    if (kept > 0 && kept < losses.length) gap = Math.min(gap, losses[kept - 1]! - losses[kept]!);
   }
   return gap;
 }

@@ -14,23 +14,28 @@ export function ratioText(x: number | null | undefined, times = 'x'): string {
   if (x == null || !Number.isFinite(x)) return '-';
   return `${x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2)}${times}`;
 }
-const ratio = (x: number | undefined): string => ratioText(x);
 
-export function perfTable(perf: PerfJson): string {
-  const c = perf.config;
+/** One row per implementation and batch size (PyTorch first within a batch): times in ms and speed-ups. */
+export function perfRows(perf: PerfJson, times = 'x'): string[][] {
   const rows: string[][] = [];
   const batches = [...new Set([...perf.reference, ...perf.results].map((r) => r.batch))].sort((a, b) => a - b);
   for (const batch of batches) {
     for (const r of perf.reference.filter((x) => x.batch === batch)) {
-      rows.push(['pytorch', String(batch), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95), ms(r.first_run_ms), ms(r.peak_rss_mb), '1x', '1x']);
+      rows.push(['pytorch', String(batch), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95), ms(r.first_run_ms), ms(r.peak_rss_mb), `1${times}`, `1${times}`]);
     }
     for (const r of perf.results.filter((x) => x.batch === batch)) {
       rows.push([
         r.backend, String(batch), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95),
-        ms(r.first_run_ms), ms(r.peak_rss_mb), ratio(r.speedup_vs_pytorch?.forward), ratio(r.speedup_vs_pytorch?.forward_backward),
+        ms(r.first_run_ms), ms(r.peak_rss_mb), ratioText(r.speedup_vs_pytorch?.forward, times), ratioText(r.speedup_vs_pytorch?.forward_backward, times),
       ]);
     }
   }
+  return rows;
+}
+
+export function perfTable(perf: PerfJson): string {
+  const c = perf.config;
+  const rows = perfRows(perf);
   const header = ['implementation', 'batch', 'fwd median', 'fwd p95', 'f+b median', 'f+b p95', 'first run', 'peak RSS MiB', 'vs torch fwd', 'vs torch f+b'];
   const slopes = perf.slopes.filter((s) => s.forward || s.forward_backward).map((s) => [s.name, ms(s.forward?.ms_per_image), ms(s.forward_backward?.ms_per_image), s.forward_backward ? s.forward_backward.r2.toFixed(3) : '-']);
   const out = [

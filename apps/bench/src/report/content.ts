@@ -1,6 +1,6 @@
 /** The report's text, tables and charts, as document blocks (document.ts renders them). */
 import type { PerfJson } from '../perf/perf-json.js';
-import { ms, ratioText } from '../perf/table.js';
+import { ms, perfRows, ratioText } from '../perf/table.js';
 import { accuracyHeat, lineChart, ratioBars, type LineSeries } from './charts.js';
 import type { Block } from './document.js';
 import type { AccuracyCell, ReportData } from './model.js';
@@ -75,18 +75,7 @@ function perfBlocks(perf: PerfJson): Block[] {
   } else {
     blocks.push({ kind: 'note', text: `No PyTorch timings in this perf run (${perf.pytorch?.reason ?? 'unknown reason'}), so no speed-ups.` });
   }
-  const rows: string[][] = [];
-  for (const b of batches) {
-    for (const r of perf.reference.filter((x) => x.batch === b)) {
-      rows.push(['pytorch', String(b), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95), ms(r.first_run_ms), ms(r.peak_rss_mb), '1×', '1×']);
-    }
-    for (const r of perf.results.filter((x) => x.batch === b)) {
-      rows.push([
-        r.backend, String(b), ms(r.forward_ms.median), ms(r.forward_ms.p95), ms(r.forward_backward_ms.median), ms(r.forward_backward_ms.p95),
-        ms(r.first_run_ms), ms(r.peak_rss_mb), ratio(r.speedup_vs_pytorch?.forward), ratio(r.speedup_vs_pytorch?.forward_backward),
-      ]);
-    }
-  }
+  const rows = perfRows(perf, '×');
   blocks.push({
     kind: 'table',
     header: ['implementation', 'batch', 'forward median', 'forward p95', 'fwd+bwd median', 'fwd+bwd p95', 'first run', 'peak RSS (MiB)', 'speed-up forward', 'speed-up fwd+bwd'],

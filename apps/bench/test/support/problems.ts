@@ -1,4 +1,4 @@
-import { seededRandom } from '@lossgraph/core/testing';
+import { negativeLosses, seededRandom } from '@lossgraph/core/testing';
 import fc from 'fast-check';
 import {
   multiboxLossProgram,
@@ -127,11 +127,11 @@ function iou(t: ArrayLike<number>, ti: number, d: ArrayLike<number>, p: number):
  * conf_t_label for this problem.
  */
 export function nearTie(feeds: Feeds, options: LossOptions, labels: ArrayLike<number>): string | null {
-  const [B, P, C] = feeds.conf_data!.shape as [number, number, number];
+  const [B, P] = feeds.conf_data!.shape as [number, number, number];
   const M = feeds.targets!.shape[1]!;
   const t = feeds.targets!.data;
   const d = feeds.dbox_list!.data;
-  const conf = feeds.conf_data!.data;
+  const mining = negativeLosses(feeds, labels);
   for (let b = 0; b < B; b++) {
     const n = feeds.num_objs!.data[b]!;
     const overlaps = Array.from({ length: n }, (_, m) => Array.from({ length: P }, (_, p) => iou(t, (b * M + m) * 5, d, p)));
@@ -148,22 +148,11 @@ export function nearTie(feeds: Feeds, options: LossOptions, labels: ArrayLike<nu
       if (col[0]! > 0 && col.length > 1 && col[0]! - col[1]! < 1e-5) return `image ${b} box ${p}: its two best truths tie`;
     }
     // mining: the hard negatives kept are the ceil(negPos * num_pos) largest cross entropies
-    let numPos = 0;
-    const ce: number[] = [];
-    for (let p = 0; p < P; p++) {
-      if (labels[b * P + p]! > 0) {
-        numPos++;
-        continue;
-      }
-      const row = Array.from(conf.subarray((b * P + p) * C, (b * P + p + 1) * C));
-      const max = Math.max(...row);
-      ce.push(max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - row[0]!);
-    }
+    const { numPos, losses: ce } = mining[b]!;
     const numNeg = options.negPos * numPos;
     if (!Number.isInteger(options.negPos) && numPos > 0 && Math.abs(numNeg - Math.round(numNeg)) < 1e-4) {
       return `image ${b}: negPos * num_pos = ${numNeg} is nearly an integer (float32 rounding moves the rank cut)`;
     }
-    ce.sort((x, y) => y - x);
     const kept = Math.min(Math.ceil(numNeg), ce.length);
     if (kept > 0 && kept < ce.length && ce[kept - 1]! - ce[kept]! < 1e-4 * Math.max(1, ce[kept]!)) {
       return `image ${b}: the last kept and the first dropped hard negative tie`;

@@ -6,3 +6,4 @@ export { OP_CASES, type OpCase } from './op-cases.js';
 export { runOpConformance, type ConformanceOptions } from './conformance.js';
 export { repoFixturesDir, sampleFixturePath } from './paths.js';
 export { seededRandom, normal } from './random.js';
+export { negativeLosses } from './mining.js';
