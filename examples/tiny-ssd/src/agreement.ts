@@ -5,8 +5,8 @@ const LOSS_REL = 1e-4;
 const GRAD_REL = 1e-4;
 const GRAD_FLOOR = 1e-3;
 
-export interface Agreement {
-  readonly name: string;
+export interface Agreement<Name extends string = string> {
+  readonly name: Name;
   /** |got - want| for a loss, max |got - want| for a gradient */
   readonly error: number;
   readonly tolerance: number;
@@ -20,7 +20,7 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 /** Checks each named output of `got` against `want` under the FIXTURES.md tolerances (a NaN never passes). */
-export function agreement(got: Record<string, HostTensor>, want: Record<string, HostTensor>, names: readonly string[]): Agreement[] {
+export function agreement<Name extends string>(got: Record<string, HostTensor>, want: Record<Name, HostTensor>, names: readonly Name[]): Agreement<Name>[] {
   return names.map((name) => {
     const g = got[name]!.data;
     const w = want[name]!.data;
