@@ -1,3 +1,7 @@
+// onnx-proto's (protobufjs 6) declarations name the global `Long` of @types/long without referencing it, so a
+// consumer type-checking with skipLibCheck false and a `types` list fails on them; this directive (kept in
+// the emitted proto.d.ts) brings it in.
+/// <reference types="long" preserve="true" />
 import onnxProto from 'onnx-proto';
 
 /**

@@ -73,6 +73,24 @@ describe('lossgraph export', () => {
     expect(model.graph.output.map((o) => o.name)).toEqual(['loss_l', 'loss_c']);
   });
 
+  it('--help and a bare `lossgraph` print the usage on stdout; --version prints the package version', async () => {
+    for (const args of [[], ['--help'], ['-h']]) {
+      const { stdout, stderr } = await lossgraph(...args);
+      expect(stdout).toMatch(/^usage: lossgraph <command>/);
+      expect(stdout).toContain('export');
+      expect(stderr).toBe('');
+    }
+    const { version } = JSON.parse(await readFile(join(PKG, 'package.json'), 'utf8'));
+    expect((await lossgraph('--version')).stdout.trim()).toBe(version);
+    expect((await lossgraph('-v')).stdout.trim()).toBe(version);
+    expect((await lossgraph('export', '--help')).stdout).toMatch(/^usage: lossgraph export --out FILE/);
+  });
+
+  it('an unknown command or flag prints the usage on stderr and exits 2', async () => {
+    await expect(lossgraph('frobnicate')).rejects.toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/unknown command 'frobnicate'[\s\S]*usage: lossgraph/) });
+    await expect(lossgraph('--frobnicate')).rejects.toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/--frobnicate[\s\S]*usage: lossgraph/) });
+  });
+
   it('fails with a usage message on a bad option', async () => {
     await expect(lossgraph('export', '--out', join(dir, 'x.onnx'), '--neg-pos', 'many')).rejects.toMatchObject({
       code: 2,

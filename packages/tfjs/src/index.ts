@@ -1,3 +1,7 @@
+// tfjs-core's declarations (hash_util.d.ts) name the global `Long` of @types/long without referencing it, so a
+// consumer type-checking with skipLibCheck false and a `types` list fails on them; this directive (kept in
+// the emitted index.d.ts) brings it in.
+/// <reference types="long" preserve="true" />
 /**
  * @lossgraph/tfjs: lossgraph loss graphs compiled to @tensorflow/tfjs-core ops, on any tfjs backend the
  * caller registers (cpu, wasm, webgl, webgpu). Two ways to use a compiled loss: `run(feeds)` (host arrays
