@@ -1,17 +1,23 @@
-/** A tiny flag parser: `--name value` and `--name=value`; unknown flags are errors. */
+import { parseArgs } from 'node:util';
+
+/**
+ * The flags of a bench command, by node:util `parseArgs` (strict): `--name value` or `--name=value` for
+ * each known flag, all strings. An unknown flag, a missing value or a positional argument is a UsageError.
+ */
 export function parseFlags(args: readonly string[], known: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument '${a}'`);
-    const eq = a.indexOf('=');
-    const name = a.slice(2, eq < 0 ? undefined : eq);
-    if (!known.includes(name)) throw new UsageError(`unknown option --${name} (known: ${known.map((k) => `--${k}`).join(', ')})`);
-    const value = eq < 0 ? args[++i] : a.slice(eq + 1);
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    out[name] = value;
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(known.map((name) => [name, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    });
+    return { ...values } as Record<string, string>;
+  } catch (error) {
+    // parseArgs's first sentence names the flag; its advice about '--' does not apply here
+    const why = (error as Error).message.split('. ')[0]!;
+    throw new UsageError(`${why} (known: ${known.map((k) => `--${k}`).join(', ')})`);
   }
-  return out;
 }
 
 export function parseList(value: string | undefined): string[] | undefined {
