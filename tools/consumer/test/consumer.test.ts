@@ -1,12 +1,13 @@
 /**
  * lossgraph as a user gets it: `pnpm build`, `pnpm pack` of every published package, the tarballs
  * installed with npm into a fresh project outside the workspace (no `source` condition anywhere), then:
- * every Node backend on the README example against the reference, tsc under nodenext and bundler
+ * every Node backend on the README example against the reference, the READMEs' examples compiled and run
+ * as written, tsc under nodenext and bundler
  * (skipLibCheck false), require() from CommonJS, the `lossgraph` CLI, and the packages' metadata.
  * Long (about a minute and a half, most of it npm): it prints each phase with its time.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +53,24 @@ async function outcome(cmd: string, args: readonly string[], cwd: string) {
   }
 }
 
+/** The README examples a user copies: the root README's "Example" and each package's "Smallest example". */
+const SNIPPETS = [
+  { name: 'root', readme: 'README.md', section: '## Example' },
+  ...PUBLISHED.filter((p) => p !== 'onnx').map((p) => ({ name: p, readme: `packages/${p}/README.md`, section: '## Smallest example' })),
+];
+
+/** Writes each README example's first ts code block to readme/<name>.ts in the project. */
+function writeReadmeSnippets(app: string): void {
+  mkdirSync(join(app, 'readme'));
+  for (const { name, readme, section } of SNIPPETS) {
+    const text = readFileSync(join(ROOT, readme), 'utf8');
+    const at = text.indexOf(`\n${section}\n`);
+    const code = at < 0 ? null : /```ts\n([\s\S]*?)```/.exec(text.slice(at));
+    if (code === null) throw new Error(`${readme} has no ts code block under '${section}'`);
+    writeFileSync(join(app, 'readme', `${name}.ts`), code[1]!);
+  }
+}
+
 const manifest = (pkg: string) => JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8'));
 
 describe('the published packages, installed with npm into a fresh project', () => {
@@ -85,6 +104,7 @@ describe('the published packages, installed with npm into a fresh project', () =
         devDependencies: { typescript: root.devDependencies.typescript, '@types/node': root.devDependencies['@types/node'] },
       }, null, 2),
     );
+    writeReadmeSnippets(app);
     // onnxruntime-node's install script would download the CUDA provider: skipped, as in the workspace
     await phase('npm install (tarballs and runtimes)', () => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app, { ONNXRUNTIME_NODE_INSTALL: 'skip' }));
   });
@@ -110,6 +130,19 @@ describe('the published packages, installed with npm into a fresh project', () =
     expect(rows.map((r) => r.backend)).toEqual(['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime-node-cpu', 'onnxruntime-web-wasm']);
     for (const r of rows) expect(r.failures, r.name).toEqual([]);
     expect(rows[0].loss_l).toBeGreaterThan(0);
+  });
+
+  it('compiles and runs the README examples (root and each backend package) as written', async () => {
+    const tsc = await phase('tsc README examples', () => outcome(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.readme.json', '--pretty', 'false'], app));
+    expect(tsc.stdout, tsc.stdout).toBe('');
+    for (const { name } of SNIPPETS) {
+      const { stdout } = await run(process.execPath, [join('readme-out', `${name}.js`)], app);
+      log(`README example ${name}: ${stdout.trim().split('\n').at(-1)}`);
+      // each example prints the losses it computed: finite and positive for its one matched truth
+      const numbers = stdout.match(/\d+\.\d+/g)?.map(Number) ?? [];
+      expect(numbers.length, `${name}: ${stdout}`).toBeGreaterThanOrEqual(2);
+      expect(numbers.every((x) => Number.isFinite(x) && x > 0), `${name}: ${stdout}`).toBe(true);
+    }
   });
 
   for (const mode of ['nodenext', 'bundler'] as const) {
