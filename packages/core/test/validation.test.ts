@@ -18,10 +18,9 @@ const base = validFeeds(11, SIZES);
 
 /** Runs the reference backend (which calls checkFeeds, as every backend does) and returns its LossGraphError. */
 async function rejection(feeds: Feeds, options: CompileOptions = {}): Promise<LossGraphError> {
-  const compiled = compileReference(program, options);
   let error: unknown;
   try {
-    await compiled.run(feeds);
+    await compileReference(program, options).run(feeds);
   } catch (e) {
     error = e;
   }
