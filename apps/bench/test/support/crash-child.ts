@@ -4,8 +4,9 @@
  * is. Protocol over IPC: { id, edge } -> { id, outcome }; 'finish' -> { finished, uncaught } after a
  * quiet second. Every run uses `validate: false`.
  */
-import { LossGraphError, multiboxLossProgram, type CompiledLoss } from '@lossgraph/core';
-import { allBackends } from '../../src/backends/index.js';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { compileReference, LossGraphError, multiboxLossProgram, type CompiledLoss, type LossProgram } from '@lossgraph/core';
 import { edgeFeeds, type EdgeCase } from './edge-cases.js';
 
 export type Outcome = { kind: 'resolved' } | { kind: 'rejected'; lossGraphError: boolean; code?: string; message: string };
@@ -14,14 +15,38 @@ const uncaught: string[] = [];
 process.on('uncaughtException', (e) => uncaught.push(`uncaught exception: ${e instanceof Error ? e.message : String(e)}`));
 process.on('unhandledRejection', (e) => uncaught.push(`unhandled rejection: ${e instanceof Error ? e.message : String(e)}`));
 
-const backend = allBackends().find((b) => b.name === process.argv[2]);
-if (backend === undefined) throw new Error(`no bench backend '${process.argv[2]}'`);
+type Compile = (program: LossProgram) => Promise<CompiledLoss>;
+
+const tfjs = async (backend: string): Promise<Compile> => {
+  const [{ compile }, wasm] = await Promise.all([import('@lossgraph/tfjs'), import('@tensorflow/tfjs-backend-wasm'), import('@tensorflow/tfjs-backend-cpu')]);
+  wasm.setWasmPaths(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+  return (p) => compile(p, { backend, validate: false });
+};
+
+/** Each Node backend through its package's own compile, with `validate: false`. */
+const BACKENDS: Record<string, () => Promise<Compile>> = {
+  reference: async () => async (p) => compileReference(p, { validate: false }),
+  'tfjs-cpu': () => tfjs('cpu'),
+  'tfjs-wasm': () => tfjs('wasm'),
+  'onnxruntime-node-cpu': async () => {
+    const { compile } = await import('@lossgraph/onnxruntime-node');
+    return (p) => compile(p, { executionProviders: ['cpu'], validate: false });
+  },
+  'onnxruntime-web-wasm': async () => {
+    const { compile } = await import('@lossgraph/onnxruntime-web');
+    // more than one wasm thread: the case where a failing kernel escaped the run
+    return (p) => compile(p, { executionProviders: ['wasm'], numThreads: 2, validate: false });
+  },
+};
+const make = BACKENDS[process.argv[2]!];
+if (make === undefined) throw new Error(`no Node backend '${process.argv[2]}' (known: ${Object.keys(BACKENDS).join(', ')})`);
+const compile = await make();
 const compiled = new Map<string, Promise<CompiledLoss>>();
 
 async function runCase(c: EdgeCase): Promise<Outcome> {
   try {
     const key = `${c.jaccardThresh}|${c.negPos}`;
-    if (!compiled.has(key)) compiled.set(key, backend!.compile(multiboxLossProgram({ jaccardThresh: c.jaccardThresh, negPos: c.negPos }), { validate: false }));
+    if (!compiled.has(key)) compiled.set(key, compile(multiboxLossProgram({ jaccardThresh: c.jaccardThresh, negPos: c.negPos })));
     await (await compiled.get(key)!).run(edgeFeeds(c));
     return { kind: 'resolved' };
   } catch (e) {
