@@ -32,7 +32,8 @@ function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor
   for (const [x, r] of [[0, 1], [1, 0]] as const) {
     const idx = xs[x]!;
     const fits = idx.dtype === 'int32' && idx.rank === out.length && idx.shape[idx.rank - 1] === 1 && idx.shape.slice(0, -1).every((d, i) => d === out[i]);
-    if (ctx.iota[r] && fits && n > 0) {
+    // tfjs OneHot needs depth >= 2 (a single box or truth row gives n = 1: plain Equal then)
+    if (ctx.iota[r] && fits && n > 1) {
       // OneHot's int32 0/1 cast to bool as is (no `!= 0` needed)
       return tf.cast(tf.oneHot(tf.reshape(idx, out.slice(0, -1)), n), 'bool');
     }
