@@ -1,9 +1,8 @@
 /**
- * The browser backends in real headless Chromium (one browser for this file): committed fixtures on
- * onnxruntime-web wasm and tfjs webgl, onnxruntime-web webgpu reported with its measured error, and the
- * harness's own failure paths (errors from the page keep their code, a stuck page times out and is replaced).
+ * The browser backends in real headless Chromium (one browser for this file): what each says runs it,
+ * and the harness's own failure paths (errors from the page keep their code, a stuck page times out and is replaced).
  */
-import { GraphBuilder, LossGraphError, type CompiledLoss, type MultiboxFixture } from '@lossgraph/core';
+import { GraphBuilder, LossGraphError, type MultiboxFixture } from '@lossgraph/core';
 import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrowserHarness } from '../src/browser/harness.js';
@@ -15,68 +14,31 @@ afterAll(() => closeBackends(probed), 30_000);
 
 const files = await listFixtureFiles(repoFixturesDir());
 const SMALL = files.filter((f) => !/^ssd\d+_/.test(fixtureName(f)));
-const SSD300 = files.find((f) => fixtureName(f).startsWith('ssd300_'))!;
 const fixtures = new Map<string, MultiboxFixture>();
 const load = async (file: string) => fixtures.get(file) ?? fixtures.set(file, await loadMultiboxFixture(file)).get(file)!;
-
-/** Runs fixtures on a backend, one compiled loss per set of loss options; returns one line per fixture. */
-async function runFixtures(p: ProbedBackend, list: readonly string[]) {
-  const compiled = new Map<string, CompiledLoss>();
-  const rows = [];
-  try {
-    for (const file of list) {
-      const fx = await load(file);
-      const key = JSON.stringify(fx.options);
-      if (!compiled.has(key)) compiled.set(key, await p.backend.compile(fixtureProgram(fx)));
-      const loss = compiled.get(key)!;
-      const out = await loss.run(fx.inputs);
-      rows.push({ fixture: fx.name, device: loss.device, out, cmp: compareWithFixture(out, fx) });
-    }
-  } finally {
-    for (const c of compiled.values()) await c.dispose();
-  }
-  for (const r of rows) {
-    const d = r.cmp.diff;
-    console.log(`${p.name} ${r.fixture}: ${r.cmp.pass ? 'pass' : 'FAIL'} (max error loss_l ${d.loss_l}, loss_c ${d.loss_c}, grad_loc ${d.grad_loc}, grad_conf ${d.grad_conf}) on ${r.device}`);
-  }
-  return rows;
-}
 
 const wasm = named(probed, 'browser-onnxruntime-web-wasm');
 const webgl = named(probed, 'browser-tfjs-webgl');
 const webgpu = named(probed, 'browser-onnxruntime-web-webgpu');
 const testIf = (p: ProbedBackend) => (p.skip === null ? it : it.skip);
 
-describe('browser backends on the committed fixtures', () => {
-  testIf(wasm)(titled(wasm, 'small fixtures and SSD300 pass, threaded (cross-origin isolated page)'), async () => {
-    const rows = await runFixtures(wasm, [...SMALL, SSD300]);
-    expect(rows[0]!.device).toMatch(/^wasm \(\d+ thread\(s\), cross-origin isolated\)/);
-    expect(rows[0]!.device).not.toMatch(/^wasm \(1 thread/);
-    for (const r of rows) expect(r.cmp.failures, r.fixture).toEqual([]);
+// Numbers (op cases, every fixture) are checked by browser-conformance.test.ts; here, what runs them.
+describe('browser backends say what runs them', () => {
+  const deviceOf = async (p: ProbedBackend) => {
+    const loss = await p.backend.compile(fixtureProgram(await load(SMALL[0]!)));
+    await loss.dispose();
+    return loss.device;
+  };
+  testIf(wasm)(titled(wasm, 'onnxruntime-web wasm runs threaded (cross-origin isolated page)'), async () => {
+    const device = await deviceOf(wasm);
+    expect(device).toMatch(/^wasm \(\d+ thread\(s\), cross-origin isolated\)/);
+    expect(device).not.toMatch(/^wasm \(1 thread/);
   }, 120_000);
-
-  testIf(webgl)(titled(webgl, 'small fixtures pass within the FIXTURES.md tolerances'), async () => {
-    const rows = await runFixtures(webgl, SMALL);
-    expect(rows[0]!.device).toMatch(/^webgl \(WebGL 2, float(32|16) render textures\)/);
-    for (const r of rows) expect(r.cmp.failures, r.fixture).toEqual([]);
+  testIf(webgl)(titled(webgl, 'tfjs webgl names its WebGL version and render textures'), async () => {
+    expect(await deviceOf(webgl)).toMatch(/^webgl \(WebGL 2, float(32|16) render textures\)/);
   }, 120_000);
-
-  // The loss graph has no scatter any more (tfjs-webgl's ScatterNd shader is O(n^2)), so SSD300 runs in seconds.
-  testIf(webgl)(titled(webgl, 'SSD300 passes'), async () => {
-    const [row] = await runFixtures(webgl, [SSD300]);
-    expect(row!.cmp.failures).toEqual([]);
-  }, 300_000);
-
-  testIf(webgpu)(titled(webgpu, 'runs on a WebGPU adapter and gives finite numbers (its error is printed)'), async () => {
-    const rows = await runFixtures(webgpu, [...SMALL, SSD300]);
-    for (const r of rows) {
-      expect(r.device).toMatch(/^webgpu \(adapter /);
-      for (const name of ['loss_l', 'loss_c', 'grad_loc', 'grad_conf']) {
-        expect(r.out[name]!.data.every((v) => Number.isFinite(v)), `${r.fixture} ${name}`).toBe(true);
-      }
-    }
-    const failed = rows.filter((r) => !r.cmp.pass);
-    console.log(`browser-onnxruntime-web-webgpu: ${rows.length - failed.length}/${rows.length} fixtures within tolerance${failed.map((r) => `\n  ${r.fixture}: ${r.cmp.failures.join('; ')}`).join('')}`);
+  testIf(webgpu)(titled(webgpu, 'onnxruntime-web webgpu names its adapter'), async () => {
+    expect(await deviceOf(webgpu)).toMatch(/^webgpu \(adapter /);
   }, 120_000);
 });
 

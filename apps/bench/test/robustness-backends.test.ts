@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LossGraphError, type CompiledLoss, type Outputs } from '@lossgraph/core';
+import { LossGraphError, type CompiledLoss, type Feeds, type HostTensor, type Outputs } from '@lossgraph/core';
+import { FAST_PATH_CASES } from '@lossgraph/core/conformance';
 import { fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { BAD_INPUTS } from './support/bad-inputs.js';
 import { closeBackends, errorOf, probeBackends, throwsSynchronously, titled } from './support/backends.js';
@@ -24,6 +25,18 @@ const PROBLEM: Problem = {
   variances: [0.1, 0.2],
 };
 const good = feedsOf(PROBLEM);
+
+/** The feeds with every float32 input as a Float64Array (documented as allowed), `edit` applied to it. */
+function wide(feeds: Feeds, edit: (name: string, data: Float64Array) => void = () => {}): Feeds {
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, t]) => {
+      if (t.dtype !== 'float32') return [name, t];
+      const data = Float64Array.from(t.data);
+      edit(name, data);
+      return [name, { ...t, data } as HostTensor];
+    }),
+  );
+}
 
 // the SSD300-sized fixture (8732 boxes): room for multi-threaded reductions and sorts to vary. Node
 // runtimes only: software WebGL/WebGPU in headless Chromium take minutes on it.
@@ -86,6 +99,36 @@ for (const p of probed) {
       // 8 different answers, so that a mixed-up result would show
       expect(new Set(sequential.map((o) => o.loss_c!.data[0])).size).toBe(8);
     }, 60_000);
+
+    // the reference interpreter computes in float64: it takes Float64Array values as they are
+    const float32Test = p.name === 'reference' ? it.skip : test;
+    float32Test(titled(p, `Float64Array feeds give the float32 results; values float32 cannot hold are refused, not computed with${p.name === 'reference' ? ' (skipped: float64 backend)' : ''}`), async () => {
+      const want = await compiled.run(good);
+      expect(bitDifferences(want, await compiled.run(wide(good)))).toEqual([]);
+      // 1e39 is Infinity in float32
+      const huge = await errorOf(() => compiled.run(wide(good, (name, d) => name === 'conf_data' && (d[3] = 1e39))));
+      expect(LossGraphError.isInstance(huge) && huge.code, String(huge)).toBe('NON_FINITE');
+      // a truth narrower than float32 resolution: xmax and xmin round to the same float32
+      const M = good.targets!.shape[1]!;
+      const thin = await errorOf(() =>
+        compiled.run(wide(good, (name, d) => name === 'targets' && ((d[0] = 0.3), (d[2] = 0.3 + 1e-9)))),
+      );
+      expect(LossGraphError.isInstance(thin) && thin.code, `${String(thin)} (M = ${M})`).toBe('DEGENERATE_BOX');
+    }, 60_000);
+
+    test(titled(p, 'run(null) is MISSING_INPUT'), async () => {
+      const e = await errorOf(() => compiled.run(null as never));
+      expect(LossGraphError.isInstance(e) && e.code, String(e)).toBe('MISSING_INPUT');
+    }, 60_000);
+
+    test(titled(p, 'a misspelt compile option is INVALID_OPTION naming it and the closest valid name'), async () => {
+      const e = await errorOf(() => p.backend.compile(programFor(PROBLEM), { validte: false } as never));
+      expect(LossGraphError.isInstance(e) && e.code, String(e)).toBe('INVALID_OPTION');
+      expect((e as Error).message).toMatch(/'validte'.*did you mean 'validate'/);
+    }, 60_000);
+
+    // the fast-path protocol on synthetic programs: run after dispose before the fast compile, a failed fast compile, run(null)
+    for (const c of FAST_PATH_CASES) test(titled(p, c.name), () => c.run((program, options) => p.backend.compile(program, options)), 120_000);
 
     test(titled(p, 'an unknown output name is a LossGraphError naming it'), async () => {
       const e = await errorOf(() => compiled.run(good, ['loss_x']));

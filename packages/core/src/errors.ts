@@ -19,7 +19,8 @@ export type LossGraphErrorCode =
   | 'UNSUPPORTED_OP' // a backend has no lowering for an op
   | 'BACKEND_UNAVAILABLE' // a runtime or execution provider cannot start
   | 'DISPOSED' // a compiled loss was used after dispose()
-  | 'KERNEL_ERROR'; // a kernel met data it cannot compute (e.g. an index out of range)
+  | 'KERNEL_ERROR' // a kernel met data it cannot compute (e.g. an index out of range)
+  | 'TIMEOUT'; // a compile or run did not finish within its bounded wait (CompileOptions.timeouts)
 
 export class LossGraphError extends Error {
   readonly code: LossGraphErrorCode;
@@ -38,6 +39,6 @@ export class LossGraphError extends Error {
   }
 }
 
-export function fail(code: LossGraphErrorCode, message: string, details: Record<string, unknown> = {}): never {
-  throw new LossGraphError(code, message, details);
+export function fail(code: LossGraphErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown): never {
+  throw new LossGraphError(code, message, details, cause === undefined ? undefined : { cause });
 }

@@ -23,7 +23,7 @@ export { coords, pointForm, jaccard, encode } from './boxes/box-ops.js';
 export { defaultBoxes, SSD300, SSD512, type DefaultBoxConfig } from './boxes/default-boxes.js';
 export { multiboxLoss, MULTIBOX_INPUTS, MINING_OVERFLOW } from './losses/multibox.js';
 export { multiboxLossProgram, DEFAULT_HARD_NEGATIVE_TOP_K } from './losses/multibox-program.js';
-export { validateMultiboxInputs } from './losses/multibox-validate.js';
+export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox-validate.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
 export {
   resolveMultiboxOptions,
@@ -33,8 +33,21 @@ export {
 } from './losses/multibox-options.js';
 export { parseSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsTensor, type SafetensorsDtype } from './io/safetensors.js';
 export { readMultiboxFixture, type MultiboxFixture } from './io/fixture.js';
-export type { HostTensor, Feeds, Outputs, LossProgram, FastPath, CompileOptions, CompiledLoss } from './backend/contract.js';
-export { compileWithFastPath, type CompileOne, type FastPathStats } from './backend/fast-path.js';
+export type { HostTensor, Feeds, Outputs, LossProgram, FastPath, CompileOptions, Timeouts, CompiledLoss } from './backend/contract.js';
 export { asProgram } from './backend/contract.js';
-export { checkFeeds, DisposeGuard } from './backend/prepare.js';
+export {
+  defineBackend,
+  defineSyncBackend,
+  type BackendSpec,
+  type CompiledGraph,
+  type CompileFunction,
+  type CoreOptions,
+  type GraphContext,
+} from './backend/define.js';
+export { DEFAULT_TIMEOUTS } from './backend/timeout.js';
+export { checkFeeds, checkShapes, checkStructure, narrowFeeds, DisposeGuard, type FeedShapes } from './backend/prepare.js';
 export { compileReference } from './backend/reference.js';
+export { optionRules, type OptionRule, type OptionRules } from './options/rules.js';
+export { rejectUnknownKeys } from './options/unknown-keys.js';
+export { closestName, editDistance } from './options/closest.js';
+export { float32Problem, requireFloat32 } from './options/float32.js';

@@ -18,10 +18,9 @@ const base = validFeeds(11, SIZES);
 
 /** Runs the reference backend (which calls checkFeeds, as every backend does) and returns its LossGraphError. */
 async function rejection(feeds: Feeds, options: CompileOptions = {}): Promise<LossGraphError> {
-  const compiled = compileReference(program, options);
   let error: unknown;
   try {
-    await compiled.run(feeds);
+    await compileReference(program, options).run(feeds);
   } catch (e) {
     error = e;
   }
@@ -303,5 +302,37 @@ describe('dispose', () => {
     );
     expect(LossGraphError.isInstance(e) && e.code).toBe('DISPOSED');
     expect((e as LossGraphError).message).toMatch(/disposed/);
+  });
+});
+
+describe('options are validated for the precision they run in (float32)', () => {
+  for (const [options, option] of [
+    [{ jaccardThresh: 1e-46 }, 'jaccardThresh'],
+    [{ variances: [1e-50, 0.2] as const }, 'variances'],
+    [{ negPos: 1e-45 }, 'negPos'],
+    [{ variances: [0.1, 1e39] as const }, 'variances'],
+  ] as const) {
+    it(`${JSON.stringify(options)} is INVALID_OPTION naming '${option}'`, () => {
+      expect(() => multiboxLossProgram(options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ option }) }));
+    });
+  }
+  it('values float32 represents are accepted, and 0 negatives per positive stays allowed', () => {
+    expect(() => multiboxLossProgram({ jaccardThresh: 1e-30, negPos: 0, variances: [1e-3, 5] })).not.toThrow();
+  });
+  it('an unknown MultiBoxLoss option names the closest valid one', () => {
+    expect(() => multiboxLossProgram({ jacardThresh: 0.5 } as never)).toThrow(/unknown MultiBoxLoss option 'jacardThresh' \(did you mean 'jaccardThresh'\?\)/);
+  });
+});
+
+describe('structural checks run even with validate: false', () => {
+  it('an empty batch is SHAPE_MISMATCH, not a run on B = 0', async () => {
+    const empty: Feeds = {
+      ...base,
+      loc_data: { dtype: 'float32', shape: [0, SIZES.P, 4], data: new Float32Array(0) },
+      conf_data: { dtype: 'float32', shape: [0, SIZES.P, SIZES.C], data: new Float32Array(0) },
+      targets: { dtype: 'float32', shape: [0, SIZES.M, 5], data: new Float32Array(0) },
+      num_objs: { dtype: 'int32', shape: [0], data: new Int32Array(0) },
+    };
+    expectError(await rejection(empty, { validate: false }), 'SHAPE_MISMATCH', `'loc_data'`, 'B >= 1');
   });
 });

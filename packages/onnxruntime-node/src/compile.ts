@@ -1,52 +1,33 @@
-import { asProgram, checkFeeds, compileWithFastPath, DisposeGuard, hashGraph, LossGraphError, type CompiledLoss, type Graph, type LossProgram, type Outputs } from '@lossgraph/core';
-import { toOnnxModel } from '@lossgraph/onnx';
-import { resolveOptions, type OnnxRuntimeNodeOptions } from './options.js';
+import { hashGraph } from '@lossgraph/core';
+import { defineOrtBackend } from '@lossgraph/onnxruntime-common';
+import { CUDA_INSTALL_HINT } from './cuda-hint.js';
+import { NODE_OPTION_RULES, PROVIDERS, type ExecutionProvider, type NodeOptions, type OnnxRuntimeNodeOptions } from './options.js';
 import { loadOrt } from './runtime.js';
 import { acquireSession } from './session-cache.js';
-import { fromOrtTensor, toOrtTensor } from './tensors.js';
 
 /**
- * Compiles a graph (or a loss program) to an onnxruntime-node session: the graph, with its gradient
- * part, becomes one ONNX model (`@lossgraph/onnx`). Sessions are shared per graph hash and options;
- * runs may overlap. `device` names the execution provider that actually runs it ('cpu' or 'cuda').
+ * Compiles a graph (or a loss program) to an onnxruntime-node session (CPU or CUDA). What is specific to
+ * onnxruntime-node: loading it, its providers and session options, and sessions shared per graph hash
+ * and options (runs may overlap). The rest is @lossgraph/onnxruntime-common and core's contract.
  */
-export async function compile(graphOrProgram: Graph | LossProgram, options: OnnxRuntimeNodeOptions = {}): Promise<CompiledLoss> {
-  const program = asProgram(graphOrProgram);
-  if (program.fastPath !== undefined) return compileWithFastPath(program, (p) => compile(p, options));
-  const resolved = resolveOptions(options);
-  const ort = await loadOrt();
-  const { graph } = program;
-  const key = [hashGraph(graph), resolved.executionProviders.join(','), resolved.intraOpNumThreads ?? '', resolved.graphOptimizationLevel].join('|');
-  const lease = await acquireSession(key, () => toOnnxModel(graph), resolved);
-  const guard = new DisposeGuard(`onnxruntime-node compiled loss (${lease.device})`);
-  const outputNames = graph.outputs.map((o) => o.name);
-  const inputs = graph.inputs.map((id) => graph.values[id]!);
-  const outputDtype = new Map(graph.outputs.map((o) => [o.name, graph.values[o.value]!.dtype]));
-
-  return {
-    backend: `onnxruntime-node-${lease.device}`,
-    device: lease.device,
-    outputNames,
-    async run(feeds, outputs) {
-      guard.check();
-      checkFeeds(program, feeds, { validate: resolved.validate });
-      const wanted = outputs ?? outputNames;
-      for (const name of wanted) {
-        if (!outputDtype.has(name)) throw new LossGraphError('INVALID_GRAPH', `graph has no output '${name}' (outputs: ${outputNames.join(', ')})`);
-      }
-      const ortFeeds = Object.fromEntries(inputs.map((v) => [v.name!, toOrtTensor(ort, v, feeds[v.name!]!)]));
-      let results;
-      try {
-        results = await lease.run(ortFeeds, wanted);
-      } catch (cause) {
-        throw new LossGraphError('KERNEL_ERROR', `onnxruntime-node failed to run the graph: ${(cause as Error).message}`, {}, { cause });
-      }
-      const out: Outputs = {};
-      for (const name of wanted) out[name] = fromOrtTensor(results[name]!, outputDtype.get(name)!);
-      return out;
-    },
-    async dispose() {
-      if (guard.dispose()) await lease.release();
-    },
-  };
-}
+export const compile = defineOrtBackend<ExecutionProvider, OnnxRuntimeNodeOptions, NodeOptions>({
+  runtime: 'onnxruntime-node',
+  providers: PROVIDERS,
+  defaultProviders: ['cpu'],
+  options: NODE_OPTION_RULES,
+  concurrency: 'parallel',
+  async openSession(graph, model, ep, options) {
+    const ort = await loadOrt();
+    const key = [hashGraph(graph), ep, options.intraOpNumThreads ?? '', options.intraOpSpinning ?? '', options.graphOptimizationLevel].join('|');
+    const session = await acquireSession(key, async () =>
+      ort.InferenceSession.create(model(), {
+        executionProviders: [ep],
+        graphOptimizationLevel: options.graphOptimizationLevel,
+        ...(options.intraOpNumThreads !== undefined && { intraOpNumThreads: options.intraOpNumThreads }),
+        ...(options.intraOpSpinning !== undefined && { extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } } }),
+      }),
+    );
+    return { session, Tensor: ort.Tensor };
+  },
+  unavailableHint: (failures) => (failures.some((f) => f.executionProvider === 'cuda') ? CUDA_INSTALL_HINT : undefined),
+});

@@ -1,49 +1,31 @@
-import { LossGraphError, type CompileOptions } from '@lossgraph/core';
+import { optionRules } from '@lossgraph/core';
+import type { OrtCompileOptions, OrtResolved } from '@lossgraph/onnxruntime-common';
+
+export type { GraphOptimizationLevel } from '@lossgraph/onnxruntime-common';
 
 /** Execution providers this package drives. `cuda` needs the CUDA provider installed (see the README). */
 export type ExecutionProvider = 'cpu' | 'cuda';
+export const PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda'];
 
-export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
-
-/** Options of `compile`: onnxruntime's own choices, plus the input checks of the backend contract. */
-export interface OnnxRuntimeNodeOptions extends CompileOptions {
-  /**
-   * Providers in order of preference (default `['cpu']`). `['cuda', 'cpu']` uses CUDA and falls back to
-   * the CPU with a warning when the CUDA provider cannot load; `['cuda']` alone fails instead
-   * (LossGraphError 'BACKEND_UNAVAILABLE').
-   */
-  readonly executionProviders?: readonly ExecutionProvider[];
+/** Options of `compile`: onnxruntime-node's own choices, plus the shared ones (README, "Options"). */
+export interface OnnxRuntimeNodeOptions extends OrtCompileOptions<ExecutionProvider> {
   /** threads inside one operator (default: onnxruntime's, one per physical core) */
   readonly intraOpNumThreads?: number;
-  /** onnxruntime's graph optimisations (default 'all') */
-  readonly graphOptimizationLevel?: GraphOptimizationLevel;
+  /**
+   * Whether the intra-op threads spin while they wait for work (ORT's `session.intra_op.allow_spinning`).
+   * Default: onnxruntime's (true). `false` frees the cores between operators, which helps on a busy machine.
+   */
+  readonly intraOpSpinning?: boolean;
 }
 
-export interface ResolvedOptions {
-  readonly executionProviders: readonly ExecutionProvider[];
+export interface NodeOptions {
   readonly intraOpNumThreads: number | undefined;
-  readonly graphOptimizationLevel: GraphOptimizationLevel;
-  readonly validate: boolean;
+  readonly intraOpSpinning: boolean | undefined;
 }
 
-const PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda'];
-const LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+export type ResolvedOptions = OrtResolved<ExecutionProvider> & NodeOptions;
 
-function invalid(option: string, message: string): never {
-  throw new LossGraphError('INVALID_OPTION', `onnxruntime-node: ${message}`, { option });
-}
-
-/** Fills in defaults and rejects bad values with LossGraphError 'INVALID_OPTION'. */
-export function resolveOptions(options: OnnxRuntimeNodeOptions = {}): ResolvedOptions {
-  const eps = options.executionProviders ?? ['cpu'];
-  if (!Array.isArray(eps) || eps.length === 0) invalid('executionProviders', 'executionProviders must list at least one provider');
-  for (const ep of eps) {
-    if (!PROVIDERS.includes(ep)) invalid('executionProviders', `unknown execution provider '${ep}' (known: ${PROVIDERS.join(', ')})`);
-  }
-  if (new Set(eps).size !== eps.length) invalid('executionProviders', `execution provider listed twice in [${eps.join(', ')}]`);
-  const threads = options.intraOpNumThreads;
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) invalid('intraOpNumThreads', `intraOpNumThreads must be an integer >= 1, got ${threads}`);
-  const level = options.graphOptimizationLevel ?? 'all';
-  if (!LEVELS.includes(level)) invalid('graphOptimizationLevel', `graphOptimizationLevel must be one of ${LEVELS.join(', ')}, got ${String(level)}`);
-  return { executionProviders: eps, intraOpNumThreads: threads, graphOptimizationLevel: level, validate: options.validate ?? true };
-}
+export const NODE_OPTION_RULES = {
+  intraOpNumThreads: optionRules.integer(1),
+  intraOpSpinning: (v: unknown, invalid: (want: string) => never) => (v === undefined ? undefined : typeof v === 'boolean' ? v : invalid('a boolean')),
+};

@@ -1,20 +1,11 @@
-import { createSession, type OpenSession } from './session.js';
-import type { ResolvedOptions } from './options.js';
 import type { InferenceSession } from 'onnxruntime-node';
+import type { OrtSessionHandle } from '@lossgraph/onnxruntime-common';
 
 interface Entry {
-  readonly open: Promise<OpenSession>;
+  readonly open: Promise<InferenceSession>;
   refs: number;
   running: number;
   released: boolean;
-}
-
-/** A shared session held by one compiled loss. */
-export interface SessionLease {
-  readonly device: OpenSession['device'];
-  run(feeds: InferenceSession.FeedsType, fetches: readonly string[]): Promise<InferenceSession.ReturnType>;
-  /** gives the lease back; the session is released when no lease and no run is left */
-  release(): Promise<void>;
 }
 
 const cache = new Map<string, Entry>();
@@ -23,17 +14,18 @@ async function releaseIfUnused(key: string, entry: Entry): Promise<void> {
   if (entry.refs > 0 || entry.running > 0 || entry.released) return;
   entry.released = true;
   if (cache.get(key) === entry) cache.delete(key);
-  await (await entry.open).session.release();
+  await (await entry.open).release();
 }
 
 /**
- * One InferenceSession per key (graph hash and session options), shared by every compiled loss of that
- * graph and reference-counted. A session that fails to start is not cached, so a later compile retries.
+ * One InferenceSession per key (graph hash, provider and session options), shared by every compiled
+ * loss of that graph and reference-counted. A session that fails to start is not cached, so a later
+ * compile retries.
  */
-export async function acquireSession(key: string, model: () => Uint8Array, options: ResolvedOptions): Promise<SessionLease> {
+export async function acquireSession(key: string, create: () => Promise<InferenceSession>): Promise<OrtSessionHandle> {
   let entry = cache.get(key);
   if (entry === undefined) {
-    const created: Entry = { open: Promise.resolve().then(() => createSession(model(), options)), refs: 0, running: 0, released: false };
+    const created: Entry = { open: Promise.resolve().then(create), refs: 0, running: 0, released: false };
     cache.set(key, created);
     created.open.catch(() => {
       if (cache.get(key) === created) cache.delete(key);
@@ -42,20 +34,19 @@ export async function acquireSession(key: string, model: () => Uint8Array, optio
   }
   entry.refs++;
   const held = entry;
-  let open: OpenSession;
+  let session: InferenceSession;
   try {
-    open = await held.open;
+    session = await held.open;
   } catch (e) {
     held.refs--;
     throw e;
   }
   let returned = false;
   return {
-    device: open.device,
     async run(feeds, fetches) {
       held.running++;
       try {
-        return await open.session.run(feeds, [...fetches]);
+        return await session.run(feeds, [...fetches]);
       } finally {
         held.running--;
         await releaseIfUnused(key, held);

@@ -74,6 +74,19 @@ describe('compiled loss lifecycle', () => {
     expect(liveSessionCount()).toBe(before);
   });
 
+  it('intraOpSpinning (session.intra_op.allow_spinning) is validated and runs either way', async () => {
+    for (const intraOpSpinning of [false, true]) {
+      const loss = await compile(smallGraph(), { intraOpSpinning, intraOpNumThreads: 2 });
+      expect(Array.from((await loss.run(feed([1, 1, 1]), ['s'])).s!.data)).toEqual([9]);
+      await loss.dispose();
+    }
+    await expect(compile(smallGraph(), { intraOpSpinning: 'no' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'intraOpSpinning' } });
+  });
+
+  it("a misspelt option names the closest one (a misspelt 'executionProviders' never silently runs on the CPU)", async () => {
+    await expect(compile(smallGraph(), { executionProvider: ['cuda'] } as never)).rejects.toThrow(/unknown onnxruntime-node compile option 'executionProvider' \(did you mean 'executionProviders'\?\)/);
+  });
+
   it('rejects bad options with INVALID_OPTION', async () => {
     await expect(compile(smallGraph(), { executionProviders: [] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     await expect(compile(smallGraph(), { executionProviders: ['tpu' as 'cpu'] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });

@@ -1,65 +1,21 @@
-import {
-  asProgram,
-  compileWithFastPath,
-  checkFeeds,
-  DisposeGuard,
-  LossGraphError,
-  type CompiledLoss,
-  type Feeds,
-  type Graph,
-  type LossProgram,
-  type Outputs,
-} from '@lossgraph/core';
-import { toOnnxModel } from '@lossgraph/onnx';
-import { resolveOptions, type OnnxRuntimeWebOptions } from './options.js';
+import { defineOrtBackend } from '@lossgraph/onnxruntime-common';
+import { PROVIDERS, WEB_OPTION_RULES, type ExecutionProvider, type OnnxRuntimeWebOptions, type WebOptions } from './options.js';
 import type { Platform } from './runtime.js';
-import { openSession } from './session.js';
-import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
+import { openWebSession } from './session.js';
 
-/** compile() for one platform (browser or Node); see the entry points. */
-export async function compileOn(platform: Platform, graphOrProgram: Graph | LossProgram, options: OnnxRuntimeWebOptions = {}): Promise<CompiledLoss> {
-  const program = asProgram(graphOrProgram);
-  if (program.fastPath !== undefined) return compileWithFastPath(program, (p) => compileOn(platform, p, options));
-  const resolved = resolveOptions(options);
-  const { session, ep, ort } = await openSession(platform, toOnnxModel(program.graph), resolved);
-  const outputNames = program.graph.outputs.map((o) => o.name);
-  const guard = new DisposeGuard(`onnxruntime-web (${ep}) compiled loss`);
-
-  const runOnce = async (feeds: Feeds, outputs: readonly string[]): Promise<Outputs> => {
-    guard.check();
-    checkFeeds(program, feeds, resolved);
-    let results;
-    try {
-      results = await session.run(toOrtFeeds(ort, feeds, session.inputNames), outputs);
-    } catch (error) {
-      throw new LossGraphError('KERNEL_ERROR', `onnxruntime-web (${ep}) failed to run the graph: ${error instanceof Error ? error.message : String(error)}`, {
-        executionProvider: ep,
-      }, { cause: error });
-    }
-    return fromOrtOutputs(results, outputs);
-  };
-
-  // a session runs one call at a time: later calls wait for earlier ones
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    backend: `onnxruntime-web-${ep}`,
-    device: ep,
-    outputNames,
-    // async: every failure is a rejected promise, never a synchronous throw
-    async run(feeds, outputs) {
-      guard.check();
-      const wanted = outputs ?? outputNames;
-      for (const name of wanted) {
-        if (!outputNames.includes(name)) throw new LossGraphError('INVALID_GRAPH', `graph has no output '${name}' (it has: ${outputNames.join(', ')})`, { tensor: name });
-      }
-      const task = queue.then(() => runOnce(feeds, wanted));
-      queue = task.catch(() => undefined);
-      return task;
-    },
-    async dispose() {
-      if (!guard.dispose()) return;
-      await queue;
-      await session.release();
-    },
-  };
+/**
+ * compile() for one platform (browser or Node; see the entry points). What is specific to
+ * onnxruntime-web: which build runs an EP, its wasm files and threads, WebGPU detection, and one run at
+ * a time per session. The rest is @lossgraph/onnxruntime-common and core's contract.
+ */
+export function webBackend(platform: Platform) {
+  return defineOrtBackend<ExecutionProvider, OnnxRuntimeWebOptions, WebOptions>({
+    runtime: 'onnxruntime-web',
+    providers: PROVIDERS,
+    defaultProviders: ['wasm'],
+    options: WEB_OPTION_RULES,
+    // a session runs one call at a time: later calls wait for earlier ones
+    concurrency: 'serial',
+    openSession: (_graph, model, ep, options) => openWebSession(platform, model, ep, options),
+  });
 }

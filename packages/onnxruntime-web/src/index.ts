@@ -3,9 +3,7 @@
  * on onnxruntime-web's wasm or webgpu execution provider. This is the browser entry (no Node imports);
  * Node resolves `./node.ts` through the `node` export condition.
  */
-import type { CompiledLoss, Graph, LossProgram } from '@lossgraph/core';
-import { compileOn } from './compile.js';
-import type { OnnxRuntimeWebOptions } from './options.js';
+import { webBackend } from './compile.js';
 import type { Platform } from './runtime.js';
 
 export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions, WasmPaths } from './options.js';
@@ -23,6 +21,4 @@ const BROWSER: Platform = {
  * Compiles a graph (or a LossProgram) to one onnxruntime-web session. The compiled loss reports the
  * execution provider that actually runs it as `device` ('wasm' or 'webgpu').
  */
-export function compile(graphOrProgram: Graph | LossProgram, options: OnnxRuntimeWebOptions = {}): Promise<CompiledLoss> {
-  return compileOn(BROWSER, graphOrProgram, options);
-}
+export const compile = webBackend(BROWSER);

@@ -6,9 +6,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CompiledLoss, Graph, LossProgram } from '@lossgraph/core';
-import { compileOn } from './compile.js';
-import type { OnnxRuntimeWebOptions } from './options.js';
+import { webBackend } from './compile.js';
 import type { Platform } from './runtime.js';
 
 export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions, WasmPaths } from './options.js';
@@ -28,6 +26,4 @@ const NODE: Platform = {
 };
 
 /** See the browser entry: same API; in Node only the wasm execution provider can start. */
-export function compile(graphOrProgram: Graph | LossProgram, options: OnnxRuntimeWebOptions = {}): Promise<CompiledLoss> {
-  return compileOn(NODE, graphOrProgram, options);
-}
+export const compile = webBackend(NODE);

@@ -35,7 +35,8 @@ export function configureWasm(ort: OrtModule, platform: Platform, numThreads: nu
   }
 }
 
-/** Records that a session has started the build's wasm module. */
-export function markStarted(ort: OrtModule): void {
+/** Records that a session has started the build's wasm module; returns the threads it runs. */
+export function markStarted(ort: OrtModule): number {
   if (!started.has(ort.env)) started.set(ort.env, ort.env.wasm.numThreads ?? 1);
+  return started.get(ort.env)!;
 }

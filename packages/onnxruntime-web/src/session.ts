@@ -1,19 +1,6 @@
-import { LossGraphError } from '@lossgraph/core';
-import type { InferenceSession } from 'onnxruntime-web';
+import type { OpenedSession } from '@lossgraph/onnxruntime-common';
 import type { ExecutionProvider, ResolvedOptions } from './options.js';
-import { configureWasm, markStarted, type OrtModule, type Platform } from './runtime.js';
-
-export interface OpenedSession {
-  readonly session: InferenceSession;
-  /** the execution provider the session was created with */
-  readonly ep: ExecutionProvider;
-  /** the onnxruntime-web build that runs it */
-  readonly ort: OrtModule;
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import { configureWasm, markStarted, type Platform } from './runtime.js';
 
 /** Why WebGPU cannot run here, or undefined when an adapter exists. */
 async function webGpuProblem(): Promise<string | undefined> {
@@ -26,43 +13,33 @@ async function webGpuProblem(): Promise<string | undefined> {
   try {
     if ((await gpu.requestAdapter()) === null) return 'navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU blocked for it)';
   } catch (error) {
-    return `navigator.gpu.requestAdapter() failed: ${reasonOf(error)}`;
+    return `navigator.gpu.requestAdapter() failed: ${error instanceof Error ? error.message : String(error)}`;
   }
   return undefined;
 }
 
 /**
- * Creates one session per execution provider, in order, until one starts. Each session names exactly one
- * provider, so the one in use is known (onnxruntime-web would silently drop webgpu from a list). A skipped
- * provider is warned about; when none starts, one error lists each with its reason.
+ * Why value scans must run even with `validate: false` on this session: with more than one wasm thread,
+ * a kernel that fails on bad values (GatherElements on an out-of-range index) throws out of ORT's
+ * parallel loop on the calling thread while pool threads still work on that loop's frame; they then
+ * fault (memory access out of bounds, a null function) and Emscripten rethrows the worker's error on
+ * the main thread later, outside any run, as an uncaught exception. Refusing such values up front is
+ * the only way the failure stays with the run that caused it.
  */
-export async function openSession(platform: Platform, model: Uint8Array, options: ResolvedOptions): Promise<OpenedSession> {
-  const eps = options.executionProviders;
-  const failures: string[] = [];
-  for (const [k, ep] of eps.entries()) {
-    let reason: string | undefined;
-    if (ep === 'webgpu') reason = await webGpuProblem();
-    if (reason === undefined) {
-      try {
-        const ort = await platform.load(ep);
-        configureWasm(ort, platform, options.numThreads, options.wasmPaths);
-        const session = await ort.InferenceSession.create(model, {
-          executionProviders: [ep],
-          graphOptimizationLevel: options.graphOptimizationLevel,
-        });
-        markStarted(ort);
-        return { session, ep, ort };
-      } catch (error) {
-        reason = reasonOf(error);
-      }
-    }
-    failures.push(`${ep}: ${reason}`);
-    const next = eps[k + 1];
-    if (next !== undefined) console.warn(`@lossgraph/onnxruntime-web: execution provider '${ep}' could not start (${reason}); falling back to '${next}'`);
-  }
-  throw new LossGraphError(
-    'BACKEND_UNAVAILABLE',
-    `onnxruntime-web: no execution provider could start (${failures.join('; ')})`,
-    { executionProviders: [...eps], failures },
-  );
+export function threadedValueChecks(threads: number): string | undefined {
+  return threads > 1
+    ? `onnxruntime-web runs ${threads} wasm threads: a kernel failing on bad values inside its thread pool corrupts the runtime and surfaces later as an uncaught worker error, so the value checks always run`
+    : undefined;
+}
+
+/** Opens a session of `ep` on its onnxruntime-web build, configuring that build's wasm module first. */
+export async function openWebSession(platform: Platform, model: () => Uint8Array, ep: ExecutionProvider, options: ResolvedOptions): Promise<OpenedSession> {
+  const problem = ep === 'webgpu' ? await webGpuProblem() : undefined;
+  if (problem !== undefined) throw new Error(problem);
+  const ort = await platform.load(ep);
+  configureWasm(ort, platform, options.numThreads, options.wasmPaths);
+  const session = await ort.InferenceSession.create(model(), { executionProviders: [ep], graphOptimizationLevel: options.graphOptimizationLevel });
+  const threads = markStarted(ort);
+  const required = threadedValueChecks(threads);
+  return { session, Tensor: ort.Tensor, ...(required === undefined ? {} : { valueChecksRequired: required }) };
 }

@@ -114,6 +114,24 @@ describe('@lossgraph/onnxruntime-web in Node', () => {
     await mb.dispose();
   });
 
+  it('with several wasm threads, value checks run even with validate: false (a failing kernel would corrupt the runtime)', async () => {
+    const mb = await compile(multiboxLossProgram(), { validate: false });
+    const B = 1, P = 2, C = 3, M = 1;
+    const outOfRange: Feeds = {
+      loc_data: { dtype: 'float32', shape: [B, P, 4], data: new Float32Array(B * P * 4) },
+      conf_data: { dtype: 'float32', shape: [B, P, C], data: new Float32Array(B * P * C) },
+      dbox_list: { dtype: 'float32', shape: [P, 4], data: Float32Array.from([0.3, 0.3, 0.2, 0.2, 0.7, 0.7, 0.2, 0.2]) },
+      targets: { dtype: 'float32', shape: [B, M, 5], data: Float32Array.from([0.2, 0.2, 0.4, 0.4, 50]) },
+      num_objs: { dtype: 'int32', shape: [B], data: Int32Array.from([1]) },
+    };
+    // this process's onnxruntime-web started with the default threads (up to 4 by available cores)
+    const threads = (await import('onnxruntime-web')).env.wasm.numThreads ?? 1;
+    const e = await mb.run(outOfRange).then(() => undefined, (error: unknown) => error as LossGraphError);
+    if (threads > 1) expect(e?.code, String(e)).toBe('LABEL_OUT_OF_RANGE');
+    else expect(e === undefined || e.code === 'KERNEL_ERROR', String(e)).toBe(true);
+    await mb.dispose();
+  });
+
   it('fails with DISPOSED after dispose(), and dispose() twice is harmless', async () => {
     const loss = await compile(tinyGraph());
     await loss.dispose();

@@ -30,3 +30,24 @@ export async function activateBackend(name?: string): Promise<string> {
   }
   return tf.getBackend();
 }
+
+/**
+ * Switches tfjs to `name` synchronously when that backend is already initialised (tf.setBackend does
+ * its whole work before its first await then), and says whether `name` is active now.
+ */
+function switchNow(name: string): boolean {
+  if (tf.getBackend() === name) return true;
+  if (tf.findBackend(name) == null) return false;
+  void tf.setBackend(name).catch(() => false);
+  return tf.getBackend() === name;
+}
+
+/**
+ * Runs `work` (synchronous tfjs ops) with `name` active: the switch and the work happen with no await
+ * between them, so two losses on different tfjs backends in one process never run on each other's
+ * kernels, however their runs interleave.
+ */
+export async function onBackend<T>(name: string, work: () => T): Promise<T> {
+  while (!switchNow(name)) await activateBackend(name);
+  return work();
+}

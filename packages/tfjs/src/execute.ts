@@ -2,6 +2,7 @@ import { LossGraphError, resolveShape, type Node, type SymbolEnv } from '@lossgr
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { LOWERINGS } from './lowering/table.js';
+import type { BackendTraits } from './lowering/traits.js';
 import type { Lowering, LoweringContext } from './lowering/types.js';
 import type { Plan } from './plan.js';
 import { detach, withGradientRule, type GradientRule } from './tape.js';
@@ -19,7 +20,7 @@ function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, i
     outs = lowering(inputs, node.attrs as never, ctx);
   } catch (e) {
     if (LossGraphError.isInstance(e)) throw e;
-    fail('KERNEL_ERROR', `tfjs-${tf.getBackend()}: '${node.op}' (node ${index}) failed: ${(e as Error).message}`, { op: node.op, node: index }, e);
+    fail('KERNEL_ERROR', `tfjs-${ctx.traits.name}: '${node.op}' (node ${index}) failed: ${(e as Error).message}`, { op: node.op, node: index }, e);
   }
   outs.forEach((t, k) => {
     if (!sameShape(t.shape, ctx.outShapes[k]!)) {
@@ -44,7 +45,7 @@ function lowerForAutodiff(node: Node, inputs: readonly tf.Tensor[], ctx: Lowerin
  * gives each node's gradient rule. Returns the plan's outputs, each a tensor the caller owns. Call it
  * inside tf.tidy, so that a failure frees everything.
  */
-export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: SymbolEnv, rules?: (node: Node) => GradientRule | null): tf.Tensor[] {
+export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: SymbolEnv, traits: BackendTraits, rules?: (node: Node) => GradientRule | null): tf.Tensor[] {
   const { graph } = plan;
   const vals = new Array<tf.Tensor | undefined>(graph.values.length);
   for (const [id, t] of given) vals[id] = t;
@@ -58,6 +59,7 @@ export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: 
       uniform: node.inputs.map((i) => uniform.get(i)),
       iota: node.inputs.map((i) => iota.has(i)),
       nonPositive: node.inputs.map((i) => nonPositive.has(i)),
+      traits,
     };
     const outs = tf.tidy(() => (rules ? lowerForAutodiff(node, inputs, ctx, k, rules(node)) : lower(node, inputs, ctx, k)));
     // every value gets its own tensor object, so that freeing one never frees another

@@ -4,6 +4,7 @@ import { fail } from './errors.js';
 import { execute } from './execute.js';
 import { indexing } from './lowering/indexing.js';
 import { LOWERINGS } from './lowering/table.js';
+import type { BackendTraits } from './lowering/traits.js';
 import { makePlan, type Plan } from './plan.js';
 import { valueFacts, type ValueFacts } from './value-facts.js';
 import type { GradientRule } from './tape.js';
@@ -24,6 +25,8 @@ export class LoweredGraph {
   constructor(
     readonly graph: Graph,
     private readonly keepConstants: boolean,
+    /** the tfjs backend it was compiled for: its lowerings read these, never tf.getBackend() */
+    readonly traits: BackendTraits,
   ) {
     for (const node of graph.nodes) {
       const l = LOWERINGS[node.op];
@@ -54,7 +57,7 @@ export class LoweredGraph {
     const plan = this.plan(outputs);
     const given = new Map(this.keepConstants ? this.constants : this.makeConstants());
     for (const [name, id] of this.inputIds) given.set(id, inputs[name]!);
-    return execute(plan, given, env, autodiff ? (node) => this.gradientRule(node, env) : undefined);
+    return execute(plan, given, env, this.traits, autodiff ? (node) => this.gradientRule(node, env) : undefined);
   }
 
   dispose(): void {
@@ -65,7 +68,7 @@ export class LoweredGraph {
   private makeConstants(): Map<number, tf.Tensor> {
     const made = new Map<number, tf.Tensor>();
     for (const node of this.graph.nodes) {
-      if (node.op === 'constant') made.set(node.outputs[0]!, indexing.constant([], node.attrs as never, { env: {}, outShapes: [], uniform: [], iota: [], nonPositive: [] })[0]!);
+      if (node.op === 'constant') made.set(node.outputs[0]!, indexing.constant([], node.attrs as never, { env: {}, outShapes: [], uniform: [], iota: [], nonPositive: [], traits: this.traits })[0]!);
     }
     return made;
   }
@@ -74,7 +77,7 @@ export class LoweredGraph {
     let vjp = this.vjps.get(node);
     if (vjp === undefined) {
       const built = vjpGraph(this.graph, node);
-      vjp = built === null ? null : { ...built, lowered: new LoweredGraph(built.graph, false) };
+      vjp = built === null ? null : { ...built, lowered: new LoweredGraph(built.graph, false, this.traits) };
       this.vjps.set(node, vjp);
     }
     return vjp === null ? null : gradientRule(vjp, vjp.lowered, env);

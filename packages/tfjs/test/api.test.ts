@@ -29,6 +29,17 @@ describe('compile() and the compiled loss', () => {
     );
   });
 
+  it("a misspelt 'backend' is INVALID_OPTION naming the closest option, not a run wherever tfjs happens to be", async () => {
+    await expect(compile(tinyGraph(), { backnd: 'wasm' } as never)).rejects.toThrow(/unknown tfjs compile option 'backnd' \(did you mean 'backend'\?\)/);
+  });
+
+  it('takes Float64Array feeds (narrowed to float32 once)', async () => {
+    const loss = await compile(tinyGraph(), { backend: 'cpu' });
+    const out = await loss.run({ x: { dtype: 'float32', shape: [1, 3], data: Float64Array.from([1, 2, 3]) } }, ['double']);
+    expect(Array.from(out.double!.data)).toEqual([2, 4, 6]);
+    await loss.dispose();
+  });
+
   it('returns only the outputs asked for, as host arrays', async () => {
     const loss = await compile(tinyGraph(), { backend: 'cpu' });
     const out = await loss.run({ x: { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) } }, ['double']);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expandTo } from '../src/lowering/broadcast.js';
+import { traitsOf } from '../src/lowering/traits.js';
 import { TEST_BACKENDS } from './backends.js';
 
 // expandTo picks a route per pattern and backend (suffix: multiply by ones; others: a host loop on cpu,
@@ -33,7 +34,7 @@ for (const backend of TEST_BACKENDS) {
       for (const [from, to] of PATTERNS) {
         it(`${dtype} [${from}] -> [${to}]`, async () => {
           const x = tf.tensor(values(dtype, from.reduce((a, b) => a * b, 1)), from, dtype);
-          const got = expandTo(x, to);
+          const got = expandTo(x, to, traitsOf(backend));
           const want = tf.broadcastTo(x, to);
           expect(got.dtype).toBe(dtype);
           expect(got.shape).toEqual(to);

@@ -1,12 +1,10 @@
 import { OP_CASES, runOpConformance } from '@lossgraph/core/testing';
+import { describeBackend } from '@lossgraph/core/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 import { compileAutodiff } from './autodiff-adapter.js';
-import { TEST_BACKENDS, type TestBackend } from './backends.js';
-
-/** Cases a backend cannot pass, with the reason (reported as skipped, never as passed). */
-const EXCLUDED: Record<TestBackend, Readonly<Record<string, string>>> = { cpu: {}, wasm: {} };
+import { TEST_BACKENDS } from './backends.js';
 
 // apply() differentiates with the IR's own VJPs (tf.customGrad nodes): tfjs's kernel gradients, which
 // tfjs-core does not register by itself, are not needed. This file registers none.
@@ -15,17 +13,9 @@ it('runs with no tfjs kernel gradient registered', () => {
 });
 
 for (const backend of TEST_BACKENDS) {
-  const register = (entries: ReturnType<typeof runOpConformance>) => {
-    for (const c of entries) {
-      const reason = EXCLUDED[backend][c.name];
-      if (reason === undefined) it(c.name, c.run);
-      else it.skip(`${c.name} — excluded: ${reason}`, c.run);
-    }
-  };
-  describe(`op conformance, tfjs-${backend}, run() (graph's own VJPs)`, () => {
-    register(runOpConformance(OP_CASES, (p) => compile(p, { backend })));
-  });
+  // run(): op cases, every fixture, the fast-path and contract cases (nothing excluded)
+  await describeBackend({ name: `tfjs-${backend}`, compile: (program, options) => compile(program, { ...options, backend }) });
   describe(`op conformance, tfjs-${backend}, apply() + tf.grads (tfjs autodiff)`, () => {
-    register(runOpConformance(OP_CASES, (p) => compileAutodiff(p, backend)));
+    for (const c of runOpConformance(OP_CASES, (p) => compileAutodiff(p, backend))) it(c.name, c.run);
   });
 }

@@ -4,6 +4,7 @@ const checks = {
   '@lossgraph/core/testing': ['compareWithFixture', 'seededRandom'],
   '@lossgraph/tfjs': ['compile'],
   '@lossgraph/onnx': ['toOnnxModel'],
+  '@lossgraph/onnxruntime-common': ['defineOrtBackend'],
   '@lossgraph/onnxruntime-node': ['compile'],
   '@lossgraph/onnxruntime-web': ['compile', 'ortDistUrl'],
 };

@@ -22,7 +22,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const TYPED_IO: 'pending' | 'on' = 'pending';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const PUBLISHED = ['core', 'onnx', 'tfjs', 'onnxruntime-node', 'onnxruntime-web'] as const;
+const PUBLISHED = ['core', 'onnx', 'onnxruntime-common', 'tfjs', 'onnxruntime-node', 'onnxruntime-web'] as const;
+/** the packages a user installs with a backend of their choice, each README with a smallest example */
+const WITH_EXAMPLE = PUBLISHED.filter((p) => p !== 'onnx' && p !== 'onnxruntime-common');
 const exec = promisify(execFile);
 
 function log(line: string): void {
@@ -56,7 +58,7 @@ async function outcome(cmd: string, args: readonly string[], cwd: string) {
 /** The README examples a user copies: the root README's "Example" and each package's "Smallest example". */
 const SNIPPETS = [
   { name: 'root', readme: 'README.md', section: '## Example' },
-  ...PUBLISHED.filter((p) => p !== 'onnx').map((p) => ({ name: p, readme: `packages/${p}/README.md`, section: '## Smallest example' })),
+  ...WITH_EXAMPLE.map((p) => ({ name: p, readme: `packages/${p}/README.md`, section: '## Smallest example' })),
 ];
 
 /** Writes each README example's first ts code block to readme/<name>.ts in the project. */
@@ -83,7 +85,7 @@ describe('the published packages, installed with npm into a fresh project', () =
     app = join(work, 'app');
     const packs = join(work, 'packs');
     await phase('pnpm build', () => run('pnpm', ['build'], ROOT));
-    await phase('pnpm pack (5 packages)', () => Promise.all(PUBLISHED.map((p) => run('pnpm', ['pack', '--pack-destination', packs], join(ROOT, 'packages', p)))));
+    await phase(`pnpm pack (${PUBLISHED.length} packages)`, () => Promise.all(PUBLISHED.map((p) => run('pnpm', ['pack', '--pack-destination', packs], join(ROOT, 'packages', p)))));
     const tarballs = readdirSync(packs).filter((f) => f.endsWith('.tgz'));
     expect(tarballs).toHaveLength(PUBLISHED.length);
     // the runtimes at the versions this workspace tests, as a user would pick them for the peer ranges
@@ -166,7 +168,7 @@ describe('the published packages, installed with npm into a fresh project', () =
   it('require()s every package from CommonJS', async () => {
     const { stdout, stderr } = await run(process.execPath, ['require.cjs'], app);
     const { found, coreVersion } = JSON.parse(stdout);
-    expect(Object.keys(found)).toEqual(['@lossgraph/core', '@lossgraph/core/testing', '@lossgraph/tfjs', '@lossgraph/onnx', '@lossgraph/onnxruntime-node', '@lossgraph/onnxruntime-web']);
+    expect(Object.keys(found)).toEqual(['@lossgraph/core', '@lossgraph/core/testing', '@lossgraph/tfjs', '@lossgraph/onnx', '@lossgraph/onnxruntime-common', '@lossgraph/onnxruntime-node', '@lossgraph/onnxruntime-web']);
     expect(coreVersion).toBe(manifest('core').version);
     expect(stderr).not.toMatch(/Error/);
   });

@@ -11,5 +11,5 @@ export const onnxruntimeNodeCpuBackend: BenchBackend = {
       () => ({ available: true as const }),
       (error: unknown) => ({ available: false as const, reason: `@lossgraph/onnxruntime-node did not load: ${error instanceof Error ? error.message : String(error)}` }),
     ),
-  compile: async (program) => (await runtime()).compile(program, { executionProviders: ['cpu'] }),
+  compile: async (program, options) => (await runtime()).compile(program, { ...options, executionProviders: ['cpu'] }),
 };

@@ -17,5 +17,5 @@ export const onnxruntimeNodeCudaBackend: BenchBackend = {
     }
     return status.available ? { available: true as const } : { available: false as const, reason: status.reason };
   },
-  compile: async (program) => (await runtime()).compile(program, { executionProviders: ['cuda'] }),
+  compile: async (program, options) => (await runtime()).compile(program, { ...options, executionProviders: ['cuda'] }),
 };

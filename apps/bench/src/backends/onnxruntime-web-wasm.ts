@@ -11,5 +11,5 @@ export const onnxruntimeWebWasmBackend: BenchBackend = {
       () => ({ available: true as const }),
       (error: unknown) => ({ available: false as const, reason: `@lossgraph/onnxruntime-web did not load: ${error instanceof Error ? error.message : String(error)}` }),
     ),
-  compile: async (program) => (await runtime()).compile(program, { executionProviders: ['wasm'] }),
+  compile: async (program, options) => (await runtime()).compile(program, { ...options, executionProviders: ['wasm'] }),
 };

@@ -4,5 +4,5 @@ import type { BenchBackend } from './types.js';
 export const referenceBackend: BenchBackend = {
   name: 'reference',
   probe: async () => ({ available: true }),
-  compile: async (program) => compileReference(program),
+  compile: async (program, options) => compileReference(program, options),
 };

@@ -18,5 +18,5 @@ export const tfjsCpuBackend: BenchBackend = {
       return { available: false, reason: `@lossgraph/tfjs or tfjs-backend-cpu did not load: ${error instanceof Error ? error.message : String(error)}` };
     }
   },
-  compile: async (program) => (await runtime()).compile(program, { backend: 'cpu' }),
+  compile: async (program, options) => (await runtime()).compile(program, { ...options, backend: 'cpu' }),
 };

@@ -31,15 +31,8 @@ export const tfjsWasmBackend: BenchBackend = {
       return { available: false, reason: `@lossgraph/tfjs or tfjs-backend-wasm did not load: ${error instanceof Error ? error.message : String(error)}` };
     }
   },
-  compile: async (program): Promise<CompiledLoss> => {
-    const loss = await (await runtime()).compile(program, { backend: 'wasm' });
-    const device = await describe();
-    return {
-      backend: loss.backend,
-      device,
-      outputNames: loss.outputNames,
-      run: (feeds, outputs) => loss.run(feeds, outputs),
-      dispose: () => loss.dispose(),
-    };
+  compile: async (program, options): Promise<CompiledLoss> => {
+    const loss = await (await runtime()).compile(program, { ...options, backend: 'wasm' });
+    return { ...loss, device: await describe() };
   },
 };

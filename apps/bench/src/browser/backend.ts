@@ -1,4 +1,4 @@
-import { compileWithFastPath } from '@lossgraph/core';
+import { defineBackend, type CompileOptions } from '@lossgraph/core';
 import type { Availability, BenchBackend } from '../backends/types.js';
 import type { PageRuntime } from './protocol.js';
 import { acquireHarness, type HarnessLease } from './shared.js';
@@ -7,10 +7,23 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A bench backend that runs in headless Chromium (the shared harness) with one page runtime. */
+/**
+ * A bench backend that runs in headless Chromium (the shared harness) with one page runtime. Node wraps
+ * it like any backend (core's defineBackend: option checks, feed checks, fast path, timeouts); the page
+ * compiles and runs plain graphs.
+ */
 export function browserBackend(name: string, runtime: PageRuntime, notes?: string): BenchBackend {
   let lease: HarnessLease | undefined;
   const harness = () => (lease ??= acquireHarness()).harness;
+  const compile = defineBackend<CompileOptions, object>({
+    name,
+    options: {},
+    async compileGraph(graph) {
+      // checked here in Node already: the page skips its own value scans
+      const loss = await (await harness()).compile(runtime, { graph }, { validate: false });
+      return { backend: loss.backend, device: loss.device, run: (feeds, outputs) => loss.run(feeds, outputs), dispose: () => loss.dispose() };
+    },
+  });
   return {
     name,
     ...(notes === undefined ? {} : { notes }),
@@ -22,11 +35,7 @@ export function browserBackend(name: string, runtime: PageRuntime, notes?: strin
         return { available: false, reason: message(error) };
       }
     },
-    async compile(program) {
-      // the page compiles plain graphs; the program's fast path (and its exact fallback) runs from here
-      const h = await harness();
-      return compileWithFastPath(program, (p) => h.compile(runtime, p));
-    },
+    compile: (program, options) => compile(program, options),
     async close() {
       const l = lease;
       lease = undefined;

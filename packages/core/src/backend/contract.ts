@@ -9,57 +9,86 @@ export interface HostTensor {
   readonly data: Float32Array | Float64Array | Int32Array | Uint8Array;
 }
 
-export type Feeds = Readonly<Record<string, HostTensor>>;
-export type Outputs = Record<string, HostTensor>;
+/** Feeds by input name. `I` narrows the names (default: any string). */
+export type Feeds<I extends string = string> = Readonly<Record<I, HostTensor>>;
+/** Outputs by output name. `O` narrows the names (default: any string). */
+export type Outputs<O extends string = string> = Record<O, HostTensor>;
 
 /**
  * What a backend compiles: a graph, plus the checks its inputs must pass before it runs. Losses build
- * these (`multiboxLossProgram`); backends never know which loss they run.
+ * these (`multiboxLossProgram`); backends never know which loss they run. `I` and `O` name the inputs
+ * and outputs (default: any string).
+ *
+ * Every run checks, in this order: presence, dtype and shape of every feed against the graph (always);
+ * `checkInputs` (always); float64 feeds narrowed to float32 on float32 backends; `validateInputs` (unless
+ * the loss was compiled with `validate: false`). Both hooks throw LossGraphError naming the tensor.
  */
-export interface LossProgram {
+export interface LossProgram<I extends string = string, O extends string = string> {
   readonly graph: Graph;
-  /** throws LossGraphError on bad input (bad shapes, NaN, degenerate boxes, ...) */
-  readonly validateInputs?: (feeds: Feeds) => void;
+  /**
+   * Structural checks the graph needs that the generic shape check cannot express (sizes such as B >= 1
+   * or C >= 2). Always runs, even with `validate: false`. Reads dtypes and shapes only: under tfjs
+   * `apply()` the feeds' values stay on the device and `data` is empty here.
+   */
+  readonly checkInputs?: (feeds: Feeds<I>) => void;
+  /**
+   * Value scans (NaN, degenerate boxes, labels, counts in range), on the values the backend will compute
+   * with (float32 on float32 backends). Skipped with `validate: false`.
+   */
+  readonly validateInputs?: (feeds: Feeds<I>) => void;
   /** a cheaper program to try first; a backend that ignores it still computes the same results */
-  readonly fastPath?: FastPath;
+  readonly fastPath?: FastPath<I, O>;
 }
 
 /**
  * A cheaper variant of a program that gives the same results wherever it applies, and says itself
  * (through `flags` outputs) when its result does not stand; then the exact program runs instead.
- * `compileWithFastPath` runs this protocol on any backend.
+ * Every backend made with `defineBackend` runs this protocol: the fast program compiles on its first
+ * use; when that compile fails, a warning says so once and the exact program serves every run.
  */
-export interface FastPath {
-  readonly program: LossProgram;
-  /** whether the fast program can take these feeds at all (e.g. enough default boxes) */
-  readonly applies: (feeds: Feeds) => boolean;
+export interface FastPath<I extends string = string, O extends string = string> {
+  readonly program: LossProgram<I, string>;
+  /** whether the fast program can take these (already checked) feeds at all (e.g. enough default boxes) */
+  readonly applies: (feeds: Feeds<I>) => boolean;
   /** outputs of the fast program that only decide whether its result stands; never returned */
   readonly flags: readonly string[];
   /** whether the fast program's result stands */
-  readonly accept: (outputs: Outputs) => boolean;
+  readonly accept: (outputs: Outputs<O | string>) => boolean;
 }
 
+/** Bounded waits, in milliseconds (`Infinity`: wait forever). */
+export interface Timeouts {
+  /** compiling (a runtime session, a page, a wasm module to fetch). Default 120 000. */
+  readonly compile?: number;
+  /** one run (the runtime's own work; a run waiting for an earlier one is not counted). Default 300 000. */
+  readonly run?: number;
+}
+
+/** The options every backend takes, besides its own. */
 export interface CompileOptions {
   /**
-   * Check every feed before each run (default true). `false` skips the checks for hot loops: bad input
-   * then gives undefined results (NaN, or silently wrong numbers) instead of an error.
+   * Run the program's value scans (`validateInputs`) before each run (default true). `false` skips them
+   * for hot loops: bad values then give undefined results (NaN, or silently wrong numbers) instead of an
+   * error. Presence, dtype and shape checks and the program's `checkInputs` run regardless.
    */
   readonly validate?: boolean;
+  /** compile and run reject with LossGraphError 'TIMEOUT' instead of waiting longer than this */
+  readonly timeouts?: Timeouts;
 }
 
 /** A compiled graph on one runtime. Every backend package returns this shape from `compile`. */
-export interface CompiledLoss {
+export interface CompiledLoss<I extends string = string, O extends string = string> {
   /** stable backend name, e.g. 'reference', 'tfjs-cpu', 'onnxruntime-node-cpu' */
   readonly backend: string;
   /** what actually runs it: the tfjs backend or the execution provider in use */
   readonly device: string;
-  readonly outputNames: readonly string[];
-  /** runs the graph; resolves to every output (or the named ones) */
-  run(feeds: Feeds, outputs?: readonly string[]): Promise<Outputs>;
+  readonly outputNames: readonly O[];
+  /** runs the graph; resolves to every output (or the named ones). Every failure is a rejection. */
+  run(feeds: Feeds<I>, outputs?: readonly O[]): Promise<Outputs<O>>;
   /** releases the runtime's resources; later runs fail with LossGraphError 'DISPOSED' */
   dispose(): Promise<void>;
 }
 
-export function asProgram(graphOrProgram: Graph | LossProgram): LossProgram {
+export function asProgram<I extends string = string, O extends string = string>(graphOrProgram: Graph | LossProgram<I, O>): LossProgram<I, O> {
   return 'graph' in graphOrProgram ? graphOrProgram : { graph: graphOrProgram };
 }

@@ -16,10 +16,10 @@ const kindOf = (data: unknown): string =>
   ArrayBuffer.isView(data) ? data.constructor.name : data === null ? 'null' : Array.isArray(data) ? 'Array' : typeof data;
 
 /** Structure that bindSymbols takes for granted: a shape of non-negative integers. */
-function checkShapeEntries(graph: Graph, feeds: Feeds): void {
+function checkShapeEntries(graph: Graph, feeds: Readonly<Record<string, { readonly shape: readonly number[] } | undefined>>): void {
   for (const id of graph.inputs) {
     const v = graph.values[id]!;
-    const f = feeds[v.name!] as HostTensor | undefined;
+    const f = feeds[v.name!];
     if (f === undefined || f === null) {
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
     }
@@ -58,20 +58,55 @@ function checkData(graph: Graph, feeds: Feeds): void {
   }
 }
 
+/** Feeds of the graph's inputs whose dtype and shape are known (their data may live elsewhere). */
+export type FeedShapes = Readonly<Record<string, { readonly dtype?: string; readonly shape: readonly number[] }>>;
+
 /**
- * The checks every backend runs before executing a program: feeds present, with the right dtype and
- * shape (binding the symbolic dims) and data of the right kind and length, then the program's own input
- * validation (values: NaN, boxes, labels, ...) unless `options.validate` is false. Every failure is a
- * LossGraphError naming the tensor.
+ * Presence, dtype and shape of every input (binding the symbolic dims), without reading data. Every
+ * failure is a LossGraphError naming the tensor.
+ */
+export function checkShapes(graph: Graph, feeds: FeedShapes): SymbolEnv {
+  if (typeof feeds !== 'object' || feeds === null) fail('MISSING_INPUT', `feeds must be an object of named tensors, got ${kindOf(feeds)}`);
+  checkShapeEntries(graph, feeds);
+  return bindSymbols(graph, feeds);
+}
+
+/**
+ * The structural checks that always run: presence, dtype, shape and data of every feed, then the
+ * program's `checkInputs`. Returns the bound symbolic dims.
+ */
+export function checkStructure(program: LossProgram, feeds: Feeds): SymbolEnv {
+  const env = checkShapes(program.graph, feeds);
+  checkData(program.graph, feeds);
+  program.checkInputs?.(feeds);
+  return env;
+}
+
+/**
+ * What float32 backends compute on: float64 data of float32 inputs narrowed once (other feeds as they
+ * are, without a copy). Value checks run on the result, so a value that float32 turns into Infinity, or
+ * a box whose corners round together, is refused instead of computed with.
+ */
+export function narrowFeeds(graph: Graph, feeds: Feeds): Feeds {
+  let out: Record<string, HostTensor> | undefined;
+  for (const id of graph.inputs) {
+    const name = graph.values[id]!.name!;
+    const f = feeds[name]!;
+    if (f.dtype === 'float32' && f.data instanceof Float64Array) (out ??= { ...feeds })[name] = { ...f, data: Float32Array.from(f.data) };
+  }
+  return out ?? feeds;
+}
+
+/**
+ * The checks a run performs before executing a program, for harnesses that run programs themselves:
+ * `checkStructure`, then the program's `validateInputs` unless `options.validate` is false. (Backends
+ * made with `defineBackend` also narrow float64 feeds first.)
  */
 export function checkFeeds(program: LossProgram, feeds: Feeds, options: CompileOptions = {}): SymbolEnv {
   if (options.validate !== undefined && typeof options.validate !== 'boolean') {
     fail('INVALID_OPTION', `compile option 'validate' must be a boolean, got ${JSON.stringify(options.validate)}`, { option: 'validate' });
   }
-  if (typeof feeds !== 'object' || feeds === null) fail('MISSING_INPUT', `feeds must be an object of named tensors, got ${kindOf(feeds)}`);
-  checkShapeEntries(program.graph, feeds);
-  const env = bindSymbols(program.graph, feeds);
-  checkData(program.graph, feeds);
+  const env = checkStructure(program, feeds);
   if (options.validate ?? true) program.validateInputs?.(feeds);
   return env;
 }

@@ -1,4 +1,6 @@
 import { fail } from '../errors.js';
+import { requireFloat32 } from '../options/float32.js';
+import { rejectUnknownKeys } from '../options/unknown-keys.js';
 
 export const MULTIBOX_EXTRA_OUTPUTS = ['num_pos', 'conf_t_label', 'loc_t'] as const;
 export type MultiboxExtraOutput = (typeof MULTIBOX_EXTRA_OUTPUTS)[number];
@@ -26,16 +28,14 @@ export interface MultiboxLossOptions {
 
 export type ResolvedMultiboxOptions = Required<MultiboxLossOptions>;
 
-const KNOWN = new Set(['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'hardNegativeTopK']);
+const KNOWN = ['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'hardNegativeTopK'];
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION'). */
 export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): ResolvedMultiboxOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail('INVALID_OPTION', `MultiBoxLoss options must be an object, got ${JSON.stringify(options)}`);
   }
-  for (const k of Object.keys(options)) {
-    if (!KNOWN.has(k)) fail('INVALID_OPTION', `unknown MultiBoxLoss option '${k}' (known: ${[...KNOWN].join(', ')})`, { option: k });
-  }
+  rejectUnknownKeys('MultiBoxLoss', options, KNOWN);
   const o: ResolvedMultiboxOptions = {
     jaccardThresh: options.jaccardThresh ?? 0.5,
     negPos: options.negPos ?? 3,
@@ -51,6 +51,10 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
   if (!(Array.isArray(o.variances) && o.variances.length === 2 && o.variances.every((v) => Number.isFinite(v) && v > 0))) {
     bad('variances', 'two positive finite numbers', o.variances);
   }
+  // validated for the precision they run in: a threshold or variance that float32 flushes to 0 gives wrong losses or NaN
+  requireFloat32('MultiBoxLoss', 'jaccardThresh', o.jaccardThresh);
+  requireFloat32('MultiBoxLoss', 'negPos', o.negPos);
+  requireFloat32('MultiBoxLoss', 'variances', o.variances);
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
   if (!Array.isArray(o.outputs)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   for (const name of o.outputs) if (!MULTIBOX_EXTRA_OUTPUTS.includes(name)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);

@@ -1,7 +1,7 @@
 import type { Feeds, LossProgram } from '../backend/contract.js';
 import { MINING_OVERFLOW, multiboxLoss } from './multibox.js';
 import { resolveMultiboxOptions, type MultiboxLossOptions } from './multibox-options.js';
-import { validateMultiboxInputs } from './multibox-validate.js';
+import { checkMultiboxInputs, validateMultiboxInputs } from './multibox-validate.js';
 
 /** Partial-sort size of the fast path: covers up to 341 positives per image at negPos 3. */
 export const DEFAULT_HARD_NEGATIVE_TOP_K = 1024;
@@ -15,12 +15,12 @@ export const DEFAULT_HARD_NEGATIVE_TOP_K = 1024;
 export function multiboxLossProgram(options: MultiboxLossOptions = {}): LossProgram {
   resolveMultiboxOptions(options);
   const topK = options.hardNegativeTopK === undefined ? DEFAULT_HARD_NEGATIVE_TOP_K : options.hardNegativeTopK;
-  const exact: LossProgram = { graph: multiboxLoss({ ...options, hardNegativeTopK: null }), validateInputs: validateMultiboxInputs };
+  const exact: LossProgram = { graph: multiboxLoss({ ...options, hardNegativeTopK: null }), checkInputs: checkMultiboxInputs, validateInputs: validateMultiboxInputs };
   if (topK === null) return exact;
   return {
     ...exact,
     fastPath: {
-      program: { graph: multiboxLoss({ ...options, hardNegativeTopK: topK }), validateInputs: validateMultiboxInputs },
+      program: { graph: multiboxLoss({ ...options, hardNegativeTopK: topK }), checkInputs: checkMultiboxInputs, validateInputs: validateMultiboxInputs },
       applies: (feeds: Feeds) => (feeds.dbox_list?.shape?.[0] ?? 0) >= topK,
       flags: [MINING_OVERFLOW],
       accept: (out) => out[MINING_OVERFLOW]?.data[0] === 0,

@@ -16,11 +16,13 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 }
 
 /**
- * Empty axes: the graph needs at least one image, one default box, one truth row (padding, when an
- * image has none: argmax over zero truths has no answer) and two classes (background and one object
- * class). Backends differ on zero-size tensors, so these are rejected up front.
+ * The MultiBoxLoss program's `checkInputs` (always run, even with `validate: false`): the graph needs at
+ * least one image, one default box, one truth row (padding, when an image has none: argmax over zero
+ * truths has no answer) and two classes (background and one object class). Zero-size tensors crash or
+ * hang some runtimes (onnxruntime-node's GatherElements divides by B), so these are refused up front.
+ * Reads shapes only.
  */
-function checkSizes(feeds: Feeds): void {
+export function checkMultiboxInputs(feeds: Feeds): void {
   const need = (tensor: string, expected: string, actual: readonly number[], why: string) =>
     fail('SHAPE_MISMATCH', `'${tensor}': expected shape ${expected}, got [${actual}]: ${why}`, { tensor, expected, actual });
   const loc = feeds.loc_data!.shape;
@@ -77,13 +79,13 @@ function checkTruths(targets: HostTensor, numObjs: HostTensor, C: number): void 
 }
 
 /**
- * Value checks of MultiBoxLoss inputs, after the generic shape/dtype checks of `checkFeeds`: no empty
- * axis, finite loc_data, conf_data and dbox_list, default boxes of positive size, num_objs in [0, M],
- * and real target rows that are finite, non-degenerate, with labels in [0, C-2]. Rows past num_objs are
- * padding and are not checked. Throws the first problem found as a LossGraphError naming the tensor.
+ * The MultiBoxLoss program's `validateInputs` (value scans, skipped by `validate: false`), after the
+ * shape checks and `checkMultiboxInputs`: finite loc_data, conf_data and dbox_list, default boxes of
+ * positive size, num_objs in [0, M], and real target rows that are finite, non-degenerate, with labels
+ * in [0, C-2]. Rows past num_objs are padding and are not checked. Throws the first problem found as a
+ * LossGraphError naming the tensor.
  */
 export function validateMultiboxInputs(feeds: Feeds): void {
-  checkSizes(feeds);
   for (const name of ['loc_data', 'conf_data', 'dbox_list'] as const) {
     const t = feeds[name]!;
     const at = firstNonFinite(t);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expandOnHost } from './on-host.js';
+import type { BackendTraits } from './traits.js';
 
 /**
  * Broadcasting that stays fast on tfjs-cpu and tfjs-wasm. Their kernels broadcast quickly only when the
@@ -27,7 +28,6 @@ function isSuffix(shape: readonly number[], out: readonly number[]): boolean {
   return c.length <= out.length && c.every((d, i) => d === out[out.length - c.length + i]);
 }
 
-const SLOW_BROADCAST = new Set(['cpu', 'wasm']);
 /** float ops that tfjs-wasm runs through XNNPACK, which broadcasts any pattern fast */
 const WASM_XNN = new Set(['add', 'sub', 'mul', 'div']);
 
@@ -37,11 +37,10 @@ const MIN_HOST_RUN = 64;
 export type BinaryKind = 'add' | 'sub' | 'mul' | 'div' | 'other';
 
 /** Whether the active backend's kernel for `op` handles this operand's broadcast fast as it is. */
-function broadcastsFast(op: BinaryKind, x: tf.Tensor, out: readonly number[]): boolean {
+function broadcastsFast(op: BinaryKind, x: tf.Tensor, out: readonly number[], traits: BackendTraits): boolean {
   if (sameShape(x.shape, out) || isSuffix(x.shape, out)) return true;
-  const backend = tf.getBackend();
-  if (!SLOW_BROADCAST.has(backend)) return true;
-  return backend === 'wasm' && x.dtype === 'float32' && WASM_XNN.has(op);
+  if (!traits.slowBroadcast) return true;
+  return traits.wasm && x.dtype === 'float32' && WASM_XNN.has(op);
 }
 
 /** The stretched blocks of dims ([start, end) runs where x has 1 and `shape` more) of `x` padded to `shape`'s rank. */
@@ -102,20 +101,20 @@ function expandIntByMatMul(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
 }
 
 /** `x` broadcast to `shape` (numpy rules), by the fastest exact route the active backend offers. */
-export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
+export function expandTo(x: tf.Tensor, shape: readonly number[], traits: BackendTraits): tf.Tensor {
   const target = [...shape];
   if (sameShape(x.shape, target)) return tf.clone(x);
-  if (!SLOW_BROADCAST.has(tf.getBackend())) return tf.broadcastTo(x, target);
+  if (!traits.slowBroadcast) return tf.broadcastTo(x, target);
   if (isSuffix(x.shape, target)) {
     const c = tf.reshape(x, core(x.shape));
     return x.dtype === 'bool' ? tf.logicalAnd(tf.fill(target, 1, 'bool'), c) : tf.mul(tf.fill(target, 1, x.dtype), c);
   }
   // tfjs-cpu's matMul and transposes are JS loops too: one host pass is fastest, and exact for every dtype;
   // on wasm too for integers and booleans written in long runs (one fill per run, no int32 split)
-  if (tf.getBackend() === 'cpu' || (x.dtype !== 'float32' && target[target.length - 1]! >= MIN_HOST_RUN)) return expandOnHost(x, target);
+  if (traits.name === 'cpu' || (x.dtype !== 'float32' && target[target.length - 1]! >= MIN_HOST_RUN)) return expandOnHost(x, target);
   if (x.dtype === 'float32') return expandByMatMul(x, target);
   const blocks = stretchedBlocks(x.shape, target);
-  if (tf.getBackend() === 'wasm' && blocks.length === 1 && product(target.slice(blocks[0]![0], blocks[0]![1])) <= MAX_STACKED_COPIES) {
+  if (traits.wasm && blocks.length === 1 && product(target.slice(blocks[0]![0], blocks[0]![1])) <= MAX_STACKED_COPIES) {
     return expandByStacking(x, target, blocks[0]!);
   }
   if (x.dtype === 'bool') return tf.cast(expandByMatMul(tf.cast(x, 'float32'), target), 'bool');
@@ -123,15 +122,15 @@ export function expandTo(x: tf.Tensor, shape: readonly number[]): tf.Tensor {
 }
 
 /** `x` ready for a broadcasting kernel computing `op` into `out`: as is, or expanded first when that is faster. */
-export function operand(op: BinaryKind, x: tf.Tensor, out: readonly number[]): tf.Tensor {
-  return broadcastsFast(op, x, out) ? x : expandTo(x, out);
+export function operand(op: BinaryKind, x: tf.Tensor, out: readonly number[], traits: BackendTraits): tf.Tensor {
+  return broadcastsFast(op, x, out, traits) ? x : expandTo(x, out, traits);
 }
 
 /**
  * `x` at exactly the shape `out` (for kernels that need equal shapes, such as tf.where's Select). A
  * uniform `x` (every element `uniform`, known before the run) becomes a fill.
  */
-export function fullShape(x: tf.Tensor, out: readonly number[], uniform?: number): tf.Tensor {
+export function fullShape(x: tf.Tensor, out: readonly number[], uniform: number | undefined, traits: BackendTraits): tf.Tensor {
   if (sameShape(x.shape, out)) return x;
-  return uniform === undefined ? expandTo(x, out) : tf.fill([...out], uniform, x.dtype);
+  return uniform === undefined ? expandTo(x, out, traits) : tf.fill([...out], uniform, x.dtype);
 }

@@ -8,7 +8,7 @@ const binary =
   (op: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, kind: BinaryKind = 'other') =>
   ([a, b]: readonly tf.Tensor[], _: unknown, ctx: LoweringContext) => {
     const out = ctx.outShapes[0]!;
-    return [op(operand(kind, a!, out), operand(kind, b!, out))];
+    return [op(operand(kind, a!, out, ctx.traits), operand(kind, b!, out, ctx.traits))];
   };
 const unary =
   (op: (x: tf.Tensor) => tf.Tensor) =>
@@ -32,7 +32,8 @@ function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor
   for (const [x, r] of [[0, 1], [1, 0]] as const) {
     const idx = xs[x]!;
     const fits = idx.dtype === 'int32' && idx.rank === out.length && idx.shape[idx.rank - 1] === 1 && idx.shape.slice(0, -1).every((d, i) => d === out[i]);
-    if (ctx.iota[r] && fits && n > 0) {
+    // tfjs OneHot needs depth >= 2 (a single box or truth row gives n = 1: plain Equal then)
+    if (ctx.iota[r] && fits && n > 1) {
       // OneHot's int32 0/1 cast to bool as is (no `!= 0` needed)
       return tf.cast(tf.oneHot(tf.reshape(idx, out.slice(0, -1)), n), 'bool');
     }
@@ -63,12 +64,12 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   // tfjs where broadcasts with Tile: give it operands of the output's shape
   where: (xs, _, ctx) => {
     const out = ctx.outShapes[0]!;
-    const [c, a, b] = xs.map((x, i) => fullShape(x, out, ctx.uniform[i]));
+    const [c, a, b] = xs.map((x, i) => fullShape(x, out, ctx.uniform[i], ctx.traits));
     return [tf.where(c!, a!, b!)];
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)
   cast: ([x], { to }) => [x!.dtype === to ? tf.clone(x!) : to === 'bool' ? tf.notEqual(x!, tf.scalar(0, x!.dtype)) : tf.cast(x!, to)],
-  exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x!) : tf.exp(x!)],
+  exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x!, ctx.traits) : tf.exp(x!)],
   log: unary(tf.log),
   abs: unary(tf.abs),
   neg: unary(tf.neg),

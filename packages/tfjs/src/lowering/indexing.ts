@@ -29,8 +29,8 @@ type IndexingOp = 'gather' | 'gatherElements' | 'scatterElements' | 'oneHot' | '
 
 export const indexing: LoweringsFor<IndexingOp> = {
   gather: ([x, idx], { axis }) => [tf.gather(x!, idx!, axis)],
-  gatherElements: ([x, idx], { axis }) => [
-    onHostMemory() ? gatherElementsOnHost(x!, idx!, axis) : tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape),
+  gatherElements: ([x, idx], { axis }, ctx) => [
+    onHostMemory(ctx.traits) ? gatherElementsOnHost(x!, idx!, axis) : tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape),
   ],
   scatterElements,
   // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast

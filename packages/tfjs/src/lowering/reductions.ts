@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { operand } from './broadcast.js';
 import { expOfNonPositive } from './exp.js';
+import type { BackendTraits } from './traits.js';
 import type { LoweringsFor } from './types.js';
 
 /** The permutation that swaps `axis` with the last axis (its own inverse), or null when it is last. */
@@ -23,9 +24,9 @@ export function alongAxis(x: tf.Tensor, axis: number, f: (x: tf.Tensor) => tf.Te
  * over each row; XNNPACK's max pooling (the axis moved to the front, the other dims as channels) is
  * about 3x faster even with the transpose. Only for the shift: a row holding NaN gives NaN either way.
  */
-function shiftMax(x: tf.Tensor, axis: number): tf.Tensor {
+function shiftMax(x: tf.Tensor, axis: number, traits: BackendTraits): tf.Tensor {
   const size = x.shape[axis]!;
-  if (tf.getBackend() !== 'wasm' || x.size === 0) return tf.max(x, axis, true);
+  if (!traits.wasm || x.size === 0) return tf.max(x, axis, true);
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const front = tf.reshape(tf.transpose(tf.reshape(x, [outer, size, x.size / size / outer]), [1, 0, 2]), [1, size, 1, x.size / size]) as tf.Tensor4D;
   return tf.reshape(tf.maxPool(front, [size, 1], [size, 1], 'valid'), x.shape.map((d, i) => (i === axis ? 1 : d)));
@@ -42,11 +43,11 @@ export const reductions: LoweringsFor<ReductionOp> = {
     return [keepDims ? tf.expandDims(i, axis) : i];
   },
   // x - max - log(sum(exp(x - max))) along `axis` (tf.logSoftmax: last axis only, and slow broadcasts)
-  logSoftmax: ([x], { axis }) => {
+  logSoftmax: ([x], { axis }, { traits }) => {
     const shape = x!.shape;
-    const shifted = tf.sub(x!, operand('sub', shiftMax(x!, axis), shape));
-    const lse = tf.log(tf.sum(expOfNonPositive(shifted), axis, true));
-    return [tf.sub(shifted, operand('sub', lse, shape))];
+    const shifted = tf.sub(x!, operand('sub', shiftMax(x!, axis, traits), shape, traits));
+    const lse = tf.log(tf.sum(expOfNonPositive(shifted, traits), axis, true));
+    return [tf.sub(shifted, operand('sub', lse, shape, traits))];
   },
   cumsum: ([x], { axis, exclusive, reverse }) => [tf.cumsum(x!, axis, exclusive, reverse)],
 };

@@ -1,5 +1,6 @@
 import type { OpAttrs, OpName, SymbolEnv } from '@lossgraph/core';
 import type * as tf from '@tensorflow/tfjs-core';
+import type { BackendTraits } from './traits.js';
 
 /** What a lowering knows besides its inputs and attributes. */
 export interface LoweringContext {
@@ -13,6 +14,8 @@ export interface LoweringContext {
   readonly iota: readonly boolean[];
   /** per input: whether it is known to hold no positive element (see value-facts.ts) */
   readonly nonPositive: readonly boolean[];
+  /** the tfjs backend this graph was compiled for (resolved once per compile) */
+  readonly traits: BackendTraits;
 }
 
 /**

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import type { Feeds, LossProgram, Outputs } from '../backend/contract.js';
+import { fixtureName, listFixtureFiles, loadMultiboxFixture } from '../io/fixture-files.js';
+import { fixtureProgram } from '../testing/fixture-program.js';
+import { repoFixturesDir, sampleFixturePath } from '../testing/paths.js';
+import { compareWithFixture } from '../testing/tolerance.js';
+
+/** A fixture as the conformance suite uses it, whatever loss wrote it. */
+export interface ConformanceFixture {
+  readonly name: string;
+  readonly program: LossProgram;
+  /** programs with the same key share one compiled loss */
+  readonly programKey: string;
+  readonly inputs: Feeds;
+  /** the FIXTURES.md comparison: one line per failed check, and the worst errors */
+  compare(out: Outputs): { readonly failures: readonly string[]; readonly diff: Readonly<Record<string, number>> };
+}
+
+/**
+ * The one place the conformance suite touches fixture files: list, load, program, compare. (When the
+ * fixture reader learns other losses, only this adapter changes.)
+ */
+export const fixtureAdapter = {
+  async list(): Promise<string[]> {
+    const sample = sampleFixturePath();
+    return [...(await listFixtureFiles(repoFixturesDir())), ...(existsSync(sample) ? [sample] : [])];
+  },
+  name: fixtureName,
+  async load(path: string): Promise<ConformanceFixture> {
+    const fx = await loadMultiboxFixture(path);
+    return {
+      name: path === sampleFixturePath() ? `${fx.name} (independent sample)` : fx.name,
+      program: fixtureProgram(fx),
+      programKey: JSON.stringify(fx.options),
+      inputs: fx.inputs,
+      compare: (out) => compareWithFixture(out, fx),
+    };
+  },
+};
+
