@@ -5,7 +5,8 @@ import {
   fixtureName,
   fixtureProgram,
   listFixtureFiles,
-  loadMultiboxFixture,
+  fixtureProgramKey,
+  loadFixture,
   repoFixturesDir,
   sampleFixturePath,
 } from '@lossgraph/core/testing';
@@ -21,10 +22,10 @@ afterAll(async () => {
   for (const s of sessions.values()) await (await s).dispose();
 });
 
-describe('MultiBoxLoss fixtures on onnxruntime-web wasm (Node)', () => {
+describe('fixtures of every loss on onnxruntime-web wasm (Node)', () => {
   it.each(files.map((f) => [fixtureName(f), f]))('%s', async (_, file) => {
-    const fx = await loadMultiboxFixture(file);
-    const key = JSON.stringify(fx.options);
+    const fx = await loadFixture(file);
+    const key = fixtureProgramKey(fx);
     if (!sessions.has(key)) sessions.set(key, compile(fixtureProgram(fx)));
     const compiled = await sessions.get(key)!;
     expect(compiled.device).toBe('wasm');

@@ -4,7 +4,8 @@ import {
   fixtureName,
   fixtureProgram,
   listFixtureFiles,
-  loadMultiboxFixture,
+  fixtureOutputs,
+  loadFixture,
   repoFixturesDir,
   sampleFixturePath,
 } from '@lossgraph/core/testing';
@@ -18,14 +19,14 @@ if (!existsSync(sample)) console.log(`independent sample fixture absent (${sampl
 
 /** Way (a): the graph's own backward part gives the gradients; all outputs against the fixture. */
 async function checkFixture(path: string, backend: string): Promise<void> {
-  const fx = await loadMultiboxFixture(path);
+  const fx = await loadFixture(path);
   const loss = await compile(fixtureProgram(fx), { backend });
   try {
     expect(loss.device).toBe(backend);
     const out = await loss.run(fx.inputs);
     const cmp = compareWithFixture(out, fx);
     expect(cmp.failures, `${fx.name} on tfjs-${backend}: ${JSON.stringify(cmp.diff)}`).toEqual([]);
-    expect(out.conf_t_label, 'conf_t_label compared').toBeDefined();
+    for (const name of fixtureOutputs(fx.loss).integers) expect(out[name], `${name} compared`).toBeDefined();
   } finally {
     await loss.dispose();
   }
