@@ -3,8 +3,8 @@
  * onnxruntime-web wasm and tfjs webgl, onnxruntime-web webgpu reported with its measured error, and the
  * harness's own failure paths (errors from the page keep their code, a stuck page times out and is replaced).
  */
-import { GraphBuilder, LossGraphError, type CompiledLoss, type MultiboxFixture } from '@lossgraph/core';
-import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { fixtureOutputs, GraphBuilder, LossGraphError, type CompiledLoss, type Fixture } from '@lossgraph/core';
+import { compareWithFixture, fixtureName, fixtureProgram, fixtureProgramKey, listFixtureFiles, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrowserHarness } from '../src/browser/harness.js';
 import { acquireHarness } from '../src/browser/shared.js';
@@ -14,10 +14,11 @@ const probed = await probeBackends((name) => name.startsWith('browser-'));
 afterAll(() => closeBackends(probed), 30_000);
 
 const files = await listFixtureFiles(repoFixturesDir());
-const SMALL = files.filter((f) => !/^ssd\d+_/.test(fixtureName(f)));
+// every loss; the SSD300/512-sized ones (seed and torchvision profile) apart
+const SMALL = files.filter((f) => !/(^|_)ssd\d+_/.test(fixtureName(f)));
 const SSD300 = files.find((f) => fixtureName(f).startsWith('ssd300_'))!;
-const fixtures = new Map<string, MultiboxFixture>();
-const load = async (file: string) => fixtures.get(file) ?? fixtures.set(file, await loadMultiboxFixture(file)).get(file)!;
+const fixtures = new Map<string, Fixture>();
+const load = async (file: string) => fixtures.get(file) ?? fixtures.set(file, await loadFixture(file)).get(file)!;
 
 /** Runs fixtures on a backend, one compiled loss per set of loss options; returns one line per fixture. */
 async function runFixtures(p: ProbedBackend, list: readonly string[]) {
@@ -26,18 +27,18 @@ async function runFixtures(p: ProbedBackend, list: readonly string[]) {
   try {
     for (const file of list) {
       const fx = await load(file);
-      const key = JSON.stringify(fx.options);
+      const key = fixtureProgramKey(fx);
       if (!compiled.has(key)) compiled.set(key, await p.backend.compile(fixtureProgram(fx)));
       const loss = compiled.get(key)!;
       const out = await loss.run(fx.inputs);
-      rows.push({ fixture: fx.name, device: loss.device, out, cmp: compareWithFixture(out, fx) });
+      rows.push({ fixture: fx.name, loss: fx.loss, device: loss.device, out, cmp: compareWithFixture(out, fx) });
     }
   } finally {
     for (const c of compiled.values()) await c.dispose();
   }
   for (const r of rows) {
-    const d = r.cmp.diff;
-    console.log(`${p.name} ${r.fixture}: ${r.cmp.pass ? 'pass' : 'FAIL'} (max error loss_l ${d.loss_l}, loss_c ${d.loss_c}, grad_loc ${d.grad_loc}, grad_conf ${d.grad_conf}) on ${r.device}`);
+    const errors = Object.entries(r.cmp.diff).map(([n, d]) => `${n} ${d}`).join(', ');
+    console.log(`${p.name} ${r.fixture}: ${r.cmp.pass ? 'pass' : 'FAIL'} (max error ${errors}) on ${r.device}`);
   }
   return rows;
 }
@@ -71,7 +72,8 @@ describe('browser backends on the committed fixtures', () => {
     const rows = await runFixtures(webgpu, [...SMALL, SSD300]);
     for (const r of rows) {
       expect(r.device).toMatch(/^webgpu \(adapter /);
-      for (const name of ['loss_l', 'loss_c', 'grad_loc', 'grad_conf']) {
+      const { losses, gradients } = fixtureOutputs(r.loss);
+      for (const name of [...losses, ...gradients]) {
         expect(r.out[name]!.data.every((v) => Number.isFinite(v)), `${r.fixture} ${name}`).toBe(true);
       }
     }
