@@ -23,6 +23,7 @@ export { coords, stackCoords, pointForm, centerForm, jaccard, encode, type Coord
 export { encodeBoxes, decodeBoxes, BBOX_XFORM_CLIP, type BoxCoderWeights } from './boxes/box-coder.js';
 export { giouLoss, diouLoss, ciouLoss, IOU_LOSS_EPS } from './boxes/iou-losses.js';
 export { defaultBoxes, SSD300, SSD512, type DefaultBoxConfig } from './boxes/default-boxes.js';
+export { anchorGrid, retinanetAnchorSizes, type AnchorGridConfig } from './boxes/anchors.js';
 export { multiboxLoss, MULTIBOX_INPUTS, MINING_OVERFLOW } from './losses/multibox.js';
 export { multiboxLossProgram, DEFAULT_HARD_NEGATIVE_TOP_K } from './losses/multibox-program.js';
 export { validateMultiboxInputs } from './losses/multibox-validate.js';

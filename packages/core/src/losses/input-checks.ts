@@ -34,6 +34,18 @@ export function requireFinite(feeds: Feeds, names: readonly string[]): void {
   }
 }
 
+/**
+ * Every row of a box tensor [N, 4]: `complaint(row)` says what is wrong with it (null when nothing);
+ * the first complaint fails as DEGENERATE_BOX naming the tensor and row.
+ */
+export function requireBoxRows(boxes: HostTensor, tensor: string, complaint: (row: readonly number[]) => string | null): void {
+  const N = boxes.shape[0]!;
+  for (let r = 0; r < N; r++) {
+    const why = complaint(Array.from(boxes.data.subarray(r * 4, r * 4 + 4)));
+    if (why !== null) fail('DEGENERATE_BOX', `'${tensor}' row ${r}: ${why}`, { tensor, row: r });
+  }
+}
+
 /** Where a label is valid: [0, max] with the reason, for the message. */
 export interface LabelRange {
   readonly max: number;

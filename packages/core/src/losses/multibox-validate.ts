@@ -1,6 +1,5 @@
-import { fail } from '../errors.js';
-import type { Feeds, HostTensor } from '../backend/contract.js';
-import { checkTruthRows, requireAxisSize, requireFinite } from './input-checks.js';
+import type { Feeds } from '../backend/contract.js';
+import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from './input-checks.js';
 
 /**
  * Empty axes: the graph needs at least one image, one default box, one truth row (padding, when an
@@ -15,20 +14,6 @@ function checkSizes(feeds: Feeds): void {
   requireAxisSize('targets', '[B,M,5]', feeds.targets!.shape, 1, 1, 'M', 'pad an image without truths with one zero row and num_objs 0 (packTargets does this)');
 }
 
-/** Default boxes need a positive width and height: encoding divides by them and takes the log of the ratio. */
-function checkPriors(dbox: HostTensor): void {
-  const P = dbox.shape[0]!;
-  for (let p = 0; p < P; p++) {
-    const [cx, cy, w, h] = [0, 1, 2, 3].map((k) => dbox.data[p * 4 + k]!);
-    if (!(w! > 0 && h! > 0)) {
-      fail('DEGENERATE_BOX', `'dbox_list' row ${p}: default box (cx ${cx}, cy ${cy}, w ${w}, h ${h}) needs w > 0 and h > 0 (encoding divides by them)`, {
-        tensor: 'dbox_list',
-        row: p,
-      });
-    }
-  }
-}
-
 /**
  * Value checks of MultiBoxLoss inputs, after the generic shape/dtype checks of `checkFeeds`: no empty
  * axis, finite loc_data, conf_data and dbox_list, default boxes of positive size, num_objs in [0, M],
@@ -38,7 +23,10 @@ function checkPriors(dbox: HostTensor): void {
 export function validateMultiboxInputs(feeds: Feeds): void {
   checkSizes(feeds);
   requireFinite(feeds, ['loc_data', 'conf_data', 'dbox_list']);
-  checkPriors(feeds.dbox_list!);
+  // default boxes need a positive width and height: encoding divides by them and takes the log of the ratio
+  requireBoxRows(feeds.dbox_list!, 'dbox_list', ([cx, cy, w, h]) =>
+    w! > 0 && h! > 0 ? null : `default box (cx ${cx}, cy ${cy}, w ${w}, h ${h}) needs w > 0 and h > 0 (encoding divides by them)`,
+  );
   const C = feeds.conf_data!.shape[2]!;
   checkTruthRows(feeds.targets!, feeds.num_objs!, { max: C - 2, why: `C = ${C} classes, class 0 is background` }, 'encoding takes the log of its width and height');
 }

@@ -1,6 +1,5 @@
-import { fail } from '../errors.js';
-import type { Feeds, HostTensor } from '../backend/contract.js';
-import { checkTruthRows, requireAxisSize, requireFinite } from './input-checks.js';
+import type { Feeds } from '../backend/contract.js';
+import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from './input-checks.js';
 
 /**
  * Structural checks the RetinaNet graph needs whatever the values (they run even with
@@ -16,20 +15,6 @@ export function checkRetinanetInputs(feeds: Feeds): void {
   requireAxisSize('targets', '[B,M,5]', feeds.targets!.shape, 1, 1, 'M', 'pad an image without truths with one zero row and num_objs 0 (packTargets does this)');
 }
 
-/** Anchors need a positive width and height: the box coder divides by them and takes the log of ratios. */
-function checkAnchors(anchors: HostTensor): void {
-  const A = anchors.shape[0]!;
-  for (let a = 0; a < A; a++) {
-    const [x1, y1, x2, y2] = [0, 1, 2, 3].map((k) => anchors.data[a * 4 + k]!);
-    if (!(x2! > x1! && y2! > y1!)) {
-      fail('DEGENERATE_BOX', `'anchors' row ${a}: anchor (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (the box coder divides by its width and height)`, {
-        tensor: 'anchors',
-        row: a,
-      });
-    }
-  }
-}
-
 /**
  * Value checks of RetinaNet loss inputs, after the generic shape/dtype checks: finite cls_logits,
  * bbox_regression and anchors, anchors of positive size, num_objs in [0, M], and real target rows that
@@ -40,7 +25,10 @@ function checkAnchors(anchors: HostTensor): void {
 export function validateRetinanetInputs(feeds: Feeds): void {
   checkRetinanetInputs(feeds);
   requireFinite(feeds, ['cls_logits', 'bbox_regression', 'anchors']);
-  checkAnchors(feeds.anchors!);
+  // anchors need a positive width and height: the box coder divides by them and takes the log of ratios
+  requireBoxRows(feeds.anchors!, 'anchors', ([x1, y1, x2, y2]) =>
+    x2! > x1! && y2! > y1! ? null : `anchor (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (the box coder divides by its width and height)`,
+  );
   const C = feeds.cls_logits!.shape[2]!;
   checkTruthRows(feeds.targets!, feeds.num_objs!, { max: C - 1, why: `C = ${C} classes, no background class` }, 'the box loss divides by its width and height');
 }
