@@ -98,7 +98,7 @@ export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
   const label = rows.slice(2, 4, 5).squeeze(2).cast('int32'); // [B,A]
   const positive = label.unsqueeze(2).equal(b.range('C')).and(foreground.unsqueeze(2)); // [B,A,C]
   const focal = sigmoidFocalLoss(logits, positive, o.focalAlpha, o.focalGamma);
-  const clsSum = b.where(counted.unsqueeze(2), focal, 0).sum([1, 2]).div(perImage).sum();
+  const clsSum = b.where(counted.unsqueeze(2), focal, 0).sum([2]).sum([1]).div(perImage).sum();
 
   // boxes: background anchors see zero offsets, so that their (unused) loss and its gradient stay finite
   const safeRegression = b.where(foreground.unsqueeze(2), regression, 0);
