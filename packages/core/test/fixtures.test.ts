@@ -43,6 +43,17 @@ describe('fixtures on the reference interpreter', () => {
   });
 });
 
+/** The INVALID_FIXTURE message of reading `bytes` as file 'broken'. */
+function readError(bytes: Uint8Array, read: (bytes: Uint8Array, name: string) => unknown = readFixture): string {
+  try {
+    read(bytes, 'broken');
+  } catch (e) {
+    expect(LossGraphError.isInstance(e) && e.code).toBe('INVALID_FIXTURE');
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
 describe('fixture reader', () => {
   const path = files.find((f) => f.includes('crowded'))!;
   it('does not assume tensor order', () => {
@@ -50,15 +61,7 @@ describe('fixture reader', () => {
     expect(fx.inputs.loc_data.shape.length).toBe(3);
   });
   it('names the file and tensor when one is missing or malformed', () => {
-    const err = (bytes: Uint8Array) => {
-      try {
-        readMultiboxFixture(bytes, 'broken');
-      } catch (e) {
-        expect(LossGraphError.isInstance(e) && e.code).toBe('INVALID_FIXTURE');
-        return (e as Error).message;
-      }
-      return 'no error';
-    };
+    const err = (bytes: Uint8Array) => readError(bytes, readMultiboxFixture);
     expect(err(rewrite(path, (t) => t.delete('grad_conf')))).toMatch(/broken: tensor 'grad_conf' is missing/);
     expect(err(rewrite(path, (t) => t.set('num_objs', { ...t.get('num_objs')!, dtype: 'F32', data: new Float32Array(t.get('num_objs')!.data as Int32Array) })))).toMatch(/'num_objs' has dtype F32, expected I32/);
     expect(err(rewrite(path, (t) => t.set('dbox_list', { dtype: 'F32', shape: [3, 4], data: new Float32Array(12) })))).toMatch(/'dbox_list' has shape \[3,4\]/);
@@ -71,15 +74,7 @@ describe('fixture reader', () => {
     expect(fx.options).toMatchObject({ allowLowQualityMatches: false, boxLoss: 'ciou' });
     expect(readFixture(rewrite(files.find((f) => f.includes('tv_ssd_random'))!, () => {}), 'tv')).toMatchObject({ loss: 'multibox', options: { profile: 'torchvision' } });
     expect(readFixture(rewrite(path, () => {}), 'seed')).toMatchObject({ loss: 'multibox', options: { profile: 'seed' } });
-    const err = (bytes: Uint8Array, read = readFixture) => {
-      try {
-        read(bytes, 'broken');
-      } catch (e) {
-        expect(LossGraphError.isInstance(e) && e.code).toBe('INVALID_FIXTURE');
-        return (e as Error).message;
-      }
-      return 'no error';
-    };
+    const err = readError;
     expect(err(rewrite(retina, (t) => t.delete('matched_idxs')))).toMatch(/broken: tensor 'matched_idxs' is missing/);
     expect(err(rewrite(retina, (t) => t.set('anchors', { dtype: 'F32', shape: [5, 4], data: new Float32Array(20) })))).toMatch(/'anchors' has shape \[5,4\]/);
     expect(err(rewrite(retina, () => {}, (m) => (m.loss = 'yolo')))).toMatch(/metadata 'loss' must be one of multibox, retinanet, got yolo/);
