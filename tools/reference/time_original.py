@@ -23,22 +23,15 @@ in this process (the CLI's first call is a forward). Progress goes to stderr onl
 """
 
 import argparse
-import json
-import statistics
-import sys
 import time
 
 import numpy as np
 import torch
 
-from lossgraph_ref import dbox, draw
+from lossgraph_ref import dbox, draw, timing
 from lossgraph_ref.original import MultiBoxLoss
 
-MODES = ("forward", "forward_backward")
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
+log = timing.log
 
 
 def make_inputs(batch, classes, priors, seed=0):
@@ -54,83 +47,22 @@ def make_inputs(batch, classes, priors, seed=0):
     return torch.from_numpy(loc), torch.from_numpy(conf), torch.from_numpy(boxes), targets
 
 
-class Timer:
-    """Runs the seed loss on cached inputs and times calls in milliseconds."""
+def make_timer():
+    """A timer of the seed loss on cached inputs, keyed by (batch, classes, priors)."""
+    loss = MultiBoxLoss(jaccard_thresh=0.5, neg_pos=3, device="cpu")
 
-    def __init__(self):
-        self.loss = MultiBoxLoss(jaccard_thresh=0.5, neg_pos=3, device="cpu")
-        self.inputs = {}
-        self.first = {}
-
-    def shape(self, batch, classes, priors):
-        key = (int(batch), int(classes), str(priors))
-        if key not in self.inputs:
-            log(f"generating inputs for batch {batch}, classes {classes}, priors {priors}")
-            self.inputs[key] = make_inputs(*key)
-        return key
-
-    def call_ms(self, key, mode):
-        """Time one call of the loss in `mode`."""
-        loc, conf, boxes, targets = self.inputs[key]
+    def call_ms(inputs, mode):
+        loc, conf, boxes, targets = inputs
         if mode == "forward_backward":
             loc = loc.detach().requires_grad_(True)
             conf = conf.detach().requires_grad_(True)
         start = time.perf_counter()
-        loss_l, loss_c = self.loss((loc, conf, boxes), targets)
+        loss_l, loss_c = loss((loc, conf, boxes), targets)
         if mode == "forward_backward":
             (loss_l + loss_c).backward()
         return (time.perf_counter() - start) * 1e3
 
-    def run(self, key, mode, repeats, warmup=0):
-        """(times_ms of `repeats` calls, first_run_ms of this shape and mode)."""
-        if mode not in MODES:
-            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-        if (key, mode) not in self.first:
-            self.first[(key, mode)] = self.call_ms(key, mode)
-        for _ in range(int(warmup)):
-            self.call_ms(key, mode)
-        times = [self.call_ms(key, mode) for _ in range(int(repeats))]
-        return times, self.first[(key, mode)]
-
-
-def summary(times):
-    return {"median": statistics.median(times), "p95": float(np.percentile(times, 95))}
-
-
-def one_shape(args):
-    timer = Timer()
-    key = timer.shape(args.batch, args.classes, args.priors)
-    report = {"impl": "pytorch", "batch": args.batch}
-    first = None
-    for mode in MODES:
-        log(f"timing {mode}: {args.warmup} warm-up, {args.repeats} repeats")
-        times, first_mode = timer.run(key, mode, args.repeats, args.warmup)
-        first = first_mode if first is None else first
-        report[f"{mode}_ms"] = summary(times)
-    report["first_run_ms"] = first
-    print(json.dumps(report), flush=True)
-
-
-def serve():
-    timer = Timer()
-    log("time_original: serving JSON lines on stdin")
-    for line in sys.stdin:
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            command = json.loads(line)
-            if command.get("cmd") == "quit":
-                break
-            if command.get("cmd") != "time":
-                raise ValueError(f"unknown cmd {command.get('cmd')!r}")
-            key = timer.shape(command["batch"], command["classes"], command.get("priors", "ssd300"))
-            times, first = timer.run(key, command.get("mode", "forward"), command.get("repeats", 10),
-                                     command.get("warmup", 0))
-            reply = {"times_ms": times, "first_run_ms": first}
-        except Exception as err:  # answer, keep serving
-            reply = {"error": f"{type(err).__name__}: {err}"}
-        print(json.dumps(reply), flush=True)
+    return timing.ShapeTimer(lambda batch, classes, priors: make_inputs(batch, classes, priors), call_ms)
 
 
 def main():
@@ -146,10 +78,13 @@ def main():
     if args.threads:
         torch.set_num_threads(args.threads)
     log(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    timer = make_timer()
     if args.serve:
-        serve()
+        timing.serve(timer, lambda c: timer.shape(int(c["batch"]), int(c["classes"]), str(c.get("priors", "ssd300"))),
+                     "time_original")
     else:
-        one_shape(args)
+        key = timer.shape(args.batch, args.classes, str(args.priors))
+        timing.report_one_shape(timer, key, args.batch, args.repeats, args.warmup)
 
 
 if __name__ == "__main__":

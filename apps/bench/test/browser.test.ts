@@ -2,8 +2,8 @@
  * The browser backends in real headless Chromium (one browser for this file): what each says runs it,
  * and the harness's own failure paths (errors from the page keep their code, a stuck page times out and is replaced).
  */
-import { GraphBuilder, LossGraphError, type MultiboxFixture } from '@lossgraph/core';
-import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { GraphBuilder, LossGraphError, type Fixture } from '@lossgraph/core';
+import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrowserHarness } from '../src/browser/harness.js';
 import { acquireHarness } from '../src/browser/shared.js';
@@ -13,9 +13,9 @@ const probed = await probeBackends((name) => name.startsWith('browser-'));
 afterAll(() => closeBackends(probed), 30_000);
 
 const files = await listFixtureFiles(repoFixturesDir());
-const SMALL = files.filter((f) => !/^ssd\d+_/.test(fixtureName(f)));
-const fixtures = new Map<string, MultiboxFixture>();
-const load = async (file: string) => fixtures.get(file) ?? fixtures.set(file, await loadMultiboxFixture(file)).get(file)!;
+const SMALL = files.filter((f) => !/(^|_)ssd\d+_/.test(fixtureName(f)));
+const fixtures = new Map<string, Fixture>();
+const load = async (file: string) => fixtures.get(file) ?? fixtures.set(file, await loadFixture(file)).get(file)!;
 
 const wasm = named(probed, 'browser-onnxruntime-web-wasm');
 const webgl = named(probed, 'browser-tfjs-webgl');

@@ -12,7 +12,8 @@ import { runBench, type CliRun } from './support/bench-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'];
-const FIXTURES = ['tiny_boxes_forced', 'empty_image'];
+const FIXTURES = ['tiny_boxes_forced', 'empty_image', 'retinanet_low_quality_ties'];
+const LOSS_OF: Record<string, string> = { tiny_boxes_forced: 'multibox', empty_image: 'multibox', retinanet_low_quality_ties: 'retinanet' };
 
 const dir = mkdtempSync(join(tmpdir(), 'lossgraph-report-'));
 const fixtures = join(dir, 'fixtures');
@@ -42,7 +43,7 @@ const perfBackends = () => [...new Set(perf.results.map((r) => r.backend))];
 describe('bench report', () => {
   it('writes report.md, report.json and report.html, plus the charts as SVG files', () => {
     expect(report.code, report.stderr).toBe(0);
-    for (const f of ['report.md', 'report.json', 'report.html', 'time-forward.svg', 'time-forward_backward.svg', 'accuracy.svg']) {
+    for (const f of ['report.md', 'report.json', 'report.html', 'time-forward.svg', 'time-forward_backward.svg', 'accuracy-multibox.svg', 'accuracy-retinanet.svg']) {
       expect(statSync(join(out, f)).size, f).toBeGreaterThan(500);
     }
   });
@@ -65,6 +66,7 @@ describe('bench report', () => {
     expect(data.accuracy!.cells).toHaveLength(validate.results.length);
     expect(data.accuracy!.fixtures.sort()).toEqual([...FIXTURES].sort());
     for (const c of data.accuracy!.cells) {
+      expect(c.loss, c.fixture).toBe(LOSS_OF[c.fixture]);
       expect(c.ratio, `${c.backend}/${c.fixture}`).not.toBeNull();
       expect(c.ratio! <= 1).toBe(c.pass);
     }
@@ -153,9 +155,11 @@ describe.runIf(existsSync(CHROMIUM))('bench report in headless Chromium', () => 
     } else {
       console.log('speed-up charts not checked: this perf run has no PyTorch timings');
     }
-    const accuracy = await seriesIn('accuracy');
-    expect(accuracy.map((s) => s.name)).toEqual([...new Set(validate.results.map((r) => r.backend))]);
-    for (const s of accuracy) expect(s.marks).toBe(FIXTURES.length);
+    for (const loss of ['multibox', 'retinanet']) {
+      const accuracy = await seriesIn(`accuracy-${loss}`);
+      expect(accuracy.map((s) => s.name)).toEqual([...new Set(validate.results.map((r) => r.backend))]);
+      for (const s of accuracy) expect(s.marks).toBe(FIXTURES.filter((f) => LOSS_OF[f] === loss).length);
+    }
     await page.close();
   });
 });

@@ -42,7 +42,9 @@ describe('bench validate on a folder of corrupted fixtures', () => {
         expect.soft(row.pass, where).toBe(false);
         expect.soft(row.error, where).toContain(`'${corruption.tensor}'`);
         expect.soft(row.error ?? '', where).toMatch(corruption.says);
-        expect.soft(row.diff, where).toEqual({ loss_l: null, loss_c: null, grad_loc: null, grad_conf: null });
+        // no numbers: every compared output null (none at all when the file could not be read)
+        expect.soft(Object.values(row.diff).every((v) => v === null), where).toBe(true);
+        if (row.loss !== null) expect.soft(Object.keys(row.diff), where).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);
         checked.push(where);
       }
     }

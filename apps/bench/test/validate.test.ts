@@ -40,7 +40,8 @@ describe('bench validate', () => {
     const report = await validate(dir, [referenceBackend, missing], () => {});
     const row = (f: string, b: string) => report.results.find((r) => r.fixture === f && r.backend === b)!;
     expect(row('good', 'reference').pass).toBe(true);
-    expect(row('garbage', 'reference')).toMatchObject({ pass: false, diff: { loss_l: null } });
+    expect(row('garbage', 'reference')).toMatchObject({ pass: false, loss: null, diff: {} });
+    expect(row('good', 'missing-runtime')).toMatchObject({ loss: 'multibox', profile: 'seed', diff: { loss_l: null, grad_conf: null } });
     expect(row('garbage', 'reference').error).toMatch(/garbage/);
     expect(row('good', 'missing-runtime')).toMatchObject({ pass: false, error: 'backend unavailable: runtime not installed' });
     expect(report.backends[1]).toEqual({ name: 'missing-runtime', available: false, reason: 'runtime not installed' });
@@ -54,7 +55,8 @@ describe('bench validate', () => {
     expect(ok.stdout).toMatch(/1 passed, 0 failed/);
     const json = JSON.parse(readFileSync(join(dir, 'ok.json'), 'utf8'));
     expect(Object.keys(json)).toEqual(['results', 'backends']);
-    expect(Object.keys(json.results[0])).toEqual(['fixture', 'backend', 'pass', 'error', 'diff']);
+    expect(Object.keys(json.results[0])).toEqual(['fixture', 'loss', 'profile', 'backend', 'pass', 'error', 'diff']);
+    expect(json.results[0]).toMatchObject({ loss: 'multibox', profile: 'seed' });
     expect(Object.keys(json.results[0].diff)).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);
 
     writeFileSync(join(dir, 'b.safetensors'), new Uint8Array(16));
@@ -62,6 +64,24 @@ describe('bench validate', () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/1 passed, 1 failed/);
     expect(bad.stderr).toMatch(/\[2\/2\] b × reference: FAIL/);
+  });
+
+  it('CLI: validates a folder mixing losses, one table per loss', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lossgraph-validate-mixed-'));
+    for (const name of ['tiny_boxes_forced', 'tv_ssd_negatives_run_out', 'retinanet_low_quality_ties']) {
+      copyFileSync(join(repoFixturesDir(), `${name}.safetensors`), join(dir, `${name}.safetensors`));
+    }
+    const r = bench(['validate', '--fixtures', dir, '--backends', 'reference', '--json', join(dir, 'mixed.json')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^multibox:\nfixture +profile +backend +result +loss_l +loss_c +grad_loc +grad_conf/m);
+    expect(r.stdout).toMatch(/^retinanet:\nfixture +backend +result +loss_cls +loss_box +grad_cls_logits +grad_bbox_regression/m);
+    expect(r.stdout).toMatch(/tv_ssd_negatives_run_out +torchvision +reference +pass/);
+    const json = JSON.parse(readFileSync(join(dir, 'mixed.json'), 'utf8'));
+    expect(json.results.map((x: { loss: string; profile: string | null }) => [x.loss, x.profile])).toEqual([
+      ['retinanet', null],
+      ['multibox', 'seed'],
+      ['multibox', 'torchvision'],
+    ]);
   });
 
   it('CLI: unknown backend is a usage error listing the known ones', () => {

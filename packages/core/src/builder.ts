@@ -157,6 +157,7 @@ export class Tensor {
   neg(): Tensor { return this.un('neg', {}); }
   sqrt(): Tensor { return this.un('sqrt', {}); }
   sign(): Tensor { return this.un('sign', {}); }
+  atan(): Tensor { return this.un('atan', {}); }
   square(): Tensor { return this.mul(this); }
   /** Sums over `axes` (all axes when omitted). */
   sum(axes?: readonly number[], keepDims = false): Tensor {

@@ -19,8 +19,11 @@ export { eliminateDeadCode } from './passes/dce.js';
 export { foldConstants } from './passes/constant-folding.js';
 export { appendGradients, type GradientRequest } from './passes/autodiff.js';
 export { interpret, bindSymbols, type Feed } from './interpreter/interpret.js';
-export { coords, pointForm, jaccard, encode } from './boxes/box-ops.js';
+export { coords, stackCoords, pointForm, centerForm, jaccard, encode, type Coords } from './boxes/box-ops.js';
+export { encodeBoxes, decodeBoxes, BBOX_XFORM_CLIP, type BoxCoderWeights } from './boxes/box-coder.js';
+export { giouLoss, diouLoss, ciouLoss, IOU_LOSS_EPS } from './boxes/iou-losses.js';
 export { defaultBoxes, SSD300, SSD512, type DefaultBoxConfig } from './boxes/default-boxes.js';
+export { anchorGrid, retinanetAnchorSizes, type AnchorGridConfig } from './boxes/anchors.js';
 export { multiboxLoss, MULTIBOX_INPUTS, MINING_OVERFLOW } from './losses/multibox.js';
 export { multiboxLossProgram, DEFAULT_HARD_NEGATIVE_TOP_K } from './losses/multibox-program.js';
 export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox-validate.js';
@@ -31,8 +34,31 @@ export {
   type MultiboxLossOptions,
   type MultiboxExtraOutput,
 } from './losses/multibox-options.js';
+export { MULTIBOX_PROFILES, type MultiboxProfile } from './losses/multibox-profile.js';
+export { LOSS_NORMALIZATIONS, NORMALIZER_OUTPUT, type LossNormalization } from './losses/normalization.js';
+export { sigmoidFocalLoss } from './losses/focal.js';
+export { retinanetLoss, RETINANET_INPUTS, BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS } from './losses/retinanet.js';
+export { retinanetLossProgram } from './losses/retinanet-program.js';
+export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
+export {
+  resolveRetinanetOptions,
+  RETINANET_BOX_LOSSES,
+  RETINANET_EXTRA_OUTPUTS,
+  type RetinanetLossOptions,
+  type RetinanetBoxLoss,
+  type RetinanetExtraOutput,
+} from './losses/retinanet-options.js';
 export { parseSafetensors, writeSafetensors, type SafetensorsFile, type SafetensorsTensor, type SafetensorsDtype } from './io/safetensors.js';
-export { readMultiboxFixture, type MultiboxFixture } from './io/fixture.js';
+export {
+  readFixture,
+  readMultiboxFixture,
+  fixtureOutputs,
+  FIXTURE_LOSSES,
+  type Fixture,
+  type FixtureLoss,
+  type MultiboxFixture,
+  type RetinanetFixture,
+} from './io/fixture.js';
 export type { HostTensor, Feeds, Outputs, LossProgram, FastPath, CompileOptions, Timeouts, CompiledLoss } from './backend/contract.js';
 export { asProgram } from './backend/contract.js';
 export {

@@ -1,16 +1,18 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileReference, LossGraphError, parseSafetensors, readMultiboxFixture, writeSafetensors, type SafetensorsTensor } from '../src/index.js';
-import { compareWithFixture, fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir, sampleFixturePath } from '../src/testing/index.js';
+import { compileReference, LossGraphError, parseSafetensors, readFixture, readMultiboxFixture, writeSafetensors, type SafetensorsTensor } from '../src/index.js';
+import { compareWithFixture, fixtureProgram, listFixtureFiles, loadFixture, loadMultiboxFixture, repoFixturesDir, sampleFixturePath } from '../src/testing/index.js';
 
 const files = await listFixtureFiles(repoFixturesDir());
 
-function rewrite(path: string, edit: (t: Map<string, SafetensorsTensor>) => void): Uint8Array {
+function rewrite(path: string, edit: (t: Map<string, SafetensorsTensor>) => void, editMetadata: (m: Record<string, string>) => void = () => {}): Uint8Array {
   const f = parseSafetensors(readFileSync(path));
   const tensors = new Map(f.tensors);
   edit(tensors);
+  const metadata = { ...f.metadata } as Record<string, string>;
+  editMetadata(metadata);
   // reversed order: readers must not assume any tensor order
-  return writeSafetensors(Object.fromEntries([...tensors].reverse()), f.metadata as Record<string, string>);
+  return writeSafetensors(Object.fromEntries([...tensors].reverse()), metadata);
 }
 
 describe('fixtures on the reference interpreter', () => {
@@ -19,10 +21,11 @@ describe('fixtures on the reference interpreter', () => {
   });
   for (const file of files) {
     it(`passes ${file.split('/').pop()}`, async () => {
-      const fx = await loadMultiboxFixture(file);
+      const fx = await loadFixture(file);
       const out = await compileReference(fixtureProgram(fx)).run(fx.inputs);
       const cmp = compareWithFixture(out, fx);
       expect(cmp.failures).toEqual([]);
+      if (fx.loss !== 'multibox') return;
       // loc_t is meaningful where a box is positive
       const label = fx.expected.conf_t_label;
       let worst = 0;
@@ -40,6 +43,17 @@ describe('fixtures on the reference interpreter', () => {
   });
 });
 
+/** The INVALID_FIXTURE message of reading `bytes` as file 'broken'. */
+function readError(bytes: Uint8Array, read: (bytes: Uint8Array, name: string) => unknown = readFixture): string {
+  try {
+    read(bytes, 'broken');
+  } catch (e) {
+    expect(LossGraphError.isInstance(e) && e.code).toBe('INVALID_FIXTURE');
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
 describe('fixture reader', () => {
   const path = files.find((f) => f.includes('crowded'))!;
   it('does not assume tensor order', () => {
@@ -47,18 +61,26 @@ describe('fixture reader', () => {
     expect(fx.inputs.loc_data.shape.length).toBe(3);
   });
   it('names the file and tensor when one is missing or malformed', () => {
-    const err = (bytes: Uint8Array) => {
-      try {
-        readMultiboxFixture(bytes, 'broken');
-      } catch (e) {
-        expect(LossGraphError.isInstance(e) && e.code).toBe('INVALID_FIXTURE');
-        return (e as Error).message;
-      }
-      return 'no error';
-    };
+    const err = (bytes: Uint8Array) => readError(bytes, readMultiboxFixture);
     expect(err(rewrite(path, (t) => t.delete('grad_conf')))).toMatch(/broken: tensor 'grad_conf' is missing/);
     expect(err(rewrite(path, (t) => t.set('num_objs', { ...t.get('num_objs')!, dtype: 'F32', data: new Float32Array(t.get('num_objs')!.data as Int32Array) })))).toMatch(/'num_objs' has dtype F32, expected I32/);
     expect(err(rewrite(path, (t) => t.set('dbox_list', { dtype: 'F32', shape: [3, 4], data: new Float32Array(12) })))).toMatch(/'dbox_list' has shape \[3,4\]/);
     expect(err(new Uint8Array([1, 2, 3]))).toMatch(/broken: file too short/);
+  });
+  it('reads the loss and profile from the metadata and checks that loss\'s tensors', () => {
+    const retina = files.find((f) => f.includes('retinanet_no_low_quality'))!;
+    const fx = readFixture(rewrite(retina, () => {}), 'retina');
+    expect(fx.loss).toBe('retinanet');
+    expect(fx.options).toMatchObject({ allowLowQualityMatches: false, boxLoss: 'ciou' });
+    expect(readFixture(rewrite(files.find((f) => f.includes('tv_ssd_random'))!, () => {}), 'tv')).toMatchObject({ loss: 'multibox', options: { profile: 'torchvision' } });
+    expect(readFixture(rewrite(path, () => {}), 'seed')).toMatchObject({ loss: 'multibox', options: { profile: 'seed' } });
+    const err = readError;
+    expect(err(rewrite(retina, (t) => t.delete('matched_idxs')))).toMatch(/broken: tensor 'matched_idxs' is missing/);
+    expect(err(rewrite(retina, (t) => t.set('anchors', { dtype: 'F32', shape: [5, 4], data: new Float32Array(20) })))).toMatch(/'anchors' has shape \[5,4\]/);
+    expect(err(rewrite(retina, () => {}, (m) => (m.loss = 'yolo')))).toMatch(/metadata 'loss' must be one of multibox, retinanet, got yolo/);
+    expect(err(rewrite(retina, () => {}, (m) => (m.box_loss = 'iou')))).toMatch(/metadata 'box_loss' must be one of l1/);
+    expect(err(rewrite(path, () => {}, (m) => (m.profile = 'detectron')))).toMatch(/metadata 'profile'/);
+    // a multibox-only reader refuses other losses by name
+    expect(err(rewrite(retina, () => {}), readMultiboxFixture)).toMatch(/broken: a retinanet fixture, expected a multibox one/);
   });
 });

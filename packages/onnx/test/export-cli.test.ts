@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostTensor } from '@lossgraph/core';
-import { compareWithFixture, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { compareWithFixture, loadFixture, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { decodeModel } from './decode.js';
 
 const run = promisify(execFile);
@@ -64,6 +64,45 @@ describe('lossgraph export', () => {
     const confDims = model.graph.input.find((i) => i.name === 'conf_data')!.type.tensorType.shape.dim;
     expect(confDims[2]!.dimValue).toBe(c);
     expect(compareWithFixture(await runBare(out, fx.inputs), fx).failures).toEqual([]);
+  });
+
+  it('--loss retinanet with its options writes the RetinaNet loss (retinanet_custom_options fixture, C fixed)', async () => {
+    const fx = await loadFixture(join(repoFixturesDir(), 'retinanet_custom_options.safetensors'));
+    if (fx.loss !== 'retinanet') throw new Error('not a retinanet fixture');
+    const o = fx.options;
+    const out = join(dir, 'retinanet.onnx');
+    const c = fx.inputs.cls_logits.shape[2]!;
+    const { stdout } = await lossgraph('export', '--out', out, '--loss', 'retinanet', '--num-classes', String(c), '--box-loss', o.boxLoss,
+      '--fg-iou-thresh', String(o.fgIouThresh), '--bg-iou-thresh', String(o.bgIouThresh), '--focal-alpha', String(o.focalAlpha),
+      '--focal-gamma', String(o.focalGamma), '--outputs', 'matched_idxs');
+    expect(stdout).toContain('RetinaNet loss, C 5');
+    const got = await runBare(out, fx.inputs);
+    expect(Object.keys(got).sort()).toEqual(['grad_bbox_regression', 'grad_cls_logits', 'loss_box', 'loss_cls', 'matched_idxs']);
+    expect(compareWithFixture(got, fx).failures).toEqual([]);
+  });
+
+  it('--loss retinanet --box-loss ciou --normalize none: the undivided sums and the normaliser (retinanet_ciou fixture)', async () => {
+    const fx = await loadFixture(join(repoFixturesDir(), 'retinanet_ciou.safetensors'));
+    if (fx.loss !== 'retinanet') throw new Error('not a retinanet fixture');
+    const out = join(dir, 'ciou.onnx');
+    await lossgraph('export', '--out', out, '--loss', 'retinanet', '--box-loss', 'ciou', '--normalize', 'none');
+    const got = await runBare(out, fx.inputs);
+    const images = fx.inputs.cls_logits.shape[0]!;
+    expect(got.normalizer!.data[0]).toBe(images);
+    const mean = { ...got, loss_cls: { ...got.loss_cls!, data: Float32Array.of(got.loss_cls!.data[0]! / images) }, loss_box: { ...got.loss_box!, data: Float32Array.of(got.loss_box!.data[0]! / images) } };
+    const grads = Object.fromEntries(['grad_cls_logits', 'grad_bbox_regression'].map((n) => [n, { ...got[n]!, data: (got[n]!.data as Float32Array).map((v) => v / images) }]));
+    expect(compareWithFixture({ ...mean, ...grads }, fx).failures).toEqual([]);
+  });
+
+  it('refuses the other loss\'s flags', async () => {
+    await expect(lossgraph('export', '--out', join(dir, 'x.onnx'), '--loss', 'retinanet', '--neg-pos', '3')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--neg-pos does not apply to --loss retinanet'),
+    });
+    await expect(lossgraph('export', '--out', join(dir, 'x.onnx'), '--box-loss', 'giou')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--box-loss does not apply to --loss multibox'),
+    });
   });
 
   it('--no-gradients leaves the gradient outputs out', async () => {

@@ -1,5 +1,5 @@
 /**
- * Runs the MultiBoxLoss (with gradients) of a committed fixture on onnxruntime-node's CUDA execution
+ * Runs the loss (with gradients) of a committed fixture (default: the SSD300 MultiBoxLoss one; any loss) on onnxruntime-node's CUDA execution
  * provider with profiling on, and lists the execution provider of every node that ran. Exits 1 when a
  * node that computes a tensor ran elsewhere. onnxruntime deliberately keeps tiny shape computations
  * (Shape and the int64 [1]-sized values derived from it) on the CPU; those are listed, not failed.
@@ -10,7 +10,7 @@ import { readFileSync, rmSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { compareWithFixture, fixtureProgram, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { compareWithFixture, fixtureProgram, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { toOnnxModel } from '@lossgraph/onnx';
 
 /** Outputs up to this many bytes count as shape bookkeeping (e.g. an int64 [2] shape or a scalar). */
@@ -28,7 +28,7 @@ const provider = providerFlag >= 0 ? args.splice(providerFlag, 2)[1]! : 'cuda';
 if (provider !== 'cuda' && provider !== 'cpu') throw new Error(`--provider must be cuda or cpu, got ${provider}`);
 const expected = provider === 'cuda' ? 'CUDAExecutionProvider' : 'CPUExecutionProvider';
 const file = args[0] ?? join(repoFixturesDir(), 'ssd300_random_b2_c21.safetensors');
-const fx = await loadMultiboxFixture(file);
+const fx = await loadFixture(file);
 const model = toOnnxModel(fixtureProgram(fx).graph);
 const dir = mkdtempSync(join(tmpdir(), 'lossgraph-cuda-profile-'));
 const session = await ort.InferenceSession.create(model, {

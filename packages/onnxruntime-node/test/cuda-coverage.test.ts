@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder, multiboxLossProgram } from '@lossgraph/core';
+import { GraphBuilder, multiboxLossProgram, RETINANET_BOX_LOSSES, retinanetLossProgram } from '@lossgraph/core';
 import { onnxOpsUsed, type OnnxOpUse } from '@lossgraph/onnx';
 import { kernelGap, loadCudaKernelTable } from './cuda-kernels.js';
 
@@ -12,6 +12,19 @@ describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () 
     expect(uses.length).toBeGreaterThan(20);
     const gaps = uses.map((u) => kernelGap(table, u)).filter((g) => g !== undefined);
     expect(gaps).toEqual([]);
+  });
+
+  it('has a CUDA kernel for every node of the RetinaNet loss (every box loss) and the torchvision MultiBoxLoss profile', () => {
+    const graphs = [
+      ...RETINANET_BOX_LOSSES.map((boxLoss) => retinanetLossProgram({ boxLoss, outputs: ['matched_idxs', 'num_foreground'] }).graph),
+      retinanetLossProgram({ normalize: 'none', focalAlpha: -1, focalGamma: 0 }).graph,
+      multiboxLossProgram({ profile: 'torchvision', normalize: 'none' }).graph,
+    ];
+    for (const graph of graphs) {
+      const uses = onnxOpsUsed(graph);
+      expect(uses.length).toBeGreaterThan(20);
+      expect(uses.map((u) => kernelGap(table, u)).filter((g) => g !== undefined)).toEqual([]);
+    }
   });
 
   it('also covers the int32 argMax and bool where lowerings written for CUDA', () => {

@@ -3,8 +3,8 @@
 import '@tensorflow/tfjs-layers';
 import { existsSync } from 'node:fs';
 import type { HostTensor, Outputs } from '@lossgraph/core';
-import { multiboxLossProgram } from '@lossgraph/core';
-import { compareWithFixture, fixtureName, listFixtureFiles, loadMultiboxFixture, repoFixturesDir, sampleFixturePath } from '@lossgraph/core/testing';
+import { fixtureOutputs } from '@lossgraph/core';
+import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadFixture, repoFixturesDir, sampleFixturePath } from '@lossgraph/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
@@ -16,20 +16,24 @@ if (existsSync(sampleFixturePath())) files.push(sampleFixturePath());
 
 const host = async (t: tf.Tensor): Promise<HostTensor> => ({ dtype: 'float32', shape: t.shape, data: (await t.data()) as Float32Array });
 
-/** Way (b): tfjs autodiff through apply() (tf.grads of loss_l + loss_c) against the fixture's gradients. */
+/** Way (b): tfjs autodiff through apply() (tf.grads of the sum of the loss terms) against the fixture's gradients. */
 async function checkAutodiff(path: string, backend: string): Promise<void> {
-  const fx = await loadMultiboxFixture(path);
-  const loss = await compile(multiboxLossProgram({ ...fx.options, gradients: false }), { backend });
-  const inputs = Object.fromEntries(Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)]));
+  const fx = await loadFixture(path);
+  const { losses, gradients, gradientOf } = fixtureOutputs(fx.loss);
+  const wrt = gradients.map((g) => gradientOf[g]!);
+  const loss = await compile(fixtureProgram(fx, { gradients: false }), { backend });
+  const inputs: Record<string, tf.Tensor> = Object.fromEntries(Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)]));
   try {
-    const total = (loc: tf.Tensor, conf: tf.Tensor) => {
-      const { loss_l, loss_c } = loss.apply({ ...inputs, loc_data: loc, conf_data: conf });
-      return tf.add(loss_l!, loss_c!);
+    const total = (...xs: tf.Tensor[]) => {
+      const out = loss.apply({ ...inputs, ...Object.fromEntries(wrt.map((n, i) => [n, xs[i]!])) }, losses);
+      return tf.addN(losses.map((n) => out[n]!)) as tf.Scalar;
     };
-    const [gLoc, gConf] = tf.grads(total)([inputs.loc_data!, inputs.conf_data!]);
-    const { loss_l, loss_c } = loss.apply(inputs);
-    const out: Outputs = { loss_l: await host(loss_l!), loss_c: await host(loss_c!), grad_loc: await host(gLoc!), grad_conf: await host(gConf!) };
-    tf.dispose([gLoc!, gConf!, loss_l!, loss_c!]);
+    const grads = tf.grads(total)(wrt.map((n) => inputs[n]!));
+    const forward = loss.apply(inputs, losses);
+    const out: Outputs = {};
+    for (const n of losses) out[n] = await host(forward[n]!);
+    for (const [i, g] of gradients.entries()) out[g] = await host(grads[i]!);
+    tf.dispose([...grads, ...Object.values(forward)]);
     const cmp = compareWithFixture(out, fx);
     expect(cmp.failures, `${fx.name} on tfjs-${backend}: ${JSON.stringify(cmp.diff)}`).toEqual([]);
   } finally {

@@ -1,4 +1,8 @@
-"""The MultiBoxLoss fixture file (FIXTURES.md): build its tensors, write it, read and validate it."""
+"""Fixture files (FIXTURES.md): build a MultiBoxLoss fixture's tensors, write, read and validate any fixture.
+
+A fixture names its loss in `__metadata__["loss"]` (`multibox` when absent) and, for multibox, its
+`profile` (`seed` when absent); `validate` checks the tensors of that loss's schema.
+"""
 
 import numpy as np
 import torch
@@ -26,6 +30,31 @@ SCHEMA = {
 
 METADATA_KEYS = ("jaccard_thresh", "neg_pos", "variance", "num_classes", "generator")
 
+RETINANET_SCHEMA = {
+    "cls_logits": ("F32", ("B", "A", "C")),
+    "bbox_regression": ("F32", ("B", "A", 4)),
+    "anchors": ("F32", ("A", 4)),
+    "targets": ("F32", ("B", "M", 5)),
+    "num_objs": ("I32", ("B",)),
+    "loss_cls": ("F64", ()),
+    "loss_box": ("F64", ()),
+    "grad_cls_logits": ("F32", ("B", "A", "C")),
+    "grad_bbox_regression": ("F32", ("B", "A", 4)),
+    "matched_idxs": ("I64", ("B", "A")),
+}
+
+RETINANET_METADATA_KEYS = ("loss", "fg_iou_thresh", "bg_iou_thresh", "focal_alpha", "focal_gamma", "box_loss",
+                           "num_classes", "generator")
+
+# loss name -> (tensor schema, required metadata keys)
+SCHEMAS = {"multibox": (SCHEMA, METADATA_KEYS), "retinanet": (RETINANET_SCHEMA, RETINANET_METADATA_KEYS)}
+
+
+def loss_of(metadata):
+    """(loss, profile) a fixture names; profile is None for losses without profiles."""
+    loss = metadata.get("loss", "multibox")
+    return loss, (metadata.get("profile", "seed") if loss == "multibox" else None)
+
 
 class FixtureError(ValueError):
     """A fixture file is missing a tensor or key, or has a wrong dtype or shape."""
@@ -42,9 +71,11 @@ def generator_text(extra=""):
     return f"{text}; {extra}" if extra else text
 
 
-def options_metadata(options, num_classes, generator):
-    """The `__metadata__` dict of a fixture (all values are strings)."""
+def options_metadata(options, num_classes, generator, profile=None):
+    """The `__metadata__` dict of a multibox fixture (all values are strings); `profile` only when given."""
+    profile_keys = {} if profile is None else {"loss": "multibox", "profile": profile}
     return {
+        **profile_keys,
         "jaccard_thresh": repr(float(options.jaccard_thresh)),
         "neg_pos": str(int(options.neg_pos)),
         "variance": ",".join(repr(float(v)) for v in options.variances),
@@ -87,13 +118,19 @@ def build(inputs, options, generator):
 
 
 def validate(tensors, metadata, source, scalar_shapes=((),)):
-    """Check names, dtypes and shapes against SCHEMA, with consistent B, P, C, M.
+    """Check names, dtypes and shapes against the schema of the fixture's loss, with consistent sizes.
 
-    `scalar_shapes` lists the shapes accepted for loss_l / loss_c (FIXTURES.md says []).
+    `scalar_shapes` lists the shapes accepted for the loss terms (FIXTURES.md says []).
     Raises FixtureError naming the file and the tensor.
     """
+    loss, profile = loss_of(metadata)
+    if loss not in SCHEMAS:
+        raise FixtureError(f"{source}: unknown loss {loss!r} (known: {', '.join(SCHEMAS)})")
+    if profile not in (None, "seed", "torchvision"):
+        raise FixtureError(f"{source}: unknown multibox profile {profile!r}")
+    schema, metadata_keys = SCHEMAS[loss]
     sizes = {}
-    for name, (kind, dims) in SCHEMA.items():
+    for name, (kind, dims) in schema.items():
         if name not in tensors:
             raise FixtureError(f"{source}: tensor {name!r} is missing")
         array = tensors[name]
@@ -111,11 +148,11 @@ def validate(tensors, metadata, source, scalar_shapes=((),)):
             if size != want:
                 raise FixtureError(f"{source}: tensor {name!r} has shape {list(array.shape)}, "
                                    f"expected {list(dims)} with {sizes}")
-    for key in METADATA_KEYS:
+    for key in metadata_keys:
         if key not in metadata:
             raise FixtureError(f"{source}: __metadata__ lacks {key!r}")
     if int(metadata["num_classes"]) != sizes["C"]:
-        raise FixtureError(f"{source}: num_classes {metadata['num_classes']} but conf_data has C={sizes['C']}")
+        raise FixtureError(f"{source}: num_classes {metadata['num_classes']} but the logits have C={sizes['C']}")
     return sizes
 
 
@@ -125,7 +162,8 @@ def write(path, tensors, metadata):
 
 
 def read(path, scalar_shapes=((),)):
-    """Read and validate a fixture: (tensors, metadata, Options)."""
+    """Read and validate a fixture: (tensors, metadata, Options); Options is None unless it is multibox."""
     tensors, metadata = safetensors_io.read(path)
     validate(tensors, metadata, str(path), scalar_shapes)
-    return tensors, metadata, options_from_metadata(metadata)
+    options = options_from_metadata(metadata) if loss_of(metadata)[0] == "multibox" else None
+    return tensors, metadata, options

@@ -1,14 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import type { CompiledLoss, MultiboxFixture } from '@lossgraph/core';
-import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { fixtureOutputs, type CompiledLoss, type Fixture } from '@lossgraph/core';
+import { compareWithFixture, fixtureName, fixtureProgram, fixtureProgramKey, listFixtureFiles, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { selectBackends } from '../backends/select.js';
 import type { BenchBackend } from '../backends/types.js';
 import { formatValidateTable } from '../validate/table.js';
 import type { ValidateReport, ValidateRow } from '../validate/types.js';
-
-const NO_DIFF = { loss_l: null, loss_c: null, grad_loc: null, grad_conf: null };
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -16,9 +14,17 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Runs one fixture on one backend, reusing a compiled loss per (backend, loss options). */
-async function checkOne(backend: BenchBackend, fx: MultiboxFixture, cache: Map<string, CompiledLoss>): Promise<ValidateRow> {
-  const key = `${backend.name}|${JSON.stringify(fx.options)}`;
+/** The row's loss fields, and a diff of nulls for every compared output of the loss (a run that gave no numbers). */
+function describe(fx: Fixture | undefined): Pick<ValidateRow, 'loss' | 'profile' | 'diff'> {
+  if (fx === undefined) return { loss: null, profile: null, diff: {} };
+  const { losses, gradients } = fixtureOutputs(fx.loss);
+  return { loss: fx.loss, profile: fx.loss === 'multibox' ? fx.options.profile : null, diff: Object.fromEntries([...losses, ...gradients].map((n) => [n, null])) };
+}
+
+/** Runs one fixture on one backend, reusing a compiled loss per (backend, loss and options). */
+async function checkOne(backend: BenchBackend, fx: Fixture, cache: Map<string, CompiledLoss>): Promise<ValidateRow> {
+  const key = `${backend.name}|${fixtureProgramKey(fx)}`;
+  const { loss, profile, diff: noDiff } = describe(fx);
   try {
     let compiled = cache.get(key);
     if (compiled === undefined) {
@@ -27,20 +33,16 @@ async function checkOne(backend: BenchBackend, fx: MultiboxFixture, cache: Map<s
     }
     const out = await compiled.run(fx.inputs);
     const cmp = compareWithFixture(out, fx);
-    const diff = {
-      loss_l: finiteOrNull(cmp.diff.loss_l),
-      loss_c: finiteOrNull(cmp.diff.loss_c),
-      grad_loc: finiteOrNull(cmp.diff.grad_loc),
-      grad_conf: finiteOrNull(cmp.diff.grad_conf),
-    };
-    return { fixture: fx.name, backend: backend.name, pass: cmp.pass, error: cmp.pass ? null : cmp.failures.join('; '), diff };
+    const diff = Object.fromEntries(Object.entries(cmp.diff).map(([n, d]) => [n, finiteOrNull(d)]));
+    return { fixture: fx.name, loss, profile, backend: backend.name, pass: cmp.pass, error: cmp.pass ? null : cmp.failures.join('; '), diff };
   } catch (err) {
-    return { fixture: fx.name, backend: backend.name, pass: false, error: message(err), diff: NO_DIFF };
+    return { fixture: fx.name, loss, profile, backend: backend.name, pass: false, error: message(err), diff: noDiff };
   }
 }
 
 /**
- * Every fixture × backend: pass/fail and the worst error per output. One bad file or backend never stops
+ * Every fixture × backend: pass/fail and the worst error per output, each fixture checked with the
+ * program of the loss and options its metadata names (a folder may mix losses). One bad file or backend never stops
  * the run. A backend that cannot run here gives failed rows with the reason, unless `skipUnavailable`
  * (the default selection, "every available backend"): then it is only listed under `backends`.
  */
@@ -64,18 +66,22 @@ export async function validate(
   let done = 0;
   try {
     for (const file of files) {
-      let fx: MultiboxFixture | undefined;
+      let fx: Fixture | undefined;
       let loadError: string | undefined;
       try {
-        fx = await loadMultiboxFixture(file);
+        fx = await loadFixture(file);
       } catch (err) {
         loadError = message(err);
       }
       for (const { b, a } of runOn) {
         const t0 = performance.now();
         let row: ValidateRow;
-        if (!a.available) row = { fixture: fixtureName(file), backend: b.name, pass: false, error: `backend unavailable: ${a.reason}`, diff: NO_DIFF };
-        else if (fx === undefined) row = { fixture: fixtureName(file), backend: b.name, pass: false, error: loadError!, diff: NO_DIFF };
+        const failed = (error: string): ValidateRow => {
+          const { loss, profile, diff } = describe(fx);
+          return { fixture: fixtureName(file), loss, profile, backend: b.name, pass: false, error, diff };
+        };
+        if (!a.available) row = failed(`backend unavailable: ${a.reason}`);
+        else if (fx === undefined) row = failed(loadError!);
         else row = await checkOne(b, fx, caches.get(b.name)!);
         report.results.push(row);
         done++;

@@ -167,7 +167,7 @@ export function accuracyHeat(id: string, title: string, backends: readonly strin
   const top = 40 + labelRun;
   const cw = 54;
   const ch = 26;
-  const note = 'cell: worst error / tolerance over loss_l, loss_c, grad_loc, grad_conf (≤ 1 passes; FIXTURES.md tolerances)';
+  const note = 'cell: worst error / tolerance over the loss terms and gradients (≤ 1 passes; FIXTURES.md tolerances)';
   const width = Math.max(left + fixtures.length * cw + labelRun + 10, left + note.length * 6.2 + 10);
   const height = top + backends.length * ch + 46;
   const heads = fixtures

@@ -115,28 +115,40 @@ function perfBlocks(perf: PerfJson): Block[] {
   return blocks;
 }
 
-function accuracyBlocks(acc: NonNullable<ReportData['accuracy']>, unavailable: readonly { name: string; reason: string | null }[]): Block[] {
-  const byKey = new Map(acc.cells.map((c) => [`${c.backend}\u0000${c.fixture}`, c]));
+/** One loss's accuracy: its heat chart (backends × its fixtures) and the per-backend summary. */
+function lossAccuracyBlocks(loss: string, acc: NonNullable<ReportData['accuracy']>): Block[] {
+  const lossCells = acc.cells.filter((c) => c.loss === loss);
+  const fixtures = acc.fixtures.filter((f) => lossCells.some((c) => c.fixture === f));
+  const backends = acc.backends.filter((b) => lossCells.some((c) => c.backend === b));
+  const byKey = new Map(lossCells.map((c) => [`${c.backend}\u0000${c.fixture}`, c]));
   const detail = (c: AccuracyCell) =>
     `${c.backend} / ${c.fixture}: ${c.pass ? 'pass' : 'FAIL'}` +
     (c.ran && c.diff ? `; errors ${Object.entries(c.diff).map(([k, v]) => `${k} ${v == null ? 'not finite' : v.toExponential(2)}${c.tolerance ? ` (tolerance ${c.tolerance[k as keyof typeof c.tolerance].toExponential(1)})` : ''}`).join(', ')}` : '') +
     (c.error ? `; ${c.error}` : '');
-  const svg = accuracyHeat('accuracy', 'Accuracy: worst error / tolerance per backend and fixture', acc.backends, acc.fixtures, (b, f) => {
+  const id = `accuracy-${loss.replace(/[^a-z0-9]+/gi, '-')}`;
+  const svg = accuracyHeat(id, `Accuracy (${loss}): worst error / tolerance per backend and fixture`, backends, fixtures, (b, f) => {
     const c = byKey.get(`${b}\u0000${f}`);
     return c && { ratio: c.ratio, pass: c.pass, error: c.ran ? null : (c.error ?? 'no result'), detail: detail(c) };
   });
-  const rows = acc.backends.map((b) => {
-    const cells = acc.cells.filter((c) => c.backend === b);
+  const rows = backends.map((b) => {
+    const cells = lossCells.filter((c) => c.backend === b);
     const passed = cells.filter((c) => c.pass).length;
     const ratios = cells.map((c) => c.ratio).filter((r): r is number => r !== null);
     const failed = cells.filter((c) => !c.pass).map((c) => c.fixture);
     return [b, `${passed} / ${cells.length}`, ratios.length ? ratios.reduce((a, x) => Math.max(a, x), 0).toPrecision(2) : '-', failed.join(', ') || '-'];
   });
+  return [
+    { kind: 'heading', level: 3, text: `Loss: ${loss}` },
+    { kind: 'chart', id, title: `Accuracy per backend and fixture (${loss})`, svg },
+    { kind: 'table', header: ['backend', 'fixtures passed', 'worst error / tolerance', 'failed'], rows, numeric: [false, true, true, false] },
+  ];
+}
+
+function accuracyBlocks(acc: NonNullable<ReportData['accuracy']>, unavailable: readonly { name: string; reason: string | null }[]): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: 'Accuracy' },
-    { kind: 'paragraph', text: 'Every fixture on every backend against the PyTorch float64 reference values, under the FIXTURES.md tolerances (a cell passes at error / tolerance ≤ 1).' },
-    { kind: 'chart', id: 'accuracy', title: 'Accuracy per backend and fixture', svg },
-    { kind: 'table', header: ['backend', 'fixtures passed', 'worst error / tolerance', 'failed'], rows, numeric: [false, true, true, false] },
+    { kind: 'paragraph', text: 'Every fixture on every backend against the PyTorch float64 reference values, under the FIXTURES.md tolerances (a cell passes at error / tolerance ≤ 1), grouped by the loss the fixture names.' },
+    ...[...new Set(acc.cells.map((c) => c.loss))].flatMap((loss) => lossAccuracyBlocks(loss, acc)),
   ];
   if (unavailable.length) blocks.push({ kind: 'paragraph', text: 'Unavailable backends in the validate run:' }, { kind: 'list', items: unavailable.map((b) => `${b.name}: ${b.reason ?? 'unavailable'}`) });
   return blocks;

@@ -3,11 +3,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { PerfJson } from '../perf/perf-json.js';
 import type { ValidateReport, ValidateRow as WrittenRow } from '../validate/types.js';
 
-export const DIFF_NAMES = ['loss_l', 'loss_c', 'grad_loc', 'grad_conf'] as const;
-export type DiffName = (typeof DIFF_NAMES)[number];
+/**
+ * A row of `bench validate --json` (issue 2); a `tolerance` per output is used when a validate run adds
+ * one. Rows written before issue 11 have no `loss` (they are all multibox) and the four multibox diffs.
+ */
+export type ValidateRow = Omit<WrittenRow, 'loss' | 'profile'> & {
+  readonly loss?: string | null;
+  readonly profile?: string | null;
+  readonly tolerance?: Readonly<Record<string, number>>;
+};
 
-/** A row of `bench validate --json` (issue 2); a `tolerance` per output is used when a validate run adds one. */
-export type ValidateRow = WrittenRow & { readonly tolerance?: Readonly<Record<DiffName, number>> };
+/** The loss a row's fixture names: `multibox` for rows written before losses were recorded. */
+export const rowLoss = (r: ValidateRow): string => (r.loss === undefined ? 'multibox' : (r.loss ?? 'unreadable fixtures'));
 
 export interface ValidateJson extends Omit<ValidateReport, 'results'> {
   readonly results: ValidateRow[];

@@ -4,19 +4,21 @@
  */
 import type { MachineInfo } from '../perf/machine.js';
 import type { PerfJson } from '../perf/perf-json.js';
-import { DIFF_NAMES, type Loaded, type ValidateJson, type ValidateRow } from './inputs.js';
+import { rowLoss, type Loaded, type ValidateJson, type ValidateRow } from './inputs.js';
 import type { Tolerance } from './tolerances.js';
 
 export interface AccuracyCell {
   readonly backend: string;
   readonly fixture: string;
+  /** the fixture's loss (the report groups cells by it) */
+  readonly loss: string;
   readonly pass: boolean;
   /** false when the run gave no numbers at all (unavailable backend, unreadable fixture, a thrown error) */
   readonly ran: boolean;
   readonly error: string | null;
   readonly diff: ValidateRow['diff'] | null;
   readonly tolerance: Tolerance | null;
-  /** worst diff / tolerance over the four outputs; null without a tolerance or without numbers */
+  /** worst diff / tolerance over the compared outputs; null without a tolerance or without numbers */
   readonly ratio: number | null;
 }
 
@@ -79,10 +81,11 @@ export function accuracyCells(validate: ValidateJson, tolerances: ReadonlyMap<st
     const tolerance = r.tolerance ?? tolerances.get(r.fixture) ?? null;
     const diff = r.diff ?? null;
     // validate writes null for an output that was not finite, and all nulls when the run itself failed
-    const ran = diff !== null && DIFF_NAMES.some((n) => diff[n] != null);
+    const names = diff === null ? [] : Object.keys(diff);
+    const ran = diff !== null && names.some((n) => diff[n] != null);
     let ratio: number | null = null;
-    if (tolerance && ran) ratio = Math.max(...DIFF_NAMES.map((n) => (diff[n] == null ? Infinity : diff[n]! / tolerance[n])));
-    return { backend: r.backend, fixture: r.fixture, pass: r.pass, ran, error: r.error ?? null, diff, tolerance, ratio };
+    if (tolerance && ran) ratio = Math.max(...names.map((n) => (diff[n] == null || tolerance[n] === undefined ? Infinity : diff[n]! / tolerance[n]!)));
+    return { backend: r.backend, fixture: r.fixture, loss: rowLoss(r), pass: r.pass, ran, error: r.error ?? null, diff, tolerance, ratio };
   });
 }
 

@@ -4,16 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadMultiboxFixture, TOLERANCE } from '@lossgraph/core/testing';
-import type { DiffName } from './inputs.js';
+import { fixtureTolerances as tolerancesOf, loadFixture } from '@lossgraph/core/testing';
 
-export type Tolerance = Readonly<Record<DiffName, number>>;
-
-function maxAbs(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]!));
-  return m;
-}
+/** The tolerance of each loss term and gradient of one fixture, by output name. */
+export type Tolerance = Readonly<Record<string, number>>;
 
 /** The tolerances of each named fixture found as NAME.safetensors in one of `dirs` (the first match wins). */
 export async function fixtureTolerances(names: readonly string[], dirs: readonly string[]): Promise<Map<string, Tolerance>> {
@@ -22,13 +16,7 @@ export async function fixtureTolerances(names: readonly string[], dirs: readonly
     const path = dirs.map((d) => join(d, `${name}.safetensors`)).find((p) => existsSync(p));
     if (!path) continue;
     try {
-      const e = (await loadMultiboxFixture(path)).expected;
-      out.set(name, {
-        loss_l: TOLERANCE.LOSS_REL * Math.max(1, Math.abs(e.loss_l)),
-        loss_c: TOLERANCE.LOSS_REL * Math.max(1, Math.abs(e.loss_c)),
-        grad_loc: TOLERANCE.GRAD_REL * Math.max(TOLERANCE.GRAD_FLOOR, maxAbs(e.grad_loc)),
-        grad_conf: TOLERANCE.GRAD_REL * Math.max(TOLERANCE.GRAD_FLOOR, maxAbs(e.grad_conf)),
-      });
+      out.set(name, tolerancesOf(await loadFixture(path)));
     } catch {
       // an unreadable fixture: its cells show pass/fail without a ratio
     }

@@ -1,14 +1,34 @@
-import type { ValidateReport } from './types.js';
+import type { ValidateReport, ValidateRow } from './types.js';
 
-const fmt = (x: number | null): string => (x === null ? '-' : x === 0 ? '0' : x.toExponential(1));
+const fmt = (x: number | null | undefined): string => (x == null ? '-' : x === 0 ? '0' : x.toExponential(1));
 
-/** A plain-text table: one line per fixture × backend with the worst error of each output. */
+/** Rows grouped by the fixture's loss, in order of first appearance; unreadable fixtures last. */
+export function rowsByLoss(rows: readonly ValidateRow[]): [string, ValidateRow[]][] {
+  const groups = new Map<string, ValidateRow[]>();
+  for (const r of rows) {
+    const key = r.loss ?? 'unreadable fixtures';
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups].sort(([a], [b]) => Number(a === 'unreadable fixtures') - Number(b === 'unreadable fixtures'));
+}
+
+function lossTable(rows: readonly ValidateRow[]): string[] {
+  const outputs = [...new Set(rows.flatMap((r) => Object.keys(r.diff)))];
+  const withProfile = rows.some((r) => r.profile !== null);
+  const header = ['fixture', ...(withProfile ? ['profile'] : []), 'backend', 'result', ...outputs];
+  const cells = rows.map((r) => [r.fixture, ...(withProfile ? [r.profile ?? '-'] : []), r.backend, r.pass ? 'pass' : 'FAIL', ...outputs.map((o) => fmt(r.diff[o]))]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
+}
+
+/** Plain-text tables, one per loss: a line per fixture × backend with the worst error of each output. */
 export function formatValidateTable(report: ValidateReport): string {
-  const header = ['fixture', 'backend', 'result', 'loss_l', 'loss_c', 'grad_loc', 'grad_conf'];
-  const rows = report.results.map((r) => [r.fixture, r.backend, r.pass ? 'pass' : 'FAIL', fmt(r.diff.loss_l), fmt(r.diff.loss_c), fmt(r.diff.grad_loc), fmt(r.diff.grad_conf)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  const out: string[] = [];
+  for (const [loss, rows] of rowsByLoss(report.results)) {
+    if (out.length) out.push('');
+    out.push(`${loss}:`, ...lossTable(rows));
+  }
   const failed = report.results.filter((r) => !r.pass && r.error);
   if (failed.length) out.push('', 'failures:', ...failed.map((r) => `  ${r.fixture} × ${r.backend}: ${r.error}`));
   const unavailable = report.backends.filter((b) => !b.available);

@@ -1,11 +1,18 @@
 /** One fixture × backend result, exactly as `bench validate --json` writes it. */
 export interface ValidateRow {
   fixture: string;
+  /** the loss the fixture names (`multibox`, `retinanet`); null when the file could not be read */
+  loss: string | null;
+  /** the multibox profile (`seed`, `torchvision`); null for other losses and unreadable files */
+  profile: string | null;
   backend: string;
   pass: boolean;
   error: string | null;
-  /** worst absolute error per output; null where the run failed or produced a non-finite value */
-  diff: { loss_l: number | null; loss_c: number | null; grad_loc: number | null; grad_conf: number | null };
+  /**
+   * worst absolute error per loss term and gradient of the fixture's loss (`loss_l`, `grad_conf`, ... or
+   * `loss_cls`, `grad_bbox_regression`, ...); null where the run failed or produced a non-finite value
+   */
+  diff: Record<string, number | null>;
 }
 
 export interface ValidateReport {

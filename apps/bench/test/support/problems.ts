@@ -170,8 +170,9 @@ export function referenceFixture(name: string, feeds: Feeds, options: LossOption
   const i32 = (k: string) => Int32Array.from(ref[k]!.data);
   return {
     name,
+    loss: 'multibox',
     inputs: feeds as MultiboxFixture['inputs'],
-    options: { ...options, variances: [options.variances[0], options.variances[1]] },
+    options: { profile: 'seed', ...options, variances: [options.variances[0], options.variances[1]] },
     expected: {
       loss_l: ref.loss_l!.data[0]!,
       loss_c: ref.loss_c!.data[0]!,

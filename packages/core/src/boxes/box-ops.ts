@@ -1,10 +1,23 @@
 import type { Tensor } from '../builder.js';
+import { encodeBoxes } from './box-coder.js';
+
+/** A box tensor split into its four coordinates, each with the leading dims. */
+export type Coords = readonly [Tensor, Tensor, Tensor, Tensor];
 
 /** The four coordinates of a box tensor, split off its last axis (each keeps the leading dims). */
 export function coords(boxes: Tensor): [Tensor, Tensor, Tensor, Tensor] {
   const last = boxes.rank - 1;
   const c = (i: number) => boxes.slice(last, i, i + 1).squeeze(last);
   return [c(0), c(1), c(2), c(3)];
+}
+
+/** Stacks four coordinates back into one box tensor (a new last axis of 4). */
+export function stackCoords(c: readonly Tensor[]): Tensor {
+  const rank = c[0]!.rank;
+  return c[0]!.builder.concat(
+    c.map((t) => t.unsqueeze(rank)),
+    rank,
+  );
 }
 
 /** (cx, cy, w, h) -> (xmin, ymin, xmax, ymax), each coordinate separately. */
@@ -14,9 +27,16 @@ export function pointForm([cx, cy, w, h]: readonly Tensor[]): [Tensor, Tensor, T
   return [cx!.sub(hw), cy!.sub(hh), cx!.add(hw), cy!.add(hh)];
 }
 
+/** (xmin, ymin, xmax, ymax) -> (cx, cy, w, h) as torchvision's BoxCoder computes it: w = x2 - x1, cx = x1 + w/2. */
+export function centerForm([x1, y1, x2, y2]: readonly Tensor[]): [Tensor, Tensor, Tensor, Tensor] {
+  const w = x2!.sub(x1!);
+  const h = y2!.sub(y1!);
+  return [x1!.add(w.mul(0.5)), y1!.add(h.mul(0.5)), w, h];
+}
+
 /**
- * Jaccard overlap (IoU) between truths [..., M] and priors [P] given as point-form coordinates:
- * returns [..., M, P]. The intersection clamps at 0.
+ * Pairwise IoU (torchvision's box_iou, the SSD jaccard) between truths [..., M] and boxes [P] given as
+ * point-form coordinates: returns [..., M, P]. The intersection's width and height clamp at 0.
  */
 export function jaccard(truths: readonly Tensor[], priors: readonly Tensor[]): Tensor {
   const [tx1, ty1, tx2, ty2] = truths.map((t) => t.unsqueeze(t.rank));
@@ -30,17 +50,10 @@ export function jaccard(truths: readonly Tensor[], priors: readonly Tensor[]): T
 }
 
 /**
- * SSD box encoding of matched truths (point form) against priors (cx, cy, w, h):
- * ((x1+x2)/2 - cx)/(v0 w), ((y1+y2)/2 - cy)/(v0 h), log((x2-x1)/w)/v1, log((y2-y1)/h)/v1.
+ * SSD box encoding of matched truths (point form) against priors (cx, cy, w, h): the BoxCoder with
+ * weights (1/v0, 1/v0, 1/v1, 1/v1), i.e. ((x1+x2)/2 - cx)/(v0 w), ..., log((x2-x1)/w)/v1, log((y2-y1)/h)/v1.
  */
 export function encode(matched: readonly Tensor[], priors: readonly Tensor[], variances: readonly [number, number]): Tensor[] {
-  const [x1, y1, x2, y2] = matched;
-  const [cx, cy, w, h] = priors;
   const [v0, v1] = variances;
-  return [
-    x1!.add(x2!).mul(0.5).sub(cx!).div(w!.mul(v0)),
-    y1!.add(y2!).mul(0.5).sub(cy!).div(h!.mul(v0)),
-    x2!.sub(x1!).div(w!).log().div(v1),
-    y2!.sub(y1!).div(h!).log().div(v1),
-  ];
+  return encodeBoxes(matched, priors, [1 / v0, 1 / v0, 1 / v1, 1 / v1]);
 }

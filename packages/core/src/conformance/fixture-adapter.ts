@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Feeds, LossProgram, Outputs } from '../backend/contract.js';
-import { fixtureName, listFixtureFiles, loadMultiboxFixture } from '../io/fixture-files.js';
-import { fixtureProgram } from '../testing/fixture-program.js';
+import { fixtureName, listFixtureFiles, loadFixture } from '../io/fixture-files.js';
+import { fixtureProgram, fixtureProgramKey } from '../testing/fixture-program.js';
 import { repoFixturesDir, sampleFixturePath } from '../testing/paths.js';
 import { compareWithFixture } from '../testing/tolerance.js';
 
@@ -16,10 +16,7 @@ export interface ConformanceFixture {
   compare(out: Outputs): { readonly failures: readonly string[]; readonly diff: Readonly<Record<string, number>> };
 }
 
-/**
- * The one place the conformance suite touches fixture files: list, load, program, compare. (When the
- * fixture reader learns other losses, only this adapter changes.)
- */
+/** The one place the conformance suite touches fixture files: list, load, program, compare (every loss). */
 export const fixtureAdapter = {
   async list(): Promise<string[]> {
     const sample = sampleFixturePath();
@@ -27,11 +24,11 @@ export const fixtureAdapter = {
   },
   name: fixtureName,
   async load(path: string): Promise<ConformanceFixture> {
-    const fx = await loadMultiboxFixture(path);
+    const fx = await loadFixture(path);
     return {
       name: path === sampleFixturePath() ? `${fx.name} (independent sample)` : fx.name,
       program: fixtureProgram(fx),
-      programKey: JSON.stringify(fx.options),
+      programKey: fixtureProgramKey(fx),
       inputs: fx.inputs,
       compare: (out) => compareWithFixture(out, fx),
     };

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readMultiboxFixture, type MultiboxFixture } from './fixture.js';
+import { readFixture, readMultiboxFixture, type Fixture, type MultiboxFixture } from './fixture.js';
 
 /** The `.safetensors` files of a folder, sorted by name. */
 export async function listFixtureFiles(dir: string): Promise<string[]> {
@@ -13,6 +13,12 @@ export function fixtureName(path: string): string {
   return basename(path).replace(/\.safetensors$/, '');
 }
 
+/** Reads the fixture file at `path`, whatever loss it names. */
+export async function loadFixture(path: string): Promise<Fixture> {
+  return readFixture(new Uint8Array(await readFile(path)), fixtureName(path));
+}
+
+/** Reads a MultiBoxLoss fixture (fails with INVALID_FIXTURE on another loss). */
 export async function loadMultiboxFixture(path: string): Promise<MultiboxFixture> {
   return readMultiboxFixture(new Uint8Array(await readFile(path)), fixtureName(path));
 }

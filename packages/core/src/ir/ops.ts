@@ -36,6 +36,8 @@ export interface OpAttrs {
   abs: NoAttrs;
   neg: NoAttrs;
   sqrt: NoAttrs;
+  /** arctangent, float32 only (CIoU's aspect-ratio term) */
+  atan: NoAttrs;
   sign: NoAttrs;
   // reductions
   reduceSum: { readonly axes: readonly number[]; readonly keepDims: boolean };

@@ -1,6 +1,8 @@
 import { fail } from '../errors.js';
 import { requireFloat32 } from '../options/float32.js';
 import { rejectUnknownKeys } from '../options/unknown-keys.js';
+import { MULTIBOX_PROFILES, type MultiboxProfile } from './multibox-profile.js';
+import { LOSS_NORMALIZATIONS, type LossNormalization } from './normalization.js';
 
 export const MULTIBOX_EXTRA_OUTPUTS = ['num_pos', 'conf_t_label', 'loc_t'] as const;
 export type MultiboxExtraOutput = (typeof MULTIBOX_EXTRA_OUTPUTS)[number];
@@ -24,11 +26,22 @@ export interface MultiboxLossOptions {
    * falls back to the full sort by itself, so its results are always exact (default 1024 there).
    */
   readonly hardNegativeTopK?: number | null;
+  /**
+   * Whose semantics: 'seed' (default, the original notebook's) or 'torchvision' (SSD.compute_loss: an
+   * image short of negatives counts some positives twice; see multibox-profile.ts).
+   */
+  readonly profile?: MultiboxProfile;
+  /**
+   * 'batch' (default): both losses divided by N = max(1, positives in the batch). 'none': the undivided
+   * sums, and N before the max as the output `normalizer` (float32), for data-parallel training: all-reduce
+   * the sums and `normalizer` over the workers, then divide once by max(1, normalizer).
+   */
+  readonly normalize?: LossNormalization;
 }
 
 export type ResolvedMultiboxOptions = Required<MultiboxLossOptions>;
 
-const KNOWN = ['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'hardNegativeTopK'];
+const KNOWN = ['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'hardNegativeTopK', 'profile', 'normalize'];
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION'). */
 export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): ResolvedMultiboxOptions {
@@ -43,6 +56,8 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
     gradients: options.gradients ?? true,
     outputs: options.outputs ?? [],
     hardNegativeTopK: options.hardNegativeTopK ?? null,
+    profile: options.profile ?? 'seed',
+    normalize: options.normalize ?? 'batch',
   };
   const bad = (name: string, want: string, got: unknown) =>
     fail('INVALID_OPTION', `MultiBoxLoss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, { option: name });
@@ -60,5 +75,7 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
   for (const name of o.outputs) if (!MULTIBOX_EXTRA_OUTPUTS.includes(name)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   const k = o.hardNegativeTopK;
   if (k !== null && !(Number.isInteger(k) && k >= 1)) bad('hardNegativeTopK', 'a positive integer or null', k);
+  if (!MULTIBOX_PROFILES.includes(o.profile)) bad('profile', `one of ${MULTIBOX_PROFILES.join(', ')}`, o.profile);
+  if (!LOSS_NORMALIZATIONS.includes(o.normalize)) bad('normalize', `one of ${LOSS_NORMALIZATIONS.join(', ')}`, o.normalize);
   return o;
 }

@@ -3,6 +3,8 @@ import type { Graph } from '../ir/graph.js';
 import { appendGradients } from '../passes/autodiff.js';
 import { coords, encode, jaccard, pointForm } from '../boxes/box-ops.js';
 import { resolveMultiboxOptions, type MultiboxLossOptions } from './multibox-options.js';
+import { MULTIBOX_PROFILE_RULES, type MultiboxProfileRules } from './multibox-profile.js';
+import { NORMALIZER_OUTPUT } from './normalization.js';
 
 /** Names and types of the MultiBoxLoss graph inputs, over symbolic B (batch), P (boxes), C (classes), M (truth rows). */
 export const MULTIBOX_INPUTS = {
@@ -90,19 +92,20 @@ function hardNegatives(b: GraphBuilder, mining: Tensor, numPos: Tensor, negPos: 
   return topK === null ? { mask } : { mask, overflow: count.greater(topK).cast('int32').max().greater(0) };
 }
 
-/** Sum of cross entropy over positives and hard negatives (mining carries no gradient). */
-function confidenceSum(b: GraphBuilder, conf: Tensor, label: Tensor, pos: Tensor, numPos: Tensor, negPos: number, topK: number | null) {
+/** Sum of cross entropy over positives and hard negatives, by the profile's rules (mining carries no gradient). */
+function confidenceSum(b: GraphBuilder, conf: Tensor, label: Tensor, pos: Tensor, numPos: Tensor, negPos: number, topK: number | null, rules: MultiboxProfileRules) {
   const ce = conf.logSoftmax(2).gatherElements(label.unsqueeze(2), 2).squeeze(2).neg(); // [B,P]
-  const mining = b.where(pos, 0, ce).stopGradient();
+  const mining = b.where(pos, rules.positiveMiningLoss, ce).stopGradient();
   const { mask, overflow } = hardNegatives(b, mining, numPos, negPos, topK);
-  return { sum: b.where(pos.or(mask), ce, 0).sum(), overflow };
+  return { sum: rules.confidenceSum(ce, pos, mask), overflow };
 }
 
 /**
  * The SSD MultiBoxLoss of the original PyTorch notebook as one graph (DESIGN.md, "The MultiBoxLoss graph"),
  * with static shapes over symbolic B, P, C, M. Outputs `loss_l`, `loss_c`; with `gradients` (default)
  * `grad_loc` and `grad_conf`; any of `num_pos`, `conf_t_label`, `loc_t` named in `outputs`; and, with
- * `hardNegativeTopK`, `mining_overflow`.
+ * `hardNegativeTopK`, `mining_overflow`; with `normalize: 'none'`, `normalizer` (the sums are then undivided).
+ * `profile` picks the seed's or torchvision's rules (multibox-profile.ts).
  */
 export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const o = resolveMultiboxOptions(options);
@@ -118,12 +121,19 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const pos = label.greater(0);
   const numPos = pos.cast('int32').sum([1]); // [B]
   const lSum = localisationSum(b, loc, locT, pos);
-  const { sum: cSum, overflow } = confidenceSum(b, conf, label, pos, numPos, o.negPos, o.hardNegativeTopK);
+  const { sum: cSum, overflow } = confidenceSum(b, conf, label, pos, numPos, o.negPos, o.hardNegativeTopK, MULTIBOX_PROFILE_RULES[o.profile]);
 
-  // N = 0 (no positives anywhere) gives 0, not 0/0: both sums are 0 then
-  const n = numPos.sum().cast('float32').maximum(1);
-  b.output('loss_l', lSum.div(n));
-  b.output('loss_c', cSum.div(n));
+  const positives = numPos.sum().cast('float32');
+  if (o.normalize === 'none') {
+    b.output('loss_l', lSum);
+    b.output('loss_c', cSum);
+    b.output(NORMALIZER_OUTPUT, positives);
+  } else {
+    // N = 0 (no positives anywhere) gives 0, not 0/0: both sums are 0 then
+    const n = positives.maximum(1);
+    b.output('loss_l', lSum.div(n));
+    b.output('loss_c', cSum.div(n));
+  }
   if (o.outputs.includes('num_pos')) b.output('num_pos', numPos);
   if (o.outputs.includes('conf_t_label')) b.output('conf_t_label', label);
   if (o.outputs.includes('loc_t')) b.output('loc_t', locT);

@@ -4,6 +4,7 @@ import { abs } from './abs.js';
 import { add } from './add.js';
 import { and } from './and.js';
 import { argMax } from './argMax.js';
+import { atan } from './atan.js';
 import { cast } from './cast.js';
 import { concat } from './concat.js';
 import { constant } from './constant.js';
@@ -49,7 +50,7 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   add, sub, mul, div, maximum, minimum,
   equal, less, lessEqual, greater, greaterEqual, and, or, not,
   where, cast,
-  exp, log, abs, neg, sqrt, sign,
+  exp, log, abs, neg, sqrt, sign, atan,
   reduceSum, reduceMax, argMax, logSoftmax,
   reshape, expand, slice, concat, unsqueeze, squeeze, transpose,
   gather, gatherElements, scatterElements, topk, sort, cumsum, range, oneHot,

@@ -1,5 +1,5 @@
 import type { Outputs } from '../backend/contract.js';
-import type { MultiboxFixture } from '../io/fixture.js';
+import { fixtureOutputs, type Fixture } from '../io/fixture.js';
 
 /** FIXTURES.md tolerances. */
 export const TOLERANCE = {
@@ -12,8 +12,8 @@ export const TOLERANCE = {
 
 export interface FixtureComparison {
   readonly pass: boolean;
-  /** worst absolute error per output (NaN where the backend gave a non-finite value) */
-  readonly diff: { loss_l: number; loss_c: number; grad_loc: number; grad_conf: number };
+  /** worst absolute error per loss term and gradient, by output name (NaN where the backend gave a non-finite value or none) */
+  readonly diff: Readonly<Record<string, number>>;
   /** one line per failed check */
   readonly failures: string[];
 }
@@ -35,32 +35,46 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
+type Expected = Readonly<Record<string, number | Float32Array | Int32Array>>;
+
+/** The FIXTURES.md tolerance of each loss term and gradient of a fixture, by output name. */
+export function fixtureTolerances(fx: Fixture): Record<string, number> {
+  const e = fx.expected as Expected;
+  const { losses, gradients } = fixtureOutputs(fx.loss);
+  const out: Record<string, number> = {};
+  for (const n of losses) out[n] = TOLERANCE.LOSS_REL * Math.max(1, Math.abs(e[n] as number));
+  for (const n of gradients) out[n] = TOLERANCE.GRAD_REL * Math.max(TOLERANCE.GRAD_FLOOR, maxAbs(e[n] as Float32Array));
+  return out;
+}
+
 /**
- * Compares a backend's outputs with a fixture under the FIXTURES.md tolerances. Checks the losses and
- * gradients, and `conf_t_label` / `num_pos` exactly when the outputs include them.
+ * Compares a backend's outputs with a fixture of any loss under the FIXTURES.md tolerances: every loss
+ * term and gradient of the fixture's loss, and its integer diagnostics (`conf_t_label`, `num_pos`,
+ * `matched_idxs`) exactly when the outputs include them.
  */
-export function compareWithFixture(out: Outputs, fx: MultiboxFixture): FixtureComparison {
+export function compareWithFixture(out: Outputs, fx: Fixture): FixtureComparison {
   const failures: string[] = [];
-  const e = fx.expected;
-  const lossDiff = (name: 'loss_l' | 'loss_c') => {
+  const e = fx.expected as Expected;
+  const { losses, gradients, integers } = fixtureOutputs(fx.loss);
+  const tolerance = fixtureTolerances(fx);
+  const diff: Record<string, number> = {};
+  for (const name of losses) {
+    const want = e[name] as number;
     const got = out[name]?.data[0];
-    const d = got === undefined ? NaN : Math.abs(got - e[name]);
-    const tol = TOLERANCE.LOSS_REL * Math.max(1, Math.abs(e[name]));
-    if (!(d <= tol)) failures.push(`${name}: got ${got}, want ${e[name]} (error ${d}, tolerance ${tol})`);
-    return d;
-  };
-  const gradDiff = (name: 'grad_loc' | 'grad_conf') => {
+    const d = got === undefined ? NaN : Math.abs(got - want);
+    if (!(d <= tolerance[name]!)) failures.push(`${name}: got ${got}, want ${want} (error ${d}, tolerance ${tolerance[name]})`);
+    diff[name] = d;
+  }
+  for (const name of gradients) {
     const got = out[name];
-    const d = got === undefined ? NaN : maxAbsDiff(got.data, e[name]);
-    const tol = TOLERANCE.GRAD_REL * Math.max(TOLERANCE.GRAD_FLOOR, maxAbs(e[name]));
-    if (!(d <= tol)) failures.push(`${name}: max error ${d} above tolerance ${tol}${got === undefined ? ' (output missing)' : ''}`);
-    return d;
-  };
-  const diff = { loss_l: lossDiff('loss_l'), loss_c: lossDiff('loss_c'), grad_loc: gradDiff('grad_loc'), grad_conf: gradDiff('grad_conf') };
-  for (const name of ['conf_t_label', 'num_pos'] as const) {
+    const d = got === undefined ? NaN : maxAbsDiff(got.data, e[name] as Float32Array);
+    if (!(d <= tolerance[name]!)) failures.push(`${name}: max error ${d} above tolerance ${tolerance[name]}${got === undefined ? ' (output missing)' : ''}`);
+    diff[name] = d;
+  }
+  for (const name of integers) {
     const got = out[name];
     if (got === undefined) continue;
-    const mism = maxAbsDiff(got.data, e[name]);
+    const mism = maxAbsDiff(got.data, e[name] as Int32Array);
     if (mism !== 0) failures.push(`${name}: differs from the fixture (max difference ${mism})`);
   }
   return { pass: failures.length === 0, diff, failures };

@@ -1,4 +1,5 @@
 import { ONNX_ELEM_TYPE } from '../dtypes.js';
+import { lowerAtan } from './atan.js';
 import { direct, type LoweringTable } from './context.js';
 
 /**
@@ -46,4 +47,5 @@ export const ELEMENTWISE = {
   neg: direct('Neg'),
   sqrt: direct('Sqrt'),
   sign: direct('Sign'),
+  atan: lowerAtan,
 } satisfies Partial<LoweringTable>;

@@ -44,7 +44,7 @@ function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor
 type ElementwiseOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum'
   | 'equal' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual' | 'and' | 'or' | 'not'
-  | 'where' | 'cast' | 'exp' | 'log' | 'abs' | 'neg' | 'sqrt' | 'sign';
+  | 'where' | 'cast' | 'exp' | 'log' | 'abs' | 'neg' | 'sqrt' | 'sign' | 'atan';
 
 export const elementwise: LoweringsFor<ElementwiseOp> = {
   add: binary(tf.add, 'add'),
@@ -75,4 +75,5 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   neg: unary(tf.neg),
   sqrt: unary(tf.sqrt),
   sign: unary(tf.sign),
+  atan: unary(tf.atan),
 };

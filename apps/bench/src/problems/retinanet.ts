@@ -1,0 +1,79 @@
+import { anchorGrid, packTargets, retinanetAnchorSizes, type Feeds, type HostTensor, type TruthRow } from '@lossgraph/core';
+import { seededRandom } from '@lossgraph/core/testing';
+
+/**
+ * The RetinaNet timing problem of issue 11 (for `bench perf`, beside tools/reference/time_retinanet.py,
+ * which draws the same distribution with numpy): torchvision's default RetinaNet anchors, 9 per location
+ * (sizes x, x 2^(1/3), x 2^(2/3) for x = 32 ... 512; aspect ratios 0.5, 1, 2) on the 5-level pyramid of
+ * a square image (strides 8 ... 128: on 512², 64² + 32² + 16² + 8² + 4² locations, 49104 anchors).
+ */
+export interface RetinanetShape {
+  readonly batch: number;
+  readonly classes: number;
+  /** image side in pixels, a multiple of 128. Default 512. */
+  readonly imageSize?: number;
+}
+
+export const RETINANET_PERF_SHAPE = { batch: 8, classes: 80, imageSize: 512 } as const;
+
+/** Truth rows per image are padded to this many (the synthetic images hold 2 to 4 objects). */
+const MAX_OBJECTS = 4;
+const STRIDES = [8, 16, 32, 64, 128] as const;
+
+/** The anchors of the timing problem for a square image of `imageSize` pixels: [A * 4], (x1, y1, x2, y2). */
+export function retinanetPerfAnchors(imageSize: number = RETINANET_PERF_SHAPE.imageSize): Float32Array {
+  if (!(Number.isInteger(imageSize) && imageSize >= 128 && imageSize % 128 === 0)) throw new RangeError(`imageSize must be a positive multiple of 128, got ${imageSize}`);
+  return anchorGrid({ imageSize, featureSizes: STRIDES.map((s) => imageSize / s), sizes: retinanetAnchorSizes([32, 64, 128, 256, 512]) });
+}
+
+function fillNormal(out: Float32Array, mean: number, sd: number, random: () => number): Float32Array {
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - random())) * sd;
+    const theta = 2 * Math.PI * random();
+    out[i] = mean + r * Math.cos(theta);
+    if (i + 1 < out.length) out[i + 1] = mean + r * Math.sin(theta);
+  }
+  return out;
+}
+
+/** One image's truths: 2-4 boxes with sides in [imageSize/16, imageSize/2] pixels inside the image, labels in [0, C-1]. */
+function randomTruths(classes: number, imageSize: number, random: () => number): TruthRow[] {
+  const count = 2 + Math.floor(random() * 3);
+  const rows: TruthRow[] = [];
+  for (let k = 0; k < count; k++) {
+    const side = () => imageSize * (1 / 16 + random() * (1 / 2 - 1 / 16));
+    const w = side();
+    const h = side();
+    const x0 = random() * (imageSize - w);
+    const y0 = random() * (imageSize - h);
+    rows.push([x0, y0, x0 + w, y0 + h, Math.floor(random() * classes)]);
+  }
+  return rows;
+}
+
+/**
+ * Synthetic RetinaNet-loss inputs for timing: the anchors above, 2-4 objects per image, cls_logits ~
+ * N(-2, 2²) (leaning to background, as a trained head), bbox_regression ~ N(0, 0.2²). Deterministic for
+ * a given shape and seed. Feed them to `retinanetLossProgram()` (torchvision's defaults: l1 box loss).
+ */
+export function syntheticRetinanetFeeds(shape: RetinanetShape, seed = 0): Feeds {
+  const { batch, classes } = shape;
+  const imageSize: number = shape.imageSize ?? RETINANET_PERF_SHAPE.imageSize;
+  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
+  if (!(Number.isInteger(classes) && classes >= 1)) throw new RangeError(`classes must be a positive integer, got ${classes}`);
+  const anchors = retinanetPerfAnchors(imageSize);
+  const A = anchors.length / 4;
+  const random = seededRandom(seed * 7919 + batch * 31 + classes + imageSize);
+  const { targets, num_objs } = packTargets(
+    Array.from({ length: batch }, () => randomTruths(classes, imageSize, random)),
+    MAX_OBJECTS,
+  );
+  const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', shape: dims, data });
+  return {
+    cls_logits: f32([batch, A, classes], fillNormal(new Float32Array(batch * A * classes), -2, 2, random)),
+    bbox_regression: f32([batch, A, 4], fillNormal(new Float32Array(batch * A * 4), 0, 0.2, random)),
+    anchors: f32([A, 4], anchors),
+    targets,
+    num_objs,
+  };
+}
