@@ -38,7 +38,8 @@ export { MULTIBOX_PROFILES, type MultiboxProfile } from './losses/multibox-profi
 export { LOSS_NORMALIZATIONS, NORMALIZER_OUTPUT, type LossNormalization } from './losses/normalization.js';
 export { sigmoidFocalLoss } from './losses/focal.js';
 export { retinanetLoss, RETINANET_INPUTS, BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS } from './losses/retinanet.js';
-export { retinanetLossProgram } from './losses/retinanet-program.js';
+export { retinanetLossProgram, type RetinanetInput, type RetinanetOutput } from './losses/retinanet-program.js';
+export type { ProgramOutputs } from './losses/program-names.js';
 export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
 export {
   resolveRetinanetOptions,

@@ -7,7 +7,9 @@ import {
   type Feeds,
   type HostTensor,
   type LossGraphErrorCode,
+  type CompiledLoss,
   type LossProgram,
+  type RetinanetInput,
   type RetinanetLossOptions,
 } from '../src/index.js';
 import { compareWithFixture, fixtureProgram, loadFixture, repoFixturesDir } from '../src/testing/index.js';
@@ -63,7 +65,7 @@ describe('retinanetLossProgram options', () => {
 describe('retinanet input validation', async () => {
   const fx = await fixture('retinanet_empty_image');
   const base = fx.inputs as Feeds;
-  const program = retinanetLossProgram();
+  const program: LossProgram = retinanetLossProgram(); // fed by name from a fixture file: not typed by name
   const C = base.cls_logits!.shape[2]!;
 
   async function rejection(feeds: Feeds, p: LossProgram = program): Promise<LossGraphError> {
@@ -125,7 +127,8 @@ describe('retinanet input validation', async () => {
 describe('focal loss numerics', () => {
   it('a gamma below 1 on saturated logits keeps every gradient finite (torchvision\'s own pow gives NaN there)', async () => {
     const fx = await fixture('retinanet_large_logits');
-    const out = await compileReference(retinanetLossProgram({ focalGamma: 0.5, boxLoss: 'diou' })).run(fx.inputs);
+    const loss: CompiledLoss = compileReference(retinanetLossProgram({ focalGamma: 0.5, boxLoss: 'diou' }));
+    const out = await loss.run(fx.inputs);
     for (const name of ['loss_cls', 'grad_cls_logits']) expect(out[name]!.data.every((v) => Number.isFinite(v)), name).toBe(true);
   });
 });
@@ -163,9 +166,9 @@ describe("normalize: 'none' and the data-parallel recipe", () => {
   it("'none' on the whole batch is 'batch' times the normaliser (retinanet_l1)", async () => {
     const fx = await fixture('retinanet_l1');
     const batch = await compileReference(fixtureProgram(fx)).run(fx.inputs);
-    const none = await compileReference(retinanetLossProgram({ normalize: 'none' })).run(fx.inputs);
+    const none = await compileReference(retinanetLossProgram({ normalize: 'none' })).run(fx.inputs as Feeds<RetinanetInput>);
     const B = (fx.inputs as Feeds).cls_logits!.shape[0]!;
     expect(none.normalizer!.data[0]).toBe(B);
-    for (const n of ['loss_cls', 'loss_box']) expect(none[n]!.data[0]! / B).toBeCloseTo(batch[n]!.data[0]!, 12);
+    for (const n of ['loss_cls', 'loss_box'] as const) expect(none[n]!.data[0]! / B).toBeCloseTo(batch[n]!.data[0]!, 12);
   });
 });

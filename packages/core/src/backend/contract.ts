@@ -17,7 +17,9 @@ export type Outputs<O extends string = string> = Record<O, HostTensor>;
 /**
  * What a backend compiles: a graph, plus the checks its inputs must pass before it runs. Losses build
  * these (`multiboxLossProgram`); backends never know which loss they run. `I` and `O` name the inputs
- * and outputs (default: any string).
+ * and outputs (default: any string): a program typed by its names types every loss compiled from it, so
+ * a misspelt feed or output is a type error. (The hooks are methods, so a typed program still passes
+ * where a `LossProgram` of any names is expected.)
  *
  * Every run checks, in this order: presence, dtype and shape of every feed against the graph (always);
  * `checkInputs` (always); float64 feeds narrowed to float32 on float32 backends; `validateInputs` (unless
@@ -30,12 +32,12 @@ export interface LossProgram<I extends string = string, O extends string = strin
    * or C >= 2). Always runs, even with `validate: false`. Reads dtypes and shapes only: under tfjs
    * `apply()` the feeds' values stay on the device and `data` is empty here.
    */
-  readonly checkInputs?: (feeds: Feeds<I>) => void;
+  checkInputs?(feeds: Feeds<I>): void;
   /**
    * Value scans (NaN, degenerate boxes, labels, counts in range), on the values the backend will compute
    * with (float32 on float32 backends). Skipped with `validate: false`.
    */
-  readonly validateInputs?: (feeds: Feeds<I>) => void;
+  validateInputs?(feeds: Feeds<I>): void;
   /** a cheaper program to try first; a backend that ignores it still computes the same results */
   readonly fastPath?: FastPath<I, O>;
 }
@@ -49,11 +51,11 @@ export interface LossProgram<I extends string = string, O extends string = strin
 export interface FastPath<I extends string = string, O extends string = string> {
   readonly program: LossProgram<I, string>;
   /** whether the fast program can take these (already checked) feeds at all (e.g. enough default boxes) */
-  readonly applies: (feeds: Feeds<I>) => boolean;
+  applies(feeds: Feeds<I>): boolean;
   /** outputs of the fast program that only decide whether its result stands; never returned */
   readonly flags: readonly string[];
   /** whether the fast program's result stands */
-  readonly accept: (outputs: Outputs<O | string>) => boolean;
+  accept(outputs: Outputs<O | string>): boolean;
 }
 
 /** Bounded waits, in milliseconds (`Infinity`: wait forever). */
