@@ -14,19 +14,11 @@ export interface MultiboxLossOptions {
   readonly gradients?: boolean;
   /** diagnostic outputs to expose besides the losses. Default none. */
   readonly outputs?: readonly MultiboxExtraOutput[];
-  /**
-   * Hard-negative mining with a partial sort: only the this-many largest mining losses per image are
-   * sorted (TopK) instead of all P. The graph then also outputs `mining_overflow`, true when some image
-   * needs more hard negatives than that, in which case its losses must not be used. `multiboxLoss`
-   * defaults to null (a full sort, no extra output); `multiboxLossProgram` uses it as a fast path that
-   * falls back to the full sort by itself, so its results are always exact (default 1024 there).
-   */
-  readonly hardNegativeTopK?: number | null;
 }
 
 export type ResolvedMultiboxOptions = Required<MultiboxLossOptions>;
 
-const KNOWN = new Set(['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'hardNegativeTopK']);
+const KNOWN = new Set(['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs']);
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION'). */
 export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): ResolvedMultiboxOptions {
@@ -42,7 +34,6 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
     variances: options.variances ?? [0.1, 0.2],
     gradients: options.gradients ?? true,
     outputs: options.outputs ?? [],
-    hardNegativeTopK: options.hardNegativeTopK ?? null,
   };
   const bad = (name: string, want: string, got: unknown) =>
     fail('INVALID_OPTION', `MultiBoxLoss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, { option: name });
@@ -54,7 +45,5 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
   if (!Array.isArray(o.outputs)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   for (const name of o.outputs) if (!MULTIBOX_EXTRA_OUTPUTS.includes(name)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
-  const k = o.hardNegativeTopK;
-  if (k !== null && !(Number.isInteger(k) && k >= 1)) bad('hardNegativeTopK', 'a positive integer or null', k);
   return o;
 }
