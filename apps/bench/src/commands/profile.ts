@@ -24,7 +24,7 @@ export async function runProfile(args: string[]): Promise<number> {
   const runs = Number(flags.runs ?? 5);
   const gradients = flags.forward !== 'true';
   const program = multiboxLossProgram({ gradients });
-  const graph = program.fastPath?.program.graph ?? program.graph;
+  const graph = program.graph;
   const feeds = syntheticFeeds(shape);
   process.stderr.write(`profiling onnxruntime-node-cpu, ${shape.priors} batch ${shape.batch}, ${shape.classes} classes, ${gradients ? 'forward+backward' : 'forward'}, ${runs} runs\n`);
   const { wallMs, ops } = await profileOnnxruntimeNode(graph, feeds, runs, flags.threads === undefined ? undefined : Number(flags.threads));

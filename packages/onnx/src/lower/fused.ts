@@ -1,0 +1,47 @@
+import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
+
+/** Per-row cross entropy: -LogSoftmax(logits)[label] along the last axis. */
+function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
+  const e = c.e;
+  const axis = c.inputTypes[0]!.shape.length - 1;
+  const logProbs = e.op('LogSoftmax', [c.inputs[0]!], 'float32', { axis });
+  const picked = e.op('GatherElements', [logProbs, e.op('Unsqueeze', [c.inputs[1]!, e.int64s([axis])], 'int32')], 'float32', { axis });
+  e.op('Neg', [e.op('Squeeze', [picked, e.int64s([axis])], 'float32')], c.out(0));
+}
+
+/**
+ * (softmax - onehot(label)) * g on the rows where g != 0 only: NonZero finds them, GatherND takes their
+ * logits, labels and g, Softmax and the one-hot difference run on those [S, C] rows, and ScatterND writes
+ * them into zeros. A rank-0 g (a single row) is computed densely.
+ */
+function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>): void {
+  const e = c.e;
+  const [logits, labels, g] = c.inputs as [string, string, string];
+  const rank = c.inputTypes[2]!.shape.length;
+  const classes = e.dimScalar(c.inputTypes[0]!.shape.at(-1)!, 'int32');
+  const oneHotMinus = (probs: string, label: string, gRows: string, out: OutputSlot | 'float32') => {
+    // (p - [k == label]) * g, the label compared against 0..C-1 along the last axis
+    const k = e.op('Range', [e.scalar('int32', 0), classes, e.scalar('int32', 1)], 'int32');
+    const hot = e.op('Cast', [e.op('Equal', [e.op('Unsqueeze', [label, e.int64s([-1])], 'int32'), k], 'bool')], 'float32', { to: 1 });
+    return e.op('Mul', [e.op('Sub', [probs, hot], 'float32'), e.op('Unsqueeze', [gRows, e.int64s([-1])], 'float32')], out);
+  };
+  if (rank === 0) return void oneHotMinus(e.op('Softmax', [logits], 'float32', { axis: -1 }), labels, g, c.out(0));
+  const where = e.op('Transpose', [e.op('NonZero', [e.op('Not', [e.op('Equal', [g, e.scalar('float32', 0)], 'bool')], 'bool')], 'int64')], 'int64', { perm: [1, 0] }); // [S, rank]
+  const rows = e.op('GatherND', [logits, where], 'float32'); // [S, C]
+  // the CUDA provider's GatherND has no int32 data: labels go through int64
+  const label = e.cast(e.op('GatherND', [e.cast(labels, 'int64'), where], 'int64'), 'int32');
+  const updates = oneHotMinus(e.op('Softmax', [rows], 'float32', { axis: -1 }), label, e.op('GatherND', [g, where], 'float32'), 'float32');
+  const zeros = e.op('Expand', [e.scalar('float32', 0), e.op('Shape', [logits], 'int64')], 'float32');
+  e.op('ScatterND', [zeros, where, updates], c.out(0));
+}
+
+/** Smooth L1 (beta 1) as m * (|x| - m/2) with m = min(|x|, 1): exact for both branches. */
+function smoothL1(c: LoweringContext<'smoothL1'>): void {
+  const e = c.e;
+  const a = e.op('Abs', [c.inputs[0]!], 'float32');
+  const m = e.op('Min', [a, e.scalar('float32', 1)], 'float32');
+  e.op('Mul', [m, e.op('Sub', [a, e.op('Mul', [m, e.scalar('float32', 0.5)], 'float32')], 'float32')], c.out(0));
+}
+
+/** Fused loss ops: each a few ONNX nodes that avoid dense work the composite form would do. */
+export const FUSED = { softmaxCrossEntropy, softmaxCrossEntropyGrad, smoothL1 } satisfies Partial<LoweringTable>;
