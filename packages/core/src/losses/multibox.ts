@@ -14,12 +14,23 @@ export const MULTIBOX_INPUTS = {
 } as const;
 
 interface Match {
-  /** truth rows with padding replaced by the unit box: float32 [B,M,5] */
+  /** truth rows, padding replaced by a box that overlaps no default box: float32 [B,M,5] */
   readonly table: Tensor;
   /** the truth each default box is matched to: int32 [B,P] */
   readonly truthIdx: Tensor;
   /** class per default box, 0 = background: int32 [B,P] */
   readonly label: Tensor;
+}
+
+/**
+ * A truth row that overlaps no default box: a unit square beyond every box's right and bottom edge.
+ * Its IoU with every prior is exactly 0, which ranks it below every real truth in the argmax over
+ * truths (ties pick the lowest index, and real rows come first), so no mask over [B,M,P] is needed.
+ */
+function paddingRow(b: GraphBuilder, dbox: Tensor): Tensor {
+  const [cx, cy, w, h] = coords(dbox);
+  const far = cx.add(w).max().maximum(cy.add(h).max()).add(1);
+  return b.concat([far, far, far.add(1), far.add(1), b.scalar(0)].map((t) => t.unsqueeze(0)), 0); // [5]
 }
 
 /**
@@ -30,10 +41,8 @@ interface Match {
 function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Tensor, thresh: number): Match {
   const truthRows = b.range('M');
   const valid = truthRows.less(numObjs.unsqueeze(1)); // [B,M]: real rows
-  // padding rows become the unit box so that encoding them stays finite; they can never be matched
-  const table = b.where(valid.unsqueeze(2), targets, b.constant([0, 0, 1, 1, 0], 'float32', [5])); // [B,M,5]
-  const iou = jaccard(coords(table.slice(2, 0, 4)), pointForm(coords(dbox))); // [B,M,P]
-  const overlaps = b.where(valid.unsqueeze(2), iou, -1);
+  const table = b.where(valid.unsqueeze(2), targets, paddingRow(b, dbox)); // [B,M,5]
+  const overlaps = jaccard(coords(table.slice(2, 0, 4)), pointForm(coords(dbox))); // [B,M,P]
 
   const bestPrior = overlaps.argMax(2); // [B,M], ties: lowest prior index
   const bestTruth = overlaps.argMax(1); // [B,P], ties: lowest truth index
@@ -51,26 +60,55 @@ function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Te
 }
 
 /**
- * Step 5: every box's matched truth encoded against the box, float32 [B,P,4]. The per-truth parts
- * (centre, log size) are computed on the [B,M] table and the per-prior parts on [P], so the [B,P] work
- * is one row gather and two broadcast operations.
+ * Step 5, SSD's box encoding split into a per-truth and a per-prior half: the encoded offsets of a box
+ * matched to truth t are (truth[t] - origin) * scale, with truth = (centre x, centre y, log w / v1,
+ * log h / v1) of each truth ([B,M,4]), origin = (cx, cy, log w / v1, log h / v1) and scale =
+ * (1 / (v0 w), 1 / (v0 h), 1, 1) of each prior ([P,4]).
  */
-function encodeMatched(b: GraphBuilder, table: Tensor, truthIdx: Tensor, dbox: Tensor, variances: readonly [number, number]): Tensor {
+interface Encoding {
+  readonly truth: Tensor;
+  readonly origin: Tensor;
+  readonly scale: Tensor;
+}
+
+function encodingParts(b: GraphBuilder, table: Tensor, dbox: Tensor, variances: readonly [number, number]): Encoding {
   const [v0, v1] = variances;
   const [x1, y1, x2, y2] = coords(table.slice(2, 0, 4)); // each [B,M]
   const [cx, cy, w, h] = coords(dbox); // each [P]
   const column = (parts: Tensor[]) => b.concat(parts.map((t) => t.unsqueeze(t.rank)), parts[0]!.rank);
-  const truthParts = column([x1!.add(x2!).mul(0.5), y1!.add(y2!).mul(0.5), x2!.sub(x1!).log().div(v1), y2!.sub(y1!).log().div(v1)]); // [B,M,4]
-  const priorOrigin = column([cx, cy, w.log().div(v1), h.log().div(v1)]); // [P,4]
   const one = b.scalar(1).expand(['P']);
-  const priorScale = column([one.div(w.mul(v0)), one.div(h.mul(v0)), one, one]); // [P,4]
-  return truthParts.gatherRows(truthIdx).sub(priorOrigin).mul(priorScale);
+  return {
+    truth: column([x1.add(x2).mul(0.5), y1.add(y2).mul(0.5), x2.sub(x1).log().div(v1), y2.sub(y1).log().div(v1)]),
+    origin: column([cx, cy, w.log().div(v1), h.log().div(v1)]),
+    scale: column([one.div(w.mul(v0)), one.div(h.mul(v0)), one, one]),
+  };
 }
 
-/** Step 6: sum over positives of SmoothL1(loc - locT) (beta 1) over the 4 coordinates. */
-function localisationSum(b: GraphBuilder, loc: Tensor, locT: Tensor, pos: Tensor): Tensor {
-  // zero the difference off the positives: SmoothL1(0) = 0, and its gradient clamp(0) = 0 there too
-  return b.where(pos.unsqueeze(2), loc.sub(locT), 0).smoothL1().sum();
+/** Every box's matched truth encoded against the box: float32 [B,P,4] (the `loc_t` output). */
+function encodeAll(enc: Encoding, truthIdx: Tensor): Tensor {
+  return enc.truth.gatherRows(truthIdx).sub(enc.origin).mul(enc.scale);
+}
+
+/**
+ * The positive boxes of each image in box order, padded to the batch's largest count: int32 [B,K]
+ * (K data-dependent) and which entries are real positives. A TopK of the 0/1 positive mask with k = the
+ * largest count lists positives first, by index (ties keep the lower index first).
+ */
+function positiveRows(b: GraphBuilder, pos: Tensor, numPos: Tensor): { rows: Tensor; real: Tensor } {
+  const [, rows] = pos.cast('float32').topk(numPos.max().maximum(1), 1, true);
+  return { rows, real: b.range(rows.shape[1]!).less(numPos.unsqueeze(1)) };
+}
+
+/**
+ * Step 6: sum over positives of SmoothL1(loc - locT) (beta 1) over the 4 coordinates, on the positive
+ * rows only ([B,K,4]): their predictions, truths and priors are gathered, so the gradient is a scatter
+ * of [B,K,4] rows into zeros.
+ */
+function localisationSum(b: GraphBuilder, loc: Tensor, enc: Encoding, truthIdx: Tensor, positives: { rows: Tensor; real: Tensor }): Tensor {
+  const { rows, real } = positives;
+  const locT = enc.truth.gatherRows(truthIdx.gatherElements(rows, 1)).sub(enc.origin.gather(rows, 0)).mul(enc.scale.gather(rows, 0));
+  // padding entries: SmoothL1(0) = 0, and its gradient clamp(0) = 0 there too
+  return b.where(real.unsqueeze(2), loc.gatherRows(rows).sub(locT), 0).smoothL1().sum();
 }
 
 /** Hard negatives wanted per image: ceil(negPos * num_pos), at most P (the original's clamp): int32 [B]. */
@@ -97,10 +135,12 @@ function hardNegativeMask(b: GraphBuilder, mining: Tensor, count: Tensor): Tenso
 
 /**
  * The SSD MultiBoxLoss of the original PyTorch notebook as one graph (DESIGN.md, "The MultiBoxLoss graph"),
- * with static shapes over symbolic B, P, C, M (and one data-dependent dim, the mining TopK's k).
+ * with static shapes over symbolic B, P, C, M (and two data-dependent dims: the largest positive count
+ * and the largest hard-negative count of the batch).
  * Outputs `loss_l`, `loss_c`; with `gradients` (default) `grad_loc` and `grad_conf`; and any of
  * `num_pos`, `conf_t_label`, `loc_t` named in `outputs`. Steps, each its own function: matching,
- * encoding, localisation sum, per-box cross entropy, mining count, selection, sums, normalisation.
+ * encoding, localisation sum (positive rows), per-box cross entropy, mining count, selection, sums,
+ * normalisation.
  */
 export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const o = resolveMultiboxOptions(options);
@@ -115,8 +155,8 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const { table, truthIdx, label } = matchTruths(b, targets, numObjs, dbox, o.jaccardThresh);
   const pos = label.greater(0);
   const numPos = pos.cast('int32').sum([1]); // [B]
-  const locT = encodeMatched(b, table, truthIdx, dbox, o.variances);
-  const lSum = localisationSum(b, loc, locT, pos);
+  const enc = encodingParts(b, table, dbox, o.variances);
+  const lSum = localisationSum(b, loc, enc, truthIdx, positiveRows(b, pos, numPos));
 
   // per-box cross entropy; its gradient is evaluated only on the selected rows (softmaxCrossEntropyGrad)
   const ce = conf.softmaxCrossEntropy(label); // [B,P]
@@ -130,7 +170,7 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   b.output('loss_c', cSum.div(n));
   if (o.outputs.includes('num_pos')) b.output('num_pos', numPos);
   if (o.outputs.includes('conf_t_label')) b.output('conf_t_label', label);
-  if (o.outputs.includes('loc_t')) b.output('loc_t', locT);
+  if (o.outputs.includes('loc_t')) b.output('loc_t', encodeAll(enc, truthIdx));
   const graph = b.build();
   if (!o.gradients) return graph;
   return appendGradients(graph, { of: ['loss_l', 'loss_c'], wrt: { loc_data: 'grad_loc', conf_data: 'grad_conf' } });

@@ -36,9 +36,18 @@ export const gatherRows = defineOp<'gatherRows'>({
     }
     return [{ dtype: data!.dtype, shape: [...idx!.shape, ...data!.shape.slice(2)], data: out }];
   },
-  // d/d data: each gathered row adds its gradient back at its index (a one-hot contraction over the index dims)
+  // d/d data: each gathered row adds its gradient back at its index: a scatter-add along axis 1 for one
+  // index dim (indices [B] or [B,K]), a one-hot contraction over the index dims otherwise
   vjp: ({ inputs: [data, idx], grads: [g] }) => {
     const r = idx!.rank;
+    if (r <= 2) {
+      let at = r === 1 ? idx!.unsqueeze(1) : idx!;
+      let upd = r === 1 ? g!.unsqueeze(1) : g!;
+      for (let a = 2; a < data!.rank; a++) at = at.unsqueeze(a);
+      at = at.expand([...at.shape.slice(0, 2), ...data!.shape.slice(2)]);
+      upd = upd.expand(at.shape);
+      return [g!.builder.scalar(0).expand(data!.shape).scatterElements(at, upd, 1, 'add'), undefined];
+    }
     let oh = idx!.oneHot(data!.shape[1]!); // [B, ...idx, N]
     for (let i = 2; i < data!.rank; i++) oh = oh.unsqueeze(oh.rank);
     const spread = g!.unsqueeze(r).mul(oh); // [B, ...idx, N, ...rest]

@@ -1,12 +1,20 @@
 import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
 
-/** Per-row cross entropy: -LogSoftmax(logits)[label] along the last axis. */
+/**
+ * Per-row cross entropy: -LogSoftmax(logits)[label] along the last axis. The label's entry is picked by
+ * a Gather from the flattened log-probabilities at row * C + label (onnxruntime's CPU GatherElements
+ * along the innermost axis is about 3x slower).
+ */
 function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   const e = c.e;
-  const axis = c.inputTypes[0]!.shape.length - 1;
-  const logProbs = e.op('LogSoftmax', [c.inputs[0]!], 'float32', { axis });
-  const picked = e.op('GatherElements', [logProbs, e.op('Unsqueeze', [c.inputs[1]!, e.int64s([axis])], 'int32')], 'float32', { axis });
-  e.op('Neg', [e.op('Squeeze', [picked, e.int64s([axis])], 'float32')], c.out(0));
+  const [logits, labels] = c.inputs as [string, string];
+  const rowDims = c.inputTypes[1]!.shape;
+  const logProbs = e.op('LogSoftmax', [logits], 'float32', { axis: rowDims.length });
+  const rows = rowDims.reduce<string>((n, d) => e.op('Mul', [n, e.dimScalar(d, 'int32')], 'int32'), e.scalar('int32', 1));
+  const row = e.op('Reshape', [e.op('Range', [e.scalar('int32', 0), rows, e.scalar('int32', 1)], 'int32'), e.shape(rowDims)], 'int32');
+  const at = e.op('Add', [e.op('Mul', [row, e.dimScalar(c.inputTypes[0]!.shape.at(-1)!, 'int32')], 'int32'), labels], 'int32');
+  const picked = e.op('Gather', [e.op('Reshape', [logProbs, e.int64s([-1])], 'float32'), at], 'float32', { axis: 0 });
+  e.op('Neg', [picked], c.out(0));
 }
 
 /**

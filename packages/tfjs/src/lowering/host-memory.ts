@@ -9,3 +9,12 @@ const HOST_MEMORY = new Set(['cpu', 'wasm']);
 export function onHostMemory(): boolean {
   return HOST_MEMORY.has(tf.getBackend());
 }
+
+/**
+ * Whether lowerings can read a tensor's values synchronously (`dataSync`): every backend but webgpu, whose
+ * GPU-resident tensors only read asynchronously. Ops whose output size depends on data (a tensor k) or
+ * that fall back to host loops need it.
+ */
+export function readsSynchronously(): boolean {
+  return tf.getBackend() !== 'webgpu';
+}
