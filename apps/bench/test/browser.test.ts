@@ -61,7 +61,7 @@ describe('browser backends on the committed fixtures', () => {
     for (const r of rows) expect(r.cmp.failures, r.fixture).toEqual([]);
   }, 120_000);
 
-  // The loss graph has no scatter any more (tfjs-webgl's ScatterNd shader is O(n^2)), so SSD300 runs in seconds.
+  // The loss graph's scatters run as host loops on webgl (its ScatterNd shader is O(n^2)), so SSD300 runs in seconds.
   testIf(webgl)(titled(webgl, 'SSD300 passes'), async () => {
     const [row] = await runFixtures(webgl, [SSD300]);
     expect(row!.cmp.failures).toEqual([]);
@@ -110,6 +110,21 @@ describe('browser harness failure paths', () => {
     expect((e as LossGraphError).code).toBe('INVALID_GRAPH');
     expect((e as LossGraphError).message).toMatch(/^in Chromium: /);
   }, 60_000);
+
+  testIf(wasm)(titled(wasm, 'times runs inside the page on feeds already there, the transfers apart'), async () => {
+    const harness = await lease.harness;
+    const fx = await load(SMALL[0]!);
+    const loss = await harness.compile('ort-wasm', fixtureProgram(fx));
+    try {
+      const t = await loss.timeInPage(fx.inputs, 3);
+      expect(t.run_ms).toHaveLength(3);
+      for (const ms of [...t.run_ms, t.feeds_in_ms, t.outputs_out_ms]) expect(ms).toBeGreaterThan(0);
+      // the page's own runs still give the fixture's numbers afterwards
+      expect(compareWithFixture(await loss.run(fx.inputs), fx).failures).toEqual([]);
+    } finally {
+      await loss.dispose();
+    }
+  }, 120_000);
 
   testIf(wasm)(titled(wasm, 'a run past its deadline fails clearly, and the next run recompiles in a fresh page'), async () => {
     const harness = await lease.harness;

@@ -23,9 +23,9 @@ export function browserBackend(name: string, runtime: PageRuntime, notes?: strin
       }
     },
     async compile(program) {
-      // the page compiles plain graphs; the program's fast path (and its exact fallback) runs from here
+      // the page compiles plain graphs; a program's fast path (and its exact fallback) runs from here
       const h = await harness();
-      return compileWithFastPath(program, (p) => h.compile(runtime, p));
+      return program.fastPath === undefined ? h.compile(runtime, program) : compileWithFastPath(program, (p) => h.compile(runtime, p));
     },
     async close() {
       const l = lease;

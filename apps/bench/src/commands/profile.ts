@@ -1,17 +1,20 @@
 import { multiboxLossProgram } from '@lossgraph/core';
 import { parseFlags, UsageError } from '../args.js';
 import { PRIOR_PRESETS, syntheticFeeds, type PriorPreset } from '../perf/synthetic.js';
-import { profileOnnxruntimeNode } from '../profile/ort-profile.js';
+import { profileOnnxruntimeNode, type ProfileJson } from '../profile/ort-profile.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /**
  * `bench profile [--batch 32] [--classes 21] [--priors ssd300|ssd512] [--runs 5] [--threads N] [--forward] [--nodes N]`:
  * where onnxruntime-node-cpu spends its time on the MultiBoxLoss graph, by ONNX op type, from
- * onnxruntime's own profiler; with --nodes, also the N most expensive nodes with their shapes.
+ * onnxruntime's own profiler; with --nodes, also the N most expensive nodes with their shapes; with
+ * --json FILE, all of it as JSON for `bench report --profile FILE`.
  */
 export async function runProfile(args: string[]): Promise<number> {
   let flags: Record<string, string>;
   try {
-    flags = parseFlags(args, ['batch', 'classes', 'priors', 'runs', 'threads', 'forward', 'nodes']);
+    flags = parseFlags(args, ['batch', 'classes', 'priors', 'runs', 'threads', 'forward', 'nodes', 'json']);
     if (flags.priors !== undefined && !(flags.priors in PRIOR_PRESETS)) throw new UsageError(`--priors must be ssd300 or ssd512, got '${flags.priors}'`);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -37,5 +40,22 @@ export async function runProfile(args: string[]): Promise<number> {
     for (const n of nodes.slice(0, topNodes)) lines.push(`${n.node.padEnd(20)} ${n.opType.padEnd(16)} ${n.ms.toFixed(2).padStart(6)}  ${n.shapes}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
+  if (flags.json !== undefined) {
+    const json: ProfileJson = {
+      date: new Date().toISOString(),
+      command: ['pnpm bench profile', ...args].join(' '),
+      ...shape,
+      mode: gradients ? 'forward_backward' : 'forward',
+      threads: flags.threads === undefined ? null : Number(flags.threads),
+      runs,
+      wall_ms: wallMs,
+      kernel_ms: total,
+      ops,
+      nodes: nodes.slice(0, 30),
+    };
+    mkdirSync(dirname(flags.json), { recursive: true });
+    writeFileSync(flags.json, `${JSON.stringify(json, null, 2)}\n`);
+    process.stderr.write(`wrote ${flags.json}\n`);
+  }
   return 0;
 }

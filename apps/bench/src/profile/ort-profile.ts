@@ -11,6 +11,24 @@ export interface OpTypeTime {
   readonly nodes: number;
 }
 
+/** What `bench profile --json` writes (and `bench report --profile` reads). */
+export interface ProfileJson {
+  readonly date: string;
+  readonly command: string;
+  readonly batch: number;
+  readonly classes: number;
+  readonly priors: string;
+  readonly mode: 'forward' | 'forward_backward';
+  /** intra-op threads, null for onnxruntime's default */
+  readonly threads: number | null;
+  readonly runs: number;
+  readonly wall_ms: number;
+  readonly kernel_ms: number;
+  readonly ops: OpTypeTime[];
+  /** the most expensive nodes */
+  readonly nodes: NodeTime[];
+}
+
 /** Kernel time of one node, with the shapes onnxruntime recorded for it. */
 export interface NodeTime {
   readonly node: string;

@@ -19,14 +19,17 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
 
 /**
  * (softmax - onehot(label)) * g on the rows where g != 0 only: NonZero finds them, GatherND takes their
- * logits, labels and g, Softmax and the one-hot difference run on those [S, C] rows, and ScatterND writes
- * them into zeros. A rank-0 g (a single row) is computed densely.
+ * logits, labels and g, Softmax and the one-hot difference run on those [S, C] rows, and ScatterND adds
+ * them into zeros. One extra row of zero logits with g = 0 rides along (added at index 0: exactly +0),
+ * so no kernel ever sees S = 0 rows (the WebGPU provider's Softmax cannot dispatch them). A rank-0 g (a
+ * single row) is computed densely.
  */
 function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>): void {
   const e = c.e;
   const [logits, labels, g] = c.inputs as [string, string, string];
   const rank = c.inputTypes[2]!.shape.length;
-  const classes = e.dimScalar(c.inputTypes[0]!.shape.at(-1)!, 'int32');
+  const classDim = c.inputTypes[0]!.shape.at(-1)!;
+  const classes = e.dimScalar(classDim, 'int32');
   const oneHotMinus = (probs: string, label: string, gRows: string, out: OutputSlot | 'float32') => {
     // (p - [k == label]) * g, the label compared against 0..C-1 along the last axis
     const k = e.op('Range', [e.scalar('int32', 0), classes, e.scalar('int32', 1)], 'int32');
@@ -34,13 +37,17 @@ function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>):
     return e.op('Mul', [e.op('Sub', [probs, hot], 'float32'), e.op('Unsqueeze', [gRows, e.int64s([-1])], 'float32')], out);
   };
   if (rank === 0) return void oneHotMinus(e.op('Softmax', [logits], 'float32', { axis: -1 }), labels, g, c.out(0));
-  const where = e.op('Transpose', [e.op('NonZero', [e.op('Not', [e.op('Equal', [g, e.scalar('float32', 0)], 'bool')], 'bool')], 'int64')], 'int64', { perm: [1, 0] }); // [S, rank]
-  const rows = e.op('GatherND', [logits, where], 'float32'); // [S, C]
+  const nonZero = e.op('Transpose', [e.op('NonZero', [e.op('Not', [e.op('Equal', [g, e.scalar('float32', 0)], 'bool')], 'bool')], 'int64')], 'int64', { perm: [1, 0] }); // [S, rank]
+  const plusOne = (rows: string, extra: string) => e.op('Concat', [rows, extra], e.dtypeOf(rows), { axis: 0 });
+  const where = plusOne(nonZero, e.constant('int64', [1, rank], new Array<number>(rank).fill(0))); // [S+1, rank]
+  const zeroRow = e.op('Expand', [e.scalar('float32', 0), e.shape([1, classDim])], 'float32');
+  const rows = plusOne(e.op('GatherND', [logits, nonZero], 'float32'), zeroRow); // [S+1, C]
   // the CUDA provider's GatherND has no int32 data: labels go through int64
-  const label = e.cast(e.op('GatherND', [e.cast(labels, 'int64'), where], 'int64'), 'int32');
-  const updates = oneHotMinus(e.op('Softmax', [rows], 'float32', { axis: -1 }), label, e.op('GatherND', [g, where], 'float32'), 'float32');
+  const label = e.cast(plusOne(e.op('GatherND', [e.cast(labels, 'int64'), nonZero], 'int64'), e.int64s([0])), 'int32');
+  const gRows = plusOne(e.op('GatherND', [g, nonZero], 'float32'), e.constant('float32', [1], [0]));
+  const updates = oneHotMinus(e.op('Softmax', [rows], 'float32', { axis: -1 }), label, gRows, 'float32');
   const zeros = e.op('Expand', [e.scalar('float32', 0), e.op('Shape', [logits], 'int64')], 'float32');
-  e.op('ScatterND', [zeros, where, updates], c.out(0));
+  e.op('ScatterND', [zeros, where, updates], c.out(0), { reduction: 'add' });
 }
 
 /** Smooth L1 (beta 1) as m * (|x| - m/2) with m = min(|x|, 1): exact for both branches. */
