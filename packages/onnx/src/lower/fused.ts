@@ -18,11 +18,13 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
 }
 
 /**
- * (softmax - onehot(label)) * g on the rows where g != 0 only: NonZero finds them, GatherND takes their
- * logits, labels and g, Softmax and the one-hot difference run on those [S, C] rows, and ScatterND adds
- * them into zeros. One extra row of zero logits with g = 0 rides along (added at index 0: exactly +0),
- * so no kernel ever sees S = 0 rows (the WebGPU provider's Softmax cannot dispatch them). A rank-0 g (a
- * single row) is computed densely.
+ * (softmax - onehot(label)) * g on the rows where g != 0 only, written in one pass: NonZero finds the S
+ * rows (row-major order), GatherND takes their logits, labels and g, Softmax and the one-hot difference
+ * run on those [S, C] rows behind one row of zeros, and a Gather of that [S+1, C] table by each row's
+ * place (0 for rows with g == 0, else its rank among the nonzero rows: a CumSum of the mask) writes the
+ * whole gradient. onnxruntime's CPU ScatterND would first copy a zero tensor of the full size. The extra
+ * row also keeps S+1 >= 1 rows for every kernel (the WebGPU provider's Softmax cannot dispatch zero).
+ * A rank-0 g (a single row) is computed densely.
  */
 function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>): void {
   const e = c.e;
@@ -37,17 +39,18 @@ function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>):
     return e.op('Mul', [e.op('Sub', [probs, hot], 'float32'), e.op('Unsqueeze', [gRows, e.int64s([-1])], 'float32')], out);
   };
   if (rank === 0) return void oneHotMinus(e.op('Softmax', [logits], 'float32', { axis: -1 }), labels, g, c.out(0));
-  const nonZero = e.op('Transpose', [e.op('NonZero', [e.op('Not', [e.op('Equal', [g, e.scalar('float32', 0)], 'bool')], 'bool')], 'int64')], 'int64', { perm: [1, 0] }); // [S, rank]
-  const plusOne = (rows: string, extra: string) => e.op('Concat', [rows, extra], e.dtypeOf(rows), { axis: 0 });
-  const where = plusOne(nonZero, e.constant('int64', [1, rank], new Array<number>(rank).fill(0))); // [S+1, rank]
-  const zeroRow = e.op('Expand', [e.scalar('float32', 0), e.shape([1, classDim])], 'float32');
-  const rows = plusOne(e.op('GatherND', [logits, nonZero], 'float32'), zeroRow); // [S+1, C]
+  const selected = e.op('Not', [e.op('Equal', [g, e.scalar('float32', 0)], 'bool')], 'bool');
+  const nonZero = e.op('Transpose', [e.op('NonZero', [selected], 'int64')], 'int64', { perm: [1, 0] }); // [S, rank]
+  const behindZero = (first: string, rows: string) => e.op('Concat', [first, rows], e.dtypeOf(rows), { axis: 0 });
+  const rows = behindZero(e.op('Expand', [e.scalar('float32', 0), e.shape([1, classDim])], 'float32'), e.op('GatherND', [logits, nonZero], 'float32')); // [S+1, C]
   // the CUDA provider's GatherND has no int32 data: labels go through int64
-  const label = e.cast(plusOne(e.op('GatherND', [e.cast(labels, 'int64'), nonZero], 'int64'), e.int64s([0])), 'int32');
-  const gRows = plusOne(e.op('GatherND', [g, nonZero], 'float32'), e.constant('float32', [1], [0]));
-  const updates = oneHotMinus(e.op('Softmax', [rows], 'float32', { axis: -1 }), label, gRows, 'float32');
-  const zeros = e.op('Expand', [e.scalar('float32', 0), e.op('Shape', [logits], 'int64')], 'float32');
-  e.op('ScatterND', [zeros, where, updates], c.out(0), { reduction: 'add' });
+  const label = e.cast(behindZero(e.int64s([0]), e.op('GatherND', [e.cast(labels, 'int64'), nonZero], 'int64')), 'int32');
+  const gRows = behindZero(e.constant('float32', [1], [0]), e.op('GatherND', [g, nonZero], 'float32'));
+  const table = oneHotMinus(e.op('Softmax', [rows], 'float32', { axis: -1 }), label, gRows, 'float32'); // row 0: exactly 0
+  const flat = e.op('Reshape', [e.op('Cast', [selected], 'int32', { to: 6 }), e.int64s([-1])], 'int32');
+  const rank1 = e.op('CumSum', [flat, e.scalar('int64', 0)], 'int32'); // k-th selected row (row-major) -> k
+  const place = e.op('Reshape', [e.op('Mul', [rank1, flat], 'int32'), e.op('Shape', [g], 'int64')], 'int32');
+  e.op('Gather', [table, place], c.out(0), { axis: 0 });
 }
 
 /** Smooth L1 (beta 1) as m * (|x| - m/2) with m = min(|x|, 1): exact for both branches. */
