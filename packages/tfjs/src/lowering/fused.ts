@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
-import { onHostMemory } from './host-memory.js';
+import { operand } from './broadcast.js';
+import { expOfNonPositive } from './exp.js';
+import { onHostMemory, onWasmKernels } from './host-memory.js';
+import { shiftMax } from './reductions.js';
 import type { LoweringsFor } from './types.js';
 
-const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 function checkLabel(label: number, c: number, op: string): number {
   if (!(label >= 0 && label < c)) fail('KERNEL_ERROR', `${op}: label ${label} out of range [0, ${c})`, { op });
@@ -28,18 +30,34 @@ function logSumExp(x: tf.Tensor): tf.Tensor {
 /** One-hot rows of `labels` over `c` classes, float32 (tfjs-wasm's OneHot writes int bits when asked for float). */
 const oneHotFloat = (labels: tf.Tensor, c: number) => tf.cast(tf.oneHot(labels, c), 'float32');
 
+/** x[row, label[row]] of a [rows, c] host array: one read per row. */
+function pickOnHost(x: Float32Array, labels: Int32Array, c: number, op: string): Float32Array {
+  const out = new Float32Array(labels.length);
+  for (let r = 0; r < labels.length; r++) out[r] = x[r * c + checkLabel(labels[r]!, c, op)]!;
+  return out;
+}
+
 /**
- * Per-row cross entropy over the last axis. Host-memory backends (cpu, wasm) run one pass over the rows
- * in JavaScript (float64 math): their kernels would take six passes. GPU backends use tfjs ops.
+ * Per-row cross entropy over the last axis. tfjs-wasm: log(sum(exp(x - max))) with its vectorised
+ * kernels (the pooled max and sigmoid-based exp of logSoftmax), minus the label's shifted logit picked
+ * on the host. tfjs-cpu: one pass over the rows in JavaScript (float64 math), where its kernels would
+ * take six. GPU backends: tfjs ops.
  */
 function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
   const c = logits.shape.at(-1)!;
+  const last = logits.rank - 1;
+  if (onWasmKernels()) {
+    const shifted = tf.sub(logits, operand('sub', shiftMax(logits, last), logits.shape));
+    const lse = tf.log(tf.sum(expOfNonPositive(shifted), last));
+    const picked = pickOnHost(shifted.dataSync() as Float32Array, labels.dataSync() as Int32Array, c, 'softmaxCrossEntropy');
+    return tf.sub(lse, tf.tensor(picked, labels.shape, 'float32'));
+  }
   if (onHostMemory()) {
     const x = logits.dataSync() as Float32Array;
     const lab = labels.dataSync() as Int32Array;
-    const out = new Float32Array(lab.length);
-    for (let r = 0; r < lab.length; r++) out[r] = rowLogSumExp(x, r * c, c) - x[r * c + checkLabel(lab[r]!, c, 'softmaxCrossEntropy')]!;
-    return tf.tensor(out, labels.shape, 'float32');
+    const picked = pickOnHost(x, lab, c, 'softmaxCrossEntropy');
+    for (let r = 0; r < lab.length; r++) picked[r] = rowLogSumExp(x, r * c, c) - picked[r]!;
+    return tf.tensor(picked, labels.shape, 'float32');
   }
   const picked = tf.sum(tf.mul(logits, oneHotFloat(labels, c)), -1);
   return tf.sub(tf.squeeze(logSumExp(logits), [logits.rank - 1]), picked);
@@ -47,23 +65,28 @@ function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
 
 /**
  * (softmax - onehot(label)) * g, 0 on rows where g == 0. Host-memory backends visit only the rows with
- * g != 0 (a few hundred of a [B,P] loss's rows); GPU backends compute it densely in two passes.
+ * g != 0 (a few hundred of a [B,P] loss's rows): those rows are gathered, computed on the host (float64
+ * math) and scattered into zeros by the backend's ScatterNd. GPU backends compute it densely in two passes.
  */
 function softmaxCrossEntropyGrad(logits: tf.Tensor, labels: tf.Tensor, g: tf.Tensor): tf.Tensor {
   const c = logits.shape.at(-1)!;
   if (onHostMemory()) {
-    const x = logits.dataSync() as Float32Array;
-    const lab = labels.dataSync() as Int32Array;
     const gr = g.dataSync() as Float32Array;
-    const out = new Float32Array(product(logits.shape));
-    for (let r = 0; r < gr.length; r++) {
+    const lab = labels.dataSync() as Int32Array;
+    const rows: number[] = [];
+    for (let r = 0; r < gr.length; r++) if (gr[r] !== 0) rows.push(r);
+    if (rows.length === 0) return tf.zeros(logits.shape);
+    const at = tf.tensor1d(rows, 'int32');
+    const x = tf.gather(tf.reshape(logits, [-1, c]), at).dataSync() as Float32Array; // [S, C]
+    const upd = new Float32Array(rows.length * c);
+    rows.forEach((r, s) => {
       const w = gr[r]!;
-      if (w === 0) continue;
-      const lse = rowLogSumExp(x, r * c, c);
-      for (let k = 0; k < c; k++) out[r * c + k] = Math.exp(x[r * c + k]! - lse) * w;
-      out[r * c + checkLabel(lab[r]!, c, 'softmaxCrossEntropyGrad')]! -= w;
-    }
-    return tf.tensor(out, logits.shape, 'float32');
+      const lse = rowLogSumExp(x, s * c, c);
+      for (let k = 0; k < c; k++) upd[s * c + k] = Math.exp(x[s * c + k]! - lse) * w;
+      upd[s * c + checkLabel(lab[r]!, c, 'softmaxCrossEntropyGrad')]! -= w;
+    });
+    const scattered = tf.scatterND(tf.reshape(at, [rows.length, 1]), tf.tensor2d(upd, [rows.length, c]), [gr.length, c]);
+    return tf.reshape(scattered, logits.shape);
   }
   const w = tf.expandDims(g, -1);
   const probs = tf.exp(tf.sub(logits, logSumExp(logits)));

@@ -10,6 +10,11 @@ export function onHostMemory(): boolean {
   return HOST_MEMORY.has(tf.getBackend());
 }
 
+/** tfjs-backend-wasm: vectorised (XNNPACK) kernels that beat a JavaScript loop over the same elements. */
+export function onWasmKernels(): boolean {
+  return tf.getBackend() === 'wasm';
+}
+
 /**
  * Whether lowerings can read a tensor's values synchronously (`dataSync`): every backend but webgpu, whose
  * GPU-resident tensors only read asynchronously. Ops whose output size depends on data (a tensor k) or
