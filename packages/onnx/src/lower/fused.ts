@@ -21,8 +21,8 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
  * (softmax - onehot(label)) * g on the rows where g != 0 only, written in one pass: NonZero finds the S
  * rows (row-major order), GatherND takes their logits, labels and g, Softmax and the one-hot difference
  * run on those [S, C] rows behind one row of zeros, and a Gather of that [S+1, C] table by each row's
- * place (0 for rows with g == 0, else its rank among the nonzero rows: a CumSum of the mask) writes the
- * whole gradient. onnxruntime's CPU ScatterND would first copy a zero tensor of the full size. The extra
+ * place (0 for rows with g == 0, else 1 + its rank among the nonzero rows, scattered into zeros) writes
+ * the whole gradient. onnxruntime's CPU ScatterND would first copy a zero tensor of the full size. The extra
  * row also keeps S+1 >= 1 rows for every kernel (the WebGPU provider's Softmax cannot dispatch zero).
  * A rank-0 g (a single row) is computed densely.
  */
@@ -47,9 +47,11 @@ function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>):
   const label = e.cast(behindZero(e.int64s([0]), e.op('GatherND', [e.cast(labels, 'int64'), nonZero], 'int64')), 'int32');
   const gRows = behindZero(e.constant('float32', [1], [0]), e.op('GatherND', [g, nonZero], 'float32'));
   const table = oneHotMinus(e.op('Softmax', [rows], 'float32', { axis: -1 }), label, gRows, 'float32'); // row 0: exactly 0
-  const flat = e.op('Reshape', [e.op('Cast', [selected], 'int32', { to: 6 }), e.int64s([-1])], 'int32');
-  const rank1 = e.op('CumSum', [flat, e.scalar('int64', 0)], 'int32'); // k-th selected row (row-major) -> k
-  const place = e.op('Reshape', [e.op('Mul', [rank1, flat], 'int32'), e.op('Shape', [g], 'int64')], 'int32');
+  // a ScatterND, not a CumSum over all rows: the WebGPU provider's CumSum is quadratic in the length
+  const count = e.op('Squeeze', [e.op('Shape', [nonZero], 'int64', { start: 0, end: 1 }), e.int64s([0])], 'int64');
+  const ranks = e.op('Range', [e.scalar('int32', 1), e.op('Add', [e.cast(count, 'int32'), e.scalar('int32', 1)], 'int32'), e.scalar('int32', 1)], 'int32');
+  const noPlace = e.op('Expand', [e.scalar('int32', 0), e.op('Shape', [g], 'int64')], 'int32');
+  const place = e.op('ScatterND', [noPlace, nonZero, ranks], 'int32');
   e.op('Gather', [table, place], c.out(0), { axis: 0 });
 }
 
