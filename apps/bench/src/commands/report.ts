@@ -43,6 +43,7 @@ export async function runReport(args: string[]): Promise<number> {
   const profile = loadProfile(f.profile ?? DEFAULT_PROFILE);
   // the profile is optional: only a file named on the command line must be there
   if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined)) process.stderr.write(`report: ${profile.message}\n`);
+  const profileData = profile.status === 'read' ? profile.data : null;
   const validateData = validate.status === 'read' ? validate.data : null;
   const perfData = perf.status === 'read' ? perf.data : null;
 
@@ -54,12 +55,12 @@ export async function runReport(args: string[]): Promise<number> {
     inputs: { validate: inputNote(validate), perf: inputNote(perf) },
     machine: perfData?.machine ?? machineInfo(),
     machine_source: perfData?.machine ? 'perf run' : 'report host',
-    commands: reproduceCommands(validate.path, perf.path, perfData),
+    commands: reproduceCommands(validate.path, perf.path, perfData, { path: profile.path, data: profileData }),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
     validate: validateData,
     perf: perfData,
-    profile: profile.status === 'read' ? profile.data : null,
+    profile: profileData,
   };
 
   const out = f.out ?? join('reports', date);

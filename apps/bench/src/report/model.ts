@@ -104,11 +104,13 @@ export function inputNote<T>(loaded: Loaded<T>): InputNote {
 }
 
 /** The commands that reproduce this report (the perf command as it was run, when recorded). */
-export function reproduceCommands(validatePath: string, perfPath: string, perf: PerfJson | null): string[] {
+export function reproduceCommands(validatePath: string, perfPath: string, perf: PerfJson | null, profile?: { readonly path: string; readonly data: ProfileJson | null }): string[] {
   const perfCommand = perf?.config?.command?.replace(/--json\s+\S+/, `--json ${perfPath}`) ?? `pnpm bench perf --json ${perfPath}`;
+  const withProfile = profile?.data != null;
   return [
     `pnpm bench validate --json ${validatePath}`,
     perfCommand.includes('--json') ? perfCommand : `${perfCommand} --json ${perfPath}`,
-    `pnpm bench report --validate ${validatePath} --perf ${perfPath}`,
+    ...(withProfile ? [profile.data!.command.replace(/--json\s+\S+/, `--json ${profile.path}`)] : []),
+    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${withProfile ? ` --profile ${profile.path}` : ''}`,
   ];
 }
