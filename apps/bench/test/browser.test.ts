@@ -73,6 +73,21 @@ describe('browser harness failure paths', () => {
     expect((e as LossGraphError).message).toMatch(/^in Chromium: /);
   }, 60_000);
 
+  testIf(wasm)(titled(wasm, 'times runs inside the page on feeds already there, the transfers apart'), async () => {
+    const harness = await lease.harness;
+    const fx = await load(SMALL[0]!);
+    const loss = await harness.compile('ort-wasm', fixtureProgram(fx));
+    try {
+      const t = await loss.timeInPage(fx.inputs, 3);
+      expect(t.run_ms).toHaveLength(3);
+      for (const ms of [...t.run_ms, t.feeds_in_ms, t.outputs_out_ms]) expect(ms).toBeGreaterThan(0);
+      // the page's own runs still give the fixture's numbers afterwards
+      expect(compareWithFixture(await loss.run(fx.inputs), fx).failures).toEqual([]);
+    } finally {
+      await loss.dispose();
+    }
+  }, 120_000);
+
   testIf(wasm)(titled(wasm, 'a run past its deadline fails clearly, and the next run recompiles in a fresh page'), async () => {
     const harness = await lease.harness;
     const fx = await load(SMALL[0]!);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultBoxes, SSD300, validateMultiboxInputs } from '@lossgraph/core';
 import { measurePeakMemory, procMemorySupported } from '../src/perf/memory.js';
-import type { PerfJson } from '../src/perf/perf-json.js';
+import { resultRow, type PerfJson } from '../src/perf/perf-json.js';
+import type { Cell } from '../src/perf/schedule.js';
 import { probeTorch } from '../src/perf/servers.js';
 import { leastSquares, median, percentile } from '../src/perf/stats.js';
 import { syntheticFeeds } from '../src/perf/synthetic.js';
@@ -151,6 +152,24 @@ describe('synthetic inputs', () => {
     expect(Math.abs(conf.sd - 2)).toBeLessThan(0.02);
     const again = syntheticFeeds(shape).conf_data!.data as Float32Array;
     expect(Buffer.compare(Buffer.from(again.buffer), Buffer.from((feeds.conf_data!.data as Float32Array).buffer))).toBe(0);
+  });
+});
+
+describe('browser rows', () => {
+  it('report the page transfers apart from the in-page run times, as medians per mode', () => {
+    const cell: Cell = {
+      name: 'browser-x',
+      batch: 8,
+      times: { forward: [10, 12], forward_backward: [20, 22] },
+      firstRunMs: { forward: 30, forward_backward: 40 },
+      spentMs: { forward: 50, forward_backward: 60 },
+      peakRssMb: 900,
+      transferMs: { forward: [{ in: 5, out: 1 }, { in: 7, out: 3 }, { in: 6, out: 2 }], forward_backward: [{ in: 8, out: 9 }] },
+    };
+    const row = resultRow(cell, 'wasm', undefined);
+    expect(row.transfer_ms).toEqual({ forward: { in: 6, out: 2 }, forward_backward: { in: 8, out: 9 } });
+    expect(row.forward_backward_ms.median).toBe(21);
+    expect(resultRow({ ...cell, transferMs: { forward: [], forward_backward: [] } }, 'cpu', undefined).transfer_ms).toBeNull();
   });
 });
 

@@ -19,6 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'lossgraph-report-'));
 const fixtures = join(dir, 'fixtures');
 const validatePath = join(dir, 'validate.json');
 const perfPath = join(dir, 'perf.json');
+const profilePath = join(dir, 'profile.json');
 const out = join(dir, 'report');
 let report: CliRun;
 let perf: PerfJson;
@@ -27,15 +28,17 @@ let validate: ValidateReport;
 beforeAll(async () => {
   mkdirSync(fixtures);
   for (const name of FIXTURES) copyFileSync(join(repoFixturesDir(), `${name}.safetensors`), join(fixtures, `${name}.safetensors`));
-  const [v, p] = await Promise.all([
+  const [v, p, prof] = await Promise.all([
     runBench(['validate', '--fixtures', fixtures, '--backends', 'reference', '--json', validatePath]),
     runBench(['perf', '--backends', 'reference', '--batch', '1,2', '--repeats', '1', '--min-time', '0', '--warmup', '0', '--json', perfPath]),
+    runBench(['profile', '--batch', '1', '--runs', '1', '--threads', '1', '--json', profilePath]),
   ]);
   expect(v.code, v.stderr).toBe(0);
   expect(p.code, p.stderr).toBe(0);
+  expect(prof.code, prof.stderr).toBe(0);
   perf = JSON.parse(readFileSync(perfPath, 'utf8')) as PerfJson;
   validate = JSON.parse(readFileSync(validatePath, 'utf8')) as ValidateReport;
-  report = await runBench(['report', '--validate', validatePath, '--perf', perfPath, '--out', out, '--fixtures', fixtures]);
+  report = await runBench(['report', '--validate', validatePath, '--perf', perfPath, '--profile', profilePath, '--out', out, '--fixtures', fixtures]);
 });
 
 const perfBackends = () => [...new Set(perf.results.map((r) => r.backend))];
@@ -59,6 +62,21 @@ describe('bench report', () => {
     expect(md).toContain(`pnpm bench report --validate ${validatePath} --perf ${perfPath}`);
     expect(data.commands[1]).toContain(`--json ${perfPath}`);
     for (const b of perfBackends()) expect(md).toContain(`| ${b} | 1 |`);
+  });
+
+  it("includes onnxruntime's profile by op type and node from bench profile --json", () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as { ops: { opType: string }[]; nodes: unknown[]; kernel_ms: number };
+    expect(md).toContain('## Where onnxruntime-node-cpu spends its time');
+    expect(profile.nodes.length).toBeGreaterThan(0);
+    expect(profile.kernel_ms).toBeGreaterThan(0);
+    for (const o of profile.ops.slice(0, 3)) expect(md).toContain(`| ${o.opType} |`);
+  });
+
+  it('a --profile file that is not there fails the report', async () => {
+    const run = await runBench(['report', '--validate', validatePath, '--perf', perfPath, '--profile', join(dir, 'nope.json'), '--out', join(dir, 'r2'), '--fixtures', fixtures]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/profile file .*nope\.json not found/);
   });
 
   it('gives each validate row its error / tolerance, at most 1 exactly for the passing rows', () => {

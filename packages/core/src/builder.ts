@@ -4,6 +4,7 @@ import type { Node, OpAttrs, OpName } from './ir/ops.js';
 import { normalizeAxis } from './ir/shape.js';
 import type { Dim, DType, Shape, ValueInfo } from './ir/types.js';
 import { OPS } from './ops/registry.js';
+import { arityAccepts } from './ops/define.js';
 import { verify } from './passes/verify.js';
 
 type Operand = Tensor | number;
@@ -18,6 +19,7 @@ export class GraphBuilder {
   private readonly inputIds: number[] = [];
   private readonly outs: GraphOutput[] = [];
   private readonly scalars = new Map<string, Tensor>();
+  private dataDims = 0;
 
   static extend(graph: Graph): GraphBuilder {
     const b = new GraphBuilder();
@@ -54,8 +56,8 @@ export class GraphBuilder {
   /** Appends one node; returns its outputs. */
   apply<K extends OpName>(op: K, inputs: readonly Tensor[], attrs: OpAttrs[K]): Tensor[] {
     const def = OPS[op];
-    if (def.arity !== 'variadic' && def.arity !== inputs.length) {
-      fail('INVALID_GRAPH', `${op}: expected ${def.arity} inputs, got ${inputs.length}`);
+    if (!arityAccepts(def.arity, inputs.length)) {
+      fail('INVALID_GRAPH', `${op}: expected ${JSON.stringify(def.arity)} inputs, got ${inputs.length}`);
     }
     for (const t of inputs) if (t.builder !== this) fail('INVALID_GRAPH', `${op}: operand from another builder`);
     const types = def.rule(
@@ -93,6 +95,18 @@ export class GraphBuilder {
 
   concat(parts: readonly Tensor[], axis: number): Tensor {
     return this.apply('concat', parts, { axis: normalizeAxis(axis, parts[0]!.shape.length) })[0]!;
+  }
+
+  /**
+   * A fresh name for a data-dependent dim (`$k1`, `$k2`, ...), distinct from every symbol of the graph
+   * so far. The op that defines it names it in its attributes (see passes/data-dims.ts).
+   */
+  dataDim(prefix = 'k'): string {
+    const taken = new Set(this.values.flatMap((v) => v.shape.filter((d): d is string => typeof d === 'string')));
+    let name: string;
+    do name = `$${prefix}${++this.dataDims}`;
+    while (taken.has(name));
+    return name;
   }
 
   range(length: Dim): Tensor {
@@ -170,6 +184,11 @@ export class Tensor {
     return this.un('argMax', { axis: this.axis(axis), keepDims });
   }
   logSoftmax(axis = -1): Tensor { return this.un('logSoftmax', { axis: this.axis(axis) }); }
+  /** Per-row cross entropy over the last axis against int32 `labels` (shape of this without its last axis). */
+  softmaxCrossEntropy(labels: Tensor): Tensor {
+    return this.builder.apply('softmaxCrossEntropy', [this, labels], {})[0]!;
+  }
+  smoothL1(): Tensor { return this.un('smoothL1', {}); }
   reshape(shape: readonly Dim[]): Tensor { return this.un('reshape', { shape: [...shape] }); }
   expand(shape: readonly Dim[]): Tensor { return this.un('expand', { shape: [...shape] }); }
   slice(axis: number, start: number, end: number | null = null): Tensor {
@@ -186,12 +205,21 @@ export class Tensor {
   gatherElements(indices: Tensor, axis: number): Tensor {
     return this.builder.apply('gatherElements', [this, indices], { axis: this.axis(axis) })[0]!;
   }
-  scatterElements(indices: Tensor, updates: Tensor, axis: number, reduction: 'none' | 'add' = 'none'): Tensor {
+  gatherRows(indices: Tensor): Tensor {
+    return this.builder.apply('gatherRows', [this, indices], {})[0]!;
+  }
+  scatterElements(indices: Tensor, updates: Tensor, axis: number, reduction: 'none' | 'add' | 'max' = 'none'): Tensor {
     return this.builder.apply('scatterElements', [this, indices, updates], { axis: this.axis(axis), reduction })[0]!;
   }
-  /** [values, int32 indices] of the k largest (or smallest) along `axis`. */
-  topk(k: Dim, axis = -1, largest = true): [Tensor, Tensor] {
-    const [v, i] = this.builder.apply('topk', [this], { k, axis: this.axis(axis), largest });
+  /**
+   * [values, int32 indices] of the k largest (or smallest) along `axis`. `k` is a dim, or an int32
+   * scalar tensor computed by the graph: then the outputs' size along `axis` is a data-dependent dim.
+   */
+  topk(k: Dim | Tensor, axis = -1, largest = true): [Tensor, Tensor] {
+    const [v, i] =
+      k instanceof Tensor
+        ? this.builder.apply('topk', [this, k], { k: this.builder.dataDim(), axis: this.axis(axis), largest })
+        : this.builder.apply('topk', [this], { k, axis: this.axis(axis), largest });
     return [v!, i!];
   }
   sort(axis = -1, descending = false): [Tensor, Tensor] {

@@ -16,6 +16,7 @@ export { GraphBuilder, Tensor } from './builder.js';
 export { verify, attrSymbols } from './passes/verify.js';
 export { inferTypes } from './passes/infer.js';
 export { eliminateDeadCode } from './passes/dce.js';
+export { definedDims, bindDefinedDims, partialShape, type DefinedDim } from './passes/data-dims.js';
 export { foldConstants } from './passes/constant-folding.js';
 export { appendGradients, type GradientRequest } from './passes/autodiff.js';
 export { interpret, bindSymbols, type Feed } from './interpreter/interpret.js';
@@ -24,8 +25,8 @@ export { encodeBoxes, decodeBoxes, BBOX_XFORM_CLIP, type BoxCoderWeights } from 
 export { giouLoss, diouLoss, ciouLoss, IOU_LOSS_EPS } from './boxes/iou-losses.js';
 export { defaultBoxes, SSD300, SSD512, type DefaultBoxConfig } from './boxes/default-boxes.js';
 export { anchorGrid, retinanetAnchorSizes, type AnchorGridConfig } from './boxes/anchors.js';
-export { multiboxLoss, MULTIBOX_INPUTS, MINING_OVERFLOW } from './losses/multibox.js';
-export { multiboxLossProgram, DEFAULT_HARD_NEGATIVE_TOP_K } from './losses/multibox-program.js';
+export { multiboxLoss, MULTIBOX_INPUTS } from './losses/multibox.js';
+export { multiboxLossProgram, type MultiboxInput, type MultiboxOutput } from './losses/multibox-program.js';
 export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox-validate.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
 export {

@@ -1,4 +1,4 @@
-import { GraphBuilder, interpret, packTargets, type Dim, type DType, type Feeds, type Tensor, type TensorData } from '../src/index.js';
+import { GraphBuilder, interpret, packTargets, type Dim, type DType, type Feeds, type MultiboxInput, type Tensor, type TensorData } from '../src/index.js';
 
 export interface In {
   dtype?: DType;
@@ -20,7 +20,7 @@ export function run1(inputs: In[], f: (b: GraphBuilder, xs: Tensor[]) => Tensor 
 export const values = (t: TensorData): number[] => Array.from(t.data);
 
 /** A small random problem: random priors, random valid truths, random predictions (seeded). */
-export function randomProblem(seed: number, B = 2, P = 24, C = 4, M = 3): Feeds {
+export function randomProblem(seed: number, B = 2, P = 24, C = 4, M = 3): Feeds<MultiboxInput> {
   let s = seed;
   const r = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
   const priors = Array.from({ length: P }, () => [r(), r(), 0.1 + 0.5 * r(), 0.1 + 0.5 * r()]).flat();

@@ -147,4 +147,38 @@ describe('reference kernels', () => {
     expect(values(c!)).toEqual([1, 2, 3, 4]);
     expect(values(sg!)).toEqual([5, 6, 7]);
   });
+  it('softmaxCrossEntropy and its gradient, which is exactly 0 on rows with g = 0', () => {
+    const logits = f([2, 3], [0, 0, 0, 1, 2, 3]);
+    const [ce] = run1([logits, i32([2], [2, 0])], (_, [x, l]) => x!.softmaxCrossEntropy(l!));
+    const lse1 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
+    expect(values(ce!)[0]).toBeCloseTo(Math.log(3), 14);
+    expect(values(ce!)[1]).toBeCloseTo(lse1 - 1, 14);
+    const [g] = run1([logits, i32([2], [2, 0]), f([2], [0.5, 0])], (b, [x, l, w]) => b.apply('softmaxCrossEntropyGrad', [x!, l!, w!], {})[0]!);
+    expect(values(g!).slice(0, 3).map((v) => v * 6)).toEqual([1, 1, -2].map((v) => expect.closeTo(v, 12)));
+    expect(values(g!).slice(3)).toEqual([0, 0, 0]);
+  });
+  it('smoothL1 on both sides of |x| = 1', () => {
+    const [y] = run1([f([5], [-3, -1, -0.5, 0, 2])], (_, [x]) => x!.smoothL1());
+    expect(values(y!)).toEqual([2.5, 0.5, 0.125, 0, 1.5]);
+  });
+  it('gatherRows takes whole rows per batch entry', () => {
+    const [r] = run1([f([2, 3, 2], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), i32([2, 2], [2, 2, 0, 1])], (_, [x, idx]) => x!.gatherRows(idx!));
+    expect(r!.shape).toEqual([2, 2, 2]);
+    expect(values(r!)).toEqual([5, 6, 5, 6, 7, 8, 9, 10]);
+  });
+  it('scatterElements max keeps the largest of the data and every update, whatever their order', () => {
+    const [m] = run1([i32([1, 3], [-1, -1, 5]), i32([1, 4], [0, 0, 2, 1]), i32([1, 4], [3, 7, 2, -4])], (_, [x, idx, u]) => x!.scatterElements(idx!, u!, 1, 'max'));
+    expect(values(m!)).toEqual([7, -1, 5]);
+  });
+  it('topk with a tensor k: the output size is the value of k (a data-dependent dim)', () => {
+    const [v, i, r] = run1([f([2, 4], [1, 4, 4, 2, 0, 3, 1, 3]), i32([], [3])], (b, [x, k]) => {
+      const [vals, idx] = x!.topk(k!, 1);
+      return [vals, idx, b.range(idx.shape[1]!)];
+    });
+    expect(v!.shape).toEqual([2, 3]);
+    expect(values(v!)).toEqual([4, 4, 2, 3, 3, 1]);
+    expect(values(i!)).toEqual([1, 2, 3, 1, 3, 2]);
+    expect(values(r!)).toEqual([0, 1, 2]);
+    expect(() => run1([f([1, 2], [1, 2]), i32([], [3])], (_, [x, k]) => x!.topk(k!, 1)[0])).toThrow(/k=3 outside \[0, 2\]/);
+  });
 });

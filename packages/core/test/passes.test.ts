@@ -65,4 +65,41 @@ describe('passes', () => {
     const g = sample();
     expect(JSON.parse(JSON.stringify(g))).toEqual(g);
   });
+  describe('data-dependent dims', () => {
+    function dynamic(): { graph: Graph; dim: string } {
+      const b = new GraphBuilder();
+      const x = b.input('x', 'float32', ['N', 5]);
+      const k = b.input('k', 'int32', []);
+      const [, idx] = x.topk(k, 1);
+      const dim = idx.shape[1] as string;
+      b.output('r', b.range(dim)); // uses the dim only in an attribute
+      return { graph: b.build(), dim };
+    }
+    it('a fresh name per defining node, bound at run time from its output', () => {
+      const { graph, dim } = dynamic();
+      expect(dim).toMatch(/^\$k\d+$/);
+      const out = interpret(graph, { x: { shape: [2, 5], data: [1, 2, 3, 4, 5, 5, 4, 3, 2, 1] }, k: { dtype: 'int32', shape: [], data: [2] } });
+      expect(Array.from(out.r!.data)).toEqual([0, 1]);
+    });
+    it('verify rejects a use before the definition and a second definition', () => {
+      const { graph, dim } = dynamic();
+      const [topk, range] = [graph.nodes.find((n) => n.op === 'topk')!, graph.nodes.find((n) => n.op === 'range')!];
+      expect(code(() => verify({ ...graph, nodes: [range, ...graph.nodes.filter((n) => n !== range)] }))).toBe('INVALID_GRAPH');
+      const values = [...graph.values, ...topk.outputs.map((o, i) => ({ ...graph.values[o]!, id: graph.values.length + i }))];
+      const renamed = { ...topk, outputs: topk.outputs.map((_, i) => graph.values.length + i) };
+      expect(() => verify({ ...graph, values, nodes: [...graph.nodes, renamed] })).toThrow(new RegExp(`dim '\\${dim}' is already bound`));
+    });
+    it('dead-code elimination keeps the defining node of a dim a live node uses; folding never folds it', () => {
+      const { graph } = dynamic();
+      const kept = eliminateDeadCode(graph);
+      expect(kept.nodes.some((n) => n.op === 'topk')).toBe(true);
+      verify(kept);
+      const b = new GraphBuilder();
+      const [v] = b.constant([3, 1, 2]).topk(b.scalar(2, 'int32'), 0);
+      b.output('v', v.sum());
+      const folded = foldConstants(b.build());
+      expect(folded.nodes.some((n) => n.op === 'topk')).toBe(true);
+      expect(interpret(folded, {}).v!.data[0]).toBe(5);
+    });
+  });
 });

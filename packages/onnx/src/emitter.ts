@@ -5,7 +5,7 @@ import { onnx, type OnnxProto } from './proto.js';
 /** An attribute value as the lowerings write it: numbers are ints; `{ float }` marks a FLOAT attribute. */
 export type AttrValue = number | readonly number[] | string | { readonly float: number };
 
-/** Where a symbolic dim is read at run time: a graph input (by its ONNX name) and an axis. */
+/** Where a symbolic dim is read at run time: a tensor (a graph input, or the output of the node that defines a data-dependent dim) by its ONNX name, and an axis. */
 export type SymbolSource = { readonly input: string; readonly axis: number };
 
 const INT64_MAX = 9223372036854775807n;
@@ -25,7 +25,16 @@ export class OnnxEmitter {
   private readonly cache = new Map<string, string>();
   private counter = 0;
 
-  constructor(private readonly symbols: ReadonlyMap<string, SymbolSource>) {}
+  private readonly symbols: Map<string, SymbolSource>;
+
+  constructor(symbols: ReadonlyMap<string, SymbolSource>) {
+    this.symbols = new Map(symbols);
+  }
+
+  /** Declares where a data-dependent dim is read: the defining node's output `input`, axis `axis`. */
+  defineSymbol(dim: string, source: SymbolSource): void {
+    this.symbols.set(dim, source);
+  }
 
   /** Registers an externally named tensor (a graph input) with its type. */
   declare(name: string, dtype: OnnxDType): void {
@@ -121,7 +130,7 @@ export class OnnxEmitter {
     return this.cached(`dim:${d}`, () => {
       const src = this.symbols.get(d);
       if (src === undefined) {
-        throw new LossGraphError('UNBOUND_SYMBOL', `symbolic dim '${d}' is used in an attribute but no graph input carries it`, { symbol: d });
+        throw new LossGraphError('UNBOUND_SYMBOL', `symbolic dim '${d}' is used in an attribute but no graph input or earlier node carries it`, { symbol: d });
       }
       return this.op('Shape', [src.input], 'int64', { start: src.axis, end: src.axis + 1 });
     });

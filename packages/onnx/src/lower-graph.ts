@@ -1,4 +1,4 @@
-import { LossGraphError, symbolSources, type Graph, type OpName, type Node, type ValueInfo } from '@lossgraph/core';
+import { definedDims, LossGraphError, symbolSources, type Graph, type OpName, type Node, type ValueInfo } from '@lossgraph/core';
 import { OnnxEmitter } from './emitter.js';
 import type { LoweringContext, OutputSlot } from './lower/context.js';
 import { LOWERINGS } from './lower/table.js';
@@ -74,4 +74,6 @@ function lowerNode(node: Node, graph: Graph, e: OnnxEmitter, names: Map<number, 
     if (s === undefined) throw new LossGraphError('UNSUPPORTED_OP', `onnx: the lowering of '${node.op}' produced no output ${k}`);
     names.set(v, s.name);
   });
+  // data-dependent dims are read off the defining node's output (Shape -> Slice) where later nodes need them
+  for (const d of definedDims(graph, node)) e.defineSymbol(d.dim, { input: names.get(node.outputs[d.output]!)!, axis: d.axis });
 }

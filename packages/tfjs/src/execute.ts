@@ -1,4 +1,4 @@
-import { LossGraphError, resolveShape, type Node, type SymbolEnv } from '@lossgraph/core';
+import { bindDefinedDims, LossGraphError, partialShape, type Node } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { LOWERINGS } from './lowering/table.js';
@@ -7,8 +7,9 @@ import type { Lowering, LoweringContext } from './lowering/types.js';
 import type { Plan } from './plan.js';
 import { detach, withGradientRule, type GradientRule } from './tape.js';
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+/** `b` may hold -1 for a data-dependent dim not bound yet: any size fits there. */
+function fitsShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i] || b[i] === -1);
 }
 
 /** One node through its lowering, with tfjs errors and shape disagreements as LossGraphError. */
@@ -23,7 +24,7 @@ function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, i
     fail('KERNEL_ERROR', `tfjs-${ctx.traits.name}: '${node.op}' (node ${index}) failed: ${(e as Error).message}`, { op: node.op, node: index }, e);
   }
   outs.forEach((t, k) => {
-    if (!sameShape(t.shape, ctx.outShapes[k]!)) {
+    if (!fitsShape(t.shape, ctx.outShapes[k]!)) {
       fail('KERNEL_ERROR', `tfjs lowering of '${node.op}' (node ${index}) gave shape [${t.shape}], the IR says [${ctx.outShapes[k]}]`, { op: node.op });
     }
   });
@@ -42,10 +43,11 @@ function lowerForAutodiff(node: Node, inputs: readonly tf.Tensor[], ctx: Lowerin
 /**
  * Runs a plan on tfjs tensors: `given` holds the graph inputs and the constants (never freed here).
  * Each node runs in its own tf.tidy; every value is freed after its last use. `rules` (under apply())
- * gives each node's gradient rule. Returns the plan's outputs, each a tensor the caller owns. Call it
- * inside tf.tidy, so that a failure frees everything.
+ * gives each node's gradient rule. `env` gains each data-dependent dim as its defining node runs (so
+ * gradient rules made during the run see it). Returns the plan's outputs, each a tensor the caller owns.
+ * Call it inside tf.tidy, so that a failure frees everything.
  */
-export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: SymbolEnv, traits: BackendTraits, rules?: (node: Node) => GradientRule | null): tf.Tensor[] {
+export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: Record<string, number>, traits: BackendTraits, rules?: (node: Node) => GradientRule | null): tf.Tensor[] {
   const { graph } = plan;
   const vals = new Array<tf.Tensor | undefined>(graph.values.length);
   for (const [id, t] of given) vals[id] = t;
@@ -55,13 +57,14 @@ export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: 
     const { uniform, iota, nonPositive } = plan.facts;
     const ctx: LoweringContext = {
       env,
-      outShapes: node.outputs.map((o) => resolveShape(graph.values[o]!.shape, env)),
+      outShapes: node.outputs.map((o) => partialShape(graph.values[o]!.shape, env)),
       uniform: node.inputs.map((i) => uniform.get(i)),
       iota: node.inputs.map((i) => iota.has(i)),
       nonPositive: node.inputs.map((i) => nonPositive.has(i)),
       traits,
     };
     const outs = tf.tidy(() => (rules ? lowerForAutodiff(node, inputs, ctx, k, rules(node)) : lower(node, inputs, ctx, k)));
+    bindDefinedDims(graph, node, outs.map((t) => t.shape), env);
     // every value gets its own tensor object, so that freeing one never frees another
     outs.forEach((t, j) => (vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t));
     for (const v of plan.freeAfter[k]!) {

@@ -1,4 +1,4 @@
-import type { Graph, Node, SymbolEnv } from '@lossgraph/core';
+import { LossGraphError, type Graph, type Node, type SymbolEnv } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { execute } from './execute.js';
@@ -8,7 +8,7 @@ import type { BackendTraits } from './lowering/traits.js';
 import { makePlan, type Plan } from './plan.js';
 import { valueFacts, type ValueFacts } from './value-facts.js';
 import type { GradientRule } from './tape.js';
-import { gradientRule, vjpGraph } from './vjp.js';
+import { failingRule, gradientRule, vjpGraph } from './vjp.js';
 
 /**
  * A graph ready to run on tfjs: its plans (per set of requested outputs) and, once apply() needs them,
@@ -18,7 +18,7 @@ import { gradientRule, vjpGraph } from './vjp.js';
 export class LoweredGraph {
   private readonly constants = new Map<number, tf.Tensor>();
   private readonly plans = new Map<string, Plan>();
-  private readonly vjps = new Map<Node, { lowered: LoweredGraph; floatInputs: number[]; primary: number } | null>();
+  private readonly vjps = new Map<Node, { lowered: LoweredGraph; floatInputs: number[]; primary: number } | { error: unknown } | null>();
   private readonly inputIds: ReadonlyMap<string, number>;
   private readonly facts: ValueFacts;
 
@@ -57,7 +57,8 @@ export class LoweredGraph {
     const plan = this.plan(outputs);
     const given = new Map(this.keepConstants ? this.constants : this.makeConstants());
     for (const [name, id] of this.inputIds) given.set(id, inputs[name]!);
-    return execute(plan, given, env, this.traits, autodiff ? (node) => this.gradientRule(node, env) : undefined);
+    const runEnv: Record<string, number> = { ...env }; // data-dependent dims join it as the run goes
+    return execute(plan, given, runEnv, this.traits, autodiff ? (node) => this.gradientRule(node, runEnv) : undefined);
   }
 
   dispose(): void {
@@ -76,10 +77,19 @@ export class LoweredGraph {
   private gradientRule(node: Node, env: SymbolEnv): GradientRule | null {
     let vjp = this.vjps.get(node);
     if (vjp === undefined) {
-      const built = vjpGraph(this.graph, node);
-      vjp = built === null ? null : { ...built, lowered: new LoweredGraph(built.graph, false, this.traits) };
+      try {
+        const built = vjpGraph(this.graph, node);
+        vjp = built === null ? null : { ...built, lowered: new LoweredGraph(built.graph, false, this.traits) };
+      } catch (error) {
+        // an op without a gradient (scatterElements 'max' on floats, softmaxCrossEntropyGrad): the
+        // forward runs; differentiating through it raises the op's own error
+        if (!LossGraphError.isInstance(error) || error.code !== 'UNSUPPORTED_OP') throw error;
+        vjp = { error };
+      }
       this.vjps.set(node, vjp);
     }
-    return vjp === null ? null : gradientRule(vjp, vjp.lowered, env);
+    if (vjp === null) return null;
+    if ('error' in vjp) return failingRule(this.graph, node, vjp.error);
+    return gradientRule(vjp, vjp.lowered, env);
   }
 }

@@ -42,3 +42,16 @@ export function gradientRule(vjp: { floatInputs: readonly number[]; primary: num
       }),
   };
 }
+
+/** The gradient rule of a node whose op has no gradient: the forward runs; backward raises `error`. */
+export function failingRule(graph: Graph, node: Node, error: unknown): GradientRule {
+  const floatInputs = node.inputs.flatMap((v, i) => (graph.values[v]!.dtype === 'float32' ? [i] : []));
+  const primary = Math.max(0, node.outputs.findIndex((v) => graph.values[v]!.dtype === 'float32'));
+  return {
+    floatInputs,
+    primary,
+    backward: () => {
+      throw error;
+    },
+  };
+}

@@ -17,7 +17,7 @@ import {
 import type { Browser, Page } from 'playwright-core';
 import { pageBundle } from './bundle.js';
 import { assertChromiumPresent, launchChromium } from './chromium.js';
-import type { PageCompiled, PageError, PageProbe, PageRuntime, WireTensor } from './protocol.js';
+import type { PageCompiled, PageError, PageProbe, PageResult, PageRuntime, PageTimes, WireTensor } from './protocol.js';
 import { startPageServer, type PageServer } from './server.js';
 
 export interface HarnessTimeouts {
@@ -57,9 +57,20 @@ function outputTensor(t: WireTensor, bytes: Uint8Array | undefined): HostTensor 
   return { dtype: t.dtype, shape: t.shape, data };
 }
 
+function valueOf<T>(res: PageResult<T>): T {
+  if (!res.ok) throw errorFromPage(res.error);
+  return res.value;
+}
+
 function errorFromPage(error: PageError): LossGraphError {
   const code = (error.code ?? 'KERNEL_ERROR') as LossGraphErrorCode;
   return new LossGraphError(code, `in Chromium: ${error.message}`, error.details ?? {});
+}
+
+/** A loss compiled in the page that can also be timed there, on feeds already in the page. */
+export interface PageCompiledLoss extends CompiledLoss {
+  /** fetches `feeds` into the page once, times `repeats` runs there, and the transfers apart */
+  timeInPage(feeds: Feeds, repeats: number): Promise<PageTimes>;
 }
 
 /**
@@ -196,37 +207,42 @@ export class BrowserHarness {
    * Compiles a program in the page. Feeds are checked here in Node (shapes, then `validateInputs`). When
    * the page was replaced (after a crash or a timeout), the next run compiles the program again there.
    */
-  async compile(runtime: PageRuntime, program: LossProgram, options: CompileOptions = {}): Promise<CompiledLoss> {
+  async compile(runtime: PageRuntime, program: LossProgram, options: CompileOptions = {}): Promise<PageCompiledLoss> {
     let compiled = await this.compileInPage(runtime, program);
     const { backend, device, outputNames } = compiled;
     const guard = new DisposeGuard(`${backend} compiled loss in Chromium`);
     const inputs = program.graph.inputs.map((v) => program.graph.values[v]!);
+    /** Checks the feeds, recompiles in a replaced page, and offers the feeds' bytes to the page under a fresh token. */
+    const exchange = async <T>(feeds: Feeds, what: string, fn: (page: Page, id: number, token: string, wire: WireTensor[]) => Promise<T>): Promise<T> => {
+      guard.check();
+      checkFeeds(program, feeds, options);
+      if (compiled.generation !== this.generation || this.page === undefined) {
+        this.log(`recompiling ${backend} in a new page`);
+        compiled = await this.compileInPage(runtime, program);
+      }
+      const { id } = compiled;
+      const wire: WireTensor[] = inputs.map((v) => ({ name: v.name!, dtype: v.dtype as DType, shape: feeds[v.name!]!.shape }));
+      const token = randomUUID();
+      this.server.offer(token, wire.map((t) => feedBytes(feeds[t.name]!)));
+      try {
+        return await this.call(`${what} ${backend}`, this.timeouts.run, (page) => fn(page, id, token, wire));
+      } finally {
+        this.server.drop(token);
+      }
+    };
     return {
       backend,
       device: `${device}, Chromium ${this.version}`,
       outputNames,
-      run: async (feeds: Feeds, outputs?: readonly string[]): Promise<Outputs> => {
-        guard.check();
-        checkFeeds(program, feeds, options);
-        if (compiled.generation !== this.generation || this.page === undefined) {
-          this.log(`recompiling ${backend} in a new page`);
-          compiled = await this.compileInPage(runtime, program);
-        }
-        const { id } = compiled;
-        const wire: WireTensor[] = inputs.map((v) => ({ name: v.name!, dtype: v.dtype as DType, shape: feeds[v.name!]!.shape }));
-        const token = randomUUID();
-        this.server.offer(token, wire.map((t) => feedBytes(feeds[t.name]!)));
-        try {
-          const res = await this.call(`running ${backend}`, this.timeouts.run, (page) =>
-            page.evaluate(([i, tok, w, o]) => window.__lossgraph!.run(i, tok, w, o), [id, token, wire, outputs ?? null] as const),
-          );
-          if (!res.ok) throw errorFromPage(res.error);
+      // a failure the page reports keeps its LossGraphError code (it is raised outside this.call)
+      run: (feeds: Feeds, outputs?: readonly string[]): Promise<Outputs> =>
+        exchange(feeds, 'running', async (page, id, token, wire) => {
+          const res = await page.evaluate(([i, tok, w, o]) => window.__lossgraph!.run(i, tok, w, o), [id, token, wire, outputs ?? null] as const);
           const bytes = this.server.outputs(token);
-          return Object.fromEntries(res.value.map((t, k) => [t.name, outputTensor(t, bytes.get(k))]));
-        } finally {
-          this.server.drop(token);
-        }
-      },
+          return () => Object.fromEntries(valueOf(res).map((t, k) => [t.name, outputTensor(t, bytes.get(k))]));
+        }).then((read) => read()),
+      timeInPage: (feeds: Feeds, repeats: number): Promise<PageTimes> =>
+        exchange(feeds, 'timing', (page, id, token, wire) => page.evaluate(([i, tok, w, n]) => window.__lossgraph!.time(i, tok, w, n), [id, token, wire, repeats] as const)).then(valueOf),
       dispose: async () => {
         if (!guard.dispose() || compiled.generation !== this.generation || this.page === undefined) return;
         const { id } = compiled;

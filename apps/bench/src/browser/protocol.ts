@@ -38,6 +38,16 @@ export interface PageError {
 
 export type PageResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PageError };
 
+/** Timings of `timeRuns` in the page: each run() on feeds already in the page, and the transfers apart. */
+export interface PageTimes {
+  /** wall time of each awaited run(), in the page, on tensors already there */
+  readonly run_ms: number[];
+  /** fetching the feeds into the page (once per call) */
+  readonly feeds_in_ms: number;
+  /** posting the last run's outputs back to Node */
+  readonly outputs_out_ms: number;
+}
+
 /** The object the page installs as `window.__lossgraph`. */
 export interface PageApi {
   readonly ready: true;
@@ -45,6 +55,11 @@ export interface PageApi {
   compile(runtime: PageRuntime, graph: Graph): Promise<PageResult<PageCompiled>>;
   /** fetches the feeds from /io/<token>/in/<k>, runs, posts each output to /io/<token>/out/<k> */
   run(id: number, token: string, feeds: readonly WireTensor[], outputs: readonly string[] | null): Promise<PageResult<WireTensor[]>>;
+  /**
+   * Fetches the feeds once, then times `repeats` runs in the page (performance.now around each awaited
+   * run), then posts the last run's outputs: the transfers are timed apart from the runs.
+   */
+  time(id: number, token: string, feeds: readonly WireTensor[], repeats: number): Promise<PageResult<PageTimes>>;
   dispose(id: number): Promise<void>;
 }
 

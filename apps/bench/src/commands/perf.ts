@@ -27,7 +27,8 @@ export const PERF_MEMORY_NOTE =
   "Linux VmHWM, reset before each measured request) plus the peak sampled RSS of that process's children " +
   '(e.g. a browser), over the first run, warm-up and timed runs of that batch size; includes the runtime and the inputs';
 export const PERF_TIMING_NOTE =
-  'wall time of one awaited run() including copies to and from the host, inputs generated and validated once outside the timing; ' +
+  'wall time of one awaited run() including copies to and from the host, inputs generated and validated once outside the timing ' +
+  '(browser backends: run() timed inside the page on feeds already there, moving the feeds in and the outputs out reported apart as transfer_ms); ' +
   'the first call per batch size and mode is reported apart and followed by untimed warm-up; implementations take turns in short rounds';
 
 interface PerfOptions {

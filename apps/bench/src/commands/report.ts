@@ -10,13 +10,15 @@ import { parseFlags, UsageError } from '../args.js';
 import { machineInfo } from '../perf/machine.js';
 import { reportBlocks } from '../report/content.js';
 import { toHtml, toMarkdown } from '../report/document.js';
-import { loadPerf, loadValidate } from '../report/inputs.js';
+import { loadPerf, loadProfile, loadValidate } from '../report/inputs.js';
 import { accuracyOf, checkTargets, inputNote, reproduceCommands, type ReportData } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
-const FLAGS = ['validate', 'perf', 'out', 'fixtures'] as const;
+const FLAGS = ['validate', 'perf', 'out', 'fixtures', 'profile'] as const;
 export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
 export const DEFAULT_PERF = 'reports/latest-perf.json';
+/** optional: read when present (bench profile --json) */
+export const DEFAULT_PROFILE = 'reports/latest-profile.json';
 
 /** Today as YYYY-MM-DD in local time. */
 export function localDate(now = new Date()): string {
@@ -38,6 +40,10 @@ export async function runReport(args: string[]): Promise<number> {
   const validate = loadValidate(f.validate ?? DEFAULT_VALIDATE);
   const perf = loadPerf(f.perf ?? DEFAULT_PERF);
   for (const input of [validate, perf]) if (input.status !== 'read') process.stderr.write(`report: ${input.message}\n`);
+  const profile = loadProfile(f.profile ?? DEFAULT_PROFILE);
+  // the profile is optional: only a file named on the command line must be there
+  if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined)) process.stderr.write(`report: ${profile.message}\n`);
+  const profileData = profile.status === 'read' ? profile.data : null;
   const validateData = validate.status === 'read' ? validate.data : null;
   const perfData = perf.status === 'read' ? perf.data : null;
 
@@ -49,11 +55,12 @@ export async function runReport(args: string[]): Promise<number> {
     inputs: { validate: inputNote(validate), perf: inputNote(perf) },
     machine: perfData?.machine ?? machineInfo(),
     machine_source: perfData?.machine ? 'perf run' : 'report host',
-    commands: reproduceCommands(validate.path, perf.path, perfData),
+    commands: reproduceCommands(validate.path, perf.path, perfData, { path: profile.path, data: profileData }),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
     validate: validateData,
     perf: perfData,
+    profile: profileData,
   };
 
   const out = f.out ?? join('reports', date);
@@ -65,7 +72,7 @@ export async function runReport(args: string[]): Promise<number> {
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(data, null, 2)}\n`);
   for (const b of blocks) if (b.kind === 'chart') writeFileSync(join(out, `${b.id}.svg`), `${b.svg}\n`);
   process.stdout.write(`wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`);
-  const unreadable = [validate, perf].filter((i) => i.status === 'invalid').length > 0;
+  const unreadable = [validate, perf, profile].filter((i) => i.status === 'invalid').length > 0 || (profile.status === 'missing' && f.profile !== undefined);
   const nothing = !validateData && !perfData;
   return unreadable || nothing ? 1 : 0;
 }

@@ -3,7 +3,7 @@
  * the issue's; the rest are additions for reports:
  *
  *   results[]:   backend, batch, forward_ms{median,p95}, forward_backward_ms{median,p95}, first_run_ms,
- *                peak_rss_mb, + device, repeats, first_run_by_mode_ms, speedup_vs_pytorch
+ *                peak_rss_mb, + device, repeats, first_run_by_mode_ms, speedup_vs_pytorch, transfer_ms
  *   reference[]: impl "pytorch", batch, forward_ms, forward_backward_ms, + first_run_ms, peak_rss_mb, repeats
  *   slopes[]:    least-squares cost per image over the batch sizes, per implementation and mode
  *   backends[], pytorch, errors[], skipped[], config, machine
@@ -27,6 +27,11 @@ export interface PerfResult {
   readonly first_run_by_mode_ms: Partial<Record<PerfMode, number>>;
   /** PyTorch median / this median, measured in the same run; null without PyTorch */
   readonly speedup_vs_pytorch: Record<PerfMode, number> | null;
+  /**
+   * Browser backends (times are run() inside the page): median ms to move the feeds into the page and
+   * the outputs back, per mode; null for backends that run in the bench's own process.
+   */
+  readonly transfer_ms: Record<PerfMode, { readonly in: number; readonly out: number }> | null;
 }
 
 export interface PerfReference {
@@ -135,7 +140,14 @@ export function resultRow(cell: Cell, device: string, pytorch: Cell | undefined)
     repeats: repeatsOf(cell),
     first_run_by_mode_ms: cell.firstRunMs,
     speedup_vs_pytorch: speedup,
+    transfer_ms: transferOf(cell),
   };
+}
+
+function transferOf(cell: Cell): PerfResult['transfer_ms'] {
+  if (PERF_MODES.some((m) => cell.transferMs[m].length === 0)) return null;
+  const of = (m: PerfMode) => ({ in: median(cell.transferMs[m].map((t) => t.in)), out: median(cell.transferMs[m].map((t) => t.out)) });
+  return { forward: of('forward'), forward_backward: of('forward_backward') };
 }
 
 /** Cost per image: least squares of the median time against the batch size. */

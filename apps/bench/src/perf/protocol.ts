@@ -25,6 +25,11 @@ export interface TimeReply {
   readonly first_run_ms: number;
   /** worker only: the highest process RSS seen right after a run of this request */
   readonly rss_after_runs_mb?: number;
+  /**
+   * Browser backends, whose times are run() inside the page on feeds already there: moving the feeds
+   * into the page and the outputs out, per call of this request (median), timed apart.
+   */
+  readonly transfer_ms?: { readonly in: number; readonly out: number };
 }
 
 /** Worker only: probe the backend and compile both programs (outside any timing). */

@@ -39,6 +39,8 @@ export interface Cell {
   readonly spentMs: Record<PerfMode, number>;
   /** null where it could not be measured */
   peakRssMb: number | null;
+  /** browser backends: feeds into the page and outputs out, per timed request (see TimeReply) */
+  readonly transferMs: Record<PerfMode, { in: number; out: number }[]>;
   error?: string;
 }
 
@@ -60,6 +62,7 @@ async function measured(contender: Contender, cell: Cell, request: TimeRequest):
   try {
     const reply = await contender.server.request<TimeReply>(request);
     if (!span && reply.rss_after_runs_mb !== undefined) cell.peakRssMb = Math.max(cell.peakRssMb ?? 0, reply.rss_after_runs_mb);
+    if (reply.transfer_ms !== undefined) cell.transferMs[request.mode].push({ ...reply.transfer_ms });
     return reply;
   } finally {
     cell.spentMs[request.mode] += performance.now() - start;
@@ -89,6 +92,7 @@ export async function measureBatch(
     firstRunMs: {},
     spentMs: { forward: 0, forward_backward: 0 },
     peakRssMb: null,
+    transferMs: { forward: [], forward_backward: [] },
   }));
   const request = (mode: PerfMode, repeats: number, warmup = 0): TimeRequest => ({ cmd: 'time', ...shape, mode, repeats, warmup });
   const guard = async (i: number, job: () => Promise<void>) => {

@@ -44,6 +44,11 @@ export function perfTable(perf: PerfJson): string {
     textTable(header, rows),
   ];
   if (slopes.length) out.push('', 'cost per image (least squares over the batch sizes, ms per image)', textTable(['implementation', 'forward', 'fwd+bwd', 'r² fwd+bwd'], slopes));
+  const transfers = perf.results.filter((r) => r.transfer_ms != null);
+  if (transfers.length) {
+    out.push('', 'browser rows: run() timed inside the page on feeds already there; moving tensors in and out, median ms per call (fwd+bwd mode)');
+    out.push(textTable(['implementation', 'batch', 'feeds in', 'outputs out'], transfers.map((r) => [r.backend, String(r.batch), ms(r.transfer_ms!.forward_backward.in), ms(r.transfer_ms!.forward_backward.out)])));
+  }
   const skipped = [...perf.backends.filter((b) => !b.available), ...(perf.pytorch.available ? [] : [{ name: 'pytorch', reason: perf.pytorch.reason }])];
   if (skipped.length) out.push('', ...skipped.map((b) => `not run: ${b.name}: ${b.reason}`));
   if (perf.skipped?.length) out.push('', ...perf.skipped.map((x) => `skipped: ${x.name} at batch ${x.batch}: ${x.reason}`));

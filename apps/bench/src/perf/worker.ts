@@ -12,6 +12,8 @@ import { allBackends } from '../backends/index.js';
 import type { BenchBackend } from '../backends/types.js';
 import { PERF_MODES, type PerfMode, type SetupReply, type TimeReply, type TimeRequest, type WorkerRequest } from './protocol.js';
 import { syntheticFeeds } from './synthetic.js';
+import { median } from './stats.js';
+import type { PageCompiledLoss } from '../browser/harness.js';
 
 interface Loaded {
   readonly backend: BenchBackend;
@@ -33,8 +35,7 @@ async function setup(name: string): Promise<SetupReply> {
   for (const mode of PERF_MODES) {
     // Inputs are validated once, outside the timing (feedsFor); the timed program carries no
     // validateInputs, as with CompileOptions.validate = false in a training loop.
-    const { graph, fastPath } = multiboxLossProgram({ gradients: mode === 'forward_backward' });
-    const program: LossProgram = fastPath === undefined ? { graph } : { graph, fastPath: { ...fastPath, program: { graph: fastPath.program.graph } } };
+    const program: LossProgram = { graph: multiboxLossProgram({ gradients: mode === 'forward_backward' }).graph };
     const start = performance.now();
     compiled[mode] = await backend.compile(program);
     compileMs[mode] = performance.now() - start;
@@ -57,12 +58,34 @@ function feedsFor(request: TimeRequest): Feeds {
 /** Highest RSS seen after a run since the last time request began (the fallback where /proc is absent). */
 let rssAfterRuns = 0;
 
-async function timeOnce(compiled: CompiledLoss, feeds: Feeds): Promise<number> {
-  const start = performance.now();
-  await compiled.run(feeds);
-  const ms = performance.now() - start;
+/** Transfers of browser backends during the current request (one per page call). */
+let transfers: { in: number; out: number }[] = [];
+
+/**
+ * Times `n` runs. A browser backend times them in the page on feeds moved there once per call (what a
+ * training loop in the page pays), and reports the transfers apart; others time the awaited run().
+ */
+async function timeRuns(compiled: CompiledLoss, feeds: Feeds, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  let times: number[];
+  if (isPageLoss(compiled)) {
+    const t = await compiled.timeInPage(feeds, n);
+    transfers.push({ in: t.feeds_in_ms, out: t.outputs_out_ms });
+    times = t.run_ms;
+  } else {
+    times = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      await compiled.run(feeds);
+      times.push(performance.now() - start);
+    }
+  }
   rssAfterRuns = Math.max(rssAfterRuns, process.memoryUsage.rss());
-  return ms;
+  return times;
+}
+
+function isPageLoss(compiled: CompiledLoss): compiled is PageCompiledLoss {
+  return typeof (compiled as Partial<PageCompiledLoss>).timeInPage === 'function';
 }
 
 async function time(request: TimeRequest): Promise<TimeReply> {
@@ -71,12 +94,14 @@ async function time(request: TimeRequest): Promise<TimeReply> {
   const compiled = loaded.compiled[request.mode];
   const feeds = feedsFor(request);
   rssAfterRuns = 0;
+  transfers = [];
   const firstKey = `${request.batch}/${request.classes}/${request.priors}/${request.mode}`;
-  if (!firstRun.has(firstKey)) firstRun.set(firstKey, await timeOnce(compiled, feeds));
-  for (let i = 0; i < (request.warmup ?? 0); i++) await timeOnce(compiled, feeds);
-  const times: number[] = [];
-  for (let i = 0; i < request.repeats; i++) times.push(await timeOnce(compiled, feeds));
-  return { times_ms: times, first_run_ms: firstRun.get(firstKey)!, rss_after_runs_mb: rssAfterRuns / 2 ** 20 };
+  if (!firstRun.has(firstKey)) firstRun.set(firstKey, (await timeRuns(compiled, feeds, 1))[0]!);
+  await timeRuns(compiled, feeds, request.warmup ?? 0);
+  const times = await timeRuns(compiled, feeds, request.repeats);
+  const reply: TimeReply = { times_ms: times, first_run_ms: firstRun.get(firstKey)!, rss_after_runs_mb: rssAfterRuns / 2 ** 20 };
+  if (transfers.length === 0) return reply;
+  return { ...reply, transfer_ms: { in: median(transfers.map((t) => t.in)), out: median(transfers.map((t) => t.out)) } };
 }
 
 async function shutdown(): Promise<void> {

@@ -11,18 +11,51 @@ export interface OpTypeTime {
   readonly nodes: number;
 }
 
+/** What `bench profile --json` writes (and `bench report --profile` reads). */
+export interface ProfileJson {
+  readonly date: string;
+  readonly command: string;
+  readonly batch: number;
+  readonly classes: number;
+  readonly priors: string;
+  readonly mode: 'forward' | 'forward_backward';
+  /** intra-op threads, null for onnxruntime's default */
+  readonly threads: number | null;
+  readonly runs: number;
+  readonly wall_ms: number;
+  readonly kernel_ms: number;
+  readonly ops: OpTypeTime[];
+  /** the most expensive nodes */
+  readonly nodes: NodeTime[];
+}
+
+/** Kernel time of one node, with the shapes onnxruntime recorded for it. */
+export interface NodeTime {
+  readonly node: string;
+  readonly opType: string;
+  readonly ms: number;
+  /** e.g. 'float[32,8732,21] -> float[32,8732,21]' */
+  readonly shapes: string;
+}
+
+type TypeShape = readonly Readonly<Record<string, readonly number[]>>[];
+
 interface ProfileEvent {
   readonly cat: string;
   readonly name: string;
   readonly dur: number;
-  readonly args?: { readonly op_name?: string };
+  readonly args?: { readonly op_name?: string; readonly input_type_shape?: TypeShape; readonly output_type_shape?: TypeShape };
+}
+
+function shapeText(ts: TypeShape | undefined): string {
+  return (ts ?? []).map((t) => Object.entries(t).map(([type, dims]) => `${type}[${dims.join(',')}]`).join('')).join(', ');
 }
 
 /**
  * Runs `graph` on onnxruntime-node's CPU provider with its profiler on and returns where the kernel time
- * goes, by op type (most expensive first), plus the wall time per run.
+ * goes, by op type and by node (most expensive first), plus the wall time per run.
  */
-export async function profileOnnxruntimeNode(graph: Graph, feeds: Feeds, runs: number, threads?: number): Promise<{ wallMs: number; ops: OpTypeTime[] }> {
+export async function profileOnnxruntimeNode(graph: Graph, feeds: Feeds, runs: number, threads?: number): Promise<{ wallMs: number; ops: OpTypeTime[]; nodes: NodeTime[] }> {
   const ort = await import('onnxruntime-node');
   const dir = mkdtempSync(join(tmpdir(), 'lossgraph-ort-profile-'));
   try {
@@ -43,15 +76,21 @@ export async function profileOnnxruntimeNode(graph: Graph, feeds: Feeds, runs: n
     if (file === undefined) throw new Error(`onnxruntime wrote no profile into ${dir}`);
     const events = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ProfileEvent[];
     const byType = new Map<string, { us: number; nodes: Set<string> }>();
+    const byNode = new Map<string, { opType: string; us: number; shapes: string }>();
     for (const e of events) {
       if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time') || e.args?.op_name === undefined) continue;
       const entry = byType.get(e.args.op_name) ?? { us: 0, nodes: new Set<string>() };
       entry.us += e.dur;
       entry.nodes.add(e.name);
       byType.set(e.args.op_name, entry);
+      const node = byNode.get(e.name) ?? { opType: e.args.op_name, us: 0, shapes: `${shapeText(e.args.input_type_shape)} -> ${shapeText(e.args.output_type_shape)}` };
+      node.us += e.dur;
+      byNode.set(e.name, node);
     }
-    const ops = [...byType].map(([opType, v]) => ({ opType, ms: v.us / 1000 / (runs + 1), nodes: v.nodes.size }));
-    return { wallMs, ops: ops.sort((a, b) => b.ms - a.ms) };
+    const perRun = (us: number) => us / 1000 / (runs + 1);
+    const ops = [...byType].map(([opType, v]) => ({ opType, ms: perRun(v.us), nodes: v.nodes.size }));
+    const nodes = [...byNode].map(([name, v]) => ({ node: name.replace(/_kernel_time$/, ''), opType: v.opType, ms: perRun(v.us), shapes: v.shapes }));
+    return { wallMs, ops: ops.sort((a, b) => b.ms - a.ms), nodes: nodes.sort((a, b) => b.ms - a.ms) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

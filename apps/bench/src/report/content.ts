@@ -1,4 +1,5 @@
 /** The report's text, tables and charts, as document blocks (document.ts renders them). */
+import type { ProfileJson } from '../profile/ort-profile.js';
 import type { PerfJson } from '../perf/perf-json.js';
 import { ms, perfRows, ratioText } from '../perf/table.js';
 import { accuracyHeat, lineChart, ratioBars, type LineSeries } from './charts.js';
@@ -82,6 +83,19 @@ function perfBlocks(perf: PerfJson): Block[] {
     rows,
     numeric: [false, true, true, true, true, true, true, true, true, true],
   });
+  const transfers = perf.results.filter((r) => r.transfer_ms != null);
+  if (transfers.length) {
+    blocks.push(
+      { kind: 'heading', level: 3, text: 'Moving tensors in and out of the page' },
+      { kind: 'paragraph', text: 'Browser rows above time run() inside the page on feeds already there (what a training loop in the page pays). Moving the feeds into the page and the outputs back to Node, median ms per call, is apart:' },
+      {
+        kind: 'table',
+        header: ['implementation', 'batch', 'feeds in (fwd)', 'outputs out (fwd)', 'feeds in (fwd+bwd)', 'outputs out (fwd+bwd)'],
+        rows: transfers.map((r) => [r.backend, String(r.batch), ms(r.transfer_ms!.forward.in), ms(r.transfer_ms!.forward.out), ms(r.transfer_ms!.forward_backward.in), ms(r.transfer_ms!.forward_backward.out)]),
+        numeric: [false, true, true, true, true, true],
+      },
+    );
+  }
   const fitted = (perf.slopes ?? []).filter((s) => s.forward || s.forward_backward);
   if (fitted.length) {
     blocks.push(
@@ -154,6 +168,23 @@ function accuracyBlocks(acc: NonNullable<ReportData['accuracy']>, unavailable: r
   return blocks;
 }
 
+function profileBlocks(p: ProfileJson): Block[] {
+  const pct = (x: number) => `${((100 * x) / p.kernel_ms).toFixed(1)}%`;
+  return [
+    { kind: 'heading', level: 2, text: 'Where onnxruntime-node-cpu spends its time' },
+    {
+      kind: 'paragraph',
+      text:
+        `onnxruntime's profiler, ${p.priors.toUpperCase()} batch ${p.batch}, ${p.classes} classes, ${p.mode === 'forward' ? 'forward' : 'forward+backward'}, ` +
+        `${p.threads === null ? 'default' : p.threads} intra-op thread(s), ${p.runs} runs (${p.date}, \`${p.command}\`): ` +
+        `${ms(p.kernel_ms)} ms of kernel time and ${ms(p.wall_ms)} ms wall time per run.`,
+    },
+    { kind: 'table', header: ['op type', 'nodes', 'ms per run', 'share'], rows: p.ops.map((o) => [o.opType, String(o.nodes), ms(o.ms), pct(o.ms)]), numeric: [false, true, true, true] },
+    { kind: 'paragraph', text: 'The most expensive nodes:' },
+    { kind: 'table', header: ['node', 'op type', 'ms per run', 'shapes'], rows: p.nodes.slice(0, 12).map((n) => [n.node, n.opType, ms(n.ms), n.shapes]), numeric: [false, false, true, false] },
+  ];
+}
+
 export function reportBlocks(d: ReportData): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: `lossgraph benchmark report, ${d.date}` },
@@ -170,7 +201,7 @@ export function reportBlocks(d: ReportData): Block[] {
       {
         kind: 'paragraph',
         text:
-          'From issue 5, at SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run' +
+          'From issue 10, at SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run' +
           (d.perf.pytorch?.available ? ` (PyTorch with ${d.perf.pytorch.threads} thread(s) on ${d.machine.cores} cores).` : '.'),
       },
       {
@@ -182,6 +213,7 @@ export function reportBlocks(d: ReportData): Block[] {
     );
     blocks.push(...perfBlocks(d.perf));
   }
+  if (d.profile) blocks.push(...profileBlocks(d.profile));
   if (d.accuracy) blocks.push(...accuracyBlocks(d.accuracy, (d.validate?.backends ?? []).filter((b) => !b.available)));
   return blocks;
 }

@@ -1,6 +1,7 @@
 /** Reading the JSON that `bench validate` and `bench perf` write, tolerating missing or foreign files. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { PerfJson } from '../perf/perf-json.js';
+import type { ProfileJson } from '../profile/ort-profile.js';
 import type { ValidateReport, ValidateRow as WrittenRow } from '../validate/types.js';
 
 /**
@@ -57,6 +58,13 @@ export function loadPerf(path: string): Loaded<PerfJson> {
     if (bad >= 0) return `results[${bad}] lacks backend, batch, forward_ms or forward_backward_ms`;
     const badRef = v.reference.findIndex((r) => !isObject(r) || typeof r.batch !== 'number' || !summary(r.forward_ms) || !summary(r.forward_backward_ms));
     if (badRef >= 0) return `reference[${badRef}] lacks batch, forward_ms or forward_backward_ms`;
+    return null;
+  });
+}
+
+export function loadProfile(path: string): Loaded<ProfileJson> {
+  return load<ProfileJson>(path, 'profile', (v) => {
+    if (!isObject(v) || !Array.isArray(v.ops) || typeof v.kernel_ms !== 'number') return 'expected {"ops": [...], "kernel_ms": ...} (bench profile --json)';
     return null;
   });
 }

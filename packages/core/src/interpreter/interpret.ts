@@ -4,6 +4,7 @@ import { shapeToString } from '../ir/shape.js';
 import { allocate, type TensorData } from '../ir/tensor-data.js';
 import type { SymbolEnv } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
+import { bindDefinedDims } from '../passes/data-dims.js';
 
 /**
  * Binds every symbolic dim from the feeds' shapes and checks ranks, fixed dims and dtypes.
@@ -54,7 +55,8 @@ export type Feed = { readonly shape: readonly number[]; readonly data: ArrayLike
  * (all outputs when `outputs` is omitted). It is the oracle for unit tests and a backend of its own.
  */
 export function interpret(graph: Graph, feeds: Readonly<Record<string, Feed>>, outputs?: readonly string[]): Record<string, TensorData> {
-  const env = bindSymbols(graph, feeds);
+  // data-dependent dims join the input-bound ones as their defining nodes run
+  const env: Record<string, number> = { ...bindSymbols(graph, feeds) };
   const vals: (TensorData | undefined)[] = new Array(graph.values.length);
   for (const id of graph.inputs) {
     const v = graph.values[id]!;
@@ -68,6 +70,7 @@ export function interpret(graph: Graph, feeds: Readonly<Record<string, Feed>>, o
     const ins = node.inputs.map((i) => vals[i]!);
     const outs = OPS[node.op].kernel(ins, node.attrs as never, env);
     node.outputs.forEach((o, k) => (vals[o] = outs[k]));
+    bindDefinedDims(graph, node, outs.map((t) => t.shape), env);
   }
   const result: Record<string, TensorData> = {};
   for (const name of wanted) {

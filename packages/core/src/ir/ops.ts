@@ -46,6 +46,21 @@ export interface OpAttrs {
   /** int32 result; ties pick the lowest index */
   argMax: { readonly axis: number; readonly keepDims: boolean };
   logSoftmax: { readonly axis: number };
+  /**
+   * softmaxCrossEntropy(logits [..., C], labels [...] int32) -> float32 [...]: the cross entropy of each
+   * row over the last axis, logsumexp(logits) - logits[label] (labels in [0, C)). Its gradient with
+   * respect to the logits is `softmaxCrossEntropyGrad`.
+   */
+  softmaxCrossEntropy: NoAttrs;
+  /**
+   * softmaxCrossEntropyGrad(logits [..., C], labels [...], g [...]) -> float32 [..., C]:
+   * (softmax(logits) - onehot(label)) * g per row, and exactly 0 on every row where g == 0 (whatever the
+   * logits hold there). Backends evaluate only the rows where g != 0: a loss that weights a few selected
+   * rows pays for those rows, not for the whole tensor. It has no gradient of its own (no second order).
+   */
+  softmaxCrossEntropyGrad: NoAttrs;
+  /** elementwise smooth L1 with beta 1: 0.5 x^2 where |x| < 1, else |x| - 0.5; gradient clamp(x, -1, 1) */
+  smoothL1: NoAttrs;
   // shape ops; symbolic dims in attributes are bound from the graph inputs at run time
   reshape: { readonly shape: readonly Dim[] };
   expand: { readonly shape: readonly Dim[] };
@@ -57,13 +72,25 @@ export interface OpAttrs {
   transpose: { readonly perm: readonly number[] };
   // indexing; indices are int32 and must lie in [0, dim): kernels fail otherwise
   gather: { readonly axis: number };
+  /**
+   * gatherRows(data [B, N, ...], indices [B, ...] int32) -> [B, ...indices dims, ...]: per batch entry b,
+   * the slices data[b, indices[b, ...]] along axis 1 (ONNX GatherND with batch_dims 1 and one index
+   * component; tf.gather with batchDims 1). Indices lie in [0, N).
+   */
+  gatherRows: NoAttrs;
   gatherElements: { readonly axis: number };
   /**
    * Duplicate-index rule: with `reduction: 'none'` indices along the axis must be unique (the reference
-   * kernel fails on duplicates, since runtimes disagree on which write wins); `'add'` sums duplicates.
+   * kernel fails on duplicates, since runtimes disagree on which write wins); `'add'` sums duplicates;
+   * `'max'` keeps the largest of the data element and every update written to it (so the order of
+   * duplicates never matters). 'max' has no gradient (differentiating through it is an error).
    */
-  scatterElements: { readonly axis: number; readonly reduction: 'none' | 'add' };
-  /** values and int32 indices of the k largest (or smallest); ties keep the lower index first */
+  scatterElements: { readonly axis: number; readonly reduction: 'none' | 'add' | 'max' };
+  /**
+   * Values and int32 indices of the k largest (or smallest); ties keep the lower index first. With one
+   * input, `k` is a number or an input-bound symbol. With a second input (an int32 scalar holding k,
+   * 0 <= k <= the axis size), `k` names the data-dependent dim it defines (see passes/data-dims.ts).
+   */
   topk: { readonly k: Dim; readonly axis: number; readonly largest: boolean };
   /** a full stable sort: values and int32 indices; ties keep the lower index first */
   sort: { readonly axis: number; readonly descending: boolean };

@@ -19,14 +19,6 @@ export interface MultiboxLossOptions {
   /** diagnostic outputs to expose besides the losses. Default none. */
   readonly outputs?: readonly MultiboxExtraOutput[];
   /**
-   * Hard-negative mining with a partial sort: only the this-many largest mining losses per image are
-   * sorted (TopK) instead of all P. The graph then also outputs `mining_overflow`, true when some image
-   * needs more hard negatives than that, in which case its losses must not be used. `multiboxLoss`
-   * defaults to null (a full sort, no extra output); `multiboxLossProgram` uses it as a fast path that
-   * falls back to the full sort by itself, so its results are always exact (default 1024 there).
-   */
-  readonly hardNegativeTopK?: number | null;
-  /**
    * Whose semantics: 'seed' (default, the original notebook's) or 'torchvision' (SSD.compute_loss: an
    * image short of negatives counts some positives twice; see multibox-profile.ts).
    */
@@ -41,7 +33,7 @@ export interface MultiboxLossOptions {
 
 export type ResolvedMultiboxOptions = Required<MultiboxLossOptions>;
 
-const KNOWN = ['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'hardNegativeTopK', 'profile', 'normalize'];
+const KNOWN = ['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'profile', 'normalize'];
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION'). */
 export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): ResolvedMultiboxOptions {
@@ -55,7 +47,6 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
     variances: options.variances ?? [0.1, 0.2],
     gradients: options.gradients ?? true,
     outputs: options.outputs ?? [],
-    hardNegativeTopK: options.hardNegativeTopK ?? null,
     profile: options.profile ?? 'seed',
     normalize: options.normalize ?? 'batch',
   };
@@ -73,8 +64,6 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
   if (!Array.isArray(o.outputs)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   for (const name of o.outputs) if (!MULTIBOX_EXTRA_OUTPUTS.includes(name)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
-  const k = o.hardNegativeTopK;
-  if (k !== null && !(Number.isInteger(k) && k >= 1)) bad('hardNegativeTopK', 'a positive integer or null', k);
   if (!MULTIBOX_PROFILES.includes(o.profile)) bad('profile', `one of ${MULTIBOX_PROFILES.join(', ')}`, o.profile);
   if (!LOSS_NORMALIZATIONS.includes(o.normalize)) bad('normalize', `one of ${LOSS_NORMALIZATIONS.join(', ')}`, o.normalize);
   return o;

@@ -1,29 +1,19 @@
-import type { Feeds, LossProgram } from '../backend/contract.js';
-import { MINING_OVERFLOW, multiboxLoss } from './multibox.js';
-import { resolveMultiboxOptions, type MultiboxLossOptions } from './multibox-options.js';
+import type { LossProgram } from '../backend/contract.js';
+import { MULTIBOX_INPUTS, multiboxLoss } from './multibox.js';
+import type { MultiboxExtraOutput, MultiboxLossOptions } from './multibox-options.js';
 import { checkMultiboxInputs, validateMultiboxInputs } from './multibox-validate.js';
+import type { ProgramOutputs } from './program-names.js';
 
-/** Partial-sort size of the fast path: covers up to 341 positives per image at negPos 3. */
-export const DEFAULT_HARD_NEGATIVE_TOP_K = 1024;
+/** The MultiBoxLoss program's input names. */
+export type MultiboxInput = keyof typeof MULTIBOX_INPUTS;
+/** Its output names for options `Opts` (see ProgramOutputs). */
+export type MultiboxOutput<Opts extends MultiboxLossOptions = MultiboxLossOptions> = ProgramOutputs<Opts, 'loss_l' | 'loss_c', 'grad_loc' | 'grad_conf', MultiboxExtraOutput>;
 
 /**
- * The MultiBoxLoss as backends compile it: the exact graph (a full sort for mining), its input
- * validation, and a fast path that mines with a partial sort of the `hardNegativeTopK` largest losses
- * (default 1024; null turns the fast path off). The fast path applies when P >= hardNegativeTopK and its
- * result stands unless an image needs more hard negatives than that; results are exact either way.
+ * The MultiBoxLoss as backends compile it: the graph (exact in one program: its hard-negative mining
+ * takes a TopK of the largest count any image needs), its structural checks (`checkInputs`, always run)
+ * and its value checks (`validateInputs`). Typed by its input and output names, so a compiled loss is too.
  */
-export function multiboxLossProgram(options: MultiboxLossOptions = {}): LossProgram {
-  resolveMultiboxOptions(options);
-  const topK = options.hardNegativeTopK === undefined ? DEFAULT_HARD_NEGATIVE_TOP_K : options.hardNegativeTopK;
-  const exact: LossProgram = { graph: multiboxLoss({ ...options, hardNegativeTopK: null }), checkInputs: checkMultiboxInputs, validateInputs: validateMultiboxInputs };
-  if (topK === null) return exact;
-  return {
-    ...exact,
-    fastPath: {
-      program: { graph: multiboxLoss({ ...options, hardNegativeTopK: topK }), checkInputs: checkMultiboxInputs, validateInputs: validateMultiboxInputs },
-      applies: (feeds: Feeds) => (feeds.dbox_list?.shape?.[0] ?? 0) >= topK,
-      flags: [MINING_OVERFLOW],
-      accept: (out) => out[MINING_OVERFLOW]?.data[0] === 0,
-    },
-  };
+export function multiboxLossProgram<const Opts extends MultiboxLossOptions = {}>(options?: Opts): LossProgram<MultiboxInput, MultiboxOutput<Opts>> {
+  return { graph: multiboxLoss(options ?? {}), checkInputs: checkMultiboxInputs, validateInputs: validateMultiboxInputs };
 }

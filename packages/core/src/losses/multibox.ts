@@ -1,9 +1,9 @@
 import { GraphBuilder, type Tensor } from '../builder.js';
 import type { Graph } from '../ir/graph.js';
 import { appendGradients } from '../passes/autodiff.js';
-import { coords, encode, jaccard, pointForm } from '../boxes/box-ops.js';
+import { coords, jaccard, pointForm } from '../boxes/box-ops.js';
 import { resolveMultiboxOptions, type MultiboxLossOptions } from './multibox-options.js';
-import { MULTIBOX_PROFILE_RULES, type MultiboxProfileRules } from './multibox-profile.js';
+import { MULTIBOX_PROFILE_RULES } from './multibox-profile.js';
 import { NORMALIZER_OUTPUT } from './normalization.js';
 
 /** Names and types of the MultiBoxLoss graph inputs, over symbolic B (batch), P (boxes), C (classes), M (truth rows). */
@@ -15,97 +15,139 @@ export const MULTIBOX_INPUTS = {
   num_objs: { dtype: 'int32', shape: ['B'] },
 } as const;
 
-/** Output of a graph built with `hardNegativeTopK`: true when its partial sort was too short. */
-export const MINING_OVERFLOW = 'mining_overflow';
-
 interface Match {
+  /** truth rows, padding replaced by a box that overlaps no default box: float32 [B,M,5] */
+  readonly table: Tensor;
+  /** the truth each default box is matched to: int32 [B,P] */
+  readonly truthIdx: Tensor;
   /** class per default box, 0 = background: int32 [B,P] */
   readonly label: Tensor;
-  /** encoded offsets of each box's matched truth: float32 [B,P,4] */
-  readonly locT: Tensor;
 }
 
-/** Steps 1-5 of the original: IoU, best matches both ways, forced matching, thresholded labels, encoding. */
-function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Tensor, thresh: number, variances: readonly [number, number]): Match {
-  const valid = b.range('M').less(numObjs.unsqueeze(1)); // [B,M]: real rows
-  // padding rows become the unit box so that encoding them stays finite; they can never be matched
-  const table = b.where(valid.unsqueeze(2), targets, b.constant([0, 0, 1, 1, 0], 'float32', [5])); // [B,M,5]
-  const truth = coords(table.slice(2, 0, 4)); // each [B,M]
-  const priors = coords(dbox); // (cx, cy, w, h), each [P]
-  const iou = jaccard(truth, pointForm(priors)); // [B,M,P]
-  const overlaps = b.where(valid.unsqueeze(2), iou, -1);
+/**
+ * A truth row that overlaps no default box: a unit square beyond every box's right and bottom edge.
+ * Its IoU with every prior is exactly 0, which ranks it below every real truth in the argmax over
+ * truths (ties pick the lowest index, and real rows come first), so no mask over [B,M,P] is needed.
+ */
+function paddingRow(b: GraphBuilder, dbox: Tensor): Tensor {
+  const [cx, cy, w, h] = coords(dbox);
+  const far = cx.add(w).max().maximum(cy.add(h).max()).add(1);
+  return b.concat([far, far, far.add(1), far.add(1), b.scalar(0)].map((t) => t.unsqueeze(0)), 0); // [5]
+}
+
+/**
+ * Steps 1-4 of the original: IoU, best matches both ways, forced matching, thresholded labels.
+ * Forced matching scatters each real truth's index onto its best prior with a max reduction, so the
+ * highest truth index wins a prior that several truths share (the original's loop order).
+ */
+function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Tensor, thresh: number): Match {
+  const truthRows = b.range('M');
+  const valid = truthRows.less(numObjs.unsqueeze(1)); // [B,M]: real rows
+  const table = b.where(valid.unsqueeze(2), targets, paddingRow(b, dbox)); // [B,M,5]
+  const overlaps = jaccard(coords(table.slice(2, 0, 4)), pointForm(coords(dbox))); // [B,M,P]
 
   const bestPrior = overlaps.argMax(2); // [B,M], ties: lowest prior index
   const bestTruth = overlaps.argMax(1); // [B,P], ties: lowest truth index
   const bestTruthOverlap = overlaps.max([1]); // [B,P]
 
-  // forced matching: each real truth claims its best prior; the highest truth index wins a shared prior
-  const claims = bestPrior.unsqueeze(2).equal(b.range('P')).and(valid.unsqueeze(2)); // [B,M,P]
-  const claimant = b.where(claims, b.range('M').cast('float32').unsqueeze(1), -1).max([1]); // [B,P]
+  const claims = b.where(valid, truthRows, b.scalar(-1, 'int32')); // [B,M]: padding claims nothing
+  const claimant = b.scalar(-1, 'int32').expand(['B', 'P']).scatterElements(bestPrior, claims, 1, 'max'); // [B,P]
   const forced = claimant.greaterEqual(0);
-  const truthIdx = b.where(forced, claimant.cast('int32'), bestTruth);
-  const overlap = b.where(forced, 2, bestTruthOverlap);
-
-  // one gather of whole rows for the matched truth of every box: [B,P,5]
-  const matchedRows = table.gatherElements(truthIdx.unsqueeze(2).expand(['B', 'P', 5]), 1);
-  const classOf = matchedRows.slice(2, 4, 5).squeeze(2).add(1).cast('int32');
-  const label = b.where(overlap.less(thresh), b.scalar(0, 'int32'), classOf);
-  const matched = coords(matchedRows.slice(2, 0, 4));
-  const locT = b.concat(
-    encode(matched, priors, variances).map((t) => t.unsqueeze(2)),
-    2,
-  );
-  return { label, locT };
-}
-
-/** Sum over positives of SmoothL1(loc - locT), beta 1, over the 4 coordinates. */
-function localisationSum(b: GraphBuilder, loc: Tensor, locT: Tensor, pos: Tensor): Tensor {
-  const d = loc.sub(locT);
-  const ad = d.abs();
-  const sl1 = b.where(ad.less(1), d.mul(d).mul(0.5), ad.sub(0.5));
-  return b.where(pos.unsqueeze(2), sl1, 0).sum();
+  const truthIdx = b.where(forced, claimant, bestTruth);
+  // a forced match has overlap 2 in the original, never below the threshold
+  const positive = forced.or(bestTruthOverlap.less(thresh).not());
+  const classOf = table.slice(2, 4, 5).squeeze(2).add(1).cast('int32'); // [B,M]
+  const label = b.where(positive, classOf.gatherElements(truthIdx, 1), b.scalar(0, 'int32'));
+  return { table, truthIdx, label };
 }
 
 /**
- * Hard negatives: per image, the `ceil(negPos * num_pos)` boxes (at most P) with the largest mining loss,
- * ranked as the original's stable descending sort ranks them (ties by box index). Positives take part in
- * the ranking with loss 0, as in the original. Instead of inverting the sort permutation (a scatter), the
- * selection reads the threshold t = the count-th largest value off the sorted values: every box above t,
- * plus the first boxes equal to t (by index) until the count is reached.
+ * Step 5, SSD's box encoding split into a per-truth and a per-prior half: the encoded offsets of a box
+ * matched to truth t are (truth[t] - origin) * scale, with truth = (centre x, centre y, log w / v1,
+ * log h / v1) of each truth ([B,M,4]), origin = (cx, cy, log w / v1, log h / v1) and scale =
+ * (1 / (v0 w), 1 / (v0 h), 1, 1) of each prior ([P,4]).
  */
-function hardNegatives(b: GraphBuilder, mining: Tensor, numPos: Tensor, negPos: number, topK: number | null): { mask: Tensor; overflow?: Tensor } {
-  // descending mining losses: all P of them, or only the topK largest (a partial sort)
-  const [sorted] = topK === null ? mining.sort(1, true) : mining.topk(topK, 1, true);
-  // count = ceil(negPos * num_pos): the number of ranks r with r < negPos * num_pos
-  const quota = numPos.cast('float32').mul(negPos).unsqueeze(1); // [B,1]
-  const floor = quota.cast('int32');
-  const count = b.where(floor.cast('float32').less(quota), floor.add(1), floor);
-  const lastRank = topK === null ? b.range('P').max() : b.scalar(topK - 1, 'int32'); // the clamp to P (or to topK)
-  const last = count.sub(1).maximum(0).minimum(lastRank);
-  const threshold = sorted.gatherElements(last, 1); // [B,1]: the count-th largest mining loss
-  const above = mining.greater(threshold);
-  const atThreshold = mining.equal(threshold);
-  const tiesBefore = atThreshold.cast('int32').cumsum(1, { exclusive: true });
-  const room = count.sub(above.cast('int32').sum([1], true)); // boxes equal to t still to take
-  const mask = above.or(atThreshold.and(tiesBefore.less(room))).and(count.greater(0));
-  // with a partial sort the threshold is only right where count <= topK
-  return topK === null ? { mask } : { mask, overflow: count.greater(topK).cast('int32').max().greater(0) };
+interface Encoding {
+  readonly truth: Tensor;
+  readonly origin: Tensor;
+  readonly scale: Tensor;
 }
 
-/** Sum of cross entropy over positives and hard negatives, by the profile's rules (mining carries no gradient). */
-function confidenceSum(b: GraphBuilder, conf: Tensor, label: Tensor, pos: Tensor, numPos: Tensor, negPos: number, topK: number | null, rules: MultiboxProfileRules) {
-  const ce = conf.logSoftmax(2).gatherElements(label.unsqueeze(2), 2).squeeze(2).neg(); // [B,P]
-  const mining = b.where(pos, rules.positiveMiningLoss, ce).stopGradient();
-  const { mask, overflow } = hardNegatives(b, mining, numPos, negPos, topK);
-  return { sum: rules.confidenceSum(ce, pos, mask), overflow };
+function encodingParts(b: GraphBuilder, table: Tensor, dbox: Tensor, variances: readonly [number, number]): Encoding {
+  const [v0, v1] = variances;
+  const [x1, y1, x2, y2] = coords(table.slice(2, 0, 4)); // each [B,M]
+  const [cx, cy, w, h] = coords(dbox); // each [P]
+  const column = (parts: Tensor[]) => b.concat(parts.map((t) => t.unsqueeze(t.rank)), parts[0]!.rank);
+  const one = b.scalar(1).expand(['P']);
+  return {
+    truth: column([x1.add(x2).mul(0.5), y1.add(y2).mul(0.5), x2.sub(x1).log().div(v1), y2.sub(y1).log().div(v1)]),
+    origin: column([cx, cy, w.log().div(v1), h.log().div(v1)]),
+    scale: column([one.div(w.mul(v0)), one.div(h.mul(v0)), one, one]),
+  };
+}
+
+/** Every box's matched truth encoded against the box: float32 [B,P,4] (the `loc_t` output). */
+function encodeAll(enc: Encoding, truthIdx: Tensor): Tensor {
+  return enc.truth.gatherRows(truthIdx).sub(enc.origin).mul(enc.scale);
+}
+
+/**
+ * The positive boxes of each image in box order, padded to the batch's largest count: int32 [B,K]
+ * (K data-dependent) and which entries are real positives. A TopK of the 0/1 positive mask with k = the
+ * largest count lists positives first, by index (ties keep the lower index first).
+ */
+function positiveRows(b: GraphBuilder, pos: Tensor, numPos: Tensor): { rows: Tensor; real: Tensor } {
+  const [, rows] = pos.cast('float32').topk(numPos.max().maximum(1), 1, true);
+  return { rows, real: b.range(rows.shape[1]!).less(numPos.unsqueeze(1)) };
+}
+
+/**
+ * Step 6: sum over positives of SmoothL1(loc - locT) (beta 1) over the 4 coordinates, on the positive
+ * rows only ([B,K,4]): their predictions, truths and priors are gathered, so the gradient is a scatter
+ * of [B,K,4] rows into zeros.
+ */
+function localisationSum(b: GraphBuilder, loc: Tensor, enc: Encoding, truthIdx: Tensor, positives: { rows: Tensor; real: Tensor }): Tensor {
+  const { rows, real } = positives;
+  const locT = enc.truth.gatherRows(truthIdx.gatherElements(rows, 1)).sub(enc.origin.gather(rows, 0)).mul(enc.scale.gather(rows, 0));
+  // padding entries: SmoothL1(0) = 0, and its gradient clamp(0) = 0 there too
+  return b.where(real.unsqueeze(2), loc.gatherRows(rows).sub(locT), 0).smoothL1().sum();
+}
+
+/**
+ * Hard negatives wanted per image: ceil(negPos * num_pos), at most P (the seed's clamp; torchvision does
+ * not clamp, but no image can select more than its P boxes, so the selection is the same): int32 [B].
+ */
+function miningCount(b: GraphBuilder, numPos: Tensor, negPos: number): Tensor {
+  // ceil(negPos * num_pos) = the number of ranks r with r < negPos * num_pos
+  const quota = numPos.cast('float32').mul(negPos);
+  const floor = quota.cast('int32');
+  const count = b.where(floor.cast('float32').less(quota), floor.add(1), floor);
+  return count.minimum(b.range('P').max().add(1));
+}
+
+/**
+ * Step 7's selection: per image, the `count` boxes with the largest mining loss, ranked as the
+ * original's stable descending sort ranks them (ties by box index; positives take part with the
+ * profile's mining loss: 0 in the seed, below every negative in torchvision's).
+ * One TopK with k = the largest count in the batch (at least 1) finds them all; each image keeps the
+ * first `count` of its row, scattered back to a [B,P] mask.
+ */
+function hardNegativeMask(b: GraphBuilder, mining: Tensor, count: Tensor): Tensor {
+  const k = count.max().maximum(1);
+  const [, order] = mining.topk(k, 1, true); // [B,K], K data-dependent
+  const kept = b.range(order.shape[1]!).less(count.unsqueeze(1)).cast('int32'); // [B,K]
+  return b.scalar(0, 'int32').expand(['B', 'P']).scatterElements(order, kept, 1, 'none').greater(0);
 }
 
 /**
  * The SSD MultiBoxLoss of the original PyTorch notebook as one graph (DESIGN.md, "The MultiBoxLoss graph"),
- * with static shapes over symbolic B, P, C, M. Outputs `loss_l`, `loss_c`; with `gradients` (default)
- * `grad_loc` and `grad_conf`; any of `num_pos`, `conf_t_label`, `loc_t` named in `outputs`; and, with
- * `hardNegativeTopK`, `mining_overflow`; with `normalize: 'none'`, `normalizer` (the sums are then undivided).
- * `profile` picks the seed's or torchvision's rules (multibox-profile.ts).
+ * with static shapes over symbolic B, P, C, M (and two data-dependent dims: the largest positive count
+ * and the largest hard-negative count of the batch).
+ * Outputs `loss_l`, `loss_c`; with `gradients` (default) `grad_loc` and `grad_conf`; and any of
+ * `num_pos`, `conf_t_label`, `loc_t` named in `outputs`; with `normalize: 'none'`, `normalizer` (the sums
+ * are then undivided). `profile` picks the seed's or torchvision's rules (multibox-profile.ts). Steps, each its own function: matching,
+ * encoding, localisation sum (positive rows), per-box cross entropy, mining count, selection, sums,
+ * normalisation.
  */
 export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const o = resolveMultiboxOptions(options);
@@ -117,14 +159,22 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const targets = inp('targets');
   const numObjs = inp('num_objs');
 
-  const { label, locT } = matchTruths(b, targets, numObjs, dbox, o.jaccardThresh, o.variances);
+  const { table, truthIdx, label } = matchTruths(b, targets, numObjs, dbox, o.jaccardThresh);
   const pos = label.greater(0);
   const numPos = pos.cast('int32').sum([1]); // [B]
-  const lSum = localisationSum(b, loc, locT, pos);
-  const { sum: cSum, overflow } = confidenceSum(b, conf, label, pos, numPos, o.negPos, o.hardNegativeTopK, MULTIBOX_PROFILE_RULES[o.profile]);
+  const enc = encodingParts(b, table, dbox, o.variances);
+  const lSum = localisationSum(b, loc, enc, truthIdx, positiveRows(b, pos, numPos));
+
+  // per-box cross entropy; its gradient is evaluated only on the selected rows (softmaxCrossEntropyGrad)
+  const ce = conf.softmaxCrossEntropy(label); // [B,P]
+  // the profile (multibox-profile.ts): the positives' place in the ranking, and which boxes the sum counts
+  const rules = MULTIBOX_PROFILE_RULES[o.profile];
+  const mining = b.where(pos, rules.positiveMiningLoss, ce).stopGradient();
+  const cSum = rules.confidenceSum(ce, pos, hardNegativeMask(b, mining, miningCount(b, numPos, o.negPos)));
 
   const positives = numPos.sum().cast('float32');
   if (o.normalize === 'none') {
+    // undivided sums and the normaliser, for data-parallel training (all-reduce both, divide once)
     b.output('loss_l', lSum);
     b.output('loss_c', cSum);
     b.output(NORMALIZER_OUTPUT, positives);
@@ -136,8 +186,7 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   }
   if (o.outputs.includes('num_pos')) b.output('num_pos', numPos);
   if (o.outputs.includes('conf_t_label')) b.output('conf_t_label', label);
-  if (o.outputs.includes('loc_t')) b.output('loc_t', locT);
-  if (overflow !== undefined) b.output(MINING_OVERFLOW, overflow);
+  if (o.outputs.includes('loc_t')) b.output('loc_t', encodeAll(enc, truthIdx));
   const graph = b.build();
   if (!o.gradients) return graph;
   return appendGradients(graph, { of: ['loss_l', 'loss_c'], wrt: { loc_data: 'grad_loc', conf_data: 'grad_conf' } });

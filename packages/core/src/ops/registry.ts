@@ -15,6 +15,7 @@ import { exp } from './exp.js';
 import { expand } from './expand.js';
 import { gather } from './gather.js';
 import { gatherElements } from './gatherElements.js';
+import { gatherRows } from './gatherRows.js';
 import { greater } from './greater.js';
 import { greaterEqual } from './greaterEqual.js';
 import { less } from './less.js';
@@ -35,6 +36,9 @@ import { reshape } from './reshape.js';
 import { scatterElements } from './scatterElements.js';
 import { sign } from './sign.js';
 import { slice } from './slice.js';
+import { smoothL1 } from './smoothL1.js';
+import { softmaxCrossEntropy } from './softmaxCrossEntropy.js';
+import { softmaxCrossEntropyGrad } from './softmaxCrossEntropyGrad.js';
 import { sort } from './sort.js';
 import { sqrt } from './sqrt.js';
 import { squeeze } from './squeeze.js';
@@ -51,9 +55,9 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   equal, less, lessEqual, greater, greaterEqual, and, or, not,
   where, cast,
   exp, log, abs, neg, sqrt, sign, atan,
-  reduceSum, reduceMax, argMax, logSoftmax,
+  reduceSum, reduceMax, argMax, logSoftmax, softmaxCrossEntropy, softmaxCrossEntropyGrad, smoothL1,
   reshape, expand, slice, concat, unsqueeze, squeeze, transpose,
-  gather, gatherElements, scatterElements, topk, sort, cumsum, range, oneHot,
+  gather, gatherRows, gatherElements, scatterElements, topk, sort, cumsum, range, oneHot,
   constant, stopGradient,
 };
 

@@ -2,6 +2,7 @@ import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/ops.js';
 import { attrSymbols } from './verify.js';
 import { OPS } from '../ops/registry.js';
+import { definedDims } from './data-dims.js';
 import { eliminateDeadCode } from './dce.js';
 
 /** Largest tensor (in elements) that folding may materialise as a constant. */
@@ -9,7 +10,8 @@ const MAX_FOLDED_SIZE = 4096;
 
 /**
  * Constant folding: a node whose inputs are all constants and whose attributes name no symbol is
- * evaluated by its reference kernel and replaced by a constant. Folded floats are rounded to float32,
+ * evaluated by its reference kernel and replaced by a constant. A node that defines a data-dependent dim
+ * is never folded (its dim would lose its definition). Folded floats are rounded to float32,
  * the precision every backend stores constants in. Dead constants are then dropped.
  */
 export function foldConstants(graph: Graph): Graph {
@@ -21,7 +23,8 @@ export function foldConstants(graph: Graph): Graph {
       nodes.push(node);
       continue;
     }
-    const foldable = node.op !== 'stopGradient' && node.inputs.every((i) => known.has(i)) && attrSymbols(node.attrs).length === 0;
+    const foldable =
+      node.op !== 'stopGradient' && node.inputs.every((i) => known.has(i)) && attrSymbols(node.attrs).length === 0 && definedDims(graph, node).length === 0;
     if (!foldable) {
       nodes.push(node);
       continue;

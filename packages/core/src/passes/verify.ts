@@ -3,6 +3,7 @@ import type { Graph } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
 import type { Dim } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
+import { arityAccepts } from '../ops/define.js';
 
 /** Symbols named in a node's attributes (they must be bound by some graph input). */
 export function attrSymbols(attrs: object): string[] {
@@ -18,7 +19,8 @@ export function attrSymbols(attrs: object): string[] {
 /**
  * Checks that a graph is well formed: values indexed by id, SSA (each value defined once, before use),
  * named unique inputs and outputs, every node's declared output types equal to its op's rule, and every
- * symbol bound by an input shape. Throws LossGraphError('INVALID_GRAPH') naming the node.
+ * symbol bound before its use: by an input shape, or as a data-dependent dim by exactly one earlier node
+ * (see data-dims.ts). Throws LossGraphError('INVALID_GRAPH') naming the node.
  */
 export function verify(graph: Graph): void {
   const defined = new Uint8Array(graph.values.length);
@@ -40,8 +42,22 @@ export function verify(graph: Graph): void {
     const where = `node ${n} (${node.op})`;
     const def = OPS[node.op];
     if (def === undefined) fail('INVALID_GRAPH', `${where}: unknown op`);
+    if (!arityAccepts(def.arity, node.inputs.length)) fail('INVALID_GRAPH', `${where}: ${node.inputs.length} inputs do not fit arity ${JSON.stringify(def.arity)}`);
     for (const i of node.inputs) if (!defined[i]) fail('INVALID_GRAPH', `${where}: input %${i} used before definition`);
-    for (const s of attrSymbols(node.attrs)) if (!bound.has(s)) fail('INVALID_GRAPH', `${where}: symbol '${s}' is bound by no input`);
+    let defines: readonly string[] = [];
+    try {
+      defines = def.defines?.(node.inputs.map((i) => graph.values[i]!), node.attrs as never) ?? [];
+    } catch (e) {
+      if (LossGraphError.isInstance(e)) fail('INVALID_GRAPH', `${where}: ${e.message}`);
+      throw e;
+    }
+    for (const s of attrSymbols(node.attrs)) {
+      if (!bound.has(s) && !defines.includes(s)) fail('INVALID_GRAPH', `${where}: symbol '${s}' is bound by no input and defined by no earlier node`);
+    }
+    for (const s of defines) {
+      if (bound.has(s)) fail('INVALID_GRAPH', `${where}: data-dependent dim '${s}' is already bound (by an input or an earlier node)`);
+      bound.add(s);
+    }
     let types;
     try {
       types = def.rule(

@@ -96,6 +96,28 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'reduceMax/keepDims', op: 'reduceMax', inputs: { x: f(['N', 5]) }, build: (_, [a]) => [a!.max([1], true)] },
   { name: 'argMax/ties', op: 'argMax', inputs: { x: f(['N', 6, 2], 'ties') }, build: (_, [a]) => [a!.argMax(1), a!.argMax(2, true)] },
   { name: 'logSoftmax', op: 'logSoftmax', inputs: { x: f(['N', 4, 5]) }, build: (_, [a]) => [a!.mul(3).logSoftmax(2)] },
+  {
+    name: 'softmaxCrossEntropy',
+    op: 'softmaxCrossEntropy',
+    inputs: { x: f(['N', 4, 5]), label: i(['N', 4], 0, 5) },
+    build: (_, [x, label]) => [x!.mul(3).softmaxCrossEntropy(label!)],
+  },
+  {
+    // equal logits in a row (ties): ce = log(C) there, the gradient 1/C - onehot
+    name: 'softmaxCrossEntropy/ties-rank1',
+    op: 'softmaxCrossEntropy',
+    inputs: { x: f([6], 'ties'), label: i([], 0, 6) },
+    build: (_, [x, label]) => [x!.softmaxCrossEntropy(label!)],
+  },
+  {
+    // g drawn from {-1, 0, 1}: rows with g = 0 must come back exactly 0
+    name: 'softmaxCrossEntropyGrad/zero-rows',
+    op: 'softmaxCrossEntropyGrad',
+    inputs: { x: f(['N', 5, 4]), label: i(['N', 5], 0, 4), g: f(['N', 5], 'ties') },
+    build: (b, [x, label, g]) => [b.apply('softmaxCrossEntropyGrad', [x!.mul(2), label!, g!], {})[0]!],
+    grad: false,
+  },
+  { name: 'smoothL1', op: 'smoothL1', inputs: { x: f(['N', 5]) }, build: (_, [a]) => [a!.mul(2).smoothL1()] },
   { name: 'reshape', op: 'reshape', inputs: { x: f(['N', 6]) }, build: (_, [a]) => [a!.reshape(['N', 2, 3])] },
   { name: 'expand', op: 'expand', inputs: { x: f([1, 3]), y: f(['N', 1]) }, build: (_, [a, y]) => [a!.expand(['N', 3]).mul(y!)] },
   { name: 'slice', op: 'slice', inputs: { x: f(['N', 5]) }, build: (_, [a]) => [a!.slice(1, 1, 4), a!.slice(1, 3)] },
@@ -104,6 +126,12 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'squeeze', op: 'squeeze', inputs: { x: f(['N', 1, 3]) }, build: (_, [a]) => [a!.squeeze(1)] },
   { name: 'transpose', op: 'transpose', inputs: { x: f(['N', 3, 4]) }, build: (_, [a]) => [a!.transpose([2, 0, 1])] },
   { name: 'gather', op: 'gather', inputs: { x: f(['N', 4, 2]), idx: i([2, 3], 0, 4) }, build: (_, [x, idx]) => [x!.gather(idx!, 1)] },
+  {
+    name: 'gatherRows',
+    op: 'gatherRows',
+    inputs: { x: f(['N', 4, 2]), idx: i(['N', 3], 0, 4), y: f(['N', 5]), k: i(['N'], 0, 5) },
+    build: (_, [x, idx, y, k]) => [x!.gatherRows(idx!), y!.gatherRows(k!)],
+  },
   {
     name: 'gatherElements',
     op: 'gatherElements',
@@ -129,7 +157,40 @@ export const OP_CASES: readonly OpCase[] = [
     inputs: { x: f(['N', 5]), key: f(['N', 5]), u: f(['N', 5]) },
     build: (_, [x, key, u]) => [x!.scatterElements(key!.sort(1)[1], u!, 1, 'none')],
   },
+  {
+    name: 'scatterElements/max',
+    op: 'scatterElements',
+    inputs: { x: i(['N', 5], -3, 3), idx: i(['N', 4], 0, 5), u: i(['N', 4], -4, 4) },
+    build: (_, [x, idx, u]) => [x!.scatterElements(idx!, u!, 1, 'max')],
+  },
+  {
+    name: 'scatterElements/max-float-axis0',
+    op: 'scatterElements',
+    inputs: { x: f([4, 'N'], 'ties'), idx: i([6, 'N'], 0, 4), u: f([6, 'N'], 'ties') },
+    build: (_, [x, idx, u]) => [x!.scatterElements(idx!, u!, 0, 'max')],
+    grad: false,
+  },
   { name: 'topk/largest', op: 'topk', inputs: { x: f(['N', 6]) }, build: (_, [a]) => a!.topk(3, 1, true) },
+  {
+    // k from the data: the outputs' last dim is data-dependent; range(k) uses that dim in an attribute
+    name: 'topk/tensor-k',
+    op: 'topk',
+    inputs: { x: f(['N', 6]), k: i([], 1, 7) },
+    build: (b, [a, k]) => {
+      const [v, idx] = a!.topk(k!, 1, true);
+      return [v!.mul(v!).sum([1]), idx!, b.range(idx!.shape[1]!)];
+    },
+  },
+  {
+    name: 'topk/tensor-k-smallest-ties-axis0',
+    op: 'topk',
+    inputs: { x: f([7, 'N'], 'ties'), k: i([], 0, 8) },
+    build: (_, [a, k]) => {
+      const [v, idx] = a!.topk(k!, 0, false);
+      return [v!.sum([0]), idx!];
+    },
+    grad: false,
+  },
   { name: 'topk/smallest-ties', op: 'topk', inputs: { x: f(['N', 6], 'ties') }, build: (_, [a]) => a!.topk(4, 1, false), grad: false },
   { name: 'sort/descending', op: 'sort', inputs: { x: f(['N', 7]) }, build: (_, [a]) => a!.sort(1, true) },
   { name: 'sort/ties', op: 'sort', inputs: { x: f(['N', 7], 'ties') }, build: (_, [a]) => a!.sort(1, true), grad: false },

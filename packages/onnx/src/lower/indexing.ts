@@ -7,19 +7,37 @@ import type { LoweringContext, LoweringTable } from './context.js';
  */
 function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest: boolean): void {
   const e = c.e;
-  const [, indices] = e.node('TopK', [c.inputs[0]!, e.dim1d(k)], [c.out(0), 'int64'], { axis, largest: largest ? 1 : 0, sorted: 1 });
+  // a tensor k (int32 scalar) is TopK's K input as int64 [1]; a static one is a constant or a Shape read
+  const kInput = c.inputs.length === 2 ? e.op('Reshape', [e.cast(c.inputs[1]!, 'int64'), e.int64s([1])], 'int64') : e.dim1d(k);
+  const [, indices] = e.node('TopK', [c.inputs[0]!, kInput], [c.out(0), 'int64'], { axis, largest: largest ? 1 : 0, sorted: 1 });
   e.cast(indices!, 'int32', c.out(1).name);
 }
 
-/** Indexing ops. Gather, GatherElements and ScatterElements take the IR's int32 indices directly. */
+/**
+ * gatherRows as GatherND with batch_dims 1 on indices [B, ..., 1] (int64, as GatherND requires). The CUDA
+ * provider's GatherND has no int32 data, so int32 rows go through int64.
+ */
+function gatherRows(c: LoweringContext<'gatherRows'>): void {
+  const e = c.e;
+  const idx = e.op('Unsqueeze', [e.cast(c.inputs[1]!, 'int64'), e.int64s([c.inputTypes[1]!.shape.length])], 'int64');
+  if (c.inputTypes[0]!.dtype !== 'int32') return void e.op('GatherND', [c.inputs[0]!, idx], c.out(0), { batch_dims: 1 });
+  const rows = e.op('GatherND', [e.cast(c.inputs[0]!, 'int64'), idx], 'int64', { batch_dims: 1 });
+  e.cast(rows, 'int32', c.out(0).name);
+}
+
+/**
+ * Indexing ops. Gather, GatherElements and ScatterElements take the IR's int32 indices directly;
+ * ScatterElements' reductions 'add' and 'max' are its opset-18 attribute values.
+ */
 export const INDEXING = {
   gather: (c) => {
     c.e.op('Gather', c.inputs, c.out(0), { axis: c.attrs.axis });
   },
+  gatherRows,
   gatherElements: (c) => {
     c.e.op('GatherElements', c.inputs, c.out(0), { axis: c.attrs.axis });
   },
-  // reduction 'none' needs unique indices (the IR's rule), 'add' sums duplicates (opset 16+)
+  // reduction 'none' needs unique indices (the IR's rule), 'add' sums duplicates (opset 16+), 'max' (opset 18)
   scatterElements: (c) => {
     c.e.op('ScatterElements', c.inputs, c.out(0), { axis: c.attrs.axis, reduction: c.attrs.reduction });
   },

@@ -1,16 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveShape } from '@lossgraph/core';
 import { flatPositions } from './flat-index.js';
-import { gatherElementsOnHost } from './on-host.js';
+import { gatherElementsOnHost, gatherRowsOnHost, scatterElementsOnHost } from './on-host.js';
 import { onHostMemory } from './host-memory.js';
+import { readNow } from './host-read.js';
 import type { LoweringsFor } from './types.js';
 
 /**
- * ONNX ScatterElements through flat positions: ScatterNd sums duplicates ('add'), TensorScatterUpdate
- * overwrites ('none', where the IR requires unique indices).
+ * ONNX ScatterElements. Wherever values can be read synchronously it is one host loop over the
+ * updates (tfjs-webgl's scatter shaders loop over every update for every output element, and tfjs has
+ * no max-scatter); data known to be uniform (`scalar(0).expand(shape)`) is filled, not read. Elsewhere
+ * (webgpu): flat positions, ScatterNd summing duplicates ('add'), TensorScatterUpdate overwriting ('none').
  */
 const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = ([data, idx, upd], { axis, reduction }, ctx) => {
   const d = data!;
+  if (ctx.traits.readsSynchronously || reduction === 'max') {
+    const indices = readNow(idx!, 'scatterElements', 'its indices', ctx.traits);
+    return [scatterElementsOnHost(d, indices, upd!.dataSync() as Float32Array | Int32Array, idx!.shape, axis, reduction, ctx.uniform[0])];
+  }
   const pos = tf.expandDims(flatPositions(idx!, d.shape, axis), 1);
   const u = tf.reshape(upd!, [-1]);
   if (reduction === 'add') {
@@ -25,10 +32,12 @@ const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = ([da
 
 const CONSTANT_ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
 
-type IndexingOp = 'gather' | 'gatherElements' | 'scatterElements' | 'oneHot' | 'range' | 'constant' | 'stopGradient';
+type IndexingOp = 'gather' | 'gatherRows' | 'gatherElements' | 'scatterElements' | 'oneHot' | 'range' | 'constant' | 'stopGradient';
 
 export const indexing: LoweringsFor<IndexingOp> = {
   gather: ([x, idx], { axis }) => [tf.gather(x!, idx!, axis)],
+  // tf.gather with batchDims 1 (host loop on host-memory backends, where tfjs-wasm's Gather is slow)
+  gatherRows: ([x, idx], _, ctx) => [onHostMemory(ctx.traits) ? gatherRowsOnHost(x!, idx!) : tf.gather(x!, idx!, 1, 1)],
   gatherElements: ([x, idx], { axis }, ctx) => [
     onHostMemory(ctx.traits) ? gatherElementsOnHost(x!, idx!, axis) : tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape),
   ],

@@ -15,6 +15,8 @@ function read(t: tf.Tensor): HostArray {
   return t.dataSync() as HostArray;
 }
 
+const HOST_ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+
 function alloc(like: HostArray, size: number): HostArray {
   return new (like.constructor as new (n: number) => HostArray)(size);
 }
@@ -40,6 +42,61 @@ export function gatherElementsOnHost(x: tf.Tensor, idx: tf.Tensor, axis: number)
     }
   }
   return tf.tensor(out, idx.shape, x.dtype);
+}
+
+/**
+ * ONNX ScatterElements on host arrays: a copy of `data` (or `fill` everywhere, when the data is known to
+ * be uniform: nothing to read) with `updates` written at `indices` along `axis`, duplicates summed
+ * ('add'), the largest kept ('max'), or, with 'none', unique as the IR requires.
+ */
+export function scatterElementsOnHost(
+  data: tf.Tensor,
+  indices: HostArray,
+  updates: HostArray,
+  idxShape: readonly number[],
+  axis: number,
+  reduction: 'none' | 'add' | 'max',
+  fill: number | undefined,
+): tf.Tensor {
+  const size = data.shape[axis]!;
+  const inner = product(data.shape.slice(axis + 1));
+  const m = idxShape[axis]!;
+  const innerIdx = product(idxShape.slice(axis + 1));
+  const out: HostArray = fill === undefined ? read(data).slice() : new HOST_ARRAYS[data.dtype as keyof typeof HOST_ARRAYS](data.size).fill(fill);
+  const outerIdx = product(idxShape.slice(0, axis));
+  let k = 0;
+  for (let o = 0; o < outerIdx; o++) {
+    for (let j = 0; j < m; j++) {
+      for (let i = 0; i < innerIdx; i++, k++) {
+        const n = indices[k]!;
+        if (!(n >= 0 && n < size)) fail('KERNEL_ERROR', `scatterElements: index ${n} out of range [0, ${size})`, { op: 'scatterElements' });
+        const dst = (o * size + n) * inner + i;
+        const v = updates[k]!;
+        out[dst] = reduction === 'add' ? out[dst]! + v : reduction === 'max' ? Math.max(out[dst]!, v) : v;
+      }
+    }
+  }
+  return tf.tensor(out, data.shape, data.dtype);
+}
+
+/** Batched row gather (the IR's gatherRows): out[b, j, ...] = data[b, idx[b, j], ...]; indices outside [0, N) fail. */
+export function gatherRowsOnHost(data: tf.Tensor, idx: tf.Tensor): tf.Tensor {
+  const src = read(data);
+  const at = read(idx) as Int32Array;
+  const [B, N] = data.shape as [number, number];
+  const row = product(data.shape.slice(2));
+  const perBatch = at.length / B;
+  const out = alloc(src, at.length * row);
+  for (let b = 0; b < B; b++) {
+    for (let j = 0; j < perBatch; j++) {
+      const n = at[b * perBatch + j]!;
+      if (!(n >= 0 && n < N)) fail('KERNEL_ERROR', `gatherRows: index ${n} out of range [0, ${N})`, { op: 'gatherRows' });
+      const from = (b * N + n) * row;
+      const to = (b * perBatch + j) * row;
+      for (let r = 0; r < row; r++) out[to + r] = src[from + r]!;
+    }
+  }
+  return tf.tensor(out, [...idx.shape, ...data.shape.slice(2)], data.dtype);
 }
 
 /** `width` entries of `axis` from `start`: one copy per run of width * inner elements. */

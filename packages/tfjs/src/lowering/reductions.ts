@@ -24,7 +24,7 @@ export function alongAxis(x: tf.Tensor, axis: number, f: (x: tf.Tensor) => tf.Te
  * over each row; XNNPACK's max pooling (the axis moved to the front, the other dims as channels) is
  * about 3x faster even with the transpose. Only for the shift: a row holding NaN gives NaN either way.
  */
-function shiftMax(x: tf.Tensor, axis: number, traits: BackendTraits): tf.Tensor {
+export function shiftMax(x: tf.Tensor, axis: number, traits: BackendTraits): tf.Tensor {
   const size = x.shape[axis]!;
   if (!traits.wasm || x.size === 0) return tf.max(x, axis, true);
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);

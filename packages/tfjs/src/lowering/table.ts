@@ -1,4 +1,5 @@
 import { elementwise } from './elementwise.js';
+import { fused } from './fused.js';
 import { indexing } from './indexing.js';
 import { reductions } from './reductions.js';
 import { shapeOps } from './shape.js';
@@ -15,4 +16,5 @@ export const LOWERINGS: LoweringTable = {
   ...shapeOps,
   ...indexing,
   ...sorting,
+  ...fused,
 };

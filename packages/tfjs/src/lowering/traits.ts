@@ -12,10 +12,15 @@ export interface BackendTraits {
   readonly slowBroadcast: boolean;
   /** tfjs-backend-wasm (XNNPACK kernels, scalar Exp and Max) */
   readonly wasm: boolean;
+  /**
+   * lowerings can read a tensor's values synchronously (`dataSync`): every backend but webgpu, whose
+   * GPU-resident tensors only read asynchronously (ops whose output size depends on data need it)
+   */
+  readonly readsSynchronously: boolean;
 }
 
 const HOST_MEMORY = new Set(['cpu', 'wasm']);
 
 export function traitsOf(name: string): BackendTraits {
-  return { name, hostMemory: HOST_MEMORY.has(name), slowBroadcast: HOST_MEMORY.has(name), wasm: name === 'wasm' };
+  return { name, hostMemory: HOST_MEMORY.has(name), slowBroadcast: HOST_MEMORY.has(name), wasm: name === 'wasm', readsSynchronously: name !== 'webgpu' };
 }

@@ -42,6 +42,23 @@ async function postOutput(token: string, k: number, t: HostTensor): Promise<void
   if (!res.ok) throw new Error(`output ${k}: the server answered HTTP ${res.status}`);
 }
 
+function lossById(id: number): CompiledLoss {
+  const loss = compiled.get(id);
+  if (loss === undefined) throw new LossGraphError('DISPOSED', `compiled loss #${id} is not in this page (disposed, or the page was reloaded)`);
+  return loss;
+}
+
+async function fetchFeeds(token: string, feeds: readonly WireTensor[]): Promise<Record<string, HostTensor>> {
+  const tensors = await Promise.all(feeds.map((t, k) => fetchFeed(token, k, t)));
+  return Object.fromEntries(feeds.map((t, k) => [t.name, tensors[k]!]));
+}
+
+async function postOutputs(token: string, result: Record<string, HostTensor>): Promise<WireTensor[]> {
+  const names = Object.keys(result);
+  await Promise.all(names.map((name, k) => postOutput(token, k, result[name]!)));
+  return names.map((name) => ({ name, dtype: result[name]!.dtype, shape: [...result[name]!.shape] }));
+}
+
 const api: PageApi = {
   ready: true,
   async probe(runtime: PageRuntime) {
@@ -61,13 +78,27 @@ const api: PageApi = {
   },
   run(id, token, feeds, outputs) {
     return attempt(async () => {
-      const loss = compiled.get(id);
-      if (loss === undefined) throw new LossGraphError('DISPOSED', `compiled loss #${id} is not in this page (disposed, or the page was reloaded)`);
-      const tensors = await Promise.all(feeds.map((t, k) => fetchFeed(token, k, t)));
-      const result = await loss.run(Object.fromEntries(feeds.map((t, k) => [t.name, tensors[k]!])), outputs ?? undefined);
-      const names = Object.keys(result);
-      await Promise.all(names.map((name, k) => postOutput(token, k, result[name]!)));
-      return names.map((name) => ({ name, dtype: result[name]!.dtype, shape: [...result[name]!.shape] }));
+      const loss = lossById(id);
+      const result = await loss.run(await fetchFeeds(token, feeds), outputs ?? undefined);
+      return postOutputs(token, result);
+    });
+  },
+  time(id, token, feeds, repeats) {
+    return attempt(async () => {
+      const loss = lossById(id);
+      const fetchStart = performance.now();
+      const inputs = await fetchFeeds(token, feeds);
+      const feedsInMs = performance.now() - fetchStart;
+      const runMs: number[] = [];
+      let result: Record<string, HostTensor> = {};
+      for (let i = 0; i < repeats; i++) {
+        const start = performance.now();
+        result = await loss.run(inputs);
+        runMs.push(performance.now() - start);
+      }
+      const postStart = performance.now();
+      await postOutputs(token, result);
+      return { run_ms: runMs, feeds_in_ms: feedsInMs, outputs_out_ms: performance.now() - postStart };
     });
   },
   async dispose(id) {

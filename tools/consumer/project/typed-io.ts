@@ -1,0 +1,36 @@
+// A compiled loss is typed by its program's input and output names: each misuse below is a type error,
+// and tsc reports an `@ts-expect-error` that catches nothing as unused (TS2578), so this file type-checks
+// only while every misuse is caught (test/consumer.test.ts).
+import { compileReference, multiboxLossProgram, retinanetLossProgram, type HostTensor } from '@lossgraph/core';
+import { compile } from '@lossgraph/onnxruntime-node';
+
+declare const t: HostTensor;
+
+export async function misuse(): Promise<void> {
+  const loss = compileReference(multiboxLossProgram());
+  // a misspelt feed name
+  // @ts-expect-error loc_dat is not an input of the MultiBoxLoss
+  await loss.run({ loc_dat: t, conf_data: t, dbox_list: t, targets: t, num_objs: t });
+  // a missing feed
+  // @ts-expect-error num_objs is missing
+  await loss.run({ loc_data: t, conf_data: t, dbox_list: t, targets: t });
+  const out = await loss.run({ loc_data: t, conf_data: t, dbox_list: t, targets: t, num_objs: t });
+  void [out.loss_l, out.loss_c, out.grad_loc, out.grad_conf];
+  // an output the program does not have
+  // @ts-expect-error loss_x is not an output of the MultiBoxLoss
+  void out.loss_x;
+  // an output these options do not ask for
+  // @ts-expect-error num_pos is only there with outputs: ['num_pos']
+  void out.num_pos;
+}
+
+export async function onABackend(): Promise<void> {
+  // the same typing through a backend's compile, with options that change the outputs
+  const loss = await compile(retinanetLossProgram({ gradients: false, outputs: ['matched_idxs'] }));
+  const out = await loss.run({ cls_logits: t, bbox_regression: t, anchors: t, targets: t, num_objs: t });
+  void [out.loss_cls, out.loss_box, out.matched_idxs];
+  // @ts-expect-error gradients: false
+  void out.grad_cls_logits;
+  // @ts-expect-error cls_logit is not an input of the RetinaNet loss
+  await loss.run({ cls_logit: t, bbox_regression: t, anchors: t, targets: t, num_objs: t });
+}
