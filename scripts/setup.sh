@@ -3,7 +3,7 @@
 # optionally Debian's PyTorch (to time the original; fixtures are committed, tests do not need it),
 # pnpm, and the workspace from the frozen lockfile.
 #   bash scripts/setup.sh            # Chromium + workspace
-#   bash scripts/setup.sh --torch    # also python3-torch for `pnpm bench perf` beside PyTorch
+#   bash scripts/setup.sh --torch    # also python3-torch and python3-torchvision for `pnpm bench perf` beside the originals
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +19,8 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
-if [ "$want_torch" -eq 1 ] && ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
-  apt_packages+=(python3-torch python3-numpy)
+if [ "$want_torch" -eq 1 ] && ! /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1; then
+  apt_packages+=(python3-torch python3-numpy python3-torchvision)
 fi
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "setup: apt-get install ${apt_packages[*]}" >&2

@@ -13,12 +13,15 @@ const USAGE = `usage: pnpm bench <command> [options]
 commands:
   validate [--fixtures DIR] [--backends LIST] [--json FILE]
       run every fixture on every backend and compare with the expected values (FIXTURES.md tolerances)
-  perf [--backends LIST] [--batch 1,8,32] [--classes 21] [--priors ssd300|ssd512] [--json FILE]
+  perf [--loss multibox|retinanet] [--backends LIST] [--batch LIST] [--classes N] [--json FILE]
+       [--priors ssd300|ssd512] (multibox)  [--image-size 512] [--box-loss l1|smooth_l1|giou|diou|ciou] (retinanet)
        [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]
-      time forward and forward+backward on synthetic inputs, beside the PyTorch original when available
+      time forward and forward+backward on synthetic inputs, beside the original when available (the seed's
+      PyTorch MultiBoxLoss; torchvision's RetinaNet loss). Defaults: multibox --batch 1,8,32 --classes 21
+      --priors ssd300; retinanet --batch 8 --classes 80 --image-size 512 --box-loss l1
   profile [--batch 32] [--classes 21] [--priors ssd300|ssd512] [--runs 5] [--threads N] [--forward true]
       where onnxruntime-node-cpu spends its time, by ONNX op type (onnxruntime's profiler)
-  report [--validate FILE] [--perf FILE] [--out DIR] [--fixtures DIR]
+  report [--validate FILE] [--perf FILE] [--retinanet-perf FILE] [--profile FILE] [--out DIR] [--fixtures DIR]
       write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf
 `;
 

@@ -114,6 +114,60 @@ describe('bench perf (CLI, reference backend)', () => {
   });
 });
 
+describe('bench perf --loss retinanet (CLI, reference backend)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lossgraph-perf-retinanet-'));
+  const out = join(dir, 'out.json');
+  // a 128² image: 9 anchors at each of 16² + 8² + 4² + 2² + 1² locations
+  const ANCHORS = 9 * (16 ** 2 + 8 ** 2 + 4 ** 2 + 2 ** 2 + 1);
+  const torch = probeTorch(undefined, 'retinanet');
+  let run: CliRun;
+  let perf: PerfJson;
+
+  beforeAll(async () => {
+    run = await runBench(['perf', '--loss', 'retinanet', '--backends', 'reference', '--batch', '1', '--classes', '5', '--image-size', '128', '--repeats', '2', '--min-time', '0', '--warmup', '0', '--json', out]);
+    perf = JSON.parse(readFileSync(out, 'utf8')) as PerfJson;
+  });
+
+  it('times the RetinaNet program and records the problem in the config', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`RetinaNet loss (l1 box loss), 128² image (${ANCHORS} anchors), 5 classes`);
+    expect(run.stdout).toMatch(/^reference\s+1\s/m);
+    expect(perf.config).toMatchObject({ loss: 'retinanet', image_size: 128, box_loss: 'l1', classes: 5, num_priors: ANCHORS, batches: [1] });
+    expect(perf.config.priors).toBeUndefined();
+    expect(perf.results.map((r) => [r.backend, r.batch])).toEqual([['reference', 1]]);
+    expectSummary(perf.results[0]!.forward_backward_ms);
+    expect(perf.errors).toEqual([]);
+  });
+
+  it("times torchvision's own RetinaNet loss beside it when torchvision is there", () => {
+    if (!torch.available) {
+      console.log(`skipped torchvision part: ${torch.reason}`);
+      expect(perf.reference).toEqual([]);
+      return;
+    }
+    expect(perf.config.original).toBe("torchvision's RetinaNet.compute_loss");
+    expect(perf.reference.map((r) => r.batch)).toEqual([1]);
+    expectSummary(perf.reference[0]!.forward_backward_ms);
+    const row = perf.results[0]!;
+    expect(row.speedup_vs_pytorch!.forward_backward).toBeCloseTo(perf.reference[0]!.forward_backward_ms.median / row.forward_backward_ms.median, 10);
+  });
+
+  it("rejects another loss's flags and bad RetinaNet shapes with exit code 2", async () => {
+    const cases: [string[], string][] = [
+      [['--loss', 'retinanet', '--priors', 'ssd300'], '--priors applies to --loss multibox only'],
+      [['--image-size', '512'], '--image-size applies to --loss retinanet only'],
+      [['--loss', 'retinanet', '--image-size', '200'], '--image-size must be a multiple of 128'],
+      [['--loss', 'retinanet', '--box-loss', 'l2'], '--box-loss must be one of l1, smooth_l1, giou, diou, ciou'],
+      [['--loss', 'focal'], '--loss must be one of multibox, retinanet'],
+    ];
+    for (const [args, message] of cases) {
+      const bad = await runBench(['perf', ...args]);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr).toContain(message);
+    }
+  });
+});
+
 describe('synthetic inputs', () => {
   const shape = { batch: 8, classes: 21, priors: 'ssd300' } as const;
   const feeds = syntheticFeeds(shape);

@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoFixturesDir } from '@lossgraph/core/testing';
 import type { PerfJson } from '../src/perf/perf-json.js';
-import type { ReportData } from '../src/report/model.js';
+import { checkTargets, type ReportData } from '../src/report/model.js';
 import type { ValidateReport } from '../src/validate/types.js';
 import { runBench, type CliRun } from './support/bench-cli.js';
 
@@ -20,6 +20,7 @@ const fixtures = join(dir, 'fixtures');
 const validatePath = join(dir, 'validate.json');
 const perfPath = join(dir, 'perf.json');
 const profilePath = join(dir, 'profile.json');
+const retinanetPath = join(dir, 'perf-retinanet.json');
 const out = join(dir, 'report');
 let report: CliRun;
 let perf: PerfJson;
@@ -28,17 +29,19 @@ let validate: ValidateReport;
 beforeAll(async () => {
   mkdirSync(fixtures);
   for (const name of FIXTURES) copyFileSync(join(repoFixturesDir(), `${name}.safetensors`), join(fixtures, `${name}.safetensors`));
-  const [v, p, prof] = await Promise.all([
+  const [v, p, prof, ret] = await Promise.all([
     runBench(['validate', '--fixtures', fixtures, '--backends', 'reference', '--json', validatePath]),
     runBench(['perf', '--backends', 'reference', '--batch', '1,2', '--repeats', '1', '--min-time', '0', '--warmup', '0', '--json', perfPath]),
     runBench(['profile', '--batch', '1', '--runs', '1', '--threads', '1', '--json', profilePath]),
+    runBench(['perf', '--loss', 'retinanet', '--backends', 'reference', '--batch', '1', '--classes', '3', '--image-size', '128', '--repeats', '1', '--min-time', '0', '--warmup', '0', '--json', retinanetPath]),
   ]);
+  expect(ret.code, ret.stderr).toBe(0);
   expect(v.code, v.stderr).toBe(0);
   expect(p.code, p.stderr).toBe(0);
   expect(prof.code, prof.stderr).toBe(0);
   perf = JSON.parse(readFileSync(perfPath, 'utf8')) as PerfJson;
   validate = JSON.parse(readFileSync(validatePath, 'utf8')) as ValidateReport;
-  report = await runBench(['report', '--validate', validatePath, '--perf', perfPath, '--profile', profilePath, '--out', out, '--fixtures', fixtures]);
+  report = await runBench(['report', '--validate', validatePath, '--perf', perfPath, '--retinanet-perf', retinanetPath, '--profile', profilePath, '--out', out, '--fixtures', fixtures]);
 });
 
 const perfBackends = () => [...new Set(perf.results.map((r) => r.backend))];
@@ -71,6 +74,20 @@ describe('bench report', () => {
     expect(profile.nodes.length).toBeGreaterThan(0);
     expect(profile.kernel_ms).toBeGreaterThan(0);
     for (const o of profile.ops.slice(0, 3)) expect(md).toContain(`| ${o.opType} |`);
+  });
+
+  it('has a RetinaNet speed section from bench perf --loss retinanet, its command among the reproducing ones', () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    const section = md.slice(md.indexOf('## Speed: RetinaNet loss beside torchvision'));
+    expect(section.length).toBeLessThan(md.length);
+    expect(section).toContain('RetinaNet loss (l1 box loss), 128² image (3069 anchors), 3 classes');
+    expect(section).toMatch(/\| reference \| 1 \|/);
+    const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
+    expect(data.retinanet_perf?.config.loss).toBe('retinanet');
+    expect(data.commands).toContainEqual(expect.stringMatching(new RegExp(`--loss retinanet .*--json ${retinanetPath}`)));
+    expect(data.commands.at(-1)).toContain(`--retinanet-perf ${retinanetPath}`);
+    // the MultiBoxLoss targets are never read from a RetinaNet run
+    for (const t of checkTargets(data.retinanet_perf)) expect([t.status, t.why]).toEqual(['not measured', 'the perf run timed the retinanet loss, the targets are for the MultiBoxLoss']);
   });
 
   it('a --profile file that is not there fails the report', async () => {

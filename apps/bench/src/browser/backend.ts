@@ -1,10 +1,16 @@
-import { defineBackend, type CompileOptions } from '@lossgraph/core';
+import { defineBackend, type CompiledLoss, type CompileOptions, type Feeds } from '@lossgraph/core';
 import type { Availability, BenchBackend } from '../backends/types.js';
-import type { PageRuntime } from './protocol.js';
+import type { PageCompiledLoss } from './harness.js';
+import type { PageRuntime, PageTimes } from './protocol.js';
 import { acquireHarness, type HarnessLease } from './shared.js';
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Whether a compiled loss runs in the page and can time runs there (see `bench perf`). */
+export function isPageLoss(compiled: CompiledLoss): compiled is CompiledLoss & Pick<PageCompiledLoss, 'timeInPage'> {
+  return typeof (compiled as Partial<PageCompiledLoss>).timeInPage === 'function';
 }
 
 /**
@@ -15,13 +21,18 @@ function message(error: unknown): string {
 export function browserBackend(name: string, runtime: PageRuntime, notes?: string): BenchBackend {
   let lease: HarnessLease | undefined;
   const harness = () => (lease ??= acquireHarness()).harness;
-  const compile = defineBackend<CompileOptions, object>({
+  // `timeInPage` rides along as an extra member: `bench perf` times browser rows inside the page with it
+  const compile = defineBackend<CompileOptions, object, { timeInPage(feeds: Feeds, repeats: number): Promise<PageTimes> }>({
     name,
     options: {},
-    async compileGraph(graph) {
+    async compileGraph(graph, _options, context) {
       // checked here in Node already: the page skips its own value scans
       const loss = await (await harness()).compile(runtime, { graph }, { validate: false });
-      return { backend: loss.backend, device: loss.device, run: (feeds, outputs) => loss.run(feeds, outputs), dispose: () => loss.dispose() };
+      const timeInPage = (feeds: Feeds, repeats: number) => {
+        context.assertLive();
+        return loss.timeInPage(feeds, repeats);
+      };
+      return { backend: loss.backend, device: loss.device, run: (feeds, outputs) => loss.run(feeds, outputs), dispose: () => loss.dispose(), extra: { timeInPage } };
     },
   });
   return {

@@ -1,12 +1,13 @@
 /**
- * `bench perf`: times forward and forward+backward of the MultiBoxLoss on synthetic inputs, for every
- * requested backend and batch size, interleaved with the PyTorch original when /usr/bin/python3 has
- * torch. Progress on stderr, a table on stdout, the issue-5 JSON with --json FILE.
+ * `bench perf`: times forward and forward+backward of a loss (`--loss multibox`, the default, or
+ * `retinanet`) on synthetic inputs, for every requested backend and batch size, interleaved with the
+ * original (the seed's PyTorch MultiBoxLoss, or torchvision's RetinaNet loss) when /usr/bin/python3 has
+ * torch (and torchvision). Progress on stderr, a table on stdout, the issue-5 JSON with --json FILE.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
-import { defaultBoxes } from '@lossgraph/core';
+import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss } from '@lossgraph/core';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { selectBackends } from '../backends/select.js';
 import type { BenchBackend } from '../backends/types.js';
@@ -17,10 +18,11 @@ import { PERF_MODES, type SetupReply } from '../perf/protocol.js';
 import { measureBatch, type Cell, type Contender } from '../perf/schedule.js';
 import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
+import { boxCount, ORIGINAL_TIMERS, PERF_LOSSES, PROBLEM_DEFAULTS, problemTitle, type PerfLoss, type PerfProblem } from '../perf/problems.js';
 import { PRIOR_PRESETS, type PriorPreset } from '../perf/synthetic.js';
 import { perfTable } from '../perf/table.js';
 
-const FLAGS = ['backends', 'batch', 'classes', 'priors', 'json', 'repeats', 'min-time', 'max-time', 'warmup', 'pytorch', 'torch-threads'] as const;
+const FLAGS = ['loss', 'backends', 'batch', 'classes', 'priors', 'image-size', 'box-loss', 'json', 'repeats', 'min-time', 'max-time', 'warmup', 'pytorch', 'torch-threads'] as const;
 
 export const PERF_MEMORY_NOTE =
   'peak_rss_mb: RSS high-water mark of the process that runs the implementation (one process per backend; ' +
@@ -34,8 +36,7 @@ export const PERF_TIMING_NOTE =
 interface PerfOptions {
   backends: string[] | undefined;
   batches: number[];
-  classes: number;
-  priors: PriorPreset;
+  problem: PerfProblem;
   json: string | undefined;
   minRepeats: number;
   minTimeS: number;
@@ -62,23 +63,44 @@ function torchThreads(value: string | undefined): number | undefined {
   return value === undefined ? os.cpus().length : positiveInt('torch-threads', value);
 }
 
+/** The loss and its shape: --priors for the MultiBoxLoss; --image-size and --box-loss for RetinaNet. */
+function parseProblem(f: Record<string, string>): PerfProblem {
+  const loss = (f.loss ?? 'multibox') as PerfLoss;
+  if (!PERF_LOSSES.includes(loss)) throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
+  const only = (flag: string, owner: PerfLoss) => {
+    if (f[flag] !== undefined && loss !== owner) throw new UsageError(`--${flag} applies to --loss ${owner} only`);
+  };
+  only('priors', 'multibox');
+  only('image-size', 'retinanet');
+  only('box-loss', 'retinanet');
+  const defaults = PROBLEM_DEFAULTS[loss].problem;
+  if (loss === 'multibox') {
+    const priors = f.priors ?? PROBLEM_DEFAULTS.multibox.problem.priors;
+    if (!(priors in PRIOR_PRESETS)) throw new UsageError(`--priors must be one of ${Object.keys(PRIOR_PRESETS).join(', ')}, got '${priors}'`);
+    return { loss, classes: positiveInt('classes', f.classes ?? String(defaults.classes), 2), priors: priors as PriorPreset };
+  }
+  const imageSize = positiveInt('image-size', f['image-size'] ?? String(PROBLEM_DEFAULTS.retinanet.problem.image_size), 128);
+  if (imageSize % 128 !== 0) throw new UsageError(`--image-size must be a multiple of 128 (the pyramid's coarsest stride), got '${f['image-size']}'`);
+  const boxLoss = f['box-loss'] ?? PROBLEM_DEFAULTS.retinanet.problem.box_loss;
+  if (!RETINANET_BOX_LOSSES.includes(boxLoss as RetinanetBoxLoss)) throw new UsageError(`--box-loss must be one of ${RETINANET_BOX_LOSSES.join(', ')}, got '${boxLoss}'`);
+  return { loss, classes: positiveInt('classes', f.classes ?? String(defaults.classes)), image_size: imageSize, box_loss: boxLoss as RetinanetBoxLoss };
+}
+
 function parseOptions(args: string[]): PerfOptions {
   const f = parseFlags(args, FLAGS);
-  const priors = f.priors ?? 'ssd300';
-  if (!(priors in PRIOR_PRESETS)) throw new UsageError(`--priors must be one of ${Object.keys(PRIOR_PRESETS).join(', ')}, got '${priors}'`);
+  const problem = parseProblem(f);
   const minTimeS = Number(f['min-time'] ?? '2');
   if (!(Number.isFinite(minTimeS) && minTimeS >= 0)) throw new UsageError(`--min-time must be a number of seconds >= 0, got '${f['min-time']}'`);
   const maxTimeS = Number(f['max-time'] ?? '60');
   if (!(Number.isFinite(maxTimeS) && maxTimeS > 0)) throw new UsageError(`--max-time must be a number of seconds > 0, got '${f['max-time']}'`);
   const pytorch = f.pytorch ?? 'auto';
   if (pytorch !== 'auto' && pytorch !== 'off') throw new UsageError(`--pytorch must be auto or off, got '${pytorch}'`);
-  const batches = (parseList(f.batch ?? '1,8,32') ?? []).map((b) => positiveInt('batch', b));
+  const batches = (parseList(f.batch ?? PROBLEM_DEFAULTS[problem.loss].batches.join(',')) ?? []).map((b) => positiveInt('batch', b));
   if (batches.length === 0) throw new UsageError('--batch needs at least one batch size');
   return {
     backends: parseList(f.backends),
     batches: [...new Set(batches)].sort((a, b) => a - b),
-    classes: positiveInt('classes', f.classes ?? '21', 2),
-    priors: priors as PriorPreset,
+    problem,
     json: f.json,
     minRepeats: positiveInt('repeats', f.repeats ?? '5'),
     minTimeS,
@@ -92,14 +114,14 @@ function parseOptions(args: string[]): PerfOptions {
 const progress = (line: string) => process.stderr.write(`perf: ${line}\n`);
 
 /** Starts one worker per backend and compiles both programs there; unavailable ones are closed again. */
-async function startBackends(names: readonly string[]) {
+async function startBackends(names: readonly string[], problem: PerfProblem) {
   const statuses: BackendStatus[] = [];
   const contenders: (Contender & { device: string })[] = [];
   for (const name of names) {
     progress(`starting ${name}`);
     const server = startWorker(name);
     try {
-      const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name });
+      const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name, problem });
       if (setup.available) {
         const idle = server.pid === undefined ? null : currentRssMb(server.pid);
         statuses.push({ name, available: true, reason: null, device: setup.device, compile_ms: setup.compile_ms, idle_rss_mb: idle });
@@ -149,13 +171,16 @@ export async function runPerf(args: string[]): Promise<number> {
   const names = backends.map((b) => b.name);
   const notes = new Map(backends.map((b) => [b.name, b.notes]));
 
-  const torch = options.pytorch === 'off' ? { available: false as const, reason: 'disabled with --pytorch off' } : probeTorch(options.torchThreads);
-  progress(torch.available ? `PyTorch ${torch.version} (${torch.threads} threads) found: timing the original alongside` : `PyTorch original not timed: ${torch.reason}`);
+  const { problem } = options;
+  const original = ORIGINAL_TIMERS[problem.loss];
+  const torch = options.pytorch === 'off' ? { available: false as const, reason: 'disabled with --pytorch off' } : probeTorch(options.torchThreads, problem.loss);
+  progress(`${problemTitle(problem)}, batch sizes ${options.batches.join(', ')}`);
+  progress(torch.available ? `PyTorch ${torch.version} (${torch.threads} threads) found: timing ${original.what} alongside` : `PyTorch original not timed: ${torch.reason}`);
 
-  const started = await startBackends(names);
+  const started = await startBackends(names, problem);
   const contenders = started.contenders;
   const statuses = started.statuses.map((s) => (notes.get(s.name) ? { ...s, notes: notes.get(s.name) } : s));
-  const pytorch: Contender | undefined = torch.available ? { name: 'pytorch', server: startPytorch(options.torchThreads) } : undefined;
+  const pytorch: Contender | undefined = torch.available ? { name: 'pytorch', server: startPytorch(options.torchThreads, problem.loss) } : undefined;
   const all = [...(pytorch ? [pytorch] : []), ...contenders];
   const cells: Cell[] = [];
   const skipped: Skip[] = [];
@@ -172,7 +197,7 @@ export async function runPerf(args: string[]): Promise<number> {
       if (timed.length === 0) continue;
       progress(`batch ${batch}: timing ${timed.map((c) => c.name).join(', ')}`);
       cells.push(
-        ...(await measureBatch(timed, { batch, classes: options.classes, priors: options.priors }, {
+        ...(await measureBatch(timed, { ...problem, batch }, {
           minRepeats: options.minRepeats,
           minTimeMs: options.minTimeS * 1000,
           maxTimeMs: options.maxTimeS * 1000,
@@ -193,9 +218,9 @@ export async function runPerf(args: string[]): Promise<number> {
     pytorch: torch.available ? { available: true, reason: null, version: torch.version, threads: torch.threads } : { available: false, reason: torch.reason },
     config: {
       date: new Date().toISOString(),
-      priors: options.priors,
-      num_priors: defaultBoxes(PRIOR_PRESETS[options.priors]).length / 4,
-      classes: options.classes,
+      ...problem,
+      num_priors: boxCount(problem),
+      original: original.what,
       batches: options.batches,
       min_repeats: options.minRepeats,
       min_time_s: options.minTimeS,

@@ -1,5 +1,6 @@
 /**
- * `bench report`: turns the JSON of `bench validate` and `bench perf` into reports/<date>/report.md,
+ * `bench report`: turns the JSON of `bench validate` and `bench perf` (the MultiBoxLoss run, and when
+ * given or present the RetinaNet run and the ORT profile) into reports/<date>/report.md,
  * report.json and report.html (self-contained, SVG charts inline), plus the charts as .svg files for
  * the Markdown. A missing input is stated in the report and its sections are left out.
  */
@@ -14,11 +15,13 @@ import { loadPerf, loadProfile, loadValidate } from '../report/inputs.js';
 import { accuracyOf, checkTargets, inputNote, reproduceCommands, type ReportData } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
-const FLAGS = ['validate', 'perf', 'out', 'fixtures', 'profile'] as const;
+const FLAGS = ['validate', 'perf', 'retinanet-perf', 'out', 'fixtures', 'profile'] as const;
 export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
 export const DEFAULT_PERF = 'reports/latest-perf.json';
 /** optional: read when present (bench profile --json) */
 export const DEFAULT_PROFILE = 'reports/latest-profile.json';
+/** optional: read when present (bench perf --loss retinanet --json) */
+export const DEFAULT_RETINANET_PERF = 'reports/latest-perf-retinanet.json';
 
 /** Today as YYYY-MM-DD in local time. */
 export function localDate(now = new Date()): string {
@@ -44,6 +47,9 @@ export async function runReport(args: string[]): Promise<number> {
   // the profile is optional: only a file named on the command line must be there
   if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined)) process.stderr.write(`report: ${profile.message}\n`);
   const profileData = profile.status === 'read' ? profile.data : null;
+  const retinanet = loadPerf(f['retinanet-perf'] ?? DEFAULT_RETINANET_PERF);
+  if (retinanet.status === 'invalid' || (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined)) process.stderr.write(`report: ${retinanet.message}\n`);
+  const retinanetData = retinanet.status === 'read' ? retinanet.data : null;
   const validateData = validate.status === 'read' ? validate.data : null;
   const perfData = perf.status === 'read' ? perf.data : null;
 
@@ -52,14 +58,15 @@ export async function runReport(args: string[]): Promise<number> {
   const data: ReportData = {
     date,
     generated_at: now.toISOString(),
-    inputs: { validate: inputNote(validate), perf: inputNote(perf) },
+    inputs: { validate: inputNote(validate), perf: inputNote(perf), retinanet_perf: inputNote(retinanet) },
     machine: perfData?.machine ?? machineInfo(),
     machine_source: perfData?.machine ? 'perf run' : 'report host',
-    commands: reproduceCommands(validate.path, perf.path, perfData, { path: profile.path, data: profileData }),
+    commands: reproduceCommands(validate.path, perf.path, perfData, { path: profile.path, data: profileData }, { path: retinanet.path, data: retinanetData }),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
     validate: validateData,
     perf: perfData,
+    retinanet_perf: retinanetData,
     profile: profileData,
   };
 
@@ -72,7 +79,10 @@ export async function runReport(args: string[]): Promise<number> {
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(data, null, 2)}\n`);
   for (const b of blocks) if (b.kind === 'chart') writeFileSync(join(out, `${b.id}.svg`), `${b.svg}\n`);
   process.stdout.write(`wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`);
-  const unreadable = [validate, perf, profile].filter((i) => i.status === 'invalid').length > 0 || (profile.status === 'missing' && f.profile !== undefined);
+  const unreadable =
+    [validate, perf, profile, retinanet].some((i) => i.status === 'invalid') ||
+    (profile.status === 'missing' && f.profile !== undefined) ||
+    (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined);
   const nothing = !validateData && !perfData;
   return unreadable || nothing ? 1 : 0;
 }

@@ -9,7 +9,10 @@
  *   backends[], pytorch, errors[], skipped[], config, machine
  */
 import type { MachineInfo } from './machine.js';
+import type { RetinanetBoxLoss } from '@lossgraph/core';
+import type { PerfLoss, PerfProblem } from './problems.js';
 import { PERF_MODES, type PerfMode } from './protocol.js';
+import type { PriorPreset } from './synthetic.js';
 import type { Cell } from './schedule.js';
 import { leastSquares, median, summarize, type TimeSummary } from './stats.js';
 
@@ -72,9 +75,18 @@ export interface BackendStatus {
 
 export interface PerfConfig {
   readonly date: string;
-  readonly priors: string;
+  /** the loss timed; absent in files written before RetinaNet was timed, which are all multibox */
+  readonly loss?: PerfLoss;
+  /** multibox: the default-box preset */
+  readonly priors?: string;
+  /** retinanet: the square image's side in pixels, and the box loss */
+  readonly image_size?: number;
+  readonly box_loss?: string;
+  /** default boxes (multibox) or anchors (retinanet) per image */
   readonly num_priors: number;
   readonly classes: number;
+  /** what the PyTorch rows time */
+  readonly original?: string;
   readonly batches: number[];
   readonly min_repeats: number;
   readonly min_time_s: number;
@@ -188,4 +200,11 @@ export function assemblePerfJson(parts: {
     config: parts.config,
     machine: parts.machine,
   };
+}
+
+/** The problem a perf JSON timed, from its config (files without `loss` are MultiBoxLoss runs). */
+export function problemOf(config: PerfConfig): PerfProblem {
+  return config.loss === 'retinanet'
+    ? { loss: 'retinanet', classes: config.classes, image_size: config.image_size ?? 512, box_loss: (config.box_loss ?? 'l1') as RetinanetBoxLoss }
+    : { loss: 'multibox', classes: config.classes, priors: (config.priors ?? 'ssd300') as PriorPreset };
 }

@@ -1,23 +1,21 @@
 /**
  * The JSON-lines protocol between `bench perf` and its timing servers: one child process per backend
- * (perf/worker.ts) and tools/reference/time_original.py --serve for the PyTorch original. Both answer
- * `time` the same way, so the scheduler treats them alike.
+ * (perf/worker.ts) and, for the original, tools/reference/time_original.py --serve (MultiBoxLoss) or
+ * time_retinanet.py --serve (RetinaNet). All answer `time` the same way, so the scheduler treats them alike.
  */
-import type { PriorPreset } from './synthetic.js';
+import type { PerfProblem } from './problems.js';
 
 export type PerfMode = 'forward' | 'forward_backward';
 export const PERF_MODES: readonly PerfMode[] = ['forward', 'forward_backward'];
 
 /** Times `repeats` calls after `warmup` untimed ones; the first call of a shape and mode is timed on its own. */
-export interface TimeRequest {
+export type TimeRequest = PerfProblem & {
   readonly cmd: 'time';
   readonly batch: number;
-  readonly classes: number;
-  readonly priors: PriorPreset;
   readonly mode: PerfMode;
   readonly repeats: number;
   readonly warmup?: number;
-}
+};
 
 export interface TimeReply {
   readonly times_ms: number[];
@@ -32,10 +30,11 @@ export interface TimeReply {
   readonly transfer_ms?: { readonly in: number; readonly out: number };
 }
 
-/** Worker only: probe the backend and compile both programs (outside any timing). */
+/** Worker only: probe the backend and compile both programs of the problem (outside any timing). */
 export interface SetupRequest {
   readonly cmd: 'setup';
   readonly backend: string;
+  readonly problem: PerfProblem;
 }
 
 export type SetupReply =

@@ -11,7 +11,7 @@
 import { measurePeakMemory } from './memory.js';
 import { PERF_MODES, type PerfMode, type TimeReply, type TimeRequest } from './protocol.js';
 import { median } from './stats.js';
-import type { PerfShape } from './synthetic.js';
+import type { PerfProblem } from './problems.js';
 import type { TimingServer } from './timing-server.js';
 
 export interface ScheduleOptions {
@@ -81,7 +81,7 @@ function turnRepeats(cell: Cell, mode: PerfMode, options: ScheduleOptions): numb
 
 export async function measureBatch(
   contenders: readonly Contender[],
-  shape: PerfShape,
+  shape: PerfProblem & { readonly batch: number },
   options: ScheduleOptions,
   progress: Progress,
 ): Promise<Cell[]> {

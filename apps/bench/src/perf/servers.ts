@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ORIGINAL_TIMERS, type PerfLoss } from './problems.js';
 import { TimingServer } from './timing-server.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -34,30 +35,32 @@ export type TorchProbe =
   | { readonly available: true; readonly version: string; readonly threads: number }
   | { readonly available: false; readonly reason: string };
 
-/** Whether /usr/bin/python3 can import torch (and how many threads it would use). */
-export function probeTorch(threads?: number): TorchProbe {
+/** Whether /usr/bin/python3 can import torch and `loss`'s other modules (and how many threads torch would use). */
+export function probeTorch(threads?: number, loss: PerfLoss = 'multibox'): TorchProbe {
   if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
   const setThreads = threads ? `torch.set_num_threads(${threads}); ` : '';
-  const probe = spawnSync(PYTHON, ['-c', `import json, torch; ${setThreads}print(json.dumps([torch.__version__, torch.get_num_threads()]))`], {
+  const modules = ORIGINAL_TIMERS[loss].modules.join(', ');
+  const probe = spawnSync(PYTHON, ['-c', `import json, ${modules}; ${setThreads}print(json.dumps([torch.__version__, torch.get_num_threads()]))`], {
     encoding: 'utf8',
     timeout: 120_000,
   });
   if (probe.status !== 0) {
     const why = (probe.stderr || probe.error?.message || `exit code ${probe.status}`).trim().split('\n').pop();
-    return { available: false, reason: `${PYTHON} cannot import torch: ${why}` };
+    return { available: false, reason: `${PYTHON} cannot import ${modules}: ${why}` };
   }
   const [version, count] = JSON.parse(probe.stdout.trim()) as [string, number];
   return { available: true, version, threads: count };
 }
 
-export const PYTORCH_TIMER = 'tools/reference/time_original.py';
-
-/** tools/reference/time_original.py --serve: the seed's PyTorch MultiBoxLoss behind the same protocol. */
-export function startPytorch(threads?: number): TimingServer {
+/**
+ * The original behind the same protocol: tools/reference/time_original.py --serve (the seed's PyTorch
+ * MultiBoxLoss) or time_retinanet.py --serve (torchvision's RetinaNet loss).
+ */
+export function startPytorch(threads?: number, loss: PerfLoss = 'multibox'): TimingServer {
   return new TimingServer({
     name: 'pytorch',
     command: PYTHON,
-    args: [PYTORCH_TIMER, '--serve', ...(threads ? ['--threads', String(threads)] : [])],
+    args: [ORIGINAL_TIMERS[loss].script, '--serve', ...(threads ? ['--threads', String(threads)] : [])],
     cwd: repoRoot(),
     replies: 'stdout',
   });

@@ -1,5 +1,6 @@
 /** The readable summary `bench perf` prints on stdout. */
-import type { PerfJson } from './perf-json.js';
+import { problemOf, type PerfJson } from './perf-json.js';
+import { problemTitle } from './problems.js';
 
 /** Fixed-width columns; the first column left-aligned, the others right-aligned. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -39,8 +40,8 @@ export function perfTable(perf: PerfJson): string {
   const header = ['implementation', 'batch', 'fwd median', 'fwd p95', 'f+b median', 'f+b p95', 'first run', 'peak RSS MiB', 'vs torch fwd', 'vs torch f+b'];
   const slopes = perf.slopes.filter((s) => s.forward || s.forward_backward).map((s) => [s.name, ms(s.forward?.ms_per_image), ms(s.forward_backward?.ms_per_image), s.forward_backward ? s.forward_backward.r2.toFixed(3) : '-']);
   const out = [
-    `${c.priors.toUpperCase()} (${c.num_priors} default boxes), ${c.classes} classes; times in ms; "vs torch" = PyTorch median / median, same run` +
-      (perf.pytorch.available ? ` (PyTorch ${perf.pytorch.version}, ${perf.pytorch.threads} thread(s))` : ''),
+    `${problemTitle(problemOf(c), c.num_priors)}; times in ms; "vs torch" = PyTorch median / median, same run` +
+      (perf.pytorch.available ? ` (${c.original ?? 'PyTorch'}: PyTorch ${perf.pytorch.version}, ${perf.pytorch.threads} thread(s))` : ''),
     textTable(header, rows),
   ];
   if (slopes.length) out.push('', 'cost per image (least squares over the batch sizes, ms per image)', textTable(['implementation', 'forward', 'fwd+bwd', 'r² fwd+bwd'], slopes));

@@ -7,16 +7,18 @@
  */
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { multiboxLossProgram, type CompiledLoss, type Feeds, type LossProgram } from '@lossgraph/core';
+import type { CompiledLoss, Feeds, LossProgram } from '@lossgraph/core';
 import { allBackends } from '../backends/index.js';
 import type { BenchBackend } from '../backends/types.js';
 import { PERF_MODES, type PerfMode, type SetupReply, type TimeReply, type TimeRequest, type WorkerRequest } from './protocol.js';
-import { syntheticFeeds } from './synthetic.js';
+import { perfFeeds, perfProgram, type PerfProblem } from './problems.js';
 import { median } from './stats.js';
-import type { PageCompiledLoss } from '../browser/harness.js';
+import { isPageLoss } from '../browser/backend.js';
 
 interface Loaded {
   readonly backend: BenchBackend;
+  /** the problem the programs were compiled for (each time request must name the same loss) */
+  readonly problem: PerfProblem;
   readonly compiled: Record<PerfMode, CompiledLoss>;
 }
 
@@ -25,7 +27,7 @@ let loaded: Loaded | undefined;
 let inputs: { key: string; feeds: Feeds } | undefined;
 const firstRun = new Map<string, number>();
 
-async function setup(name: string): Promise<SetupReply> {
+async function setup(name: string, problem: PerfProblem): Promise<SetupReply> {
   const backend = allBackends().find((b) => b.name === name);
   if (!backend) return { available: false, reason: `no bench backend named '${name}'` };
   const availability = await backend.probe();
@@ -35,22 +37,27 @@ async function setup(name: string): Promise<SetupReply> {
   for (const mode of PERF_MODES) {
     // Inputs are validated once, outside the timing (feedsFor); the timed program carries no
     // validateInputs, as with CompileOptions.validate = false in a training loop.
-    const program: LossProgram = { graph: multiboxLossProgram({ gradients: mode === 'forward_backward' }).graph };
+    const program: LossProgram = { graph: perfProgram(problem, mode === 'forward_backward').graph };
     const start = performance.now();
     compiled[mode] = await backend.compile(program);
     compileMs[mode] = performance.now() - start;
   }
-  loaded = { backend, compiled };
+  loaded = { backend, problem, compiled };
   return { available: true, device: compiled.forward_backward.device, compile_ms: compileMs };
 }
 
+/** The problem and batch size of a request, as a key: the fields the worker's inputs depend on. */
+function shapeKey(request: TimeRequest): string {
+  const { cmd: _c, mode: _m, repeats: _r, warmup: _w, ...shape } = request;
+  return JSON.stringify(shape);
+}
+
 function feedsFor(request: TimeRequest): Feeds {
-  const key = `${request.batch}/${request.classes}/${request.priors}`;
+  const key = shapeKey(request);
   if (inputs?.key !== key) {
     inputs = undefined;
-    const feeds = syntheticFeeds(request);
-    multiboxLossProgram().validateInputs?.(feeds);
-    inputs = { key, feeds };
+    const { batch, mode: _m, repeats: _r, warmup: _w, cmd: _c, ...problem } = request;
+    inputs = { key, feeds: perfFeeds(problem, batch) };
   }
   return inputs.feeds;
 }
@@ -84,18 +91,15 @@ async function timeRuns(compiled: CompiledLoss, feeds: Feeds, n: number): Promis
   return times;
 }
 
-function isPageLoss(compiled: CompiledLoss): compiled is PageCompiledLoss {
-  return typeof (compiled as Partial<PageCompiledLoss>).timeInPage === 'function';
-}
-
 async function time(request: TimeRequest): Promise<TimeReply> {
   if (!loaded) throw new Error('time before a successful setup');
   if (!PERF_MODES.includes(request.mode)) throw new Error(`mode must be one of ${PERF_MODES.join(', ')}, got '${request.mode}'`);
+  if (request.loss !== loaded.problem.loss) throw new Error(`this worker compiled the ${loaded.problem.loss} loss, not ${request.loss}`);
   const compiled = loaded.compiled[request.mode];
   const feeds = feedsFor(request);
   rssAfterRuns = 0;
   transfers = [];
-  const firstKey = `${request.batch}/${request.classes}/${request.priors}/${request.mode}`;
+  const firstKey = `${shapeKey(request)}/${request.mode}`;
   if (!firstRun.has(firstKey)) firstRun.set(firstKey, (await timeRuns(compiled, feeds, 1))[0]!);
   await timeRuns(compiled, feeds, request.warmup ?? 0);
   const times = await timeRuns(compiled, feeds, request.repeats);
@@ -125,7 +129,7 @@ async function serve(): Promise<void> {
     try {
       const request = JSON.parse(line) as WorkerRequest;
       if (request.cmd === 'quit') break;
-      if (request.cmd === 'setup') reply(await setup(request.backend));
+      if (request.cmd === 'setup') reply(await setup(request.backend, request.problem));
       else if (request.cmd === 'time') reply(await time(request));
       else throw new Error(`unknown cmd '${(request as { cmd?: unknown }).cmd}'`);
     } catch (err) {

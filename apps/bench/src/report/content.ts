@@ -1,6 +1,7 @@
 /** The report's text, tables and charts, as document blocks (document.ts renders them). */
 import type { ProfileJson } from '../profile/ort-profile.js';
-import type { PerfJson } from '../perf/perf-json.js';
+import { problemOf, type PerfJson } from '../perf/perf-json.js';
+import { problemTitle } from '../perf/problems.js';
 import { ms, perfRows, ratioText } from '../perf/table.js';
 import { accuracyHeat, lineChart, ratioBars, type LineSeries } from './charts.js';
 import type { Block } from './document.js';
@@ -46,23 +47,35 @@ function timeSeries(perf: PerfJson, mode: 'forward' | 'forward_backward'): LineS
   return series;
 }
 
-function perfBlocks(perf: PerfJson): Block[] {
+/** How one perf run is shown: its heading, and an id prefix that keeps its charts apart from another run's. */
+interface PerfSection {
+  readonly heading: string;
+  readonly idPrefix: string;
+  /** the issue-10 target line on the speed-up chart (MultiBoxLoss only) */
+  readonly target?: { readonly value: number; readonly label: string };
+}
+
+function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
   const c = perf.config;
   const backends = [...new Set(perf.results.map((r) => r.backend))];
   const batches = [...new Set([...perf.results, ...perf.reference].map((r) => r.batch))].sort((a, b) => a - b);
+  const id = (name: string) => `${section.idPrefix}${name}`;
   const blocks: Block[] = [
-    { kind: 'heading', level: 2, text: 'Speed' },
+    { kind: 'heading', level: 2, text: section.heading },
     {
       kind: 'paragraph',
       text:
-        `${c ? `${c.priors.toUpperCase()} (${c.num_priors} default boxes), ${c.classes} classes, batch sizes ${c.batches.join(', ')}; ` +
+        `${c ? `${problemTitle(problemOf(c), c.num_priors)}, batch sizes ${c.batches.join(', ')}${c.original ? `, beside ${c.original}` : ''}; ` +
           `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
           `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. ` : ''}` +
         'Times are medians in milliseconds.',
     },
   ];
-  for (const m of MODES) {
-    blocks.push({ kind: 'chart', id: `time-${m.key}`, title: `Time per call, ${m.label} (log-log)`, svg: lineChart(`time-${m.key}`, `Time per call, ${m.label} (median, log-log)`, 'batch size', 'milliseconds', timeSeries(perf, m.key)) });
+  // a line over batch sizes needs two of them
+  if (batches.length > 1) {
+    for (const m of MODES) {
+      blocks.push({ kind: 'chart', id: id(`time-${m.key}`), title: `Time per call, ${m.label} (log-log)`, svg: lineChart(id(`time-${m.key}`), `Time per call, ${m.label} (median, log-log)`, 'batch size', 'milliseconds', timeSeries(perf, m.key)) });
+    }
   }
   if (perf.reference.length) {
     for (const m of MODES) {
@@ -70,8 +83,8 @@ function perfBlocks(perf: PerfJson): Block[] {
         label: `batch ${b}`,
         values: Object.fromEntries(perf.results.filter((r) => r.batch === b && r.speedup_vs_pytorch).map((r) => [r.backend, r.speedup_vs_pytorch![m.key]])),
       }));
-      const targets = m.key === 'forward_backward' ? [{ value: 3, label: 'target for onnxruntime-node-cpu at batch 32: 3×' }] : [];
-      blocks.push({ kind: 'chart', id: `speedup-${m.key}`, title: `Speed-up over PyTorch, ${m.label}`, svg: ratioBars(`speedup-${m.key}`, `Speed-up over the PyTorch original, ${m.label}`, 'PyTorch median / backend median', backends, groups, targets) });
+      const targets = m.key === 'forward_backward' && section.target ? [section.target] : [];
+      blocks.push({ kind: 'chart', id: id(`speedup-${m.key}`), title: `Speed-up over PyTorch, ${m.label}`, svg: ratioBars(id(`speedup-${m.key}`), `Speed-up over the PyTorch original, ${m.label}`, 'PyTorch median / backend median', backends, groups, targets) });
     }
   } else {
     blocks.push({ kind: 'note', text: `No PyTorch timings in this perf run (${perf.pytorch?.reason ?? 'unknown reason'}), so no speed-ups.` });
@@ -188,7 +201,12 @@ function profileBlocks(p: ProfileJson): Block[] {
 export function reportBlocks(d: ReportData): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: `lossgraph benchmark report, ${d.date}` },
-    { kind: 'paragraph', text: `Written ${d.generated_at} from validate results \`${d.inputs.validate.path}\` and perf results \`${d.inputs.perf.path}\`.` },
+    {
+      kind: 'paragraph',
+      text:
+        `Written ${d.generated_at} from validate results \`${d.inputs.validate.path}\` and perf results \`${d.inputs.perf.path}\`` +
+        `${d.retinanet_perf ? ` (RetinaNet: \`${d.inputs.retinanet_perf!.path}\`)` : ''}.`,
+    },
   ];
   for (const input of [d.inputs.validate, d.inputs.perf]) {
     if (input.status !== 'read') blocks.push({ kind: 'note', text: `${input.message}; its sections are left out.` });
@@ -211,8 +229,9 @@ export function reportBlocks(d: ReportData): Block[] {
         numeric: [false, true, true, false],
       },
     );
-    blocks.push(...perfBlocks(d.perf));
+    blocks.push(...perfBlocks(d.perf, { heading: 'Speed', idPrefix: '', target: { value: 3, label: 'target for onnxruntime-node-cpu at batch 32: 3×' } }));
   }
+  if (d.retinanet_perf) blocks.push(...perfBlocks(d.retinanet_perf, { heading: 'Speed: RetinaNet loss beside torchvision', idPrefix: 'retinanet-' }));
   if (d.profile) blocks.push(...profileBlocks(d.profile));
   if (d.accuracy) blocks.push(...accuracyBlocks(d.accuracy, (d.validate?.backends ?? []).filter((b) => !b.available)));
   return blocks;

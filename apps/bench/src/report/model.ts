@@ -41,7 +41,7 @@ export interface InputNote {
 export interface ReportData {
   readonly date: string;
   readonly generated_at: string;
-  readonly inputs: { readonly validate: InputNote; readonly perf: InputNote };
+  readonly inputs: { readonly validate: InputNote; readonly perf: InputNote; readonly retinanet_perf?: InputNote };
   /** the machine perf ran on (from the perf JSON), else the one that wrote the report */
   readonly machine: MachineInfo;
   readonly machine_source: 'perf run' | 'report host';
@@ -50,6 +50,8 @@ export interface ReportData {
   readonly accuracy: { readonly backends: string[]; readonly fixtures: string[]; readonly cells: AccuracyCell[] } | null;
   readonly validate: ValidateJson | null;
   readonly perf: PerfJson | null;
+  /** `bench perf --loss retinanet --json`: the RetinaNet loss beside torchvision's; null when not given */
+  readonly retinanet_perf: PerfJson | null;
   /** `bench profile --json`: onnxruntime-node-cpu kernel time by op type; null when not given */
   readonly profile: ProfileJson | null;
 }
@@ -69,6 +71,7 @@ export function checkTargets(perf: PerfJson | null): TargetCheck[] {
   return TARGETS.map((t) => {
     const miss = (why: string): TargetCheck => ({ ...t, measured: null, status: 'not measured', why });
     if (!perf) return miss('no perf results');
+    if (perf.config?.loss !== undefined && perf.config.loss !== 'multibox') return miss(`the perf run timed the ${perf.config.loss} loss, the targets are for the MultiBoxLoss`);
     if (perf.config && (perf.config.priors !== TARGET_SHAPE.priors || perf.config.classes !== TARGET_SHAPE.classes)) {
       return miss(`perf ran ${perf.config.priors} with ${perf.config.classes} classes, the targets are for ssd300 with 21`);
     }
@@ -106,14 +109,32 @@ export function inputNote<T>(loaded: Loaded<T>): InputNote {
   return { path: loaded.path, status: loaded.status, message: loaded.status === 'read' ? null : loaded.message };
 }
 
-/** The commands that reproduce this report (the perf command as it was run, when recorded). */
-export function reproduceCommands(validatePath: string, perfPath: string, perf: PerfJson | null, profile?: { readonly path: string; readonly data: ProfileJson | null }): string[] {
-  const perfCommand = perf?.config?.command?.replace(/--json\s+\S+/, `--json ${perfPath}`) ?? `pnpm bench perf --json ${perfPath}`;
+interface OptionalInput<T> {
+  readonly path: string;
+  readonly data: T | null;
+}
+
+/** The perf command as it was run (when recorded), writing to `path`. */
+function perfCommand(path: string, perf: PerfJson | null, fallback: string): string {
+  const command = perf?.config?.command?.replace(/--json\s+\S+/, `--json ${path}`) ?? `${fallback} --json ${path}`;
+  return command.includes('--json') ? command : `${command} --json ${path}`;
+}
+
+/** The commands that reproduce this report (the perf commands as they were run, when recorded). */
+export function reproduceCommands(
+  validatePath: string,
+  perfPath: string,
+  perf: PerfJson | null,
+  profile?: OptionalInput<ProfileJson>,
+  retinanet?: OptionalInput<PerfJson>,
+): string[] {
   const withProfile = profile?.data != null;
+  const withRetinanet = retinanet?.data != null;
   return [
     `pnpm bench validate --json ${validatePath}`,
-    perfCommand.includes('--json') ? perfCommand : `${perfCommand} --json ${perfPath}`,
+    perfCommand(perfPath, perf, 'pnpm bench perf'),
+    ...(withRetinanet ? [perfCommand(retinanet.path, retinanet.data, 'pnpm bench perf --loss retinanet')] : []),
     ...(withProfile ? [profile.data!.command.replace(/--json\s+\S+/, `--json ${profile.path}`)] : []),
-    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${withProfile ? ` --profile ${profile.path}` : ''}`,
+    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${withRetinanet ? ` --retinanet-perf ${retinanet.path}` : ''}${withProfile ? ` --profile ${profile.path}` : ''}`,
   ];
 }
