@@ -51,6 +51,29 @@ for (const backend of TEST_BACKENDS) {
       tf.dispose([idx, range, got!, swapped!, want]);
     });
 
+    it('maximum/minimum with a uniform float operand clamp in one ClipByValue, equal to Maximum/Minimum', async () => {
+      const values = [-2.5, -0, 0, 1e-30, 3, -Infinity, Infinity, 7.25];
+      const x = tf.tensor(values, [2, 4]);
+      const zero = tf.scalar(0);
+      const ctx = { env: {}, outShapes: [[2, 4]], uniform: [undefined, 0], iota: [false, false], nonPositive: [false, false], traits: traitsOf(backend) };
+      for (const [op, plain] of [['maximum', tf.maximum], ['minimum', tf.minimum]] as const) {
+        const { kernelNames } = await tf.profile(() => {
+          const [got] = elementwise[op]([x, zero], {}, ctx);
+          const [swapped] = elementwise[op]([zero, x], {}, { ...ctx, uniform: [0, undefined] });
+          return tf.stack([got!, swapped!]);
+        });
+        expect(kernelNames).toContain('ClipByValue');
+        expect(kernelNames).not.toContain(op === 'maximum' ? 'Maximum' : 'Minimum');
+        const [got] = elementwise[op]([x, zero], {}, ctx);
+        const want = plain(x, zero);
+        // -0 against 0 may come back as either zero: compare with ==, and everything else exactly
+        const [g, w] = [Array.from(await got!.data()), Array.from(await want.data())];
+        g.forEach((v, i) => expect(v === w[i] || (v === 0 && w[i] === 0), `${op}(${values[i]}, 0): ${v} vs ${w[i]}`).toBe(true));
+        tf.dispose([got!, want]);
+      }
+      tf.dispose([x, zero]);
+    });
+
     it('e^x for x <= 0 stays within 5 ulp of Math.exp down to -87, and keeps -inf, 0 and NaN', async () => {
       const xs = Float32Array.from([...Array.from({ length: 4001 }, (_, i) => -87 * (i / 4000) ** 2), -1e-30, -0, -Infinity, NaN]);
       const x = tf.tensor1d(xs);
