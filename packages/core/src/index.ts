@@ -37,7 +37,7 @@ export {
 } from './losses/multibox-options.js';
 export { MULTIBOX_PROFILES, type MultiboxProfile } from './losses/multibox-profile.js';
 export { LOSS_NORMALIZATIONS, NORMALIZER_OUTPUT, type LossNormalization } from './losses/normalization.js';
-export { sigmoidFocalLoss } from './losses/focal.js';
+export { focalSide, sigmoidFocalLoss, type FocalSide } from './losses/focal.js';
 export { retinanetLoss, RETINANET_INPUTS, BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS } from './losses/retinanet.js';
 export { retinanetLossProgram, type RetinanetInput, type RetinanetOutput } from './losses/retinanet-program.js';
 export type { ProgramOutputs } from './losses/program-names.js';

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  appendGradients,
   compileReference,
+  focalSide,
+  GraphBuilder,
+  sigmoidFocalLoss,
   LossGraphError,
   multiboxLossProgram,
   retinanetLossProgram,
@@ -125,6 +129,29 @@ describe('retinanet input validation', async () => {
 });
 
 describe('focal loss numerics', () => {
+  // focalSide's closed-form derivative, against the IR's own autodiff of the elementwise loss (float64 reference)
+  const Z = [-40, -17.5, -3, -0.7, -1e-9, 0, 1e-9, 0.4, 2.5, 18, 40];
+  for (const [alpha, gamma] of [[0.25, 2], [0.25, 0], [-1, 2], [0.9, 0.5], [0.5, 3.5]] as const) {
+    for (const target of [0, 1] as const) {
+      it(`focalSide(t = ${target}, alpha ${alpha}, gamma ${gamma}): the loss of sigmoidFocalLoss, the derivative of differentiating it`, async () => {
+        const b = new GraphBuilder();
+        const z = b.input('z', 'float32', [Z.length]);
+        const side = focalSide(z, target, alpha, gamma, true);
+        const positive = b.scalar(target).expand([Z.length]).equal(1);
+        const plain = sigmoidFocalLoss(z, positive, alpha, gamma);
+        b.output('loss', side.loss).output('grad', side.grad!).output('each', plain).output('plain', plain.sum());
+        const graph = appendGradients(b.build(), { of: ['plain'], wrt: { z: 'autodiff' } });
+        const out = await compileReference(graph).run({ z: { dtype: 'float32', shape: [Z.length], data: Float64Array.from(Z) as unknown as Float32Array } });
+        const loss = Array.from(out.loss!.data);
+        const grad = Array.from(out.grad!.data);
+        const want = Array.from(out.autodiff!.data);
+        const each = Array.from(out.each!.data);
+        loss.forEach((l, i) => expect(Math.abs(l - each[i]!), `z = ${Z[i]}: ${l} vs ${each[i]}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(each[i]!))));
+        grad.forEach((g, i) => expect(Math.abs(g - want[i]!), `z = ${Z[i]}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want[i]!))));
+      });
+    }
+  }
+
   it('a gamma below 1 on saturated logits keeps every gradient finite (torchvision\'s own pow gives NaN there)', async () => {
     const fx = await fixture('retinanet_large_logits');
     const loss: CompiledLoss = compileReference(retinanetLossProgram({ focalGamma: 0.5, boxLoss: 'diou' }));

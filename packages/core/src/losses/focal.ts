@@ -22,3 +22,39 @@ export function sigmoidFocalLoss(logits: Tensor, positive: Tensor, alpha: number
   if (alpha >= 0) loss = loss.mul(b.where(positive, b.scalar(alpha), b.scalar(1 - alpha)));
   return loss;
 }
+
+/** The focal loss of logits taken all as negatives (t = 0) or all as positives (t = 1), with its derivative. */
+export interface FocalSide {
+  /** elementwise loss */
+  readonly loss: Tensor;
+  /** elementwise d loss / d logit; present when asked for */
+  readonly grad?: Tensor;
+}
+
+/**
+ * sigmoid_focal_loss at every element of `logits` for one target value, and its closed-form derivative,
+ * from softplus(z) and softplus(-z) (shared, with L = log(1 + e^-|z|): softplus(±z) = (|z| ± z)/2 + L):
+ *   t = 0: f = w0 · sp(z) · e^(-γ sp(-z)),   f' =  w0 · e^(-γ sp(-z)) · (σ(z) + γ sp(z) σ(-z))
+ *   t = 1: f = w1 · sp(-z) · e^(-γ sp(z)),   f' = -w1 · e^(-γ sp(z)) · (σ(-z) + γ sp(-z) σ(z))
+ * with σ(±z) = e^(-sp(∓z)), w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0). The RetinaNet loss
+ * takes the t = 0 side over the whole [B,A,C] tensor and corrects the one positive class per anchor on
+ * [B,A]: no [B,A,C] mask, and a gradient of a few passes where differentiating the graph would take dozens.
+ */
+export function focalSide(logits: Tensor, target: 0 | 1, alpha: number, gamma: number, withGrad: boolean): FocalSide {
+  const a = logits.abs();
+  const shared = a.neg().exp().add(1).log();
+  const spPos = a.add(logits).mul(0.5).add(shared); // softplus(z)
+  const spNeg = a.sub(logits).mul(0.5).add(shared); // softplus(-z)
+  // for t = 1 the roles of z and -z swap: the loss is in sp(-z), modulated by sp(z)
+  const [bce, other] = target === 0 ? [spPos, spNeg] : [spNeg, spPos];
+  const weight = alpha < 0 ? 1 : target === 0 ? 1 - alpha : alpha;
+  const modulation = gamma === 0 ? undefined : other.mul(-gamma).exp();
+  const weighted = (x: Tensor) => (weight === 1 ? x : x.mul(weight));
+  const loss = weighted(modulation === undefined ? bce : bce.mul(modulation));
+  if (!withGrad) return { loss };
+  const toward = other.neg().exp(); // σ(z) for t = 0, σ(-z) for t = 1; bce.neg().exp() is the other σ
+  let inner = toward;
+  if (gamma !== 0) inner = inner.add(bce.mul(bce.neg().exp()).mul(gamma));
+  const magnitude = weighted(modulation === undefined ? inner : inner.mul(modulation));
+  return { loss, grad: target === 0 ? magnitude : magnitude.neg() };
+}

@@ -4,7 +4,7 @@ import { appendGradients } from '../passes/autodiff.js';
 import { centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
 import { decodeBoxes, encodeBoxes, type BoxCoderWeights } from '../boxes/box-coder.js';
 import { ciouLoss, diouLoss, giouLoss } from '../boxes/iou-losses.js';
-import { sigmoidFocalLoss } from './focal.js';
+import { focalSide } from './focal.js';
 import { NORMALIZER_OUTPUT } from './normalization.js';
 import { resolveRetinanetOptions, type RetinanetBoxLoss, type RetinanetLossOptions } from './retinanet-options.js';
 import { smoothL1 } from './smooth-l1.js';
@@ -94,29 +94,37 @@ export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
   const numForeground = foreground.cast('int32').sum([1]); // [B]
   const perImage = numForeground.cast('float32').maximum(1); // [B]
 
-  // classification target: the matched truth's class on foreground anchors, no class elsewhere
-  const label = rows.slice(2, 4, 5).squeeze(2).cast('int32'); // [B,A]
-  const positive = label.unsqueeze(2).equal(b.range('C')).and(foreground.unsqueeze(2)); // [B,A,C]
-  const focal = sigmoidFocalLoss(logits, positive, o.focalAlpha, o.focalGamma);
-  const clsSum = b.where(counted.unsqueeze(2), focal, 0).sum([2]).sum([1]).div(perImage).sum();
-
+  // classification: every logit as a negative over [B,A,C], then the matched truth's class of each
+  // foreground anchor corrected on [B,A] (ignored anchors are dropped after summing over classes)
+  const classes = b.range('C');
+  const label = rows.slice(2, 4, 5).squeeze(2).cast('int32').maximum(0).minimum(classes.max()).unsqueeze(2); // [B,A,1]
+  const atLabel = logits.gatherElements(label, 2).squeeze(2); // [B,A]
+  const dense = focalSide(logits, 0, o.focalAlpha, o.focalGamma, o.gradients);
+  const asNegative = focalSide(atLabel, 0, o.focalAlpha, o.focalGamma, false);
+  const asPositive = focalSide(atLabel, 1, o.focalAlpha, o.focalGamma, o.gradients);
+  const perAnchor = dense.loss.sum([2]).add(b.where(foreground, asPositive.loss.sub(asNegative.loss), 0)); // [B,A]
+  const clsSum = b.where(counted, perAnchor, 0).sum([1]).div(perImage).sum();
   // boxes: background anchors see zero offsets, so that their (unused) loss and its gradient stay finite
   const safeRegression = b.where(foreground.unsqueeze(2), regression, 0);
-  const perAnchor = boxLossPerAnchor(o.boxLoss, safeRegression, coords(rows.slice(2, 0, 4)), anchors);
-  const boxSum = b.where(foreground, perAnchor, 0).sum([1]).div(perImage).sum();
+  const boxPerAnchor = boxLossPerAnchor(o.boxLoss, safeRegression, coords(rows.slice(2, 0, 4)), anchors);
+  const boxSum = b.where(foreground, boxPerAnchor, 0).sum([1]).div(perImage).sum();
 
-  if (o.normalize === 'none') {
-    b.output('loss_cls', clsSum);
-    b.output('loss_box', boxSum);
-    b.output(NORMALIZER_OUTPUT, b.range('B').max().add(1).cast('float32'));
-  } else {
-    const images = b.range('B').max().add(1).cast('float32');
-    b.output('loss_cls', clsSum.div(images));
-    b.output('loss_box', boxSum.div(images));
-  }
+  const images = b.range('B').max().add(1).cast('float32');
+  // 'none': sums over images, and the normaliser to divide them by once they are all-reduced
+  const perLoss = o.normalize === 'none' ? perImage : perImage.mul(images); // [B]
+  b.output('loss_cls', o.normalize === 'none' ? clsSum : clsSum.div(images));
+  b.output('loss_box', o.normalize === 'none' ? boxSum : boxSum.div(images));
+  if (o.normalize === 'none') b.output(NORMALIZER_OUTPUT, images);
   if (o.outputs.includes('matched_idxs')) b.output('matched_idxs', matched);
   if (o.outputs.includes('num_foreground')) b.output('num_foreground', numForeground);
+  if (o.gradients) {
+    // d loss_cls / d logits in closed form (see focalSide): the negative side's derivative everywhere,
+    // the positive side's at each foreground anchor's class, scaled per anchor (0 where ignored)
+    const atLabelGrad = b.where(foreground, asPositive.grad!, dense.grad!.gatherElements(label, 2).squeeze(2)); // [B,A]
+    const scale = b.where(counted, b.scalar(1), 0).div(perLoss.unsqueeze(1)); // [B,A]
+    b.output('grad_cls_logits', dense.grad!.scatterElements(label, atLabelGrad.unsqueeze(2), 2).mul(scale.unsqueeze(2)));
+  }
   const graph = b.build();
   if (!o.gradients) return graph;
-  return appendGradients(graph, { of: ['loss_cls', 'loss_box'], wrt: { cls_logits: 'grad_cls_logits', bbox_regression: 'grad_bbox_regression' } });
+  return appendGradients(graph, { of: ['loss_box'], wrt: { bbox_regression: 'grad_bbox_regression' } });
 }
