@@ -1,4 +1,5 @@
 import type { Graph, Node } from '@lossgraph/core';
+import { signBounds } from './sign-facts.js';
 import { uniformValues } from './uniform.js';
 
 /** Ops whose output is a rearrangement (or copy) of their first input's elements. */
@@ -10,24 +11,27 @@ export interface ValueFacts {
   readonly uniform: ReadonlyMap<number, number>;
   /** int32 values holding 0, 1, ..., n-1 along their last axis, every other dim 1 (`range(n)`, unsqueezed) */
   readonly iota: ReadonlySet<number>;
-  /** float values with no positive element (NaN aside): log-probabilities, and rearrangements of them */
+  /**
+   * float values with no positive element (NaN aside), from the signs the graph shows (see
+   * sign-facts.ts): log-probabilities, `-|x|`, `-softplus` written as `-(max(x, 0) + log(1 + e^-|x|))`, ...
+   */
   readonly nonPositive: ReadonlySet<number>;
 }
 
 export function valueFacts(graph: Graph): ValueFacts {
   const iota = new Set<number>();
-  const nonPositive = new Set<number>();
+  const uniform = uniformValues(graph);
   const onlyLastDim = (v: number) => graph.values[v]!.shape.slice(0, -1).every((d) => d === 1);
   for (const node of graph.nodes) {
     const [x] = node.inputs;
     const [y] = node.outputs;
     if (node.op === 'range') iota.add(y!);
-    else if (node.op === 'logSoftmax') nonPositive.add(y!);
     else if (REARRANGING.has(node.op) && x !== undefined) {
-      if (nonPositive.has(x)) nonPositive.add(y!);
       // reshapes that only add or drop leading 1s keep the run along the last axis
       if (iota.has(x) && (node.op === 'unsqueeze' || node.op === 'reshape') && onlyLastDim(y!) && graph.values[y!]!.shape.at(-1) === graph.values[x]!.shape.at(-1)) iota.add(y!);
     }
   }
-  return { uniform: uniformValues(graph), iota, nonPositive };
+  const nonPositive = new Set<number>();
+  for (const [v, s] of signBounds(graph, uniform)) if (s.hi <= 0 && graph.values[v]!.dtype === 'float32') nonPositive.add(v);
+  return { uniform, iota, nonPositive };
 }

@@ -31,6 +31,31 @@ describe('valueFacts', () => {
   });
 });
 
+describe('valueFacts: signs', () => {
+  it("knows the focal loss's exponents are <= 0, and claims nothing it cannot show", () => {
+    const b = new GraphBuilder();
+    const z = b.input('z', 'float32', ['N']);
+    const shared = z.abs().neg().exp().add(1).log(); // log(1 + e^-|z|) >= 0
+    const spNeg = z.neg().maximum(0).add(shared); // softplus(-z) >= 0
+    b.output('negAbs', z.abs().neg())
+      .output('modulation', spNeg.mul(-2))
+      .output('negSoftplus', spNeg.neg())
+      .output('negLogOfExp', z.abs().exp().log().neg())
+      .output('sumOfNonPositive', z.abs().neg().sum([0]))
+      // |z| - z is >= 0, but only a relation between the operands shows it
+      .output('absMinusZ', z.abs().sub(z).neg())
+      // -|z| / |z|: the divisor may be -0 or 0
+      .output('byZero', z.abs().neg().div(z.abs()))
+      .output('plain', z.neg())
+      .output('logOfSmall', z.abs().neg().exp().log())
+      .output('scaledUp', spNeg.mul(2));
+    const g = b.build();
+    const { nonPositive } = valueFacts(g);
+    const claimed = g.outputs.filter((o) => nonPositive.has(o.value)).map((o) => o.name);
+    expect(claimed).toEqual(['negAbs', 'modulation', 'negSoftplus', 'negLogOfExp', 'sumOfNonPositive']);
+  });
+});
+
 for (const backend of TEST_BACKENDS) {
   describe(`fast routes on tfjs-${backend}`, () => {
     beforeAll(async () => {

@@ -33,7 +33,7 @@ export interface FocalSide {
 
 /**
  * sigmoid_focal_loss at every element of `logits` for one target value, and its closed-form derivative,
- * from softplus(z) and softplus(-z) (shared, with L = log(1 + e^-|z|): softplus(±z) = (|z| ± z)/2 + L):
+ * from softplus(z) and softplus(-z) (with L = log(1 + e^-|z|) shared: softplus(±z) = max(±z, 0) + L):
  *   t = 0: f = w0 · sp(z) · e^(-γ sp(-z)),   f' =  w0 · e^(-γ sp(-z)) · (σ(z) + γ sp(z) σ(-z))
  *   t = 1: f = w1 · sp(-z) · e^(-γ sp(z)),   f' = -w1 · e^(-γ sp(z)) · (σ(-z) + γ sp(-z) σ(z))
  * with σ(±z) = e^(-sp(∓z)), w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0). The RetinaNet loss
@@ -41,10 +41,11 @@ export interface FocalSide {
  * [B,A]: no [B,A,C] mask, and a gradient of a few passes where differentiating the graph would take dozens.
  */
 export function focalSide(logits: Tensor, target: 0 | 1, alpha: number, gamma: number, withGrad: boolean): FocalSide {
-  const a = logits.abs();
-  const shared = a.neg().exp().add(1).log();
-  const spPos = a.add(logits).mul(0.5).add(shared); // softplus(z)
-  const spNeg = a.sub(logits).mul(0.5).add(shared); // softplus(-z)
+  // max(±z, 0) equals (|z| ± z)/2 exactly, in one pass, and shows a backend the sign of what follows:
+  // every exponent below is <= 0 (tfjs-wasm then takes its vectorised route for e^x)
+  const shared = logits.abs().neg().exp().add(1).log(); // L
+  const spPos = logits.maximum(0).add(shared); // softplus(z)
+  const spNeg = logits.neg().maximum(0).add(shared); // softplus(-z)
   // for t = 1 the roles of z and -z swap: the loss is in sp(-z), modulated by sp(z)
   const [bce, other] = target === 0 ? [spPos, spNeg] : [spNeg, spPos];
   const weight = alpha < 0 ? 1 : target === 0 ? 1 - alpha : alpha;
