@@ -3,10 +3,10 @@ import {
   foldConstants,
   optionRules,
   type CompiledLoss,
-  type CompileFunction,
   type CompileOptions,
   type Feeds,
   type Graph,
+  type LossProgram,
   type Outputs,
 } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,11 +24,14 @@ export interface TfjsCompileOptions extends CompileOptions {
   readonly backend?: string;
 }
 
-/** Graph inputs as tfjs tensors, by input name (for `apply`). */
-export type TensorInputs = Readonly<Record<string, tf.Tensor>>;
+/** Graph inputs as tfjs tensors, by input name (for `apply`). `I` narrows the names (default: any string). */
+export type TensorInputs<I extends string = string> = Readonly<Record<I, tf.Tensor>>;
 
-/** What a tfjs compiled loss has beyond the CompiledLoss contract. */
-export interface TfjsExtras {
+/**
+ * What a tfjs compiled loss has beyond the CompiledLoss contract, typed by the program's input names `I`
+ * and output names `O` like `run` (a misspelt input or output is a type error).
+ */
+export interface TfjsExtras<I extends string = string, O extends string = string> {
   /** the tfjs backend it runs on, e.g. 'wasm' (then `backend` is 'tfjs-wasm') */
   readonly tfBackend: string;
   /**
@@ -38,14 +41,22 @@ export interface TfjsExtras {
    * no gradient, and no tfjs gradient registration is needed for the loss itself. Default outputs: the
    * scalar float outputs (the losses), as tf.Scalar; ask for others by name. Synchronous; runs on
    * tfjs's active backend, which must be this loss's. The caller owns the returned tensors. Checks its
-   * inputs like `run` (values read with `dataSync`, unless `validate: false`).
+   * inputs like `run` (values read with `dataSync`, unless `validate: false`). Typed as optional by
+   * default, since which outputs are scalars is known only at run time (the losses are; gradients and
+   * per-box diagnostics are not): with a forward-only program (`gradients: false`) the loss terms are there.
    */
-  apply(inputs: TensorInputs): Record<string, tf.Scalar>;
-  apply(inputs: TensorInputs, outputs: readonly string[]): Record<string, tf.Tensor>;
+  apply(inputs: TensorInputs<I>): Partial<Record<O, tf.Scalar>>;
+  apply<K extends O>(inputs: TensorInputs<I>, outputs: readonly K[]): Record<K, tf.Tensor>;
 }
 
 /** A loss graph compiled to tfjs ops. */
-export type TfjsCompiledLoss<I extends string = string, O extends string = string> = CompiledLoss<I, O> & TfjsExtras;
+export type TfjsCompiledLoss<I extends string = string, O extends string = string> = CompiledLoss<I, O> & TfjsExtras<I, O>;
+
+/** tfjs's `compile`: typed by the program's names, `apply` included. */
+export type TfjsCompileFunction = <I extends string = string, O extends string = string>(
+  graphOrProgram: Graph | LossProgram<I, O>,
+  options?: TfjsCompileOptions,
+) => Promise<TfjsCompiledLoss<I, O>>;
 
 /** The graph's scalar float32 outputs: what `apply` returns by default. */
 function scalarOutputs(graph: Graph): string[] {
@@ -58,7 +69,7 @@ function scalarOutputs(graph: Graph): string[] {
  * gradients computed by the graph's own backward part; each run computes on the loss's own backend even
  * when other losses use others meanwhile. Way (b): `apply(tensors)`, see TfjsExtras.
  */
-export const compile: CompileFunction<TfjsCompileOptions, TfjsExtras> = defineBackend<TfjsCompileOptions, { backend: string | undefined }, TfjsExtras>({
+export const compile: TfjsCompileFunction = defineBackend<TfjsCompileOptions, { backend: string | undefined }, TfjsExtras>({
   name: 'tfjs',
   options: { backend: optionRules.passThrough<string>((v) => typeof v === 'string' && v.length > 0, "a tfjs backend name, e.g. 'cpu', 'wasm', 'webgl', 'webgpu'") },
   async compileGraph(graph, options, context) {

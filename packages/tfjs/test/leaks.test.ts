@@ -1,4 +1,4 @@
-import { LossGraphError, multiboxLossProgram, type Feeds } from '@lossgraph/core';
+import { LossGraphError, multiboxLossProgram, type Feeds, type MultiboxInput } from '@lossgraph/core';
 import { fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ for (const backend of TEST_BACKENDS) {
       const beforeCompile = tf.memory().numTensors;
       const a = await compile(fixtureProgram(fx), { backend });
       const b = await compile(multiboxLossProgram({ ...fx.options, gradients: false }), { backend });
-      const inputs = Object.fromEntries(Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)]));
+      const inputs = Object.fromEntries(Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)])) as Record<MultiboxInput, tf.Tensor>;
       const before = tf.memory().numTensors;
 
       for (let i = 0; i < RUNS; i++) await a.run(fx.inputs);

@@ -3,8 +3,11 @@
 // only while every misuse is caught (test/consumer.test.ts).
 import { compileReference, multiboxLossProgram, retinanetLossProgram, type HostTensor } from '@lossgraph/core';
 import { compile } from '@lossgraph/onnxruntime-node';
+import { compile as compileTfjs } from '@lossgraph/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 declare const t: HostTensor;
+declare const x: tf.Tensor;
 
 export async function misuse(): Promise<void> {
   const loss = compileReference(multiboxLossProgram());
@@ -33,4 +36,17 @@ export async function onABackend(): Promise<void> {
   void out.grad_cls_logits;
   // @ts-expect-error cls_logit is not an input of the RetinaNet loss
   await loss.run({ cls_logit: t, bbox_regression: t, anchors: t, targets: t, num_objs: t });
+}
+
+export async function onTfjsApply(): Promise<void> {
+  // tfjs's apply() (tensors in, tensors out) is typed by the same names
+  const loss = await compileTfjs(multiboxLossProgram({ gradients: false }));
+  const losses = loss.apply({ loc_data: x, conf_data: x, dbox_list: x, targets: x, num_objs: x });
+  void [losses.loss_l, losses.loss_c];
+  // @ts-expect-error loc_dat is not an input of the MultiBoxLoss
+  loss.apply({ loc_dat: x, conf_data: x, dbox_list: x, targets: x, num_objs: x });
+  // @ts-expect-error loss_x is not an output of the MultiBoxLoss
+  void losses.loss_x;
+  // @ts-expect-error gradients: false, so no grad_loc to ask for
+  loss.apply({ loc_data: x, conf_data: x, dbox_list: x, targets: x, num_objs: x }, ['grad_loc']);
 }
