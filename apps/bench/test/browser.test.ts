@@ -3,7 +3,7 @@
  * and the harness's own failure paths (errors from the page keep their code, a stuck page times out and is replaced).
  */
 import { GraphBuilder, LossGraphError, type Fixture } from '@lossgraph/core';
-import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { compareWithFixture, fixtureFeeds, fixtureName, fixtureProgram, listFixtureFiles, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BrowserHarness } from '../src/browser/harness.js';
 import { isPageLoss } from '../src/browser/backend.js';
@@ -34,6 +34,16 @@ describe('browser backends say what runs them', () => {
     const device = await deviceOf(wasm);
     expect(device).toMatch(/^wasm \(\d+ thread\(s\), cross-origin isolated\)/);
     expect(device).not.toMatch(/^wasm \(1 thread/);
+  }, 120_000);
+  testIf(wasm)(titled(wasm, 'threaded onnxruntime-web scans values even with validate: false (a label out of range is refused, never a worker error)'), async () => {
+    const fx = await load(files.find((f) => fixtureName(f) === 'sample_p64_c4')!);
+    const loss = await wasm.backend.compile(fixtureProgram(fx), { validate: false });
+    const feeds = fixtureFeeds(fx);
+    const targets = Float32Array.from(feeds.targets!.data);
+    targets[4] = 1000; // image 0, row 0: label_ind far past C - 2
+    const e = await errorOf(() => loss.run({ ...feeds, targets: { ...feeds.targets!, data: targets } }));
+    await loss.dispose();
+    expect((e as LossGraphError).code, String(e)).toBe('LABEL_OUT_OF_RANGE');
   }, 120_000);
   testIf(webgl)(titled(webgl, 'tfjs webgl names its WebGL version and render textures'), async () => {
     expect(await deviceOf(webgl)).toMatch(/^webgl \(WebGL 2, float(32|16) render textures\)/);

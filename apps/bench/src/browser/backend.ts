@@ -32,7 +32,16 @@ export function browserBackend(name: string, runtime: PageRuntime, notes?: strin
         context.assertLive();
         return loss.timeInPage(feeds, repeats);
       };
-      return { backend: loss.backend, device: loss.device, run: (feeds, outputs) => loss.run(feeds, outputs), dispose: () => loss.dispose(), extra: { timeInPage } };
+      return {
+        backend: loss.backend,
+        device: loss.device,
+        run: (feeds, outputs) => loss.run(feeds, outputs),
+        dispose: () => loss.dispose(),
+        extra: { timeInPage },
+        // the page is cross-origin isolated, so ORT-web runs wasm threads there: as in the package, its
+        // value scans run even with validate: false (here in Node, since the page compiles a bare graph)
+        ...(runtime === 'ort-wasm' ? { valueChecksRequired: 'onnxruntime-web runs wasm threads in the page' } : {}),
+      };
     },
   });
   return {
