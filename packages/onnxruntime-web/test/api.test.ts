@@ -31,6 +31,18 @@ async function errorOf(fn: () => Promise<unknown>): Promise<LossGraphError> {
 afterEach(() => vi.restoreAllMocks());
 
 describe('@lossgraph/onnxruntime-web in Node', () => {
+  it('a compile that does not finish within timeouts.compile rejects with TIMEOUT instead of waiting (the production-build hang)', async () => {
+    // opening a session for the whole MultiBoxLoss takes far longer than 1 ms, as a stuck one would
+    const e = await errorOf(() => compile(multiboxLossProgram(), { timeouts: { compile: 1 } }));
+    expect(e.code).toBe('TIMEOUT');
+    expect(e.message).toMatch(/onnxruntime-web.*compile did not finish within 1 ms \(timeouts\.compile\)/);
+    expect(e.details).toMatchObject({ stage: 'compile', timeoutMs: 1 });
+    // the runtime is not left broken: the next compile (its session opened normally) runs
+    const loss = await compile(tinyGraph());
+    expect((await loss.run(feeds(2), ['s'])).s!.data[0]).toBeCloseTo(31, 4); // sum of 2·(0..5) + 2·(1, -1, 0.5)
+    await loss.dispose();
+  });
+
   it('runs one session for every batch size and returns every output, or the requested ones', async () => {
     const loss = await compile(tinyGraph());
     expect(loss.device).toBe('wasm');
