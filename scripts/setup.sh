@@ -17,6 +17,16 @@ done
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# Node 20.19+ (require() of the ES module packages, the consumer test) and npm (pnpm and the consumer test)
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
+  echo "setup: lossgraph needs Node.js 20.19 or later; found $(node --version 2>/dev/null || echo 'no node')" >&2
+  exit 1
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: npm is missing (it installs pnpm, and the consumer test installs the packed tarballs with it); install the npm that goes with your Node.js" >&2
+  exit 1
+fi
+
 apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
 if [ "$want_torch" -eq 1 ] && ! /usr/bin/python3 -c 'import torch, torchvision' >/dev/null 2>&1; then
