@@ -71,7 +71,9 @@ export interface CompileOptions {
   /**
    * Run the program's value scans (`validateInputs`) before each run (default true). `false` skips them
    * for hot loops: bad values then give undefined results (NaN, or silently wrong numbers) instead of an
-   * error. Presence, dtype and shape checks and the program's `checkInputs` run regardless.
+   * error. Presence, dtype and shape checks and the program's `checkInputs` run regardless, and a
+   * backend whose runtime would fail outside the run on bad values (onnxruntime-web with wasm threads)
+   * runs the value scans anyway.
    */
   readonly validate?: boolean;
   /** compile and run reject with LossGraphError 'TIMEOUT' instead of waiting longer than this */
