@@ -35,16 +35,18 @@ describe('browser backends say what runs them', () => {
     expect(device).toMatch(/^wasm \(\d+ thread\(s\), cross-origin isolated\)/);
     expect(device).not.toMatch(/^wasm \(1 thread/);
   }, 120_000);
-  testIf(wasm)(titled(wasm, 'threaded onnxruntime-web scans values even with validate: false (a label out of range is refused, never a worker error)'), async () => {
-    const fx = await load(files.find((f) => fixtureName(f) === 'sample_p64_c4')!);
-    const loss = await wasm.backend.compile(fixtureProgram(fx), { validate: false });
-    const feeds = fixtureFeeds(fx);
-    const targets = Float32Array.from(feeds.targets!.data);
-    targets[4] = 1000; // image 0, row 0: label_ind far past C - 2
-    const e = await errorOf(() => loss.run({ ...feeds, targets: { ...feeds.targets!, data: targets } }));
-    await loss.dispose();
-    expect((e as LossGraphError).code, String(e)).toBe('LABEL_OUT_OF_RANGE');
-  }, 120_000);
+  for (const ort of [wasm, webgpu]) {
+    testIf(ort)(titled(ort, 'threaded onnxruntime-web scans values even with validate: false (a label out of range is refused, never a worker error)'), async () => {
+      const fx = await load(files.find((f) => fixtureName(f) === 'sample_p64_c4')!);
+      const loss = await ort.backend.compile(fixtureProgram(fx), { validate: false });
+      const feeds = fixtureFeeds(fx);
+      const targets = Float32Array.from(feeds.targets!.data);
+      targets[4] = 1000; // image 0, row 0: label_ind far past C - 2
+      const e = await errorOf(() => loss.run({ ...feeds, targets: { ...feeds.targets!, data: targets } }));
+      await loss.dispose();
+      expect((e as LossGraphError).code, String(e)).toBe('LABEL_OUT_OF_RANGE');
+    }, 120_000);
+  }
   testIf(webgl)(titled(webgl, 'tfjs webgl names its WebGL version and render textures'), async () => {
     expect(await deviceOf(webgl)).toMatch(/^webgl \(WebGL 2, float(32|16) render textures\)/);
   }, 120_000);

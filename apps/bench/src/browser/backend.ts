@@ -38,9 +38,10 @@ export function browserBackend(name: string, runtime: PageRuntime, notes?: strin
         run: (feeds, outputs) => loss.run(feeds, outputs),
         dispose: () => loss.dispose(),
         extra: { timeInPage },
-        // the page is cross-origin isolated, so ORT-web runs wasm threads there: as in the package, its
-        // value scans run even with validate: false (here in Node, since the page compiles a bare graph)
-        ...(runtime === 'ort-wasm' ? { valueChecksRequired: 'onnxruntime-web runs wasm threads in the page' } : {}),
+        // the page is cross-origin isolated, so onnxruntime-web (both providers) runs wasm threads there: as
+        // in the package, the value scans run even with validate: false (here in Node: the page compiles a
+        // bare graph, which has none)
+        ...(runtime.startsWith('ort-') ? { valueChecksRequired: 'onnxruntime-web runs wasm threads in the page' } : {}),
       };
     },
   });
