@@ -21,7 +21,10 @@ export function parseFlags(args: readonly string[], known: readonly string[]): R
 }
 
 export function parseList(value: string | undefined): string[] | undefined {
-  return value?.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export class UsageError extends Error {}

@@ -11,7 +11,9 @@ describe('parseFlags (node:util parseArgs)', () => {
   });
 
   it('an unknown flag, a flag without its value or a positional argument is a UsageError naming it', () => {
-    expect(() => parseFlags(['--bacth', '1'], known)).toThrow(new UsageError("Unknown option '--bacth' (known: --batch, --json)"));
+    expect(() => parseFlags(['--bacth', '1'], known)).toThrow(
+      new UsageError("Unknown option '--bacth' (known: --batch, --json)"),
+    );
     expect(() => parseFlags(['--json'], known)).toThrow(/'--json <value>' argument missing/);
     expect(() => parseFlags(['stray'], known)).toThrow(/Unexpected argument 'stray'/);
     expect(() => parseFlags(['stray'], known)).toThrow(UsageError);

@@ -22,5 +22,8 @@ const EXCLUDED: Record<string, Readonly<Record<string, string>>> = {
 };
 
 for (const p of probed) {
-  await describeBackend({ name: p.name, skip: p.skip, compile: (program, options) => p.backend.compile(program, options) }, { excluded: EXCLUDED[p.name] ?? {} });
+  await describeBackend(
+    { name: p.name, skip: p.skip, compile: (program, options) => p.backend.compile(program, options) },
+    { excluded: EXCLUDED[p.name] ?? {} },
+  );
 }

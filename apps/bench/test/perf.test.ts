@@ -2,15 +2,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultBoxes, SSD300, validateMultiboxInputs } from '@lossgraph/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { measurePeakMemory, procMemorySupported } from '../src/perf/memory.js';
-import { resultRow, type PerfJson } from '../src/perf/perf-json.js';
+import { type PerfJson, resultRow } from '../src/perf/perf-json.js';
 import type { Cell } from '../src/perf/schedule.js';
 import { probeTorch } from '../src/perf/servers.js';
 import { leastSquares, median, percentile } from '../src/perf/stats.js';
 import { syntheticFeeds } from '../src/perf/synthetic.js';
-import { runBench, type CliRun } from './support/bench-cli.js';
+import { type CliRun, runBench } from './support/bench-cli.js';
 
 const REQUIRED_RESULT_KEYS = ['backend', 'batch', 'forward_ms', 'forward_backward_ms', 'first_run_ms', 'peak_rss_mb'];
 const REQUIRED_REFERENCE_KEYS = ['impl', 'batch', 'forward_ms', 'forward_backward_ms'];
@@ -30,7 +30,21 @@ describe('bench perf (CLI, reference backend)', () => {
   let perf: PerfJson;
 
   beforeAll(async () => {
-    run = await runBench(['perf', '--backends', 'reference', '--batch', '1,2', '--repeats', '2', '--min-time', '0', '--warmup', '0', '--json', out]);
+    run = await runBench([
+      'perf',
+      '--backends',
+      'reference',
+      '--batch',
+      '1,2',
+      '--repeats',
+      '2',
+      '--min-time',
+      '0',
+      '--warmup',
+      '0',
+      '--json',
+      out,
+    ]);
     perf = JSON.parse(readFileSync(out, 'utf8')) as PerfJson;
   });
 
@@ -57,7 +71,12 @@ describe('bench perf (CLI, reference backend)', () => {
     }
     expect(perf.backends).toEqual([expect.objectContaining({ name: 'reference', available: true, reason: null })]);
     expect(perf.errors).toEqual([]);
-    expect(perf.config).toMatchObject({ priors: 'ssd300', num_priors: defaultBoxes(SSD300).length / 4, classes: 21, batches: [1, 2] });
+    expect(perf.config).toMatchObject({
+      priors: 'ssd300',
+      num_priors: defaultBoxes(SSD300).length / 4,
+      classes: 21,
+      batches: [1, 2],
+    });
   });
 
   it('times the PyTorch original in the same run when torch is there, and reports speed-ups as ratios of medians', () => {
@@ -78,7 +97,10 @@ describe('bench perf (CLI, reference backend)', () => {
       expectSummary(ref.forward_backward_ms);
       const row = perf.results.find((r) => r.batch === ref.batch)!;
       expect(row.speedup_vs_pytorch!.forward).toBeCloseTo(ref.forward_ms.median / row.forward_ms.median, 10);
-      expect(row.speedup_vs_pytorch!.forward_backward).toBeCloseTo(ref.forward_backward_ms.median / row.forward_backward_ms.median, 10);
+      expect(row.speedup_vs_pytorch!.forward_backward).toBeCloseTo(
+        ref.forward_backward_ms.median / row.forward_backward_ms.median,
+        10,
+      );
     }
   });
 
@@ -86,20 +108,44 @@ describe('bench perf (CLI, reference backend)', () => {
     const slope = perf.slopes.find((s) => s.name === 'reference')!;
     const [a, b] = perf.results;
     // two batch sizes: the least-squares line passes through both points
-    expect(slope.forward_backward!.ms_per_image).toBeCloseTo((b!.forward_backward_ms.median - a!.forward_backward_ms.median) / (b!.batch - a!.batch), 8);
-    expect(slope.forward!.ms_per_image).toBeCloseTo((b!.forward_ms.median - a!.forward_ms.median) / (b!.batch - a!.batch), 8);
+    expect(slope.forward_backward!.ms_per_image).toBeCloseTo(
+      (b!.forward_backward_ms.median - a!.forward_backward_ms.median) / (b!.batch - a!.batch),
+      8,
+    );
+    expect(slope.forward!.ms_per_image).toBeCloseTo(
+      (b!.forward_ms.median - a!.forward_ms.median) / (b!.batch - a!.batch),
+      8,
+    );
   });
 
   it('cuts slow cells short at --max-time and skips batch sizes expected to exceed it', async () => {
     const json = join(dir, 'budget.json');
-    const slow = await runBench(['perf', '--backends', 'reference', '--batch', '1,64', '--repeats', '50', '--max-time', '0.001', '--warmup', '5', '--pytorch', 'off', '--json', json]);
+    const slow = await runBench([
+      'perf',
+      '--backends',
+      'reference',
+      '--batch',
+      '1,64',
+      '--repeats',
+      '50',
+      '--max-time',
+      '0.001',
+      '--warmup',
+      '5',
+      '--pytorch',
+      'off',
+      '--json',
+      json,
+    ]);
     expect(slow.code, slow.stderr).toBe(0);
     const budget = JSON.parse(readFileSync(json, 'utf8')) as PerfJson;
     expect(budget.results.map((r) => r.batch)).toEqual([1]);
     const row = budget.results[0]!;
     // any call takes over 1 ms at SSD300: one timed run per mode, no warm-up
     expect(row.repeats).toEqual({ forward: 1, forward_backward: 1 });
-    expect(budget.skipped).toEqual([{ name: 'reference', batch: 64, reason: expect.stringContaining('over --max-time 0.001 s') }]);
+    expect(budget.skipped).toEqual([
+      { name: 'reference', batch: 64, reason: expect.stringContaining('over --max-time 0.001 s') },
+    ]);
     expect(budget.reference).toEqual([]);
     expect(budget.pytorch).toEqual({ available: false, reason: 'disabled with --pytorch off' });
   });
@@ -124,7 +170,27 @@ describe('bench perf --loss retinanet (CLI, reference backend)', () => {
   let perf: PerfJson;
 
   beforeAll(async () => {
-    run = await runBench(['perf', '--loss', 'retinanet', '--backends', 'reference', '--batch', '1', '--classes', '5', '--image-size', '128', '--repeats', '2', '--min-time', '0', '--warmup', '0', '--json', out]);
+    run = await runBench([
+      'perf',
+      '--loss',
+      'retinanet',
+      '--backends',
+      'reference',
+      '--batch',
+      '1',
+      '--classes',
+      '5',
+      '--image-size',
+      '128',
+      '--repeats',
+      '2',
+      '--min-time',
+      '0',
+      '--warmup',
+      '0',
+      '--json',
+      out,
+    ]);
     perf = JSON.parse(readFileSync(out, 'utf8')) as PerfJson;
   });
 
@@ -132,7 +198,14 @@ describe('bench perf --loss retinanet (CLI, reference backend)', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`RetinaNet loss (l1 box loss), 128² image (${ANCHORS} anchors), 5 classes`);
     expect(run.stdout).toMatch(/^reference\s+1\s/m);
-    expect(perf.config).toMatchObject({ loss: 'retinanet', image_size: 128, box_loss: 'l1', classes: 5, num_priors: ANCHORS, batches: [1] });
+    expect(perf.config).toMatchObject({
+      loss: 'retinanet',
+      image_size: 128,
+      box_loss: 'l1',
+      classes: 5,
+      num_priors: ANCHORS,
+      batches: [1],
+    });
     expect(perf.config.priors).toBeUndefined();
     expect(perf.results.map((r) => [r.backend, r.batch])).toEqual([['reference', 1]]);
     expectSummary(perf.results[0]!.forward_backward_ms);
@@ -149,7 +222,10 @@ describe('bench perf --loss retinanet (CLI, reference backend)', () => {
     expect(perf.reference.map((r) => r.batch)).toEqual([1]);
     expectSummary(perf.reference[0]!.forward_backward_ms);
     const row = perf.results[0]!;
-    expect(row.speedup_vs_pytorch!.forward_backward).toBeCloseTo(perf.reference[0]!.forward_backward_ms.median / row.forward_backward_ms.median, 10);
+    expect(row.speedup_vs_pytorch!.forward_backward).toBeCloseTo(
+      perf.reference[0]!.forward_backward_ms.median / row.forward_backward_ms.median,
+      10,
+    );
   });
 
   it("rejects another loss's flags and bad RetinaNet shapes with exit code 2", async () => {
@@ -205,7 +281,9 @@ describe('synthetic inputs', () => {
     expect(Math.abs(conf.mean)).toBeLessThan(0.02);
     expect(Math.abs(conf.sd - 2)).toBeLessThan(0.02);
     const again = syntheticFeeds(shape).conf_data!.data as Float32Array;
-    expect(Buffer.compare(Buffer.from(again.buffer), Buffer.from((feeds.conf_data!.data as Float32Array).buffer))).toBe(0);
+    expect(Buffer.compare(Buffer.from(again.buffer), Buffer.from((feeds.conf_data!.data as Float32Array).buffer))).toBe(
+      0,
+    );
   });
 });
 
@@ -218,12 +296,21 @@ describe('browser rows', () => {
       firstRunMs: { forward: 30, forward_backward: 40 },
       spentMs: { forward: 50, forward_backward: 60 },
       peakRssMb: 900,
-      transferMs: { forward: [{ in: 5, out: 1 }, { in: 7, out: 3 }, { in: 6, out: 2 }], forward_backward: [{ in: 8, out: 9 }] },
+      transferMs: {
+        forward: [
+          { in: 5, out: 1 },
+          { in: 7, out: 3 },
+          { in: 6, out: 2 },
+        ],
+        forward_backward: [{ in: 8, out: 9 }],
+      },
     };
     const row = resultRow(cell, 'wasm', undefined);
     expect(row.transfer_ms).toEqual({ forward: { in: 6, out: 2 }, forward_backward: { in: 8, out: 9 } });
     expect(row.forward_backward_ms.median).toBe(21);
-    expect(resultRow({ ...cell, transferMs: { forward: [], forward_backward: [] } }, 'cpu', undefined).transfer_ms).toBeNull();
+    expect(
+      resultRow({ ...cell, transferMs: { forward: [], forward_backward: [] } }, 'cpu', undefined).transfer_ms,
+    ).toBeNull();
   });
 });
 
@@ -241,7 +328,12 @@ describe('timing statistics', () => {
     expect(line.slope).toBeCloseTo(3, 12);
     expect(line.intercept).toBeCloseTo(2, 12);
     expect(line.r2).toBeCloseTo(1, 12);
-    expect(leastSquares([[8, 1], [8, 2]])).toBeNull();
+    expect(
+      leastSquares([
+        [8, 1],
+        [8, 2],
+      ]),
+    ).toBeNull();
   });
 });
 

@@ -1,10 +1,18 @@
-import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
 import { compileReference, LossGraphError } from '@lossgraph/core';
 import { compareWithFixture } from '@lossgraph/core/testing';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
 import { closeBackends, errorOf, probeBackends, titled } from './support/backends.js';
 import { CompileCache } from './support/compile-cache.js';
-import { describeProblem, feedsOf, nearTie, optionsOf, problems, programFor, referenceFixture } from './support/problems.js';
+import {
+  describeProblem,
+  feedsOf,
+  nearTie,
+  optionsOf,
+  problems,
+  programFor,
+  referenceFixture,
+} from './support/problems.js';
 
 const probed = await probeBackends();
 afterAll(() => closeBackends(probed));
@@ -39,7 +47,10 @@ describe('property: every backend agrees with the reference interpreter (FIXTURE
             fc.pre(nearTie(feeds, options, ref.conf_t_label!.data) === null);
             const got = await compiled.run(feeds);
             const cmp = compareWithFixture(got, referenceFixture('random', feeds, options, ref));
-            if (!cmp.pass) throw new Error(`${p.name} disagrees with the reference on ${describeProblem(pb)}:\n  ${cmp.failures.join('\n  ')}`);
+            if (!cmp.pass)
+              throw new Error(
+                `${p.name} disagrees with the reference on ${describeProblem(pb)}:\n  ${cmp.failures.join('\n  ')}`,
+              );
             compared++;
           }),
           { seed: 6006, numRuns: p.browser ? RUNS.browser : RUNS.node },
@@ -47,7 +58,9 @@ describe('property: every backend agrees with the reference interpreter (FIXTURE
       } finally {
         await cache.dispose();
       }
-      console.log(`${p.name}: ${compared} random problems agree with the reference, ${rejectedEmptyM} with M = 0 rejected`);
+      console.log(
+        `${p.name}: ${compared} random problems agree with the reference, ${rejectedEmptyM} with M = 0 rejected`,
+      );
       expect(compared).toBeGreaterThan(0);
     }, 120_000);
   }

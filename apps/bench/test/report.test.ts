@@ -2,18 +2,31 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { repoFixturesDir } from '@lossgraph/core/testing';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoFixturesDir } from '@lossgraph/core/testing';
 import type { PerfJson } from '../src/perf/perf-json.js';
 import { checkTargets, type ReportData } from '../src/report/model.js';
 import type { ValidateReport } from '../src/validate/types.js';
-import { runBench, type CliRun } from './support/bench-cli.js';
+import { type CliRun, runBench } from './support/bench-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+];
 const FIXTURES = ['tiny_boxes_forced', 'empty_image', 'retinanet_low_quality_ties'];
-const LOSS_OF: Record<string, string> = { tiny_boxes_forced: 'multibox', empty_image: 'multibox', retinanet_low_quality_ties: 'retinanet' };
+const LOSS_OF: Record<string, string> = {
+  tiny_boxes_forced: 'multibox',
+  empty_image: 'multibox',
+  retinanet_low_quality_ties: 'retinanet',
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'lossgraph-report-'));
 const fixtures = join(dir, 'fixtures');
@@ -28,12 +41,47 @@ let validate: ValidateReport;
 
 beforeAll(async () => {
   mkdirSync(fixtures);
-  for (const name of FIXTURES) copyFileSync(join(repoFixturesDir(), `${name}.safetensors`), join(fixtures, `${name}.safetensors`));
+  for (const name of FIXTURES)
+    copyFileSync(join(repoFixturesDir(), `${name}.safetensors`), join(fixtures, `${name}.safetensors`));
   const [v, p, prof, ret] = await Promise.all([
     runBench(['validate', '--fixtures', fixtures, '--backends', 'reference', '--json', validatePath]),
-    runBench(['perf', '--backends', 'reference', '--batch', '1,2', '--repeats', '1', '--min-time', '0', '--warmup', '0', '--json', perfPath]),
+    runBench([
+      'perf',
+      '--backends',
+      'reference',
+      '--batch',
+      '1,2',
+      '--repeats',
+      '1',
+      '--min-time',
+      '0',
+      '--warmup',
+      '0',
+      '--json',
+      perfPath,
+    ]),
     runBench(['profile', '--batch', '1', '--runs', '1', '--threads', '1', '--json', profilePath]),
-    runBench(['perf', '--loss', 'retinanet', '--backends', 'reference', '--batch', '1', '--classes', '3', '--image-size', '128', '--repeats', '1', '--min-time', '0', '--warmup', '0', '--json', retinanetPath]),
+    runBench([
+      'perf',
+      '--loss',
+      'retinanet',
+      '--backends',
+      'reference',
+      '--batch',
+      '1',
+      '--classes',
+      '3',
+      '--image-size',
+      '128',
+      '--repeats',
+      '1',
+      '--min-time',
+      '0',
+      '--warmup',
+      '0',
+      '--json',
+      retinanetPath,
+    ]),
   ]);
   expect(ret.code, ret.stderr).toBe(0);
   expect(v.code, v.stderr).toBe(0);
@@ -41,7 +89,21 @@ beforeAll(async () => {
   expect(prof.code, prof.stderr).toBe(0);
   perf = JSON.parse(readFileSync(perfPath, 'utf8')) as PerfJson;
   validate = JSON.parse(readFileSync(validatePath, 'utf8')) as ValidateReport;
-  report = await runBench(['report', '--validate', validatePath, '--perf', perfPath, '--retinanet-perf', retinanetPath, '--profile', profilePath, '--out', out, '--fixtures', fixtures]);
+  report = await runBench([
+    'report',
+    '--validate',
+    validatePath,
+    '--perf',
+    perfPath,
+    '--retinanet-perf',
+    retinanetPath,
+    '--profile',
+    profilePath,
+    '--out',
+    out,
+    '--fixtures',
+    fixtures,
+  ]);
 });
 
 const perfBackends = () => [...new Set(perf.results.map((r) => r.backend))];
@@ -49,7 +111,15 @@ const perfBackends = () => [...new Set(perf.results.map((r) => r.backend))];
 describe('bench report', () => {
   it('writes report.md, report.json and report.html, plus the charts as SVG files', () => {
     expect(report.code, report.stderr).toBe(0);
-    for (const f of ['report.md', 'report.json', 'report.html', 'time-forward.svg', 'time-forward_backward.svg', 'accuracy-multibox.svg', 'accuracy-retinanet.svg']) {
+    for (const f of [
+      'report.md',
+      'report.json',
+      'report.html',
+      'time-forward.svg',
+      'time-forward_backward.svg',
+      'accuracy-multibox.svg',
+      'accuracy-retinanet.svg',
+    ]) {
       expect(statSync(join(out, f)).size, f).toBeGreaterThan(500);
     }
   });
@@ -69,7 +139,11 @@ describe('bench report', () => {
 
   it("includes onnxruntime's profile by op type and node from bench profile --json", () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
-    const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as { ops: { opType: string }[]; nodes: unknown[]; kernel_ms: number };
+    const profile = JSON.parse(readFileSync(profilePath, 'utf8')) as {
+      ops: { opType: string }[];
+      nodes: unknown[];
+      kernel_ms: number;
+    };
     expect(md).toContain('## Where onnxruntime-node-cpu spends its time');
     expect(profile.nodes.length).toBeGreaterThan(0);
     expect(profile.kernel_ms).toBeGreaterThan(0);
@@ -84,14 +158,32 @@ describe('bench report', () => {
     expect(section).toMatch(/\| reference \| 1 \|/);
     const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
     expect(data.retinanet_perf?.config.loss).toBe('retinanet');
-    expect(data.commands).toContainEqual(expect.stringMatching(new RegExp(`--loss retinanet .*--json ${retinanetPath}`)));
+    expect(data.commands).toContainEqual(
+      expect.stringMatching(new RegExp(`--loss retinanet .*--json ${retinanetPath}`)),
+    );
     expect(data.commands.at(-1)).toContain(`--retinanet-perf ${retinanetPath}`);
     // the MultiBoxLoss targets are never read from a RetinaNet run
-    for (const t of checkTargets(data.retinanet_perf)) expect([t.status, t.why]).toEqual(['not measured', 'the perf run timed the retinanet loss, the targets are for the MultiBoxLoss']);
+    for (const t of checkTargets(data.retinanet_perf))
+      expect([t.status, t.why]).toEqual([
+        'not measured',
+        'the perf run timed the retinanet loss, the targets are for the MultiBoxLoss',
+      ]);
   });
 
   it('a --profile file that is not there fails the report', async () => {
-    const run = await runBench(['report', '--validate', validatePath, '--perf', perfPath, '--profile', join(dir, 'nope.json'), '--out', join(dir, 'r2'), '--fixtures', fixtures]);
+    const run = await runBench([
+      'report',
+      '--validate',
+      validatePath,
+      '--perf',
+      perfPath,
+      '--profile',
+      join(dir, 'nope.json'),
+      '--out',
+      join(dir, 'r2'),
+      '--fixtures',
+      fixtures,
+    ]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/profile file .*nope\.json not found/);
   });
@@ -122,7 +214,15 @@ describe('bench report', () => {
     expect(md).toContain(`validate file ${join(dir, 'nope.json')} not found`);
     expect(md).toContain('## Speed');
     expect(md).not.toContain('## Accuracy');
-    const none = await runBench(['report', '--validate', join(dir, 'nope.json'), '--perf', join(dir, 'nope2.json'), '--out', join(dir, 'none')]);
+    const none = await runBench([
+      'report',
+      '--validate',
+      join(dir, 'nope.json'),
+      '--perf',
+      join(dir, 'nope2.json'),
+      '--out',
+      join(dir, 'none'),
+    ]);
     expect(none.code).toBe(1);
     expect(existsSync(join(dir, 'none', 'report.html'))).toBe(true);
   });
@@ -136,7 +236,9 @@ describe('bench report', () => {
     expect(run.code, run.stderr).toBe(0);
     const dated = readdirSync(join(cwd, 'reports')).filter((n) => /^\d{4}-\d{2}-\d{2}$/.test(n));
     expect(dated).toHaveLength(1);
-    expect(readdirSync(join(cwd, 'reports', dated[0]!))).toEqual(expect.arrayContaining(['report.md', 'report.json', 'report.html']));
+    expect(readdirSync(join(cwd, 'reports', dated[0]!))).toEqual(
+      expect.arrayContaining(['report.md', 'report.json', 'report.html']),
+    );
   });
 });
 
@@ -175,7 +277,10 @@ describe.runIf(existsSync(CHROMIUM))('bench report in headless Chromium', () => 
     const timed = [...(perf.reference.length ? ['pytorch'] : []), ...perfBackends()];
     for (const chart of ['time-forward', 'time-forward_backward']) {
       const series = await seriesIn(chart);
-      expect(series.map((s) => s.name), chart).toEqual(timed);
+      expect(
+        series.map((s) => s.name),
+        chart,
+      ).toEqual(timed);
       for (const s of series) {
         expect(s.marks, `${chart} ${s.name}`).toBe(batches);
         expect(s.width, `${chart} ${s.name}`).toBeGreaterThan(10); // a drawn line across the batch sizes
@@ -184,7 +289,10 @@ describe.runIf(existsSync(CHROMIUM))('bench report in headless Chromium', () => 
     if (perf.reference.length) {
       for (const chart of ['speedup-forward', 'speedup-forward_backward']) {
         const series = await seriesIn(chart);
-        expect(series.map((s) => s.name), chart).toEqual(perfBackends());
+        expect(
+          series.map((s) => s.name),
+          chart,
+        ).toEqual(perfBackends());
         for (const s of series) expect(s.marks, `${chart} ${s.name}`).toBe(batches);
       }
     } else {
@@ -198,4 +306,5 @@ describe.runIf(existsSync(CHROMIUM))('bench report in headless Chromium', () => 
     await page.close();
   });
 });
-if (!existsSync(CHROMIUM)) console.log(`skipped the Chromium rendering test: ${CHROMIUM} not found (apt-get install chromium)`);
+if (!existsSync(CHROMIUM))
+  console.log(`skipped the Chromium rendering test: ${CHROMIUM} not found (apt-get install chromium)`);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { compileReference, retinanetLossProgram } from '@lossgraph/core';
+import { describe, expect, it } from 'vitest';
 import { RETINANET_PERF_SHAPE, retinanetPerfAnchors, syntheticRetinanetFeeds } from '../src/problems/retinanet.js';
 
 describe('the synthetic RetinaNet timing problem', () => {

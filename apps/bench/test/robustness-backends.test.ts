@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LossGraphError, type CompiledLoss, type Feeds, type HostTensor, type Outputs } from '@lossgraph/core';
+import { type CompiledLoss, type Feeds, type HostTensor, LossGraphError, type Outputs } from '@lossgraph/core';
 import { FAST_PATH_CASES } from '@lossgraph/core/conformance';
 import { fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
-import { BAD_INPUTS } from './support/bad-inputs.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeBackends, errorOf, probeBackends, throwsSynchronously, titled } from './support/backends.js';
+import { BAD_INPUTS } from './support/bad-inputs.js';
 import { bitDifferences } from './support/outputs.js';
-import { feedsOf, programFor, type Problem } from './support/problems.js';
+import { feedsOf, type Problem, programFor } from './support/problems.js';
 
 // One file for every per-backend robustness check, so that browser backends share one Chromium; per
 // backend one compiled loss serves the checks in order (compiles are the slow part in a browser).
@@ -54,7 +54,10 @@ for (const p of probed) {
       await compiled?.dispose();
     });
 
-    test(titled(p, 'each bad input is a LossGraphError whose code and message name the tensor; the loss stays usable'), async () => {
+    test(titled(
+      p,
+      'each bad input is a LossGraphError whose code and message name the tensor; the loss stays usable',
+    ), async () => {
       const before = await compiled.run(good);
       for (const bad of BAD_INPUTS) {
         const e = await errorOf(() => compiled.run(bad.spoil(good)));
@@ -68,29 +71,54 @@ for (const p of probed) {
       expect(bitDifferences(before, await compiled.run(good))).toEqual([]);
     }, 60_000);
 
-    test(titled(p, 'determinism: three runs of one compiled loss and a run of a second compile agree bit for bit'), async () => {
+    test(titled(
+      p,
+      'determinism: three runs of one compiled loss and a run of a second compile agree bit for bit',
+    ), async () => {
       const second = await p.backend.compile(programFor(PROBLEM));
       try {
-        const runs = [await compiled.run(good), await compiled.run(good), await compiled.run(good), await second.run(good)];
-        runs.slice(1).forEach((run, k) => expect(bitDifferences(runs[0]!, run), k < 2 ? `run ${k + 2} vs run 1` : 'second compile vs run 1').toEqual([]));
+        const runs = [
+          await compiled.run(good),
+          await compiled.run(good),
+          await compiled.run(good),
+          await second.run(good),
+        ];
+        runs
+          .slice(1)
+          .forEach((run, k) =>
+            expect(bitDifferences(runs[0]!, run), k < 2 ? `run ${k + 2} vs run 1` : 'second compile vs run 1').toEqual(
+              [],
+            ),
+          );
       } finally {
         await second.dispose();
       }
     }, 60_000);
 
     const big = p.skip === null && (p.browser || p.name === 'reference') ? it.skip : test;
-    const why = p.browser ? ' (skipped: software WebGL/WebGPU take minutes at this size)' : p.name === 'reference' ? ' (skipped: single-threaded float64 JS)' : '';
-    big(titled(p, `determinism at SSD300 size: three runs of ${fx.name} agree bit for bit${why}`), async () => {
-      const loss = await p.backend.compile(fixtureProgram(fx));
-      try {
-        const runs = [await loss.run(fx.inputs), await loss.run(fx.inputs), await loss.run(fx.inputs)];
-        runs.slice(1).forEach((run, k) => expect(bitDifferences(runs[0]!, run), `run ${k + 2} vs run 1`).toEqual([]));
-      } finally {
-        await loss.dispose();
-      }
-    }, 60_000);
+    const why = p.browser
+      ? ' (skipped: software WebGL/WebGPU take minutes at this size)'
+      : p.name === 'reference'
+        ? ' (skipped: single-threaded float64 JS)'
+        : '';
+    big(
+      titled(p, `determinism at SSD300 size: three runs of ${fx.name} agree bit for bit${why}`),
+      async () => {
+        const loss = await p.backend.compile(fixtureProgram(fx));
+        try {
+          const runs = [await loss.run(fx.inputs), await loss.run(fx.inputs), await loss.run(fx.inputs)];
+          runs.slice(1).forEach((run, k) => expect(bitDifferences(runs[0]!, run), `run ${k + 2} vs run 1`).toEqual([]));
+        } finally {
+          await loss.dispose();
+        }
+      },
+      60_000,
+    );
 
-    test(titled(p, 'concurrency: Promise.all of 8 runs on different inputs equals running them one by one, bit for bit'), async () => {
+    test(titled(
+      p,
+      'concurrency: Promise.all of 8 runs on different inputs equals running them one by one, bit for bit',
+    ), async () => {
       const inputs = Array.from({ length: 8 }, (_, k) => feedsOf({ ...PROBLEM, seed: 100 + k }));
       const sequential: Outputs[] = [];
       for (const feeds of inputs) sequential.push(await compiled.run(feeds));
@@ -102,19 +130,26 @@ for (const p of probed) {
 
     // the reference interpreter computes in float64: it takes Float64Array values as they are
     const float32Test = p.name === 'reference' ? it.skip : test;
-    float32Test(titled(p, `Float64Array feeds give the float32 results; values float32 cannot hold are refused, not computed with${p.name === 'reference' ? ' (skipped: float64 backend)' : ''}`), async () => {
-      const want = await compiled.run(good);
-      expect(bitDifferences(want, await compiled.run(wide(good)))).toEqual([]);
-      // 1e39 is Infinity in float32
-      const huge = await errorOf(() => compiled.run(wide(good, (name, d) => name === 'conf_data' && (d[3] = 1e39))));
-      expect(LossGraphError.isInstance(huge) && huge.code, String(huge)).toBe('NON_FINITE');
-      // a truth narrower than float32 resolution: xmax and xmin round to the same float32
-      const M = good.targets!.shape[1]!;
-      const thin = await errorOf(() =>
-        compiled.run(wide(good, (name, d) => name === 'targets' && ((d[0] = 0.3), (d[2] = 0.3 + 1e-9)))),
-      );
-      expect(LossGraphError.isInstance(thin) && thin.code, `${String(thin)} (M = ${M})`).toBe('DEGENERATE_BOX');
-    }, 60_000);
+    float32Test(
+      titled(
+        p,
+        `Float64Array feeds give the float32 results; values float32 cannot hold are refused, not computed with${p.name === 'reference' ? ' (skipped: float64 backend)' : ''}`,
+      ),
+      async () => {
+        const want = await compiled.run(good);
+        expect(bitDifferences(want, await compiled.run(wide(good)))).toEqual([]);
+        // 1e39 is Infinity in float32
+        const huge = await errorOf(() => compiled.run(wide(good, (name, d) => name === 'conf_data' && (d[3] = 1e39))));
+        expect(LossGraphError.isInstance(huge) && huge.code, String(huge)).toBe('NON_FINITE');
+        // a truth narrower than float32 resolution: xmax and xmin round to the same float32
+        const M = good.targets!.shape[1]!;
+        const thin = await errorOf(() =>
+          compiled.run(wide(good, (name, d) => name === 'targets' && ((d[0] = 0.3), (d[2] = 0.3 + 1e-9)))),
+        );
+        expect(LossGraphError.isInstance(thin) && thin.code, `${String(thin)} (M = ${M})`).toBe('DEGENERATE_BOX');
+      },
+      60_000,
+    );
 
     test(titled(p, 'run(null) is MISSING_INPUT'), async () => {
       const e = await errorOf(() => compiled.run(null as never));
@@ -128,7 +163,8 @@ for (const p of probed) {
     }, 60_000);
 
     // the fast-path protocol on synthetic programs: run after dispose before the fast compile, a failed fast compile, run(null)
-    for (const c of FAST_PATH_CASES) test(titled(p, c.name), () => c.run((program, options) => p.backend.compile(program, options)), 120_000);
+    for (const c of FAST_PATH_CASES)
+      test(titled(p, c.name), () => c.run((program, options) => p.backend.compile(program, options)), 120_000);
 
     test(titled(p, 'an unknown output name is a LossGraphError naming it'), async () => {
       const e = await errorOf(() => compiled.run(good, ['loss_x']));
@@ -139,13 +175,24 @@ for (const p of probed) {
     // run() returns a Promise (CompiledLoss): `loss.run(x).catch(handle)` must see every error
     test(titled(p, 'run() reports errors as a rejected promise, never a synchronous throw'), () => {
       const bad = BAD_INPUTS[0]!.spoil(good);
-      expect(throwsSynchronously(() => compiled.run(bad)), 'bad input').toBe(false);
-      expect(throwsSynchronously(() => compiled.run(good, ['loss_x'])), 'unknown output').toBe(false);
+      expect(
+        throwsSynchronously(() => compiled.run(bad)),
+        'bad input',
+      ).toBe(false);
+      expect(
+        throwsSynchronously(() => compiled.run(good, ['loss_x'])),
+        'unknown output',
+      ).toBe(false);
     });
 
     test(titled(p, "a run after dispose() fails with LossGraphError 'DISPOSED'"), async () => {
       await compiled.dispose();
-      expect.soft(throwsSynchronously(() => compiled.run(good)), 'run() after dispose() threw synchronously, not a rejected promise').toBe(false);
+      expect
+        .soft(
+          throwsSynchronously(() => compiled.run(good)),
+          'run() after dispose() threw synchronously, not a rejected promise',
+        )
+        .toBe(false);
       const e = await errorOf(() => compiled.run(good));
       expect(LossGraphError.isInstance(e) && e.code, String(e)).toBe('DISPOSED');
       await compiled.dispose(); // a second dispose is harmless

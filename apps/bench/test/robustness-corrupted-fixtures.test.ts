@@ -18,7 +18,18 @@ describe('bench validate on a folder of corrupted fixtures', () => {
     const json = join(dir, 'report.json');
     const cli = spawnSync(
       'npx',
-      ['tsx', '--conditions=source', 'apps/bench/src/cli.ts', 'validate', '--fixtures', join(dir, 'fixtures'), '--backends', names.join(','), '--json', json],
+      [
+        'tsx',
+        '--conditions=source',
+        'apps/bench/src/cli.ts',
+        'validate',
+        '--fixtures',
+        join(dir, 'fixtures'),
+        '--backends',
+        names.join(','),
+        '--json',
+        json,
+      ],
       { cwd: root, encoding: 'utf8', timeout: 110_000 },
     );
     expect(cli.error, 'the CLI did not finish').toBeUndefined();
@@ -33,7 +44,10 @@ describe('bench validate on a folder of corrupted fixtures', () => {
 
     const checked: string[] = [];
     for (const { path, corruption } of written) {
-      const fixture = path.split('/').pop()!.replace(/\.safetensors$/, '');
+      const fixture = path
+        .split('/')
+        .pop()!
+        .replace(/\.safetensors$/, '');
       for (const backend of available) {
         const row = report.results.find((r) => r.fixture === fixture && r.backend === backend);
         const where = `${fixture} × ${backend}`;
@@ -43,12 +57,20 @@ describe('bench validate on a folder of corrupted fixtures', () => {
         expect.soft(row.error, where).toContain(`'${corruption.tensor}'`);
         expect.soft(row.error ?? '', where).toMatch(corruption.says);
         // no numbers: every compared output null (none at all when the file could not be read)
-        expect.soft(Object.values(row.diff).every((v) => v === null), where).toBe(true);
-        if (row.loss !== null) expect.soft(Object.keys(row.diff), where).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);
+        expect
+          .soft(
+            Object.values(row.diff).every((v) => v === null),
+            where,
+          )
+          .toBe(true);
+        if (row.loss !== null)
+          expect.soft(Object.keys(row.diff), where).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);
         checked.push(where);
       }
     }
-    console.log(`corrupted fixtures: ${written.length} files × ${available.length} available backends (${available.join(', ')}) all failed, naming the tensor`);
+    console.log(
+      `corrupted fixtures: ${written.length} files × ${available.length} available backends (${available.join(', ')}) all failed, naming the tensor`,
+    );
     expect(checked.length).toBe(written.length * available.length);
   }, 120_000);
 });

@@ -1,11 +1,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { type CompiledLoss, type Feeds, LossGraphError } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LossGraphError, type CompiledLoss, type Feeds } from '@lossgraph/core';
-import { BAD_INPUTS } from './support/bad-inputs.js';
 import { closeBackends, errorOf, named, probeBackends, titled } from './support/backends.js';
-import { feedsOf, programFor, type Problem } from './support/problems.js';
+import { BAD_INPUTS } from './support/bad-inputs.js';
+import { feedsOf, type Problem, programFor } from './support/problems.js';
 
 // Node backends only: memory is measured in this process
 const probed = await probeBackends((name) => !name.startsWith('browser-'));
@@ -74,7 +74,15 @@ describe('tfjs: no tensor leaks', () => {
 
 // inputs big enough (about 60 kB in, 60 kB of gradients out per run) that a per-run leak of feeds,
 // outputs or ORT tensors would add tens of MB over the runs
-const MEDIUM: Problem = { B: 2, P: 500, C: 10, M: 4, truths: [[box(0.1, 0.1, 0), box(0.5, 0.5, 4)], [box(0.3, 0.2, 8)], [], []], seed: 3, ...OPTIONS };
+const MEDIUM: Problem = {
+  B: 2,
+  P: 500,
+  C: 10,
+  M: 4,
+  truths: [[box(0.1, 0.1, 0), box(0.5, 0.5, 4)], [box(0.3, 0.2, 8)], [], []],
+  seed: 3,
+  ...OPTIONS,
+};
 const RSS_BOUND_MB = 40;
 
 describe('ONNX Runtime: resident memory does not grow with runs', () => {
@@ -83,7 +91,10 @@ describe('ONNX Runtime: resident memory does not grow with runs', () => {
   for (const [name, runs] of [['onnxruntime-node-cpu', 1000]] as const) {
     const p = named(probed, name);
     const test = p.skip === null ? it : it.skip;
-    test(titled(p, `RSS after ${runs} more runs (failed ones among them) stays within ${RSS_BOUND_MB} MB of RSS after warm-up`), async () => {
+    test(titled(
+      p,
+      `RSS after ${runs} more runs (failed ones among them) stays within ${RSS_BOUND_MB} MB of RSS after warm-up`,
+    ), async () => {
       const compiled = await p.backend.compile(programFor(OPTIONS));
       try {
         const feeds = feedsOf(MEDIUM);
@@ -102,7 +113,9 @@ describe('ONNX Runtime: resident memory does not grow with runs', () => {
           }
         }
         const growth = samples[samples.length - 1]! - before;
-        console.log(`${name}: RSS ${before.toFixed(1)} MB after warm-up; ${samples.map((s) => s.toFixed(1)).join(', ')} MB every ${runs / 4} runs; growth ${growth.toFixed(1)} MB`);
+        console.log(
+          `${name}: RSS ${before.toFixed(1)} MB after warm-up; ${samples.map((s) => s.toFixed(1)).join(', ')} MB every ${runs / 4} runs; growth ${growth.toFixed(1)} MB`,
+        );
         expect(growth).toBeLessThan(RSS_BOUND_MB);
       } finally {
         await compiled.dispose();

@@ -2,16 +2,19 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { listFixtureFiles, repoFixturesDir } from '@lossgraph/core/testing';
-import { validate } from '../src/commands/validate.js';
+import { describe, expect, it } from 'vitest';
 import { referenceBackend } from '../src/backends/reference.js';
 import type { BenchBackend } from '../src/backends/types.js';
+import { validate } from '../src/commands/validate.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 
 function bench(args: string[]) {
-  return spawnSync('npx', ['tsx', '--conditions=source', 'apps/bench/src/cli.ts', ...args], { cwd: root, encoding: 'utf8' });
+  return spawnSync('npx', ['tsx', '--conditions=source', 'apps/bench/src/cli.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
 }
 
 describe('bench validate', () => {
@@ -41,9 +44,16 @@ describe('bench validate', () => {
     const row = (f: string, b: string) => report.results.find((r) => r.fixture === f && r.backend === b)!;
     expect(row('good', 'reference').pass).toBe(true);
     expect(row('garbage', 'reference')).toMatchObject({ pass: false, loss: null, diff: {} });
-    expect(row('good', 'missing-runtime')).toMatchObject({ loss: 'multibox', profile: 'seed', diff: { loss_l: null, grad_conf: null } });
+    expect(row('good', 'missing-runtime')).toMatchObject({
+      loss: 'multibox',
+      profile: 'seed',
+      diff: { loss_l: null, grad_conf: null },
+    });
     expect(row('garbage', 'reference').error).toMatch(/garbage/);
-    expect(row('good', 'missing-runtime')).toMatchObject({ pass: false, error: 'backend unavailable: runtime not installed' });
+    expect(row('good', 'missing-runtime')).toMatchObject({
+      pass: false,
+      error: 'backend unavailable: runtime not installed',
+    });
     expect(report.backends[1]).toEqual({ name: 'missing-runtime', available: false, reason: 'runtime not installed' });
   });
 
@@ -74,7 +84,9 @@ describe('bench validate', () => {
     const r = bench(['validate', '--fixtures', dir, '--backends', 'reference', '--json', join(dir, 'mixed.json')]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^multibox:\nfixture +profile +backend +result +loss_l +loss_c +grad_loc +grad_conf/m);
-    expect(r.stdout).toMatch(/^retinanet:\nfixture +backend +result +loss_cls +loss_box +grad_cls_logits +grad_bbox_regression/m);
+    expect(r.stdout).toMatch(
+      /^retinanet:\nfixture +backend +result +loss_cls +loss_box +grad_cls_logits +grad_bbox_regression/m,
+    );
     expect(r.stdout).toMatch(/tv_ssd_negatives_run_out +torchvision +reference +pass/);
     const json = JSON.parse(readFileSync(join(dir, 'mixed.json'), 'utf8'));
     expect(json.results.map((x: { loss: string; profile: string | null }) => [x.loss, x.profile])).toEqual([

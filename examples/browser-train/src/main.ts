@@ -34,7 +34,9 @@ async function train(trainer: Trainer, chart: LossChart): Promise<void> {
     const s = await trainer.step();
     state.steps.push(s);
     chart.add(s);
-    status(`step ${s.step + 1}: loss ${s.total.toFixed(3)} (${((k + 1) / ((performance.now() - start) / 1000)).toFixed(1)} steps/s on tfjs-${state.tfBackend})`);
+    status(
+      `step ${s.step + 1}: loss ${s.total.toFixed(3)} (${((k + 1) / ((performance.now() - start) / 1000)).toFixed(1)} steps/s on tfjs-${state.tfBackend})`,
+    );
     await new Promise(requestAnimationFrame); // let the chart paint
   }
   state.phase = 'ready';
@@ -48,14 +50,20 @@ async function check(trainer: Trainer): Promise<void> {
   const tfjs = await trainer.lossAndGradients(feeds);
   const ort = await runOnOrt(feeds);
   // a loss is shown as its value, a gradient as its largest magnitude
-  const shown = (t: HostTensor) => (t.shape.length === 0 ? t.data[0]! : Array.from(t.data, Math.abs).reduce((a, b) => Math.max(a, b), 0));
-  const rows = agreement(ort.outputs, tfjs, CHECKED).map((a) => ({ ...a, tfjs: shown(tfjs[a.name]!), ort: shown(ort.outputs[a.name]!) }));
+  const shown = (t: HostTensor) =>
+    t.shape.length === 0 ? t.data[0]! : Array.from(t.data, Math.abs).reduce((a, b) => Math.max(a, b), 0);
+  const rows = agreement(ort.outputs, tfjs, CHECKED).map((a) => ({
+    ...a,
+    tfjs: shown(tfjs[a.name]!),
+    ort: shown(ort.outputs[a.name]!),
+  }));
   state.check = { rows, ortThreads: ort.numThreads, ortMs: ort.ms, pass: rows.every((r) => r.pass) };
   $('check-rows').replaceChildren(
     ...rows.map((r) => {
       const tr = document.createElement('tr');
       const value = (x: number) => (r.name.startsWith('grad') ? `max |·| ${x.toFixed(6)}` : x.toFixed(6));
-      for (const text of [r.name, value(r.tfjs), value(r.ort), r.error.toExponential(2), r.tolerance.toExponential(2)]) tr.insertCell().textContent = text;
+      for (const text of [r.name, value(r.tfjs), value(r.ort), r.error.toExponential(2), r.tolerance.toExponential(2)])
+        tr.insertCell().textContent = text;
       const verdict = tr.insertCell();
       verdict.textContent = r.pass ? 'agree' : 'DIFFER';
       verdict.className = r.pass ? 'pass' : 'fail';
@@ -84,15 +92,21 @@ async function main(): Promise<void> {
   };
   train$.onclick = () => {
     busy(true);
-    train(trainer, chart).catch(fail).finally(() => busy(false));
+    train(trainer, chart)
+      .catch(fail)
+      .finally(() => busy(false));
   };
   check$.onclick = () => {
     busy(true);
-    check(trainer).catch(fail).finally(() => busy(false));
+    check(trainer)
+      .catch(fail)
+      .finally(() => busy(false));
   };
   state.phase = 'ready';
   busy(false);
-  status(`ready: tfjs-${state.tfBackend}, ${trainer.priors.length / 4} default boxes, page ${crossOriginIsolated ? '' : 'not '}cross-origin isolated`);
+  status(
+    `ready: tfjs-${state.tfBackend}, ${trainer.priors.length / 4} default boxes, page ${crossOriginIsolated ? '' : 'not '}cross-origin isolated`,
+  );
 }
 
 main().catch(fail);

@@ -1,4 +1,4 @@
-import { multiboxLossProgram, type CompiledLoss, type HostTensor } from '@lossgraph/core';
+import { type CompiledLoss, type HostTensor, multiboxLossProgram } from '@lossgraph/core';
 import { compile } from '@lossgraph/onnxruntime-web';
 // With the 'onnxruntime-web-use-extern-wasm' condition (vite.config.ts), onnxruntime-web loads these two
 // files itself; `?url` makes Vite emit them as assets and gives their URLs.

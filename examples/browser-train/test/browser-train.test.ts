@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, chromiumPath } from '@lossgraph/bench/chromium';
 import type { Browser, Page } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageState } from '../src/state.js';
 
@@ -16,7 +16,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(ROOT, '..', '..', 'reports', new Date().toISOString().slice(0, 10));
 const STEPS = 20;
 const chromium = chromiumPath();
-const missing = existsSync(chromium) ? null : `Chromium not found at ${chromium} (Debian: apt-get install -y chromium, or set LOSSGRAPH_CHROMIUM)`;
+const missing = existsSync(chromium)
+  ? null
+  : `Chromium not found at ${chromium} (Debian: apt-get install -y chromium, or set LOSSGRAPH_CHROMIUM)`;
 if (missing) console.log(`browser-train: skipped: ${missing}`);
 
 describe.skipIf(missing !== null)('examples/browser-train, production build in Chromium', () => {
@@ -27,10 +29,17 @@ describe.skipIf(missing !== null)('examples/browser-train, production build in C
   const problems: string[] = [];
   const state = () => page.evaluate(() => window.__browserTrain!) as Promise<PageState>;
   const waitFor = (what: string, done: (s: PageState) => boolean, timeout: number) =>
-    page.waitForFunction(`(${done.toString()})(window.__browserTrain) || window.__browserTrain?.phase === 'error'`, undefined, { timeout, polling: 250 }).then(async () => {
-      const s = await state();
-      if (s.phase === 'error') throw new Error(`the page failed while ${what}: ${s.error}; console: ${problems.join(' | ')}`);
-    });
+    page
+      .waitForFunction(
+        `(${done.toString()})(window.__browserTrain) || window.__browserTrain?.phase === 'error'`,
+        undefined,
+        { timeout, polling: 250 },
+      )
+      .then(async () => {
+        const s = await state();
+        if (s.phase === 'error')
+          throw new Error(`the page failed while ${what}: ${s.error}; console: ${problems.join(' | ')}`);
+      });
 
   beforeAll(async () => {
     let t = performance.now();
@@ -41,7 +50,10 @@ describe.skipIf(missing !== null)('examples/browser-train, production build in C
     browser = await playwright.launch({ executablePath: chromium, args: [...CHROMIUM_ARGS] });
     page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
     page.on('worker', (w) => workers.push(w.url()));
-    page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`console.${m.type()}: ${m.text()}`));
+    page.on(
+      'console',
+      (m) => (m.type() === 'error' || m.type() === 'warning') && problems.push(`console.${m.type()}: ${m.text()}`),
+    );
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
     t = performance.now();
     await page.goto(`${server.resolvedUrls!.local[0]}?steps=${STEPS}`);
@@ -63,7 +75,9 @@ describe.skipIf(missing !== null)('examples/browser-train, production build in C
     await page.click('#train');
     await waitFor('training', (s) => s.phase === 'ready' && s.steps.length > 0, 240_000);
     const { steps, tfBackend } = await state();
-    console.log(`browser-train: ${steps.length} steps on tfjs-${tfBackend} in ${((performance.now() - t) / 1000).toFixed(1)} s, loss ${steps[0]!.total.toFixed(3)} -> ${steps.at(-1)!.total.toFixed(3)}`);
+    console.log(
+      `browser-train: ${steps.length} steps on tfjs-${tfBackend} in ${((performance.now() - t) / 1000).toFixed(1)} s, loss ${steps[0]!.total.toFixed(3)} -> ${steps.at(-1)!.total.toFixed(3)}`,
+    );
     expect(tfBackend).toBe('webgl');
     expect(steps).toHaveLength(STEPS);
     const totals = steps.map((s) => s.total);
@@ -75,7 +89,8 @@ describe.skipIf(missing !== null)('examples/browser-train, production build in C
       const canvas = document.querySelector<HTMLCanvasElement>('#loss-chart')!;
       const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
       let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - 0x3b) + Math.abs(data[i + 1]! - 0x5b) + Math.abs(data[i + 2]! - 0xdb) < 40) n++;
+      for (let i = 0; i < data.length; i += 4)
+        if (Math.abs(data[i]! - 0x3b) + Math.abs(data[i + 1]! - 0x5b) + Math.abs(data[i + 2]! - 0xdb) < 40) n++;
       return n;
     });
     expect(linePixels).toBeGreaterThan(300);
@@ -85,8 +100,11 @@ describe.skipIf(missing !== null)('examples/browser-train, production build in C
     await page.click('#check');
     await waitFor('checking', (s) => s.check !== undefined && s.phase === 'ready', 120_000);
     const { check } = await state();
-    for (const r of check!.rows) console.log(`browser-train: ${r.name}: tfjs ${r.tfjs} ort ${r.ort} error ${r.error} (tolerance ${r.tolerance})`);
-    console.log(`browser-train: onnxruntime-web ran with numThreads ${check!.ortThreads}; workers: ${workers.join(', ')}`);
+    for (const r of check!.rows)
+      console.log(`browser-train: ${r.name}: tfjs ${r.tfjs} ort ${r.ort} error ${r.error} (tolerance ${r.tolerance})`);
+    console.log(
+      `browser-train: onnxruntime-web ran with numThreads ${check!.ortThreads}; workers: ${workers.join(', ')}`,
+    );
     for (const r of check!.rows) expect(r.pass, `${r.name}: error ${r.error} above ${r.tolerance}`).toBe(true);
     expect(check!.rows.map((r) => r.name)).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);
     // threads: ORT kept numThreads > 1 after its wasm module started (it drops to 1 without SharedArrayBuffer),

@@ -20,9 +20,18 @@ describe('examples/node-train', () => {
 
   it('the CLI runs with its progress bar and reports the loss; a bad flag is a usage error (exit 2)', async () => {
     const run = promisify(execFile);
-    const { stdout, stderr } = await run(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--steps', '2']);
+    const { stdout, stderr } = await run(process.execPath, [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      CLI,
+      '--steps',
+      '2',
+    ]);
     expect(stdout).toMatch(/loss \d+\.\d+ -> \d+\.\d+ in 2 steps/);
     expect(stderr).toMatch(/step 2\/2 .* loss \d+\.\d+ .* steps\/s/);
-    await expect(run(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--steps', '0'])).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--steps must be a positive integer') });
+    await expect(
+      run(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, '--steps', '0']),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--steps must be a positive integer') });
   });
 });

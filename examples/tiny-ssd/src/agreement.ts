@@ -20,7 +20,11 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 /** Checks each named output of `got` against `want` under the FIXTURES.md tolerances (a NaN never passes). */
-export function agreement<Name extends string>(got: Record<string, HostTensor>, want: Record<Name, HostTensor>, names: readonly Name[]): Agreement<Name>[] {
+export function agreement<Name extends string>(
+  got: Record<string, HostTensor>,
+  want: Record<Name, HostTensor>,
+  names: readonly Name[],
+): Agreement<Name>[] {
   return names.map((name) => {
     const g = got[name]!.data;
     const w = want[name]!.data;

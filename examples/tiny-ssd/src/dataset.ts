@@ -1,4 +1,4 @@
-import { packTargets, type HostTensor, type TruthRow } from '@lossgraph/core';
+import { type HostTensor, packTargets, type TruthRow } from '@lossgraph/core';
 import { IMAGE_SIZE, SHAPES } from './config.js';
 import { seededRandom } from './random.js';
 
@@ -19,7 +19,15 @@ export interface ShapesBatch {
 }
 
 /** Whether pixel (x, y) (centre, in pixels) lies inside the shape drawn in the box. */
-function inside(shape: (typeof SHAPES)[number], x: number, y: number, x0: number, y0: number, x1: number, y1: number): boolean {
+function inside(
+  shape: (typeof SHAPES)[number],
+  x: number,
+  y: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): boolean {
   if (x < x0 || x > x1 || y < y0 || y > y1) return false;
   const u = (x - x0) / (x1 - x0);
   const v = (y - y0) / (y1 - y0);
@@ -66,5 +74,10 @@ export function toBatch(images: readonly ShapesImage[]): ShapesBatch {
     images.map((image) => image.truths),
     2,
   );
-  return { images, pixels: { dtype: 'float32', shape: [images.length, IMAGE_SIZE, IMAGE_SIZE, 1], data }, targets, num_objs };
+  return {
+    images,
+    pixels: { dtype: 'float32', shape: [images.length, IMAGE_SIZE, IMAGE_SIZE, 1], data },
+    targets,
+    num_objs,
+  };
 }

@@ -23,7 +23,10 @@ const BACKBONE = [1, 8, 16, 32, 32]; // channels: image, then after each convolu
 
 function conv(inC: number, outC: number, seed: number): Conv {
   const std = Math.sqrt(2 / (9 * inC)); // He initialisation
-  return { w: tf.variable(tf.randomNormal([3, 3, inC, outC], 0, std, 'float32', seed)), b: tf.variable(tf.zeros([outC])) };
+  return {
+    w: tf.variable(tf.randomNormal([3, 3, inC, outC], 0, std, 'float32', seed)),
+    b: tf.variable(tf.zeros([outC])),
+  };
 }
 
 function apply(c: Conv, x: tf.Tensor4D, stride: number): tf.Tensor4D {

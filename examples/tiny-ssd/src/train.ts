@@ -1,8 +1,8 @@
-import { defaultBoxes, multiboxLossProgram, type HostTensor } from '@lossgraph/core';
+import { defaultBoxes, type HostTensor, multiboxLossProgram } from '@lossgraph/core';
 import { compile, type TfjsCompiledLoss } from '@lossgraph/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { TINY_SSD } from './config.js';
-import { shapesDataset, toBatch, type ShapesBatch } from './dataset.js';
+import { type ShapesBatch, shapesDataset, toBatch } from './dataset.js';
 import { createTinySsd, type TinySsd } from './model.js';
 
 export interface TrainerOptions {
@@ -59,7 +59,10 @@ function tensor(t: HostTensor): tf.Tensor {
  * `@tensorflow/tfjs-core/dist/register_all_gradients` (bundlers).
  */
 export async function createTrainer(options: TrainerOptions = {}): Promise<Trainer> {
-  const loss = await compile(multiboxLossProgram({ gradients: false }), options.backend === undefined ? {} : { backend: options.backend });
+  const loss = await compile(
+    multiboxLossProgram({ gradients: false }),
+    options.backend === undefined ? {} : { backend: options.backend },
+  );
   const batchSize = options.batchSize ?? 8;
   const images = shapesDataset(options.datasetSize ?? 32, options.seed ?? 1);
   const batches: ShapesBatch[] = [];
@@ -80,7 +83,11 @@ export async function createTrainer(options: TrainerOptions = {}): Promise<Train
     priors,
     async step() {
       const batch = batches[steps % batches.length]!;
-      const inputs = { images: tensor(batch.pixels) as tf.Tensor4D, targets: tensor(batch.targets), num_objs: tensor(batch.num_objs) };
+      const inputs = {
+        images: tensor(batch.pixels) as tf.Tensor4D,
+        targets: tensor(batch.targets),
+        num_objs: tensor(batch.num_objs),
+      };
       const parts: tf.Scalar[] = [];
       try {
         optimizer.minimize(() => {
@@ -100,13 +107,21 @@ export async function createTrainer(options: TrainerOptions = {}): Promise<Train
       const { loc, conf } = model.predict(images);
       try {
         const [loc_data, conf_data] = await Promise.all([host(loc), host(conf)]);
-        return { loc_data, conf_data, dbox_list: { dtype: 'float32', shape: [priors.length / 4, 4], data: priors }, targets: batch.targets, num_objs: batch.num_objs };
+        return {
+          loc_data,
+          conf_data,
+          dbox_list: { dtype: 'float32', shape: [priors.length / 4, 4], data: priors },
+          targets: batch.targets,
+          num_objs: batch.num_objs,
+        };
       } finally {
         tf.dispose([images, loc, conf]);
       }
     },
     async lossAndGradients(feeds) {
-      const [loc, conf, targets, num_objs] = [feeds.loc_data, feeds.conf_data, feeds.targets, feeds.num_objs].map(tensor);
+      const [loc, conf, targets, num_objs] = [feeds.loc_data, feeds.conf_data, feeds.targets, feeds.num_objs].map(
+        tensor,
+      );
       const terms: tf.Scalar[] = [];
       const grads = tf.grads((l: tf.Tensor, c: tf.Tensor) => {
         const { loss_l, loss_c } = lossTerms(l, c, { targets: targets!, num_objs: num_objs! });

@@ -3,8 +3,8 @@ import type { Graph, GraphOutput } from './ir/graph.js';
 import type { Node, OpAttrs, OpName } from './ir/ops.js';
 import { normalizeAxis } from './ir/shape.js';
 import type { Dim, DType, Shape, ValueInfo } from './ir/types.js';
-import { OPS } from './ops/registry.js';
 import { arityAccepts } from './ops/define.js';
+import { OPS } from './ops/registry.js';
 import { verify } from './passes/verify.js';
 
 type Operand = Tensor | number;
@@ -77,7 +77,12 @@ export class GraphBuilder {
 
   /** The finished graph, verified. */
   build(): Graph {
-    const g: Graph = { values: [...this.values], nodes: [...this.nodes], inputs: [...this.inputIds], outputs: [...this.outs] };
+    const g: Graph = {
+      values: [...this.values],
+      nodes: [...this.nodes],
+      inputs: [...this.inputIds],
+      outputs: [...this.outs],
+    };
     verify(g);
     return g;
   }
@@ -118,7 +123,10 @@ export class GraphBuilder {
   }
 
   private newValue(dtype: DType, shape: Shape, name?: string): ValueInfo {
-    const v: ValueInfo = name === undefined ? { id: this.values.length, dtype, shape: [...shape] } : { id: this.values.length, dtype, shape: [...shape], name };
+    const v: ValueInfo =
+      name === undefined
+        ? { id: this.values.length, dtype, shape: [...shape] }
+        : { id: this.values.length, dtype, shape: [...shape], name };
     this.values.push(v);
     return v;
   }
@@ -150,29 +158,75 @@ export class Tensor {
     return axes === undefined ? [...Array(this.rank).keys()] : axes.map((a) => this.axis(a));
   }
 
-  add(o: Operand): Tensor { return this.bin('add', o); }
-  sub(o: Operand): Tensor { return this.bin('sub', o); }
-  mul(o: Operand): Tensor { return this.bin('mul', o); }
-  div(o: Operand): Tensor { return this.bin('div', o); }
-  maximum(o: Operand): Tensor { return this.bin('maximum', o); }
-  minimum(o: Operand): Tensor { return this.bin('minimum', o); }
-  equal(o: Operand): Tensor { return this.bin('equal', o); }
-  less(o: Operand): Tensor { return this.bin('less', o); }
-  lessEqual(o: Operand): Tensor { return this.bin('lessEqual', o); }
-  greater(o: Operand): Tensor { return this.bin('greater', o); }
-  greaterEqual(o: Operand): Tensor { return this.bin('greaterEqual', o); }
-  and(o: Tensor): Tensor { return this.bin('and', o); }
-  or(o: Tensor): Tensor { return this.bin('or', o); }
-  not(): Tensor { return this.un('not', {}); }
-  cast(to: DType): Tensor { return to === this.dtype ? this : this.un('cast', { to }); }
-  exp(): Tensor { return this.un('exp', {}); }
-  log(): Tensor { return this.un('log', {}); }
-  abs(): Tensor { return this.un('abs', {}); }
-  neg(): Tensor { return this.un('neg', {}); }
-  sqrt(): Tensor { return this.un('sqrt', {}); }
-  sign(): Tensor { return this.un('sign', {}); }
-  atan(): Tensor { return this.un('atan', {}); }
-  square(): Tensor { return this.mul(this); }
+  add(o: Operand): Tensor {
+    return this.bin('add', o);
+  }
+  sub(o: Operand): Tensor {
+    return this.bin('sub', o);
+  }
+  mul(o: Operand): Tensor {
+    return this.bin('mul', o);
+  }
+  div(o: Operand): Tensor {
+    return this.bin('div', o);
+  }
+  maximum(o: Operand): Tensor {
+    return this.bin('maximum', o);
+  }
+  minimum(o: Operand): Tensor {
+    return this.bin('minimum', o);
+  }
+  equal(o: Operand): Tensor {
+    return this.bin('equal', o);
+  }
+  less(o: Operand): Tensor {
+    return this.bin('less', o);
+  }
+  lessEqual(o: Operand): Tensor {
+    return this.bin('lessEqual', o);
+  }
+  greater(o: Operand): Tensor {
+    return this.bin('greater', o);
+  }
+  greaterEqual(o: Operand): Tensor {
+    return this.bin('greaterEqual', o);
+  }
+  and(o: Tensor): Tensor {
+    return this.bin('and', o);
+  }
+  or(o: Tensor): Tensor {
+    return this.bin('or', o);
+  }
+  not(): Tensor {
+    return this.un('not', {});
+  }
+  cast(to: DType): Tensor {
+    return to === this.dtype ? this : this.un('cast', { to });
+  }
+  exp(): Tensor {
+    return this.un('exp', {});
+  }
+  log(): Tensor {
+    return this.un('log', {});
+  }
+  abs(): Tensor {
+    return this.un('abs', {});
+  }
+  neg(): Tensor {
+    return this.un('neg', {});
+  }
+  sqrt(): Tensor {
+    return this.un('sqrt', {});
+  }
+  sign(): Tensor {
+    return this.un('sign', {});
+  }
+  atan(): Tensor {
+    return this.un('atan', {});
+  }
+  square(): Tensor {
+    return this.mul(this);
+  }
   /** Sums over `axes` (all axes when omitted). */
   sum(axes?: readonly number[], keepDims = false): Tensor {
     return this.un('reduceSum', { axes: this.axes(axes), keepDims });
@@ -183,22 +237,34 @@ export class Tensor {
   argMax(axis: number, keepDims = false): Tensor {
     return this.un('argMax', { axis: this.axis(axis), keepDims });
   }
-  logSoftmax(axis = -1): Tensor { return this.un('logSoftmax', { axis: this.axis(axis) }); }
+  logSoftmax(axis = -1): Tensor {
+    return this.un('logSoftmax', { axis: this.axis(axis) });
+  }
   /** Per-row cross entropy over the last axis against int32 `labels` (shape of this without its last axis). */
   softmaxCrossEntropy(labels: Tensor): Tensor {
     return this.builder.apply('softmaxCrossEntropy', [this, labels], {})[0]!;
   }
-  smoothL1(): Tensor { return this.un('smoothL1', {}); }
-  reshape(shape: readonly Dim[]): Tensor { return this.un('reshape', { shape: [...shape] }); }
-  expand(shape: readonly Dim[]): Tensor { return this.un('expand', { shape: [...shape] }); }
+  smoothL1(): Tensor {
+    return this.un('smoothL1', {});
+  }
+  reshape(shape: readonly Dim[]): Tensor {
+    return this.un('reshape', { shape: [...shape] });
+  }
+  expand(shape: readonly Dim[]): Tensor {
+    return this.un('expand', { shape: [...shape] });
+  }
   slice(axis: number, start: number, end: number | null = null): Tensor {
     return this.un('slice', { axis: this.axis(axis), start, end });
   }
   unsqueeze(axis: number): Tensor {
     return this.un('unsqueeze', { axis: normalizeAxis(axis, this.rank + 1) });
   }
-  squeeze(axis: number): Tensor { return this.un('squeeze', { axis: this.axis(axis) }); }
-  transpose(perm: readonly number[]): Tensor { return this.un('transpose', { perm: [...perm] }); }
+  squeeze(axis: number): Tensor {
+    return this.un('squeeze', { axis: this.axis(axis) });
+  }
+  transpose(perm: readonly number[]): Tensor {
+    return this.un('transpose', { perm: [...perm] });
+  }
   gather(indices: Tensor, axis: number): Tensor {
     return this.builder.apply('gather', [this, indices], { axis: this.axis(axis) })[0]!;
   }
@@ -227,8 +293,16 @@ export class Tensor {
     return [v!, i!];
   }
   cumsum(axis: number, opts: { exclusive?: boolean; reverse?: boolean } = {}): Tensor {
-    return this.un('cumsum', { axis: this.axis(axis), exclusive: opts.exclusive ?? false, reverse: opts.reverse ?? false });
+    return this.un('cumsum', {
+      axis: this.axis(axis),
+      exclusive: opts.exclusive ?? false,
+      reverse: opts.reverse ?? false,
+    });
   }
-  oneHot(depth: Dim): Tensor { return this.un('oneHot', { depth }); }
-  stopGradient(): Tensor { return this.un('stopGradient', {}); }
+  oneHot(depth: Dim): Tensor {
+    return this.un('oneHot', { depth });
+  }
+  stopGradient(): Tensor {
+    return this.un('stopGradient', {});
+  }
 }

@@ -27,7 +27,12 @@ export class LossGraphError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
   readonly [BRAND] = true;
 
-  constructor(code: LossGraphErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: LossGraphErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'LossGraphError';
     this.code = code;
@@ -39,6 +44,11 @@ export class LossGraphError extends Error {
   }
 }
 
-export function fail(code: LossGraphErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown): never {
+export function fail(
+  code: LossGraphErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+  cause?: unknown,
+): never {
   throw new LossGraphError(code, message, details, cause === undefined ? undefined : { cause });
 }

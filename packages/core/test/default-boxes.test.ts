@@ -5,9 +5,14 @@ import { defaultBoxes, parseSafetensors, SSD300, SSD512 } from '../src/index.js'
 const dataDir = new URL('./data/', import.meta.url);
 
 describe('default boxes equal the seed DBox generator (values written by tools/reference)', () => {
-  for (const [name, cfg, count] of [['ssd300', SSD300, 8732], ['ssd512', SSD512, 24564]] as const) {
+  for (const [name, cfg, count] of [
+    ['ssd300', SSD300, 8732],
+    ['ssd512', SSD512, 24564],
+  ] as const) {
     it(name, () => {
-      const want = parseSafetensors(readFileSync(new URL(`dbox_${name}.safetensors`, dataDir)), name).tensors.get('dbox')!;
+      const want = parseSafetensors(readFileSync(new URL(`dbox_${name}.safetensors`, dataDir)), name).tensors.get(
+        'dbox',
+      )!;
       expect(want.shape).toEqual([count, 4]);
       const got = defaultBoxes(cfg);
       expect(got.length).toBe(count * 4);

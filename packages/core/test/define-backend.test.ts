@@ -5,14 +5,14 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  type CompiledGraph,
+  type CompileOptions,
   defineBackend,
+  type Feeds,
+  type Graph,
   GraphBuilder,
   interpret,
   LossGraphError,
-  type CompiledGraph,
-  type CompileOptions,
-  type Feeds,
-  type Graph,
   type LossProgram,
   type Outputs,
 } from '../src/index.js';
@@ -26,14 +26,21 @@ function scaled(k: number, flag = false): Graph {
   return b.build();
 }
 
-const feeds = (...xs: number[]): Feeds => ({ x: { dtype: 'float32', shape: [xs.length], data: Float32Array.from(xs) } });
+const feeds = (...xs: number[]): Feeds => ({
+  x: { dtype: 'float32', shape: [xs.length], data: Float32Array.from(xs) },
+});
 
 /** Exact: y = 2x. Fast: y = 3x (so that a test sees which ran), its result standing when no x is negative. */
 function withFastPath(extra: Partial<LossProgram> = {}): LossProgram {
   return {
     graph: scaled(2),
     ...extra,
-    fastPath: { program: { graph: scaled(3, true) }, applies: (f) => f.x!.shape[0]! >= 2, flags: ['neg'], accept: (out) => out.neg!.data[0] === 0 },
+    fastPath: {
+      program: { graph: scaled(3, true) },
+      applies: (f) => f.x!.shape[0]! >= 2,
+      flags: ['neg'],
+      accept: (out) => out.neg!.data[0] === 0,
+    },
   };
 }
 
@@ -55,7 +62,10 @@ afterEach(() => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function toyBackend(concurrency: 'parallel' | 'serial' = 'parallel') {
-  return defineBackend<ToyOptions, { executionProviders: readonly string[]; delayMs: number; compileDelayMs: number; failCompileOf: number }>({
+  return defineBackend<
+    ToyOptions,
+    { executionProviders: readonly string[]; delayMs: number; compileDelayMs: number; failCompileOf: number }
+  >({
     name: 'toy',
     concurrency,
     options: {
@@ -88,7 +98,10 @@ function toyBackend(concurrency: 'parallel' | 'serial' = 'parallel') {
 }
 
 async function rejection(p: Promise<unknown>): Promise<LossGraphError> {
-  const e = await p.then(() => undefined, (error: unknown) => error);
+  const e = await p.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   expect(LossGraphError.isInstance(e), `expected a LossGraphError, got ${String(e)}`).toBe(true);
   return e as LossGraphError;
 }
@@ -100,8 +113,12 @@ describe('defineBackend: options', () => {
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.message).toMatch(/unknown toy compile option 'executionProvider' \(did you mean 'executionProviders'\?\)/);
     expect(e.details).toMatchObject({ option: 'executionProvider', suggestion: 'executionProviders' });
-    expect((await rejection(compile(scaled(2), { validat: false } as never))).message).toMatch(/did you mean 'validate'/);
-    expect((await rejection(compile(scaled(2), { timeouts: { runn: 5 } } as never))).message).toMatch(/unknown timeouts option 'runn' \(did you mean 'run'/);
+    expect((await rejection(compile(scaled(2), { validat: false } as never))).message).toMatch(
+      /did you mean 'validate'/,
+    );
+    expect((await rejection(compile(scaled(2), { timeouts: { runn: 5 } } as never))).message).toMatch(
+      /unknown timeouts option 'runn' \(did you mean 'run'/,
+    );
   });
   it('bad values of core options are INVALID_OPTION naming the option', async () => {
     expect((await rejection(compile(scaled(2), { validate: 'no' } as never))).details.option).toBe('validate');
@@ -140,7 +157,8 @@ describe('defineBackend: feed checks', () => {
     const seen: unknown[] = [];
     const validateInputs = (f: Feeds) => {
       seen.push(f.x!.data);
-      if (!Array.from(f.x!.data).every(Number.isFinite)) throw new LossGraphError('NON_FINITE', "'x' holds a non-finite value");
+      if (!Array.from(f.x!.data).every(Number.isFinite))
+        throw new LossGraphError('NON_FINITE', "'x' holds a non-finite value");
     };
     const loss = await compile({ graph: scaled(2), validateInputs });
     const wide = { x: { dtype: 'float32' as const, shape: [2], data: Float64Array.from([0.1, 1e39]) } };
@@ -198,7 +216,9 @@ describe('defineBackend: the fast-path protocol', () => {
     const loss = await compile(withFastPath(), { failCompileOf: 2 });
     for (let i = 0; i < 3; i++) expect(Array.from((await loss.run(feeds(1, 2))).y!.data)).toEqual([2, 4]);
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toMatch(/toy-cpu: the program's fast path failed to compile \(this runtime cannot compile that graph\)/);
+    expect(String(warn.mock.calls[0]![0])).toMatch(
+      /toy-cpu: the program's fast path failed to compile \(this runtime cannot compile that graph\)/,
+    );
     expect(log.compiles).toBe(2); // tried once, not on every run
   });
 });
@@ -217,7 +237,9 @@ describe('defineBackend: bounded waits and concurrency', () => {
     expect([first.code, first.details.stage]).toEqual(['TIMEOUT', 'run']);
     expect(first.message).toMatch(/toy-cpu: a run did not finish within 20 ms \(timeouts.run\)/);
     const later = await rejection(loss.run(feeds(1)));
-    expect(later.message).toMatch(/an earlier run did not finish within 20 ms.*dispose\(\) this compiled loss and compile again/);
+    expect(later.message).toMatch(
+      /an earlier run did not finish within 20 ms.*dispose\(\) this compiled loss and compile again/,
+    );
     await loss.dispose();
     expect(log.disposed).toBe(0); // not while the timed-out run still runs
     await sleep(250);
@@ -225,7 +247,10 @@ describe('defineBackend: bounded waits and concurrency', () => {
     expect((await rejection(loss.run(feeds(1)))).code).toBe('DISPOSED');
   });
   it("'serial' backends run one call at a time, each with its own result; 'parallel' ones overlap", async () => {
-    for (const [mode, most] of [['serial', 1], ['parallel', 4]] as const) {
+    for (const [mode, most] of [
+      ['serial', 1],
+      ['parallel', 4],
+    ] as const) {
       log.maxInFlight = 0;
       const loss = await toyBackend(mode)(scaled(2), { delayMs: 10 });
       const outs = await Promise.all([1, 2, 3, 4].map((n) => loss.run(feeds(n))));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compileReference, interpret, LossGraphError, multiboxLoss, multiboxLossProgram, packTargets } from '../src/index.js';
+import {
+  compileReference,
+  interpret,
+  LossGraphError,
+  multiboxLoss,
+  multiboxLossProgram,
+  packTargets,
+} from '../src/index.js';
 import { randomProblem } from './helpers.js';
 
 describe('MultiBoxLoss graph', () => {
@@ -12,7 +19,10 @@ describe('MultiBoxLoss graph', () => {
       return r.loss_l!.data[0]! + r.loss_c!.data[0]!;
     };
     expect(out.loss_l!.data[0]).toBeGreaterThan(0);
-    for (const [input, grad] of [['loc_data', 'grad_loc'], ['conf_data', 'grad_conf']] as const) {
+    for (const [input, grad] of [
+      ['loc_data', 'grad_loc'],
+      ['conf_data', 'grad_conf'],
+    ] as const) {
       const x = Float64Array.from(feeds[input]!.data);
       const eps = 1e-6;
       let checked = 0;
@@ -31,12 +41,22 @@ describe('MultiBoxLoss graph', () => {
 
   it('exposes the diagnostic outputs on request and only then', () => {
     expect(multiboxLoss({ gradients: false }).outputs.map((o) => o.name)).toEqual(['loss_l', 'loss_c']);
-    expect(multiboxLoss({ outputs: ['num_pos', 'loc_t'] }).outputs.map((o) => o.name)).toEqual(['loss_l', 'loss_c', 'num_pos', 'loc_t', 'grad_loc', 'grad_conf']);
+    expect(multiboxLoss({ outputs: ['num_pos', 'loc_t'] }).outputs.map((o) => o.name)).toEqual([
+      'loss_l',
+      'loss_c',
+      'num_pos',
+      'loc_t',
+      'grad_loc',
+      'grad_conf',
+    ]);
   });
 
   it('keeps B, P, C, M symbolic: one graph serves every size', async () => {
     const c = compileReference(multiboxLossProgram());
-    for (const [B, P, C, M] of [[1, 10, 3, 1], [3, 30, 6, 4]] as const) {
+    for (const [B, P, C, M] of [
+      [1, 10, 3, 1],
+      [3, 30, 6, 4],
+    ] as const) {
       const out = await c.run(randomProblem(3, B, P, C, M));
       expect(out.grad_conf!.shape).toEqual([B, P, C]);
       expect(Number.isFinite(out.loss_c!.data[0]!)).toBe(true);
@@ -73,8 +93,16 @@ describe('packTargets', () => {
     const { targets, num_objs } = packTargets([[[0.1, 0.1, 0.2, 0.2, 3]], []], 2);
     expect(targets.shape).toEqual([2, 2, 5]);
     expect(Array.from(num_objs.data)).toEqual([1, 0]);
-    expect(Array.from(targets.data).slice(0, 5).map((v) => Math.round(v * 10) / 10)).toEqual([0.1, 0.1, 0.2, 0.2, 3]);
-    expect(Array.from(targets.data).slice(5).every((v) => v === 0)).toBe(true);
+    expect(
+      Array.from(targets.data)
+        .slice(0, 5)
+        .map((v) => Math.round(v * 10) / 10),
+    ).toEqual([0.1, 0.1, 0.2, 0.2, 3]);
+    expect(
+      Array.from(targets.data)
+        .slice(5)
+        .every((v) => v === 0),
+    ).toBe(true);
   });
 });
 
@@ -117,7 +145,10 @@ describe('hard negative mining', () => {
       expect(out.loss_c!.data[0]).toBeCloseTo(want.lossC, 12);
       for (let i = 0; i < 80; i++) {
         const row = Array.from(out.grad_conf!.data.subarray(i * 3, i * 3 + 3));
-        expect(row.some((v) => v !== 0), `box ${i}`).toBe(want.selected[i] === 1);
+        expect(
+          row.some((v) => v !== 0),
+          `box ${i}`,
+        ).toBe(want.selected[i] === 1);
       }
     });
   }

@@ -9,7 +9,12 @@ const bl = (shape: number[], v: number[]) => ({ dtype: 'bool' as const, shape, v
 
 describe('reference kernels', () => {
   it('add/sub/mul/div broadcast', () => {
-    const [a, s, m, d] = run1([f([2, 2], [1, 2, 3, 4]), f([2], [10, 20])], (_, [x, y]) => [x!.add(y!), x!.sub(y!), x!.mul(y!), x!.div(y!)]);
+    const [a, s, m, d] = run1([f([2, 2], [1, 2, 3, 4]), f([2], [10, 20])], (_, [x, y]) => [
+      x!.add(y!),
+      x!.sub(y!),
+      x!.mul(y!),
+      x!.div(y!),
+    ]);
     expect(values(a!)).toEqual([11, 22, 13, 24]);
     expect(values(s!)).toEqual([-9, -18, -7, -16]);
     expect(values(m!)).toEqual([10, 40, 30, 80]);
@@ -26,7 +31,13 @@ describe('reference kernels', () => {
     expect(values(mn!)).toEqual([1, 4, 2]);
   });
   it('comparisons give bools', () => {
-    const outs = run1([f([3], [1, 2, 3]), f([1], [2])], (_, [x, y]) => [x!.equal(y!), x!.less(y!), x!.lessEqual(y!), x!.greater(y!), x!.greaterEqual(y!)]);
+    const outs = run1([f([3], [1, 2, 3]), f([1], [2])], (_, [x, y]) => [
+      x!.equal(y!),
+      x!.less(y!),
+      x!.lessEqual(y!),
+      x!.greater(y!),
+      x!.greaterEqual(y!),
+    ]);
     expect(outs.map(values)).toEqual([
       [0, 1, 0],
       [1, 0, 0],
@@ -37,7 +48,12 @@ describe('reference kernels', () => {
     expect(outs[0]!.dtype).toBe('bool');
   });
   it('and/or/not/where', () => {
-    const [a, o, n, w] = run1([bl([4], [0, 0, 1, 1]), bl([4], [0, 1, 0, 1]), f([4], [1, 2, 3, 4])], (b, [x, y, z]) => [x!.and(y!), x!.or(y!), x!.not(), b.where(x!, z!, -1)]);
+    const [a, o, n, w] = run1([bl([4], [0, 0, 1, 1]), bl([4], [0, 1, 0, 1]), f([4], [1, 2, 3, 4])], (b, [x, y, z]) => [
+      x!.and(y!),
+      x!.or(y!),
+      x!.not(),
+      b.where(x!, z!, -1),
+    ]);
     expect(values(a!)).toEqual([0, 0, 0, 1]);
     expect(values(o!)).toEqual([0, 1, 1, 1]);
     expect(values(n!)).toEqual([1, 1, 0, 0]);
@@ -51,7 +67,14 @@ describe('reference kernels', () => {
     expect(values(back!)).toEqual([1, 0]);
   });
   it('unary math', () => {
-    const [e, l, a, n, s, sg] = run1([f([3], [1, 4, 0.25])], (_, [x]) => [x!.exp(), x!.log(), x!.neg().abs(), x!.neg(), x!.sqrt(), x!.sub(1).sign()]);
+    const [e, l, a, n, s, sg] = run1([f([3], [1, 4, 0.25])], (_, [x]) => [
+      x!.exp(),
+      x!.log(),
+      x!.neg().abs(),
+      x!.neg(),
+      x!.sqrt(),
+      x!.sub(1).sign(),
+    ]);
     expect(values(e!)).toEqual([Math.E, Math.exp(4), Math.exp(0.25)]);
     expect(values(l!)).toEqual([0, Math.log(4), Math.log(0.25)]);
     expect(values(a!)).toEqual([1, 4, 0.25]);
@@ -61,7 +84,13 @@ describe('reference kernels', () => {
   });
   it('reduceSum/reduceMax over axes, keepDims', () => {
     const x = f([2, 3], [1, 5, 3, 4, 2, 6]);
-    const [s0, s1k, sAll, m1, m0k] = run1([x], (_, [t]) => [t!.sum([0]), t!.sum([1], true), t!.sum(), t!.max([1]), t!.max([0], true)]);
+    const [s0, s1k, sAll, m1, m0k] = run1([x], (_, [t]) => [
+      t!.sum([0]),
+      t!.sum([1], true),
+      t!.sum(),
+      t!.max([1]),
+      t!.max([0], true),
+    ]);
     expect(values(s0!)).toEqual([5, 7, 9]);
     expect(s1k!.shape).toEqual([2, 1]);
     expect(values(s1k!)).toEqual([9, 12]);
@@ -84,7 +113,13 @@ describe('reference kernels', () => {
   });
   it('reshape/expand/slice/concat/unsqueeze/squeeze/transpose', () => {
     const x = f([2, 3], [1, 2, 3, 4, 5, 6]);
-    const [r, sl, c, u, t] = run1([x], (b, [a]) => [a!.reshape([3, 2]), a!.slice(1, 1, 3), b.concat([a!, a!.slice(1, 0, 1)], 1), a!.unsqueeze(0), a!.transpose([1, 0])]);
+    const [r, sl, c, u, t] = run1([x], (b, [a]) => [
+      a!.reshape([3, 2]),
+      a!.slice(1, 1, 3),
+      b.concat([a!, a!.slice(1, 0, 1)], 1),
+      a!.unsqueeze(0),
+      a!.transpose([1, 0]),
+    ]);
     expect(r!.shape).toEqual([3, 2]);
     expect(values(r!)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(values(sl!)).toEqual([2, 3, 5, 6]);
@@ -110,7 +145,11 @@ describe('reference kernels', () => {
     expect(values(sn!)).toEqual([10, 2, 3, 4, 5, 30]);
   });
   it('scatterElements none rejects duplicate indices', () => {
-    expect(() => run1([f([1, 3], [0, 0, 0]), i32([1, 2], [1, 1]), f([1, 2], [1, 2])], (_, [a, idx, u]) => a!.scatterElements(idx!, u!, 1, 'none'))).toThrow(/duplicate/);
+    expect(() =>
+      run1([f([1, 3], [0, 0, 0]), i32([1, 2], [1, 1]), f([1, 2], [1, 2])], (_, [a, idx, u]) =>
+        a!.scatterElements(idx!, u!, 1, 'none'),
+      ),
+    ).toThrow(/duplicate/);
   });
   it('gather index out of range is a KERNEL_ERROR', () => {
     try {
@@ -131,7 +170,12 @@ describe('reference kernels', () => {
   });
   it('cumsum variants', () => {
     const x = f([4], [1, 2, 3, 4]);
-    const outs = run1([x], (_, [a]) => [a!.cumsum(0), a!.cumsum(0, { exclusive: true }), a!.cumsum(0, { reverse: true }), a!.cumsum(0, { exclusive: true, reverse: true })]);
+    const outs = run1([x], (_, [a]) => [
+      a!.cumsum(0),
+      a!.cumsum(0, { exclusive: true }),
+      a!.cumsum(0, { reverse: true }),
+      a!.cumsum(0, { exclusive: true, reverse: true }),
+    ]);
     expect(outs.map(values)).toEqual([
       [1, 3, 6, 10],
       [0, 1, 3, 6],
@@ -140,7 +184,11 @@ describe('reference kernels', () => {
     ]);
   });
   it('range / oneHot / constant / stopGradient with symbols', () => {
-    const [r, oh, c, sg] = run1([f([3], [5, 6, 7]), i32([2], [2, 0])], (b, [x, idx]) => [b.range('N'), idx!.oneHot('N'), b.constant([1, 2, 3, 4], 'float32', [2, 2]), x!.stopGradient()], [['N'], [2]]);
+    const [r, oh, c, sg] = run1(
+      [f([3], [5, 6, 7]), i32([2], [2, 0])],
+      (b, [x, idx]) => [b.range('N'), idx!.oneHot('N'), b.constant([1, 2, 3, 4], 'float32', [2, 2]), x!.stopGradient()],
+      [['N'], [2]],
+    );
     expect(values(r!)).toEqual([0, 1, 2]);
     expect(oh!.shape).toEqual([2, 3]);
     expect(values(oh!)).toEqual([0, 0, 1, 1, 0, 0]);
@@ -153,8 +201,15 @@ describe('reference kernels', () => {
     const lse1 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
     expect(values(ce!)[0]).toBeCloseTo(Math.log(3), 14);
     expect(values(ce!)[1]).toBeCloseTo(lse1 - 1, 14);
-    const [g] = run1([logits, i32([2], [2, 0]), f([2], [0.5, 0])], (b, [x, l, w]) => b.apply('softmaxCrossEntropyGrad', [x!, l!, w!], {})[0]!);
-    expect(values(g!).slice(0, 3).map((v) => v * 6)).toEqual([1, 1, -2].map((v) => expect.closeTo(v, 12)));
+    const [g] = run1(
+      [logits, i32([2], [2, 0]), f([2], [0.5, 0])],
+      (b, [x, l, w]) => b.apply('softmaxCrossEntropyGrad', [x!, l!, w!], {})[0]!,
+    );
+    expect(
+      values(g!)
+        .slice(0, 3)
+        .map((v) => v * 6),
+    ).toEqual([1, 1, -2].map((v) => expect.closeTo(v, 12)));
     expect(values(g!).slice(3)).toEqual([0, 0, 0]);
   });
   it('smoothL1 on both sides of |x| = 1', () => {
@@ -162,12 +217,18 @@ describe('reference kernels', () => {
     expect(values(y!)).toEqual([2.5, 0.5, 0.125, 0, 1.5]);
   });
   it('gatherRows takes whole rows per batch entry', () => {
-    const [r] = run1([f([2, 3, 2], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), i32([2, 2], [2, 2, 0, 1])], (_, [x, idx]) => x!.gatherRows(idx!));
+    const [r] = run1(
+      [f([2, 3, 2], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), i32([2, 2], [2, 2, 0, 1])],
+      (_, [x, idx]) => x!.gatherRows(idx!),
+    );
     expect(r!.shape).toEqual([2, 2, 2]);
     expect(values(r!)).toEqual([5, 6, 5, 6, 7, 8, 9, 10]);
   });
   it('scatterElements max keeps the largest of the data and every update, whatever their order', () => {
-    const [m] = run1([i32([1, 3], [-1, -1, 5]), i32([1, 4], [0, 0, 2, 1]), i32([1, 4], [3, 7, 2, -4])], (_, [x, idx, u]) => x!.scatterElements(idx!, u!, 1, 'max'));
+    const [m] = run1(
+      [i32([1, 3], [-1, -1, 5]), i32([1, 4], [0, 0, 2, 1]), i32([1, 4], [3, 7, 2, -4])],
+      (_, [x, idx, u]) => x!.scatterElements(idx!, u!, 1, 'max'),
+    );
     expect(values(m!)).toEqual([7, -1, 5]);
   });
   it('topk with a tensor k: the output size is the value of k (a data-dependent dim)', () => {
@@ -179,6 +240,8 @@ describe('reference kernels', () => {
     expect(values(v!)).toEqual([4, 4, 2, 3, 3, 1]);
     expect(values(i!)).toEqual([1, 2, 3, 1, 3, 2]);
     expect(values(r!)).toEqual([0, 1, 2]);
-    expect(() => run1([f([1, 2], [1, 2]), i32([], [3])], (_, [x, k]) => x!.topk(k!, 1)[0])).toThrow(/k=3 outside \[0, 2\]/);
+    expect(() => run1([f([1, 2], [1, 2]), i32([], [3])], (_, [x, k]) => x!.topk(k!, 1)[0])).toThrow(
+      /k=3 outside \[0, 2\]/,
+    );
   });
 });

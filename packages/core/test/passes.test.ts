@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { eliminateDeadCode, foldConstants, GraphBuilder, hashGraph, inferTypes, interpret, LossGraphError, printGraph, verify, type Graph } from '../src/index.js';
+import {
+  eliminateDeadCode,
+  foldConstants,
+  type Graph,
+  GraphBuilder,
+  hashGraph,
+  inferTypes,
+  interpret,
+  LossGraphError,
+  printGraph,
+  verify,
+} from '../src/index.js';
 
 function code(f: () => unknown): string {
   try {
@@ -78,16 +89,26 @@ describe('passes', () => {
     it('a fresh name per defining node, bound at run time from its output', () => {
       const { graph, dim } = dynamic();
       expect(dim).toMatch(/^\$k\d+$/);
-      const out = interpret(graph, { x: { shape: [2, 5], data: [1, 2, 3, 4, 5, 5, 4, 3, 2, 1] }, k: { dtype: 'int32', shape: [], data: [2] } });
+      const out = interpret(graph, {
+        x: { shape: [2, 5], data: [1, 2, 3, 4, 5, 5, 4, 3, 2, 1] },
+        k: { dtype: 'int32', shape: [], data: [2] },
+      });
       expect(Array.from(out.r!.data)).toEqual([0, 1]);
     });
     it('verify rejects a use before the definition and a second definition', () => {
       const { graph, dim } = dynamic();
       const [topk, range] = [graph.nodes.find((n) => n.op === 'topk')!, graph.nodes.find((n) => n.op === 'range')!];
-      expect(code(() => verify({ ...graph, nodes: [range, ...graph.nodes.filter((n) => n !== range)] }))).toBe('INVALID_GRAPH');
-      const values = [...graph.values, ...topk.outputs.map((o, i) => ({ ...graph.values[o]!, id: graph.values.length + i }))];
+      expect(code(() => verify({ ...graph, nodes: [range, ...graph.nodes.filter((n) => n !== range)] }))).toBe(
+        'INVALID_GRAPH',
+      );
+      const values = [
+        ...graph.values,
+        ...topk.outputs.map((o, i) => ({ ...graph.values[o]!, id: graph.values.length + i })),
+      ];
       const renamed = { ...topk, outputs: topk.outputs.map((_, i) => graph.values.length + i) };
-      expect(() => verify({ ...graph, values, nodes: [...graph.nodes, renamed] })).toThrow(new RegExp(`dim '\\${dim}' is already bound`));
+      expect(() => verify({ ...graph, values, nodes: [...graph.nodes, renamed] })).toThrow(
+        new RegExp(`dim '\\${dim}' is already bound`),
+      );
     });
     it('dead-code elimination keeps the defining node of a dim a live node uses; folding never folds it', () => {
       const { graph } = dynamic();

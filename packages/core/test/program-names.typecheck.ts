@@ -1,17 +1,20 @@
 // Compile-time checks (pnpm typecheck): a compiled loss is typed by its program's input and output names.
-import { compileReference, retinanetLossProgram, type HostTensor, type RetinanetLossOptions } from '../src/index.js';
+import { compileReference, type HostTensor, type RetinanetLossOptions, retinanetLossProgram } from '../src/index.js';
+
 declare const t: HostTensor;
 export async function f() {
   const a = compileReference(retinanetLossProgram());
   const o = await a.run({ cls_logits: t, bbox_regression: t, anchors: t, targets: t, num_objs: t });
-  o.loss_cls; o.grad_cls_logits;
+  o.loss_cls;
+  o.grad_cls_logits;
   // @ts-expect-error not an output (or input) of this program
   o.matched_idxs;
   // @ts-expect-error not an output (or input) of this program
   o.normalizer;
   const b = compileReference(retinanetLossProgram({ gradients: false, outputs: ['matched_idxs'], normalize: 'none' }));
   const p = await b.run({ cls_logits: t, bbox_regression: t, anchors: t, targets: t, num_objs: t });
-  p.matched_idxs; p.normalizer;
+  p.matched_idxs;
+  p.normalizer;
   // @ts-expect-error not an output (or input) of this program
   p.grad_cls_logits;
   // @ts-expect-error not an output (or input) of this program

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   appendGradients,
+  type CompiledLoss,
   compileReference,
+  type Feeds,
   focalSide,
   GraphBuilder,
-  sigmoidFocalLoss,
-  LossGraphError,
-  multiboxLossProgram,
-  retinanetLossProgram,
-  type Feeds,
   type HostTensor,
+  LossGraphError,
   type LossGraphErrorCode,
-  type CompiledLoss,
   type LossProgram,
+  multiboxLossProgram,
   type RetinanetInput,
   type RetinanetLossOptions,
+  retinanetLossProgram,
+  sigmoidFocalLoss,
 } from '../src/index.js';
 import { compareWithFixture, fixtureProgram, loadFixture, repoFixturesDir } from '../src/testing/index.js';
 import { sliceImages } from './batch-slices.js';
@@ -33,14 +33,19 @@ function optionError(options: RetinanetLossOptions): LossGraphError {
 
 describe('retinanetLossProgram options', () => {
   it('defaults to torchvision: outputs loss_cls, loss_box and both gradients', () => {
-    expect(retinanetLossProgram().graph.outputs.map((o) => o.name)).toEqual(['loss_cls', 'loss_box', 'grad_cls_logits', 'grad_bbox_regression']);
-    expect(retinanetLossProgram({ gradients: false, outputs: ['matched_idxs', 'num_foreground'], normalize: 'none' }).graph.outputs.map((o) => o.name)).toEqual([
+    expect(retinanetLossProgram().graph.outputs.map((o) => o.name)).toEqual([
       'loss_cls',
       'loss_box',
-      'normalizer',
-      'matched_idxs',
-      'num_foreground',
+      'grad_cls_logits',
+      'grad_bbox_regression',
     ]);
+    expect(
+      retinanetLossProgram({
+        gradients: false,
+        outputs: ['matched_idxs', 'num_foreground'],
+        normalize: 'none',
+      }).graph.outputs.map((o) => o.name),
+    ).toEqual(['loss_cls', 'loss_box', 'normalizer', 'matched_idxs', 'num_foreground']);
   });
 
   const bad: [RetinanetLossOptions, string][] = [
@@ -73,10 +78,12 @@ describe('retinanet input validation', async () => {
   const C = base.cls_logits!.shape[2]!;
 
   async function rejection(feeds: Feeds, p: LossProgram = program): Promise<LossGraphError> {
-    const error = await compileReference(p).run(feeds).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await compileReference(p)
+      .run(feeds)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(LossGraphError.isInstance(error), `not a LossGraphError: ${String(error)}`).toBe(true);
     return error as LossGraphError;
   }
@@ -90,12 +97,48 @@ describe('retinanet input validation', async () => {
   const row = (b: number, r: number) => (b * M + r) * 5;
 
   const cases: [string, Feeds, LossGraphErrorCode, RegExp, Record<string, unknown>][] = [
-    ['NaN logit', edit('cls_logits', (d) => (d[C + 1] = NaN)), 'NON_FINITE', /'cls_logits' holds a non-finite value NaN at index \[0,1,1\]/, { tensor: 'cls_logits', index: [0, 1, 1] }],
-    ['infinite offset', edit('bbox_regression', (d) => (d[3] = Infinity)), 'NON_FINITE', /'bbox_regression'/, { tensor: 'bbox_regression' }],
-    ['degenerate anchor', edit('anchors', (d) => (d[4 * 7 + 2] = d[4 * 7]!)), 'DEGENERATE_BOX', /'anchors' row 7/, { tensor: 'anchors', row: 7 }],
-    ['label C (no background class)', edit('targets', (d) => (d[row(2, 1) + 4] = C)), 'LABEL_OUT_OF_RANGE', new RegExp(`image 2 row 1: label ${C} outside \\[0, ${C - 1}\\]`), { tensor: 'targets', image: 2, row: 1 }],
-    ['degenerate truth', edit('targets', (d) => (d[row(0, 0) + 3] = d[row(0, 0) + 1]!)), 'DEGENERATE_BOX', /'targets' image 0 row 0/, { tensor: 'targets', image: 0, row: 0 }],
-    ['num_objs above M', edit('num_objs', (d) => (d[1] = M + 1)), 'NUM_OBJS_OUT_OF_RANGE', /'num_objs' image 1/, { tensor: 'num_objs', image: 1 }],
+    [
+      'NaN logit',
+      edit('cls_logits', (d) => (d[C + 1] = NaN)),
+      'NON_FINITE',
+      /'cls_logits' holds a non-finite value NaN at index \[0,1,1\]/,
+      { tensor: 'cls_logits', index: [0, 1, 1] },
+    ],
+    [
+      'infinite offset',
+      edit('bbox_regression', (d) => (d[3] = Infinity)),
+      'NON_FINITE',
+      /'bbox_regression'/,
+      { tensor: 'bbox_regression' },
+    ],
+    [
+      'degenerate anchor',
+      edit('anchors', (d) => (d[4 * 7 + 2] = d[4 * 7]!)),
+      'DEGENERATE_BOX',
+      /'anchors' row 7/,
+      { tensor: 'anchors', row: 7 },
+    ],
+    [
+      'label C (no background class)',
+      edit('targets', (d) => (d[row(2, 1) + 4] = C)),
+      'LABEL_OUT_OF_RANGE',
+      new RegExp(`image 2 row 1: label ${C} outside \\[0, ${C - 1}\\]`),
+      { tensor: 'targets', image: 2, row: 1 },
+    ],
+    [
+      'degenerate truth',
+      edit('targets', (d) => (d[row(0, 0) + 3] = d[row(0, 0) + 1]!)),
+      'DEGENERATE_BOX',
+      /'targets' image 0 row 0/,
+      { tensor: 'targets', image: 0, row: 0 },
+    ],
+    [
+      'num_objs above M',
+      edit('num_objs', (d) => (d[1] = M + 1)),
+      'NUM_OBJS_OUT_OF_RANGE',
+      /'num_objs' image 1/,
+      { tensor: 'num_objs', image: 1 },
+    ],
   ];
   for (const [what, feeds, code, message, details] of cases) {
     it(`a ${what} is ${code} naming the tensor (and image and row)`, async () => {
@@ -107,11 +150,16 @@ describe('retinanet input validation', async () => {
   }
 
   it('checkInputs refuses the sizes the graph cannot take (B, A, C, M >= 1), also with validate: false', async () => {
-    const empty = (name: string, shape: number[]): Feeds => ({ ...base, [name]: { ...base[name]!, shape, data: new Float32Array(0) } as HostTensor });
+    const empty = (name: string, shape: number[]): Feeds => ({
+      ...base,
+      [name]: { ...base[name]!, shape, data: new Float32Array(0) } as HostTensor,
+    });
     const B = base.cls_logits!.shape[0]!;
     const A = base.anchors!.shape[0]!;
     const noClasses = { ...empty('cls_logits', [B, A, 0]) };
-    expect(() => program.checkInputs!(noClasses)).toThrow(/'cls_logits': expected shape \[B,A,C\] with C >= 1, got \[3,756,0\]: there are no classes/);
+    expect(() => program.checkInputs!(noClasses)).toThrow(
+      /'cls_logits': expected shape \[B,A,C\] with C >= 1, got \[3,756,0\]: there are no classes/,
+    );
     const noRows = { ...empty('targets', [B, 0, 5]) };
     expect(() => program.checkInputs!(noRows)).toThrow(/'targets': expected shape \[B,M,5\] with M >= 1/);
     // the backend layer runs checkInputs on every run, whatever `validate` says
@@ -131,7 +179,13 @@ describe('retinanet input validation', async () => {
 describe('focal loss numerics', () => {
   // focalSide's closed-form derivative, against the IR's own autodiff of the elementwise loss (float64 reference)
   const Z = [-40, -17.5, -3, -0.7, -1e-9, 0, 1e-9, 0.4, 2.5, 18, 40];
-  for (const [alpha, gamma] of [[0.25, 2], [0.25, 0], [-1, 2], [0.9, 0.5], [0.5, 3.5]] as const) {
+  for (const [alpha, gamma] of [
+    [0.25, 2],
+    [0.25, 0],
+    [-1, 2],
+    [0.9, 0.5],
+    [0.5, 3.5],
+  ] as const) {
     for (const target of [0, 1] as const) {
       it(`focalSide(t = ${target}, alpha ${alpha}, gamma ${gamma}): the loss of sigmoidFocalLoss, the derivative of differentiating it`, async () => {
         const b = new GraphBuilder();
@@ -141,35 +195,65 @@ describe('focal loss numerics', () => {
         const plain = sigmoidFocalLoss(z, positive, alpha, gamma);
         b.output('loss', side.loss).output('grad', side.grad!).output('each', plain).output('plain', plain.sum());
         const graph = appendGradients(b.build(), { of: ['plain'], wrt: { z: 'autodiff' } });
-        const out = await compileReference(graph).run({ z: { dtype: 'float32', shape: [Z.length], data: Float64Array.from(Z) as unknown as Float32Array } });
+        const out = await compileReference(graph).run({
+          z: { dtype: 'float32', shape: [Z.length], data: Float64Array.from(Z) as unknown as Float32Array },
+        });
         const loss = Array.from(out.loss!.data);
         const grad = Array.from(out.grad!.data);
         const want = Array.from(out.autodiff!.data);
         const each = Array.from(out.each!.data);
-        loss.forEach((l, i) => expect(Math.abs(l - each[i]!), `z = ${Z[i]}: ${l} vs ${each[i]}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(each[i]!))));
-        grad.forEach((g, i) => expect(Math.abs(g - want[i]!), `z = ${Z[i]}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want[i]!))));
+        loss.forEach((l, i) =>
+          expect(Math.abs(l - each[i]!), `z = ${Z[i]}: ${l} vs ${each[i]}`).toBeLessThanOrEqual(
+            1e-12 * Math.max(1, Math.abs(each[i]!)),
+          ),
+        );
+        grad.forEach((g, i) =>
+          expect(Math.abs(g - want[i]!), `z = ${Z[i]}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(
+            1e-12 * Math.max(1, Math.abs(want[i]!)),
+          ),
+        );
       });
     }
   }
 
-  it('a gamma below 1 on saturated logits keeps every gradient finite (torchvision\'s own pow gives NaN there)', async () => {
+  it("a gamma below 1 on saturated logits keeps every gradient finite (torchvision's own pow gives NaN there)", async () => {
     const fx = await fixture('retinanet_large_logits');
     const loss: CompiledLoss = compileReference(retinanetLossProgram({ focalGamma: 0.5, boxLoss: 'diou' }));
     const out = await loss.run(fx.inputs);
-    for (const name of ['loss_cls', 'grad_cls_logits']) expect(out[name]!.data.every((v) => Number.isFinite(v)), name).toBe(true);
+    for (const name of ['loss_cls', 'grad_cls_logits'])
+      expect(
+        out[name]!.data.every((v) => Number.isFinite(v)),
+        name,
+      ).toBe(true);
   });
 });
 
 describe("normalize: 'none' and the data-parallel recipe", () => {
   /** Each image on its own "worker": all-reduce (sum) the loss sums, gradients and normalisers, divide once. */
-  async function dataParallel(name: string, program: (normalize: 'none') => LossProgram, batched: readonly string[], losses: readonly string[], grads: readonly string[]) {
+  async function dataParallel(
+    name: string,
+    program: (normalize: 'none') => LossProgram,
+    batched: readonly string[],
+    losses: readonly string[],
+    grads: readonly string[],
+  ) {
     const fx = await fixture(name);
     const B = (fx.inputs as Feeds)[batched[0]!]!.shape[0]!;
     const compiled = compileReference(program('none'));
-    const parts = await Promise.all(Array.from({ length: B }, (_, b) => compiled.run(sliceImages(fx.inputs as Feeds, batched, b, b + 1))));
-    const normalizer = Math.max(1, parts.reduce((s, p) => s + p.normalizer!.data[0]!, 0));
+    const parts = await Promise.all(
+      Array.from({ length: B }, (_, b) => compiled.run(sliceImages(fx.inputs as Feeds, batched, b, b + 1))),
+    );
+    const normalizer = Math.max(
+      1,
+      parts.reduce((s, p) => s + p.normalizer!.data[0]!, 0),
+    );
     const out: Record<string, HostTensor> = {};
-    for (const n of losses) out[n] = { dtype: 'float32', shape: [], data: Float64Array.of(parts.reduce((s, p) => s + p[n]!.data[0]!, 0) / normalizer) };
+    for (const n of losses)
+      out[n] = {
+        dtype: 'float32',
+        shape: [],
+        data: Float64Array.of(parts.reduce((s, p) => s + p[n]!.data[0]!, 0) / normalizer),
+      };
     for (const n of grads) {
       const chunks = parts.map((p) => Array.from(p[n]!.data, (v) => v / normalizer));
       out[n] = { dtype: 'float32', shape: [], data: Float64Array.from(chunks.flat()) };
@@ -178,14 +262,29 @@ describe("normalize: 'none' and the data-parallel recipe", () => {
   }
 
   it('RetinaNet: per-worker sums over images and image counts give the batch loss (retinanet_empty_image)', async () => {
-    const cmp = await dataParallel('retinanet_empty_image', (normalize) => retinanetLossProgram({ normalize, boxLoss: 'giou' }), ['cls_logits', 'bbox_regression', 'targets', 'num_objs'], ['loss_cls', 'loss_box'], ['grad_cls_logits', 'grad_bbox_regression']);
+    const cmp = await dataParallel(
+      'retinanet_empty_image',
+      (normalize) => retinanetLossProgram({ normalize, boxLoss: 'giou' }),
+      ['cls_logits', 'bbox_regression', 'targets', 'num_objs'],
+      ['loss_cls', 'loss_box'],
+      ['grad_cls_logits', 'grad_bbox_regression'],
+    );
     expect(cmp.failures).toEqual([]);
   });
 
   it('MultiBoxLoss: per-worker sums and positive counts give the batch loss, both profiles (m_padding, tv_ssd_empty_image)', async () => {
     const batched = ['loc_data', 'conf_data', 'targets', 'num_objs'];
-    for (const [name, profile] of [['m_padding', 'seed'], ['tv_ssd_empty_image', 'torchvision']] as const) {
-      const cmp = await dataParallel(name, (normalize) => multiboxLossProgram({ normalize, profile }), batched, ['loss_l', 'loss_c'], ['grad_loc', 'grad_conf']);
+    for (const [name, profile] of [
+      ['m_padding', 'seed'],
+      ['tv_ssd_empty_image', 'torchvision'],
+    ] as const) {
+      const cmp = await dataParallel(
+        name,
+        (normalize) => multiboxLossProgram({ normalize, profile }),
+        batched,
+        ['loss_l', 'loss_c'],
+        ['grad_loc', 'grad_conf'],
+      );
       expect(cmp.failures, name).toEqual([]);
     }
   });
@@ -193,9 +292,12 @@ describe("normalize: 'none' and the data-parallel recipe", () => {
   it("'none' on the whole batch is 'batch' times the normaliser (retinanet_l1)", async () => {
     const fx = await fixture('retinanet_l1');
     const batch = await compileReference(fixtureProgram(fx)).run(fx.inputs);
-    const none = await compileReference(retinanetLossProgram({ normalize: 'none' })).run(fx.inputs as Feeds<RetinanetInput>);
+    const none = await compileReference(retinanetLossProgram({ normalize: 'none' })).run(
+      fx.inputs as Feeds<RetinanetInput>,
+    );
     const B = (fx.inputs as Feeds).cls_logits!.shape[0]!;
     expect(none.normalizer!.data[0]).toBe(B);
-    for (const n of ['loss_cls', 'loss_box'] as const) expect(none[n]!.data[0]! / B).toBeCloseTo(batch[n]!.data[0]!, 12);
+    for (const n of ['loss_cls', 'loss_box'] as const)
+      expect(none[n]!.data[0]! / B).toBeCloseTo(batch[n]!.data[0]!, 12);
   });
 });

@@ -1,5 +1,5 @@
+import { type Feeds, type HostTensor, packTargets, type TruthRow } from '../src/index.js';
 import { seededRandom } from '../src/testing/random.js';
-import { packTargets, type Feeds, type HostTensor, type TruthRow } from '../src/index.js';
 
 /** Seeded uniform generator (Mulberry32), so that every generated problem reproduces from its seed. */
 export const seeded = seededRandom;
@@ -26,7 +26,11 @@ export function validFeeds(seed: number, { B, P, C, M }: Sizes): Feeds {
     }),
   );
   const { targets, num_objs } = packTargets(truths, M);
-  const f32 = (shape: number[], draw: () => number): HostTensor => ({ dtype: 'float32', shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, draw) });
+  const f32 = (shape: number[], draw: () => number): HostTensor => ({
+    dtype: 'float32',
+    shape,
+    data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, draw),
+  });
   return {
     loc_data: f32([B, P, 4], () => 2 * r() - 1),
     conf_data: f32([B, P, C], () => 4 * r() - 2),

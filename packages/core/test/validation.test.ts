@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type CompileOptions,
   checkFeeds,
   compileReference,
-  LossGraphError,
-  multiboxLoss,
-  multiboxLossProgram,
-  type CompileOptions,
   type Feeds,
   type HostTensor,
+  LossGraphError,
   type LossGraphErrorCode,
+  multiboxLoss,
+  multiboxLossProgram,
 } from '../src/index.js';
 import { validFeeds, withData } from './valid-feeds.js';
 
@@ -34,7 +34,10 @@ function expectError(e: LossGraphError, code: LossGraphErrorCode, ...parts: (str
   for (const part of parts) expect(e.message).toMatch(part);
 }
 
-const replace = (name: string, t: Partial<HostTensor>): Feeds => ({ ...base, [name]: { ...base[name]!, ...t } as HostTensor });
+const replace = (name: string, t: Partial<HostTensor>): Feeds => ({
+  ...base,
+  [name]: { ...base[name]!, ...t } as HostTensor,
+});
 const numObjsAt = (b: number) => base.num_objs!.data[b]!;
 
 describe('the valid base problem', () => {
@@ -82,7 +85,14 @@ describe('feeds: presence, dtype, shape (checkFeeds)', () => {
   ] as const) {
     it(`P in '${name}' disagreeing with loc_data is SHAPE_MISMATCH naming both tensors and shapes`, async () => {
       const e = await rejection(replace(name, { shape: [...shape] }));
-      expectError(e, 'SHAPE_MISMATCH', `'${name}'`, `got [${shape}]`, `'loc_data' gives P = 6`, /expected shape \[.*6.*\]/);
+      expectError(
+        e,
+        'SHAPE_MISMATCH',
+        `'${name}'`,
+        `got [${shape}]`,
+        `'loc_data' gives P = 6`,
+        /expected shape \[.*6.*\]/,
+      );
       expect(e.details).toMatchObject({ tensor: name, symbol: 'P', actual: shape });
     });
   }
@@ -111,7 +121,10 @@ describe('feeds: presence, dtype, shape (checkFeeds)', () => {
   });
 
   it('a shape with a negative or fractional dim is SHAPE_MISMATCH naming the tensor', async () => {
-    for (const shape of [[2, -6, 4], [2, 6.5, 4]]) {
+    for (const shape of [
+      [2, -6, 4],
+      [2, 6.5, 4],
+    ]) {
       const e = await rejection(replace('loc_data', { shape }));
       expectError(e, 'SHAPE_MISMATCH', `'loc_data'`, 'non-negative integers', JSON.stringify(shape));
     }
@@ -124,7 +137,11 @@ describe('feeds: presence, dtype, shape (checkFeeds)', () => {
 
 describe('empty axes (checked by the loss, rejected because backends differ on zero-size tensors)', () => {
   it('M = 0 is SHAPE_MISMATCH naming targets, with the fix (pad one zero row)', async () => {
-    const feeds = { ...base, targets: { dtype: 'float32', shape: [2, 0, 5], data: new Float32Array(0) }, num_objs: { dtype: 'int32', shape: [2], data: new Int32Array(2) } } as Feeds;
+    const feeds = {
+      ...base,
+      targets: { dtype: 'float32', shape: [2, 0, 5], data: new Float32Array(0) },
+      num_objs: { dtype: 'int32', shape: [2], data: new Int32Array(2) },
+    } as Feeds;
     const e = await rejection(feeds);
     expectError(e, 'SHAPE_MISMATCH', `'targets'`, 'M >= 1', 'got [2,0,5]', 'pad');
   });
@@ -186,7 +203,10 @@ describe('values (validateMultiboxInputs)', () => {
   }
 
   it('a default box of zero or negative size is DEGENERATE_BOX naming dbox_list and the row', async () => {
-    for (const [k, v] of [[2, 0], [3, -0.1]] as const) {
+    for (const [k, v] of [
+      [2, 0],
+      [3, -0.1],
+    ] as const) {
       const e = await rejection(withData(base, 'dbox_list', (d) => (d[4 * 4 + k] = v)));
       expectError(e, 'DEGENERATE_BOX', `'dbox_list'`, 'row 4', 'w > 0 and h > 0');
       expect(e.details).toMatchObject({ tensor: 'dbox_list', row: 4 });
@@ -202,7 +222,7 @@ describe('values (validateMultiboxInputs)', () => {
   }
 
   it('labels 0 and C-2 are accepted', async () => {
-    const edges = withData(base, 'targets', (d) => ((d[4] = 0), (d[(1 * 3) * 5 + 4] = SIZES.C - 2)));
+    const edges = withData(base, 'targets', (d) => ((d[4] = 0), (d[1 * 3 * 5 + 4] = SIZES.C - 2)));
     await expect(compileReference(program).run(edges)).resolves.toBeDefined();
   });
 
@@ -217,7 +237,8 @@ describe('values (validateMultiboxInputs)', () => {
   it('num_objs 0 and M are accepted', async () => {
     const edges = withData(base, 'num_objs', (d) => ((d[0] = 0), (d[1] = SIZES.M)));
     const full = withData(edges, 'targets', (d) => {
-      for (let r = 0; r < SIZES.M; r++) d.set([0.1 * r, 0.1, 0.1 * r + 0.2, 0.4, r % (SIZES.C - 1)], (1 * SIZES.M + r) * 5);
+      for (let r = 0; r < SIZES.M; r++)
+        d.set([0.1 * r, 0.1, 0.1 * r + 0.2, 0.4, r % (SIZES.C - 1)], (1 * SIZES.M + r) * 5);
     });
     await expect(compileReference(program).run(full)).resolves.toBeDefined();
   });
@@ -279,8 +300,16 @@ describe('validate: false (the opt-out for hot loops)', () => {
     const missing = { ...base } as Record<string, HostTensor>;
     delete missing.targets;
     expectError(await rejection(missing, { validate: false }), 'MISSING_INPUT', `'targets'`);
-    expectError(await rejection(replace('dbox_list', { shape: [7, 4] }), { validate: false }), 'SHAPE_MISMATCH', `'dbox_list'`);
-    expectError(await rejection(replace('num_objs', { dtype: 'float32' }), { validate: false }), 'DTYPE_MISMATCH', `'num_objs'`);
+    expectError(
+      await rejection(replace('dbox_list', { shape: [7, 4] }), { validate: false }),
+      'SHAPE_MISMATCH',
+      `'dbox_list'`,
+    );
+    expectError(
+      await rejection(replace('num_objs', { dtype: 'float32' }), { validate: false }),
+      'DTYPE_MISMATCH',
+      `'num_objs'`,
+    );
   });
 
   it('checkFeeds with validate false returns the bound symbols without scanning values', () => {
@@ -313,14 +342,18 @@ describe('options are validated for the precision they run in (float32)', () => 
     [{ variances: [0.1, 1e39] as const }, 'variances'],
   ] as const) {
     it(`${JSON.stringify(options)} is INVALID_OPTION naming '${option}'`, () => {
-      expect(() => multiboxLossProgram(options)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ option }) }));
+      expect(() => multiboxLossProgram(options)).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ option }) }),
+      );
     });
   }
   it('values float32 represents are accepted, and 0 negatives per positive stays allowed', () => {
     expect(() => multiboxLossProgram({ jaccardThresh: 1e-30, negPos: 0, variances: [1e-3, 5] })).not.toThrow();
   });
   it('an unknown MultiBoxLoss option names the closest valid one', () => {
-    expect(() => multiboxLossProgram({ jacardThresh: 0.5 } as never)).toThrow(/unknown MultiBoxLoss option 'jacardThresh' \(did you mean 'jaccardThresh'\?\)/);
+    expect(() => multiboxLossProgram({ jacardThresh: 0.5 } as never)).toThrow(
+      /unknown MultiBoxLoss option 'jacardThresh' \(did you mean 'jaccardThresh'\?\)/,
+    );
   });
 });
 

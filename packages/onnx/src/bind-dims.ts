@@ -1,4 +1,4 @@
-import { LossGraphError, verify, type Dim, type Graph, type Node, type SymbolEnv } from '@lossgraph/core';
+import { type Dim, type Graph, LossGraphError, type Node, type SymbolEnv, verify } from '@lossgraph/core';
 
 const DIM_ATTRS = new Set(['shape', 'k', 'length', 'depth']);
 
@@ -10,7 +10,8 @@ const bindDim = (d: Dim, env: SymbolEnv): Dim => (typeof d === 'string' && env[d
  */
 export function bindDims(graph: Graph, env: SymbolEnv): Graph {
   for (const [sym, n] of Object.entries(env)) {
-    if (!(Number.isInteger(n) && n >= 0)) throw new LossGraphError('INVALID_OPTION', `dim '${sym}' must be a non-negative integer, got ${n}`);
+    if (!(Number.isInteger(n) && n >= 0))
+      throw new LossGraphError('INVALID_OPTION', `dim '${sym}' must be a non-negative integer, got ${n}`);
   }
   const nodes = graph.nodes.map((node): Node => {
     const attrs: Record<string, unknown> = { ...node.attrs };

@@ -38,7 +38,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command !== undefined && !command.startsWith('-')) return usageError(`unknown command '${command}'`, USAGE);
   let values;
   try {
-    ({ values } = parseArgs({ args: [...argv], strict: true, options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } }));
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } },
+    }));
   } catch (e) {
     return usageError((e as Error).message, USAGE);
   }

@@ -1,6 +1,6 @@
-import { LossGraphError, type Dim, type Shape } from '@lossgraph/core';
-import { ONNX_ELEM_TYPE, rawBytes, type OnnxDType } from './dtypes.js';
-import { onnx, type OnnxProto } from './proto.js';
+import { type Dim, LossGraphError, type Shape } from '@lossgraph/core';
+import { ONNX_ELEM_TYPE, type OnnxDType, rawBytes } from './dtypes.js';
+import { type OnnxProto, onnx } from './proto.js';
 
 /** An attribute value as the lowerings write it: numbers are ints; `{ float }` marks a FLOAT attribute. */
 export type AttrValue = number | readonly number[] | string | { readonly float: number };
@@ -89,7 +89,12 @@ export class OnnxEmitter {
   }
 
   /** One-output node; returns the output name. */
-  op(opType: string, inputs: readonly string[], out: OnnxDType | { readonly name: string; readonly dtype: OnnxDType }, attrs: Readonly<Record<string, AttrValue>> = {}): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    out: OnnxDType | { readonly name: string; readonly dtype: OnnxDType },
+    attrs: Readonly<Record<string, AttrValue>> = {},
+  ): string {
     return this.node(opType, inputs, [out], attrs)[0]!;
   }
 
@@ -99,7 +104,12 @@ export class OnnxEmitter {
     return this.cached(key, () => {
       const name = this.fresh('const');
       this.dtypes.set(name, dtype);
-      this.initializers.push({ name, dataType: ONNX_ELEM_TYPE[dtype], dims: [...shape], rawData: rawBytes(dtype, values) });
+      this.initializers.push({
+        name,
+        dataType: ONNX_ELEM_TYPE[dtype],
+        dims: [...shape],
+        rawData: rawBytes(dtype, values),
+      });
       return name;
     });
   }
@@ -130,7 +140,11 @@ export class OnnxEmitter {
     return this.cached(`dim:${d}`, () => {
       const src = this.symbols.get(d);
       if (src === undefined) {
-        throw new LossGraphError('UNBOUND_SYMBOL', `symbolic dim '${d}' is used in an attribute but no graph input or earlier node carries it`, { symbol: d });
+        throw new LossGraphError(
+          'UNBOUND_SYMBOL',
+          `symbolic dim '${d}' is used in an attribute but no graph input or earlier node carries it`,
+          { symbol: d },
+        );
       }
       return this.op('Shape', [src.input], 'int64', { start: src.axis, end: src.axis + 1 });
     });
@@ -172,9 +186,12 @@ export class OnnxEmitter {
   broadcast(x: string, from: Shape, to: Shape, out?: { readonly name: string; readonly dtype: OnnxDType }): string {
     const dtype = this.dtypeOf(x);
     const target = out ?? dtype;
-    if (from.length === to.length && from.every((d, i) => d === to[i])) return out === undefined ? x : this.op('Identity', [x], out);
+    if (from.length === to.length && from.every((d, i) => d === to[i]))
+      return out === undefined ? x : this.op('Identity', [x], out);
     const stretched = from.map((d, i) => (d === 1 && to[i] !== 1 ? i : -1)).filter((i) => i >= 0);
-    const concatenable = from.length === to.length && stretched.every((i) => typeof to[i] === 'number' && (to[i] as number) <= MAX_CONCAT_COPIES);
+    const concatenable =
+      from.length === to.length &&
+      stretched.every((i) => typeof to[i] === 'number' && (to[i] as number) <= MAX_CONCAT_COPIES);
     if (!concatenable) return this.op('Expand', [x, this.shape(to)], target);
     let y = x;
     stretched.forEach((axis, k) => {

@@ -1,22 +1,22 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
+  type Graph,
   LOSS_NORMALIZATIONS,
   LossGraphError,
+  type LossNormalization,
   MULTIBOX_EXTRA_OUTPUTS,
   MULTIBOX_PROFILES,
-  multiboxLossProgram,
-  RETINANET_BOX_LOSSES,
-  RETINANET_EXTRA_OUTPUTS,
-  retinanetLossProgram,
-  type Graph,
-  type LossNormalization,
   type MultiboxExtraOutput,
   type MultiboxLossOptions,
   type MultiboxProfile,
+  multiboxLossProgram,
+  RETINANET_BOX_LOSSES,
+  RETINANET_EXTRA_OUTPUTS,
   type RetinanetBoxLoss,
   type RetinanetExtraOutput,
   type RetinanetLossOptions,
+  retinanetLossProgram,
 } from '@lossgraph/core';
 import { bindDims } from './bind-dims.js';
 import { toOnnxModel } from './model.js';
@@ -47,7 +47,9 @@ retinanet:
   --no-low-quality-matches  the Matcher without allow_low_quality_matches`;
 
 /** The loss `export` writes, with its options. */
-export type ExportLoss = { readonly name: 'multibox'; readonly options: MultiboxLossOptions } | { readonly name: 'retinanet'; readonly options: RetinanetLossOptions };
+export type ExportLoss =
+  | { readonly name: 'multibox'; readonly options: MultiboxLossOptions }
+  | { readonly name: 'retinanet'; readonly options: RetinanetLossOptions };
 
 export interface ExportArgs {
   readonly out: string;
@@ -69,28 +71,41 @@ function number(flag: string, text: string | undefined): number | undefined {
 
 function oneOf<T extends string>(flag: string, allowed: readonly T[], text: string | undefined): T | undefined {
   if (text === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(text)) usageError(`${flag} must be one of ${allowed.join(', ')}, got '${text}'`);
+  if (!(allowed as readonly string[]).includes(text))
+    usageError(`${flag} must be one of ${allowed.join(', ')}, got '${text}'`);
   return text as T;
 }
 
 const MULTIBOX_FLAGS = ['profile', 'jaccard-thresh', 'neg-pos', 'variances'] as const;
-const RETINANET_FLAGS = ['box-loss', 'fg-iou-thresh', 'bg-iou-thresh', 'focal-alpha', 'focal-gamma', 'no-low-quality-matches'] as const;
+const RETINANET_FLAGS = [
+  'box-loss',
+  'fg-iou-thresh',
+  'bg-iou-thresh',
+  'focal-alpha',
+  'focal-gamma',
+  'no-low-quality-matches',
+] as const;
 
 type Values = Record<string, string | boolean | undefined>;
 
 /** The flags of the other loss are a usage error, not silently ignored. */
 function refuseFlags(values: Values, flags: readonly string[], loss: string): void {
   const stray = flags.filter((f) => values[f] !== undefined);
-  if (stray.length) usageError(`${stray.map((f) => `--${f}`).join(', ')} ${stray.length > 1 ? 'do' : 'does'} not apply to --loss ${loss}`);
+  if (stray.length)
+    usageError(
+      `${stray.map((f) => `--${f}`).join(', ')} ${stray.length > 1 ? 'do' : 'does'} not apply to --loss ${loss}`,
+    );
 }
 
 /** Only the options the user gave: the loss program fills in its own defaults. */
-const given = <T extends object>(entries: Record<string, unknown>): T => Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as T;
+const given = <T extends object>(entries: Record<string, unknown>): T =>
+  Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as T;
 
 function multiboxLoss(values: Values, shared: Record<string, unknown>): ExportLoss {
   refuseFlags(values, RETINANET_FLAGS, 'multibox');
   const variances = (values.variances as string | undefined)?.split(',').map((v) => number('--variances', v)!);
-  if (variances !== undefined && variances.length !== 2) usageError(`--variances needs two numbers, got '${values.variances}'`);
+  if (variances !== undefined && variances.length !== 2)
+    usageError(`--variances needs two numbers, got '${values.variances}'`);
   const options = given<MultiboxLossOptions>({
     ...shared,
     profile: oneOf<MultiboxProfile>('--profile', MULTIBOX_PROFILES, values.profile as string | undefined),
@@ -161,12 +176,20 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
   };
   const loss = name === 'multibox' ? multiboxLoss(values, shared) : retinanetLoss(values, shared);
   const opset = number('--opset', values.opset as string | undefined);
-  return { out: values.out as string, ...(numClasses !== undefined && { numClasses }), loss, ...(opset !== undefined && { opset }) };
+  return {
+    out: values.out as string,
+    ...(numClasses !== undefined && { numClasses }),
+    loss,
+    ...(opset !== undefined && { opset }),
+  };
 }
 
 /** The graph `export` writes: the chosen loss with its options, C fixed when asked. */
 export function exportGraph(args: ExportArgs): Graph {
-  const graph = args.loss.name === 'multibox' ? multiboxLossProgram(args.loss.options).graph : retinanetLossProgram(args.loss.options).graph;
+  const graph =
+    args.loss.name === 'multibox'
+      ? multiboxLossProgram(args.loss.options).graph
+      : retinanetLossProgram(args.loss.options).graph;
   return args.numClasses === undefined ? graph : bindDims(graph, { C: args.numClasses });
 }
 

@@ -3,10 +3,11 @@
  * onnxruntime-node and onnxruntime-web backends. Browser-safe: no Node built-ins here (the export CLI
  * lives in `cli.ts`).
  */
-export { toOnnxModel, modelProto, prepareGraph, ONNX_OPSET, SUPPORTED_OPSETS, type OnnxModelOptions } from './model.js';
-export { onnxOpsUsed, type OnnxOpUse } from './ops-used.js';
-export { lowerGraph, type LoweredGraph } from './lower-graph.js';
-export { LOWERINGS } from './lower/table.js';
-export type { LoweringContext, LoweringTable, OnnxLowering, OutputSlot } from './lower/context.js';
-export type { OnnxDType } from './dtypes.js';
+
 export { bindDims } from './bind-dims.js';
+export type { OnnxDType } from './dtypes.js';
+export type { LoweringContext, LoweringTable, OnnxLowering, OutputSlot } from './lower/context.js';
+export { LOWERINGS } from './lower/table.js';
+export { type LoweredGraph, lowerGraph } from './lower-graph.js';
+export { modelProto, ONNX_OPSET, type OnnxModelOptions, prepareGraph, SUPPORTED_OPSETS, toOnnxModel } from './model.js';
+export { type OnnxOpUse, onnxOpsUsed } from './ops-used.js';

@@ -1,4 +1,12 @@
-import { definedDims, LossGraphError, symbolSources, type Graph, type OpName, type Node, type ValueInfo } from '@lossgraph/core';
+import {
+  definedDims,
+  type Graph,
+  LossGraphError,
+  type Node,
+  type OpName,
+  symbolSources,
+  type ValueInfo,
+} from '@lossgraph/core';
 import { OnnxEmitter } from './emitter.js';
 import type { LoweringContext, OutputSlot } from './lower/context.js';
 import { LOWERINGS } from './lower/table.js';
@@ -27,7 +35,10 @@ export function lowerGraph(graph: Graph): LoweredGraph {
   const reservedFor = new Map<number, string>();
   for (const o of graph.outputs) {
     if (inputs.some((v) => v.name === o.name)) {
-      throw new LossGraphError('INVALID_GRAPH', `output '${o.name}' has the name of a graph input; ONNX needs distinct names`);
+      throw new LossGraphError(
+        'INVALID_GRAPH',
+        `output '${o.name}' has the name of a graph input; ONNX needs distinct names`,
+      );
     }
     emitter.reserve(o.name);
     if (!names.has(o.value) && !reservedFor.has(o.value)) reservedFor.set(o.value, o.name);
@@ -42,7 +53,13 @@ export function lowerGraph(graph: Graph): LoweredGraph {
   return { emitter, inputs, outputs: graph.outputs.map((o) => ({ name: o.name, value: graph.values[o.value]! })) };
 }
 
-function lowerNode(node: Node, graph: Graph, e: OnnxEmitter, names: Map<number, string>, reservedFor: ReadonlyMap<number, string>): void {
+function lowerNode(
+  node: Node,
+  graph: Graph,
+  e: OnnxEmitter,
+  names: Map<number, string>,
+  reservedFor: ReadonlyMap<number, string>,
+): void {
   const slots = new Map<number, OutputSlot>();
   const slot = (k: number): OutputSlot => {
     let s = slots.get(k);
@@ -71,9 +88,11 @@ function lowerNode(node: Node, graph: Graph, e: OnnxEmitter, names: Map<number, 
   node.outputs.forEach((v, k) => {
     if (names.has(v)) return;
     const s = slots.get(k);
-    if (s === undefined) throw new LossGraphError('UNSUPPORTED_OP', `onnx: the lowering of '${node.op}' produced no output ${k}`);
+    if (s === undefined)
+      throw new LossGraphError('UNSUPPORTED_OP', `onnx: the lowering of '${node.op}' produced no output ${k}`);
     names.set(v, s.name);
   });
   // data-dependent dims are read off the defining node's output (Shape -> Slice) where later nodes need them
-  for (const d of definedDims(graph, node)) e.defineSymbol(d.dim, { input: names.get(node.outputs[d.output]!)!, axis: d.axis });
+  for (const d of definedDims(graph, node))
+    e.defineSymbol(d.dim, { input: names.get(node.outputs[d.output]!)!, axis: d.axis });
 }

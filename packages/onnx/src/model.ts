@@ -1,7 +1,7 @@
-import { eliminateDeadCode, foldConstants, LossGraphError, verify, type Graph, type ValueType } from '@lossgraph/core';
+import { eliminateDeadCode, foldConstants, type Graph, LossGraphError, type ValueType, verify } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE } from './dtypes.js';
-import { lowerGraph, type LoweredGraph } from './lower-graph.js';
-import { onnx, type OnnxProto } from './proto.js';
+import { type LoweredGraph, lowerGraph } from './lower-graph.js';
+import { type OnnxProto, onnx } from './proto.js';
 
 /** The default-domain opset of emitted models (onnxruntime 1.30 runs later ones too). */
 export const ONNX_OPSET = 18;
@@ -71,7 +71,14 @@ export function toOnnxModel(graph: Graph, options: OnnxModelOptions = {}): Uint8
 export const SUPPORTED_OPSETS = { min: 18, max: 21 } as const;
 
 function checkOpset(opset: number | undefined): void {
-  if (opset !== undefined && !(Number.isInteger(opset) && opset >= SUPPORTED_OPSETS.min && opset <= SUPPORTED_OPSETS.max)) {
-    throw new LossGraphError('INVALID_OPTION', `ONNX opset ${opset} is not supported; choose ${SUPPORTED_OPSETS.min} to ${SUPPORTED_OPSETS.max}`, { option: 'opset' });
+  if (
+    opset !== undefined &&
+    !(Number.isInteger(opset) && opset >= SUPPORTED_OPSETS.min && opset <= SUPPORTED_OPSETS.max)
+  ) {
+    throw new LossGraphError(
+      'INVALID_OPTION',
+      `ONNX opset ${opset} is not supported; choose ${SUPPORTED_OPSETS.min} to ${SUPPORTED_OPSETS.max}`,
+      { option: 'opset' },
+    );
   }
 }

@@ -34,5 +34,7 @@ export function onnxOpsUsed(graph: Graph, options: { readonly opset?: number } =
     const key = JSON.stringify(use);
     if (!seen.has(key)) seen.set(key, use);
   }
-  return [...seen.values()].sort((a, b) => a.opType.localeCompare(b.opType) || JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return [...seen.values()].sort(
+    (a, b) => a.opType.localeCompare(b.opType) || JSON.stringify(a).localeCompare(JSON.stringify(b)),
+  );
 }

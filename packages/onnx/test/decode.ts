@@ -5,7 +5,12 @@ export interface DecodedModel {
   readonly producerName: string;
   readonly opsetImport: readonly { readonly domain: string; readonly version: number }[];
   readonly graph: {
-    readonly node: readonly { readonly opType: string; readonly input: string[]; readonly output: string[]; readonly attribute: { name: string; i: number }[] }[];
+    readonly node: readonly {
+      readonly opType: string;
+      readonly input: string[];
+      readonly output: string[];
+      readonly attribute: { name: string; i: number }[];
+    }[];
     readonly initializer: readonly { readonly name: string }[];
     readonly input: readonly DecodedValueInfo[];
     readonly output: readonly DecodedValueInfo[];
@@ -14,7 +19,12 @@ export interface DecodedModel {
 
 interface DecodedValueInfo {
   readonly name: string;
-  readonly type: { readonly tensorType: { readonly elemType: number; readonly shape: { readonly dim: readonly { dimValue?: number; dimParam?: string }[] } } };
+  readonly type: {
+    readonly tensorType: {
+      readonly elemType: number;
+      readonly shape: { readonly dim: readonly { dimValue?: number; dimParam?: string }[] };
+    };
+  };
 }
 
 export function decodeModel(bytes: Uint8Array): DecodedModel {

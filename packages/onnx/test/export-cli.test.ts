@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostTensor } from '@lossgraph/core';
 import { compareWithFixture, loadFixture, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import * as ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel } from './decode.js';
 
 const run = promisify(execFile);
@@ -24,10 +24,16 @@ async function runBare(modelPath: string, inputs: Record<string, HostTensor>) {
   const session = await ort.InferenceSession.create(modelPath);
   try {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor(t.dtype as 'float32' | 'int32', t.data as Float32Array | Int32Array, t.shape);
+    for (const [name, t] of Object.entries(inputs))
+      feeds[name] = new ort.Tensor(t.dtype as 'float32' | 'int32', t.data as Float32Array | Int32Array, t.shape);
     const results = await session.run(feeds);
     const out: Record<string, HostTensor> = {};
-    for (const [name, t] of Object.entries(results)) out[name] = { dtype: t.type === 'int32' ? 'int32' : 'float32', shape: t.dims, data: t.data as Float32Array | Int32Array };
+    for (const [name, t] of Object.entries(results))
+      out[name] = {
+        dtype: t.type === 'int32' ? 'int32' : 'float32',
+        shape: t.dims,
+        data: t.data as Float32Array | Int32Array,
+      };
     return out;
   } finally {
     await session.release();
@@ -49,7 +55,15 @@ describe('lossgraph export', () => {
     expect(stdout).toContain(`wrote ${out}`);
     const fx = await loadMultiboxFixture(join(repoFixturesDir(), 'ssd300_random_b2_c21.safetensors'));
     const got = await runBare(out, fx.inputs);
-    expect(Object.keys(got).sort()).toEqual(['conf_t_label', 'grad_conf', 'grad_loc', 'loc_t', 'loss_c', 'loss_l', 'num_pos']);
+    expect(Object.keys(got).sort()).toEqual([
+      'conf_t_label',
+      'grad_conf',
+      'grad_loc',
+      'loc_t',
+      'loss_c',
+      'loss_l',
+      'num_pos',
+    ]);
     const cmp = compareWithFixture(got, fx);
     expect(cmp.failures).toEqual([]);
   });
@@ -59,7 +73,19 @@ describe('lossgraph export', () => {
     const out = join(dir, 'custom.onnx');
     const { jaccardThresh, negPos, variances } = fx.options;
     const c = fx.inputs.conf_data.shape[2]!;
-    await lossgraph('export', '--out', out, '--num-classes', String(c), '--jaccard-thresh', String(jaccardThresh), '--neg-pos', String(negPos), '--variances', variances.join(','));
+    await lossgraph(
+      'export',
+      '--out',
+      out,
+      '--num-classes',
+      String(c),
+      '--jaccard-thresh',
+      String(jaccardThresh),
+      '--neg-pos',
+      String(negPos),
+      '--variances',
+      variances.join(','),
+    );
     const model = decodeModel(await readFile(out));
     const confDims = model.graph.input.find((i) => i.name === 'conf_data')!.type.tensorType.shape.dim;
     expect(confDims[2]!.dimValue).toBe(c);
@@ -72,12 +98,36 @@ describe('lossgraph export', () => {
     const o = fx.options;
     const out = join(dir, 'retinanet.onnx');
     const c = fx.inputs.cls_logits.shape[2]!;
-    const { stdout } = await lossgraph('export', '--out', out, '--loss', 'retinanet', '--num-classes', String(c), '--box-loss', o.boxLoss,
-      '--fg-iou-thresh', String(o.fgIouThresh), '--bg-iou-thresh', String(o.bgIouThresh), '--focal-alpha', String(o.focalAlpha),
-      '--focal-gamma', String(o.focalGamma), '--outputs', 'matched_idxs');
+    const { stdout } = await lossgraph(
+      'export',
+      '--out',
+      out,
+      '--loss',
+      'retinanet',
+      '--num-classes',
+      String(c),
+      '--box-loss',
+      o.boxLoss,
+      '--fg-iou-thresh',
+      String(o.fgIouThresh),
+      '--bg-iou-thresh',
+      String(o.bgIouThresh),
+      '--focal-alpha',
+      String(o.focalAlpha),
+      '--focal-gamma',
+      String(o.focalGamma),
+      '--outputs',
+      'matched_idxs',
+    );
     expect(stdout).toContain('RetinaNet loss, C 5');
     const got = await runBare(out, fx.inputs);
-    expect(Object.keys(got).sort()).toEqual(['grad_bbox_regression', 'grad_cls_logits', 'loss_box', 'loss_cls', 'matched_idxs']);
+    expect(Object.keys(got).sort()).toEqual([
+      'grad_bbox_regression',
+      'grad_cls_logits',
+      'loss_box',
+      'loss_cls',
+      'matched_idxs',
+    ]);
     expect(compareWithFixture(got, fx).failures).toEqual([]);
   });
 
@@ -89,13 +139,24 @@ describe('lossgraph export', () => {
     const got = await runBare(out, fx.inputs);
     const images = fx.inputs.cls_logits.shape[0]!;
     expect(got.normalizer!.data[0]).toBe(images);
-    const mean = { ...got, loss_cls: { ...got.loss_cls!, data: Float32Array.of(got.loss_cls!.data[0]! / images) }, loss_box: { ...got.loss_box!, data: Float32Array.of(got.loss_box!.data[0]! / images) } };
-    const grads = Object.fromEntries(['grad_cls_logits', 'grad_bbox_regression'].map((n) => [n, { ...got[n]!, data: (got[n]!.data as Float32Array).map((v) => v / images) }]));
+    const mean = {
+      ...got,
+      loss_cls: { ...got.loss_cls!, data: Float32Array.of(got.loss_cls!.data[0]! / images) },
+      loss_box: { ...got.loss_box!, data: Float32Array.of(got.loss_box!.data[0]! / images) },
+    };
+    const grads = Object.fromEntries(
+      ['grad_cls_logits', 'grad_bbox_regression'].map((n) => [
+        n,
+        { ...got[n]!, data: (got[n]!.data as Float32Array).map((v) => v / images) },
+      ]),
+    );
     expect(compareWithFixture({ ...mean, ...grads }, fx).failures).toEqual([]);
   });
 
-  it('refuses the other loss\'s flags', async () => {
-    await expect(lossgraph('export', '--out', join(dir, 'x.onnx'), '--loss', 'retinanet', '--neg-pos', '3')).rejects.toMatchObject({
+  it("refuses the other loss's flags", async () => {
+    await expect(
+      lossgraph('export', '--out', join(dir, 'x.onnx'), '--loss', 'retinanet', '--neg-pos', '3'),
+    ).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--neg-pos does not apply to --loss retinanet'),
     });
@@ -126,8 +187,16 @@ describe('lossgraph export', () => {
   });
 
   it('an unknown command or flag prints the usage on stderr and exits 2', async () => {
-    await expect(lossgraph('frobnicate')).rejects.toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/unknown command 'frobnicate'[\s\S]*usage: lossgraph/) });
-    await expect(lossgraph('--frobnicate')).rejects.toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/--frobnicate[\s\S]*usage: lossgraph/) });
+    await expect(lossgraph('frobnicate')).rejects.toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/unknown command 'frobnicate'[\s\S]*usage: lossgraph/),
+    });
+    await expect(lossgraph('--frobnicate')).rejects.toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/--frobnicate[\s\S]*usage: lossgraph/),
+    });
   });
 
   it('fails with a usage message on a bad option', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { GraphBuilder, LossGraphError, multiboxLossProgram, OP_NAMES } from '@lossgraph/core';
+import { describe, expect, it } from 'vitest';
 import { bindDims, LOWERINGS, onnxOpsUsed, toOnnxModel } from '../src/index.js';
 import { decodeModel as decode, ELEM, io as ioOf } from './decode.js';
 
@@ -103,6 +103,12 @@ describe('onnxOpsUsed', () => {
     expect(new Set(used.map((u) => u.opType))).toEqual(new Set(m.graph.node.map((n) => n.opType)));
     expect(used.every((u) => u.domain === '' && u.opset === 18)).toBe(true);
     // TopK takes K as int64 and its indices come back int64 before the cast to the IR's int32
-    expect(used).toContainEqual({ opType: 'TopK', domain: '', opset: 18, inputTypes: ['float32', 'int64'], outputTypes: ['float32', 'int64'] });
+    expect(used).toContainEqual({
+      opType: 'TopK',
+      domain: '',
+      opset: 18,
+      inputTypes: ['float32', 'int64'],
+      outputTypes: ['float32', 'int64'],
+    });
   });
 });

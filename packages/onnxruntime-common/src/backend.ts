@@ -1,8 +1,15 @@
-import { defineBackend, LossGraphError, type CompileFunction, type CoreOptions, type Graph, type OptionRules } from '@lossgraph/core';
+import {
+  type CompileFunction,
+  type CoreOptions,
+  defineBackend,
+  type Graph,
+  LossGraphError,
+  type OptionRules,
+} from '@lossgraph/core';
 import { toOnnxModel } from '@lossgraph/onnx';
 import type { InferenceSession, TensorConstructor } from 'onnxruntime-common';
-import { ortOptionRules, type OrtCompileOptions, type OrtResolved } from './options.js';
-import { firstThatStarts, reasonOf, type ProviderFailure } from './providers.js';
+import { type OrtCompileOptions, type OrtResolved, ortOptionRules } from './options.js';
+import { firstThatStarts, type ProviderFailure, reasonOf } from './providers.js';
 import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
 
 /** A session as the skeleton runs it: an InferenceSession, or anything that runs like one (a shared lease). */
@@ -34,7 +41,12 @@ export interface OrtPlatform<EP extends string, R extends object> {
    * Opens a session on exactly this one provider, or throws with the reason it cannot start. `model`
    * builds the ONNX bytes (call it once); `graph` is there for cache keys.
    */
-  openSession(graph: Graph, model: () => Uint8Array, ep: EP, options: OrtResolved<EP> & R & CoreOptions): Promise<OpenedSession>;
+  openSession(
+    graph: Graph,
+    model: () => Uint8Array,
+    ep: EP,
+    options: OrtResolved<EP> & R & CoreOptions,
+  ): Promise<OpenedSession>;
   /** appended to the error when no provider starts (e.g. how to install the CUDA provider) */
   readonly unavailableHint?: (failures: readonly ProviderFailure[]) => string | undefined;
 }
@@ -44,16 +56,25 @@ export interface OrtPlatform<EP extends string, R extends object> {
  * model, opened on the first execution provider of the list that starts; runs convert feeds and
  * outputs. Everything else (checks, dispose, fast path, timeouts) is core's `defineBackend`.
  */
-export function defineOrtBackend<EP extends string, Opts extends OrtCompileOptions<EP>, R extends object>(platform: OrtPlatform<EP, R>): CompileFunction<Opts> {
+export function defineOrtBackend<EP extends string, Opts extends OrtCompileOptions<EP>, R extends object>(
+  platform: OrtPlatform<EP, R>,
+): CompileFunction<Opts> {
   const { runtime } = platform;
   return defineBackend<Opts, OrtResolved<EP> & R>({
     name: runtime,
     concurrency: platform.concurrency,
-    options: { ...ortOptionRules(platform.providers, platform.defaultProviders), ...platform.options } as OptionRules<OrtResolved<EP> & R>,
+    options: { ...ortOptionRules(platform.providers, platform.defaultProviders), ...platform.options } as OptionRules<
+      OrtResolved<EP> & R
+    >,
     async compileGraph(graph, options) {
       let model: Uint8Array | undefined;
       const build = () => (model ??= toOnnxModel(graph));
-      const { ep, opened } = await firstThatStarts(runtime, options.executionProviders, (p) => platform.openSession(graph, build, p, options), platform.unavailableHint);
+      const { ep, opened } = await firstThatStarts(
+        runtime,
+        options.executionProviders,
+        (p) => platform.openSession(graph, build, p, options),
+        platform.unavailableHint,
+      );
       const inputNames = graph.inputs.map((id) => graph.values[id]!.name!);
       return {
         device: ep,
@@ -63,7 +84,12 @@ export function defineOrtBackend<EP extends string, Opts extends OrtCompileOptio
           try {
             results = await opened.session.run(toOrtFeeds(opened.Tensor, feeds, inputNames), outputs);
           } catch (cause) {
-            throw new LossGraphError('KERNEL_ERROR', `${runtime} (${ep}) failed to run the graph: ${reasonOf(cause)}`, { runtime, executionProvider: ep }, { cause });
+            throw new LossGraphError(
+              'KERNEL_ERROR',
+              `${runtime} (${ep}) failed to run the graph: ${reasonOf(cause)}`,
+              { runtime, executionProvider: ep },
+              { cause },
+            );
           }
           return fromOrtOutputs(runtime, results, outputs);
         },

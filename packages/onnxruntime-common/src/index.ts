@@ -4,7 +4,13 @@
  * (`defineOrtBackend`), tensor conversion, the shared options, execution-provider fallback, and one
  * vocabulary of error details (`runtime`, `executionProvider`, `failures`, `option`, `tensor`).
  */
-export { defineOrtBackend, type OrtPlatform, type OpenedSession, type OrtSessionHandle } from './backend.js';
-export { ortOptionRules, GRAPH_OPTIMIZATION_LEVELS, type GraphOptimizationLevel, type OrtCompileOptions, type OrtResolved } from './options.js';
-export { firstThatStarts, reasonOf, type ProviderFailure } from './providers.js';
-export { toOrtFeeds, fromOrtOutputs } from './tensors.js';
+export { defineOrtBackend, type OpenedSession, type OrtPlatform, type OrtSessionHandle } from './backend.js';
+export {
+  GRAPH_OPTIMIZATION_LEVELS,
+  type GraphOptimizationLevel,
+  type OrtCompileOptions,
+  type OrtResolved,
+  ortOptionRules,
+} from './options.js';
+export { firstThatStarts, type ProviderFailure, reasonOf } from './providers.js';
+export { fromOrtOutputs, toOrtFeeds } from './tensors.js';

@@ -1,4 +1,4 @@
-import { optionRules, type CompileOptions, type OptionRules } from '@lossgraph/core';
+import { type CompileOptions, type OptionRules, optionRules } from '@lossgraph/core';
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
 export const GRAPH_OPTIMIZATION_LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
@@ -21,7 +21,10 @@ export interface OrtResolved<EP extends string> {
   readonly graphOptimizationLevel: GraphOptimizationLevel;
 }
 
-export function ortOptionRules<EP extends string>(providers: readonly EP[], defaultProviders: readonly EP[]): OptionRules<OrtResolved<EP>> {
+export function ortOptionRules<EP extends string>(
+  providers: readonly EP[],
+  defaultProviders: readonly EP[],
+): OptionRules<OrtResolved<EP>> {
   return {
     executionProviders: optionRules.preferenceList(providers, defaultProviders),
     graphOptimizationLevel: optionRules.oneOf(GRAPH_OPTIMIZATION_LEVELS, 'all'),

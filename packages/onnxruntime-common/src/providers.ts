@@ -28,7 +28,10 @@ export async function firstThatStarts<EP extends string, S>(
       failures.push({ executionProvider: ep, reason });
       const next = providers[k + 1];
       const extra = hint?.(failures);
-      if (next !== undefined) console.warn(`@lossgraph/${runtime}: execution provider '${ep}' could not start (${reason}); falling back to '${next}'${extra ? `. ${extra}` : ''}`);
+      if (next !== undefined)
+        console.warn(
+          `@lossgraph/${runtime}: execution provider '${ep}' could not start (${reason}); falling back to '${next}'${extra ? `. ${extra}` : ''}`,
+        );
     }
   }
   const extra = hint?.(failures);

@@ -1,4 +1,4 @@
-import { LossGraphError, type DType, type Feeds, type HostTensor, type Outputs } from '@lossgraph/core';
+import { type DType, type Feeds, type HostTensor, LossGraphError, type Outputs } from '@lossgraph/core';
 import type { InferenceSession, Tensor, TensorConstructor } from 'onnxruntime-common';
 
 const IR_DTYPES: readonly string[] = ['float32', 'int32', 'bool'] satisfies DType[];
@@ -8,7 +8,11 @@ const IR_DTYPES: readonly string[] = ['float32', 'int32', 'bool'] satisfies DTyp
  * instanceof checks hold) over the caller's typed array: no copy here, ORT copies once into its heap or
  * a GPU buffer. Core has already narrowed float64 data to float32.
  */
-export function toOrtFeeds(Ctor: TensorConstructor, feeds: Feeds, inputNames: readonly string[]): InferenceSession.FeedsType {
+export function toOrtFeeds(
+  Ctor: TensorConstructor,
+  feeds: Feeds,
+  inputNames: readonly string[],
+): InferenceSession.FeedsType {
   const out: Record<string, Tensor> = {};
   for (const name of inputNames) {
     const t = feeds[name]!;
@@ -18,13 +22,22 @@ export function toOrtFeeds(Ctor: TensorConstructor, feeds: Feeds, inputNames: re
 }
 
 /** Session results as HostTensors (the arrays ORT returned, not copies); `runtime` names it in errors. */
-export function fromOrtOutputs(runtime: string, results: InferenceSession.ReturnType, names: readonly string[]): Outputs {
+export function fromOrtOutputs(
+  runtime: string,
+  results: InferenceSession.ReturnType,
+  names: readonly string[],
+): Outputs {
   const out: Outputs = {};
   for (const name of names) {
     const t: Tensor | undefined = results[name];
-    if (t === undefined) throw new LossGraphError('KERNEL_ERROR', `${runtime} returned no output '${name}'`, { runtime, tensor: name });
+    if (t === undefined)
+      throw new LossGraphError('KERNEL_ERROR', `${runtime} returned no output '${name}'`, { runtime, tensor: name });
     if (!IR_DTYPES.includes(t.type)) {
-      throw new LossGraphError('DTYPE_MISMATCH', `${runtime} returned output '${name}' as ${t.type}; the IR has float32, int32 and bool only`, { runtime, tensor: name, dtype: t.type });
+      throw new LossGraphError(
+        'DTYPE_MISMATCH',
+        `${runtime} returned output '${name}' as ${t.type}; the IR has float32, int32 and bool only`,
+        { runtime, tensor: name, dtype: t.type },
+      );
     }
     out[name] = { dtype: t.type as DType, shape: [...t.dims], data: t.data as HostTensor['data'] };
   }

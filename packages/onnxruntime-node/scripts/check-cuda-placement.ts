@@ -6,12 +6,12 @@
  * Usage: tsx --conditions=source packages/onnxruntime-node/scripts/check-cuda-placement.ts [--provider cpu] [fixture.safetensors]
  * (`--provider cpu` dry-runs the same check against the CPU provider, on machines without a GPU.)
  */
-import { readFileSync, rmSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { compareWithFixture, fixtureProgram, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { toOnnxModel } from '@lossgraph/onnx';
+import * as ort from 'onnxruntime-node';
 
 /** Outputs up to this many bytes count as shape bookkeeping (e.g. an int64 [2] shape or a scalar). */
 const TINY_BYTES = 64;
@@ -38,12 +38,26 @@ const session = await ort.InferenceSession.create(model, {
   profileFilePrefix: join(dir, 'profile'),
   logSeverityLevel: 1,
 });
-const feeds = Object.fromEntries(Object.entries(fx.inputs).map(([name, t]) => [name, new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.shape])]));
+const feeds = Object.fromEntries(
+  Object.entries(fx.inputs).map(([name, t]) => [
+    name,
+    new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, [...t.shape]),
+  ]),
+);
 const results = await session.run(feeds);
 session.endProfiling();
 await session.release();
 
-const outputs = Object.fromEntries(Object.entries(results).map(([name, t]) => [name, { dtype: (t.type === 'int32' ? 'int32' : 'float32') as 'float32', shape: [...t.dims], data: t.data as Float32Array }]));
+const outputs = Object.fromEntries(
+  Object.entries(results).map(([name, t]) => [
+    name,
+    {
+      dtype: (t.type === 'int32' ? 'int32' : 'float32') as 'float32',
+      shape: [...t.dims],
+      data: t.data as Float32Array,
+    },
+  ]),
+);
 const cmp = compareWithFixture(outputs, fx);
 console.log(`fixture ${fx.name}: ${cmp.pass ? 'pass' : `FAIL\n  ${cmp.failures.join('\n  ')}`}`);
 
@@ -53,13 +67,20 @@ rmSync(dir, { recursive: true, force: true });
 const nodes = new Map<string, { op: string; provider: string; bytes: number }>();
 for (const e of events) {
   if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
-  nodes.set(e.name.replace(/_kernel_time$/, ''), { op: e.args.op_name ?? '?', provider: e.args.provider ?? '?', bytes: Number(e.args.output_size ?? 0) });
+  nodes.set(e.name.replace(/_kernel_time$/, ''), {
+    op: e.args.op_name ?? '?',
+    provider: e.args.provider ?? '?',
+    bytes: Number(e.args.output_size ?? 0),
+  });
 }
 const byProvider = new Map<string, number>();
 for (const n of nodes.values()) byProvider.set(n.provider, (byProvider.get(n.provider) ?? 0) + 1);
 console.log(`nodes run: ${nodes.size} (${[...byProvider].map(([p, k]) => `${p}: ${k}`).join(', ')})`);
 const elsewhere = [...nodes].filter(([, n]) => n.provider !== expected);
-for (const [name, n] of elsewhere) console.log(`  ${n.bytes <= TINY_BYTES ? 'shape bookkeeping' : 'FALLBACK'}: ${name} (${n.op}, ${n.bytes} bytes) on ${n.provider}`);
+for (const [name, n] of elsewhere)
+  console.log(
+    `  ${n.bytes <= TINY_BYTES ? 'shape bookkeeping' : 'FALLBACK'}: ${name} (${n.op}, ${n.bytes} bytes) on ${n.provider}`,
+  );
 const fallbacks = elsewhere.filter(([, n]) => n.bytes > TINY_BYTES);
 if (nodes.size === 0) console.log('no node events in the profile');
 const ok = cmp.pass && nodes.size > 0 && fallbacks.length === 0;

@@ -1,7 +1,13 @@
 import { hashGraph } from '@lossgraph/core';
 import { defineOrtBackend } from '@lossgraph/onnxruntime-common';
 import { CUDA_INSTALL_HINT } from './cuda-hint.js';
-import { NODE_OPTION_RULES, PROVIDERS, type ExecutionProvider, type NodeOptions, type OnnxRuntimeNodeOptions } from './options.js';
+import {
+  type ExecutionProvider,
+  NODE_OPTION_RULES,
+  type NodeOptions,
+  type OnnxRuntimeNodeOptions,
+  PROVIDERS,
+} from './options.js';
 import { loadOrt } from './runtime.js';
 import { acquireSession } from './session-cache.js';
 
@@ -18,13 +24,21 @@ export const compile = defineOrtBackend<ExecutionProvider, OnnxRuntimeNodeOption
   concurrency: 'parallel',
   async openSession(graph, model, ep, options) {
     const ort = await loadOrt();
-    const key = [hashGraph(graph), ep, options.intraOpNumThreads ?? '', options.intraOpSpinning ?? '', options.graphOptimizationLevel].join('|');
+    const key = [
+      hashGraph(graph),
+      ep,
+      options.intraOpNumThreads ?? '',
+      options.intraOpSpinning ?? '',
+      options.graphOptimizationLevel,
+    ].join('|');
     const session = await acquireSession(key, async () =>
       ort.InferenceSession.create(model(), {
         executionProviders: [ep],
         graphOptimizationLevel: options.graphOptimizationLevel,
         ...(options.intraOpNumThreads !== undefined && { intraOpNumThreads: options.intraOpNumThreads }),
-        ...(options.intraOpSpinning !== undefined && { extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } } }),
+        ...(options.intraOpSpinning !== undefined && {
+          extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } },
+        }),
       }),
     );
     return { session, Tensor: ort.Tensor };

@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export type CudaProviderStatus = { readonly available: true; readonly library: string } | { readonly available: false; readonly reason: string };
+export type CudaProviderStatus =
+  | { readonly available: true; readonly library: string }
+  | { readonly available: false; readonly reason: string };
 
 /** Where onnxruntime-node keeps its native libraries (the CUDA provider is installed there too). */
 export function ortBinaryFolder(): string {
@@ -27,17 +29,25 @@ function hasNvidiaGpu(): boolean {
  * onnxruntime-node's folder and an NVIDIA GPU (/dev/nvidia0 or `nvidia-smi`). The reason says what is missing.
  */
 export function cudaProviderStatus(): CudaProviderStatus {
-  if (platform() !== 'linux' && platform() !== 'win32') return { available: false, reason: `onnxruntime-node has no CUDA provider for ${platform()}` };
+  if (platform() !== 'linux' && platform() !== 'win32')
+    return { available: false, reason: `onnxruntime-node has no CUDA provider for ${platform()}` };
   let folder: string;
   try {
     folder = ortBinaryFolder();
   } catch (e) {
     return { available: false, reason: `onnxruntime-node is not installed (${(e as Error).message})` };
   }
-  const library = join(folder, platform() === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so');
+  const library = join(
+    folder,
+    platform() === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so',
+  );
   if (!existsSync(library)) {
-    return { available: false, reason: `the CUDA provider library is not installed (no ${library}); install it with ONNXRUNTIME_NODE_INSTALL=cuda12 (see @lossgraph/onnxruntime-node's README)` };
+    return {
+      available: false,
+      reason: `the CUDA provider library is not installed (no ${library}); install it with ONNXRUNTIME_NODE_INSTALL=cuda12 (see @lossgraph/onnxruntime-node's README)`,
+    };
   }
-  if (!hasNvidiaGpu()) return { available: false, reason: 'no NVIDIA GPU found (no /dev/nvidia0, and nvidia-smi did not run)' };
+  if (!hasNvidiaGpu())
+    return { available: false, reason: 'no NVIDIA GPU found (no /dev/nvidia0, and nvidia-smi did not run)' };
   return { available: true, library };
 }

@@ -4,6 +4,6 @@
  * inference sessions compute it.
  */
 export { compile } from './compile.js';
-export type { OnnxRuntimeNodeOptions, ExecutionProvider, GraphOptimizationLevel } from './options.js';
 export { CUDA_INSTALL_HINT } from './cuda-hint.js';
-export { cudaProviderStatus, type CudaProviderStatus } from './cuda-probe.js';
+export { type CudaProviderStatus, cudaProviderStatus } from './cuda-probe.js';
+export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeNodeOptions } from './options.js';

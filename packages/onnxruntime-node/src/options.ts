@@ -27,5 +27,6 @@ export type ResolvedOptions = OrtResolved<ExecutionProvider> & NodeOptions;
 
 export const NODE_OPTION_RULES = {
   intraOpNumThreads: optionRules.integer(1),
-  intraOpSpinning: (v: unknown, invalid: (want: string) => never) => (v === undefined ? undefined : typeof v === 'boolean' ? v : invalid('a boolean')),
+  intraOpSpinning: (v: unknown, invalid: (want: string) => never) =>
+    v === undefined ? undefined : typeof v === 'boolean' ? v : invalid('a boolean'),
 };

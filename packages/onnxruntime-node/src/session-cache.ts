@@ -1,5 +1,5 @@
-import type { InferenceSession } from 'onnxruntime-node';
 import type { OrtSessionHandle } from '@lossgraph/onnxruntime-common';
+import type { InferenceSession } from 'onnxruntime-node';
 
 interface Entry {
   readonly open: Promise<InferenceSession>;

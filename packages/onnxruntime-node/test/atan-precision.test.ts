@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '@lossgraph/core';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 
 describe('atan lowering (a composition: the CUDA provider has no Atan kernel)', () => {
@@ -13,7 +13,8 @@ describe('atan lowering (a composition: the CUDA provider has no Atan kernel)', 
     try {
       const y = (await loss.run({ x: { dtype: 'float32', shape: [x.length], data: x } })).y!.data;
       let worst = 0;
-      for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(y[i]! - Math.atan(x[i]!)) / Math.max(1e-30, Math.abs(Math.atan(x[i]!))));
+      for (let i = 0; i < x.length; i++)
+        worst = Math.max(worst, Math.abs(y[i]! - Math.atan(x[i]!)) / Math.max(1e-30, Math.abs(Math.atan(x[i]!))));
       expect(worst).toBeLessThan(5e-7);
     } finally {
       await loss.dispose();

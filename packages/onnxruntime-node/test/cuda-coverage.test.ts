@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import { GraphBuilder, multiboxLossProgram, RETINANET_BOX_LOSSES, retinanetLossProgram } from '@lossgraph/core';
-import { onnxOpsUsed, type OnnxOpUse } from '@lossgraph/onnx';
+import { type OnnxOpUse, onnxOpsUsed } from '@lossgraph/onnx';
+import { describe, expect, it } from 'vitest';
 import { kernelGap, loadCudaKernelTable } from './cuda-kernels.js';
 
 const table = loadCudaKernelTable();
@@ -16,7 +16,9 @@ describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () 
 
   it('has a CUDA kernel for every node of the RetinaNet loss (every box loss) and the torchvision MultiBoxLoss profile', () => {
     const graphs = [
-      ...RETINANET_BOX_LOSSES.map((boxLoss) => retinanetLossProgram({ boxLoss, outputs: ['matched_idxs', 'num_foreground'] }).graph),
+      ...RETINANET_BOX_LOSSES.map(
+        (boxLoss) => retinanetLossProgram({ boxLoss, outputs: ['matched_idxs', 'num_foreground'] }).graph,
+      ),
       retinanetLossProgram({ normalize: 'none', focalAlpha: -1, focalGamma: 0 }).graph,
       multiboxLossProgram({ profile: 'torchvision', normalize: 'none' }).graph,
     ];
@@ -33,17 +35,30 @@ describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () 
     const c = b.input('c', 'bool', ['N', 5]);
     b.output('i', x.argMax(1));
     b.output('w', b.where(c, c.not(), c));
-    const gaps = onnxOpsUsed(b.build()).map((u) => kernelGap(table, u)).filter((g) => g !== undefined);
+    const gaps = onnxOpsUsed(b.build())
+      .map((u) => kernelGap(table, u))
+      .filter((g) => g !== undefined);
     expect(gaps).toEqual([]);
   });
 
   it('reports the known gaps, so the check is not vacuous', () => {
-    const use = (opType: string, inputTypes: OnnxOpUse['inputTypes'], opset = 18): OnnxOpUse => ({ opType, domain: '', opset, inputTypes, outputTypes: [] });
+    const use = (opType: string, inputTypes: OnnxOpUse['inputTypes'], opset = 18): OnnxOpUse => ({
+      opType,
+      domain: '',
+      opset,
+      inputTypes,
+      outputTypes: [],
+    });
     expect(kernelGap(table, use('ArgMax', ['int32']))).toMatch(/no such input types/);
     expect(kernelGap(table, use('Where', ['bool', 'bool', 'bool']))).toMatch(/no such input types/);
     expect(kernelGap(table, use('OneHot', ['int32', 'int64', 'float32']))).toMatch(/no such input types/);
     // an open range registered at 13 does not serve ScatterElements' opset-18 schema; the [13, 15] range does not either
-    expect(kernelGap({ ...table, kernels: { ScatterElements: [{ from: 13, to: null, inputs: {} }] } }, use('ScatterElements', ['float32', 'int32', 'float32']))).toMatch(/no CUDA kernel/);
+    expect(
+      kernelGap(
+        { ...table, kernels: { ScatterElements: [{ from: 13, to: null, inputs: {} }] } },
+        use('ScatterElements', ['float32', 'int32', 'float32']),
+      ),
+    ).toMatch(/no CUDA kernel/);
     expect(kernelGap(table, use('ScatterElements', ['float32', 'int32', 'float32']))).toBeUndefined();
   });
 });

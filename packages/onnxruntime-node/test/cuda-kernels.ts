@@ -42,12 +42,19 @@ export function kernelGap(table: KernelTable, use: OnnxOpUse): string | undefine
   if (use.domain !== '') return `${what}: domain '${use.domain}' is not in the table`;
   const since = sinceVersion(table, use.opType, use.opset);
   if (since === undefined) return `${what}: no ONNX since-version known for ${use.opType}`;
-  const ranges = (table.kernels[use.opType] ?? []).filter((r) => r.from === since || (r.to !== null && r.from <= since && since <= r.to));
+  const ranges = (table.kernels[use.opType] ?? []).filter(
+    (r) => r.from === since || (r.to !== null && r.from <= since && since <= r.to),
+  );
   if (ranges.length === 0) return `${what}: no CUDA kernel registered for since-version ${since}`;
   const types = use.inputTypes.map((t) => ONNX_TYPE[t]);
   const fits = (r: KernelRange) =>
     r.combos !== undefined
       ? r.combos.some((c) => c.every((t, i) => t === types[i]))
-      : Object.entries(r.inputs ?? {}).every(([i, allowed]) => types[Number(i)] === undefined || types[Number(i)] === '' || allowed.includes(types[Number(i)]!));
-  return ranges.some(fits) ? undefined : `${what}: the CUDA kernel for since-version ${since} takes no such input types`;
+      : Object.entries(r.inputs ?? {}).every(
+          ([i, allowed]) =>
+            types[Number(i)] === undefined || types[Number(i)] === '' || allowed.includes(types[Number(i)]!),
+        );
+  return ranges.some(fits)
+    ? undefined
+    : `${what}: the CUDA kernel for since-version ${since} takes no such input types`;
 }

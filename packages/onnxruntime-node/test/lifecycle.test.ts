@@ -1,5 +1,5 @@
+import { GraphBuilder, type HostTensor, LossGraphError } from '@lossgraph/core';
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder, LossGraphError, type HostTensor } from '@lossgraph/core';
 import { compile } from '../src/index.js';
 import { liveSessionCount } from '../src/session-cache.js';
 
@@ -15,7 +15,9 @@ function smallGraph() {
   return b.build();
 }
 
-const feed = (values: number[]): { x: HostTensor } => ({ x: { dtype: 'float32', shape: [values.length / 3, 3], data: Float32Array.from(values) } });
+const feed = (values: number[]): { x: HostTensor } => ({
+  x: { dtype: 'float32', shape: [values.length / 3, 3], data: Float32Array.from(values) },
+});
 
 describe('compiled loss lifecycle', () => {
   it('returns every output as a typed array of its dtype, and only the named ones when asked', async () => {
@@ -44,7 +46,9 @@ describe('compiled loss lifecycle', () => {
   it('checks feeds before running (missing input, wrong shape)', async () => {
     const loss = await compile(smallGraph());
     await expect(loss.run({})).rejects.toMatchObject({ code: 'MISSING_INPUT' });
-    await expect(loss.run({ x: { dtype: 'float32', shape: [2, 4], data: new Float32Array(8) } })).rejects.toMatchObject({ code: 'SHAPE_MISMATCH' });
+    await expect(loss.run({ x: { dtype: 'float32', shape: [2, 4], data: new Float32Array(8) } })).rejects.toMatchObject(
+      { code: 'SHAPE_MISMATCH' },
+    );
     await loss.dispose();
   });
 
@@ -54,7 +58,9 @@ describe('compiled loss lifecycle', () => {
     const outs = await Promise.all(inputs.map((f) => loss.run(f, ['s'])));
     outs.forEach((o, k) => {
       const x = inputs[k]!.x.data;
-      const want = Array.from({ length: k + 1 }, (_, r) => [0, 1, 2].reduce((acc, j) => acc + 2 * x[3 * r + j]! + 1, 0));
+      const want = Array.from({ length: k + 1 }, (_, r) =>
+        [0, 1, 2].reduce((acc, j) => acc + 2 * x[3 * r + j]! + 1, 0),
+      );
       expect(Array.from(o.s!.data)).toEqual(want);
     });
     await loss.dispose();
@@ -80,16 +86,23 @@ describe('compiled loss lifecycle', () => {
       expect(Array.from((await loss.run(feed([1, 1, 1]), ['s'])).s!.data)).toEqual([9]);
       await loss.dispose();
     }
-    await expect(compile(smallGraph(), { intraOpSpinning: 'no' as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'intraOpSpinning' } });
+    await expect(compile(smallGraph(), { intraOpSpinning: 'no' as never })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      details: { option: 'intraOpSpinning' },
+    });
   });
 
   it("a misspelt option names the closest one (a misspelt 'executionProviders' never silently runs on the CPU)", async () => {
-    await expect(compile(smallGraph(), { executionProvider: ['cuda'] } as never)).rejects.toThrow(/unknown onnxruntime-node compile option 'executionProvider' \(did you mean 'executionProviders'\?\)/);
+    await expect(compile(smallGraph(), { executionProvider: ['cuda'] } as never)).rejects.toThrow(
+      /unknown onnxruntime-node compile option 'executionProvider' \(did you mean 'executionProviders'\?\)/,
+    );
   });
 
   it('rejects bad options with INVALID_OPTION', async () => {
     await expect(compile(smallGraph(), { executionProviders: [] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
-    await expect(compile(smallGraph(), { executionProviders: ['tpu' as 'cpu'] })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(compile(smallGraph(), { executionProviders: ['tpu' as 'cpu'] })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
     await expect(compile(smallGraph(), { intraOpNumThreads: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 });

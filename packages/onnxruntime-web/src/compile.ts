@@ -1,5 +1,11 @@
 import { defineOrtBackend } from '@lossgraph/onnxruntime-common';
-import { PROVIDERS, WEB_OPTION_RULES, type ExecutionProvider, type OnnxRuntimeWebOptions, type WebOptions } from './options.js';
+import {
+  type ExecutionProvider,
+  type OnnxRuntimeWebOptions,
+  PROVIDERS,
+  WEB_OPTION_RULES,
+  type WebOptions,
+} from './options.js';
 import type { Platform } from './runtime.js';
 import { openWebSession } from './session.js';
 

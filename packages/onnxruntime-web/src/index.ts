@@ -14,7 +14,9 @@ const BROWSER: Platform = {
   load: (ep) => (ep === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')),
   // threads need SharedArrayBuffer, which browsers give only to cross-origin isolated pages
   defaultNumThreads: () =>
-    globalThis.crossOriginIsolated === true ? Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1)) : 1,
+    globalThis.crossOriginIsolated === true
+      ? Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1))
+      : 1,
 };
 
 /**

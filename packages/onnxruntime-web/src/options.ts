@@ -33,7 +33,8 @@ export interface WebOptions {
 export type ResolvedOptions = OrtResolved<ExecutionProvider> & WebOptions;
 
 const isWasmPaths = (v: unknown) =>
-  typeof v === 'string' || (typeof v === 'object' && v !== null && Object.keys(v).every((k) => k === 'mjs' || k === 'wasm'));
+  typeof v === 'string' ||
+  (typeof v === 'object' && v !== null && Object.keys(v).every((k) => k === 'mjs' || k === 'wasm'));
 
 export const WEB_OPTION_RULES = {
   numThreads: optionRules.integer(1),

@@ -17,7 +17,12 @@ export interface Platform {
 const started = new WeakMap<object, number>();
 
 /** Sets the build's env.wasm before its first session; afterwards warns when asked for something else. */
-export function configureWasm(ort: OrtModule, platform: Platform, numThreads: number | undefined, wasmPaths: WasmPaths | undefined): void {
+export function configureWasm(
+  ort: OrtModule,
+  platform: Platform,
+  numThreads: number | undefined,
+  wasmPaths: WasmPaths | undefined,
+): void {
   const wasm = ort.env.wasm;
   const threads = started.get(ort.env);
   if (threads === undefined) {
@@ -31,7 +36,9 @@ export function configureWasm(ort: OrtModule, platform: Platform, numThreads: nu
     wasmPaths !== undefined && JSON.stringify(wasmPaths) !== JSON.stringify(wasm.wasmPaths) ? 'wasmPaths' : '',
   ].filter(Boolean);
   if (ignored.length > 0) {
-    console.warn(`@lossgraph/onnxruntime-web: ${ignored.join(' and ')} ignored: onnxruntime-web's wasm module already started, and reads these only once`);
+    console.warn(
+      `@lossgraph/onnxruntime-web: ${ignored.join(' and ')} ignored: onnxruntime-web's wasm module already started, and reads these only once`,
+    );
   }
 }
 

@@ -11,7 +11,8 @@ async function webGpuProblem(): Promise<string | undefined> {
       : 'this browser exposes no WebGPU (navigator.gpu is missing: an old browser, an insecure context, or WebGPU disabled)';
   }
   try {
-    if ((await gpu.requestAdapter()) === null) return 'navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU blocked for it)';
+    if ((await gpu.requestAdapter()) === null)
+      return 'navigator.gpu.requestAdapter() returned no adapter (no usable GPU, or WebGPU blocked for it)';
   } catch (error) {
     return `navigator.gpu.requestAdapter() failed: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -33,12 +34,20 @@ export function threadedValueChecks(threads: number): string | undefined {
 }
 
 /** Opens a session of `ep` on its onnxruntime-web build, configuring that build's wasm module first. */
-export async function openWebSession(platform: Platform, model: () => Uint8Array, ep: ExecutionProvider, options: ResolvedOptions): Promise<OpenedSession> {
+export async function openWebSession(
+  platform: Platform,
+  model: () => Uint8Array,
+  ep: ExecutionProvider,
+  options: ResolvedOptions,
+): Promise<OpenedSession> {
   const problem = ep === 'webgpu' ? await webGpuProblem() : undefined;
   if (problem !== undefined) throw new Error(problem);
   const ort = await platform.load(ep);
   configureWasm(ort, platform, options.numThreads, options.wasmPaths);
-  const session = await ort.InferenceSession.create(model(), { executionProviders: [ep], graphOptimizationLevel: options.graphOptimizationLevel });
+  const session = await ort.InferenceSession.create(model(), {
+    executionProviders: [ep],
+    graphOptimizationLevel: options.graphOptimizationLevel,
+  });
   const threads = markStarted(ort);
   const required = threadedValueChecks(threads);
   return { session, Tensor: ort.Tensor, ...(required === undefined ? {} : { valueChecksRequired: required }) };

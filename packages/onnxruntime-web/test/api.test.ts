@@ -1,6 +1,6 @@
-import { GraphBuilder, LossGraphError, multiboxLossProgram, type Feeds } from '@lossgraph/core';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Feeds, GraphBuilder, LossGraphError, multiboxLossProgram } from '@lossgraph/core';
 import { compile } from '@lossgraph/onnxruntime-web';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /** y = x * 2 + b, s = sum(y): tiny, with a symbolic dim. */
 function tinyGraph() {
@@ -55,7 +55,10 @@ describe('@lossgraph/onnxruntime-web in Node', () => {
       const want = Array.from({ length: n * 3 }, (_, i) => i * 2 + [1, -1, 0.5][i % 3]!);
       expect(Array.from(out.y!.data)).toEqual(want);
       expect(out.s!.shape).toEqual([]);
-      expect(out.s!.data[0]).toBeCloseTo(want.reduce((a, v) => a + v, 0), 4);
+      expect(out.s!.data[0]).toBeCloseTo(
+        want.reduce((a, v) => a + v, 0),
+        4,
+      );
     }
     expect(Object.keys(await loss.run(feeds(2), ['s']))).toEqual(['s']);
     await loss.dispose();
@@ -93,7 +96,9 @@ describe('@lossgraph/onnxruntime-web in Node', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const loss = await compile(tinyGraph(), { executionProviders: ['webgpu', 'wasm'] });
     expect(loss.device).toBe('wasm');
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/execution provider 'webgpu' could not start .*falling back to 'wasm'/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/execution provider 'webgpu' could not start .*falling back to 'wasm'/),
+    );
     expect((await loss.run(feeds(2))).y!.data[0]).toBe(1);
     await loss.dispose();
   });
@@ -114,7 +119,10 @@ describe('@lossgraph/onnxruntime-web in Node', () => {
 
     const program = multiboxLossProgram();
     const mb = await compile(program);
-    const B = 1, P = 2, C = 3, M = 1;
+    const B = 1,
+      P = 2,
+      C = 3,
+      M = 1;
     const bad: Feeds = {
       loc_data: { dtype: 'float32', shape: [B, P, 4], data: new Float32Array(B * P * 4).fill(NaN) },
       conf_data: { dtype: 'float32', shape: [B, P, C], data: new Float32Array(B * P * C) },
@@ -128,7 +136,10 @@ describe('@lossgraph/onnxruntime-web in Node', () => {
 
   it('with several wasm threads, value checks run even with validate: false (a failing kernel would corrupt the runtime)', async () => {
     const mb = await compile(multiboxLossProgram(), { validate: false });
-    const B = 1, P = 2, C = 3, M = 1;
+    const B = 1,
+      P = 2,
+      C = 3,
+      M = 1;
     const outOfRange: Feeds = {
       loc_data: { dtype: 'float32', shape: [B, P, 4], data: new Float32Array(B * P * 4) },
       conf_data: { dtype: 'float32', shape: [B, P, C], data: new Float32Array(B * P * C) },
@@ -138,7 +149,10 @@ describe('@lossgraph/onnxruntime-web in Node', () => {
     };
     // this process's onnxruntime-web started with the default threads (up to 4 by available cores)
     const threads = (await import('onnxruntime-web')).env.wasm.numThreads ?? 1;
-    const e = await mb.run(outOfRange).then(() => undefined, (error: unknown) => error as LossGraphError);
+    const e = await mb.run(outOfRange).then(
+      () => undefined,
+      (error: unknown) => error as LossGraphError,
+    );
     if (threads > 1) expect(e?.code, String(e)).toBe('LABEL_OUT_OF_RANGE');
     else expect(e === undefined || e.code === 'KERNEL_ERROR', String(e)).toBe(true);
     await mb.dispose();

@@ -1,4 +1,7 @@
 import { describeBackend } from '@lossgraph/core/conformance';
 import { compile } from '@lossgraph/onnxruntime-web';
 
-await describeBackend({ name: 'onnxruntime-web-wasm (Node)', compile: (program, options) => compile(program, { ...options, executionProviders: ['wasm'] }) });
+await describeBackend({
+  name: 'onnxruntime-web-wasm (Node)',
+  compile: (program, options) => compile(program, { ...options, executionProviders: ['wasm'] }),
+});

@@ -25,8 +25,14 @@ export async function activateBackend(name?: string): Promise<string> {
   const ok = await tf.setBackend(name).catch((e: unknown) => ((cause = e), false));
   if (!ok) {
     if (previous && previous !== name) await tf.setBackend(previous).catch(() => false);
-    const hint = name === 'wasm' ? " (in Node, call setWasmPaths() with the folder of tfjs-backend-wasm's .wasm files first)" : '';
-    fail('BACKEND_UNAVAILABLE', `tfjs backend '${name}' failed to initialise${hint}${cause ? `: ${(cause as Error).message}` : ''}`, { backend: name }, cause);
+    const hint =
+      name === 'wasm' ? " (in Node, call setWasmPaths() with the folder of tfjs-backend-wasm's .wasm files first)" : '';
+    fail(
+      'BACKEND_UNAVAILABLE',
+      `tfjs backend '${name}' failed to initialise${hint}${cause ? `: ${(cause as Error).message}` : ''}`,
+      { backend: name },
+      cause,
+    );
   }
   return tf.getBackend();
 }

@@ -1,13 +1,13 @@
 import {
-  defineBackend,
-  foldConstants,
-  optionRules,
   type CompiledLoss,
   type CompileOptions,
+  defineBackend,
   type Feeds,
+  foldConstants,
   type Graph,
   type LossProgram,
   type Outputs,
+  optionRules,
 } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend, onBackend } from './backend.js';
@@ -50,7 +50,8 @@ export interface TfjsExtras<I extends string = string, O extends string = string
 }
 
 /** A loss graph compiled to tfjs ops. */
-export type TfjsCompiledLoss<I extends string = string, O extends string = string> = CompiledLoss<I, O> & TfjsExtras<I, O>;
+export type TfjsCompiledLoss<I extends string = string, O extends string = string> = CompiledLoss<I, O> &
+  TfjsExtras<I, O>;
 
 /** tfjs's `compile`: typed by the program's names, `apply` included. */
 export type TfjsCompileFunction = <I extends string = string, O extends string = string>(
@@ -60,7 +61,9 @@ export type TfjsCompileFunction = <I extends string = string, O extends string =
 
 /** The graph's scalar float32 outputs: what `apply` returns by default. */
 function scalarOutputs(graph: Graph): string[] {
-  return graph.outputs.filter((o) => graph.values[o.value]!.dtype === 'float32' && graph.values[o.value]!.shape.length === 0).map((o) => o.name);
+  return graph.outputs
+    .filter((o) => graph.values[o.value]!.dtype === 'float32' && graph.values[o.value]!.shape.length === 0)
+    .map((o) => o.name);
 }
 
 /**
@@ -69,9 +72,18 @@ function scalarOutputs(graph: Graph): string[] {
  * gradients computed by the graph's own backward part; each run computes on the loss's own backend even
  * when other losses use others meanwhile. Way (b): `apply(tensors)`, see TfjsExtras.
  */
-export const compile: TfjsCompileFunction = defineBackend<TfjsCompileOptions, { backend: string | undefined }, TfjsExtras>({
+export const compile: TfjsCompileFunction = defineBackend<
+  TfjsCompileOptions,
+  { backend: string | undefined },
+  TfjsExtras
+>({
   name: 'tfjs',
-  options: { backend: optionRules.passThrough<string>((v) => typeof v === 'string' && v.length > 0, "a tfjs backend name, e.g. 'cpu', 'wasm', 'webgl', 'webgpu'") },
+  options: {
+    backend: optionRules.passThrough<string>(
+      (v) => typeof v === 'string' && v.length > 0,
+      "a tfjs backend name, e.g. 'cpu', 'wasm', 'webgl', 'webgpu'",
+    ),
+  },
   async compileGraph(graph, options, context) {
     const name = await activateBackend(options.backend);
     const traits = traitsOf(name);
@@ -79,11 +91,17 @@ export const compile: TfjsCompileFunction = defineBackend<TfjsCompileOptions, { 
     const lowered = await onBackend(name, () => new LoweredGraph(foldConstants(graph), true, traits));
     const defaultApplyOutputs = scalarOutputs(lowered.graph);
 
-    async function run(feeds: Feeds, outputs: readonly string[], env: Readonly<Record<string, number>>): Promise<Outputs> {
+    async function run(
+      feeds: Feeds,
+      outputs: readonly string[],
+      env: Readonly<Record<string, number>>,
+    ): Promise<Outputs> {
       const names = lowered.plan(outputs).outputs.map((o) => o.name);
       // the switch to this backend and the whole graph happen in one synchronous stretch
       const results = await onBackend(name, () =>
-        tf.tidy(() => lowered.run(Object.fromEntries(lowered.inputNames.map((n) => [n, toTensor(feeds[n]!)])), env, outputs, false)),
+        tf.tidy(() =>
+          lowered.run(Object.fromEntries(lowered.inputNames.map((n) => [n, toTensor(feeds[n]!)])), env, outputs, false),
+        ),
       );
       try {
         const feedBuffers = new Set(Object.values(feeds).map((f) => f.data.buffer));
@@ -97,16 +115,23 @@ export const compile: TfjsCompileFunction = defineBackend<TfjsCompileOptions, { 
     function apply(inputs: TensorInputs, outputs?: readonly string[]): Record<string, tf.Tensor> {
       context.assertLive();
       const wanted = context.outputsFor(outputs ?? defaultApplyOutputs);
-      if (wanted.length === 0) fail('INVALID_GRAPH', 'apply(): the graph has no scalar float32 output; name the outputs to return');
+      if (wanted.length === 0)
+        fail('INVALID_GRAPH', 'apply(): the graph has no scalar float32 output; name the outputs to return');
       if (tf.getBackend() !== name) {
-        fail('BACKEND_UNAVAILABLE', `compiled for tfjs backend '${name}', but '${tf.getBackend()}' is active: call tf.setBackend('${name}') first`, { backend: name });
+        fail(
+          'BACKEND_UNAVAILABLE',
+          `compiled for tfjs backend '${name}', but '${tf.getBackend()}' is active: call tf.setBackend('${name}') first`,
+          { backend: name },
+        );
       }
       for (const n of lowered.inputNames) {
         if (inputs?.[n] !== undefined && !(inputs[n] instanceof tf.Tensor)) {
           fail('DTYPE_MISMATCH', `apply(): input '${n}' is not a tf.Tensor (run() takes host arrays)`, { tensor: n });
         }
       }
-      const env = context.checkTensors(inputs, () => Object.fromEntries(lowered.inputNames.map((n) => [n, toHostSync(inputs[n]!)])));
+      const env = context.checkTensors(inputs, () =>
+        Object.fromEntries(lowered.inputNames.map((n) => [n, toHostSync(inputs[n]!)])),
+      );
       const results = tf.tidy(() => lowered.run(inputs, env, wanted, true));
       return Object.fromEntries(lowered.plan(wanted).outputs.map((o, i) => [o.name, results[i]!]));
     }

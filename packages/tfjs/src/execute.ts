@@ -1,11 +1,11 @@
-import { bindDefinedDims, LossGraphError, partialShape, type Node } from '@lossgraph/core';
+import { bindDefinedDims, LossGraphError, type Node, partialShape } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { LOWERINGS } from './lowering/table.js';
 import type { BackendTraits } from './lowering/traits.js';
 import type { Lowering, LoweringContext } from './lowering/types.js';
 import type { Plan } from './plan.js';
-import { detach, withGradientRule, type GradientRule } from './tape.js';
+import { detach, type GradientRule, withGradientRule } from './tape.js';
 
 /** `b` may hold -1 for a data-dependent dim not bound yet: any size fits there. */
 function fitsShape(a: readonly number[], b: readonly number[]): boolean {
@@ -15,17 +15,27 @@ function fitsShape(a: readonly number[], b: readonly number[]): boolean {
 /** One node through its lowering, with tfjs errors and shape disagreements as LossGraphError. */
 function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, index: number): tf.Tensor[] {
   const lowering = LOWERINGS[node.op] as Lowering<typeof node.op> | { unsupported: string };
-  if ('unsupported' in lowering) fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${lowering.unsupported}`, { op: node.op });
+  if ('unsupported' in lowering)
+    fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${lowering.unsupported}`, { op: node.op });
   let outs: tf.Tensor[];
   try {
     outs = lowering(inputs, node.attrs as never, ctx);
   } catch (e) {
     if (LossGraphError.isInstance(e)) throw e;
-    fail('KERNEL_ERROR', `tfjs-${ctx.traits.name}: '${node.op}' (node ${index}) failed: ${(e as Error).message}`, { op: node.op, node: index }, e);
+    fail(
+      'KERNEL_ERROR',
+      `tfjs-${ctx.traits.name}: '${node.op}' (node ${index}) failed: ${(e as Error).message}`,
+      { op: node.op, node: index },
+      e,
+    );
   }
   outs.forEach((t, k) => {
     if (!fitsShape(t.shape, ctx.outShapes[k]!)) {
-      fail('KERNEL_ERROR', `tfjs lowering of '${node.op}' (node ${index}) gave shape [${t.shape}], the IR says [${ctx.outShapes[k]}]`, { op: node.op });
+      fail(
+        'KERNEL_ERROR',
+        `tfjs lowering of '${node.op}' (node ${index}) gave shape [${t.shape}], the IR says [${ctx.outShapes[k]}]`,
+        { op: node.op },
+      );
     }
   });
   return outs;
@@ -35,9 +45,20 @@ function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, i
  * Under apply(): a node with a gradient rule becomes one tf.customGrad node carrying the IR's VJP; any
  * other node (no VJP, or integer/boolean only) runs on detached inputs, so tfjs's tape never reaches it.
  */
-function lowerForAutodiff(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, index: number, rule: GradientRule | null): tf.Tensor[] {
+function lowerForAutodiff(
+  node: Node,
+  inputs: readonly tf.Tensor[],
+  ctx: LoweringContext,
+  index: number,
+  rule: GradientRule | null,
+): tf.Tensor[] {
   if (rule !== null) return withGradientRule((xs) => lower(node, xs, ctx, index), inputs, rule);
-  return lower(node, inputs.map((t) => (t.dtype === 'float32' ? detach(t) : t)), ctx, index);
+  return lower(
+    node,
+    inputs.map((t) => (t.dtype === 'float32' ? detach(t) : t)),
+    ctx,
+    index,
+  );
 }
 
 /**
@@ -47,7 +68,13 @@ function lowerForAutodiff(node: Node, inputs: readonly tf.Tensor[], ctx: Lowerin
  * gradient rules made during the run see it). Returns the plan's outputs, each a tensor the caller owns.
  * Call it inside tf.tidy, so that a failure frees everything.
  */
-export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: Record<string, number>, traits: BackendTraits, rules?: (node: Node) => GradientRule | null): tf.Tensor[] {
+export function execute(
+  plan: Plan,
+  given: ReadonlyMap<number, tf.Tensor>,
+  env: Record<string, number>,
+  traits: BackendTraits,
+  rules?: (node: Node) => GradientRule | null,
+): tf.Tensor[] {
   const { graph } = plan;
   const vals = new Array<tf.Tensor | undefined>(graph.values.length);
   for (const [id, t] of given) vals[id] = t;
@@ -63,8 +90,15 @@ export function execute(plan: Plan, given: ReadonlyMap<number, tf.Tensor>, env: 
       nonPositive: node.inputs.map((i) => nonPositive.has(i)),
       traits,
     };
-    const outs = tf.tidy(() => (rules ? lowerForAutodiff(node, inputs, ctx, k, rules(node)) : lower(node, inputs, ctx, k)));
-    bindDefinedDims(graph, node, outs.map((t) => t.shape), env);
+    const outs = tf.tidy(() =>
+      rules ? lowerForAutodiff(node, inputs, ctx, k, rules(node)) : lower(node, inputs, ctx, k),
+    );
+    bindDefinedDims(
+      graph,
+      node,
+      outs.map((t) => t.shape),
+      env,
+    );
     // every value gets its own tensor object, so that freeing one never frees another
     outs.forEach((t, j) => (vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t));
     for (const v of plan.freeAfter[k]!) {

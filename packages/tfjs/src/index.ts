@@ -8,7 +8,14 @@
  * in, host arrays out, gradients from the graph's own backward part) and `apply(tensors)` (tfjs tensors
  * in, tf.Scalar losses out, differentiated by tfjs's own autodiff).
  */
-export { compile, type TfjsCompiledLoss, type TfjsCompileOptions, type TfjsExtras, type TfjsCompileFunction, type TensorInputs } from './compile.js';
-export { traitsOf, type BackendTraits } from './lowering/traits.js';
+export {
+  compile,
+  type TensorInputs,
+  type TfjsCompiledLoss,
+  type TfjsCompileFunction,
+  type TfjsCompileOptions,
+  type TfjsExtras,
+} from './compile.js';
 export { LOWERINGS } from './lowering/table.js';
+export { type BackendTraits, traitsOf } from './lowering/traits.js';
 export type { Lowering, LoweringContext, LoweringTable, Unsupported } from './lowering/types.js';

@@ -1,4 +1,4 @@
-import { LossGraphError, type Graph, type Node, type SymbolEnv } from '@lossgraph/core';
+import { type Graph, LossGraphError, type Node, type SymbolEnv } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { execute } from './execute.js';
@@ -6,8 +6,8 @@ import { indexing } from './lowering/indexing.js';
 import { LOWERINGS } from './lowering/table.js';
 import type { BackendTraits } from './lowering/traits.js';
 import { makePlan, type Plan } from './plan.js';
-import { valueFacts, type ValueFacts } from './value-facts.js';
 import type { GradientRule } from './tape.js';
+import { type ValueFacts, valueFacts } from './value-facts.js';
 import { failingRule, gradientRule, vjpGraph } from './vjp.js';
 
 /**
@@ -18,7 +18,10 @@ import { failingRule, gradientRule, vjpGraph } from './vjp.js';
 export class LoweredGraph {
   private readonly constants = new Map<number, tf.Tensor>();
   private readonly plans = new Map<string, Plan>();
-  private readonly vjps = new Map<Node, { lowered: LoweredGraph; floatInputs: number[]; primary: number } | { error: unknown } | null>();
+  private readonly vjps = new Map<
+    Node,
+    { lowered: LoweredGraph; floatInputs: number[]; primary: number } | { error: unknown } | null
+  >();
   private readonly inputIds: ReadonlyMap<string, number>;
   private readonly facts: ValueFacts;
 
@@ -30,7 +33,8 @@ export class LoweredGraph {
   ) {
     for (const node of graph.nodes) {
       const l = LOWERINGS[node.op];
-      if ('unsupported' in l) fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${l.unsupported}`, { op: node.op });
+      if ('unsupported' in l)
+        fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${l.unsupported}`, { op: node.op });
     }
     this.inputIds = new Map(graph.inputs.map((id) => [graph.values[id]!.name!, id]));
     this.facts = valueFacts(graph);
@@ -53,7 +57,12 @@ export class LoweredGraph {
    * With `autodiff`, tfjs's autodiff can differentiate the outputs (each node carries the IR's VJP).
    * Call inside tf.tidy.
    */
-  run(inputs: Readonly<Record<string, tf.Tensor>>, env: SymbolEnv, outputs: readonly string[], autodiff: boolean): tf.Tensor[] {
+  run(
+    inputs: Readonly<Record<string, tf.Tensor>>,
+    env: SymbolEnv,
+    outputs: readonly string[],
+    autodiff: boolean,
+  ): tf.Tensor[] {
     const plan = this.plan(outputs);
     const given = new Map(this.keepConstants ? this.constants : this.makeConstants());
     for (const [name, id] of this.inputIds) given.set(id, inputs[name]!);
@@ -69,7 +78,18 @@ export class LoweredGraph {
   private makeConstants(): Map<number, tf.Tensor> {
     const made = new Map<number, tf.Tensor>();
     for (const node of this.graph.nodes) {
-      if (node.op === 'constant') made.set(node.outputs[0]!, indexing.constant([], node.attrs as never, { env: {}, outShapes: [], uniform: [], iota: [], nonPositive: [], traits: this.traits })[0]!);
+      if (node.op === 'constant')
+        made.set(
+          node.outputs[0]!,
+          indexing.constant([], node.attrs as never, {
+            env: {},
+            outShapes: [],
+            uniform: [],
+            iota: [],
+            nonPositive: [],
+            traits: this.traits,
+          })[0]!,
+        );
     }
     return made;
   }

@@ -1,6 +1,6 @@
 import type { Graph, GraphOutput, Node } from '@lossgraph/core';
 import { fail } from './errors.js';
-import { valueFacts, type ValueFacts } from './value-facts.js';
+import { type ValueFacts, valueFacts } from './value-facts.js';
 
 /** What one run executes: the nodes the requested outputs need, and when each value can be freed. */
 export interface Plan {
@@ -18,7 +18,8 @@ export interface Plan {
 export function makePlan(graph: Graph, names?: readonly string[], facts: ValueFacts = valueFacts(graph)): Plan {
   const outputs = (names ?? graph.outputs.map((o) => o.name)).map((name) => {
     const o = graph.outputs.find((x) => x.name === name);
-    if (o === undefined) fail('INVALID_GRAPH', `graph has no output '${name}' (outputs: ${graph.outputs.map((x) => x.name).join(', ')})`);
+    if (o === undefined)
+      fail('INVALID_GRAPH', `graph has no output '${name}' (outputs: ${graph.outputs.map((x) => x.name).join(', ')})`);
     return o;
   });
   const live = new Set(outputs.map((o) => o.value));

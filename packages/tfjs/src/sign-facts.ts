@@ -14,7 +14,18 @@ export interface SignBounds {
 const UNKNOWN: SignBounds = { lo: -1, hi: 1 };
 
 /** Ops whose output holds some of their first input's elements, unchanged. */
-const REARRANGING = new Set<Node['op']>(['reshape', 'expand', 'unsqueeze', 'squeeze', 'transpose', 'slice', 'stopGradient', 'gather', 'gatherElements', 'gatherRows']);
+const REARRANGING = new Set<Node['op']>([
+  'reshape',
+  'expand',
+  'unsqueeze',
+  'squeeze',
+  'transpose',
+  'slice',
+  'stopGradient',
+  'gather',
+  'gatherElements',
+  'gatherRows',
+]);
 
 const nonNeg = (s: SignBounds) => s.lo >= 0;
 const nonPos = (s: SignBounds) => s.hi <= 0;

@@ -26,7 +26,11 @@ export interface GradientRule {
  * optimizer.minimize) then differentiates through it with the IR's own VJP, and needs no registered
  * tfjs gradient for it. Outputs other than the primary are returned as constants.
  */
-export function withGradientRule(run: (inputs: readonly tf.Tensor[]) => tf.Tensor[], inputs: readonly tf.Tensor[], rule: GradientRule): tf.Tensor[] {
+export function withGradientRule(
+  run: (inputs: readonly tf.Tensor[]) => tf.Tensor[],
+  inputs: readonly tf.Tensor[],
+  rule: GradientRule,
+): tf.Tensor[] {
   const n = inputs.length;
   let outs: tf.Tensor[] = [];
   const f = (...args: unknown[]) => {
@@ -37,7 +41,10 @@ export function withGradientRule(run: (inputs: readonly tf.Tensor[]) => tf.Tenso
     save([...xs, ...outs]); // only when the tape records: what backward needs outlives this scope
     // the forward runs in its own tidy, which frees all but its result: keep the other outputs
     outs.forEach((t, k) => k !== rule.primary && tf.keep(t));
-    return { value: outs[rule.primary]!, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => rule.backward(dy, saved.slice(0, n), saved.slice(n)) };
+    return {
+      value: outs[rule.primary]!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => rule.backward(dy, saved.slice(0, n), saved.slice(n)),
+    };
   };
   const y = tf.customGrad(f as unknown as CustomGradientFunc)(...rule.floatInputs.map((p) => inputs[p]!));
   return outs.map((t, k) => {

@@ -1,7 +1,15 @@
 import type { Graph, Node } from '@lossgraph/core';
 
 /** Ops whose output holds the same (single) value as their first input whenever that one is uniform. */
-const PASS_THROUGH = new Set<Node['op']>(['reshape', 'expand', 'unsqueeze', 'squeeze', 'transpose', 'slice', 'stopGradient']);
+const PASS_THROUGH = new Set<Node['op']>([
+  'reshape',
+  'expand',
+  'unsqueeze',
+  'squeeze',
+  'transpose',
+  'slice',
+  'stopGradient',
+]);
 
 /**
  * Values known before any run to hold one number in every element: uniform constants, and shape ops

@@ -3,7 +3,15 @@ import { signBounds } from './sign-facts.js';
 import { uniformValues } from './uniform.js';
 
 /** Ops whose output is a rearrangement (or copy) of their first input's elements. */
-const REARRANGING = new Set<Node['op']>(['reshape', 'expand', 'unsqueeze', 'squeeze', 'transpose', 'slice', 'stopGradient']);
+const REARRANGING = new Set<Node['op']>([
+  'reshape',
+  'expand',
+  'unsqueeze',
+  'squeeze',
+  'transpose',
+  'slice',
+  'stopGradient',
+]);
 
 /** What is known about values before any run; lowerings use it to pick cheaper exact routes. */
 export interface ValueFacts {
@@ -28,10 +36,17 @@ export function valueFacts(graph: Graph): ValueFacts {
     if (node.op === 'range') iota.add(y!);
     else if (REARRANGING.has(node.op) && x !== undefined) {
       // reshapes that only add or drop leading 1s keep the run along the last axis
-      if (iota.has(x) && (node.op === 'unsqueeze' || node.op === 'reshape') && onlyLastDim(y!) && graph.values[y!]!.shape.at(-1) === graph.values[x]!.shape.at(-1)) iota.add(y!);
+      if (
+        iota.has(x) &&
+        (node.op === 'unsqueeze' || node.op === 'reshape') &&
+        onlyLastDim(y!) &&
+        graph.values[y!]!.shape.at(-1) === graph.values[x]!.shape.at(-1)
+      )
+        iota.add(y!);
     }
   }
   const nonPositive = new Set<number>();
-  for (const [v, s] of signBounds(graph, uniform)) if (s.hi <= 0 && graph.values[v]!.dtype === 'float32') nonPositive.add(v);
+  for (const [v, s] of signBounds(graph, uniform))
+    if (s.hi <= 0 && graph.values[v]!.dtype === 'float32') nonPositive.add(v);
   return { uniform, iota, nonPositive };
 }

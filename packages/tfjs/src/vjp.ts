@@ -1,4 +1,4 @@
-import { GraphBuilder, OPS, type Graph, type Node, type SymbolEnv } from '@lossgraph/core';
+import { type Graph, GraphBuilder, type Node, OPS, type SymbolEnv } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import type { LoweredGraph } from './lowered-graph.js';
@@ -16,19 +16,33 @@ export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs:
   const vjp = OPS[node.op].vjp;
   if (vjp === null || floatInputs.length === 0 || floatOutputs.length === 0) return null;
   // tf.customGrad has one output; every IR op has at most one float output
-  if (floatOutputs.length > 1) fail('UNSUPPORTED_OP', `apply(): '${node.op}' has ${floatOutputs.length} float outputs; tf.customGrad differentiates one`, { op: node.op });
+  if (floatOutputs.length > 1)
+    fail(
+      'UNSUPPORTED_OP',
+      `apply(): '${node.op}' has ${floatOutputs.length} float outputs; tf.customGrad differentiates one`,
+      { op: node.op },
+    );
   const primary = floatOutputs[0]!;
   const b = new GraphBuilder();
   const xs = node.inputs.map((v, i) => b.input(`x${i}`, type(v).dtype, type(v).shape));
   const ys = node.outputs.map((v, k) => b.input(`y${k}`, type(v).dtype, type(v).shape));
   const g = b.input('g', 'float32', type(node.outputs[primary]!).shape);
-  const grads = vjp({ inputs: xs, outputs: ys, grads: ys.map((_, k) => (k === primary ? g : undefined)), attrs: node.attrs as never });
+  const grads = vjp({
+    inputs: xs,
+    outputs: ys,
+    grads: ys.map((_, k) => (k === primary ? g : undefined)),
+    attrs: node.attrs as never,
+  });
   for (const i of floatInputs) b.output(`dx${i}`, grads[i] ?? b.scalar(0).expand(xs[i]!.shape));
   return { graph: b.build(), floatInputs, primary };
 }
 
 /** A node's gradient rule for tfjs: its VJP graph, lowered like any graph, run on the saved tensors. */
-export function gradientRule(vjp: { floatInputs: readonly number[]; primary: number }, lowered: LoweredGraph, env: SymbolEnv): GradientRule {
+export function gradientRule(
+  vjp: { floatInputs: readonly number[]; primary: number },
+  lowered: LoweredGraph,
+  env: SymbolEnv,
+): GradientRule {
   const outputs = vjp.floatInputs.map((i) => `dx${i}`);
   return {
     floatInputs: vjp.floatInputs,
@@ -46,7 +60,10 @@ export function gradientRule(vjp: { floatInputs: readonly number[]; primary: num
 /** The gradient rule of a node whose op has no gradient: the forward runs; backward raises `error`. */
 export function failingRule(graph: Graph, node: Node, error: unknown): GradientRule {
   const floatInputs = node.inputs.flatMap((v, i) => (graph.values[v]!.dtype === 'float32' ? [i] : []));
-  const primary = Math.max(0, node.outputs.findIndex((v) => graph.values[v]!.dtype === 'float32'));
+  const primary = Math.max(
+    0,
+    node.outputs.findIndex((v) => graph.values[v]!.dtype === 'float32'),
+  );
   return {
     floatInputs,
     primary,

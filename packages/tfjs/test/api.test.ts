@@ -18,7 +18,12 @@ describe('compile() and the compiled loss', () => {
   it('runs on the backend asked for, and says so', async () => {
     for (const backend of ['cpu', 'wasm']) {
       const loss = await compile(tinyGraph(), { backend });
-      expect([loss.backend, loss.device, loss.tfBackend, tf.getBackend()]).toEqual([`tfjs-${backend}`, backend, backend, backend]);
+      expect([loss.backend, loss.device, loss.tfBackend, tf.getBackend()]).toEqual([
+        `tfjs-${backend}`,
+        backend,
+        backend,
+        backend,
+      ]);
       await loss.dispose();
     }
   });
@@ -30,37 +35,52 @@ describe('compile() and the compiled loss', () => {
   });
 
   it("a misspelt 'backend' is INVALID_OPTION naming the closest option, not a run wherever tfjs happens to be", async () => {
-    await expect(compile(tinyGraph(), { backnd: 'wasm' } as never)).rejects.toThrow(/unknown tfjs compile option 'backnd' \(did you mean 'backend'\?\)/);
+    await expect(compile(tinyGraph(), { backnd: 'wasm' } as never)).rejects.toThrow(
+      /unknown tfjs compile option 'backnd' \(did you mean 'backend'\?\)/,
+    );
   });
 
   it('takes Float64Array feeds (narrowed to float32 once)', async () => {
     const loss = await compile(tinyGraph(), { backend: 'cpu' });
-    const out = await loss.run({ x: { dtype: 'float32', shape: [1, 3], data: Float64Array.from([1, 2, 3]) } }, ['double']);
+    const out = await loss.run({ x: { dtype: 'float32', shape: [1, 3], data: Float64Array.from([1, 2, 3]) } }, [
+      'double',
+    ]);
     expect(Array.from(out.double!.data)).toEqual([2, 4, 6]);
     await loss.dispose();
   });
 
   it('returns only the outputs asked for, as host arrays', async () => {
     const loss = await compile(tinyGraph(), { backend: 'cpu' });
-    const out = await loss.run({ x: { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) } }, ['double']);
+    const out = await loss.run(
+      { x: { dtype: 'float32', shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) } },
+      ['double'],
+    );
     expect(Object.keys(out)).toEqual(['double']);
     expect(Array.from(out.double!.data)).toEqual([2, 4, 6, 8, 10, 12]);
-    await expect(loss.run({ x: { dtype: 'float32', shape: [2, 3], data: new Float32Array(6) } }, ['nope'])).rejects.toSatisfy(isCode('INVALID_GRAPH'));
+    await expect(
+      loss.run({ x: { dtype: 'float32', shape: [2, 3], data: new Float32Array(6) } }, ['nope']),
+    ).rejects.toSatisfy(isCode('INVALID_GRAPH'));
     await loss.dispose();
   });
 
   it('checks feeds: missing, wrong dtype, wrong shape', async () => {
     const loss = await compile(tinyGraph(), { backend: 'cpu' });
     await expect(loss.run({})).rejects.toSatisfy(isCode('MISSING_INPUT'));
-    await expect(loss.run({ x: { dtype: 'int32', shape: [2, 3], data: new Int32Array(6) } })).rejects.toSatisfy(isCode('DTYPE_MISMATCH'));
-    await expect(loss.run({ x: { dtype: 'float32', shape: [2, 4], data: new Float32Array(8) } })).rejects.toSatisfy(isCode('SHAPE_MISMATCH'));
+    await expect(loss.run({ x: { dtype: 'int32', shape: [2, 3], data: new Int32Array(6) } })).rejects.toSatisfy(
+      isCode('DTYPE_MISMATCH'),
+    );
+    await expect(loss.run({ x: { dtype: 'float32', shape: [2, 4], data: new Float32Array(8) } })).rejects.toSatisfy(
+      isCode('SHAPE_MISMATCH'),
+    );
     await loss.dispose();
   });
 
   it('fails with DISPOSED after dispose()', async () => {
     const loss = await compile(tinyGraph(), { backend: 'cpu' });
     await loss.dispose();
-    await expect(loss.run({ x: { dtype: 'float32', shape: [1, 3], data: new Float32Array(3) } })).rejects.toSatisfy(isCode('DISPOSED'));
+    await expect(loss.run({ x: { dtype: 'float32', shape: [1, 3], data: new Float32Array(3) } })).rejects.toSatisfy(
+      isCode('DISPOSED'),
+    );
     const x = tf.zeros([1, 3]);
     expect(() => loss.apply({ x })).toThrow(expect.objectContaining({ code: 'DISPOSED' }));
     x.dispose();
@@ -73,7 +93,9 @@ describe('compile() and the compiled loss', () => {
     expect(Object.keys(rest)).toEqual([]);
     expect(total!.shape).toEqual([]);
     expect(await total!.data()).toEqual(Float32Array.from([14]));
-    expect(() => loss.apply({ x: { dtype: 'float32', shape: [1, 3], data: new Float32Array(3) } as never })).toThrow(/not a tf.Tensor/);
+    expect(() => loss.apply({ x: { dtype: 'float32', shape: [1, 3], data: new Float32Array(3) } as never })).toThrow(
+      /not a tf.Tensor/,
+    );
     await tf.setBackend('wasm');
     expect(() => loss.apply({ x })).toThrow(/tf.setBackend\('cpu'\)/);
     await tf.setBackend('cpu');
@@ -86,7 +108,10 @@ describe('compile() and the compiled loss', () => {
     const inputs = {
       loc_data: tf.zeros([1, 2, 4]),
       conf_data: tf.zeros([1, 2, 3]),
-      dbox_list: tf.tensor([[0.5, 0.5, 0.2, 0.2], [0.2, 0.2, 0.1, 0.1]]),
+      dbox_list: tf.tensor([
+        [0.5, 0.5, 0.2, 0.2],
+        [0.2, 0.2, 0.1, 0.1],
+      ]),
       targets: tf.tensor([[[0.4, 0.4, 0.3, 0.6, 0]]]), // xmax < xmin: degenerate
       num_objs: tf.tensor([1], [1], 'int32'),
     };

@@ -4,7 +4,15 @@ import '@tensorflow/tfjs-layers';
 import { existsSync } from 'node:fs';
 import type { HostTensor, Outputs } from '@lossgraph/core';
 import { fixtureOutputs } from '@lossgraph/core';
-import { compareWithFixture, fixtureName, fixtureProgram, listFixtureFiles, loadFixture, repoFixturesDir, sampleFixturePath } from '@lossgraph/core/testing';
+import {
+  compareWithFixture,
+  fixtureName,
+  fixtureProgram,
+  listFixtureFiles,
+  loadFixture,
+  repoFixturesDir,
+  sampleFixturePath,
+} from '@lossgraph/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
@@ -14,7 +22,11 @@ import { TEST_BACKENDS } from './backends.js';
 const files = (await listFixtureFiles(repoFixturesDir())).filter((p) => !fixtureName(p).startsWith('ssd512'));
 if (existsSync(sampleFixturePath())) files.push(sampleFixturePath());
 
-const host = async (t: tf.Tensor): Promise<HostTensor> => ({ dtype: 'float32', shape: t.shape, data: (await t.data()) as Float32Array });
+const host = async (t: tf.Tensor): Promise<HostTensor> => ({
+  dtype: 'float32',
+  shape: t.shape,
+  data: (await t.data()) as Float32Array,
+});
 
 /** Way (b): tfjs autodiff through apply() (tf.grads of the sum of the loss terms) against the fixture's gradients. */
 async function checkAutodiff(path: string, backend: string): Promise<void> {
@@ -22,7 +34,9 @@ async function checkAutodiff(path: string, backend: string): Promise<void> {
   const { losses, gradients, gradientOf } = fixtureOutputs(fx.loss);
   const wrt = gradients.map((g) => gradientOf[g]!);
   const loss = await compile(fixtureProgram(fx, { gradients: false }), { backend });
-  const inputs: Record<string, tf.Tensor> = Object.fromEntries(Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)]));
+  const inputs: Record<string, tf.Tensor> = Object.fromEntries(
+    Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)]),
+  );
   try {
     const total = (...xs: tf.Tensor[]) => {
       const out = loss.apply({ ...inputs, ...Object.fromEntries(wrt.map((n, i) => [n, xs[i]!])) }, losses);

@@ -14,14 +14,17 @@ async function host(t: tf.Tensor): Promise<HostTensor> {
 export async function compileAutodiff(program: LossProgram, backend: string): Promise<CompiledLoss> {
   const compiled = await compile(program, { backend });
   const inputNames = new Set(program.graph.inputs.map((id) => program.graph.values[id]!.name!));
-  const gradOf = (name: string) => (name.startsWith('grad_') && inputNames.has(name.slice(5)) ? name.slice(5) : undefined);
+  const gradOf = (name: string) =>
+    name.startsWith('grad_') && inputNames.has(name.slice(5)) ? name.slice(5) : undefined;
   return {
     ...compiled,
     async run(feeds: Feeds) {
       const names = compiled.outputNames;
       const wrt = names.map(gradOf).filter((n): n is string => n !== undefined);
       const forward = names.filter((n) => gradOf(n) === undefined);
-      const tensors = Object.fromEntries(Object.entries(feeds).map(([n, f]) => [n, tf.tensor(f.data, [...f.shape], f.dtype)]));
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([n, f]) => [n, tf.tensor(f.data, [...f.shape], f.dtype)]),
+      );
       try {
         const out: Outputs = {};
         const ys = compiled.apply(tensors, forward);
@@ -30,7 +33,9 @@ export async function compileAutodiff(program: LossProgram, backend: string): Pr
         if (wrt.length > 0) {
           // tfjs's gradients(), as tf.grads runs it, but allowing inputs the loss does not depend on (-> 0)
           const xs = wrt.map((n) => tensors[n]!);
-          const { value, grads } = tf.engine().gradients(() => compiled.apply(tensors, ['loss']).loss!, xs, undefined, true);
+          const { value, grads } = tf
+            .engine()
+            .gradients(() => compiled.apply(tensors, ['loss']).loss!, xs, undefined, true);
           for (const [i, n] of wrt.entries()) {
             const g = grads[i] ?? tf.zerosLike(xs[i]!);
             out[`grad_${n}`] = await host(g);

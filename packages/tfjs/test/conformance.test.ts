@@ -1,5 +1,5 @@
-import { OP_CASES, runOpConformance } from '@lossgraph/core/testing';
 import { describeBackend } from '@lossgraph/core/conformance';
+import { OP_CASES, runOpConformance } from '@lossgraph/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
@@ -14,7 +14,10 @@ it('runs with no tfjs kernel gradient registered', () => {
 
 for (const backend of TEST_BACKENDS) {
   // run(): op cases, every fixture, the fast-path and contract cases (nothing excluded)
-  await describeBackend({ name: `tfjs-${backend}`, compile: (program, options) => compile(program, { ...options, backend }) });
+  await describeBackend({
+    name: `tfjs-${backend}`,
+    compile: (program, options) => compile(program, { ...options, backend }),
+  });
   describe(`op conformance, tfjs-${backend}, apply() + tf.grads (tfjs autodiff)`, () => {
     for (const c of runOpConformance(OP_CASES, (p) => compileAutodiff(p, backend))) it(c.name, c.run);
   });

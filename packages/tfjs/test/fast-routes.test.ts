@@ -1,10 +1,10 @@
 import { GraphBuilder, LossGraphError, OPS } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expOfNonPositive } from '../src/lowering/exp.js';
-import { traitsOf } from '../src/lowering/traits.js';
 import { elementwise } from '../src/lowering/elementwise.js';
+import { expOfNonPositive } from '../src/lowering/exp.js';
 import { gatherElementsOnHost, sliceOnHost } from '../src/lowering/on-host.js';
+import { traitsOf } from '../src/lowering/traits.js';
 import { valueFacts } from '../src/value-facts.js';
 import { TEST_BACKENDS } from './backends.js';
 
@@ -65,7 +65,14 @@ for (const backend of TEST_BACKENDS) {
     it('equal(x[...,1], range(n)) as one-hot matches Equal, indices out of range included', async () => {
       const idx = tf.tensor([0, 3, -1, 4, 9, 2], [2, 3, 1], 'int32');
       const range = tf.range(0, 4, 1, 'int32');
-      const ctx = { env: {}, outShapes: [[2, 3, 4]], uniform: [undefined, undefined], iota: [false, true], nonPositive: [false, false], traits: traitsOf(backend) };
+      const ctx = {
+        env: {},
+        outShapes: [[2, 3, 4]],
+        uniform: [undefined, undefined],
+        iota: [false, true],
+        nonPositive: [false, false],
+        traits: traitsOf(backend),
+      };
       const [got] = elementwise.equal([idx, range], {}, ctx);
       const [swapped] = elementwise.equal([range, idx], {}, { ...ctx, iota: [true, false] });
       const want = tf.equal(tf.broadcastTo(idx, [2, 3, 4]), range);
@@ -80,8 +87,18 @@ for (const backend of TEST_BACKENDS) {
       const values = [-2.5, -0, 0, 1e-30, 3, -Infinity, Infinity, 7.25];
       const x = tf.tensor(values, [2, 4]);
       const zero = tf.scalar(0);
-      const ctx = { env: {}, outShapes: [[2, 4]], uniform: [undefined, 0], iota: [false, false], nonPositive: [false, false], traits: traitsOf(backend) };
-      for (const [op, plain] of [['maximum', tf.maximum], ['minimum', tf.minimum]] as const) {
+      const ctx = {
+        env: {},
+        outShapes: [[2, 4]],
+        uniform: [undefined, 0],
+        iota: [false, false],
+        nonPositive: [false, false],
+        traits: traitsOf(backend),
+      };
+      for (const [op, plain] of [
+        ['maximum', tf.maximum],
+        ['minimum', tf.minimum],
+      ] as const) {
         const { kernelNames } = await tf.profile(() => {
           const [got] = elementwise[op]([x, zero], {}, ctx);
           const [swapped] = elementwise[op]([zero, x], {}, { ...ctx, uniform: [0, undefined] });
@@ -93,14 +110,22 @@ for (const backend of TEST_BACKENDS) {
         const want = plain(x, zero);
         // -0 against 0 may come back as either zero: compare with ==, and everything else exactly
         const [g, w] = [Array.from(await got!.data()), Array.from(await want.data())];
-        g.forEach((v, i) => expect(v === w[i] || (v === 0 && w[i] === 0), `${op}(${values[i]}, 0): ${v} vs ${w[i]}`).toBe(true));
+        g.forEach((v, i) =>
+          expect(v === w[i] || (v === 0 && w[i] === 0), `${op}(${values[i]}, 0): ${v} vs ${w[i]}`).toBe(true),
+        );
         tf.dispose([got!, want]);
       }
       tf.dispose([x, zero]);
     });
 
     it('e^x for x <= 0 stays within 5 ulp of Math.exp down to -87, and keeps -inf, 0 and NaN', async () => {
-      const xs = Float32Array.from([...Array.from({ length: 4001 }, (_, i) => -87 * (i / 4000) ** 2), -1e-30, -0, -Infinity, NaN]);
+      const xs = Float32Array.from([
+        ...Array.from({ length: 4001 }, (_, i) => -87 * (i / 4000) ** 2),
+        -1e-30,
+        -0,
+        -Infinity,
+        NaN,
+      ]);
       const x = tf.tensor1d(xs);
       const got = await expOfNonPositive(x, traitsOf(backend)).data();
       xs.forEach((v: number, i: number) => {
@@ -114,10 +139,23 @@ for (const backend of TEST_BACKENDS) {
 
     for (const dtype of ['float32', 'int32', 'bool'] as const) {
       it(`slices short runs of many rows like tf.slice (${dtype})`, async () => {
-        const x = tf.tensor(Array.from({ length: 3 * 50 * 5 }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i * 1.5 - 7)) as number[], [3, 50, 5], dtype);
-        for (const [axis, start, width] of [[2, 4, 1], [2, 0, 4], [1, 10, 7], [1, 0, 50]] as const) {
+        const x = tf.tensor(
+          Array.from({ length: 3 * 50 * 5 }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i * 1.5 - 7)) as number[],
+          [3, 50, 5],
+          dtype,
+        );
+        for (const [axis, start, width] of [
+          [2, 4, 1],
+          [2, 0, 4],
+          [1, 10, 7],
+          [1, 0, 50],
+        ] as const) {
           const got = sliceOnHost(x, axis, start, width);
-          const want = tf.slice(x, [0, 0, 0].map((_, i) => (i === axis ? start : 0)), x.shape.map((d, i) => (i === axis ? width : d)));
+          const want = tf.slice(
+            x,
+            [0, 0, 0].map((_, i) => (i === axis ? start : 0)),
+            x.shape.map((d, i) => (i === axis ? width : d)),
+          );
           expect(got.dtype).toBe(dtype);
           expect(got.shape).toEqual(want.shape);
           expect(Array.from(await got.data())).toEqual(Array.from(await want.data()));

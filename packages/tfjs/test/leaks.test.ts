@@ -1,4 +1,4 @@
-import { LossGraphError, multiboxLossProgram, type Feeds, type MultiboxInput } from '@lossgraph/core';
+import { type Feeds, LossGraphError, type MultiboxInput, multiboxLossProgram } from '@lossgraph/core';
 import { fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,9 @@ for (const backend of TEST_BACKENDS) {
       const beforeCompile = tf.memory().numTensors;
       const a = await compile(fixtureProgram(fx), { backend });
       const b = await compile(multiboxLossProgram({ ...fx.options, gradients: false }), { backend });
-      const inputs = Object.fromEntries(Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)])) as Record<MultiboxInput, tf.Tensor>;
+      const inputs = Object.fromEntries(
+        Object.entries(fx.inputs).map(([n, h]) => [n, tf.tensor(h.data, [...h.shape], h.dtype)]),
+      ) as Record<MultiboxInput, tf.Tensor>;
       const before = tf.memory().numTensors;
 
       for (let i = 0; i < RUNS; i++) await a.run(fx.inputs);
@@ -46,7 +48,9 @@ for (const backend of TEST_BACKENDS) {
       const badLabels = fx.inputs.targets.data.slice();
       badLabels[4] = 999; // a label outside [0, C-2]
       const bad: Feeds = { ...fx.inputs, targets: { ...fx.inputs.targets, data: badLabels } };
-      await expect(loss.run(bad)).rejects.toSatisfy((e) => LossGraphError.isInstance(e) && e.code === 'LABEL_OUT_OF_RANGE');
+      await expect(loss.run(bad)).rejects.toSatisfy(
+        (e) => LossGraphError.isInstance(e) && e.code === 'LABEL_OUT_OF_RANGE',
+      );
       // without validation the bad label reaches the kernels: an index out of range (cpu) or a result,
       // never a leak
       const unchecked = await compile(fixtureProgram(fx), { backend, validate: false });

@@ -1,4 +1,4 @@
-import { appendGradients, GraphBuilder, type Feeds, type LossProgram, type Outputs } from '@lossgraph/core';
+import { appendGradients, type Feeds, GraphBuilder, type LossProgram, type Outputs } from '@lossgraph/core';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 import './backends.js';
@@ -16,9 +16,10 @@ function program(): LossProgram {
 }
 
 function problem(seed: number): Feeds {
-  const N = 256, C = 21;
+  const N = 256,
+    C = 21;
   let s = seed;
-  const r = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const r = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   return { x: { dtype: 'float32', shape: [N, C], data: Float32Array.from({ length: N * C }, () => 8 * r() - 4) } };
 }
 

@@ -1,15 +1,15 @@
 // A TypeScript consumer of the installed packages: type-checked (tsc --noEmit, skipLibCheck false) under
 // module nodenext and under moduleResolution bundler.
 import {
+  type CompiledLoss,
   compileReference,
   defaultBoxes,
+  type Feeds,
+  type HostTensor,
   LossGraphError,
   multiboxLossProgram,
   packTargets,
   SSD300,
-  type CompiledLoss,
-  type Feeds,
-  type HostTensor,
 } from '@lossgraph/core';
 import { TOLERANCE } from '@lossgraph/core/testing';
 import { toOnnxModel } from '@lossgraph/onnx';
@@ -32,9 +32,19 @@ const feeds: Feeds = {
 export async function everyBackend(): Promise<number[]> {
   const nodeOptions: OnnxRuntimeNodeOptions = { executionProviders: ['cpu'], intraOpNumThreads: 2 };
   const webOptions: OnnxRuntimeWebOptions = { executionProviders: ['wasm'], numThreads: 2 };
-  const losses: CompiledLoss[] = [compileReference(program), await compileOrtNode(program, nodeOptions), await compileOrtWeb(program, webOptions)];
+  const losses: CompiledLoss[] = [
+    compileReference(program),
+    await compileOrtNode(program, nodeOptions),
+    await compileOrtWeb(program, webOptions),
+  ];
   const tfjs: TfjsCompiledLoss = await compileTfjs(multiboxLossProgram({ gradients: false }), { backend: 'cpu' });
-  const scalars: tf.Scalar = tfjs.apply({ loc_data: tf.zeros([2, P, 4]), conf_data: tf.zeros([2, P, 21]), dbox_list: tf.tensor2d(defaultBoxes(SSD300), [P, 4]), targets: tf.tensor(targets.data as Float32Array, [...targets.shape]), num_objs: tf.tensor(num_objs.data as Int32Array, [2], 'int32') }).loss_l!;
+  const scalars: tf.Scalar = tfjs.apply({
+    loc_data: tf.zeros([2, P, 4]),
+    conf_data: tf.zeros([2, P, 21]),
+    dbox_list: tf.tensor2d(defaultBoxes(SSD300), [P, 4]),
+    targets: tf.tensor(targets.data as Float32Array, [...targets.shape]),
+    num_objs: tf.tensor(num_objs.data as Int32Array, [2], 'int32'),
+  }).loss_l!;
   const values: number[] = [];
   for (const loss of losses) {
     const out = await loss.run(feeds);

@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { compileReference, defaultBoxes, multiboxLossProgram, packTargets, SSD300 } from '@lossgraph/core';
 import { compareWithFixture, seededRandom } from '@lossgraph/core/testing';
-import { compile as compileTfjs } from '@lossgraph/tfjs';
 import { compile as compileOrtNode } from '@lossgraph/onnxruntime-node';
 import { compile as compileOrtWeb } from '@lossgraph/onnxruntime-web';
+import { compile as compileTfjs } from '@lossgraph/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
@@ -17,7 +17,9 @@ setWasmPaths(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-ba
 const program = multiboxLossProgram({ jaccardThresh: 0.5, negPos: 3, variances: [0.1, 0.2] });
 const dbox = defaultBoxes(SSD300);
 const { targets, num_objs } = packTargets([[[0.1, 0.2, 0.4, 0.6, 11]], []]);
-const B = 2, P = 8732, C = 21;
+const B = 2,
+  P = 8732,
+  C = 21;
 const r = seededRandom(12);
 const values = (n, scale) => Float32Array.from({ length: n }, () => scale * (2 * r() - 1));
 const feeds = {
@@ -50,7 +52,19 @@ const want = {
   },
 };
 const print = (row, cmp) =>
-  console.log(JSON.stringify({ name: row.name, backend: row.backend, device: row.device, ms: Math.round(row.ms), loss_l: row.out.loss_l.data[0], loss_c: row.out.loss_c.data[0], pass: cmp.pass, diff: cmp.diff, failures: cmp.failures }));
+  console.log(
+    JSON.stringify({
+      name: row.name,
+      backend: row.backend,
+      device: row.device,
+      ms: Math.round(row.ms),
+      loss_l: row.out.loss_l.data[0],
+      loss_c: row.out.loss_c.data[0],
+      pass: cmp.pass,
+      diff: cmp.diff,
+      failures: cmp.failures,
+    }),
+  );
 print(reference, compareWithFixture(reference.out, want));
 
 const backends = [

@@ -1,7 +1,7 @@
 // A compiled loss is typed by its program's input and output names: each misuse below is a type error,
 // and tsc reports an `@ts-expect-error` that catches nothing as unused (TS2578), so this file type-checks
 // only while every misuse is caught (test/consumer.test.ts).
-import { compileReference, multiboxLossProgram, retinanetLossProgram, type HostTensor } from '@lossgraph/core';
+import { compileReference, type HostTensor, multiboxLossProgram, retinanetLossProgram } from '@lossgraph/core';
 import { compile } from '@lossgraph/onnxruntime-node';
 import { compile as compileTfjs } from '@lossgraph/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';

@@ -79,58 +79,110 @@ describe('the published packages, installed with npm into a fresh project', () =
     const packs = join(work, 'packs');
     // only the published packages: `pnpm build` would also rebuild examples/browser-train's dist/, which
     // its own test serves meanwhile from another vitest worker
-    await phase('build (published packages)', () => run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=./packages/*'], ROOT));
-    await phase(`pnpm pack (${PUBLISHED.length} packages)`, () => Promise.all(PUBLISHED.map((p) => run('pnpm', ['pack', '--pack-destination', packs], join(ROOT, 'packages', p)))));
+    await phase('build (published packages)', () =>
+      run('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=./packages/*'], ROOT),
+    );
+    await phase(`pnpm pack (${PUBLISHED.length} packages)`, () =>
+      Promise.all(PUBLISHED.map((p) => run('pnpm', ['pack', '--pack-destination', packs], join(ROOT, 'packages', p)))),
+    );
     const tarballs = readdirSync(packs).filter((f) => f.endsWith('.tgz'));
     expect(tarballs).toHaveLength(PUBLISHED.length);
     // the runtimes at the versions this workspace tests, as a user would pick them for the peer ranges
-    const tested = { ...manifest('tfjs').devDependencies, ...manifest('onnxruntime-node').devDependencies, ...manifest('onnxruntime-web').devDependencies };
+    const tested = {
+      ...manifest('tfjs').devDependencies,
+      ...manifest('onnxruntime-node').devDependencies,
+      ...manifest('onnxruntime-web').devDependencies,
+    };
     const root = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    const runtimes = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', 'onnxruntime-node', 'onnxruntime-web'];
+    const runtimes = [
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      'onnxruntime-node',
+      'onnxruntime-web',
+    ];
     cpSync(join(ROOT, 'tools', 'consumer', 'project'), app, { recursive: true });
     writeFileSync(
       join(app, 'package.json'),
-      JSON.stringify({
-        name: 'lossgraph-consumer',
-        private: true,
-        type: 'module',
-        dependencies: {
-          ...Object.fromEntries(PUBLISHED.map((p) => [`@lossgraph/${p}`, `file:../packs/${tarballs.find((t) => t.startsWith(`lossgraph-${p}-`))}`])),
-          ...Object.fromEntries(runtimes.map((r) => [r, tested[r]])),
+      JSON.stringify(
+        {
+          name: 'lossgraph-consumer',
+          private: true,
+          type: 'module',
+          dependencies: {
+            ...Object.fromEntries(
+              PUBLISHED.map((p) => [
+                `@lossgraph/${p}`,
+                `file:../packs/${tarballs.find((t) => t.startsWith(`lossgraph-${p}-`))}`,
+              ]),
+            ),
+            ...Object.fromEntries(runtimes.map((r) => [r, tested[r]])),
+          },
+          devDependencies: {
+            typescript: root.devDependencies.typescript,
+            '@types/node': root.devDependencies['@types/node'],
+          },
         },
-        devDependencies: { typescript: root.devDependencies.typescript, '@types/node': root.devDependencies['@types/node'] },
-      }, null, 2),
+        null,
+        2,
+      ),
     );
     writeReadmeSnippets(app);
     // onnxruntime-node's install script would download the CUDA provider: skipped, as in the workspace
-    await phase('npm install (tarballs and runtimes)', () => run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app, { ONNXRUNTIME_NODE_INSTALL: 'skip' }));
+    await phase('npm install (tarballs and runtimes)', () =>
+      run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app, { ONNXRUNTIME_NODE_INSTALL: 'skip' }),
+    );
   });
 
   afterAll(() => {
-    log(`whole consumer test: ${((performance.now() - started) / 1000).toFixed(1)} s (project in ${work}${process.env.LOSSGRAPH_KEEP_CONSUMER ? ', kept' : ', removed'})`);
+    log(
+      `whole consumer test: ${((performance.now() - started) / 1000).toFixed(1)} s (project in ${work}${process.env.LOSSGRAPH_KEEP_CONSUMER ? ', kept' : ', removed'})`,
+    );
     if (work && !process.env.LOSSGRAPH_KEEP_CONSUMER) rmSync(work, { recursive: true, force: true });
   });
 
   it('resolves every package to its published dist/ files inside the project (no source condition)', async () => {
     const names = PUBLISHED.map((p) => `@lossgraph/${p}`).concat('@lossgraph/core/testing');
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', `for (const n of ${JSON.stringify(names)}) console.log(import.meta.resolve(n))`], app);
+    const { stdout } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', `for (const n of ${JSON.stringify(names)}) console.log(import.meta.resolve(n))`],
+      app,
+    );
     const urls = stdout.trim().split('\n');
     expect(urls).toHaveLength(names.length);
-    for (const url of urls) expect(url).toMatch(new RegExp(`^file://${app}/node_modules/@lossgraph/[\\w-]+/dist/[\\w/]+\\.js$`));
+    for (const url of urls)
+      expect(url).toMatch(new RegExp(`^file://${app}/node_modules/@lossgraph/[\\w-]+/dist/[\\w/]+\\.js$`));
     expect(urls[names.indexOf('@lossgraph/onnxruntime-web')]).toMatch(/\/dist\/node\.js$/);
   });
 
   it('runs the README example on every Node backend, each within FIXTURES.md tolerances of the reference', async () => {
-    const { stdout } = await phase('README example on 5 backends', () => run(process.execPath, ['readme-example.mjs'], app));
-    const rows = stdout.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
-    for (const r of rows) log(`${r.name} (${r.device}): loss_l ${r.loss_l}, loss_c ${r.loss_c}, ${r.pass ? 'agrees' : 'DIFFERS'} (max error ${JSON.stringify(r.diff)}), ${r.ms} ms`);
-    expect(rows.map((r) => r.backend)).toEqual(['reference', 'tfjs-cpu', 'tfjs-wasm', 'onnxruntime-node-cpu', 'onnxruntime-web-wasm']);
+    const { stdout } = await phase('README example on 5 backends', () =>
+      run(process.execPath, ['readme-example.mjs'], app),
+    );
+    const rows = stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
+    for (const r of rows)
+      log(
+        `${r.name} (${r.device}): loss_l ${r.loss_l}, loss_c ${r.loss_c}, ${r.pass ? 'agrees' : 'DIFFERS'} (max error ${JSON.stringify(r.diff)}), ${r.ms} ms`,
+      );
+    expect(rows.map((r) => r.backend)).toEqual([
+      'reference',
+      'tfjs-cpu',
+      'tfjs-wasm',
+      'onnxruntime-node-cpu',
+      'onnxruntime-web-wasm',
+    ]);
     for (const r of rows) expect(r.failures, r.name).toEqual([]);
     expect(rows[0].loss_l).toBeGreaterThan(0);
   });
 
   it('compiles and runs the README examples (root and each backend package) as written', async () => {
-    const tsc = await phase('tsc README examples', () => outcome(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.readme.json', '--pretty', 'false'], app));
+    const tsc = await phase('tsc README examples', () =>
+      outcome(join(app, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.readme.json', '--pretty', 'false'], app),
+    );
     expect(tsc.stdout, tsc.stdout).toBe('');
     for (const { name } of SNIPPETS) {
       const { stdout } = await run(process.execPath, [join('readme-out', `${name}.js`)], app);
@@ -138,13 +190,18 @@ describe('the published packages, installed with npm into a fresh project', () =
       // each example prints the losses it computed: finite and positive for its one matched truth
       const numbers = stdout.match(/\d+\.\d+/g)?.map(Number) ?? [];
       expect(numbers.length, `${name}: ${stdout}`).toBeGreaterThanOrEqual(2);
-      expect(numbers.every((x) => Number.isFinite(x) && x > 0), `${name}: ${stdout}`).toBe(true);
+      expect(
+        numbers.every((x) => Number.isFinite(x) && x > 0),
+        `${name}: ${stdout}`,
+      ).toBe(true);
     }
   });
 
   for (const mode of ['nodenext', 'bundler'] as const) {
     it(`type-checks a TypeScript consumer under ${mode} with skipLibCheck false (misspelt feeds and outputs are type errors)`, async () => {
-      const { code, stdout } = await phase(`tsc ${mode}`, () => outcome(join(app, 'node_modules', '.bin', 'tsc'), ['-p', `tsconfig.${mode}.json`, '--pretty', 'false'], app));
+      const { code, stdout } = await phase(`tsc ${mode}`, () =>
+        outcome(join(app, 'node_modules', '.bin', 'tsc'), ['-p', `tsconfig.${mode}.json`, '--pretty', 'false'], app),
+      );
       // typed-io.ts holds misuses under @ts-expect-error: an uncaught one is an unused directive (TS2578)
       const errors = stdout.trim().split('\n').filter(Boolean);
       expect(errors, errors.join('\n')).toEqual([]);
@@ -155,7 +212,15 @@ describe('the published packages, installed with npm into a fresh project', () =
   it('require()s every package from CommonJS', async () => {
     const { stdout, stderr } = await run(process.execPath, ['require.cjs'], app);
     const { found, coreVersion } = JSON.parse(stdout);
-    expect(Object.keys(found)).toEqual(['@lossgraph/core', '@lossgraph/core/testing', '@lossgraph/tfjs', '@lossgraph/onnx', '@lossgraph/onnxruntime-common', '@lossgraph/onnxruntime-node', '@lossgraph/onnxruntime-web']);
+    expect(Object.keys(found)).toEqual([
+      '@lossgraph/core',
+      '@lossgraph/core/testing',
+      '@lossgraph/tfjs',
+      '@lossgraph/onnx',
+      '@lossgraph/onnxruntime-common',
+      '@lossgraph/onnxruntime-node',
+      '@lossgraph/onnxruntime-web',
+    ]);
     expect(coreVersion).toBe(manifest('core').version);
     expect(stderr).not.toMatch(/Error/);
   });
@@ -165,7 +230,11 @@ describe('the published packages, installed with npm into a fresh project', () =
     expect((await outcome(bin, ['--version'], app)).stdout.trim()).toBe(manifest('onnx').version);
     const bare = await outcome(bin, [], app);
     expect(bare).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: lossgraph') });
-    expect(await outcome(bin, ['frobnicate'], app)).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('usage: lossgraph') });
+    expect(await outcome(bin, ['frobnicate'], app)).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: expect.stringContaining('usage: lossgraph'),
+    });
     const exported = await outcome(bin, ['export', '--out', 'loss.onnx', '--num-classes', '21'], app);
     expect(exported).toMatchObject({ code: 0, stdout: expect.stringContaining('wrote loss.onnx') });
     expect(existsSync(join(app, 'loss.onnx'))).toBe(true);
@@ -177,13 +246,20 @@ describe('the published packages, installed with npm into a fresh project', () =
       const m = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       expect(readFileSync(join(dir, 'LICENSE'), 'utf8'), p).toMatch(/^MIT License/);
       expect(existsSync(join(dir, 'README.md')), p).toBe(true);
-      expect(m).toMatchObject({ license: 'MIT', repository: { url: expect.stringMatching(/^git\+https:/), directory: `packages/${p}` }, homepage: expect.any(String), bugs: expect.any(String), engines: { node: '>=20.19' } });
+      expect(m).toMatchObject({
+        license: 'MIT',
+        repository: { url: expect.stringMatching(/^git\+https:/), directory: `packages/${p}` },
+        homepage: expect.any(String),
+        bugs: expect.any(String),
+        engines: { node: '>=20.19' },
+      });
       const specs = { ...m.dependencies, ...m.devDependencies, ...m.peerDependencies } as Record<string, string>;
       for (const [name, spec] of Object.entries(specs)) {
         expect(spec, `${p}: ${name}`).not.toMatch(/^workspace:/);
         expect(name, `${p}: private package ${name}`).not.toBe('@lossgraph/tsconfig');
       }
-      for (const [name, spec] of Object.entries((m.peerDependencies ?? {}) as Record<string, string>)) expect(spec, `${p}: peer ${name}`).toMatch(/^[~^]\d/);
+      for (const [name, spec] of Object.entries((m.peerDependencies ?? {}) as Record<string, string>))
+        expect(spec, `${p}: peer ${name}`).toMatch(/^[~^]\d/);
     }
   });
 });

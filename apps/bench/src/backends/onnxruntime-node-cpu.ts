@@ -9,7 +9,10 @@ export const onnxruntimeNodeCpuBackend: BenchBackend = {
   probe: () =>
     runtime().then(
       () => ({ available: true as const }),
-      (error: unknown) => ({ available: false as const, reason: `@lossgraph/onnxruntime-node did not load: ${error instanceof Error ? error.message : String(error)}` }),
+      (error: unknown) => ({
+        available: false as const,
+        reason: `@lossgraph/onnxruntime-node did not load: ${error instanceof Error ? error.message : String(error)}`,
+      }),
     ),
   compile: async (program, options) => (await runtime()).compile(program, { ...options, executionProviders: ['cpu'] }),
 };

@@ -13,7 +13,10 @@ export const onnxruntimeNodeCudaBackend: BenchBackend = {
     try {
       status = (await runtime()).cudaProviderStatus();
     } catch (error) {
-      return { available: false as const, reason: `@lossgraph/onnxruntime-node did not load: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        available: false as const,
+        reason: `@lossgraph/onnxruntime-node did not load: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     return status.available ? { available: true as const } : { available: false as const, reason: status.reason };
   },

@@ -9,7 +9,10 @@ export const onnxruntimeWebWasmBackend: BenchBackend = {
   probe: () =>
     runtime().then(
       () => ({ available: true as const }),
-      (error: unknown) => ({ available: false as const, reason: `@lossgraph/onnxruntime-web did not load: ${error instanceof Error ? error.message : String(error)}` }),
+      (error: unknown) => ({
+        available: false as const,
+        reason: `@lossgraph/onnxruntime-web did not load: ${error instanceof Error ? error.message : String(error)}`,
+      }),
     ),
   compile: async (program, options) => (await runtime()).compile(program, { ...options, executionProviders: ['wasm'] }),
 };

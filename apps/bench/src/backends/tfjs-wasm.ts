@@ -5,7 +5,11 @@ import type { BenchBackend } from './types.js';
 
 // imported on first use, so that a missing tfjs package only makes this backend unavailable
 const runtime = async () => {
-  const [lossgraph, tf, wasm] = await Promise.all([import('@lossgraph/tfjs'), import('@tensorflow/tfjs-core'), import('@tensorflow/tfjs-backend-wasm')]);
+  const [lossgraph, tf, wasm] = await Promise.all([
+    import('@lossgraph/tfjs'),
+    import('@tensorflow/tfjs-core'),
+    import('@tensorflow/tfjs-backend-wasm'),
+  ]);
   // in Node, tfjs-backend-wasm reads its .wasm files from a folder: the installed package's dist/
   wasm.setWasmPaths(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + '/');
   return { compile: lossgraph.compile, tf, wasm };
@@ -26,9 +30,14 @@ export const tfjsWasmBackend: BenchBackend = {
   probe: async () => {
     try {
       const { tf } = await runtime();
-      return (await tf.setBackend('wasm')) ? { available: true } : { available: false, reason: 'tfjs could not start its wasm backend' };
+      return (await tf.setBackend('wasm'))
+        ? { available: true }
+        : { available: false, reason: 'tfjs could not start its wasm backend' };
     } catch (error) {
-      return { available: false, reason: `@lossgraph/tfjs or tfjs-backend-wasm did not load: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        available: false,
+        reason: `@lossgraph/tfjs or tfjs-backend-wasm did not load: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   },
   compile: async (program, options): Promise<CompiledLoss> => {

@@ -1,4 +1,4 @@
-import { defineBackend, type CompiledLoss, type CompileOptions, type Feeds } from '@lossgraph/core';
+import { type CompiledLoss, type CompileOptions, defineBackend, type Feeds } from '@lossgraph/core';
 import type { Availability, BenchBackend } from '../backends/types.js';
 import type { PageCompiledLoss } from './harness.js';
 import type { PageRuntime, PageTimes } from './protocol.js';
@@ -22,7 +22,11 @@ export function browserBackend(name: string, runtime: PageRuntime, notes?: strin
   let lease: HarnessLease | undefined;
   const harness = () => (lease ??= acquireHarness()).harness;
   // `timeInPage` rides along as an extra member: `bench perf` times browser rows inside the page with it
-  const compile = defineBackend<CompileOptions, object, { timeInPage(feeds: Feeds, repeats: number): Promise<PageTimes> }>({
+  const compile = defineBackend<
+    CompileOptions,
+    object,
+    { timeInPage(feeds: Feeds, repeats: number): Promise<PageTimes> }
+  >({
     name,
     options: {},
     async compileGraph(graph, _options, context) {

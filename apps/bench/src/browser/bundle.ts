@@ -41,9 +41,13 @@ async function build(): Promise<Map<string, PageAsset>> {
   });
   const assets = new Map<string, PageAsset>();
   for (const file of result.outputFiles) {
-    assets.set('/' + relative(OUT_DIR, file.path).split('\\').join('/'), { body: file.contents, contentType: 'text/javascript' });
+    assets.set('/' + relative(OUT_DIR, file.path).split('\\').join('/'), {
+      body: file.contents,
+      contentType: 'text/javascript',
+    });
   }
-  const html = '<!doctype html><meta charset="utf-8"><title>lossgraph bench</title><script type="module" src="/main.js"></script>';
+  const html =
+    '<!doctype html><meta charset="utf-8"><title>lossgraph bench</title><script type="module" src="/main.js"></script>';
   assets.set('/', { body: new TextEncoder().encode(html), contentType: 'text/html; charset=utf-8' });
   return assets;
 }

@@ -27,7 +27,9 @@ function unavailable(message: string, cause?: unknown): LossGraphError {
 export function assertChromiumPresent(): void {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
-    throw unavailable(`Chromium not found at ${executablePath}: install it (Debian: apt-get install -y chromium) or set LOSSGRAPH_CHROMIUM`);
+    throw unavailable(
+      `Chromium not found at ${executablePath}: install it (Debian: apt-get install -y chromium) or set LOSSGRAPH_CHROMIUM`,
+    );
   }
 }
 
@@ -39,11 +41,17 @@ export async function launchChromium(timeoutMs: number): Promise<Browser> {
   try {
     ({ chromium } = await import('playwright-core'));
   } catch (error) {
-    throw unavailable(`playwright-core is not installed: ${error instanceof Error ? error.message : String(error)}`, error);
+    throw unavailable(
+      `playwright-core is not installed: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
   try {
     return await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: timeoutMs });
   } catch (error) {
-    throw unavailable(`Chromium at ${executablePath} did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, error);
+    throw unavailable(
+      `Chromium at ${executablePath} did not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      error,
+    );
   }
 }

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import {
-  checkFeeds,
-  DisposeGuard,
-  LossGraphError,
   type CompiledLoss,
   type CompileOptions,
+  checkFeeds,
+  DisposeGuard,
   type DType,
   type Feeds,
   type HostTensor,
+  LossGraphError,
   type LossGraphErrorCode,
   type LossProgram,
   type Outputs,
@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { pageBundle } from './bundle.js';
 import { assertChromiumPresent, launchChromium } from './chromium.js';
 import type { PageCompiled, PageError, PageProbe, PageResult, PageRuntime, PageTimes, WireTensor } from './protocol.js';
-import { startPageServer, type PageServer } from './server.js';
+import { type PageServer, startPageServer } from './server.js';
 
 export interface HarnessTimeouts {
   /** Chromium start (ms) */
@@ -51,7 +51,8 @@ function feedBytes(t: HostTensor): Uint8Array {
 }
 
 function outputTensor(t: WireTensor, bytes: Uint8Array | undefined): HostTensor {
-  if (bytes === undefined) throw new LossGraphError('KERNEL_ERROR', `the page sent no bytes for output '${t.name}'`, { tensor: t.name });
+  if (bytes === undefined)
+    throw new LossGraphError('KERNEL_ERROR', `the page sent no bytes for output '${t.name}'`, { tensor: t.name });
   const Array_ = ARRAYS[t.dtype];
   const data = new Array_(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / Array_.BYTES_PER_ELEMENT);
   return { dtype: t.dtype, shape: t.shape, data };
@@ -146,7 +147,8 @@ export class BrowserHarness {
     try {
       await page.goto(this.server.origin + '/', { timeout: this.timeouts.load });
       await page.waitForFunction(() => window.__lossgraph?.ready === true, undefined, { timeout: this.timeouts.load });
-      if (!(await page.evaluate(() => crossOriginIsolated))) this.remember('the page is not cross-origin isolated: wasm runs single-threaded');
+      if (!(await page.evaluate(() => crossOriginIsolated)))
+        this.remember('the page is not cross-origin isolated: wasm runs single-threaded');
     } catch (error) {
       await page.close().catch(() => undefined);
       throw this.failure('BACKEND_UNAVAILABLE', `the bench page did not load from ${this.server.origin}`, error);
@@ -191,11 +193,16 @@ export class BrowserHarness {
 
   /** What the page finds for a runtime (WebGPU adapter, WebGL float support, threads). */
   async probe(runtime: PageRuntime): Promise<PageProbe> {
-    return this.call(`probing ${runtime}`, this.timeouts.compile, (page) => page.evaluate((r) => window.__lossgraph!.probe(r), runtime));
+    return this.call(`probing ${runtime}`, this.timeouts.compile, (page) =>
+      page.evaluate((r) => window.__lossgraph!.probe(r), runtime),
+    );
   }
 
   /** Compiles the graph in the live page; returns its id there and what the page says about it. */
-  private async compileInPage(runtime: PageRuntime, program: LossProgram): Promise<PageCompiled & { generation: number }> {
+  private async compileInPage(
+    runtime: PageRuntime,
+    program: LossProgram,
+  ): Promise<PageCompiled & { generation: number }> {
     const result = await this.call(`compiling for ${runtime}`, this.timeouts.compile, (page) =>
       page.evaluate(([r, graph]) => window.__lossgraph!.compile(r, graph), [runtime, program.graph] as const),
     );
@@ -213,7 +220,11 @@ export class BrowserHarness {
     const guard = new DisposeGuard(`${backend} compiled loss in Chromium`);
     const inputs = program.graph.inputs.map((v) => program.graph.values[v]!);
     /** Checks the feeds, recompiles in a replaced page, and offers the feeds' bytes to the page under a fresh token. */
-    const exchange = async <T>(feeds: Feeds, what: string, fn: (page: Page, id: number, token: string, wire: WireTensor[]) => Promise<T>): Promise<T> => {
+    const exchange = async <T>(
+      feeds: Feeds,
+      what: string,
+      fn: (page: Page, id: number, token: string, wire: WireTensor[]) => Promise<T>,
+    ): Promise<T> => {
       guard.check();
       checkFeeds(program, feeds, options);
       if (compiled.generation !== this.generation || this.page === undefined) {
@@ -221,9 +232,16 @@ export class BrowserHarness {
         compiled = await this.compileInPage(runtime, program);
       }
       const { id } = compiled;
-      const wire: WireTensor[] = inputs.map((v) => ({ name: v.name!, dtype: v.dtype as DType, shape: feeds[v.name!]!.shape }));
+      const wire: WireTensor[] = inputs.map((v) => ({
+        name: v.name!,
+        dtype: v.dtype as DType,
+        shape: feeds[v.name!]!.shape,
+      }));
       const token = randomUUID();
-      this.server.offer(token, wire.map((t) => feedBytes(feeds[t.name]!)));
+      this.server.offer(
+        token,
+        wire.map((t) => feedBytes(feeds[t.name]!)),
+      );
       try {
         return await this.call(`${what} ${backend}`, this.timeouts.run, (page) => fn(page, id, token, wire));
       } finally {
@@ -237,12 +255,24 @@ export class BrowserHarness {
       // a failure the page reports keeps its LossGraphError code (it is raised outside this.call)
       run: (feeds: Feeds, outputs?: readonly string[]): Promise<Outputs> =>
         exchange(feeds, 'running', async (page, id, token, wire) => {
-          const res = await page.evaluate(([i, tok, w, o]) => window.__lossgraph!.run(i, tok, w, o), [id, token, wire, outputs ?? null] as const);
+          const res = await page.evaluate(([i, tok, w, o]) => window.__lossgraph!.run(i, tok, w, o), [
+            id,
+            token,
+            wire,
+            outputs ?? null,
+          ] as const);
           const bytes = this.server.outputs(token);
           return () => Object.fromEntries(valueOf(res).map((t, k) => [t.name, outputTensor(t, bytes.get(k))]));
         }).then((read) => read()),
       timeInPage: (feeds: Feeds, repeats: number): Promise<PageTimes> =>
-        exchange(feeds, 'timing', (page, id, token, wire) => page.evaluate(([i, tok, w, n]) => window.__lossgraph!.time(i, tok, w, n), [id, token, wire, repeats] as const)).then(valueOf),
+        exchange(feeds, 'timing', (page, id, token, wire) =>
+          page.evaluate(([i, tok, w, n]) => window.__lossgraph!.time(i, tok, w, n), [
+            id,
+            token,
+            wire,
+            repeats,
+          ] as const),
+        ).then(valueOf),
       dispose: async () => {
         if (!guard.dispose() || compiled.generation !== this.generation || this.page === undefined) return;
         const { id } = compiled;

@@ -36,7 +36,9 @@ export interface PageError {
   readonly details?: Record<string, unknown>;
 }
 
-export type PageResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: PageError };
+export type PageResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: PageError };
 
 /** Timings of `timeRuns` in the page: each run() on feeds already in the page, and the transfers apart. */
 export interface PageTimes {
@@ -54,7 +56,12 @@ export interface PageApi {
   probe(runtime: PageRuntime): Promise<PageProbe>;
   compile(runtime: PageRuntime, graph: Graph): Promise<PageResult<PageCompiled>>;
   /** fetches the feeds from /io/<token>/in/<k>, runs, posts each output to /io/<token>/out/<k> */
-  run(id: number, token: string, feeds: readonly WireTensor[], outputs: readonly string[] | null): Promise<PageResult<WireTensor[]>>;
+  run(
+    id: number,
+    token: string,
+    feeds: readonly WireTensor[],
+    outputs: readonly string[] | null,
+  ): Promise<PageResult<WireTensor[]>>;
   /**
    * Fetches the feeds once, then times `repeats` runs in the page (performance.now around each awaited
    * run), then posts the last run's outputs: the transfers are timed apart from the runs.

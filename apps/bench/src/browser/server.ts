@@ -45,7 +45,8 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
     req.on('error', reject);
     req.on('end', () => {
       const total = chunks.reduce((n, c) => n + c.length, 0);
-      if (Number.isFinite(declared) && declared !== total) return reject(new Error(`body of ${total} bytes, Content-Length ${declared}`));
+      if (Number.isFinite(declared) && declared !== total)
+        return reject(new Error(`body of ${total} bytes, Content-Length ${declared}`));
       const out = new Uint8Array(total);
       let at = 0;
       for (const c of chunks) {
@@ -71,7 +72,8 @@ export async function startPageServer(assets: ReadonlyMap<string, PageAsset>, or
       const ex = exchanges.get(io[1]!);
       const k = Number(io[3]);
       if (ex === undefined) return send(res, 404, 'text/plain', `no exchange ${io[1]}`);
-      if (io[2] === 'in' && req.method === 'GET' && k < ex.inputs.length) return send(res, 200, 'application/octet-stream', ex.inputs[k]);
+      if (io[2] === 'in' && req.method === 'GET' && k < ex.inputs.length)
+        return send(res, 200, 'application/octet-stream', ex.inputs[k]);
       if (io[2] === 'out' && req.method === 'POST') {
         ex.outputs.set(k, await readBody(req));
         return send(res, 204, 'text/plain');
@@ -83,8 +85,13 @@ export async function startPageServer(assets: ReadonlyMap<string, PageAsset>, or
     if (asset) return send(res, 200, asset.contentType, asset.body);
     const ortName = path.startsWith('/ort/') ? path.slice(5) : '';
     if (ORT_FILE.test(ortName) && existsSync(join(ortDistDir, ortName))) {
-      res.writeHead(200, { ...ISOLATION, 'Content-Type': ortName.endsWith('.wasm') ? 'application/wasm' : 'text/javascript' });
-      createReadStream(join(ortDistDir, ortName)).on('error', () => res.destroy()).pipe(res);
+      res.writeHead(200, {
+        ...ISOLATION,
+        'Content-Type': ortName.endsWith('.wasm') ? 'application/wasm' : 'text/javascript',
+      });
+      createReadStream(join(ortDistDir, ortName))
+        .on('error', () => res.destroy())
+        .pipe(res);
       return;
     }
     if (path === '/favicon.ico') return send(res, 204, 'image/x-icon');

@@ -13,16 +13,39 @@ import { selectBackends } from '../backends/select.js';
 import type { BenchBackend } from '../backends/types.js';
 import { machineInfo } from '../perf/machine.js';
 import { currentRssMb } from '../perf/memory.js';
-import { assemblePerfJson, isComplete, type BackendStatus, type Skip } from '../perf/perf-json.js';
+import { assemblePerfJson, type BackendStatus, isComplete, type Skip } from '../perf/perf-json.js';
+import {
+  boxCount,
+  ORIGINAL_TIMERS,
+  PERF_LOSSES,
+  type PerfLoss,
+  type PerfProblem,
+  PROBLEM_DEFAULTS,
+  problemTitle,
+} from '../perf/problems.js';
 import { PERF_MODES, type SetupReply } from '../perf/protocol.js';
-import { measureBatch, type Cell, type Contender } from '../perf/schedule.js';
+import { type Cell, type Contender, measureBatch } from '../perf/schedule.js';
 import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
-import { boxCount, ORIGINAL_TIMERS, PERF_LOSSES, PROBLEM_DEFAULTS, problemTitle, type PerfLoss, type PerfProblem } from '../perf/problems.js';
 import { PRIOR_PRESETS, type PriorPreset } from '../perf/synthetic.js';
 import { perfTable } from '../perf/table.js';
 
-const FLAGS = ['loss', 'backends', 'batch', 'classes', 'priors', 'image-size', 'box-loss', 'json', 'repeats', 'min-time', 'max-time', 'warmup', 'pytorch', 'torch-threads'] as const;
+const FLAGS = [
+  'loss',
+  'backends',
+  'batch',
+  'classes',
+  'priors',
+  'image-size',
+  'box-loss',
+  'json',
+  'repeats',
+  'min-time',
+  'max-time',
+  'warmup',
+  'pytorch',
+  'torch-threads',
+] as const;
 
 export const PERF_MEMORY_NOTE =
   'peak_rss_mb: RSS high-water mark of the process that runs the implementation (one process per backend; ' +
@@ -66,7 +89,8 @@ function torchThreads(value: string | undefined): number | undefined {
 /** The loss and its shape: --priors for the MultiBoxLoss; --image-size and --box-loss for RetinaNet. */
 function parseProblem(f: Record<string, string>): PerfProblem {
   const loss = (f.loss ?? 'multibox') as PerfLoss;
-  if (!PERF_LOSSES.includes(loss)) throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
+  if (!PERF_LOSSES.includes(loss))
+    throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
   const only = (flag: string, owner: PerfLoss) => {
     if (f[flag] !== undefined && loss !== owner) throw new UsageError(`--${flag} applies to --loss ${owner} only`);
   };
@@ -76,26 +100,48 @@ function parseProblem(f: Record<string, string>): PerfProblem {
   const defaults = PROBLEM_DEFAULTS[loss].problem;
   if (loss === 'multibox') {
     const priors = f.priors ?? PROBLEM_DEFAULTS.multibox.problem.priors;
-    if (!(priors in PRIOR_PRESETS)) throw new UsageError(`--priors must be one of ${Object.keys(PRIOR_PRESETS).join(', ')}, got '${priors}'`);
-    return { loss, classes: positiveInt('classes', f.classes ?? String(defaults.classes), 2), priors: priors as PriorPreset };
+    if (!(priors in PRIOR_PRESETS))
+      throw new UsageError(`--priors must be one of ${Object.keys(PRIOR_PRESETS).join(', ')}, got '${priors}'`);
+    return {
+      loss,
+      classes: positiveInt('classes', f.classes ?? String(defaults.classes), 2),
+      priors: priors as PriorPreset,
+    };
   }
-  const imageSize = positiveInt('image-size', f['image-size'] ?? String(PROBLEM_DEFAULTS.retinanet.problem.image_size), 128);
-  if (imageSize % 128 !== 0) throw new UsageError(`--image-size must be a multiple of 128 (the pyramid's coarsest stride), got '${f['image-size']}'`);
+  const imageSize = positiveInt(
+    'image-size',
+    f['image-size'] ?? String(PROBLEM_DEFAULTS.retinanet.problem.image_size),
+    128,
+  );
+  if (imageSize % 128 !== 0)
+    throw new UsageError(
+      `--image-size must be a multiple of 128 (the pyramid's coarsest stride), got '${f['image-size']}'`,
+    );
   const boxLoss = f['box-loss'] ?? PROBLEM_DEFAULTS.retinanet.problem.box_loss;
-  if (!RETINANET_BOX_LOSSES.includes(boxLoss as RetinanetBoxLoss)) throw new UsageError(`--box-loss must be one of ${RETINANET_BOX_LOSSES.join(', ')}, got '${boxLoss}'`);
-  return { loss, classes: positiveInt('classes', f.classes ?? String(defaults.classes)), image_size: imageSize, box_loss: boxLoss as RetinanetBoxLoss };
+  if (!RETINANET_BOX_LOSSES.includes(boxLoss as RetinanetBoxLoss))
+    throw new UsageError(`--box-loss must be one of ${RETINANET_BOX_LOSSES.join(', ')}, got '${boxLoss}'`);
+  return {
+    loss,
+    classes: positiveInt('classes', f.classes ?? String(defaults.classes)),
+    image_size: imageSize,
+    box_loss: boxLoss as RetinanetBoxLoss,
+  };
 }
 
 function parseOptions(args: string[]): PerfOptions {
   const f = parseFlags(args, FLAGS);
   const problem = parseProblem(f);
   const minTimeS = Number(f['min-time'] ?? '2');
-  if (!(Number.isFinite(minTimeS) && minTimeS >= 0)) throw new UsageError(`--min-time must be a number of seconds >= 0, got '${f['min-time']}'`);
+  if (!(Number.isFinite(minTimeS) && minTimeS >= 0))
+    throw new UsageError(`--min-time must be a number of seconds >= 0, got '${f['min-time']}'`);
   const maxTimeS = Number(f['max-time'] ?? '60');
-  if (!(Number.isFinite(maxTimeS) && maxTimeS > 0)) throw new UsageError(`--max-time must be a number of seconds > 0, got '${f['max-time']}'`);
+  if (!(Number.isFinite(maxTimeS) && maxTimeS > 0))
+    throw new UsageError(`--max-time must be a number of seconds > 0, got '${f['max-time']}'`);
   const pytorch = f.pytorch ?? 'auto';
   if (pytorch !== 'auto' && pytorch !== 'off') throw new UsageError(`--pytorch must be auto or off, got '${pytorch}'`);
-  const batches = (parseList(f.batch ?? PROBLEM_DEFAULTS[problem.loss].batches.join(',')) ?? []).map((b) => positiveInt('batch', b));
+  const batches = (parseList(f.batch ?? PROBLEM_DEFAULTS[problem.loss].batches.join(',')) ?? []).map((b) =>
+    positiveInt('batch', b),
+  );
   if (batches.length === 0) throw new UsageError('--batch needs at least one batch size');
   return {
     backends: parseList(f.backends),
@@ -124,9 +170,18 @@ async function startBackends(names: readonly string[], problem: PerfProblem) {
       const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name, problem });
       if (setup.available) {
         const idle = server.pid === undefined ? null : currentRssMb(server.pid);
-        statuses.push({ name, available: true, reason: null, device: setup.device, compile_ms: setup.compile_ms, idle_rss_mb: idle });
+        statuses.push({
+          name,
+          available: true,
+          reason: null,
+          device: setup.device,
+          compile_ms: setup.compile_ms,
+          idle_rss_mb: idle,
+        });
         contenders.push({ name, server, device: setup.device });
-        progress(`${name}: ${setup.device}, compiled in ${setup.compile_ms.forward.toFixed(0)} / ${setup.compile_ms.forward_backward.toFixed(0)} ms`);
+        progress(
+          `${name}: ${setup.device}, compiled in ${setup.compile_ms.forward.toFixed(0)} / ${setup.compile_ms.forward_backward.toFixed(0)} ms`,
+        );
         continue;
       }
       statuses.push({ name, available: false, reason: setup.reason });
@@ -173,14 +228,23 @@ export async function runPerf(args: string[]): Promise<number> {
 
   const { problem } = options;
   const original = ORIGINAL_TIMERS[problem.loss];
-  const torch = options.pytorch === 'off' ? { available: false as const, reason: 'disabled with --pytorch off' } : probeTorch(options.torchThreads, problem.loss);
+  const torch =
+    options.pytorch === 'off'
+      ? { available: false as const, reason: 'disabled with --pytorch off' }
+      : probeTorch(options.torchThreads, problem.loss);
   progress(`${problemTitle(problem)}, batch sizes ${options.batches.join(', ')}`);
-  progress(torch.available ? `PyTorch ${torch.version} (${torch.threads} threads) found: timing ${original.what} alongside` : `PyTorch original not timed: ${torch.reason}`);
+  progress(
+    torch.available
+      ? `PyTorch ${torch.version} (${torch.threads} threads) found: timing ${original.what} alongside`
+      : `PyTorch original not timed: ${torch.reason}`,
+  );
 
   const started = await startBackends(names, problem);
   const contenders = started.contenders;
   const statuses = started.statuses.map((s) => (notes.get(s.name) ? { ...s, notes: notes.get(s.name) } : s));
-  const pytorch: Contender | undefined = torch.available ? { name: 'pytorch', server: startPytorch(options.torchThreads, problem.loss) } : undefined;
+  const pytorch: Contender | undefined = torch.available
+    ? { name: 'pytorch', server: startPytorch(options.torchThreads, problem.loss) }
+    : undefined;
   const all = [...(pytorch ? [pytorch] : []), ...contenders];
   const cells: Cell[] = [];
   const skipped: Skip[] = [];
@@ -197,13 +261,18 @@ export async function runPerf(args: string[]): Promise<number> {
       if (timed.length === 0) continue;
       progress(`batch ${batch}: timing ${timed.map((c) => c.name).join(', ')}`);
       cells.push(
-        ...(await measureBatch(timed, { ...problem, batch }, {
-          minRepeats: options.minRepeats,
-          minTimeMs: options.minTimeS * 1000,
-          maxTimeMs: options.maxTimeS * 1000,
-          warmup: options.warmup,
-          chunkMs: Math.max(100, (options.minTimeS * 1000) / 4),
-        }, progress)),
+        ...(await measureBatch(
+          timed,
+          { ...problem, batch },
+          {
+            minRepeats: options.minRepeats,
+            minTimeMs: options.minTimeS * 1000,
+            maxTimeMs: options.maxTimeS * 1000,
+            warmup: options.warmup,
+            chunkMs: Math.max(100, (options.minTimeS * 1000) / 4),
+          },
+          progress,
+        )),
       );
     }
   } finally {
@@ -215,7 +284,9 @@ export async function runPerf(args: string[]): Promise<number> {
     devices: new Map(contenders.map((c) => [c.name, c.device])),
     backends: statuses,
     skipped,
-    pytorch: torch.available ? { available: true, reason: null, version: torch.version, threads: torch.threads } : { available: false, reason: torch.reason },
+    pytorch: torch.available
+      ? { available: true, reason: null, version: torch.version, threads: torch.threads }
+      : { available: false, reason: torch.reason },
     config: {
       date: new Date().toISOString(),
       ...problem,

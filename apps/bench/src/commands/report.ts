@@ -12,7 +12,7 @@ import { machineInfo } from '../perf/machine.js';
 import { reportBlocks } from '../report/content.js';
 import { toHtml, toMarkdown } from '../report/document.js';
 import { loadPerf, loadProfile, loadValidate } from '../report/inputs.js';
-import { accuracyOf, checkTargets, inputNote, reproduceCommands, type ReportData } from '../report/model.js';
+import { accuracyOf, checkTargets, inputNote, type ReportData, reproduceCommands } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
 const FLAGS = ['validate', 'perf', 'retinanet-perf', 'out', 'fixtures', 'profile'] as const;
@@ -45,23 +45,33 @@ export async function runReport(args: string[]): Promise<number> {
   for (const input of [validate, perf]) if (input.status !== 'read') process.stderr.write(`report: ${input.message}\n`);
   const profile = loadProfile(f.profile ?? DEFAULT_PROFILE);
   // the profile is optional: only a file named on the command line must be there
-  if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined)) process.stderr.write(`report: ${profile.message}\n`);
+  if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined))
+    process.stderr.write(`report: ${profile.message}\n`);
   const profileData = profile.status === 'read' ? profile.data : null;
   const retinanet = loadPerf(f['retinanet-perf'] ?? DEFAULT_RETINANET_PERF);
-  if (retinanet.status === 'invalid' || (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined)) process.stderr.write(`report: ${retinanet.message}\n`);
+  if (retinanet.status === 'invalid' || (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined))
+    process.stderr.write(`report: ${retinanet.message}\n`);
   const retinanetData = retinanet.status === 'read' ? retinanet.data : null;
   const validateData = validate.status === 'read' ? validate.data : null;
   const perfData = perf.status === 'read' ? perf.data : null;
 
   const fixtureDirs = f.fixtures ? [f.fixtures] : [repoFixturesDir(), dirname(sampleFixturePath())];
-  const tolerances = validateData ? await fixtureTolerances([...new Set(validateData.results.map((r) => r.fixture))], fixtureDirs) : new Map();
+  const tolerances = validateData
+    ? await fixtureTolerances([...new Set(validateData.results.map((r) => r.fixture))], fixtureDirs)
+    : new Map();
   const data: ReportData = {
     date,
     generated_at: now.toISOString(),
     inputs: { validate: inputNote(validate), perf: inputNote(perf), retinanet_perf: inputNote(retinanet) },
     machine: perfData?.machine ?? machineInfo(),
     machine_source: perfData?.machine ? 'perf run' : 'report host',
-    commands: reproduceCommands(validate.path, perf.path, perfData, { path: profile.path, data: profileData }, { path: retinanet.path, data: retinanetData }),
+    commands: reproduceCommands(
+      validate.path,
+      perf.path,
+      perfData,
+      { path: profile.path, data: profileData },
+      { path: retinanet.path, data: retinanetData },
+    ),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
     validate: validateData,
@@ -78,7 +88,9 @@ export async function runReport(args: string[]): Promise<number> {
   writeFileSync(join(out, 'report.html'), toHtml(title, blocks));
   writeFileSync(join(out, 'report.json'), `${JSON.stringify(data, null, 2)}\n`);
   for (const b of blocks) if (b.kind === 'chart') writeFileSync(join(out, `${b.id}.svg`), `${b.svg}\n`);
-  process.stdout.write(`wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`);
+  process.stdout.write(
+    `wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`,
+  );
   const unreadable =
     [validate, perf, profile, retinanet].some((i) => i.status === 'invalid') ||
     (profile.status === 'missing' && f.profile !== undefined) ||

@@ -1,7 +1,15 @@
-import { writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { fixtureOutputs, type CompiledLoss, type Fixture } from '@lossgraph/core';
-import { compareWithFixture, fixtureName, fixtureProgram, fixtureProgramKey, listFixtureFiles, loadFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { writeFile } from 'node:fs/promises';
+import { type CompiledLoss, type Fixture, fixtureOutputs } from '@lossgraph/core';
+import {
+  compareWithFixture,
+  fixtureName,
+  fixtureProgram,
+  fixtureProgramKey,
+  listFixtureFiles,
+  loadFixture,
+  repoFixturesDir,
+} from '@lossgraph/core/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { selectBackends } from '../backends/select.js';
 import type { BenchBackend } from '../backends/types.js';
@@ -18,7 +26,11 @@ function message(err: unknown): string {
 function describe(fx: Fixture | undefined): Pick<ValidateRow, 'loss' | 'profile' | 'diff'> {
   if (fx === undefined) return { loss: null, profile: null, diff: {} };
   const { losses, gradients } = fixtureOutputs(fx.loss);
-  return { loss: fx.loss, profile: fx.loss === 'multibox' ? fx.options.profile : null, diff: Object.fromEntries([...losses, ...gradients].map((n) => [n, null])) };
+  return {
+    loss: fx.loss,
+    profile: fx.loss === 'multibox' ? fx.options.profile : null,
+    diff: Object.fromEntries([...losses, ...gradients].map((n) => [n, null])),
+  };
 }
 
 /** Runs one fixture on one backend, reusing a compiled loss per (backend, loss and options). */
@@ -34,7 +46,15 @@ async function checkOne(backend: BenchBackend, fx: Fixture, cache: Map<string, C
     const out = await compiled.run(fx.inputs);
     const cmp = compareWithFixture(out, fx);
     const diff = Object.fromEntries(Object.entries(cmp.diff).map(([n, d]) => [n, finiteOrNull(d)]));
-    return { fixture: fx.name, loss, profile, backend: backend.name, pass: cmp.pass, error: cmp.pass ? null : cmp.failures.join('; '), diff };
+    return {
+      fixture: fx.name,
+      loss,
+      profile,
+      backend: backend.name,
+      pass: cmp.pass,
+      error: cmp.pass ? null : cmp.failures.join('; '),
+      diff,
+    };
   } catch (err) {
     return { fixture: fx.name, loss, profile, backend: backend.name, pass: false, error: message(err), diff: noDiff };
   }
@@ -54,12 +74,22 @@ export async function validate(
 ): Promise<ValidateReport> {
   const files = await listFixtureFiles(fixturesDir);
   if (files.length === 0) throw new UsageError(`no .safetensors fixtures in ${fixturesDir}`);
-  const availability = await Promise.all(backends.map(async (b) => ({ b, a: await b.probe().catch((e: unknown) => ({ available: false as const, reason: message(e) })) })));
+  const availability = await Promise.all(
+    backends.map(async (b) => ({
+      b,
+      a: await b.probe().catch((e: unknown) => ({ available: false as const, reason: message(e) })),
+    })),
+  );
   const report: ValidateReport = {
     results: [],
-    backends: availability.map(({ b, a }) => ({ name: b.name, available: a.available, reason: a.available ? null : a.reason })),
+    backends: availability.map(({ b, a }) => ({
+      name: b.name,
+      available: a.available,
+      reason: a.available ? null : a.reason,
+    })),
   };
-  for (const { b, a } of availability) log(`backend ${b.name}: ${a.available ? 'available' : `unavailable (${a.reason})`}`);
+  for (const { b, a } of availability)
+    log(`backend ${b.name}: ${a.available ? 'available' : `unavailable (${a.reason})`}`);
   const runOn = skipUnavailable ? availability.filter(({ a }) => a.available) : availability;
   const caches = new Map<string, Map<string, CompiledLoss>>(backends.map((b) => [b.name, new Map()]));
   const total = files.length * runOn.length;
@@ -86,7 +116,9 @@ export async function validate(
         report.results.push(row);
         done++;
         const secs = ((performance.now() - t0) / 1000).toFixed(2);
-        log(`[${done}/${total}] ${row.fixture} × ${row.backend}: ${row.pass ? 'pass' : 'FAIL'} (${secs} s)${row.error ? ` — ${row.error}` : ''}`);
+        log(
+          `[${done}/${total}] ${row.fixture} × ${row.backend}: ${row.pass ? 'pass' : 'FAIL'} (${secs} s)${row.error ? ` — ${row.error}` : ''}`,
+        );
       }
     }
   } finally {
@@ -115,7 +147,9 @@ export async function runValidate(args: string[]): Promise<number> {
     process.stderr.write(`bench validate: fixtures folder ${dir} does not exist\n`);
     return 2;
   }
-  const report = await validate(dir, backends, (line) => process.stderr.write(`${line}\n`), { skipUnavailable: flags.backends === undefined });
+  const report = await validate(dir, backends, (line) => process.stderr.write(`${line}\n`), {
+    skipUnavailable: flags.backends === undefined,
+  });
   process.stdout.write(formatValidateTable(report));
   if (flags.json !== undefined) await writeFile(flags.json, `${JSON.stringify(report, null, 2)}\n`);
   const passed = report.results.filter((r) => r.pass).length;

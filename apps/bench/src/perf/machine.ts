@@ -42,7 +42,8 @@ export function installedVersion(name: string, folders: readonly string[] = sear
     const paths = createRequire(join(folder, 'package.json')).resolve.paths(name) ?? [];
     for (const dir of paths) {
       const manifest = join(dir, name, 'package.json');
-      if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? null;
+      if (existsSync(manifest))
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version ?? null;
     }
   }
   return null;

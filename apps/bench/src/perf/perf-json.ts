@@ -8,13 +8,14 @@
  *   slopes[]:    least-squares cost per image over the batch sizes, per implementation and mode
  *   backends[], pytorch, errors[], skipped[], config, machine
  */
-import type { MachineInfo } from './machine.js';
+
 import type { RetinanetBoxLoss } from '@lossgraph/core';
+import type { MachineInfo } from './machine.js';
 import type { PerfLoss, PerfProblem } from './problems.js';
 import { PERF_MODES, type PerfMode } from './protocol.js';
-import type { PriorPreset } from './synthetic.js';
 import type { Cell } from './schedule.js';
 import { leastSquares, median, summarize, type TimeSummary } from './stats.js';
+import type { PriorPreset } from './synthetic.js';
 
 export interface PerfResult {
   readonly backend: string;
@@ -108,7 +109,12 @@ export interface PerfJson {
   readonly reference: PerfReference[];
   readonly slopes: PerfSlope[];
   readonly backends: BackendStatus[];
-  readonly pytorch: { readonly available: boolean; readonly reason: string | null; readonly version?: string; readonly threads?: number };
+  readonly pytorch: {
+    readonly available: boolean;
+    readonly reason: string | null;
+    readonly version?: string;
+    readonly threads?: number;
+  };
   readonly errors: { readonly name: string; readonly batch: number; readonly error: string }[];
   /** implementations not timed at a batch size, and why (too slow for --max-time, or failed before) */
   readonly skipped: Skip[];
@@ -116,7 +122,10 @@ export interface PerfJson {
   readonly machine: MachineInfo;
 }
 
-const repeatsOf = (cell: Cell) => ({ forward: cell.times.forward.length, forward_backward: cell.times.forward_backward.length });
+const repeatsOf = (cell: Cell) => ({
+  forward: cell.times.forward.length,
+  forward_backward: cell.times.forward_backward.length,
+});
 
 /** Cells with an error, or without samples in some mode, give no row (they are listed in `errors`). */
 export const isComplete = (cell: Cell): boolean => !cell.error && PERF_MODES.every((m) => cell.times[m].length > 0);
@@ -158,15 +167,23 @@ export function resultRow(cell: Cell, device: string, pytorch: Cell | undefined)
 
 function transferOf(cell: Cell): PerfResult['transfer_ms'] {
   if (PERF_MODES.some((m) => cell.transferMs[m].length === 0)) return null;
-  const of = (m: PerfMode) => ({ in: median(cell.transferMs[m].map((t) => t.in)), out: median(cell.transferMs[m].map((t) => t.out)) });
+  const of = (m: PerfMode) => ({
+    in: median(cell.transferMs[m].map((t) => t.in)),
+    out: median(cell.transferMs[m].map((t) => t.out)),
+  });
   return { forward: of('forward'), forward_backward: of('forward_backward') };
 }
 
 /** Cost per image: least squares of the median time against the batch size. */
-export function slopeOf(name: string, rows: readonly { batch: number; forward_ms: TimeSummary; forward_backward_ms: TimeSummary }[]): PerfSlope {
+export function slopeOf(
+  name: string,
+  rows: readonly { batch: number; forward_ms: TimeSummary; forward_backward_ms: TimeSummary }[],
+): PerfSlope {
   const fit = (mode: PerfMode): SlopeFit | null => {
     const line = leastSquares(rows.map((r) => [r.batch, r[`${mode}_ms`].median] as const));
-    return line && { ms_per_image: line.slope, intercept_ms: line.intercept, r2: line.r2, batches: rows.map((r) => r.batch) };
+    return (
+      line && { ms_per_image: line.slope, intercept_ms: line.intercept, r2: line.r2, batches: rows.map((r) => r.batch) }
+    );
   };
   return { name, forward: fit('forward'), forward_backward: fit('forward_backward') };
 }
@@ -187,16 +204,34 @@ export function assemblePerfJson(parts: {
   const reference = torchCells.map(referenceRow);
   const names = [...parts.devices.keys()];
   const results = names.flatMap((name) =>
-    complete.filter((cell) => cell.name === name).map((cell) => resultRow(cell, parts.devices.get(name)!, torchCells.find((t) => t.batch === cell.batch))),
+    complete
+      .filter((cell) => cell.name === name)
+      .map((cell) =>
+        resultRow(
+          cell,
+          parts.devices.get(name)!,
+          torchCells.find((t) => t.batch === cell.batch),
+        ),
+      ),
   );
   return {
     results,
     reference,
-    slopes: [...(reference.length ? [slopeOf('pytorch', reference)] : []), ...names.map((name) => slopeOf(name, results.filter((r) => r.backend === name)))],
+    slopes: [
+      ...(reference.length ? [slopeOf('pytorch', reference)] : []),
+      ...names.map((name) =>
+        slopeOf(
+          name,
+          results.filter((r) => r.backend === name),
+        ),
+      ),
+    ],
     backends: parts.backends,
     skipped: parts.skipped,
     pytorch: parts.pytorch,
-    errors: parts.cells.filter((c) => !isComplete(c)).map((c) => ({ name: c.name, batch: c.batch, error: c.error ?? 'no timed runs' })),
+    errors: parts.cells
+      .filter((c) => !isComplete(c))
+      .map((c) => ({ name: c.name, batch: c.batch, error: c.error ?? 'no timed runs' })),
     config: parts.config,
     machine: parts.machine,
   };
@@ -205,6 +240,11 @@ export function assemblePerfJson(parts: {
 /** The problem a perf JSON timed, from its config (files without `loss` are MultiBoxLoss runs). */
 export function problemOf(config: PerfConfig): PerfProblem {
   return config.loss === 'retinanet'
-    ? { loss: 'retinanet', classes: config.classes, image_size: config.image_size ?? 512, box_loss: (config.box_loss ?? 'l1') as RetinanetBoxLoss }
+    ? {
+        loss: 'retinanet',
+        classes: config.classes,
+        image_size: config.image_size ?? 512,
+        box_loss: (config.box_loss ?? 'l1') as RetinanetBoxLoss,
+      }
     : { loss: 'multibox', classes: config.classes, priors: (config.priors ?? 'ssd300') as PriorPreset };
 }

@@ -4,9 +4,16 @@
  * (beside torchvision's own `RetinaNet.compute_loss`, tools/reference/time_retinanet.py). A worker
  * builds the program and the inputs from a problem; the PyTorch timer receives the same fields.
  */
-import { defaultBoxes, multiboxLossProgram, retinanetLossProgram, type Feeds, type LossProgram, type RetinanetBoxLoss } from '@lossgraph/core';
+import {
+  defaultBoxes,
+  type Feeds,
+  type LossProgram,
+  multiboxLossProgram,
+  type RetinanetBoxLoss,
+  retinanetLossProgram,
+} from '@lossgraph/core';
 import { retinanetPerfAnchors, syntheticRetinanetFeeds } from '../problems/retinanet.js';
-import { PRIOR_PRESETS, syntheticFeeds, type PriorPreset } from './synthetic.js';
+import { PRIOR_PRESETS, type PriorPreset, syntheticFeeds } from './synthetic.js';
 
 export const PERF_LOSSES = ['multibox', 'retinanet'] as const;
 export type PerfLoss = (typeof PERF_LOSSES)[number];
@@ -35,7 +42,9 @@ export const PROBLEM_DEFAULTS = {
 
 /** The program a worker compiles: forward only, or with the gradients (forward+backward). */
 export function perfProgram(problem: PerfProblem, gradients: boolean): LossProgram {
-  return problem.loss === 'multibox' ? multiboxLossProgram({ gradients }) : retinanetLossProgram({ gradients, boxLoss: problem.box_loss });
+  return problem.loss === 'multibox'
+    ? multiboxLossProgram({ gradients })
+    : retinanetLossProgram({ gradients, boxLoss: problem.box_loss });
 }
 
 /** The synthetic inputs of one batch size (deterministic; checked once with the program's validation). */
@@ -50,7 +59,12 @@ export function perfFeeds(problem: PerfProblem, batch: number): Feeds {
 
 /** Default boxes (MultiBox) or anchors (RetinaNet) per image. */
 export function boxCount(problem: PerfProblem): number {
-  return (problem.loss === 'multibox' ? defaultBoxes(PRIOR_PRESETS[problem.priors]) : retinanetPerfAnchors(problem.image_size)).length / 4;
+  return (
+    (problem.loss === 'multibox'
+      ? defaultBoxes(PRIOR_PRESETS[problem.priors])
+      : retinanetPerfAnchors(problem.image_size)
+    ).length / 4
+  );
 }
 
 /** e.g. "MultiBoxLoss, SSD300 (8732 default boxes), 21 classes" or "RetinaNet loss (l1 box loss), 512² image (49104 anchors), 80 classes". */
@@ -63,5 +77,9 @@ export function problemTitle(problem: PerfProblem, boxes: number = boxCount(prob
 /** The script that times the original of each loss (PyTorch side), and the modules it needs. */
 export const ORIGINAL_TIMERS = {
   multibox: { script: 'tools/reference/time_original.py', modules: ['torch'], what: "the seed's PyTorch MultiBoxLoss" },
-  retinanet: { script: 'tools/reference/time_retinanet.py', modules: ['torch', 'torchvision'], what: "torchvision's RetinaNet.compute_loss" },
+  retinanet: {
+    script: 'tools/reference/time_retinanet.py',
+    modules: ['torch', 'torchvision'],
+    what: "torchvision's RetinaNet.compute_loss",
+  },
 } as const satisfies Record<PerfLoss, { script: string; modules: readonly string[]; what: string }>;

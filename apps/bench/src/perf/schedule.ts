@@ -9,9 +9,9 @@
  * and has at least one timed run. The warm-up is shortened to fit that budget too.
  */
 import { measurePeakMemory } from './memory.js';
+import type { PerfProblem } from './problems.js';
 import { PERF_MODES, type PerfMode, type TimeReply, type TimeRequest } from './protocol.js';
 import { median } from './stats.js';
-import type { PerfProblem } from './problems.js';
 import type { TimingServer } from './timing-server.js';
 
 export interface ScheduleOptions {
@@ -61,7 +61,8 @@ async function measured(contender: Contender, cell: Cell, request: TimeRequest):
   const start = performance.now();
   try {
     const reply = await contender.server.request<TimeReply>(request);
-    if (!span && reply.rss_after_runs_mb !== undefined) cell.peakRssMb = Math.max(cell.peakRssMb ?? 0, reply.rss_after_runs_mb);
+    if (!span && reply.rss_after_runs_mb !== undefined)
+      cell.peakRssMb = Math.max(cell.peakRssMb ?? 0, reply.rss_after_runs_mb);
     if (reply.transfer_ms !== undefined) cell.transferMs[request.mode].push({ ...reply.transfer_ms });
     return reply;
   } finally {
@@ -94,7 +95,13 @@ export async function measureBatch(
     peakRssMb: null,
     transferMs: { forward: [], forward_backward: [] },
   }));
-  const request = (mode: PerfMode, repeats: number, warmup = 0): TimeRequest => ({ cmd: 'time', ...shape, mode, repeats, warmup });
+  const request = (mode: PerfMode, repeats: number, warmup = 0): TimeRequest => ({
+    cmd: 'time',
+    ...shape,
+    mode,
+    repeats,
+    warmup,
+  });
   const guard = async (i: number, job: () => Promise<void>) => {
     if (cells[i]!.error) return;
     try {
@@ -111,11 +118,17 @@ export async function measureBatch(
     for (const mode of PERF_MODES) {
       await guard(i, async () => {
         cell.firstRunMs[mode] = (await measured(c, cell, request(mode, 0))).first_run_ms;
-        const warmup = Math.min(options.warmup, Math.floor(options.maxTimeMs / 4 / Math.max(cell.firstRunMs[mode]!, 1e-3)));
+        const warmup = Math.min(
+          options.warmup,
+          Math.floor(options.maxTimeMs / 4 / Math.max(cell.firstRunMs[mode]!, 1e-3)),
+        );
         if (warmup > 0) await measured(c, cell, request(mode, 0, warmup));
       });
     }
-    if (!cell.error) progress(`batch ${shape.batch}: ${c.name} first run ${cell.firstRunMs.forward?.toFixed(1)} ms (forward), ${cell.firstRunMs.forward_backward?.toFixed(1)} ms (forward+backward)`);
+    if (!cell.error)
+      progress(
+        `batch ${shape.batch}: ${c.name} first run ${cell.firstRunMs.forward?.toFixed(1)} ms (forward), ${cell.firstRunMs.forward_backward?.toFixed(1)} ms (forward+backward)`,
+      );
   }
 
   for (let round = 0; ; round++) {
@@ -137,10 +150,13 @@ export async function measureBatch(
   for (const cell of cells) {
     if (cell.error) continue;
     const report = (mode: PerfMode) => {
-      const short = cell.times[mode].length < options.minRepeats ? `, cut short by the ${options.maxTimeMs / 1000} s budget` : '';
+      const short =
+        cell.times[mode].length < options.minRepeats ? `, cut short by the ${options.maxTimeMs / 1000} s budget` : '';
       return `${median(cell.times[mode]).toFixed(1)} ms (n=${cell.times[mode].length}${short})`;
     };
-    progress(`batch ${shape.batch}: ${cell.name} forward ${report('forward')}, forward+backward ${report('forward_backward')}`);
+    progress(
+      `batch ${shape.batch}: ${cell.name} forward ${report('forward')}, forward+backward ${report('forward_backward')}`,
+    );
   }
   return cells;
 }

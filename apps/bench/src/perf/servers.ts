@@ -22,7 +22,9 @@ export function repoRoot(): string {
 /** A child process running perf/worker for `backend`. Sources run through tsx, as the CLI itself does. */
 export function startWorker(backend: string): TimingServer {
   const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-  const loader = import.meta.url.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
+  const loader = import.meta.url.endsWith('.ts')
+    ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+    : [];
   return new TimingServer({
     name: backend,
     command: process.execPath,
@@ -40,10 +42,14 @@ export function probeTorch(threads?: number, loss: PerfLoss = 'multibox'): Torch
   if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
   const setThreads = threads ? `torch.set_num_threads(${threads}); ` : '';
   const modules = ORIGINAL_TIMERS[loss].modules.join(', ');
-  const probe = spawnSync(PYTHON, ['-c', `import json, ${modules}; ${setThreads}print(json.dumps([torch.__version__, torch.get_num_threads()]))`], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const probe = spawnSync(
+    PYTHON,
+    ['-c', `import json, ${modules}; ${setThreads}print(json.dumps([torch.__version__, torch.get_num_threads()]))`],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   if (probe.status !== 0) {
     const why = (probe.stderr || probe.error?.message || `exit code ${probe.status}`).trim().split('\n').pop();
     return { available: false, reason: `${PYTHON} cannot import ${modules}: ${why}` };

@@ -1,4 +1,4 @@
-import { defaultBoxes, packTargets, SSD300, SSD512, type Feeds, type HostTensor, type TruthRow } from '@lossgraph/core';
+import { defaultBoxes, type Feeds, type HostTensor, packTargets, SSD300, SSD512, type TruthRow } from '@lossgraph/core';
 import { seededRandom } from '@lossgraph/core/testing';
 
 /** Default-box layouts the perf command knows, by command-line name. */
@@ -47,7 +47,8 @@ function randomTruths(classes: number, random: () => number): TruthRow[] {
 export function syntheticFeeds(shape: PerfShape, seed = 0): Feeds {
   const { batch, classes } = shape;
   if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
-  if (!(Number.isInteger(classes) && classes >= 2)) throw new RangeError(`classes must be an integer >= 2, got ${classes}`);
+  if (!(Number.isInteger(classes) && classes >= 2))
+    throw new RangeError(`classes must be an integer >= 2, got ${classes}`);
   const random = seededRandom(seed * 7919 + batch * 31 + classes);
   const dbox = defaultBoxes(PRIOR_PRESETS[shape.priors]);
   const P = dbox.length / 4;

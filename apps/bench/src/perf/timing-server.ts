@@ -3,7 +3,7 @@
  * the PyTorch timer (replies on stdout). Whatever else the child prints goes to our stderr, prefixed
  * with its name, as progress.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { isErrorReply } from './protocol.js';
@@ -38,7 +38,9 @@ export class TimingServer {
       stdio: spec.replies === 'fd3' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     });
     const replyStream = (spec.replies === 'fd3' ? this.child.stdio[3] : this.child.stdout) as Readable;
-    createInterface({ input: replyStream, crlfDelay: Infinity }).on('line', (line) => this.pending.shift()?.resolve(line));
+    createInterface({ input: replyStream, crlfDelay: Infinity }).on('line', (line) =>
+      this.pending.shift()?.resolve(line),
+    );
     const logStreams = spec.replies === 'fd3' ? [this.child.stdout!, this.child.stderr!] : [this.child.stderr!];
     for (const stream of logStreams) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.log(line));
@@ -46,7 +48,9 @@ export class TimingServer {
     live.add(this.child);
     this.child.once('exit', () => live.delete(this.child));
     this.child.stdin!.on('error', () => {}); // a write to an ended child: reported by the 'exit' handler
-    this.child.on('error', (err) => this.fail(new TimingServerError(`${spec.name}: could not start ${spec.command}: ${err.message}`)));
+    this.child.on('error', (err) =>
+      this.fail(new TimingServerError(`${spec.name}: could not start ${spec.command}: ${err.message}`)),
+    );
     this.child.on('exit', (code, signal) => {
       const tail = this.logTail.length ? `; last output:\n${this.logTail.join('\n')}` : '';
       this.fail(new TimingServerError(`${spec.name}: process ended (${signal ?? `exit code ${code}`})${tail}`));

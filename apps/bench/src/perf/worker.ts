@@ -10,10 +10,17 @@ import { createInterface } from 'node:readline';
 import type { CompiledLoss, Feeds, LossProgram } from '@lossgraph/core';
 import { allBackends } from '../backends/index.js';
 import type { BenchBackend } from '../backends/types.js';
-import { PERF_MODES, type PerfMode, type SetupReply, type TimeReply, type TimeRequest, type WorkerRequest } from './protocol.js';
-import { perfFeeds, perfProgram, type PerfProblem } from './problems.js';
-import { median } from './stats.js';
 import { isPageLoss } from '../browser/backend.js';
+import { type PerfProblem, perfFeeds, perfProgram } from './problems.js';
+import {
+  PERF_MODES,
+  type PerfMode,
+  type SetupReply,
+  type TimeReply,
+  type TimeRequest,
+  type WorkerRequest,
+} from './protocol.js';
+import { median } from './stats.js';
 
 interface Loaded {
   readonly backend: BenchBackend;
@@ -93,8 +100,10 @@ async function timeRuns(compiled: CompiledLoss, feeds: Feeds, n: number): Promis
 
 async function time(request: TimeRequest): Promise<TimeReply> {
   if (!loaded) throw new Error('time before a successful setup');
-  if (!PERF_MODES.includes(request.mode)) throw new Error(`mode must be one of ${PERF_MODES.join(', ')}, got '${request.mode}'`);
-  if (request.loss !== loaded.problem.loss) throw new Error(`this worker compiled the ${loaded.problem.loss} loss, not ${request.loss}`);
+  if (!PERF_MODES.includes(request.mode))
+    throw new Error(`mode must be one of ${PERF_MODES.join(', ')}, got '${request.mode}'`);
+  if (request.loss !== loaded.problem.loss)
+    throw new Error(`this worker compiled the ${loaded.problem.loss} loss, not ${request.loss}`);
   const compiled = loaded.compiled[request.mode];
   const feeds = feedsFor(request);
   rssAfterRuns = 0;
@@ -103,9 +112,16 @@ async function time(request: TimeRequest): Promise<TimeReply> {
   if (!firstRun.has(firstKey)) firstRun.set(firstKey, (await timeRuns(compiled, feeds, 1))[0]!);
   await timeRuns(compiled, feeds, request.warmup ?? 0);
   const times = await timeRuns(compiled, feeds, request.repeats);
-  const reply: TimeReply = { times_ms: times, first_run_ms: firstRun.get(firstKey)!, rss_after_runs_mb: rssAfterRuns / 2 ** 20 };
+  const reply: TimeReply = {
+    times_ms: times,
+    first_run_ms: firstRun.get(firstKey)!,
+    rss_after_runs_mb: rssAfterRuns / 2 ** 20,
+  };
   if (transfers.length === 0) return reply;
-  return { ...reply, transfer_ms: { in: median(transfers.map((t) => t.in)), out: median(transfers.map((t) => t.out)) } };
+  return {
+    ...reply,
+    transfer_ms: { in: median(transfers.map((t) => t.in)), out: median(transfers.map((t) => t.out)) },
+  };
 }
 
 async function shutdown(): Promise<void> {

@@ -1,4 +1,11 @@
-import { anchorGrid, packTargets, retinanetAnchorSizes, type Feeds, type HostTensor, type TruthRow } from '@lossgraph/core';
+import {
+  anchorGrid,
+  type Feeds,
+  type HostTensor,
+  packTargets,
+  retinanetAnchorSizes,
+  type TruthRow,
+} from '@lossgraph/core';
 import { seededRandom } from '@lossgraph/core/testing';
 
 /**
@@ -22,8 +29,13 @@ const STRIDES = [8, 16, 32, 64, 128] as const;
 
 /** The anchors of the timing problem for a square image of `imageSize` pixels: [A * 4], (x1, y1, x2, y2). */
 export function retinanetPerfAnchors(imageSize: number = RETINANET_PERF_SHAPE.imageSize): Float32Array {
-  if (!(Number.isInteger(imageSize) && imageSize >= 128 && imageSize % 128 === 0)) throw new RangeError(`imageSize must be a positive multiple of 128, got ${imageSize}`);
-  return anchorGrid({ imageSize, featureSizes: STRIDES.map((s) => imageSize / s), sizes: retinanetAnchorSizes([32, 64, 128, 256, 512]) });
+  if (!(Number.isInteger(imageSize) && imageSize >= 128 && imageSize % 128 === 0))
+    throw new RangeError(`imageSize must be a positive multiple of 128, got ${imageSize}`);
+  return anchorGrid({
+    imageSize,
+    featureSizes: STRIDES.map((s) => imageSize / s),
+    sizes: retinanetAnchorSizes([32, 64, 128, 256, 512]),
+  });
 }
 
 function fillNormal(out: Float32Array, mean: number, sd: number, random: () => number): Float32Array {
@@ -60,7 +72,8 @@ export function syntheticRetinanetFeeds(shape: RetinanetShape, seed = 0): Feeds 
   const { batch, classes } = shape;
   const imageSize: number = shape.imageSize ?? RETINANET_PERF_SHAPE.imageSize;
   if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
-  if (!(Number.isInteger(classes) && classes >= 1)) throw new RangeError(`classes must be a positive integer, got ${classes}`);
+  if (!(Number.isInteger(classes) && classes >= 1))
+    throw new RangeError(`classes must be a positive integer, got ${classes}`);
   const anchors = retinanetPerfAnchors(imageSize);
   const A = anchors.length / 4;
   const random = seededRandom(seed * 7919 + batch * 31 + classes + imageSize);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eliminateDeadCode, foldConstants, type Feeds, type Graph } from '@lossgraph/core';
+import { eliminateDeadCode, type Feeds, foldConstants, type Graph } from '@lossgraph/core';
 import { toOnnxModel } from '@lossgraph/onnx';
 
 /** Kernel time per ONNX op type, summed over the profiled runs and divided by their number. */
@@ -44,18 +44,33 @@ interface ProfileEvent {
   readonly cat: string;
   readonly name: string;
   readonly dur: number;
-  readonly args?: { readonly op_name?: string; readonly input_type_shape?: TypeShape; readonly output_type_shape?: TypeShape };
+  readonly args?: {
+    readonly op_name?: string;
+    readonly input_type_shape?: TypeShape;
+    readonly output_type_shape?: TypeShape;
+  };
 }
 
 function shapeText(ts: TypeShape | undefined): string {
-  return (ts ?? []).map((t) => Object.entries(t).map(([type, dims]) => `${type}[${dims.join(',')}]`).join('')).join(', ');
+  return (ts ?? [])
+    .map((t) =>
+      Object.entries(t)
+        .map(([type, dims]) => `${type}[${dims.join(',')}]`)
+        .join(''),
+    )
+    .join(', ');
 }
 
 /**
  * Runs `graph` on onnxruntime-node's CPU provider with its profiler on and returns where the kernel time
  * goes, by op type and by node (most expensive first), plus the wall time per run.
  */
-export async function profileOnnxruntimeNode(graph: Graph, feeds: Feeds, runs: number, threads?: number): Promise<{ wallMs: number; ops: OpTypeTime[]; nodes: NodeTime[] }> {
+export async function profileOnnxruntimeNode(
+  graph: Graph,
+  feeds: Feeds,
+  runs: number,
+  threads?: number,
+): Promise<{ wallMs: number; ops: OpTypeTime[]; nodes: NodeTime[] }> {
   const ort = await import('onnxruntime-node');
   const dir = mkdtempSync(join(tmpdir(), 'lossgraph-ort-profile-'));
   try {
@@ -65,7 +80,9 @@ export async function profileOnnxruntimeNode(graph: Graph, feeds: Feeds, runs: n
       profileFilePrefix: join(dir, 'ort'),
       ...(threads === undefined ? {} : { intraOpNumThreads: threads }),
     });
-    const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.dtype, t.data as Float32Array, [...t.shape])]));
+    const ortFeeds = Object.fromEntries(
+      Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.dtype, t.data as Float32Array, [...t.shape])]),
+    );
     await session.run(ortFeeds); // warm-up, not counted below
     const start = performance.now();
     for (let i = 0; i < runs; i++) await session.run(ortFeeds);
@@ -83,13 +100,22 @@ export async function profileOnnxruntimeNode(graph: Graph, feeds: Feeds, runs: n
       entry.us += e.dur;
       entry.nodes.add(e.name);
       byType.set(e.args.op_name, entry);
-      const node = byNode.get(e.name) ?? { opType: e.args.op_name, us: 0, shapes: `${shapeText(e.args.input_type_shape)} -> ${shapeText(e.args.output_type_shape)}` };
+      const node = byNode.get(e.name) ?? {
+        opType: e.args.op_name,
+        us: 0,
+        shapes: `${shapeText(e.args.input_type_shape)} -> ${shapeText(e.args.output_type_shape)}`,
+      };
       node.us += e.dur;
       byNode.set(e.name, node);
     }
     const perRun = (us: number) => us / 1000 / (runs + 1);
     const ops = [...byType].map(([opType, v]) => ({ opType, ms: perRun(v.us), nodes: v.nodes.size }));
-    const nodes = [...byNode].map(([name, v]) => ({ node: name.replace(/_kernel_time$/, ''), opType: v.opType, ms: perRun(v.us), shapes: v.shapes }));
+    const nodes = [...byNode].map(([name, v]) => ({
+      node: name.replace(/_kernel_time$/, ''),
+      opType: v.opType,
+      ms: perRun(v.us),
+      shapes: v.shapes,
+    }));
     return { wallMs, ops: ops.sort((a, b) => b.ms - a.ms), nodes: nodes.sort((a, b) => b.ms - a.ms) };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,11 @@ function layout(names: readonly string[]): { W: number; right: number } {
 }
 
 /** The legend at the right: a line (dashed or not) or a filled square per series. */
-function legend(names: readonly string[], colour: (n: string) => string, swatch: (n: string) => 'line' | 'dashed' | 'box'): string {
+function legend(
+  names: readonly string[],
+  colour: (n: string) => string,
+  swatch: (n: string) => 'line' | 'dashed' | 'box',
+): string {
   const { W, right } = layout(names);
   return names
     .map((name, i) => {
@@ -37,15 +41,30 @@ function legend(names: readonly string[], colour: (n: string) => string, swatch:
     .join('');
 }
 
-function frame(xTicks: readonly number[], x: (v: number) => number, yTicks: readonly number[], y: (v: number) => number, xLabel: string, yLabel: string): string {
+function frame(
+  xTicks: readonly number[],
+  x: (v: number) => number,
+  yTicks: readonly number[],
+  y: (v: number) => number,
+  xLabel: string,
+  yLabel: string,
+): string {
   const x0 = M.left;
   const x1 = M.left + PLOT_W;
   const y0 = H - M.bottom;
   const y1 = M.top;
   const grid = yTicks
-    .map((t) => `<line x1="${x0}" x2="${x1}" y1="${px(y(t))}" y2="${px(y(t))}" stroke="#e3e3e3"/><text x="${x0 - 6}" y="${px(y(t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`)
+    .map(
+      (t) =>
+        `<line x1="${x0}" x2="${x1}" y1="${px(y(t))}" y2="${px(y(t))}" stroke="#e3e3e3"/><text x="${x0 - 6}" y="${px(y(t) + 4)}" text-anchor="end">${esc(tickLabel(t))}</text>`,
+    )
     .join('');
-  const xs = xTicks.map((t) => `<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${y0}" y2="${y0 + 5}" stroke="#555"/><text x="${px(x(t))}" y="${y0 + 18}" text-anchor="middle">${esc(tickLabel(t))}</text>`).join('');
+  const xs = xTicks
+    .map(
+      (t) =>
+        `<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${y0}" y2="${y0 + 5}" stroke="#555"/><text x="${px(x(t))}" y="${y0 + 18}" text-anchor="middle">${esc(tickLabel(t))}</text>`,
+    )
+    .join('');
   return (
     `<g class="axes">${grid}${xs}<rect x="${x0}" y="${y1}" width="${x1 - x0}" height="${y0 - y1}" fill="none" stroke="#555"/>` +
     `<text x="${(x0 + x1) / 2}" y="${H - 10}" text-anchor="middle">${esc(xLabel)}</text>` +
@@ -54,10 +73,17 @@ function frame(xTicks: readonly number[], x: (v: number) => number, yTicks: read
 }
 
 /** Lines with markers on log-log axes: one series per implementation, x = batch size. */
-export function lineChart(id: string, title: string, xLabel: string, yLabel: string, series: readonly LineSeries[]): string {
+export function lineChart(
+  id: string,
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  series: readonly LineSeries[],
+): string {
   const xsAll = [...new Set(series.flatMap((s) => s.points.map(([bx]) => bx)))].sort((a, b) => a - b);
   const { W } = layout(series.map((s) => s.name));
-  if (xsAll.length === 0) return svgRoot(id, W, 80, title, `<text x="${W / 2}" y="55" text-anchor="middle">no data</text>`);
+  if (xsAll.length === 0)
+    return svgRoot(id, W, 80, title, `<text x="${W / 2}" y="55" text-anchor="middle">no data</text>`);
   const [xlo, xhi] = xsAll.length === 1 ? [xsAll[0]! / 2, xsAll[0]! * 2] : [xsAll[0]! / 1.25, xsAll.at(-1)! * 1.25];
   const x = scale(xlo, xhi, M.left, M.left + PLOT_W, true);
   const [ylo, yhi] = logDomain(series.flatMap((s) => s.points.map(([, v]) => v)));
@@ -69,7 +95,10 @@ export function lineChart(id: string, title: string, xLabel: string, yLabel: str
       const pts = s.points.filter(([, v]) => Number.isFinite(v) && v > 0);
       const d = pts.map(([bx, v], i) => `${i ? 'L' : 'M'}${px(x(bx))} ${px(y(v))}`).join(' ');
       const dots = pts
-        .map(([bx, v]) => `<circle cx="${px(x(bx))}" cy="${px(y(v))}" r="4" fill="${colour(s.name)}"><title>${esc(`${s.name}, batch ${bx}: ${tickLabel(v)} ms`)}</title></circle>`)
+        .map(
+          ([bx, v]) =>
+            `<circle cx="${px(x(bx))}" cy="${px(y(v))}" r="4" fill="${colour(s.name)}"><title>${esc(`${s.name}, batch ${bx}: ${tickLabel(v)} ms`)}</title></circle>`,
+        )
         .join('');
       return (
         `<g class="series" data-series="${esc(s.name)}"><path d="${d}" fill="none" stroke="${colour(s.name)}" stroke-width="2.5"` +
@@ -77,7 +106,19 @@ export function lineChart(id: string, title: string, xLabel: string, yLabel: str
       );
     })
     .join('');
-  return svgRoot(id, W, H, title, frame(xsAll, x, y.ticks, y, xLabel, yLabel) + body + legend(series.map((s) => s.name), colour, swatch));
+  return svgRoot(
+    id,
+    W,
+    H,
+    title,
+    frame(xsAll, x, y.ticks, y, xLabel, yLabel) +
+      body +
+      legend(
+        series.map((s) => s.name),
+        colour,
+        swatch,
+      ),
+  );
 }
 
 export interface BarGroup {
@@ -90,9 +131,17 @@ export interface BarGroup {
  * Grouped bars of ratios on a log axis, growing up from 1× (faster than PyTorch) or down (slower), with
  * dashed lines at the given targets.
  */
-export function ratioBars(id: string, title: string, yLabel: string, names: readonly string[], groups: readonly BarGroup[], targets: readonly { value: number; label: string }[] = []): string {
+export function ratioBars(
+  id: string,
+  title: string,
+  yLabel: string,
+  names: readonly string[],
+  groups: readonly BarGroup[],
+  targets: readonly { value: number; label: string }[] = [],
+): string {
   const { W } = layout(names);
-  if (groups.length === 0 || names.length === 0) return svgRoot(id, W, 80, title, `<text x="${W / 2}" y="55" text-anchor="middle">no data</text>`);
+  if (groups.length === 0 || names.length === 0)
+    return svgRoot(id, W, 80, title, `<text x="${W / 2}" y="55" text-anchor="middle">no data</text>`);
   const values = groups.flatMap((g) => Object.values(g.values));
   const [ylo, yhi] = logDomain([...values, 1, ...targets.map((t) => t.value)].flatMap((v) => [v / 2.5, v * 2.5]));
   const y = scale(ylo, yhi, H - M.bottom, M.top, true);
@@ -130,10 +179,23 @@ export function ratioBars(id: string, title: string, yLabel: string, names: read
     `<line x1="${x0}" x2="${x1}" y1="${px(y(1))}" y2="${px(y(1))}" stroke="#222" stroke-width="1.5"/>` +
     `<text x="${x1 - 4}" y="${px(y(1) - 4)}" text-anchor="end" font-size="10">PyTorch = 1×</text>` +
     targets
-      .map((t) => `<line x1="${x0}" x2="${x1}" y1="${px(y(t.value))}" y2="${px(y(t.value))}" stroke="#999" stroke-dasharray="4 4"/><text x="${x0 + 4}" y="${px(y(t.value) - 4)}" font-size="10" fill="#666">${esc(t.label)}</text>`)
+      .map(
+        (t) =>
+          `<line x1="${x0}" x2="${x1}" y1="${px(y(t.value))}" y2="${px(y(t.value))}" stroke="#999" stroke-dasharray="4 4"/><text x="${x0 + 4}" y="${px(y(t.value) - 4)}" font-size="10" fill="#666">${esc(t.label)}</text>`,
+      )
       .join('');
-  const grid = y.ticks.map((t) => `<line x1="${x0}" x2="${x1}" y1="${px(y(t))}" y2="${px(y(t))}" stroke="#eee"/><text x="${x0 - 6}" y="${px(y(t) + 4)}" text-anchor="end">${esc(`${tickLabel(t)}×`)}</text>`).join('');
-  const xlabels = groups.map((g, gi) => `<text x="${px(M.left + gi * groupW + groupW / 2)}" y="${H - M.bottom + 18}" text-anchor="middle">${esc(g.label)}</text>`).join('');
+  const grid = y.ticks
+    .map(
+      (t) =>
+        `<line x1="${x0}" x2="${x1}" y1="${px(y(t))}" y2="${px(y(t))}" stroke="#eee"/><text x="${x0 - 6}" y="${px(y(t) + 4)}" text-anchor="end">${esc(`${tickLabel(t)}×`)}</text>`,
+    )
+    .join('');
+  const xlabels = groups
+    .map(
+      (g, gi) =>
+        `<text x="${px(M.left + gi * groupW + groupW / 2)}" y="${H - M.bottom + 18}" text-anchor="middle">${esc(g.label)}</text>`,
+    )
+    .join('');
   const axes =
     `<g class="axes">${grid}${xlabels}<rect x="${x0}" y="${M.top}" width="${x1 - x0}" height="${H - M.bottom - M.top}" fill="none" stroke="#555"/>` +
     `<text transform="translate(16 ${(H - M.bottom + M.top) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></g>`;
@@ -160,8 +222,15 @@ export function heatColour(cell: HeatCell): string {
 }
 
 /** A heat table: one row per backend, one column per fixture, each cell coloured by error/tolerance. */
-export function accuracyHeat(id: string, title: string, backends: readonly string[], fixtures: readonly string[], cell: (backend: string, fixture: string) => HeatCell | undefined): string {
-  if (backends.length === 0 || fixtures.length === 0) return svgRoot(id, 520, 80, title, '<text x="260" y="55" text-anchor="middle">no data</text>');
+export function accuracyHeat(
+  id: string,
+  title: string,
+  backends: readonly string[],
+  fixtures: readonly string[],
+  cell: (backend: string, fixture: string) => HeatCell | undefined,
+): string {
+  if (backends.length === 0 || fixtures.length === 0)
+    return svgRoot(id, 520, 80, title, '<text x="260" y="55" text-anchor="middle">no data</text>');
   const left = 20 + Math.max(...backends.map((b) => b.length)) * 7;
   const labelRun = Math.min(230, Math.max(...fixtures.map((f) => f.length)) * 6.2) * Math.SQRT1_2; // rotated 45°
   const top = 40 + labelRun;
@@ -171,7 +240,10 @@ export function accuracyHeat(id: string, title: string, backends: readonly strin
   const width = Math.max(left + fixtures.length * cw + labelRun + 10, left + note.length * 6.2 + 10);
   const height = top + backends.length * ch + 46;
   const heads = fixtures
-    .map((f, j) => `<text transform="translate(${px(left + j * cw + cw / 2)} ${top - 6}) rotate(-45)" font-size="11">${esc(f)}</text>`)
+    .map(
+      (f, j) =>
+        `<text transform="translate(${px(left + j * cw + cw / 2)} ${top - 6}) rotate(-45)" font-size="11">${esc(f)}</text>`,
+    )
     .join('');
   const rows = backends
     .map((b, i) => {
@@ -180,8 +252,18 @@ export function accuracyHeat(id: string, title: string, backends: readonly strin
           const c = cell(b, f);
           const x = left + j * cw;
           const y = top + i * ch;
-          if (!c) return `<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="#f3f3f3"><title>${esc(`${b} / ${f}: not run`)}</title></rect>`;
-          const text = c.error !== null ? 'no result' : c.ratio === null ? (c.pass ? 'pass' : 'FAIL') : c.ratio < 0.001 ? '<0.001' : c.ratio.toPrecision(2);
+          if (!c)
+            return `<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="#f3f3f3"><title>${esc(`${b} / ${f}: not run`)}</title></rect>`;
+          const text =
+            c.error !== null
+              ? 'no result'
+              : c.ratio === null
+                ? c.pass
+                  ? 'pass'
+                  : 'FAIL'
+                : c.ratio < 0.001
+                  ? '<0.001'
+                  : c.ratio.toPrecision(2);
           return (
             `<g class="cell" data-fixture="${esc(f)}" data-pass="${c.pass}"><rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${heatColour(c)}"><title>${esc(c.detail)}</title></rect>` +
             `<text x="${x + (cw - 2) / 2}" y="${y + ch / 2 + 3}" text-anchor="middle" font-size="10" fill="#111">${esc(text)}</text></g>`

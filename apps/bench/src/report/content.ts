@@ -1,9 +1,10 @@
 /** The report's text, tables and charts, as document blocks (document.ts renders them). */
-import type { ProfileJson } from '../profile/ort-profile.js';
-import { problemOf, type PerfJson } from '../perf/perf-json.js';
+
+import { type PerfJson, problemOf } from '../perf/perf-json.js';
 import { problemTitle } from '../perf/problems.js';
 import { ms, perfRows, ratioText } from '../perf/table.js';
-import { accuracyHeat, lineChart, ratioBars, type LineSeries } from './charts.js';
+import type { ProfileJson } from '../profile/ort-profile.js';
+import { accuracyHeat, type LineSeries, lineChart, ratioBars } from './charts.js';
 import type { Block } from './document.js';
 import type { AccuracyCell, ReportData } from './model.js';
 
@@ -23,11 +24,22 @@ function machineBlocks(d: ReportData): Block[] {
     ['OS', m.os],
     ['Node.js', m.node],
     ...Object.entries(m.runtimes).map(([name, v]) => [name, v ?? 'not installed']),
-    ['PyTorch (original)', torch?.available ? `${torch.version}, ${torch.threads} thread(s)` : `not timed${torch?.reason ? `: ${torch.reason}` : ''}`],
+    [
+      'PyTorch (original)',
+      torch?.available
+        ? `${torch.version}, ${torch.threads} thread(s)`
+        : `not timed${torch?.reason ? `: ${torch.reason}` : ''}`,
+    ],
   ];
   return [
     { kind: 'heading', level: 2, text: 'Machine' },
-    { kind: 'paragraph', text: d.machine_source === 'perf run' ? 'As recorded by the perf run.' : 'The machine that wrote this report (the perf JSON records none).' },
+    {
+      kind: 'paragraph',
+      text:
+        d.machine_source === 'perf run'
+          ? 'As recorded by the perf run.'
+          : 'The machine that wrote this report (the perf JSON records none).',
+    },
     { kind: 'table', header: ['item', 'value'], rows },
     {
       kind: 'paragraph',
@@ -43,7 +55,12 @@ function timeSeries(perf: PerfJson, mode: 'forward' | 'forward_backward'): LineS
     name,
     points: perf.results.filter((r) => r.backend === name).map((r) => [r.batch, r[key].median] as const),
   }));
-  if (perf.reference.length) series.unshift({ name: 'pytorch', dashed: true, points: perf.reference.map((r) => [r.batch, r[key].median] as const) });
+  if (perf.reference.length)
+    series.unshift({
+      name: 'pytorch',
+      dashed: true,
+      points: perf.reference.map((r) => [r.batch, r[key].median] as const),
+    });
   return series;
 }
 
@@ -65,34 +82,78 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
     {
       kind: 'paragraph',
       text:
-        `${c ? `${problemTitle(problemOf(c), c.num_priors)}, batch sizes ${c.batches.join(', ')}${c.original ? `, beside ${c.original}` : ''}; ` +
-          `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
-          `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. ` : ''}` +
-        'Times are medians in milliseconds.',
+        `${
+          c
+            ? `${problemTitle(problemOf(c), c.num_priors)}, batch sizes ${c.batches.join(', ')}${c.original ? `, beside ${c.original}` : ''}; ` +
+              `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
+              `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. `
+            : ''
+        }` + 'Times are medians in milliseconds.',
     },
   ];
   // a line over batch sizes needs two of them
   if (batches.length > 1) {
     for (const m of MODES) {
-      blocks.push({ kind: 'chart', id: id(`time-${m.key}`), title: `Time per call, ${m.label} (log-log)`, svg: lineChart(id(`time-${m.key}`), `Time per call, ${m.label} (median, log-log)`, 'batch size', 'milliseconds', timeSeries(perf, m.key)) });
+      blocks.push({
+        kind: 'chart',
+        id: id(`time-${m.key}`),
+        title: `Time per call, ${m.label} (log-log)`,
+        svg: lineChart(
+          id(`time-${m.key}`),
+          `Time per call, ${m.label} (median, log-log)`,
+          'batch size',
+          'milliseconds',
+          timeSeries(perf, m.key),
+        ),
+      });
     }
   }
   if (perf.reference.length) {
     for (const m of MODES) {
       const groups = batches.map((b) => ({
         label: `batch ${b}`,
-        values: Object.fromEntries(perf.results.filter((r) => r.batch === b && r.speedup_vs_pytorch).map((r) => [r.backend, r.speedup_vs_pytorch![m.key]])),
+        values: Object.fromEntries(
+          perf.results
+            .filter((r) => r.batch === b && r.speedup_vs_pytorch)
+            .map((r) => [r.backend, r.speedup_vs_pytorch![m.key]]),
+        ),
       }));
       const targets = m.key === 'forward_backward' && section.target ? [section.target] : [];
-      blocks.push({ kind: 'chart', id: id(`speedup-${m.key}`), title: `Speed-up over PyTorch, ${m.label}`, svg: ratioBars(id(`speedup-${m.key}`), `Speed-up over the PyTorch original, ${m.label}`, 'PyTorch median / backend median', backends, groups, targets) });
+      blocks.push({
+        kind: 'chart',
+        id: id(`speedup-${m.key}`),
+        title: `Speed-up over PyTorch, ${m.label}`,
+        svg: ratioBars(
+          id(`speedup-${m.key}`),
+          `Speed-up over the PyTorch original, ${m.label}`,
+          'PyTorch median / backend median',
+          backends,
+          groups,
+          targets,
+        ),
+      });
     }
   } else {
-    blocks.push({ kind: 'note', text: `No PyTorch timings in this perf run (${perf.pytorch?.reason ?? 'unknown reason'}), so no speed-ups.` });
+    blocks.push({
+      kind: 'note',
+      text: `No PyTorch timings in this perf run (${perf.pytorch?.reason ?? 'unknown reason'}), so no speed-ups.`,
+    });
   }
   const rows = perfRows(perf, '×');
   blocks.push({
     kind: 'table',
-    header: ['implementation', 'batch', 'forward median', 'forward p95', 'fwd+bwd median', 'fwd+bwd p95', 'first run', 'peak RSS (MiB)', 'speed-up forward', 'speed-up fwd+bwd'],
+    header: [
+      'implementation',
+      'batch',
+      'forward median',
+      'forward p95',
+      'fwd+bwd median',
+      'fwd+bwd p95',
+      'first run',
+      'peak RSS (MiB)',
+      'speed-up forward',
+      'speed-up fwd+bwd',
+    ],
     rows,
     numeric: [false, true, true, true, true, true, true, true, true, true],
   });
@@ -100,11 +161,28 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
   if (transfers.length) {
     blocks.push(
       { kind: 'heading', level: 3, text: 'Moving tensors in and out of the page' },
-      { kind: 'paragraph', text: 'Browser rows above time run() inside the page on feeds already there (what a training loop in the page pays). Moving the feeds into the page and the outputs back to Node, median ms per call, is apart:' },
+      {
+        kind: 'paragraph',
+        text: 'Browser rows above time run() inside the page on feeds already there (what a training loop in the page pays). Moving the feeds into the page and the outputs back to Node, median ms per call, is apart:',
+      },
       {
         kind: 'table',
-        header: ['implementation', 'batch', 'feeds in (fwd)', 'outputs out (fwd)', 'feeds in (fwd+bwd)', 'outputs out (fwd+bwd)'],
-        rows: transfers.map((r) => [r.backend, String(r.batch), ms(r.transfer_ms!.forward.in), ms(r.transfer_ms!.forward.out), ms(r.transfer_ms!.forward_backward.in), ms(r.transfer_ms!.forward_backward.out)]),
+        header: [
+          'implementation',
+          'batch',
+          'feeds in (fwd)',
+          'outputs out (fwd)',
+          'feeds in (fwd+bwd)',
+          'outputs out (fwd+bwd)',
+        ],
+        rows: transfers.map((r) => [
+          r.backend,
+          String(r.batch),
+          ms(r.transfer_ms!.forward.in),
+          ms(r.transfer_ms!.forward.out),
+          ms(r.transfer_ms!.forward_backward.in),
+          ms(r.transfer_ms!.forward_backward.out),
+        ]),
         numeric: [false, true, true, true, true, true],
       },
     );
@@ -113,11 +191,28 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
   if (fitted.length) {
     blocks.push(
       { kind: 'heading', level: 3, text: 'Cost per image' },
-      { kind: 'paragraph', text: 'Least-squares line through the median times over the batch sizes measured: the slope is the cost of one more image; r² near 1 means the cost grows linearly.' },
+      {
+        kind: 'paragraph',
+        text: 'Least-squares line through the median times over the batch sizes measured: the slope is the cost of one more image; r² near 1 means the cost grows linearly.',
+      },
       {
         kind: 'table',
-        header: ['implementation', 'forward ms/image', 'forward fixed ms', 'fwd+bwd ms/image', 'fwd+bwd fixed ms', 'r² fwd+bwd'],
-        rows: fitted.map((s) => [s.name, ms(s.forward?.ms_per_image), ms(s.forward?.intercept_ms), ms(s.forward_backward?.ms_per_image), ms(s.forward_backward?.intercept_ms), s.forward_backward ? s.forward_backward.r2.toFixed(3) : '-']),
+        header: [
+          'implementation',
+          'forward ms/image',
+          'forward fixed ms',
+          'fwd+bwd ms/image',
+          'fwd+bwd fixed ms',
+          'r² fwd+bwd',
+        ],
+        rows: fitted.map((s) => [
+          s.name,
+          ms(s.forward?.ms_per_image),
+          ms(s.forward?.intercept_ms),
+          ms(s.forward_backward?.ms_per_image),
+          ms(s.forward_backward?.intercept_ms),
+          s.forward_backward ? s.forward_backward.r2.toFixed(3) : '-',
+        ]),
         numeric: [false, true, true, true, true, true],
       },
     );
@@ -128,17 +223,47 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
       { kind: 'heading', level: 3, text: 'Backends' },
       {
         kind: 'table',
-        header: ['backend', 'runs on', 'compile forward (ms)', 'compile fwd+bwd (ms)', 'RSS after compiling (MiB)', 'notes'],
-        rows: ran.map((b) => [b.name, b.device ?? '-', ms(b.compile_ms?.forward), ms(b.compile_ms?.forward_backward), ms(b.idle_rss_mb), b.notes ?? '']),
+        header: [
+          'backend',
+          'runs on',
+          'compile forward (ms)',
+          'compile fwd+bwd (ms)',
+          'RSS after compiling (MiB)',
+          'notes',
+        ],
+        rows: ran.map((b) => [
+          b.name,
+          b.device ?? '-',
+          ms(b.compile_ms?.forward),
+          ms(b.compile_ms?.forward_backward),
+          ms(b.idle_rss_mb),
+          b.notes ?? '',
+        ]),
         numeric: [false, false, true, true, true, false],
       },
     );
   }
   const skipped = (perf.backends ?? []).filter((b) => !b.available);
-  if (skipped.length) blocks.push({ kind: 'paragraph', text: 'Not timed (unavailable here):' }, { kind: 'list', items: skipped.map((b) => `${b.name}: ${b.reason}`) });
-  if (perf.skipped?.length) blocks.push({ kind: 'paragraph', text: 'Not timed at some batch sizes:' }, { kind: 'list', items: perf.skipped.map((x) => `${x.name} at batch ${x.batch}: ${x.reason}`) });
-  if (perf.errors?.length) blocks.push({ kind: 'paragraph', text: 'Failed:' }, { kind: 'list', items: perf.errors.map((e) => `${e.name} at batch ${e.batch}: ${e.error}`) });
-  if (c) blocks.push({ kind: 'heading', level: 3, text: 'How it was measured' }, { kind: 'list', items: [c.timing, c.memory] });
+  if (skipped.length)
+    blocks.push(
+      { kind: 'paragraph', text: 'Not timed (unavailable here):' },
+      { kind: 'list', items: skipped.map((b) => `${b.name}: ${b.reason}`) },
+    );
+  if (perf.skipped?.length)
+    blocks.push(
+      { kind: 'paragraph', text: 'Not timed at some batch sizes:' },
+      { kind: 'list', items: perf.skipped.map((x) => `${x.name} at batch ${x.batch}: ${x.reason}`) },
+    );
+  if (perf.errors?.length)
+    blocks.push(
+      { kind: 'paragraph', text: 'Failed:' },
+      { kind: 'list', items: perf.errors.map((e) => `${e.name} at batch ${e.batch}: ${e.error}`) },
+    );
+  if (c)
+    blocks.push(
+      { kind: 'heading', level: 3, text: 'How it was measured' },
+      { kind: 'list', items: [c.timing, c.memory] },
+    );
   return blocks;
 }
 
@@ -150,34 +275,67 @@ function lossAccuracyBlocks(loss: string, acc: NonNullable<ReportData['accuracy'
   const byKey = new Map(lossCells.map((c) => [`${c.backend}\u0000${c.fixture}`, c]));
   const detail = (c: AccuracyCell) =>
     `${c.backend} / ${c.fixture}: ${c.pass ? 'pass' : 'FAIL'}` +
-    (c.ran && c.diff ? `; errors ${Object.entries(c.diff).map(([k, v]) => `${k} ${v == null ? 'not finite' : v.toExponential(2)}${c.tolerance ? ` (tolerance ${c.tolerance[k as keyof typeof c.tolerance].toExponential(1)})` : ''}`).join(', ')}` : '') +
+    (c.ran && c.diff
+      ? `; errors ${Object.entries(c.diff)
+          .map(
+            ([k, v]) =>
+              `${k} ${v == null ? 'not finite' : v.toExponential(2)}${c.tolerance ? ` (tolerance ${c.tolerance[k as keyof typeof c.tolerance].toExponential(1)})` : ''}`,
+          )
+          .join(', ')}`
+      : '') +
     (c.error ? `; ${c.error}` : '');
   const id = `accuracy-${loss.replace(/[^a-z0-9]+/gi, '-')}`;
-  const svg = accuracyHeat(id, `Accuracy (${loss}): worst error / tolerance per backend and fixture`, backends, fixtures, (b, f) => {
-    const c = byKey.get(`${b}\u0000${f}`);
-    return c && { ratio: c.ratio, pass: c.pass, error: c.ran ? null : (c.error ?? 'no result'), detail: detail(c) };
-  });
+  const svg = accuracyHeat(
+    id,
+    `Accuracy (${loss}): worst error / tolerance per backend and fixture`,
+    backends,
+    fixtures,
+    (b, f) => {
+      const c = byKey.get(`${b}\u0000${f}`);
+      return c && { ratio: c.ratio, pass: c.pass, error: c.ran ? null : (c.error ?? 'no result'), detail: detail(c) };
+    },
+  );
   const rows = backends.map((b) => {
     const cells = lossCells.filter((c) => c.backend === b);
     const passed = cells.filter((c) => c.pass).length;
     const ratios = cells.map((c) => c.ratio).filter((r): r is number => r !== null);
     const failed = cells.filter((c) => !c.pass).map((c) => c.fixture);
-    return [b, `${passed} / ${cells.length}`, ratios.length ? ratios.reduce((a, x) => Math.max(a, x), 0).toPrecision(2) : '-', failed.join(', ') || '-'];
+    return [
+      b,
+      `${passed} / ${cells.length}`,
+      ratios.length ? ratios.reduce((a, x) => Math.max(a, x), 0).toPrecision(2) : '-',
+      failed.join(', ') || '-',
+    ];
   });
   return [
     { kind: 'heading', level: 3, text: `Loss: ${loss}` },
     { kind: 'chart', id, title: `Accuracy per backend and fixture (${loss})`, svg },
-    { kind: 'table', header: ['backend', 'fixtures passed', 'worst error / tolerance', 'failed'], rows, numeric: [false, true, true, false] },
+    {
+      kind: 'table',
+      header: ['backend', 'fixtures passed', 'worst error / tolerance', 'failed'],
+      rows,
+      numeric: [false, true, true, false],
+    },
   ];
 }
 
-function accuracyBlocks(acc: NonNullable<ReportData['accuracy']>, unavailable: readonly { name: string; reason: string | null }[]): Block[] {
+function accuracyBlocks(
+  acc: NonNullable<ReportData['accuracy']>,
+  unavailable: readonly { name: string; reason: string | null }[],
+): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: 'Accuracy' },
-    { kind: 'paragraph', text: 'Every fixture on every backend against the PyTorch float64 reference values, under the FIXTURES.md tolerances (a cell passes at error / tolerance ≤ 1), grouped by the loss the fixture names.' },
+    {
+      kind: 'paragraph',
+      text: 'Every fixture on every backend against the PyTorch float64 reference values, under the FIXTURES.md tolerances (a cell passes at error / tolerance ≤ 1), grouped by the loss the fixture names.',
+    },
     ...[...new Set(acc.cells.map((c) => c.loss))].flatMap((loss) => lossAccuracyBlocks(loss, acc)),
   ];
-  if (unavailable.length) blocks.push({ kind: 'paragraph', text: 'Unavailable backends in the validate run:' }, { kind: 'list', items: unavailable.map((b) => `${b.name}: ${b.reason ?? 'unavailable'}`) });
+  if (unavailable.length)
+    blocks.push(
+      { kind: 'paragraph', text: 'Unavailable backends in the validate run:' },
+      { kind: 'list', items: unavailable.map((b) => `${b.name}: ${b.reason ?? 'unavailable'}`) },
+    );
   return blocks;
 }
 
@@ -192,9 +350,19 @@ function profileBlocks(p: ProfileJson): Block[] {
         `${p.threads === null ? 'default' : p.threads} intra-op thread(s), ${p.runs} runs (${p.date}, \`${p.command}\`): ` +
         `${ms(p.kernel_ms)} ms of kernel time and ${ms(p.wall_ms)} ms wall time per run.`,
     },
-    { kind: 'table', header: ['op type', 'nodes', 'ms per run', 'share'], rows: p.ops.map((o) => [o.opType, String(o.nodes), ms(o.ms), pct(o.ms)]), numeric: [false, true, true, true] },
+    {
+      kind: 'table',
+      header: ['op type', 'nodes', 'ms per run', 'share'],
+      rows: p.ops.map((o) => [o.opType, String(o.nodes), ms(o.ms), pct(o.ms)]),
+      numeric: [false, true, true, true],
+    },
     { kind: 'paragraph', text: 'The most expensive nodes:' },
-    { kind: 'table', header: ['node', 'op type', 'ms per run', 'shapes'], rows: p.nodes.slice(0, 12).map((n) => [n.node, n.opType, ms(n.ms), n.shapes]), numeric: [false, false, true, false] },
+    {
+      kind: 'table',
+      header: ['node', 'op type', 'ms per run', 'shapes'],
+      rows: p.nodes.slice(0, 12).map((n) => [n.node, n.opType, ms(n.ms), n.shapes]),
+      numeric: [false, false, true, false],
+    },
   ];
 }
 
@@ -220,19 +388,41 @@ export function reportBlocks(d: ReportData): Block[] {
         kind: 'paragraph',
         text:
           'From issue 10, at SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run' +
-          (d.perf.pytorch?.available ? ` (PyTorch with ${d.perf.pytorch.threads} thread(s) on ${d.machine.cores} cores).` : '.'),
+          (d.perf.pytorch?.available
+            ? ` (PyTorch with ${d.perf.pytorch.threads} thread(s) on ${d.machine.cores} cores).`
+            : '.'),
       },
       {
         kind: 'table',
         header: ['target', 'wanted', 'measured', 'status'],
-        rows: d.targets.map((t) => [t.target, `${t.wanted}×`, ratio(t.measured), t.status === 'not measured' ? `not measured (${t.why})` : t.status]),
+        rows: d.targets.map((t) => [
+          t.target,
+          `${t.wanted}×`,
+          ratio(t.measured),
+          t.status === 'not measured' ? `not measured (${t.why})` : t.status,
+        ]),
         numeric: [false, true, true, false],
       },
     );
-    blocks.push(...perfBlocks(d.perf, { heading: 'Speed', idPrefix: '', target: { value: 3, label: 'target for onnxruntime-node-cpu at batch 32: 3×' } }));
+    blocks.push(
+      ...perfBlocks(d.perf, {
+        heading: 'Speed',
+        idPrefix: '',
+        target: { value: 3, label: 'target for onnxruntime-node-cpu at batch 32: 3×' },
+      }),
+    );
   }
-  if (d.retinanet_perf) blocks.push(...perfBlocks(d.retinanet_perf, { heading: 'Speed: RetinaNet loss beside torchvision', idPrefix: 'retinanet-' }));
+  if (d.retinanet_perf)
+    blocks.push(
+      ...perfBlocks(d.retinanet_perf, { heading: 'Speed: RetinaNet loss beside torchvision', idPrefix: 'retinanet-' }),
+    );
   if (d.profile) blocks.push(...profileBlocks(d.profile));
-  if (d.accuracy) blocks.push(...accuracyBlocks(d.accuracy, (d.validate?.backends ?? []).filter((b) => !b.available)));
+  if (d.accuracy)
+    blocks.push(
+      ...accuracyBlocks(
+        d.accuracy,
+        (d.validate?.backends ?? []).filter((b) => !b.available),
+      ),
+    );
   return blocks;
 }

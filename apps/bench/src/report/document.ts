@@ -10,7 +10,12 @@ export type Block =
   | { readonly kind: 'note'; readonly text: string }
   | { readonly kind: 'list'; readonly items: readonly string[] }
   | { readonly kind: 'code'; readonly text: string }
-  | { readonly kind: 'table'; readonly header: readonly string[]; readonly rows: readonly (readonly string[])[]; readonly numeric?: readonly boolean[] }
+  | {
+      readonly kind: 'table';
+      readonly header: readonly string[];
+      readonly rows: readonly (readonly string[])[];
+      readonly numeric?: readonly boolean[];
+    }
   | { readonly kind: 'chart'; readonly id: string; readonly title: string; readonly svg: string };
 
 const mdCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -68,26 +73,31 @@ figure { margin: 0; flex: 1 1 480px; max-width: 100%; } figure svg { width: 100%
 /** One self-contained page: inline CSS and SVG, nothing fetched. */
 export function toHtml(title: string, blocks: readonly Block[]): string {
   const parts = blocks.map((b) => {
-      switch (b.kind) {
-        case 'heading':
-          return `<h${b.level}>${inline(b.text)}</h${b.level}>`;
-        case 'paragraph':
-          return `<p>${inline(b.text)}</p>`;
-        case 'note':
-          return `<div class="note">${inline(b.text)}</div>`;
-        case 'list':
-          return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
-        case 'code':
-          return `<pre><code>${esc(b.text)}</code></pre>`;
-        case 'table': {
-          const head = `<tr>${b.header.map((h) => `<th>${inline(h)}</th>`).join('')}</tr>`;
-          const rows = b.rows.map((r) => `<tr>${r.map((c, i) => `<td${b.numeric?.[i] ? ' class="num"' : ''}>${inline(c)}</td>`).join('')}</tr>`).join('');
-          return `<table>${head}${rows}</table>`;
-        }
-        case 'chart':
-          return `<figure id="${esc(b.id)}">${b.svg}</figure>`;
+    switch (b.kind) {
+      case 'heading':
+        return `<h${b.level}>${inline(b.text)}</h${b.level}>`;
+      case 'paragraph':
+        return `<p>${inline(b.text)}</p>`;
+      case 'note':
+        return `<div class="note">${inline(b.text)}</div>`;
+      case 'list':
+        return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
+      case 'code':
+        return `<pre><code>${esc(b.text)}</code></pre>`;
+      case 'table': {
+        const head = `<tr>${b.header.map((h) => `<th>${inline(h)}</th>`).join('')}</tr>`;
+        const rows = b.rows
+          .map(
+            (r) =>
+              `<tr>${r.map((c, i) => `<td${b.numeric?.[i] ? ' class="num"' : ''}>${inline(c)}</td>`).join('')}</tr>`,
+          )
+          .join('');
+        return `<table>${head}${rows}</table>`;
       }
-    });
+      case 'chart':
+        return `<figure id="${esc(b.id)}">${b.svg}</figure>`;
+    }
+  });
   // consecutive charts share a wrapping row
   const body = parts
     .map((html, i) => {

@@ -15,7 +15,8 @@ export type ValidateRow = Omit<WrittenRow, 'loss' | 'profile'> & {
 };
 
 /** The loss a row's fixture names: `multibox` for rows written before losses were recorded. */
-export const rowLoss = (r: ValidateRow): string => (r.loss === undefined ? 'multibox' : (r.loss ?? 'unreadable fixtures'));
+export const rowLoss = (r: ValidateRow): string =>
+  r.loss === undefined ? 'multibox' : (r.loss ?? 'unreadable fixtures');
 
 export interface ValidateJson extends Omit<ValidateReport, 'results'> {
   readonly results: ValidateRow[];
@@ -31,10 +32,16 @@ function load<T>(path: string, what: string, check: (value: unknown) => string |
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    return { status: 'invalid', path, message: `${what} file ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      status: 'invalid',
+      path,
+      message: `${what} file ${path} is not JSON: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
   const problem = check(value);
-  return problem ? { status: 'invalid', path, message: `${what} file ${path}: ${problem}` } : { status: 'read', path, data: value as T };
+  return problem
+    ? { status: 'invalid', path, message: `${what} file ${path}: ${problem}` }
+    : { status: 'read', path, data: value as T };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -42,7 +49,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function loadValidate(path: string): Loaded<ValidateJson> {
   return load<ValidateJson>(path, 'validate', (v) => {
     if (!isObject(v) || !Array.isArray(v.results)) return 'expected {"results": [...], "backends": [...]}';
-    const bad = v.results.findIndex((r) => !isObject(r) || typeof r.fixture !== 'string' || typeof r.backend !== 'string' || typeof r.pass !== 'boolean');
+    const bad = v.results.findIndex(
+      (r) =>
+        !isObject(r) || typeof r.fixture !== 'string' || typeof r.backend !== 'string' || typeof r.pass !== 'boolean',
+    );
     if (bad >= 0) return `results[${bad}] lacks fixture, backend or pass`;
     if (v.backends !== undefined && !Array.isArray(v.backends)) return '"backends" must be an array';
     if (v.backends === undefined) (v as { backends: unknown[] }).backends = [];
@@ -52,11 +62,21 @@ export function loadValidate(path: string): Loaded<ValidateJson> {
 
 export function loadPerf(path: string): Loaded<PerfJson> {
   return load<PerfJson>(path, 'perf', (v) => {
-    if (!isObject(v) || !Array.isArray(v.results) || !Array.isArray(v.reference)) return 'expected {"results": [...], "reference": [...]}';
+    if (!isObject(v) || !Array.isArray(v.results) || !Array.isArray(v.reference))
+      return 'expected {"results": [...], "reference": [...]}';
     const summary = (s: unknown) => isObject(s) && typeof s.median === 'number';
-    const bad = v.results.findIndex((r) => !isObject(r) || typeof r.backend !== 'string' || typeof r.batch !== 'number' || !summary(r.forward_ms) || !summary(r.forward_backward_ms));
+    const bad = v.results.findIndex(
+      (r) =>
+        !isObject(r) ||
+        typeof r.backend !== 'string' ||
+        typeof r.batch !== 'number' ||
+        !summary(r.forward_ms) ||
+        !summary(r.forward_backward_ms),
+    );
     if (bad >= 0) return `results[${bad}] lacks backend, batch, forward_ms or forward_backward_ms`;
-    const badRef = v.reference.findIndex((r) => !isObject(r) || typeof r.batch !== 'number' || !summary(r.forward_ms) || !summary(r.forward_backward_ms));
+    const badRef = v.reference.findIndex(
+      (r) => !isObject(r) || typeof r.batch !== 'number' || !summary(r.forward_ms) || !summary(r.forward_backward_ms),
+    );
     if (badRef >= 0) return `reference[${badRef}] lacks batch, forward_ms or forward_backward_ms`;
     return null;
   });
@@ -64,7 +84,8 @@ export function loadPerf(path: string): Loaded<PerfJson> {
 
 export function loadProfile(path: string): Loaded<ProfileJson> {
   return load<ProfileJson>(path, 'profile', (v) => {
-    if (!isObject(v) || !Array.isArray(v.ops) || typeof v.kernel_ms !== 'number') return 'expected {"ops": [...], "kernel_ms": ...} (bench profile --json)';
+    if (!isObject(v) || !Array.isArray(v.ops) || typeof v.kernel_ms !== 'number')
+      return 'expected {"ops": [...], "kernel_ms": ...} (bench profile --json)';
     return null;
   });
 }

@@ -5,7 +5,7 @@
 import type { MachineInfo } from '../perf/machine.js';
 import type { PerfJson } from '../perf/perf-json.js';
 import type { ProfileJson } from '../profile/ort-profile.js';
-import { rowLoss, type Loaded, type ValidateJson, type ValidateRow } from './inputs.js';
+import { type Loaded, rowLoss, type ValidateJson, type ValidateRow } from './inputs.js';
 import type { Tolerance } from './tolerances.js';
 
 export interface AccuracyCell {
@@ -47,7 +47,11 @@ export interface ReportData {
   readonly machine_source: 'perf run' | 'report host';
   readonly commands: string[];
   readonly targets: TargetCheck[];
-  readonly accuracy: { readonly backends: string[]; readonly fixtures: string[]; readonly cells: AccuracyCell[] } | null;
+  readonly accuracy: {
+    readonly backends: string[];
+    readonly fixtures: string[];
+    readonly cells: AccuracyCell[];
+  } | null;
   readonly validate: ValidateJson | null;
   readonly perf: PerfJson | null;
   /** `bench perf --loss retinanet --json`: the RetinaNet loss beside torchvision's; null when not given */
@@ -59,11 +63,23 @@ export interface ReportData {
 /** Issue 10's targets: at SSD300, 21 classes, batch 32, forward+backward, speed-up over PyTorch. */
 export const TARGETS = [
   { backend: 'onnxruntime-node-cpu', wanted: 3, target: 'onnxruntime-node-cpu at least 3× faster than PyTorch' },
-  { backend: 'onnxruntime-node-cpu', wanted: 4, target: 'stretch: onnxruntime-node-cpu at least 4× faster than PyTorch' },
-  { backend: 'onnxruntime-web-wasm', wanted: 1.8, target: 'onnxruntime-web-wasm (Node) at least 1.8× faster than PyTorch' },
+  {
+    backend: 'onnxruntime-node-cpu',
+    wanted: 4,
+    target: 'stretch: onnxruntime-node-cpu at least 4× faster than PyTorch',
+  },
+  {
+    backend: 'onnxruntime-web-wasm',
+    wanted: 1.8,
+    target: 'onnxruntime-web-wasm (Node) at least 1.8× faster than PyTorch',
+  },
   { backend: 'tfjs-wasm', wanted: 0.8, target: 'tfjs-wasm (Node) at least 0.8× the speed of PyTorch' },
   { backend: 'tfjs-wasm', wanted: 1, target: 'stretch: tfjs-wasm (Node) no slower than PyTorch' },
-  { backend: 'browser-onnxruntime-web-wasm', wanted: 1.5, target: 'browser-onnxruntime-web-wasm (timed in the page) at least 1.5× faster than PyTorch' },
+  {
+    backend: 'browser-onnxruntime-web-wasm',
+    wanted: 1.5,
+    target: 'browser-onnxruntime-web-wasm (timed in the page) at least 1.5× faster than PyTorch',
+  },
 ] as const;
 export const TARGET_SHAPE = { priors: 'ssd300', classes: 21, batch: 32 } as const;
 
@@ -71,9 +87,12 @@ export function checkTargets(perf: PerfJson | null): TargetCheck[] {
   return TARGETS.map((t) => {
     const miss = (why: string): TargetCheck => ({ ...t, measured: null, status: 'not measured', why });
     if (!perf) return miss('no perf results');
-    if (perf.config?.loss !== undefined && perf.config.loss !== 'multibox') return miss(`the perf run timed the ${perf.config.loss} loss, the targets are for the MultiBoxLoss`);
+    if (perf.config?.loss !== undefined && perf.config.loss !== 'multibox')
+      return miss(`the perf run timed the ${perf.config.loss} loss, the targets are for the MultiBoxLoss`);
     if (perf.config && (perf.config.priors !== TARGET_SHAPE.priors || perf.config.classes !== TARGET_SHAPE.classes)) {
-      return miss(`perf ran ${perf.config.priors} with ${perf.config.classes} classes, the targets are for ssd300 with 21`);
+      return miss(
+        `perf ran ${perf.config.priors} with ${perf.config.classes} classes, the targets are for ssd300 with 21`,
+      );
     }
     const row = perf.results.find((r) => r.backend === t.backend && r.batch === TARGET_SHAPE.batch);
     if (!row) return miss(`${t.backend} was not timed at batch ${TARGET_SHAPE.batch}`);
@@ -92,14 +111,30 @@ export function accuracyCells(validate: ValidateJson, tolerances: ReadonlyMap<st
     const names = diff === null ? [] : Object.keys(diff);
     const ran = diff !== null && names.some((n) => diff[n] != null);
     let ratio: number | null = null;
-    if (tolerance && ran) ratio = Math.max(...names.map((n) => (diff[n] == null || tolerance[n] === undefined ? Infinity : diff[n]! / tolerance[n]!)));
-    return { backend: r.backend, fixture: r.fixture, loss: rowLoss(r), pass: r.pass, ran, error: r.error ?? null, diff, tolerance, ratio };
+    if (tolerance && ran)
+      ratio = Math.max(
+        ...names.map((n) => (diff[n] == null || tolerance[n] === undefined ? Infinity : diff[n]! / tolerance[n]!)),
+      );
+    return {
+      backend: r.backend,
+      fixture: r.fixture,
+      loss: rowLoss(r),
+      pass: r.pass,
+      ran,
+      error: r.error ?? null,
+      diff,
+      tolerance,
+      ratio,
+    };
   });
 }
 
 const unique = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 
-export function accuracyOf(validate: ValidateJson | null, tolerances: ReadonlyMap<string, Tolerance>): ReportData['accuracy'] {
+export function accuracyOf(
+  validate: ValidateJson | null,
+  tolerances: ReadonlyMap<string, Tolerance>,
+): ReportData['accuracy'] {
   if (!validate) return null;
   const cells = accuracyCells(validate, tolerances);
   return { backends: unique(cells.map((c) => c.backend)), fixtures: unique(cells.map((c) => c.fixture)), cells };

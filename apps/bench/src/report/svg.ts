@@ -68,11 +68,22 @@ export function tickLabel(v: number): string {
 }
 
 /** Distinguishable colours (Tableau 10), given out in series order; PyTorch always gets black. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 export function colourFor(names: readonly string[]): (name: string) => string {
   const others = names.filter((n) => n !== 'pytorch');
-  return (name) => (name === 'pytorch' ? '#222222' : PALETTE[others.indexOf(name) % PALETTE.length] ?? '#888888');
+  return (name) => (name === 'pytorch' ? '#222222' : (PALETTE[others.indexOf(name) % PALETTE.length] ?? '#888888'));
 }
 
 /** A chart's outer `<svg>`: fixed viewBox, scales with the page, named for tests and readers. */

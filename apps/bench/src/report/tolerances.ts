@@ -4,13 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtureTolerances as tolerancesOf, loadFixture } from '@lossgraph/core/testing';
+import { loadFixture, fixtureTolerances as tolerancesOf } from '@lossgraph/core/testing';
 
 /** The tolerance of each loss term and gradient of one fixture, by output name. */
 export type Tolerance = Readonly<Record<string, number>>;
 
 /** The tolerances of each named fixture found as NAME.safetensors in one of `dirs` (the first match wins). */
-export async function fixtureTolerances(names: readonly string[], dirs: readonly string[]): Promise<Map<string, Tolerance>> {
+export async function fixtureTolerances(
+  names: readonly string[],
+  dirs: readonly string[],
+): Promise<Map<string, Tolerance>> {
   const out = new Map<string, Tolerance>();
   for (const name of names) {
     const path = dirs.map((d) => join(d, `${name}.safetensors`)).find((p) => existsSync(p));

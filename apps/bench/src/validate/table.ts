@@ -16,9 +16,19 @@ function lossTable(rows: readonly ValidateRow[]): string[] {
   const outputs = [...new Set(rows.flatMap((r) => Object.keys(r.diff)))];
   const withProfile = rows.some((r) => r.profile !== null);
   const header = ['fixture', ...(withProfile ? ['profile'] : []), 'backend', 'result', ...outputs];
-  const cells = rows.map((r) => [r.fixture, ...(withProfile ? [r.profile ?? '-'] : []), r.backend, r.pass ? 'pass' : 'FAIL', ...outputs.map((o) => fmt(r.diff[o]))]);
+  const cells = rows.map((r) => [
+    r.fixture,
+    ...(withProfile ? [r.profile ?? '-'] : []),
+    r.backend,
+    r.pass ? 'pass' : 'FAIL',
+    ...outputs.map((o) => fmt(r.diff[o])),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)];
 }
 

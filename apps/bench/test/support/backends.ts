@@ -17,14 +17,23 @@ export interface ProbedBackend {
  * LOSSGRAPH_TEST_BACKENDS=name,name narrows the list for a quick local run.
  */
 export async function probeBackends(which: (name: string) => boolean = () => true): Promise<ProbedBackend[]> {
-  const only = process.env.LOSSGRAPH_TEST_BACKENDS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = process.env.LOSSGRAPH_TEST_BACKENDS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const probe = async (backend: BenchBackend): Promise<ProbedBackend> => {
     const browser = backend.name.startsWith('browser-');
-    if (only !== undefined && !only.includes(backend.name)) return { backend, name: backend.name, skip: 'not in LOSSGRAPH_TEST_BACKENDS', browser };
-    const a = await backend.probe().catch((e: unknown) => ({ available: false as const, reason: e instanceof Error ? e.message : String(e) }));
+    if (only !== undefined && !only.includes(backend.name))
+      return { backend, name: backend.name, skip: 'not in LOSSGRAPH_TEST_BACKENDS', browser };
+    const a = await backend
+      .probe()
+      .catch((e: unknown) => ({ available: false as const, reason: e instanceof Error ? e.message : String(e) }));
     return { backend, name: backend.name, skip: a.available ? null : a.reason, browser };
   };
-  const probed = await Promise.all(allBackends().filter((b) => which(b.name)).map(probe));
+  const probed = await Promise.all(
+    allBackends()
+      .filter((b) => which(b.name))
+      .map(probe),
+  );
   for (const p of probed) if (p.skip !== null) console.log(`backend ${p.name} skipped: ${p.skip}`);
   return probed;
 }
@@ -45,7 +54,9 @@ export function named(probed: readonly ProbedBackend[], name: string): ProbedBac
 
 /** The test title for a backend: skipped ones carry their reason, so the report says why. */
 export function titled(p: ProbedBackend, what: string): string {
-  return p.skip === null ? `${p.name}: ${what}` : `${p.name}: ${what} (skipped: ${p.skip.split('\n')[0]!.slice(0, 160)})`;
+  return p.skip === null
+    ? `${p.name}: ${what}`
+    : `${p.name}: ${what} (skipped: ${p.skip.split('\n')[0]!.slice(0, 160)})`;
 }
 
 export async function closeBackends(probed: readonly ProbedBackend[]): Promise<void> {

@@ -28,9 +28,27 @@ function firstTruth(feeds: Feeds): { b: number; at: number } {
 
 /** The bad inputs of issue 6, each applied to a valid problem (B >= 1, at least one truth). */
 export const BAD_INPUTS: readonly BadInput[] = [
-  { name: 'NaN in loc_data', spoil: (f) => edit(f, 'loc_data', (d) => (d[5] = NaN)), code: 'NON_FINITE', tensor: 'loc_data', mentions: ['NaN', 'index [0,1,1]'] },
-  { name: 'Inf in conf_data', spoil: (f) => edit(f, 'conf_data', (d) => (d[0] = Infinity)), code: 'NON_FINITE', tensor: 'conf_data', mentions: ['Infinity', 'index [0,0,0]'] },
-  { name: '-Inf in dbox_list', spoil: (f) => edit(f, 'dbox_list', (d) => (d[1] = -Infinity)), code: 'NON_FINITE', tensor: 'dbox_list', mentions: ['index [0,1]'] },
+  {
+    name: 'NaN in loc_data',
+    spoil: (f) => edit(f, 'loc_data', (d) => (d[5] = NaN)),
+    code: 'NON_FINITE',
+    tensor: 'loc_data',
+    mentions: ['NaN', 'index [0,1,1]'],
+  },
+  {
+    name: 'Inf in conf_data',
+    spoil: (f) => edit(f, 'conf_data', (d) => (d[0] = Infinity)),
+    code: 'NON_FINITE',
+    tensor: 'conf_data',
+    mentions: ['Infinity', 'index [0,0,0]'],
+  },
+  {
+    name: '-Inf in dbox_list',
+    spoil: (f) => edit(f, 'dbox_list', (d) => (d[1] = -Infinity)),
+    code: 'NON_FINITE',
+    tensor: 'dbox_list',
+    mentions: ['index [0,1]'],
+  },
   {
     name: 'NaN in a real targets row',
     spoil: (f) => edit(f, 'targets', (d) => (d[firstTruth(f).at + 1] = NaN)),
@@ -59,7 +77,13 @@ export const BAD_INPUTS: readonly BadInput[] = [
     tensor: 'targets',
     mentions: [/image \d+ row 0/, /outside \[0, \d+\]/],
   },
-  { name: 'a negative label', spoil: (f) => edit(f, 'targets', (d) => (d[firstTruth(f).at + 4] = -1)), code: 'LABEL_OUT_OF_RANGE', tensor: 'targets', mentions: ['label -1'] },
+  {
+    name: 'a negative label',
+    spoil: (f) => edit(f, 'targets', (d) => (d[firstTruth(f).at + 4] = -1)),
+    code: 'LABEL_OUT_OF_RANGE',
+    tensor: 'targets',
+    mentions: ['label -1'],
+  },
   {
     name: 'num_objs above M',
     spoil: (f) => edit(f, 'num_objs', (d) => (d[0] = f.targets!.shape[1]! + 1)),
@@ -67,7 +91,13 @@ export const BAD_INPUTS: readonly BadInput[] = [
     tensor: 'num_objs',
     mentions: ['image 0', /M = \d+/],
   },
-  { name: 'negative num_objs', spoil: (f) => edit(f, 'num_objs', (d) => (d[0] = -1)), code: 'NUM_OBJS_OUT_OF_RANGE', tensor: 'num_objs', mentions: ['image 0'] },
+  {
+    name: 'negative num_objs',
+    spoil: (f) => edit(f, 'num_objs', (d) => (d[0] = -1)),
+    code: 'NUM_OBJS_OUT_OF_RANGE',
+    tensor: 'num_objs',
+    mentions: ['image 0'],
+  },
   {
     name: 'P of conf_data disagreeing with loc_data',
     spoil: (f) => {
@@ -87,7 +117,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
   },
   {
     name: 'num_objs as float32',
-    spoil: (f) => ({ ...f, num_objs: { dtype: 'float32', shape: f.num_objs!.shape, data: Float32Array.from(f.num_objs!.data) } }),
+    spoil: (f) => ({
+      ...f,
+      num_objs: { dtype: 'float32', shape: f.num_objs!.shape, data: Float32Array.from(f.num_objs!.data) },
+    }),
     code: 'DTYPE_MISMATCH',
     tensor: 'num_objs',
     mentions: ['expected dtype int32', 'got float32'],

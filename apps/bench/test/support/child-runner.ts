@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Outcome } from './crash-child.js';
@@ -25,16 +25,23 @@ export class CaseRunner {
 
   private start(): Promise<void> {
     this.died = undefined;
-    const child = fork(CHILD, [this.backend], { cwd: REPO, execArgv: ['--import', 'tsx', '--conditions=source'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(CHILD, [this.backend], {
+      cwd: REPO,
+      execArgv: ['--import', 'tsx', '--conditions=source'],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     this.child = child;
     this.ready = new Promise((resolve, reject) => {
-      child.on('message', (m: { ready?: true; id?: number; outcome?: Outcome; uncaught?: string[]; finished?: true }) => {
-        if (m.ready) resolve();
-        else if (m.id !== undefined) this.waiting.get(m.id)?.({ outcome: m.outcome!, uncaught: m.uncaught ?? [] });
-        else if (m.finished) this.waiting.get(0)?.({ uncaught: m.uncaught ?? [] });
-      });
+      child.on(
+        'message',
+        (m: { ready?: true; id?: number; outcome?: Outcome; uncaught?: string[]; finished?: true }) => {
+          if (m.ready) resolve();
+          else if (m.id !== undefined) this.waiting.get(m.id)?.({ outcome: m.outcome!, uncaught: m.uncaught ?? [] });
+          else if (m.finished) this.waiting.get(0)?.({ uncaught: m.uncaught ?? [] });
+        },
+      );
       child.on('exit', (code, signal) => {
         this.died = `the child process died (${signal ?? `exit code ${code}`}); stderr: ${stderr.split('\n').filter(Boolean).slice(-3).join(' | ')}`;
         reject(new Error(this.died));

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseSafetensors, writeSafetensors, type SafetensorsTensor } from '@lossgraph/core';
+import { parseSafetensors, type SafetensorsTensor, writeSafetensors } from '@lossgraph/core';
 import { repoFixturesDir } from '@lossgraph/core/testing';
 
 type Tensors = Map<string, SafetensorsTensor>;
@@ -37,9 +37,24 @@ function firstRow(t: Tensors): [number, number] {
 }
 
 export const CORRUPTIONS: readonly Corruption[] = [
-  { file: 'nan_loc_data', tensor: 'loc_data', says: /non-finite value NaN at index \[0,0,2\]/, apply: (t) => edited(t, 'loc_data', (d) => (d[2] = NaN)) },
-  { file: 'inf_conf_data', tensor: 'conf_data', says: /non-finite value Infinity at index \[0,1,0\]/, apply: (t) => edited(t, 'conf_data', (d) => (d[t.get('conf_data')!.shape[2]!] = Infinity)) },
-  { file: 'neg_inf_dbox_list', tensor: 'dbox_list', says: /non-finite value -Infinity/, apply: (t) => edited(t, 'dbox_list', (d) => (d[5] = -Infinity)) },
+  {
+    file: 'nan_loc_data',
+    tensor: 'loc_data',
+    says: /non-finite value NaN at index \[0,0,2\]/,
+    apply: (t) => edited(t, 'loc_data', (d) => (d[2] = NaN)),
+  },
+  {
+    file: 'inf_conf_data',
+    tensor: 'conf_data',
+    says: /non-finite value Infinity at index \[0,1,0\]/,
+    apply: (t) => edited(t, 'conf_data', (d) => (d[t.get('conf_data')!.shape[2]!] = Infinity)),
+  },
+  {
+    file: 'neg_inf_dbox_list',
+    tensor: 'dbox_list',
+    says: /non-finite value -Infinity/,
+    apply: (t) => edited(t, 'dbox_list', (d) => (d[5] = -Infinity)),
+  },
   {
     file: 'nan_targets',
     tensor: 'targets',
@@ -71,14 +86,23 @@ export const CORRUPTIONS: readonly Corruption[] = [
     apply: (t) => {
       const c = t.get('conf_data')!;
       const [B, P, C] = c.shape as [number, number, number];
-      t.set('conf_data', { dtype: 'F32', shape: [B, P - 1, C], data: (c.data as Float32Array).slice(0, B * (P - 1) * C) });
+      t.set('conf_data', {
+        dtype: 'F32',
+        shape: [B, P - 1, C],
+        data: (c.data as Float32Array).slice(0, B * (P - 1) * C),
+      });
     },
   },
   {
     file: 'wrong_dtype',
     tensor: 'num_objs',
     says: /has dtype F32, expected I32/,
-    apply: (t) => t.set('num_objs', { dtype: 'F32', shape: t.get('num_objs')!.shape, data: Float32Array.from(t.get('num_objs')!.data as Int32Array) }),
+    apply: (t) =>
+      t.set('num_objs', {
+        dtype: 'F32',
+        shape: t.get('num_objs')!.shape,
+        data: Float32Array.from(t.get('num_objs')!.data as Int32Array),
+      }),
   },
   { file: 'missing_tensor', tensor: 'targets', says: /is missing/, apply: (t) => void t.delete('targets') },
 ];
@@ -89,10 +113,16 @@ export function defaultSource(): string {
 }
 
 /** Writes `<source name>__<defect>.safetensors` for every corruption into `dir`; returns what was written. */
-export function writeCorruptedFixtures(dir: string, source = defaultSource()): { path: string; corruption: Corruption }[] {
+export function writeCorruptedFixtures(
+  dir: string,
+  source = defaultSource(),
+): { path: string; corruption: Corruption }[] {
   mkdirSync(dir, { recursive: true });
   const original = parseSafetensors(readFileSync(source), source);
-  const base = source.split('/').pop()!.replace(/\.safetensors$/, '');
+  const base = source
+    .split('/')
+    .pop()!
+    .replace(/\.safetensors$/, '');
   return CORRUPTIONS.map((corruption) => {
     const tensors = new Map(original.tensors);
     corruption.apply(tensors);
@@ -108,5 +138,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(p
     process.stderr.write('usage: corrupt-fixtures.ts OUT_DIR [SOURCE.safetensors]\n');
     process.exit(2);
   }
-  for (const { path, corruption } of writeCorruptedFixtures(dir, source)) process.stdout.write(`${path}  (bad '${corruption.tensor}')\n`);
+  for (const { path, corruption } of writeCorruptedFixtures(dir, source))
+    process.stdout.write(`${path}  (bad '${corruption.tensor}')\n`);
 }

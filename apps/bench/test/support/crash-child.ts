@@ -6,19 +6,35 @@
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { compileReference, LossGraphError, multiboxLossProgram, type CompiledLoss, type LossProgram } from '@lossgraph/core';
-import { edgeFeeds, type EdgeCase } from './edge-cases.js';
+import {
+  type CompiledLoss,
+  compileReference,
+  LossGraphError,
+  type LossProgram,
+  multiboxLossProgram,
+} from '@lossgraph/core';
+import { type EdgeCase, edgeFeeds } from './edge-cases.js';
 
-export type Outcome = { kind: 'resolved' } | { kind: 'rejected'; lossGraphError: boolean; code?: string; message: string };
+export type Outcome =
+  | { kind: 'resolved' }
+  | { kind: 'rejected'; lossGraphError: boolean; code?: string; message: string };
 
 const uncaught: string[] = [];
-process.on('uncaughtException', (e) => uncaught.push(`uncaught exception: ${e instanceof Error ? e.message : String(e)}`));
-process.on('unhandledRejection', (e) => uncaught.push(`unhandled rejection: ${e instanceof Error ? e.message : String(e)}`));
+process.on('uncaughtException', (e) =>
+  uncaught.push(`uncaught exception: ${e instanceof Error ? e.message : String(e)}`),
+);
+process.on('unhandledRejection', (e) =>
+  uncaught.push(`unhandled rejection: ${e instanceof Error ? e.message : String(e)}`),
+);
 
 type Compile = (program: LossProgram) => Promise<CompiledLoss>;
 
 const tfjs = async (backend: string): Promise<Compile> => {
-  const [{ compile }, wasm] = await Promise.all([import('@lossgraph/tfjs'), import('@tensorflow/tfjs-backend-wasm'), import('@tensorflow/tfjs-backend-cpu')]);
+  const [{ compile }, wasm] = await Promise.all([
+    import('@lossgraph/tfjs'),
+    import('@tensorflow/tfjs-backend-wasm'),
+    import('@tensorflow/tfjs-backend-cpu'),
+  ]);
   wasm.setWasmPaths(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + '/');
   return (p) => compile(p, { backend, validate: false });
 };
@@ -39,18 +55,25 @@ const BACKENDS: Record<string, () => Promise<Compile>> = {
   },
 };
 const make = BACKENDS[process.argv[2]!];
-if (make === undefined) throw new Error(`no Node backend '${process.argv[2]}' (known: ${Object.keys(BACKENDS).join(', ')})`);
+if (make === undefined)
+  throw new Error(`no Node backend '${process.argv[2]}' (known: ${Object.keys(BACKENDS).join(', ')})`);
 const compile = await make();
 const compiled = new Map<string, Promise<CompiledLoss>>();
 
 async function runCase(c: EdgeCase): Promise<Outcome> {
   try {
     const key = `${c.jaccardThresh}|${c.negPos}`;
-    if (!compiled.has(key)) compiled.set(key, compile(multiboxLossProgram({ jaccardThresh: c.jaccardThresh, negPos: c.negPos })));
+    if (!compiled.has(key))
+      compiled.set(key, compile(multiboxLossProgram({ jaccardThresh: c.jaccardThresh, negPos: c.negPos })));
     await (await compiled.get(key)!).run(edgeFeeds(c));
     return { kind: 'resolved' };
   } catch (e) {
-    return { kind: 'rejected', lossGraphError: LossGraphError.isInstance(e), code: LossGraphError.isInstance(e) ? e.code : undefined, message: e instanceof Error ? e.message : String(e) };
+    return {
+      kind: 'rejected',
+      lossGraphError: LossGraphError.isInstance(e),
+      code: LossGraphError.isInstance(e) ? e.code : undefined,
+      message: e instanceof Error ? e.message : String(e),
+    };
   }
 }
 

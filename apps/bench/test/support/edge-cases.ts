@@ -1,6 +1,6 @@
-import fc from 'fast-check';
 import type { Feeds, HostTensor } from '@lossgraph/core';
 import { seededRandom } from '@lossgraph/core/testing';
+import fc from 'fast-check';
 
 /**
  * A MultiBoxLoss run on malformed or edge-case feeds, as a small JSON spec (so that fast-check shrinks
@@ -18,7 +18,15 @@ export interface EdgeCase {
   readonly labelShift: number;
   /** num_objs per image before clamping to B entries; may be negative or above M */
   readonly numObjs: readonly number[];
-  readonly poison: 'none' | 'nan-loc' | 'inf-conf' | 'huge-conf' | 'nan-target' | 'degenerate-truth' | 'zero-prior' | 'negative-prior';
+  readonly poison:
+    | 'none'
+    | 'nan-loc'
+    | 'inf-conf'
+    | 'huge-conf'
+    | 'nan-target'
+    | 'degenerate-truth'
+    | 'zero-prior'
+    | 'negative-prior';
   readonly damage: 'none' | 'short-data' | 'wrong-dtype' | 'missing' | 'rank' | 'p-mismatch';
   readonly jaccardThresh: number;
   readonly negPos: number;
@@ -32,13 +40,27 @@ export const edgeCases: fc.Arbitrary<EdgeCase> = fc.record({
   seed: fc.integer({ min: 0, max: 1000 }),
   labelShift: fc.constantFrom(0, 0, 0, -3, 1, 7, 1000),
   numObjs: fc.array(fc.integer({ min: -2, max: 5 }), { minLength: 3, maxLength: 3 }),
-  poison: fc.constantFrom('none', 'none', 'nan-loc', 'inf-conf', 'huge-conf', 'nan-target', 'degenerate-truth', 'zero-prior', 'negative-prior'),
+  poison: fc.constantFrom(
+    'none',
+    'none',
+    'nan-loc',
+    'inf-conf',
+    'huge-conf',
+    'nan-target',
+    'degenerate-truth',
+    'zero-prior',
+    'negative-prior',
+  ),
   damage: fc.constantFrom('none', 'none', 'none', 'short-data', 'wrong-dtype', 'missing', 'rank', 'p-mismatch'),
   jaccardThresh: fc.constantFrom(0.3, 0.5, 1),
   negPos: fc.constantFrom(0, 1, 3),
 });
 
-const f32 = (shape: number[], values: Iterable<number>): HostTensor => ({ dtype: 'float32', shape, data: Float32Array.from(values) });
+const f32 = (shape: number[], values: Iterable<number>): HostTensor => ({
+  dtype: 'float32',
+  shape,
+  data: Float32Array.from(values),
+});
 
 /** The feeds an edge case describes. */
 export function edgeFeeds(c: EdgeCase): Feeds {
@@ -69,12 +91,17 @@ export function edgeFeeds(c: EdgeCase): Feeds {
     conf_data: f32([B, P, C], conf),
     dbox_list: f32([P, 4], priors),
     targets: f32([B, M, 5], targets),
-    num_objs: { dtype: 'int32', shape: [B], data: Int32Array.from({ length: B }, (_, b) => c.numObjs[b % c.numObjs.length]!) },
+    num_objs: {
+      dtype: 'int32',
+      shape: [B],
+      data: Int32Array.from({ length: B }, (_, b) => c.numObjs[b % c.numObjs.length]!),
+    },
   };
   const damage = {
     none: () => {},
     'short-data': () => (feeds.conf_data = { ...feeds.conf_data!, data: feeds.conf_data!.data.slice(1) }),
-    'wrong-dtype': () => (feeds.num_objs = { dtype: 'int32', shape: [B], data: Float32Array.from(feeds.num_objs!.data) }),
+    'wrong-dtype': () =>
+      (feeds.num_objs = { dtype: 'int32', shape: [B], data: Float32Array.from(feeds.num_objs!.data) }),
     missing: () => {
       const { targets: _, ...rest } = feeds;
       feeds = rest;

@@ -1,15 +1,15 @@
-import { negativeLosses, seededRandom } from '@lossgraph/core/testing';
-import fc from 'fast-check';
 import {
-  multiboxLossProgram,
-  packTargets,
   type Feeds,
   type HostTensor,
   type LossProgram,
   type MultiboxFixture,
+  multiboxLossProgram,
   type Outputs,
+  packTargets,
   type TruthRow,
 } from '@lossgraph/core';
+import { negativeLosses, seededRandom } from '@lossgraph/core/testing';
+import fc from 'fast-check';
 
 /** Seeded uniform generator (Mulberry32), so that every generated problem reproduces from its seed. */
 export const seeded = seededRandom;
@@ -43,7 +43,13 @@ interface Truth {
 }
 
 const unit = (min: number, max: number) => fc.double({ min, max, noNaN: true });
-const truth = fc.record({ x: unit(0, 0.9), y: unit(0, 0.9), w: unit(0.02, 0.6), h: unit(0.02, 0.6), label: fc.nat({ max: 8 }) });
+const truth = fc.record({
+  x: unit(0, 0.9),
+  y: unit(0, 0.9),
+  w: unit(0.02, 0.6),
+  h: unit(0.02, 0.6),
+  label: fc.nat({ max: 8 }),
+});
 
 export interface ProblemLimits {
   readonly maxB: number;
@@ -61,12 +67,18 @@ export function problems(limits: ProblemLimits = ISSUE_LIMITS): fc.Arbitrary<Pro
     P: fc.integer({ min: 1, max: limits.maxP }),
     C: fc.integer({ min: 2, max: limits.maxC }),
     // M = 0 (rejected by validation) about one run in ten, instead of fast-check's bias to small sizes
-    M: fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: limits.maxM }), weight: 9 }),
+    M: fc.oneof(
+      { arbitrary: fc.constant(0), weight: 1 },
+      { arbitrary: fc.integer({ min: 1, max: limits.maxM }), weight: 9 },
+    ),
     truths: fc.array(fc.array(truth, { maxLength: limits.maxM }), { minLength: limits.maxB, maxLength: limits.maxB }),
     seed: fc.integer({ min: 0, max: 0x7fffffff }),
     jaccardThresh: unit(0.1, 0.9),
     // values float32 flushes to 0 are refused as options (requireFloat32): draw 0 instead
-    negPos: fc.oneof(fc.integer({ min: 0, max: 5 }), unit(0, 5).map((v) => (v < 1e-30 ? 0 : v))),
+    negPos: fc.oneof(
+      fc.integer({ min: 0, max: 5 }),
+      unit(0, 5).map((v) => (v < 1e-30 ? 0 : v)),
+    ),
     variances: fc.tuple(unit(0.05, 0.5), unit(0.05, 0.5)),
   });
 }
@@ -86,9 +98,9 @@ function f32(shape: number[], draw: () => number): HostTensor {
 
 export function feedsOf(p: Problem): Feeds {
   const r = seeded(p.seed);
-  const rows = p.truths.slice(0, p.B).map((list) =>
-    list.slice(0, p.M).map((t): TruthRow => [t.x, t.y, t.x + t.w, t.y + t.h, t.label % (p.C - 1)]),
-  );
+  const rows = p.truths
+    .slice(0, p.B)
+    .map((list) => list.slice(0, p.M).map((t): TruthRow => [t.x, t.y, t.x + t.w, t.y + t.h, t.label % (p.C - 1)]));
   const packed = p.M === 0 ? emptyTargets(p.B) : packTargets(rows, p.M);
   // default boxes: centres in [0, 1], sizes in [0.02, 0.6]
   let k = 0;
@@ -135,18 +147,23 @@ export function nearTie(feeds: Feeds, options: LossOptions, labels: ArrayLike<nu
   const mining = negativeLosses(feeds, labels);
   for (let b = 0; b < B; b++) {
     const n = feeds.num_objs!.data[b]!;
-    const overlaps = Array.from({ length: n }, (_, m) => Array.from({ length: P }, (_, p) => iou(t, (b * M + m) * 5, d, p)));
+    const overlaps = Array.from({ length: n }, (_, m) =>
+      Array.from({ length: P }, (_, p) => iou(t, (b * M + m) * 5, d, p)),
+    );
     const forced = new Set<number>();
     for (const row of overlaps) {
       const sorted = [...row].sort((x, y) => y - x);
-      if (sorted[0]! > 0 && sorted.length > 1 && sorted[0]! - sorted[1]! < 1e-5) return `image ${b}: a truth's two best default boxes tie`;
+      if (sorted[0]! > 0 && sorted.length > 1 && sorted[0]! - sorted[1]! < 1e-5)
+        return `image ${b}: a truth's two best default boxes tie`;
       forced.add(row.indexOf(sorted[0]!));
     }
     for (let p = 0; p < P && n > 0; p++) {
       if (forced.has(p)) continue;
       const col = overlaps.map((row) => row[p]!).sort((x, y) => y - x);
-      if (Math.abs(col[0]! - options.jaccardThresh) < 1e-4) return `image ${b} box ${p}: best overlap ${col[0]} at the threshold`;
-      if (col[0]! > 0 && col.length > 1 && col[0]! - col[1]! < 1e-5) return `image ${b} box ${p}: its two best truths tie`;
+      if (Math.abs(col[0]! - options.jaccardThresh) < 1e-4)
+        return `image ${b} box ${p}: best overlap ${col[0]} at the threshold`;
+      if (col[0]! > 0 && col.length > 1 && col[0]! - col[1]! < 1e-5)
+        return `image ${b} box ${p}: its two best truths tie`;
     }
     // mining: the hard negatives kept are the ceil(negPos * num_pos) largest cross entropies
     const { numPos, losses: ce } = mining[b]!;

@@ -93,6 +93,8 @@ export interface CompiledLoss<I extends string = string, O extends string = stri
   dispose(): Promise<void>;
 }
 
-export function asProgram<I extends string = string, O extends string = string>(graphOrProgram: Graph | LossProgram<I, O>): LossProgram<I, O> {
+export function asProgram<I extends string = string, O extends string = string>(
+  graphOrProgram: Graph | LossProgram<I, O>,
+): LossProgram<I, O> {
   return 'graph' in graphOrProgram ? graphOrProgram : { graph: graphOrProgram };
 }

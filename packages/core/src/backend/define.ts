@@ -4,8 +4,17 @@ import type { SymbolEnv } from '../ir/types.js';
 import { applyRules, type OptionRule, type OptionRules } from '../options/rules.js';
 import { rejectUnknownKeys } from '../options/unknown-keys.js';
 import { verify } from '../passes/verify.js';
-import { asProgram, type CompiledLoss, type CompileOptions, type Feeds, type HostTensor, type LossProgram, type Outputs, type Timeouts } from './contract.js';
-import { checkShapes, checkStructure, narrowFeeds, type FeedShapes } from './prepare.js';
+import {
+  asProgram,
+  type CompiledLoss,
+  type CompileOptions,
+  type Feeds,
+  type HostTensor,
+  type LossProgram,
+  type Outputs,
+  type Timeouts,
+} from './contract.js';
+import { checkShapes, checkStructure, type FeedShapes, narrowFeeds } from './prepare.js';
 import { SerialQueue } from './serial-queue.js';
 import { DEFAULT_TIMEOUTS, withTimeout } from './timeout.js';
 
@@ -65,40 +74,65 @@ export interface BackendSpec<R extends object, Extra extends object = object> {
   readonly precision?: 'float32' | 'float64';
   /** 'parallel' (default): runs may overlap. 'serial': one run at a time, later calls wait their turn. */
   readonly concurrency?: 'parallel' | 'serial';
-  compileGraph(graph: Graph, options: R & CoreOptions, context: GraphContext): CompiledGraph<Extra> | Promise<CompiledGraph<Extra>>;
+  compileGraph(
+    graph: Graph,
+    options: R & CoreOptions,
+    context: GraphContext,
+  ): CompiledGraph<Extra> | Promise<CompiledGraph<Extra>>;
 }
 
 /** The `compile` function of a backend package. */
-export type CompileFunction<Opts extends CompileOptions, Extra extends object = object> = <I extends string = string, O extends string = string>(
+export type CompileFunction<Opts extends CompileOptions, Extra extends object = object> = <
+  I extends string = string,
+  O extends string = string,
+>(
   graphOrProgram: Graph | LossProgram<I, O>,
   options?: Opts,
 ) => Promise<CompiledLoss<I, O> & Extra>;
 
-const positiveMs = (name: string): OptionRule<number> => (v, invalid) =>
-  v === undefined ? DEFAULT_TIMEOUTS[name as keyof typeof DEFAULT_TIMEOUTS] : typeof v === 'number' && v > 0 && !Number.isNaN(v) ? v : invalid('a number of milliseconds > 0 (Infinity: no limit)');
+const positiveMs =
+  (name: string): OptionRule<number> =>
+  (v, invalid) =>
+    v === undefined
+      ? DEFAULT_TIMEOUTS[name as keyof typeof DEFAULT_TIMEOUTS]
+      : typeof v === 'number' && v > 0 && !Number.isNaN(v)
+        ? v
+        : invalid('a number of milliseconds > 0 (Infinity: no limit)');
 
 const CORE_RULES: OptionRules<CoreOptions> = {
   validate: (v, invalid) => (v === undefined ? true : typeof v === 'boolean' ? v : invalid('a boolean')),
   timeouts: (v, invalid) => {
     if (v === undefined) return { ...DEFAULT_TIMEOUTS };
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) invalid('an object { compile?, run? } of milliseconds');
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      invalid('an object { compile?, run? } of milliseconds');
     rejectUnknownKeys('timeouts', v as object, ['compile', 'run']);
-    return applyRules('timeouts', v as Record<string, unknown>, { compile: positiveMs('compile'), run: positiveMs('run') });
+    return applyRules('timeouts', v as Record<string, unknown>, {
+      compile: positiveMs('compile'),
+      run: positiveMs('run'),
+    });
   },
 };
 
 function resolveOptions<R extends object>(spec: BackendSpec<R, object>, options: unknown): R & CoreOptions {
   const owner = `${spec.name} compile`;
   const given = options ?? {};
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) fail('INVALID_OPTION', `${owner} options must be an object, got ${JSON.stringify(options)}`);
+  if (typeof given !== 'object' || given === null || Array.isArray(given))
+    fail('INVALID_OPTION', `${owner} options must be an object, got ${JSON.stringify(options)}`);
   rejectUnknownKeys(owner, given, [...Object.keys(CORE_RULES), ...Object.keys(spec.options)]);
-  return { ...applyRules(owner, given as Record<string, unknown>, spec.options), ...applyRules(owner, given as Record<string, unknown>, CORE_RULES) };
+  return {
+    ...applyRules(owner, given as Record<string, unknown>, spec.options),
+    ...applyRules(owner, given as Record<string, unknown>, CORE_RULES),
+  };
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Empty data of the right kind: what `checkInputs` sees for tensors whose values stay on a device. */
-const EMPTY = { float32: () => new Float32Array(0), int32: () => new Int32Array(0), bool: () => new Uint8Array(0) } as const;
+const EMPTY = {
+  float32: () => new Float32Array(0),
+  int32: () => new Int32Array(0),
+  bool: () => new Uint8Array(0),
+} as const;
 
 /** Mutable state of one compiled loss, shared by its graphs. */
 interface State {
@@ -108,19 +142,32 @@ interface State {
   readonly running: Set<Promise<unknown>>;
 }
 
-function contextFor(program: LossProgram, options: CoreOptions, state: State, label: () => string, valueChecks: () => boolean): GraphContext {
+function contextFor(
+  program: LossProgram,
+  options: CoreOptions,
+  state: State,
+  label: () => string,
+  valueChecks: () => boolean,
+): GraphContext {
   const names = program.graph.outputs.map((o) => o.name);
   return {
     program,
     options,
     assertLive() {
-      if (state.disposed) fail('DISPOSED', `${label()} compiled loss was disposed; compile the graph again to run it`, { backend: label() });
+      if (state.disposed)
+        fail('DISPOSED', `${label()} compiled loss was disposed; compile the graph again to run it`, {
+          backend: label(),
+        });
     },
     outputsFor(wanted) {
       if (wanted === undefined) return names;
-      if (!Array.isArray(wanted)) fail('INVALID_GRAPH', `${label()}: outputs must be a list of output names, got ${JSON.stringify(wanted)}`);
+      if (!Array.isArray(wanted))
+        fail('INVALID_GRAPH', `${label()}: outputs must be a list of output names, got ${JSON.stringify(wanted)}`);
       for (const name of wanted) {
-        if (!names.includes(name)) fail('INVALID_GRAPH', `${label()}: the graph has no output '${name}' (outputs: ${names.join(', ')})`, { tensor: name });
+        if (!names.includes(name))
+          fail('INVALID_GRAPH', `${label()}: the graph has no output '${name}' (outputs: ${names.join(', ')})`, {
+            tensor: name,
+          });
       }
       return wanted;
     },
@@ -147,7 +194,9 @@ function contextFor(program: LossProgram, options: CoreOptions, state: State, la
  * data), the dispose guard, the output-name check, the fast-path protocol, the concurrency policy, and
  * runtime failures as LossGraphError. The backend compiles and runs graphs, nothing more.
  */
-export function defineBackend<Opts extends CompileOptions, R extends object, Extra extends object = object>(spec: BackendSpec<R, Extra>): CompileFunction<Opts, Extra> {
+export function defineBackend<Opts extends CompileOptions, R extends object, Extra extends object = object>(
+  spec: BackendSpec<R, Extra>,
+): CompileFunction<Opts, Extra> {
   return (async (graphOrProgram: Graph | LossProgram, options?: Opts) => {
     const { program, resolved } = prepare(spec, graphOrProgram, options);
     const state: State = { disposed: false, broken: undefined, running: new Set() };
@@ -160,19 +209,33 @@ export function defineBackend<Opts extends CompileOptions, R extends object, Ext
  * The synchronous form, for backends whose compile is synchronous (the reference interpreter): same
  * wrapper, no compile timeout. `spec.compileGraph` must not return a promise.
  */
-export function defineSyncBackend<Opts extends CompileOptions, R extends object, Extra extends object = object>(spec: BackendSpec<R, Extra>) {
-  return <I extends string = string, O extends string = string>(graphOrProgram: Graph | LossProgram<I, O>, options?: Opts): CompiledLoss<I, O> & Extra => {
+export function defineSyncBackend<Opts extends CompileOptions, R extends object, Extra extends object = object>(
+  spec: BackendSpec<R, Extra>,
+) {
+  return <I extends string = string, O extends string = string>(
+    graphOrProgram: Graph | LossProgram<I, O>,
+    options?: Opts,
+  ): CompiledLoss<I, O> & Extra => {
     const { program, resolved } = prepare(spec, graphOrProgram as Graph | LossProgram, options);
     const state: State = { disposed: false, broken: undefined, running: new Set() };
     const label = () => spec.name;
-    const exact = spec.compileGraph(program.graph, resolved, contextFor(withoutFastPath(program), resolved, state, label, () => resolved.validate));
+    const exact = spec.compileGraph(
+      program.graph,
+      resolved,
+      contextFor(withoutFastPath(program), resolved, state, label, () => resolved.validate),
+    );
     if (exact instanceof Promise) throw new Error(`${spec.name}: compileGraph returned a promise; use defineBackend`);
     return assemble(spec, program, resolved, state, exact) as unknown as CompiledLoss<I, O> & Extra;
   };
 }
 
-function prepare<R extends object>(spec: BackendSpec<R, object>, graphOrProgram: Graph | LossProgram, options: unknown) {
-  if (typeof graphOrProgram !== 'object' || graphOrProgram === null) fail('INVALID_GRAPH', `${spec.name}: compile() needs a Graph or a LossProgram, got ${String(graphOrProgram)}`);
+function prepare<R extends object>(
+  spec: BackendSpec<R, object>,
+  graphOrProgram: Graph | LossProgram,
+  options: unknown,
+) {
+  if (typeof graphOrProgram !== 'object' || graphOrProgram === null)
+    fail('INVALID_GRAPH', `${spec.name}: compile() needs a Graph or a LossProgram, got ${String(graphOrProgram)}`);
   const resolved = resolveOptions(spec, options);
   const program = asProgram(graphOrProgram);
   verify(program.graph);
@@ -185,7 +248,13 @@ function withoutFastPath(program: LossProgram): LossProgram {
 }
 
 /** Compiles one program's graph under the compile timeout; a session that arrives late is released. */
-function compileTimed<R extends object, Extra extends object>(spec: BackendSpec<R, Extra>, program: LossProgram, resolved: R & CoreOptions, state: State, valueChecks?: () => boolean) {
+function compileTimed<R extends object, Extra extends object>(
+  spec: BackendSpec<R, Extra>,
+  program: LossProgram,
+  resolved: R & CoreOptions,
+  state: State,
+  valueChecks?: () => boolean,
+) {
   const plain = withoutFastPath(program);
   const ms = resolved.timeouts.compile;
   const context = contextFor(plain, resolved, state, () => spec.name, valueChecks ?? (() => resolved.validate));
@@ -196,13 +265,20 @@ function compileTimed<R extends object, Extra extends object>(spec: BackendSpec<
   return withTimeout(
     work,
     ms,
-    () => `${spec.name}: compile did not finish within ${ms} ms (timeouts.compile); the runtime may be stuck loading (see the backend's README)`,
+    () =>
+      `${spec.name}: compile did not finish within ${ms} ms (timeouts.compile); the runtime may be stuck loading (see the backend's README)`,
     { backend: spec.name, stage: 'compile' },
     (late) => void Promise.resolve(late.dispose()).catch(() => undefined),
   );
 }
 
-function assemble<R extends object, Extra extends object>(spec: BackendSpec<R, Extra>, program: LossProgram, resolved: R & CoreOptions, state: State, exact: CompiledGraph<Extra>): CompiledLoss & Extra {
+function assemble<R extends object, Extra extends object>(
+  spec: BackendSpec<R, Extra>,
+  program: LossProgram,
+  resolved: R & CoreOptions,
+  state: State,
+  exact: CompiledGraph<Extra>,
+): CompiledLoss & Extra {
   const backend = exact.backend ?? `${spec.name}-${exact.device}`;
   const exactProgram = withoutFastPath(program);
   const valueChecks = () => resolved.validate || exact.valueChecksRequired !== undefined;
@@ -215,15 +291,27 @@ function assemble<R extends object, Extra extends object>(spec: BackendSpec<R, E
   const getFast = () =>
     (fast ??= compileTimed(spec, fastPath!.program, resolved, state, valueChecks).catch((error: unknown) => {
       fastFailed = true;
-      console.warn(`@lossgraph/core: ${backend}: the program's fast path failed to compile (${message(error)}); every run uses the exact program`);
+      console.warn(
+        `@lossgraph/core: ${backend}: the program's fast path failed to compile (${message(error)}); every run uses the exact program`,
+      );
       return undefined;
     }));
 
   const brokenError = (cause: LossGraphError) =>
-    new LossGraphError('TIMEOUT', `${backend}: an earlier run did not finish within ${resolved.timeouts.run} ms and may still occupy the runtime; dispose() this compiled loss and compile again`, { backend, stage: 'run' }, { cause });
+    new LossGraphError(
+      'TIMEOUT',
+      `${backend}: an earlier run did not finish within ${resolved.timeouts.run} ms and may still occupy the runtime; dispose() this compiled loss and compile again`,
+      { backend, stage: 'run' },
+      { cause },
+    );
 
   /** One run of one graph: queued (serial backends), bounded by the run timeout, failures as LossGraphError. */
-  const runGraph = (graph: CompiledGraph, feeds: Feeds, outputs: readonly string[], env: SymbolEnv): Promise<Outputs> => {
+  const runGraph = (
+    graph: CompiledGraph,
+    feeds: Feeds,
+    outputs: readonly string[],
+    env: SymbolEnv,
+  ): Promise<Outputs> => {
     const task = async () => {
       if (state.broken) throw brokenError(state.broken);
       context.assertLive();
@@ -233,13 +321,21 @@ function assemble<R extends object, Extra extends object>(spec: BackendSpec<R, E
       work.then(settled, settled);
       const ms = resolved.timeouts.run;
       try {
-        return await withTimeout(work, ms, () => `${backend}: a run did not finish within ${ms} ms (timeouts.run)`, { backend, stage: 'run' });
+        return await withTimeout(work, ms, () => `${backend}: a run did not finish within ${ms} ms (timeouts.run)`, {
+          backend,
+          stage: 'run',
+        });
       } catch (error) {
         if (LossGraphError.isInstance(error)) {
           if (error.code === 'TIMEOUT' && (error.details as { stage?: string }).stage === 'run') state.broken ??= error;
           throw error;
         }
-        throw new LossGraphError('KERNEL_ERROR', `${backend} failed to run the graph: ${message(error)}`, { backend }, { cause: error });
+        throw new LossGraphError(
+          'KERNEL_ERROR',
+          `${backend} failed to run the graph: ${message(error)}`,
+          { backend },
+          { cause: error },
+        );
       }
     };
     return queue === undefined ? task() : queue.run(task);

@@ -6,17 +6,29 @@ import type { DType, SymbolEnv } from '../ir/types.js';
 import type { CompileOptions, Feeds, HostTensor, LossProgram } from './contract.js';
 
 /** The typed arrays a feed of each dtype may hold (HostTensor's contract). */
-const DATA_KINDS: Record<DType, readonly (typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array)[]> = {
+const DATA_KINDS: Record<
+  DType,
+  readonly (typeof Float32Array | typeof Float64Array | typeof Int32Array | typeof Uint8Array)[]
+> = {
   float32: [Float32Array, Float64Array],
   int32: [Int32Array],
   bool: [Uint8Array],
 };
 
 const kindOf = (data: unknown): string =>
-  ArrayBuffer.isView(data) ? data.constructor.name : data === null ? 'null' : Array.isArray(data) ? 'Array' : typeof data;
+  ArrayBuffer.isView(data)
+    ? data.constructor.name
+    : data === null
+      ? 'null'
+      : Array.isArray(data)
+        ? 'Array'
+        : typeof data;
 
 /** Structure that bindSymbols takes for granted: a shape of non-negative integers. */
-function checkShapeEntries(graph: Graph, feeds: Readonly<Record<string, { readonly shape: readonly number[] } | undefined>>): void {
+function checkShapeEntries(
+  graph: Graph,
+  feeds: Readonly<Record<string, { readonly shape: readonly number[] } | undefined>>,
+): void {
   for (const id of graph.inputs) {
     const v = graph.values[id]!;
     const f = feeds[v.name!];
@@ -24,11 +36,15 @@ function checkShapeEntries(graph: Graph, feeds: Readonly<Record<string, { readon
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
     }
     if (!Array.isArray(f.shape) || f.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      fail('SHAPE_MISMATCH', `input '${v.name}': expected shape ${shapeToString(v.shape)}, got ${JSON.stringify(f.shape)} (dims must be non-negative integers)`, {
-        tensor: v.name,
-        expected: v.shape,
-        actual: f.shape,
-      });
+      fail(
+        'SHAPE_MISMATCH',
+        `input '${v.name}': expected shape ${shapeToString(v.shape)}, got ${JSON.stringify(f.shape)} (dims must be non-negative integers)`,
+        {
+          tensor: v.name,
+          expected: v.shape,
+          actual: f.shape,
+        },
+      );
     }
   }
 }
@@ -66,7 +82,8 @@ export type FeedShapes = Readonly<Record<string, { readonly dtype?: string; read
  * failure is a LossGraphError naming the tensor.
  */
 export function checkShapes(graph: Graph, feeds: FeedShapes): SymbolEnv {
-  if (typeof feeds !== 'object' || feeds === null) fail('MISSING_INPUT', `feeds must be an object of named tensors, got ${kindOf(feeds)}`);
+  if (typeof feeds !== 'object' || feeds === null)
+    fail('MISSING_INPUT', `feeds must be an object of named tensors, got ${kindOf(feeds)}`);
   checkShapeEntries(graph, feeds);
   return bindSymbols(graph, feeds);
 }
@@ -92,7 +109,8 @@ export function narrowFeeds(graph: Graph, feeds: Feeds): Feeds {
   for (const id of graph.inputs) {
     const name = graph.values[id]!.name!;
     const f = feeds[name]!;
-    if (f.dtype === 'float32' && f.data instanceof Float64Array) (out ??= { ...feeds })[name] = { ...f, data: Float32Array.from(f.data) };
+    if (f.dtype === 'float32' && f.data instanceof Float64Array)
+      (out ??= { ...feeds })[name] = { ...f, data: Float32Array.from(f.data) };
   }
   return out ?? feeds;
 }
@@ -104,7 +122,9 @@ export function narrowFeeds(graph: Graph, feeds: Feeds): Feeds {
  */
 export function checkFeeds(program: LossProgram, feeds: Feeds, options: CompileOptions = {}): SymbolEnv {
   if (options.validate !== undefined && typeof options.validate !== 'boolean') {
-    fail('INVALID_OPTION', `compile option 'validate' must be a boolean, got ${JSON.stringify(options.validate)}`, { option: 'validate' });
+    fail('INVALID_OPTION', `compile option 'validate' must be a boolean, got ${JSON.stringify(options.validate)}`, {
+      option: 'validate',
+    });
   }
   const env = checkStructure(program, feeds);
   if (options.validate ?? true) program.validateInputs?.(feeds);

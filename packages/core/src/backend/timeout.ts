@@ -7,7 +7,13 @@ export const DEFAULT_TIMEOUTS = { compile: 120_000, run: 300_000 } as const;
  * work itself cannot be stopped; `onLate` receives its result if it arrives after the deadline (so that
  * a late session can be released).
  */
-export function withTimeout<T>(work: Promise<T>, ms: number, describe: () => string, details: Record<string, unknown>, onLate?: (value: T) => void): Promise<T> {
+export function withTimeout<T>(
+  work: Promise<T>,
+  ms: number,
+  describe: () => string,
+  details: Record<string, unknown>,
+  onLate?: (value: T) => void,
+): Promise<T> {
   if (ms === Infinity) return work;
   return new Promise<T>((resolve, reject) => {
     let late = false;

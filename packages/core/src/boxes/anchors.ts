@@ -47,15 +47,22 @@ function cellAnchors(sizes: readonly number[], ratios: readonly number[]): numbe
 export function anchorGrid(config: AnchorGridConfig): Float32Array {
   const { imageSize, featureSizes, sizes } = config;
   const ratios = config.aspectRatios ?? [0.5, 1, 2];
-  if (featureSizes.length !== sizes.length) fail('INVALID_OPTION', `anchorGrid: ${featureSizes.length} feature maps but ${sizes.length} lists of sizes`, { option: 'sizes' });
+  if (featureSizes.length !== sizes.length)
+    fail('INVALID_OPTION', `anchorGrid: ${featureSizes.length} feature maps but ${sizes.length} lists of sizes`, {
+      option: 'sizes',
+    });
   const out: number[] = [];
   featureSizes.forEach((side, level) => {
-    if (!(Number.isInteger(side) && side >= 1 && side <= imageSize)) fail('INVALID_OPTION', `anchorGrid: feature size ${side} must be an integer in [1, ${imageSize}]`, { option: 'featureSizes' });
+    if (!(Number.isInteger(side) && side >= 1 && side <= imageSize))
+      fail('INVALID_OPTION', `anchorGrid: feature size ${side} must be an integer in [1, ${imageSize}]`, {
+        option: 'featureSizes',
+      });
     const stride = Math.floor(imageSize / side);
     const cell = cellAnchors(sizes[level]!, ratios);
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
-        for (const [x1, y1, x2, y2] of cell) out.push(x * stride + x1!, y * stride + y1!, x * stride + x2!, y * stride + y2!);
+        for (const [x1, y1, x2, y2] of cell)
+          out.push(x * stride + x1!, y * stride + y1!, x * stride + x2!, y * stride + y2!);
       }
     }
   });

@@ -11,7 +11,11 @@ export const BBOX_XFORM_CLIP = Math.log(1000 / 16);
  * in centre form (cx, cy, w, h): wx (bcx - cx) / w, wy (bcy - cy) / h, ww log(bw / w), wh log(bh / h),
  * with bcx = x1 + bw / 2. Shapes broadcast.
  */
-export function encodeBoxes(boxes: readonly Tensor[], reference: readonly Tensor[], weights: BoxCoderWeights): Tensor[] {
+export function encodeBoxes(
+  boxes: readonly Tensor[],
+  reference: readonly Tensor[],
+  weights: BoxCoderWeights,
+): Tensor[] {
   const [x1, y1, x2, y2] = boxes;
   const [cx, cy, w, h] = reference;
   const [wx, wy, ww, wh] = weights;
@@ -29,7 +33,12 @@ export function encodeBoxes(boxes: readonly Tensor[], reference: readonly Tensor
  * torchvision's BoxCoder.decode_single: offsets (dx, dy, dw, dh) applied to reference boxes in centre
  * form, dw and dh clamped from above at `clip` (default log(1000/16)); returns (x1, y1, x2, y2).
  */
-export function decodeBoxes(offsets: readonly Tensor[], reference: readonly Tensor[], weights: BoxCoderWeights, clip = BBOX_XFORM_CLIP): [Tensor, Tensor, Tensor, Tensor] {
+export function decodeBoxes(
+  offsets: readonly Tensor[],
+  reference: readonly Tensor[],
+  weights: BoxCoderWeights,
+  clip = BBOX_XFORM_CLIP,
+): [Tensor, Tensor, Tensor, Tensor] {
   const [dx, dy, dw, dh] = offsets;
   const [cx, cy, w, h] = reference;
   const [wx, wy, ww, wh] = weights;

@@ -53,7 +53,11 @@ export function jaccard(truths: readonly Tensor[], priors: readonly Tensor[]): T
  * SSD box encoding of matched truths (point form) against priors (cx, cy, w, h): the BoxCoder with
  * weights (1/v0, 1/v0, 1/v1, 1/v1), i.e. ((x1+x2)/2 - cx)/(v0 w), ..., log((x2-x1)/w)/v1, log((y2-y1)/h)/v1.
  */
-export function encode(matched: readonly Tensor[], priors: readonly Tensor[], variances: readonly [number, number]): Tensor[] {
+export function encode(
+  matched: readonly Tensor[],
+  priors: readonly Tensor[],
+  variances: readonly [number, number],
+): Tensor[] {
   const [v0, v1] = variances;
   return encodeBoxes(matched, priors, [1 / v0, 1 / v0, 1 / v1, 1 / v1]);
 }

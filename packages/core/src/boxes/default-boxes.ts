@@ -38,7 +38,10 @@ export const SSD512: DefaultBoxConfig = {
 export function defaultBoxes(cfg: DefaultBoxConfig): Float32Array {
   const n = cfg.featureMaps.length;
   if ([cfg.steps, cfg.minSizes, cfg.maxSizes, cfg.aspectRatios].some((a) => a.length !== n)) {
-    fail('INVALID_OPTION', 'default boxes: featureMaps, steps, minSizes, maxSizes and aspectRatios must have the same length');
+    fail(
+      'INVALID_OPTION',
+      'default boxes: featureMaps, steps, minSizes, maxSizes and aspectRatios must have the same length',
+    );
   }
   const out: number[] = [];
   cfg.featureMaps.forEach((f, k) => {

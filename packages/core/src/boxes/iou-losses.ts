@@ -13,7 +13,11 @@ function interUnion(p: readonly Tensor[], g: readonly Tensor[]): { inter: Tensor
   const iw = x2.minimum(x2g).sub(x1.maximum(x1g));
   const ih = y2.minimum(y2g).sub(y1.maximum(y1g));
   const inter = x1.builder.where(iw.greater(0).and(ih.greater(0)), iw.mul(ih), 0);
-  const union = x2.sub(x1).mul(y2.sub(y1)).add(x2g.sub(x1g).mul(y2g.sub(y1g))).sub(inter);
+  const union = x2
+    .sub(x1)
+    .mul(y2.sub(y1))
+    .add(x2g.sub(x1g).mul(y2g.sub(y1g)))
+    .sub(inter);
   return { inter, union };
 }
 
@@ -30,7 +34,10 @@ export function giouLoss(p: readonly Tensor[], g: readonly Tensor[], eps = IOU_L
   const iou = inter.div(union.add(eps));
   const c = enclosing(p, g);
   const areaC = c.w.mul(c.h);
-  return iou.sub(areaC.sub(union).div(areaC.add(eps))).neg().add(1);
+  return iou
+    .sub(areaC.sub(union).div(areaC.add(eps)))
+    .neg()
+    .add(1);
 }
 
 /** torchvision's _diou_iou_loss, per pair: (1 - IoU + centre distance² / (enclosing diagonal² + eps), IoU). */
@@ -59,7 +66,11 @@ export function ciouLoss(p: readonly Tensor[], g: readonly Tensor[], eps = IOU_L
   const [x1, y1, x2, y2] = p as [Tensor, Tensor, Tensor, Tensor];
   const [x1g, y1g, x2g, y2g] = g as [Tensor, Tensor, Tensor, Tensor];
   const { loss: diou, iou } = diouAndIou(p, g, eps);
-  const aspect = x2g.sub(x1g).div(y2g.sub(y1g)).atan().sub(x2.sub(x1).div(y2.sub(y1)).atan());
+  const aspect = x2g
+    .sub(x1g)
+    .div(y2g.sub(y1g))
+    .atan()
+    .sub(x2.sub(x1).div(y2.sub(y1)).atan());
   const v = aspect.square().mul(4 / Math.PI ** 2);
   const alpha = v.div(iou.neg().add(1).add(v).add(eps)).stopGradient();
   return diou.add(alpha.mul(v));

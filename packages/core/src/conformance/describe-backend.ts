@@ -1,9 +1,9 @@
 import { afterAll, describe, it } from 'vitest';
 import type { CompiledLoss, CompileOptions, LossProgram } from '../backend/contract.js';
-import { runOpConformance, type ConformanceOptions } from '../testing/conformance.js';
+import { type ConformanceOptions, runOpConformance } from '../testing/conformance.js';
 import { OP_CASES } from '../testing/op-cases.js';
 import { FAST_PATH_CASES } from './fast-path-cases.js';
-import { fixtureAdapter, type ConformanceFixture } from './fixture-adapter.js';
+import { type ConformanceFixture, fixtureAdapter } from './fixture-adapter.js';
 
 /** A backend under test. */
 export interface ConformanceEnv {
@@ -55,7 +55,8 @@ export async function describeBackend(env: ConformanceEnv, options: DescribeBack
   describe(`${env.name}: conformance`, () => {
     if (suites.includes('ops')) {
       describe('op cases against the reference interpreter', () => {
-        for (const c of runOpConformance(OP_CASES, (p) => env.compile(p), options.ops)) register(c.name, [c.name, c.op], c.run);
+        for (const c of runOpConformance(OP_CASES, (p) => env.compile(p), options.ops))
+          register(c.name, [c.name, c.op], c.run);
       });
     }
     if (suites.includes('fixtures')) {
@@ -71,7 +72,10 @@ export async function describeBackend(env: ConformanceEnv, options: DescribeBack
             const fx: ConformanceFixture = await fixtureAdapter.load(file);
             if (!compiled.has(fx.programKey)) compiled.set(fx.programKey, env.compile(fx.program));
             const cmp = fx.compare(await (await compiled.get(fx.programKey)!).run(fx.inputs));
-            if (cmp.failures.length > 0) throw new Error(`${env.name} ${fx.name}: ${cmp.failures.join('; ')} (worst errors ${JSON.stringify(cmp.diff)})`);
+            if (cmp.failures.length > 0)
+              throw new Error(
+                `${env.name} ${fx.name}: ${cmp.failures.join('; ')} (worst errors ${JSON.stringify(cmp.diff)})`,
+              );
           });
         }
       });

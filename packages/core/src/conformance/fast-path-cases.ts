@@ -24,10 +24,20 @@ function fastGraph(): Graph {
 }
 
 function program(fast: Graph): LossProgram {
-  return { graph: exactGraph(), fastPath: { program: { graph: fast }, applies: (f) => f.x!.shape[0]! >= 2, flags: ['neg'], accept: (out) => out.neg!.data[0] === 0 } };
+  return {
+    graph: exactGraph(),
+    fastPath: {
+      program: { graph: fast },
+      applies: (f) => f.x!.shape[0]! >= 2,
+      flags: ['neg'],
+      accept: (out) => out.neg!.data[0] === 0,
+    },
+  };
 }
 
-const feeds = (...xs: number[]): Feeds => ({ x: { dtype: 'float32', shape: [xs.length], data: Float32Array.from(xs) } });
+const feeds = (...xs: number[]): Feeds => ({
+  x: { dtype: 'float32', shape: [xs.length], data: Float32Array.from(xs) },
+});
 
 export type Compile = (program: LossProgram, options?: CompileOptions) => Promise<CompiledLoss>;
 
@@ -39,7 +49,8 @@ export interface FastPathCase {
 
 function expectValues(what: string, got: ArrayLike<number> | undefined, want: readonly number[]): void {
   const g = got === undefined ? undefined : Array.from(got);
-  if (g === undefined || g.length !== want.length || g.some((v, i) => v !== want[i])) throw new Error(`${what}: got ${JSON.stringify(g)}, want ${JSON.stringify(want)}`);
+  if (g === undefined || g.length !== want.length || g.some((v, i) => v !== want[i]))
+    throw new Error(`${what}: got ${JSON.stringify(g)}, want ${JSON.stringify(want)}`);
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
@@ -64,7 +75,8 @@ export const FAST_PATH_CASES: readonly FastPathCase[] = [
     run: (compile) =>
       using(compile, program(fastGraph()), async (loss) => {
         const stands = await loss.run(feeds(1, 2, 3));
-        if (Object.keys(stands).join() !== 'y') throw new Error(`outputs ${Object.keys(stands)}: the flag must not be returned`);
+        if (Object.keys(stands).join() !== 'y')
+          throw new Error(`outputs ${Object.keys(stands)}: the flag must not be returned`);
         expectValues('y where the fast result stands', stands.y!.data, [2, 4, 6]);
         expectValues('y where the flag rejects the fast result', (await loss.run(feeds(1, -2, 3))).y!.data, [2, -4, 6]);
         expectValues('y where the fast path does not apply', (await loss.run(feeds(-5))).y!.data, [-10]);
@@ -80,7 +92,8 @@ export const FAST_PATH_CASES: readonly FastPathCase[] = [
       console.warn = () => void warnings++;
       try {
         await using(compile, program(broken), async (loss) => {
-          for (let i = 0; i < 2; i++) expectValues(`run ${i + 1} after the fast compile failed`, (await loss.run(feeds(1, -2))).y!.data, [2, -4]);
+          for (let i = 0; i < 2; i++)
+            expectValues(`run ${i + 1} after the fast compile failed`, (await loss.run(feeds(1, -2))).y!.data, [2, -4]);
         });
       } finally {
         console.warn = warn;
@@ -94,7 +107,10 @@ export const FAST_PATH_CASES: readonly FastPathCase[] = [
       const loss = await compile(program(fastGraph()));
       await loss.dispose();
       const code = await codeOf(loss.run(feeds(1, 2)));
-      if (code !== 'DISPOSED') throw new Error(`a run after dispose(), before the fast program compiled, gave ${code ?? 'a result'}, want DISPOSED`);
+      if (code !== 'DISPOSED')
+        throw new Error(
+          `a run after dispose(), before the fast program compiled, gave ${code ?? 'a result'}, want DISPOSED`,
+        );
     },
   },
   {
@@ -116,7 +132,9 @@ export const FAST_PATH_CASES: readonly FastPathCase[] = [
         const y = Array.from(out.y?.data ?? []);
         const want = [0.2, -4, 6];
         if (y.length !== 3 || y.some((v, i) => !(Math.abs(v - want[i]!) <= 1e-6 * Math.max(1, Math.abs(want[i]!))))) {
-          throw new Error(`y of Float64Array feeds: got ${JSON.stringify(y)}, want ${JSON.stringify(want)} (to float32 precision)`);
+          throw new Error(
+            `y of Float64Array feeds: got ${JSON.stringify(y)}, want ${JSON.stringify(want)} (to float32 precision)`,
+          );
         }
       }),
   },
@@ -131,7 +149,9 @@ export const FAST_PATH_CASES: readonly FastPathCase[] = [
         (e: { code?: string; message?: string }) => e,
       );
       if (error?.code !== 'INVALID_OPTION' || !/'validte'.*did you mean 'validate'/.test(error.message ?? '')) {
-        throw new Error(`compile({ validte: false }) gave ${error === undefined ? 'a compiled loss' : `${error.code}: ${error.message}`}, want INVALID_OPTION naming 'validte' and 'validate'`);
+        throw new Error(
+          `compile({ validte: false }) gave ${error === undefined ? 'a compiled loss' : `${error.code}: ${error.message}`}, want INVALID_OPTION naming 'validte' and 'validate'`,
+        );
       }
     },
   },

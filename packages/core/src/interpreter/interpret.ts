@@ -10,15 +10,23 @@ import { bindDefinedDims } from '../passes/data-dims.js';
  * Binds every symbolic dim from the feeds' shapes and checks ranks, fixed dims and dtypes.
  * Throws MISSING_INPUT, SHAPE_MISMATCH or DTYPE_MISMATCH naming the tensor.
  */
-export function bindSymbols(graph: Graph, feeds: Readonly<Record<string, { dtype?: string; shape: readonly number[] }>>): SymbolEnv {
+export function bindSymbols(
+  graph: Graph,
+  feeds: Readonly<Record<string, { dtype?: string; shape: readonly number[] }>>,
+): SymbolEnv {
   const env: Record<string, number> = {};
   const origin: Record<string, string> = {};
   for (const id of graph.inputs) {
     const v = graph.values[id]!;
     const f = feeds[v.name!];
-    if (f === undefined) fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
+    if (f === undefined)
+      fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
     if (f.dtype !== undefined && f.dtype !== v.dtype) {
-      fail('DTYPE_MISMATCH', `input '${v.name}': expected dtype ${v.dtype}, got ${f.dtype}`, { tensor: v.name, expected: v.dtype, actual: f.dtype });
+      fail('DTYPE_MISMATCH', `input '${v.name}': expected dtype ${v.dtype}, got ${f.dtype}`, {
+        tensor: v.name,
+        expected: v.dtype,
+        actual: f.dtype,
+      });
     }
     const mismatch = () =>
       fail('SHAPE_MISMATCH', `input '${v.name}': expected shape ${shapeToString(v.shape)}, got [${f.shape}]`, {
@@ -36,25 +44,37 @@ export function bindSymbols(graph: Graph, feeds: Readonly<Record<string, { dtype
         origin[d] = v.name!;
       } else if (env[d] !== got) {
         const expected = v.shape.map((x) => (typeof x === 'number' ? x : (env[x] ?? x)));
-        fail('SHAPE_MISMATCH', `input '${v.name}': expected shape [${expected}], got [${f.shape}]: dim ${i} ('${d}') is ${got}, but '${origin[d]}' gives ${d} = ${env[d]}`, {
-          tensor: v.name,
-          symbol: d,
-          expected,
-          actual: f.shape,
-        });
+        fail(
+          'SHAPE_MISMATCH',
+          `input '${v.name}': expected shape [${expected}], got [${f.shape}]: dim ${i} ('${d}') is ${got}, but '${origin[d]}' gives ${d} = ${env[d]}`,
+          {
+            tensor: v.name,
+            symbol: d,
+            expected,
+            actual: f.shape,
+          },
+        );
       }
     });
   }
   return env;
 }
 
-export type Feed = { readonly shape: readonly number[]; readonly data: ArrayLike<number>; readonly dtype?: TensorData['dtype'] };
+export type Feed = {
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number>;
+  readonly dtype?: TensorData['dtype'];
+};
 
 /**
  * The reference interpreter: runs any graph in float64 on typed arrays and returns the named outputs
  * (all outputs when `outputs` is omitted). It is the oracle for unit tests and a backend of its own.
  */
-export function interpret(graph: Graph, feeds: Readonly<Record<string, Feed>>, outputs?: readonly string[]): Record<string, TensorData> {
+export function interpret(
+  graph: Graph,
+  feeds: Readonly<Record<string, Feed>>,
+  outputs?: readonly string[],
+): Record<string, TensorData> {
   // data-dependent dims join the input-bound ones as their defining nodes run
   const env: Record<string, number> = { ...bindSymbols(graph, feeds) };
   const vals: (TensorData | undefined)[] = new Array(graph.values.length);
@@ -70,7 +90,12 @@ export function interpret(graph: Graph, feeds: Readonly<Record<string, Feed>>, o
     const ins = node.inputs.map((i) => vals[i]!);
     const outs = OPS[node.op].kernel(ins, node.attrs as never, env);
     node.outputs.forEach((o, k) => (vals[o] = outs[k]));
-    bindDefinedDims(graph, node, outs.map((t) => t.shape), env);
+    bindDefinedDims(
+      graph,
+      node,
+      outs.map((t) => t.shape),
+      env,
+    );
   }
   const result: Record<string, TensorData> = {};
   for (const name of wanted) {

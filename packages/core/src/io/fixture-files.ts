@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readFixture, readMultiboxFixture, type Fixture, type MultiboxFixture } from './fixture.js';
+import { type Fixture, type MultiboxFixture, readFixture, readMultiboxFixture } from './fixture.js';
 
 /** The `.safetensors` files of a folder, sorted by name. */
 export async function listFixtureFiles(dir: string): Promise<string[]> {

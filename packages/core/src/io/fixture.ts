@@ -1,5 +1,5 @@
-import { fail } from '../errors.js';
 import type { HostTensor } from '../backend/contract.js';
+import { fail } from '../errors.js';
 import type { MultiboxLossOptions } from '../losses/multibox-options.js';
 import { MULTIBOX_PROFILES, type MultiboxProfile } from '../losses/multibox-profile.js';
 import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss, type RetinanetLossOptions } from '../losses/retinanet-options.js';
@@ -21,8 +21,13 @@ interface TensorSpec {
   readonly wrt?: string;
 }
 
-const spec = (name: string, dtype: SafetensorsDtype, shape: readonly string[], role: FixtureRole, wrt?: string): TensorSpec =>
-  wrt === undefined ? { name, dtype, shape, role } : { name, dtype, shape, role, wrt };
+const spec = (
+  name: string,
+  dtype: SafetensorsDtype,
+  shape: readonly string[],
+  role: FixtureRole,
+  wrt?: string,
+): TensorSpec => (wrt === undefined ? { name, dtype, shape, role } : { name, dtype, shape, role, wrt });
 
 /** FIXTURES.md's tensor tables, per loss. */
 const SPECS: Readonly<Record<FixtureLoss, readonly TensorSpec[]>> = {
@@ -110,7 +115,12 @@ export interface RetinanetFixture extends FixtureBase<'retinanet'> {
     readonly targets: HostTensor;
     readonly num_objs: HostTensor;
   };
-  readonly options: Required<Pick<RetinanetLossOptions, 'fgIouThresh' | 'bgIouThresh' | 'allowLowQualityMatches' | 'focalAlpha' | 'focalGamma' | 'boxLoss'>>;
+  readonly options: Required<
+    Pick<
+      RetinanetLossOptions,
+      'fgIouThresh' | 'bgIouThresh' | 'allowLowQualityMatches' | 'focalAlpha' | 'focalGamma' | 'boxLoss'
+    >
+  >;
   readonly expected: {
     readonly loss_cls: number;
     readonly loss_box: number;
@@ -139,18 +149,27 @@ function checkTensors(tensors: Checked, specs: readonly TensorSpec[], file: stri
       const actual = t!.shape[i]!;
       const want = /^\d+$/.test(d) ? Number(d) : dims[d];
       if (want === undefined) dims[d] = actual;
-      else if (want !== actual) bad(`has shape [${t!.shape}], expected [${shape.map((s) => (/^\d+$/.test(s) ? s : (dims[s] ?? s)))}]`);
+      else if (want !== actual)
+        bad(`has shape [${t!.shape}], expected [${shape.map((s) => (/^\d+$/.test(s) ? s : (dims[s] ?? s)))}]`);
     });
   }
 }
 
 /** Each tensor of the table as the program input or expected value it stands for. */
-function unpack(tensors: Checked, specs: readonly TensorSpec[]): { inputs: Record<string, HostTensor>; expected: Record<string, number | Float32Array | Int32Array> } {
+function unpack(
+  tensors: Checked,
+  specs: readonly TensorSpec[],
+): { inputs: Record<string, HostTensor>; expected: Record<string, number | Float32Array | Int32Array> } {
   const inputs: Record<string, HostTensor> = {};
   const expected: Record<string, number | Float32Array | Int32Array> = {};
   for (const { name, dtype, role } of specs) {
     const t = tensors.get(name)!;
-    if (role === 'input') inputs[name] = { dtype: dtype === 'I32' ? 'int32' : 'float32', shape: t.shape, data: t.data as Float32Array | Int32Array };
+    if (role === 'input')
+      inputs[name] = {
+        dtype: dtype === 'I32' ? 'int32' : 'float32',
+        shape: t.shape,
+        data: t.data as Float32Array | Int32Array,
+      };
     else if (dtype === 'F64') expected[name] = (t.data as Float64Array)[0]!;
     else if (dtype === 'I64') expected[name] = Int32Array.from(t.data as BigInt64Array, (v) => Number(v));
     else expected[name] = t.data as Float32Array;
@@ -160,7 +179,8 @@ function unpack(tensors: Checked, specs: readonly TensorSpec[]): { inputs: Recor
 
 /** Typed readers of `__metadata__` values, failing with INVALID_FIXTURE naming the file and key. */
 function metadataReader(meta: Readonly<Record<string, string>>, file: string) {
-  const invalid = (key: string, want: string): never => fail('INVALID_FIXTURE', `${file}: metadata '${key}' must be ${want}, got ${meta[key]}`, { file });
+  const invalid = (key: string, want: string): never =>
+    fail('INVALID_FIXTURE', `${file}: metadata '${key}' must be ${want}, got ${meta[key]}`, { file });
   return {
     num(key: string, fallback: number): number {
       const v = meta[key];
@@ -198,8 +218,20 @@ export function readFixture(bytes: Uint8Array, name: string): Fixture {
   const { inputs, expected } = unpack(file.tensors, SPECS[loss]);
   if (loss === 'multibox') {
     const profile: MultiboxProfile = m.oneOf('profile', MULTIBOX_PROFILES, 'seed');
-    const options = { jaccardThresh: m.num('jaccard_thresh', 0.5), negPos: m.num('neg_pos', 3), variances: m.pair('variance', '0.1,0.2'), profile };
-    return { name, loss, options, metadata: meta, inputs: inputs as MultiboxFixture['inputs'], expected: expected as unknown as MultiboxFixture['expected'] };
+    const options = {
+      jaccardThresh: m.num('jaccard_thresh', 0.5),
+      negPos: m.num('neg_pos', 3),
+      variances: m.pair('variance', '0.1,0.2'),
+      profile,
+    };
+    return {
+      name,
+      loss,
+      options,
+      metadata: meta,
+      inputs: inputs as MultiboxFixture['inputs'],
+      expected: expected as unknown as MultiboxFixture['expected'],
+    };
   }
   const options = {
     fgIouThresh: m.num('fg_iou_thresh', 0.5),
@@ -209,12 +241,20 @@ export function readFixture(bytes: Uint8Array, name: string): Fixture {
     focalGamma: m.num('focal_gamma', 2),
     boxLoss: m.oneOf<RetinanetBoxLoss>('box_loss', RETINANET_BOX_LOSSES, 'l1'),
   };
-  return { name, loss, options, metadata: meta, inputs: inputs as RetinanetFixture['inputs'], expected: expected as unknown as RetinanetFixture['expected'] };
+  return {
+    name,
+    loss,
+    options,
+    metadata: meta,
+    inputs: inputs as RetinanetFixture['inputs'],
+    expected: expected as unknown as RetinanetFixture['expected'],
+  };
 }
 
 /** `readFixture` for callers that only take MultiBoxLoss fixtures: fails (INVALID_FIXTURE) on any other loss. */
 export function readMultiboxFixture(bytes: Uint8Array, name: string): MultiboxFixture {
   const fx = readFixture(bytes, name);
-  if (fx.loss !== 'multibox') fail('INVALID_FIXTURE', `${name}: a ${fx.loss} fixture, expected a multibox one`, { file: name });
+  if (fx.loss !== 'multibox')
+    fail('INVALID_FIXTURE', `${name}: a ${fx.loss} fixture, expected a multibox one`, { file: name });
   return fx;
 }

@@ -21,7 +21,8 @@ const BYTES: Record<SafetensorsDtype, number> = { F64: 8, F32: 4, I64: 8, I32: 4
  * `source` names the file in error messages.
  */
 export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): SafetensorsFile {
-  const bad = (why: string, tensor?: string): never => fail('INVALID_FIXTURE', `${source}: ${tensor ? `tensor '${tensor}': ` : ''}${why}`, { file: source, tensor });
+  const bad = (why: string, tensor?: string): never =>
+    fail('INVALID_FIXTURE', `${source}: ${tensor ? `tensor '${tensor}': ` : ''}${why}`, { file: source, tensor });
   if (bytes.length < 8) bad('file too short for a safetensors header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
@@ -48,22 +49,30 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): Saf
     const [start, end] = e.data_offsets ?? [-1, -1];
     const count = shape!.reduce((a, b) => a * b, 1);
     if (!(start >= 0 && end >= start && base + end <= bytes.length)) bad('data offsets outside the file', name);
-    if (end - start !== count * BYTES[dtype]) bad(`holds ${end - start} bytes, shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]}`, name);
+    if (end - start !== count * BYTES[dtype])
+      bad(`holds ${end - start} bytes, shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]}`, name);
     // copy (Buffer#slice would share memory) so the typed array is aligned whatever the offset in the file
     const raw = new Uint8Array(bytes.subarray(base + start, base + end)).buffer;
     const data =
-      dtype === 'F32' ? new Float32Array(raw)
-      : dtype === 'F64' ? new Float64Array(raw)
-      : dtype === 'I32' ? new Int32Array(raw)
-      : dtype === 'I64' ? new BigInt64Array(raw)
-      : new Uint8Array(raw);
+      dtype === 'F32'
+        ? new Float32Array(raw)
+        : dtype === 'F64'
+          ? new Float64Array(raw)
+          : dtype === 'I32'
+            ? new Int32Array(raw)
+            : dtype === 'I64'
+              ? new BigInt64Array(raw)
+              : new Uint8Array(raw);
     tensors.set(name, { dtype, shape: shape!, data });
   }
   return { tensors, metadata };
 }
 
 /** Serialises tensors to the safetensors format (little-endian hosts). */
-export function writeSafetensors(tensors: Readonly<Record<string, SafetensorsTensor>>, metadata: Record<string, string> = {}): Uint8Array {
+export function writeSafetensors(
+  tensors: Readonly<Record<string, SafetensorsTensor>>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
   let offset = 0;

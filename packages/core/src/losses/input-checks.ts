@@ -1,5 +1,5 @@
-import { fail } from '../errors.js';
 import type { Feeds, HostTensor } from '../backend/contract.js';
+import { fail } from '../errors.js';
 
 function firstNonFinite(t: HostTensor): number {
   for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) return i;
@@ -16,9 +16,21 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 }
 
 /** Fails (SHAPE_MISMATCH naming the tensor and why) when a tensor's axis is below the size the graph needs. */
-export function requireAxisSize(tensor: string, layout: string, shape: readonly number[], axis: number, min: number, symbol: string, why: string): void {
+export function requireAxisSize(
+  tensor: string,
+  layout: string,
+  shape: readonly number[],
+  axis: number,
+  min: number,
+  symbol: string,
+  why: string,
+): void {
   if (shape[axis]! < min) {
-    fail('SHAPE_MISMATCH', `'${tensor}': expected shape ${layout} with ${symbol} >= ${min}, got [${shape}]: ${why}`, { tensor, expected: `${layout} with ${symbol} >= ${min}`, actual: shape });
+    fail('SHAPE_MISMATCH', `'${tensor}': expected shape ${layout} with ${symbol} >= ${min}, got [${shape}]: ${why}`, {
+      tensor,
+      expected: `${layout} with ${symbol} >= ${min}`,
+      actual: shape,
+    });
   }
 }
 
@@ -29,7 +41,10 @@ export function requireFinite(feeds: Feeds, names: readonly string[]): void {
     const at = firstNonFinite(t);
     if (at >= 0) {
       const index = unravel(at, t.shape);
-      fail('NON_FINITE', `'${name}' holds a non-finite value ${t.data[at]} at index [${index}] (shape [${t.shape}])`, { tensor: name, index });
+      fail('NON_FINITE', `'${name}' holds a non-finite value ${t.data[at]} at index [${index}] (shape [${t.shape}])`, {
+        tensor: name,
+        index,
+      });
     }
   }
 }
@@ -38,7 +53,11 @@ export function requireFinite(feeds: Feeds, names: readonly string[]): void {
  * Every row of a box tensor [N, 4]: `complaint(row)` says what is wrong with it (null when nothing);
  * the first complaint fails as DEGENERATE_BOX naming the tensor and row.
  */
-export function requireBoxRows(boxes: HostTensor, tensor: string, complaint: (row: readonly number[]) => string | null): void {
+export function requireBoxRows(
+  boxes: HostTensor,
+  tensor: string,
+  complaint: (row: readonly number[]) => string | null,
+): void {
   const N = boxes.shape[0]!;
   for (let r = 0; r < N; r++) {
     const why = complaint(Array.from(boxes.data.subarray(r * 4, r * 4 + 4)));
@@ -61,23 +80,40 @@ export function checkTruthRows(targets: HostTensor, numObjs: HostTensor, labels:
   for (let b = 0; b < B; b++) {
     const n = numObjs.data[b]!;
     if (!(Number.isInteger(n) && n >= 0 && n <= M)) {
-      fail('NUM_OBJS_OUT_OF_RANGE', `'num_objs' image ${b}: ${n} real rows, expected 0 <= num_objs[${b}] <= M = ${M} (the rows 'targets' holds per image)`, {
-        tensor: 'num_objs',
-        image: b,
-        index: [b],
-      });
+      fail(
+        'NUM_OBJS_OUT_OF_RANGE',
+        `'num_objs' image ${b}: ${n} real rows, expected 0 <= num_objs[${b}] <= M = ${M} (the rows 'targets' holds per image)`,
+        {
+          tensor: 'num_objs',
+          image: b,
+          index: [b],
+        },
+      );
     }
     for (let r = 0; r < n; r++) {
       const row = Array.from(targets.data.subarray((b * M + r) * 5, (b * M + r + 1) * 5));
       const where = { tensor: 'targets', image: b, row: r };
       const col = row.findIndex((v) => !Number.isFinite(v));
-      if (col >= 0) fail('NON_FINITE', `'targets' image ${b} row ${r} holds a non-finite value ${row[col]} at index [${b},${r},${col}]`, { ...where, index: [b, r, col] });
+      if (col >= 0)
+        fail(
+          'NON_FINITE',
+          `'targets' image ${b} row ${r} holds a non-finite value ${row[col]} at index [${b},${r},${col}]`,
+          { ...where, index: [b, r, col] },
+        );
       const [x1, y1, x2, y2, label] = row as [number, number, number, number, number];
       if (!(x2 > x1 && y2 > y1)) {
-        fail('DEGENERATE_BOX', `'targets' image ${b} row ${r}: box (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (${boxWhy})`, where);
+        fail(
+          'DEGENERATE_BOX',
+          `'targets' image ${b} row ${r}: box (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (${boxWhy})`,
+          where,
+        );
       }
       if (!(Number.isInteger(label) && label >= 0 && label <= labels.max)) {
-        fail('LABEL_OUT_OF_RANGE', `'targets' image ${b} row ${r}: label ${label} outside [0, ${labels.max}] (${labels.why})`, where);
+        fail(
+          'LABEL_OUT_OF_RANGE',
+          `'targets' image ${b} row ${r}: label ${label} outside [0, ${labels.max}] (${labels.why})`,
+          where,
+        );
       }
     }
   }

@@ -51,10 +51,15 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
     normalize: options.normalize ?? 'batch',
   };
   const bad = (name: string, want: string, got: unknown) =>
-    fail('INVALID_OPTION', `MultiBoxLoss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, { option: name });
-  if (!(Number.isFinite(o.jaccardThresh) && o.jaccardThresh > 0 && o.jaccardThresh <= 1)) bad('jaccardThresh', 'a number in (0, 1]', o.jaccardThresh);
+    fail('INVALID_OPTION', `MultiBoxLoss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, {
+      option: name,
+    });
+  if (!(Number.isFinite(o.jaccardThresh) && o.jaccardThresh > 0 && o.jaccardThresh <= 1))
+    bad('jaccardThresh', 'a number in (0, 1]', o.jaccardThresh);
   if (!(Number.isFinite(o.negPos) && o.negPos >= 0)) bad('negPos', 'a finite number >= 0', o.negPos);
-  if (!(Array.isArray(o.variances) && o.variances.length === 2 && o.variances.every((v) => Number.isFinite(v) && v > 0))) {
+  if (
+    !(Array.isArray(o.variances) && o.variances.length === 2 && o.variances.every((v) => Number.isFinite(v) && v > 0))
+  ) {
     bad('variances', 'two positive finite numbers', o.variances);
   }
   // validated for the precision they run in: a threshold or variance that float32 flushes to 0 gives wrong losses or NaN
@@ -63,8 +68,11 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
   requireFloat32('MultiBoxLoss', 'variances', o.variances);
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
   if (!Array.isArray(o.outputs)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
-  for (const name of o.outputs) if (!MULTIBOX_EXTRA_OUTPUTS.includes(name)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
+  for (const name of o.outputs)
+    if (!MULTIBOX_EXTRA_OUTPUTS.includes(name))
+      bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   if (!MULTIBOX_PROFILES.includes(o.profile)) bad('profile', `one of ${MULTIBOX_PROFILES.join(', ')}`, o.profile);
-  if (!LOSS_NORMALIZATIONS.includes(o.normalize)) bad('normalize', `one of ${LOSS_NORMALIZATIONS.join(', ')}`, o.normalize);
+  if (!LOSS_NORMALIZATIONS.includes(o.normalize))
+    bad('normalize', `one of ${LOSS_NORMALIZATIONS.join(', ')}`, o.normalize);
   return o;
 }

@@ -35,7 +35,10 @@ export const MULTIBOX_PROFILE_RULES: Readonly<Record<MultiboxProfile, MultiboxPr
     positiveMiningLoss: -1,
     confidenceSum: (ce, positive, selected) => {
       const b = ce.builder;
-      return b.where(positive, ce, 0).sum().add(b.where(selected, ce, 0).sum());
+      return b
+        .where(positive, ce, 0)
+        .sum()
+        .add(b.where(selected, ce, 0).sum());
     },
   },
 };

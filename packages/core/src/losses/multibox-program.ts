@@ -1,5 +1,5 @@
 import type { LossProgram } from '../backend/contract.js';
-import { MULTIBOX_INPUTS, multiboxLoss } from './multibox.js';
+import { type MULTIBOX_INPUTS, multiboxLoss } from './multibox.js';
 import type { MultiboxExtraOutput, MultiboxLossOptions } from './multibox-options.js';
 import { checkMultiboxInputs, validateMultiboxInputs } from './multibox-validate.js';
 import type { ProgramOutputs } from './program-names.js';
@@ -7,13 +7,24 @@ import type { ProgramOutputs } from './program-names.js';
 /** The MultiBoxLoss program's input names. */
 export type MultiboxInput = keyof typeof MULTIBOX_INPUTS;
 /** Its output names for options `Opts` (see ProgramOutputs). */
-export type MultiboxOutput<Opts extends MultiboxLossOptions = MultiboxLossOptions> = ProgramOutputs<Opts, 'loss_l' | 'loss_c', 'grad_loc' | 'grad_conf', MultiboxExtraOutput>;
+export type MultiboxOutput<Opts extends MultiboxLossOptions = MultiboxLossOptions> = ProgramOutputs<
+  Opts,
+  'loss_l' | 'loss_c',
+  'grad_loc' | 'grad_conf',
+  MultiboxExtraOutput
+>;
 
 /**
  * The MultiBoxLoss as backends compile it: the graph (exact in one program: its hard-negative mining
  * takes a TopK of the largest count any image needs), its structural checks (`checkInputs`, always run)
  * and its value checks (`validateInputs`). Typed by its input and output names, so a compiled loss is too.
  */
-export function multiboxLossProgram<const Opts extends MultiboxLossOptions = {}>(options?: Opts): LossProgram<MultiboxInput, MultiboxOutput<Opts>> {
-  return { graph: multiboxLoss(options ?? {}), checkInputs: checkMultiboxInputs, validateInputs: validateMultiboxInputs };
+export function multiboxLossProgram<const Opts extends MultiboxLossOptions = {}>(
+  options?: Opts,
+): LossProgram<MultiboxInput, MultiboxOutput<Opts>> {
+  return {
+    graph: multiboxLoss(options ?? {}),
+    checkInputs: checkMultiboxInputs,
+    validateInputs: validateMultiboxInputs,
+  };
 }

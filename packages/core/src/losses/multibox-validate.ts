@@ -12,8 +12,24 @@ export function checkMultiboxInputs(feeds: Feeds): void {
   const loc = feeds.loc_data!.shape;
   requireAxisSize('loc_data', '[B,P,4]', loc, 0, 1, 'B', 'the batch is empty');
   requireAxisSize('loc_data', '[B,P,4]', loc, 1, 1, 'P', 'there are no default boxes');
-  requireAxisSize('conf_data', '[B,P,C]', feeds.conf_data!.shape, 2, 2, 'C', 'C counts the background class and at least one object class');
-  requireAxisSize('targets', '[B,M,5]', feeds.targets!.shape, 1, 1, 'M', 'pad an image without truths with one zero row and num_objs 0 (packTargets does this)');
+  requireAxisSize(
+    'conf_data',
+    '[B,P,C]',
+    feeds.conf_data!.shape,
+    2,
+    2,
+    'C',
+    'C counts the background class and at least one object class',
+  );
+  requireAxisSize(
+    'targets',
+    '[B,M,5]',
+    feeds.targets!.shape,
+    1,
+    1,
+    'M',
+    'pad an image without truths with one zero row and num_objs 0 (packTargets does this)',
+  );
 }
 
 /**
@@ -27,8 +43,15 @@ export function validateMultiboxInputs(feeds: Feeds): void {
   requireFinite(feeds, ['loc_data', 'conf_data', 'dbox_list']);
   // default boxes need a positive width and height: encoding divides by them and takes the log of the ratio
   requireBoxRows(feeds.dbox_list!, 'dbox_list', ([cx, cy, w, h]) =>
-    w! > 0 && h! > 0 ? null : `default box (cx ${cx}, cy ${cy}, w ${w}, h ${h}) needs w > 0 and h > 0 (encoding divides by them)`,
+    w! > 0 && h! > 0
+      ? null
+      : `default box (cx ${cx}, cy ${cy}, w ${w}, h ${h}) needs w > 0 and h > 0 (encoding divides by them)`,
   );
   const C = feeds.conf_data!.shape[2]!;
-  checkTruthRows(feeds.targets!, feeds.num_objs!, { max: C - 2, why: `C = ${C} classes, class 0 is background` }, 'encoding takes the log of its width and height');
+  checkTruthRows(
+    feeds.targets!,
+    feeds.num_objs!,
+    { max: C - 2, why: `C = ${C} classes, class 0 is background` },
+    'encoding takes the log of its width and height',
+  );
 }

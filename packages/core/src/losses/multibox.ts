@@ -1,8 +1,8 @@
+import { coords, jaccard, pointForm } from '../boxes/box-ops.js';
 import { GraphBuilder, type Tensor } from '../builder.js';
 import type { Graph } from '../ir/graph.js';
 import { appendGradients } from '../passes/autodiff.js';
-import { coords, jaccard, pointForm } from '../boxes/box-ops.js';
-import { resolveMultiboxOptions, type MultiboxLossOptions } from './multibox-options.js';
+import { type MultiboxLossOptions, resolveMultiboxOptions } from './multibox-options.js';
 import { MULTIBOX_PROFILE_RULES } from './multibox-profile.js';
 import { NORMALIZER_OUTPUT } from './normalization.js';
 
@@ -32,7 +32,10 @@ interface Match {
 function paddingRow(b: GraphBuilder, dbox: Tensor): Tensor {
   const [cx, cy, w, h] = coords(dbox);
   const far = cx.add(w).max().maximum(cy.add(h).max()).add(1);
-  return b.concat([far, far, far.add(1), far.add(1), b.scalar(0)].map((t) => t.unsqueeze(0)), 0); // [5]
+  return b.concat(
+    [far, far, far.add(1), far.add(1), b.scalar(0)].map((t) => t.unsqueeze(0)),
+    0,
+  ); // [5]
 }
 
 /**
@@ -77,7 +80,11 @@ function encodingParts(b: GraphBuilder, table: Tensor, dbox: Tensor, variances: 
   const [v0, v1] = variances;
   const [x1, y1, x2, y2] = coords(table.slice(2, 0, 4)); // each [B,M]
   const [cx, cy, w, h] = coords(dbox); // each [P]
-  const column = (parts: Tensor[]) => b.concat(parts.map((t) => t.unsqueeze(t.rank)), parts[0]!.rank);
+  const column = (parts: Tensor[]) =>
+    b.concat(
+      parts.map((t) => t.unsqueeze(t.rank)),
+      parts[0]!.rank,
+    );
   const one = b.scalar(1).expand(['P']);
   return {
     truth: column([x1.add(x2).mul(0.5), y1.add(y2).mul(0.5), x2.sub(x1).log().div(v1), y2.sub(y1).log().div(v1)]),
@@ -106,9 +113,18 @@ function positiveRows(b: GraphBuilder, pos: Tensor, numPos: Tensor): { rows: Ten
  * rows only ([B,K,4]): their predictions, truths and priors are gathered, so the gradient is a scatter
  * of [B,K,4] rows into zeros.
  */
-function localisationSum(b: GraphBuilder, loc: Tensor, enc: Encoding, truthIdx: Tensor, positives: { rows: Tensor; real: Tensor }): Tensor {
+function localisationSum(
+  b: GraphBuilder,
+  loc: Tensor,
+  enc: Encoding,
+  truthIdx: Tensor,
+  positives: { rows: Tensor; real: Tensor },
+): Tensor {
   const { rows, real } = positives;
-  const locT = enc.truth.gatherRows(truthIdx.gatherElements(rows, 1)).sub(enc.origin.gather(rows, 0)).mul(enc.scale.gather(rows, 0));
+  const locT = enc.truth
+    .gatherRows(truthIdx.gatherElements(rows, 1))
+    .sub(enc.origin.gather(rows, 0))
+    .mul(enc.scale.gather(rows, 0));
   // padding entries: SmoothL1(0) = 0, and its gradient clamp(0) = 0 there too
   return b.where(real.unsqueeze(2), loc.gatherRows(rows).sub(locT), 0).smoothL1().sum();
 }
@@ -152,7 +168,8 @@ function hardNegativeMask(b: GraphBuilder, mining: Tensor, count: Tensor): Tenso
 export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const o = resolveMultiboxOptions(options);
   const b = new GraphBuilder();
-  const inp = (name: keyof typeof MULTIBOX_INPUTS) => b.input(name, MULTIBOX_INPUTS[name].dtype, MULTIBOX_INPUTS[name].shape);
+  const inp = (name: keyof typeof MULTIBOX_INPUTS) =>
+    b.input(name, MULTIBOX_INPUTS[name].dtype, MULTIBOX_INPUTS[name].shape);
   const loc = inp('loc_data');
   const conf = inp('conf_data');
   const dbox = inp('dbox_list');

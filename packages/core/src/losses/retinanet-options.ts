@@ -1,7 +1,7 @@
 import { fail } from '../errors.js';
-import { LOSS_NORMALIZATIONS, type LossNormalization } from './normalization.js';
 import { requireFloat32 } from '../options/float32.js';
 import { rejectUnknownKeys } from '../options/unknown-keys.js';
+import { LOSS_NORMALIZATIONS, type LossNormalization } from './normalization.js';
 
 export const RETINANET_BOX_LOSSES = ['l1', 'smooth_l1', 'giou', 'diou', 'ciou'] as const;
 export type RetinanetBoxLoss = (typeof RETINANET_BOX_LOSSES)[number];
@@ -37,7 +37,17 @@ export interface RetinanetLossOptions {
 
 export type ResolvedRetinanetOptions = Required<RetinanetLossOptions>;
 
-const KNOWN = ['fgIouThresh', 'bgIouThresh', 'allowLowQualityMatches', 'focalAlpha', 'focalGamma', 'boxLoss', 'normalize', 'gradients', 'outputs'];
+const KNOWN = [
+  'fgIouThresh',
+  'bgIouThresh',
+  'allowLowQualityMatches',
+  'focalAlpha',
+  'focalGamma',
+  'boxLoss',
+  'normalize',
+  'gradients',
+  'outputs',
+];
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION' naming the option). */
 export function resolveRetinanetOptions(options: RetinanetLossOptions = {}): ResolvedRetinanetOptions {
@@ -57,7 +67,9 @@ export function resolveRetinanetOptions(options: RetinanetLossOptions = {}): Res
     outputs: options.outputs ?? [],
   };
   const bad = (name: string, want: string, got: unknown): never =>
-    fail('INVALID_OPTION', `RetinaNet loss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, { option: name });
+    fail('INVALID_OPTION', `RetinaNet loss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, {
+      option: name,
+    });
   const num = (name: keyof ResolvedRetinanetOptions, ok: (x: number) => boolean, want: string) => {
     const x = o[name];
     if (typeof x !== 'number' || !ok(x)) bad(name, want, x);
@@ -68,9 +80,11 @@ export function resolveRetinanetOptions(options: RetinanetLossOptions = {}): Res
   if (o.bgIouThresh > o.fgIouThresh) bad('bgIouThresh', `at most fgIouThresh (${o.fgIouThresh})`, o.bgIouThresh);
   num('focalAlpha', (x) => (x >= 0 && x <= 1) || x === -1, 'a number in [0, 1], or -1 for no class weighting');
   num('focalGamma', (x) => x >= 0 && Number.isFinite(x), 'a finite number >= 0');
-  if (typeof o.allowLowQualityMatches !== 'boolean') bad('allowLowQualityMatches', 'a boolean', o.allowLowQualityMatches);
+  if (typeof o.allowLowQualityMatches !== 'boolean')
+    bad('allowLowQualityMatches', 'a boolean', o.allowLowQualityMatches);
   if (!RETINANET_BOX_LOSSES.includes(o.boxLoss)) bad('boxLoss', `one of ${RETINANET_BOX_LOSSES.join(', ')}`, o.boxLoss);
-  if (!LOSS_NORMALIZATIONS.includes(o.normalize)) bad('normalize', `one of ${LOSS_NORMALIZATIONS.join(', ')}`, o.normalize);
+  if (!LOSS_NORMALIZATIONS.includes(o.normalize))
+    bad('normalize', `one of ${LOSS_NORMALIZATIONS.join(', ')}`, o.normalize);
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
   if (!Array.isArray(o.outputs) || o.outputs.some((n) => !RETINANET_EXTRA_OUTPUTS.includes(n))) {
     bad('outputs', `a list drawn from ${RETINANET_EXTRA_OUTPUTS.join(', ')}`, o.outputs);

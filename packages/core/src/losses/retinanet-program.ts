@@ -1,15 +1,26 @@
 import type { LossProgram } from '../backend/contract.js';
 import type { ProgramOutputs } from './program-names.js';
-import { retinanetLoss, RETINANET_INPUTS } from './retinanet.js';
+import { type RETINANET_INPUTS, retinanetLoss } from './retinanet.js';
 import type { RetinanetExtraOutput, RetinanetLossOptions } from './retinanet-options.js';
 import { checkRetinanetInputs, validateRetinanetInputs } from './retinanet-validate.js';
 
 /** The RetinaNet program's input names. */
 export type RetinanetInput = keyof typeof RETINANET_INPUTS;
 /** Its output names for options `Opts` (see ProgramOutputs). */
-export type RetinanetOutput<Opts extends RetinanetLossOptions = RetinanetLossOptions> = ProgramOutputs<Opts, 'loss_cls' | 'loss_box', 'grad_cls_logits' | 'grad_bbox_regression', RetinanetExtraOutput>;
+export type RetinanetOutput<Opts extends RetinanetLossOptions = RetinanetLossOptions> = ProgramOutputs<
+  Opts,
+  'loss_cls' | 'loss_box',
+  'grad_cls_logits' | 'grad_bbox_regression',
+  RetinanetExtraOutput
+>;
 
 /** torchvision's RetinaNet loss as backends compile it: the graph, its structural checks and its input validation. */
-export function retinanetLossProgram<const Opts extends RetinanetLossOptions = {}>(options?: Opts): LossProgram<RetinanetInput, RetinanetOutput<Opts>> {
-  return { graph: retinanetLoss(options ?? {}), checkInputs: checkRetinanetInputs, validateInputs: validateRetinanetInputs };
+export function retinanetLossProgram<const Opts extends RetinanetLossOptions = {}>(
+  options?: Opts,
+): LossProgram<RetinanetInput, RetinanetOutput<Opts>> {
+  return {
+    graph: retinanetLoss(options ?? {}),
+    checkInputs: checkRetinanetInputs,
+    validateInputs: validateRetinanetInputs,
+  };
 }

@@ -12,7 +12,15 @@ export function checkRetinanetInputs(feeds: Feeds): void {
   requireAxisSize('cls_logits', '[B,A,C]', logits, 0, 1, 'B', 'the batch is empty');
   requireAxisSize('cls_logits', '[B,A,C]', logits, 1, 1, 'A', 'there are no anchors');
   requireAxisSize('cls_logits', '[B,A,C]', logits, 2, 1, 'C', 'there are no classes');
-  requireAxisSize('targets', '[B,M,5]', feeds.targets!.shape, 1, 1, 'M', 'pad an image without truths with one zero row and num_objs 0 (packTargets does this)');
+  requireAxisSize(
+    'targets',
+    '[B,M,5]',
+    feeds.targets!.shape,
+    1,
+    1,
+    'M',
+    'pad an image without truths with one zero row and num_objs 0 (packTargets does this)',
+  );
 }
 
 /**
@@ -25,8 +33,15 @@ export function validateRetinanetInputs(feeds: Feeds): void {
   requireFinite(feeds, ['cls_logits', 'bbox_regression', 'anchors']);
   // anchors need a positive width and height: the box coder divides by them and takes the log of ratios
   requireBoxRows(feeds.anchors!, 'anchors', ([x1, y1, x2, y2]) =>
-    x2! > x1! && y2! > y1! ? null : `anchor (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (the box coder divides by its width and height)`,
+    x2! > x1! && y2! > y1!
+      ? null
+      : `anchor (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (the box coder divides by its width and height)`,
   );
   const C = feeds.cls_logits!.shape[2]!;
-  checkTruthRows(feeds.targets!, feeds.num_objs!, { max: C - 1, why: `C = ${C} classes, no background class` }, 'the box loss divides by its width and height');
+  checkTruthRows(
+    feeds.targets!,
+    feeds.num_objs!,
+    { max: C - 1, why: `C = ${C} classes, no background class` },
+    'the box loss divides by its width and height',
+  );
 }

@@ -1,12 +1,12 @@
+import { type BoxCoderWeights, decodeBoxes, encodeBoxes } from '../boxes/box-coder.js';
+import { centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
+import { ciouLoss, diouLoss, giouLoss } from '../boxes/iou-losses.js';
 import { GraphBuilder, type Tensor } from '../builder.js';
 import type { Graph } from '../ir/graph.js';
 import { appendGradients } from '../passes/autodiff.js';
-import { centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
-import { decodeBoxes, encodeBoxes, type BoxCoderWeights } from '../boxes/box-coder.js';
-import { ciouLoss, diouLoss, giouLoss } from '../boxes/iou-losses.js';
 import { focalSide } from './focal.js';
 import { NORMALIZER_OUTPUT } from './normalization.js';
-import { resolveRetinanetOptions, type RetinanetBoxLoss, type RetinanetLossOptions } from './retinanet-options.js';
+import { type RetinanetBoxLoss, type RetinanetLossOptions, resolveRetinanetOptions } from './retinanet-options.js';
 import { smoothL1 } from './smooth-l1.js';
 import { paddedTruths } from './truth-table.js';
 
@@ -39,13 +39,25 @@ interface Match {
  * matches, every anchor whose IoU equals some truth's best IoU (ties included) gets back its own best
  * truth. Padding rows take part with IoU -1, so they never win; an image without truths is all -1.
  */
-function matchAnchors(b: GraphBuilder, targets: Tensor, numObjs: Tensor, anchors: readonly Tensor[], fg: number, bg: number, lowQuality: boolean): Match {
+function matchAnchors(
+  b: GraphBuilder,
+  targets: Tensor,
+  numObjs: Tensor,
+  anchors: readonly Tensor[],
+  fg: number,
+  bg: number,
+  lowQuality: boolean,
+): Match {
   const { valid, table } = paddedTruths(b, targets, numObjs);
   const iou = jaccard(coords(table.slice(2, 0, 4)), anchors); // [B,M,A]
   const overlaps = b.where(valid.unsqueeze(2), iou, -1);
   const best = overlaps.max([1]); // [B,A]
   const bestTruth = overlaps.argMax(1); // [B,A]
-  const thresholded = b.where(best.less(bg), b.scalar(BELOW_LOW_THRESHOLD, 'int32'), b.where(best.less(fg), b.scalar(BETWEEN_THRESHOLDS, 'int32'), bestTruth));
+  const thresholded = b.where(
+    best.less(bg),
+    b.scalar(BELOW_LOW_THRESHOLD, 'int32'),
+    b.where(best.less(fg), b.scalar(BETWEEN_THRESHOLDS, 'int32'), bestTruth),
+  );
   let matched = thresholded;
   if (lowQuality) {
     const bestOfTruth = overlaps.max([2], true); // [B,M,1]
@@ -58,7 +70,12 @@ function matchAnchors(b: GraphBuilder, targets: Tensor, numObjs: Tensor, anchors
 }
 
 /** Box loss per anchor [B,A] of the predictions against the matched truths, as torchvision's _box_loss. */
-function boxLossPerAnchor(kind: RetinanetBoxLoss, regression: Tensor, truths: readonly Tensor[], anchors: readonly Tensor[]): Tensor {
+function boxLossPerAnchor(
+  kind: RetinanetBoxLoss,
+  regression: Tensor,
+  truths: readonly Tensor[],
+  anchors: readonly Tensor[],
+): Tensor {
   const reference = centerForm(anchors);
   if (kind === 'l1' || kind === 'smooth_l1') {
     const target = stackCoords(encodeBoxes(truths, reference, WEIGHTS)); // [B,A,4]
@@ -80,7 +97,8 @@ function boxLossPerAnchor(kind: RetinanetBoxLoss, regression: Tensor, truths: re
 export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
   const o = resolveRetinanetOptions(options);
   const b = new GraphBuilder();
-  const inp = (name: keyof typeof RETINANET_INPUTS) => b.input(name, RETINANET_INPUTS[name].dtype, RETINANET_INPUTS[name].shape);
+  const inp = (name: keyof typeof RETINANET_INPUTS) =>
+    b.input(name, RETINANET_INPUTS[name].dtype, RETINANET_INPUTS[name].shape);
   const logits = inp('cls_logits');
   const regression = inp('bbox_regression');
   const anchorBoxes = inp('anchors');
@@ -88,7 +106,15 @@ export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
   const numObjs = inp('num_objs');
 
   const anchors = coords(anchorBoxes); // each [A]
-  const { matched, rows } = matchAnchors(b, targets, numObjs, anchors, o.fgIouThresh, o.bgIouThresh, o.allowLowQualityMatches);
+  const { matched, rows } = matchAnchors(
+    b,
+    targets,
+    numObjs,
+    anchors,
+    o.fgIouThresh,
+    o.bgIouThresh,
+    o.allowLowQualityMatches,
+  );
   const foreground = matched.greaterEqual(0); // [B,A]
   const counted = matched.equal(BETWEEN_THRESHOLDS).not(); // [B,A]: every anchor but the ignored ones
   const numForeground = foreground.cast('int32').sum([1]); // [B]
@@ -122,7 +148,10 @@ export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
     // the positive side's at each foreground anchor's class, scaled per anchor (0 where ignored)
     const atLabelGrad = b.where(foreground, asPositive.grad!, dense.grad!.gatherElements(label, 2).squeeze(2)); // [B,A]
     const scale = b.where(counted, b.scalar(1), 0).div(perLoss.unsqueeze(1)); // [B,A]
-    b.output('grad_cls_logits', dense.grad!.scatterElements(label, atLabelGrad.unsqueeze(2), 2).mul(scale.unsqueeze(2)));
+    b.output(
+      'grad_cls_logits',
+      dense.grad!.scatterElements(label, atLabelGrad.unsqueeze(2), 2).mul(scale.unsqueeze(2)),
+    );
   }
   const graph = b.build();
   if (!o.gradients) return graph;

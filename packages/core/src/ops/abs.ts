@@ -1,6 +1,6 @@
-import { mapUnary } from './kernel-util.js';
 import { defineOp } from './define.js';
-import { unaryRule, NUMERIC } from './rule-util.js';
+import { mapUnary } from './kernel-util.js';
+import { NUMERIC, unaryRule } from './rule-util.js';
 
 /** |x|; the gradient at 0 is 0 */
 export const abs = defineOp<'abs'>({

@@ -1,5 +1,5 @@
-import { mapBroadcast } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { mapBroadcast } from './kernel-util.js';
 import { binaryRule } from './rule-util.js';
 
 /** Logical and of two bool tensors. */

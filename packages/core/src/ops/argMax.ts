@@ -1,6 +1,6 @@
 import { allocate } from '../ir/tensor-data.js';
-import { axisSplit } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit } from './kernel-util.js';
 import { expectAxis, expectDtype, NUMERIC, reducedShape } from './rule-util.js';
 
 /** Index (int32) of the largest element along `axis`; ties pick the lowest index (ONNX select_last_index=0). */

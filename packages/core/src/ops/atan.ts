@@ -1,6 +1,6 @@
-import { mapUnary } from './kernel-util.js';
 import { defineOp } from './define.js';
-import { unaryRule, FLOAT } from './rule-util.js';
+import { mapUnary } from './kernel-util.js';
+import { FLOAT, unaryRule } from './rule-util.js';
 
 /** arctangent, in (-pi/2, pi/2); d/dx = 1 / (1 + x^2) */
 export const atan = defineOp<'atan'>({

@@ -1,7 +1,7 @@
 import { fail } from '../errors.js';
 import { allocate } from '../ir/tensor-data.js';
-import { axisSplit } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit } from './kernel-util.js';
 import { expectAxis } from './rule-util.js';
 
 /** Joins tensors along `axis`; every other dim must agree, and the joined dims must be numeric. */
@@ -12,7 +12,11 @@ export const concat = defineOp<'concat'>({
     const first = xs[0]!;
     expectAxis('concat', axis, first.shape.length);
     for (const x of xs) {
-      if (x.dtype !== first.dtype || x.shape.length !== first.shape.length || x.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
+      if (
+        x.dtype !== first.dtype ||
+        x.shape.length !== first.shape.length ||
+        x.shape.some((d, i) => i !== axis && d !== first.shape[i])
+      ) {
         fail('INVALID_GRAPH', 'concat: inputs differ in dtype, rank or a non-concatenated dim');
       }
     }

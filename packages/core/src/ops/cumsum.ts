@@ -1,6 +1,6 @@
 import { allocate } from '../ir/tensor-data.js';
-import { axisSplit } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit } from './kernel-util.js';
 import { expectAxis, expectDtype, NUMERIC } from './rule-util.js';
 
 /** Running sum along `axis` (ONNX CumSum): `exclusive` leaves out the element itself, `reverse` runs backwards. */

@@ -1,5 +1,5 @@
-import { mapBroadcast } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { mapBroadcast } from './kernel-util.js';
 import { binaryRule } from './rule-util.js';
 
 /** Elementwise x === y, a bool result; carries no gradient. */

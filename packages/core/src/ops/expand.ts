@@ -1,9 +1,9 @@
 import { fail } from '../errors.js';
 import { broadcastShapes, resolveShape, sameShape, shapeToString } from '../ir/shape.js';
 import { tensor } from '../ir/tensor-data.js';
+import { defineOp } from './define.js';
 import { unbroadcast } from './grad-util.js';
 import { mapBroadcast } from './kernel-util.js';
-import { defineOp } from './define.js';
 
 /** Broadcasts x to `shape` (which must be the broadcast of the two). */
 export const expand = defineOp<'expand'>({

@@ -1,6 +1,6 @@
 import { allocate } from '../ir/tensor-data.js';
-import { axisSplit, checkIndex } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit, checkIndex } from './kernel-util.js';
 import { expectAxis, expectDtype } from './rule-util.js';
 
 /** ONNX Gather: out = x[:axis] + indices.shape + x[axis+1:], taking whole slices of x along `axis`. */
@@ -21,7 +21,9 @@ export const gather = defineOp<'gather'>({
         out.set(x!.data.subarray((o * size + k) * inner, (o * size + k + 1) * inner), (o * n + j) * inner);
       }
     }
-    return [{ dtype: x!.dtype, shape: [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)], data: out }];
+    return [
+      { dtype: x!.dtype, shape: [...x!.shape.slice(0, axis), ...idx!.shape, ...x!.shape.slice(axis + 1)], data: out },
+    ];
   },
   // d/dx: every gathered slice adds its gradient back at its index (a one-hot contraction).
   vjp: ({ inputs: [x, idx], grads: [g], attrs: { axis } }) => {

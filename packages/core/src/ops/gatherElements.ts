@@ -1,7 +1,7 @@
 import { fail } from '../errors.js';
 import { allocate } from '../ir/tensor-data.js';
-import { axisSplit, checkIndex } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit, checkIndex } from './kernel-util.js';
 import { expectAxis, expectDtype } from './rule-util.js';
 
 /** ONNX GatherElements: out[..i..] = x[..indices[..i..]..] along `axis`; other dims of indices equal x's. */

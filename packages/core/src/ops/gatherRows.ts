@@ -2,8 +2,8 @@ import { fail } from '../errors.js';
 import { shapeToString } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import type { Shape, ValueType } from '../ir/types.js';
-import { checkIndex } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { checkIndex } from './kernel-util.js';
 import { expectDtype } from './rule-util.js';
 
 function outShape(data: ValueType, idx: ValueType): Shape {
@@ -19,7 +19,10 @@ export const gatherRows = defineOp<'gatherRows'>({
   rule: ([data, idx]) => {
     expectDtype('gatherRows', idx!, ['int32'], 'indices');
     if (data!.shape.length < 2 || idx!.shape.length < 1 || data!.shape[0] !== idx!.shape[0]) {
-      fail('INVALID_GRAPH', `gatherRows: data ${shapeToString(data!.shape)} and indices ${shapeToString(idx!.shape)} need rank >= 2 and >= 1 and the same first dim`);
+      fail(
+        'INVALID_GRAPH',
+        `gatherRows: data ${shapeToString(data!.shape)} and indices ${shapeToString(idx!.shape)} need rank >= 2 and >= 1 and the same first dim`,
+      );
     }
     return [{ dtype: data!.dtype, shape: outShape(data!, idx!) }];
   },

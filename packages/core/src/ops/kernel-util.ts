@@ -12,7 +12,8 @@ export function broadcastConcrete(shapes: readonly (readonly number[])[]): numbe
     for (const s of shapes) {
       const d = s[s.length - rank + i] ?? 1;
       if (d === 1) continue;
-      if (dim !== 1 && dim !== d) fail('SHAPE_MISMATCH', `cannot broadcast ${shapes.map((x) => `[${x}]`).join(' and ')}`);
+      if (dim !== 1 && dim !== d)
+        fail('SHAPE_MISMATCH', `cannot broadcast ${shapes.map((x) => `[${x}]`).join(' and ')}`);
       dim = d;
     }
     out.push(dim);

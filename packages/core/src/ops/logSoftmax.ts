@@ -1,6 +1,6 @@
 import { allocate } from '../ir/tensor-data.js';
-import { axisSplit } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit } from './kernel-util.js';
 import { expectAxis, expectDtype, FLOAT } from './rule-util.js';
 
 /** x - logsumexp(x) along `axis`, computed stably (max subtracted first). */

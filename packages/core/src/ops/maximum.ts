@@ -1,6 +1,6 @@
+import { defineOp } from './define.js';
 import { unbroadcast } from './grad-util.js';
 import { mapBroadcast } from './kernel-util.js';
-import { defineOp } from './define.js';
 import { binaryRule, NUMERIC } from './rule-util.js';
 
 /** Elementwise maximum; on ties the gradient goes to the first input. */

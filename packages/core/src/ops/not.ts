@@ -1,5 +1,5 @@
-import { mapUnary } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { mapUnary } from './kernel-util.js';
 import { unaryRule } from './rule-util.js';
 
 /** Logical not of a bool tensor. */

@@ -1,7 +1,7 @@
 import { resolveDim } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
-import { checkIndex } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { checkIndex } from './kernel-util.js';
 import { expectDtype } from './rule-util.js';
 
 /** float32 [...indices.shape, depth]: 1 at each index, 0 elsewhere; indices must lie in [0, depth). */

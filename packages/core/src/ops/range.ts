@@ -7,7 +7,8 @@ import { defineOp } from './define.js';
 export const range = defineOp<'range'>({
   arity: 0,
   rule: (_, { length }) => {
-    if (typeof length === 'number' && (!Number.isInteger(length) || length < 0)) fail('INVALID_GRAPH', `range: bad length ${length}`);
+    if (typeof length === 'number' && (!Number.isInteger(length) || length < 0))
+      fail('INVALID_GRAPH', `range: bad length ${length}`);
     return [{ dtype: 'int32', shape: [length] }];
   },
   kernel: (_, { length }, env) => {

@@ -10,7 +10,9 @@ export const reduceMax = defineOp<'reduceMax'>({
     expectAxes('reduceMax', axes, x!.shape.length);
     return [{ dtype: x!.dtype, shape: reducedShape(x!.shape, axes, keepDims) }];
   },
-  kernel: ([x], { axes, keepDims }) => [reduceKernel(x!, axes, keepDims, x!.dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a))],
+  kernel: ([x], { axes, keepDims }) => [
+    reduceKernel(x!, axes, keepDims, x!.dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
+  ],
   vjp: ({ inputs: [x], outputs: [y], grads: [g], attrs: { axes, keepDims } }) => {
     const isMax = x!.equal(keepReducedDims(y!, axes, keepDims)).cast('float32');
     const share = keepReducedDims(g!, axes, keepDims).div(isMax.sum(axes, true));

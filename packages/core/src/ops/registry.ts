@@ -1,5 +1,4 @@
 import type { OpName } from '../ir/ops.js';
-import type { OpDef } from './define.js';
 import { abs } from './abs.js';
 import { add } from './add.js';
 import { and } from './and.js';
@@ -9,6 +8,7 @@ import { cast } from './cast.js';
 import { concat } from './concat.js';
 import { constant } from './constant.js';
 import { cumsum } from './cumsum.js';
+import type { OpDef } from './define.js';
 import { div } from './div.js';
 import { equal } from './equal.js';
 import { exp } from './exp.js';
@@ -51,14 +51,54 @@ import { where } from './where.js';
 
 /** Every op's definition. Exhaustive over OpName: an op without an entry here does not compile. */
 export const OPS: { readonly [K in OpName]: OpDef<K> } = {
-  add, sub, mul, div, maximum, minimum,
-  equal, less, lessEqual, greater, greaterEqual, and, or, not,
-  where, cast,
-  exp, log, abs, neg, sqrt, sign, atan,
-  reduceSum, reduceMax, argMax, logSoftmax, softmaxCrossEntropy, softmaxCrossEntropyGrad, smoothL1,
-  reshape, expand, slice, concat, unsqueeze, squeeze, transpose,
-  gather, gatherRows, gatherElements, scatterElements, topk, sort, cumsum, range, oneHot,
-  constant, stopGradient,
+  add,
+  sub,
+  mul,
+  div,
+  maximum,
+  minimum,
+  equal,
+  less,
+  lessEqual,
+  greater,
+  greaterEqual,
+  and,
+  or,
+  not,
+  where,
+  cast,
+  exp,
+  log,
+  abs,
+  neg,
+  sqrt,
+  sign,
+  atan,
+  reduceSum,
+  reduceMax,
+  argMax,
+  logSoftmax,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyGrad,
+  smoothL1,
+  reshape,
+  expand,
+  slice,
+  concat,
+  unsqueeze,
+  squeeze,
+  transpose,
+  gather,
+  gatherRows,
+  gatherElements,
+  scatterElements,
+  topk,
+  sort,
+  cumsum,
+  range,
+  oneHot,
+  constant,
+  stopGradient,
 };
 
 export const OP_NAMES = Object.keys(OPS) as OpName[];

@@ -13,11 +13,13 @@ export function expectSameDtype(op: string, a: ValueType, b: ValueType): void {
 }
 
 export function expectRankAtLeast(op: string, t: ValueType, rank: number): void {
-  if (t.shape.length < rank) fail('INVALID_GRAPH', `${op}: rank ${t.shape.length} ${shapeToString(t.shape)} below ${rank}`);
+  if (t.shape.length < rank)
+    fail('INVALID_GRAPH', `${op}: rank ${t.shape.length} ${shapeToString(t.shape)} below ${rank}`);
 }
 
 export function expectAxis(op: string, axis: number, rank: number): void {
-  if (!Number.isInteger(axis) || axis < 0 || axis >= rank) fail('INVALID_GRAPH', `${op}: axis ${axis} out of range for rank ${rank}`);
+  if (!Number.isInteger(axis) || axis < 0 || axis >= rank)
+    fail('INVALID_GRAPH', `${op}: axis ${axis} out of range for rank ${rank}`);
 }
 
 export const NUMERIC: readonly DType[] = ['float32', 'int32'];

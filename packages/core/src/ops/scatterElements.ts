@@ -1,6 +1,6 @@
 import { fail } from '../errors.js';
-import { axisSplit, checkIndex } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit, checkIndex } from './kernel-util.js';
 import { expectAxis, expectDtype, NUMERIC } from './rule-util.js';
 
 /**
@@ -16,9 +16,14 @@ export const scatterElements = defineOp<'scatterElements'>({
     expectDtype('scatterElements', idx!, ['int32'], 'indices');
     if (upd!.dtype !== data!.dtype) fail('INVALID_GRAPH', 'scatterElements: updates dtype differs from data');
     if (reduction !== 'none') expectDtype('scatterElements', data!, NUMERIC, 'data');
-    const fits = idx!.shape.length === data!.shape.length && idx!.shape.every((d, i) => (i === axis || d === data!.shape[i]) && d === upd!.shape[i]);
+    const fits =
+      idx!.shape.length === data!.shape.length &&
+      idx!.shape.every((d, i) => (i === axis || d === data!.shape[i]) && d === upd!.shape[i]);
     if (!fits || upd!.shape.length !== idx!.shape.length) {
-      fail('INVALID_GRAPH', `scatterElements: indices [${idx!.shape}] / updates [${upd!.shape}] do not fit data [${data!.shape}]`);
+      fail(
+        'INVALID_GRAPH',
+        `scatterElements: indices [${idx!.shape}] / updates [${upd!.shape}] do not fit data [${data!.shape}]`,
+      );
     }
     return [{ dtype: data!.dtype, shape: data!.shape }];
   },
@@ -33,7 +38,8 @@ export const scatterElements = defineOp<'scatterElements'>({
           const at = (o * m + j) * inner + i;
           const dst = (o * size + checkIndex(idx!.data[at]!, size, 'scatterElements')) * inner + i;
           if (written) {
-            if (written[dst]) fail('KERNEL_ERROR', `scatterElements: duplicate index ${idx!.data[at]} with reduction 'none'`);
+            if (written[dst])
+              fail('KERNEL_ERROR', `scatterElements: duplicate index ${idx!.data[at]} with reduction 'none'`);
             written[dst] = 1;
             out[dst] = upd!.data[at]!;
           } else if (reduction === 'max') out[dst] = Math.max(out[dst]!, upd!.data[at]!);
@@ -44,8 +50,14 @@ export const scatterElements = defineOp<'scatterElements'>({
     return [{ dtype: data!.dtype, shape: [...data!.shape], data: out }];
   },
   vjp: ({ inputs: [, idx, upd], grads: [g], attrs: { axis, reduction } }) => {
-    if (reduction === 'max') fail('UNSUPPORTED_OP', "scatterElements with reduction 'max' has no gradient (use it on integer data or behind stopGradient)", { op: 'scatterElements' });
-    const gData = reduction === 'add' ? g! : g!.scatterElements(idx!, g!.builder.scalar(0).expand(upd!.shape), axis, 'none');
+    if (reduction === 'max')
+      fail(
+        'UNSUPPORTED_OP',
+        "scatterElements with reduction 'max' has no gradient (use it on integer data or behind stopGradient)",
+        { op: 'scatterElements' },
+      );
+    const gData =
+      reduction === 'add' ? g! : g!.scatterElements(idx!, g!.builder.scalar(0).expand(upd!.shape), axis, 'none');
     return [gData, undefined, g!.gatherElements(idx!, axis)];
   },
 });

@@ -1,6 +1,6 @@
-import { mapUnary } from './kernel-util.js';
 import { defineOp } from './define.js';
-import { unaryRule, NUMERIC } from './rule-util.js';
+import { mapUnary } from './kernel-util.js';
+import { NUMERIC, unaryRule } from './rule-util.js';
 
 /** -1, 0 or 1; its derivative is 0 almost everywhere, so it passes no gradient */
 export const sign = defineOp<'sign'>({

@@ -1,8 +1,8 @@
 import { fail } from '../errors.js';
 import { allocate } from '../ir/tensor-data.js';
 import type { Dim } from '../ir/types.js';
-import { axisSplit } from './kernel-util.js';
 import { defineOp } from './define.js';
+import { axisSplit } from './kernel-util.js';
 import { expectAxis } from './rule-util.js';
 
 /** x[..., start:end, ...] along one axis with step 1. A symbolic axis can only be taken whole. */
@@ -13,7 +13,8 @@ export const slice = defineOp<'slice'>({
     const d = x!.shape[axis]!;
     let size: Dim;
     if (typeof d === 'string') {
-      if (start !== 0 || end !== null) fail('INVALID_GRAPH', `slice: cannot take [${start}:${end}] of symbolic dim '${d}'`);
+      if (start !== 0 || end !== null)
+        fail('INVALID_GRAPH', `slice: cannot take [${start}:${end}] of symbolic dim '${d}'`);
       size = d;
     } else {
       const e = end ?? d;

@@ -8,7 +8,10 @@ export function expectLogitsAndLabels(op: string, logits: ValueType, labels: Val
   expectDtype(op, logits, FLOAT, 'logits');
   expectDtype(op, labels, ['int32'], 'labels');
   if (logits.shape.length < 1 || !sameShape(logits.shape.slice(0, -1), labels.shape)) {
-    fail('INVALID_GRAPH', `${op}: labels ${shapeToString(labels.shape)} must have the shape of logits ${shapeToString(logits.shape)} without its last axis`);
+    fail(
+      'INVALID_GRAPH',
+      `${op}: labels ${shapeToString(labels.shape)} must have the shape of logits ${shapeToString(logits.shape)} without its last axis`,
+    );
   }
 }
 
@@ -22,6 +25,7 @@ export function rowLogSumExp(x: ArrayLike<number>, row: number, c: number): numb
 }
 
 export function checkLabel(label: number, c: number, op: string): number {
-  if (!(Number.isInteger(label) && label >= 0 && label < c)) fail('KERNEL_ERROR', `${op}: label ${label} out of range [0, ${c})`, { op });
+  if (!(Number.isInteger(label) && label >= 0 && label < c))
+    fail('KERNEL_ERROR', `${op}: label ${label} out of range [0, ${c})`, { op });
   return label;
 }

@@ -16,8 +16,14 @@ export const softmaxCrossEntropy = defineOp<'softmaxCrossEntropy'>({
   kernel: ([logits, labels]) => {
     const c = logits!.shape.at(-1)!;
     const out = allocate('float32', labels!.data.length);
-    for (let r = 0; r < out.length; r++) out[r] = rowLogSumExp(logits!.data, r, c) - logits!.data[r * c + checkLabel(labels!.data[r]!, c, 'softmaxCrossEntropy')]!;
+    for (let r = 0; r < out.length; r++)
+      out[r] =
+        rowLogSumExp(logits!.data, r, c) -
+        logits!.data[r * c + checkLabel(labels!.data[r]!, c, 'softmaxCrossEntropy')]!;
     return [{ dtype: 'float32', shape: [...labels!.shape], data: out }];
   },
-  vjp: ({ inputs: [logits, labels], grads: [g] }) => [g!.builder.apply('softmaxCrossEntropyGrad', [logits!, labels!, g!], {})[0]!, undefined],
+  vjp: ({ inputs: [logits, labels], grads: [g] }) => [
+    g!.builder.apply('softmaxCrossEntropyGrad', [logits!, labels!, g!], {})[0]!,
+    undefined,
+  ],
 });

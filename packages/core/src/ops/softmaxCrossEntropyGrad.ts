@@ -14,7 +14,8 @@ export const softmaxCrossEntropyGrad = defineOp<'softmaxCrossEntropyGrad'>({
   rule: ([logits, labels, g]) => {
     expectLogitsAndLabels('softmaxCrossEntropyGrad', logits!, labels!);
     expectDtype('softmaxCrossEntropyGrad', g!, FLOAT, 'g');
-    if (!sameShape(g!.shape, labels!.shape)) fail('INVALID_GRAPH', 'softmaxCrossEntropyGrad: g must have the shape of labels');
+    if (!sameShape(g!.shape, labels!.shape))
+      fail('INVALID_GRAPH', 'softmaxCrossEntropyGrad: g must have the shape of labels');
     return [{ dtype: 'float32', shape: logits!.shape }];
   },
   kernel: ([logits, labels, g]) => {
@@ -30,5 +31,10 @@ export const softmaxCrossEntropyGrad = defineOp<'softmaxCrossEntropyGrad'>({
     }
     return [{ dtype: 'float32', shape: [...logits!.shape], data: out }];
   },
-  vjp: () => fail('UNSUPPORTED_OP', 'softmaxCrossEntropyGrad has no gradient: second-order gradients of softmaxCrossEntropy are not supported', { op: 'softmaxCrossEntropyGrad' }),
+  vjp: () =>
+    fail(
+      'UNSUPPORTED_OP',
+      'softmaxCrossEntropyGrad has no gradient: second-order gradients of softmaxCrossEntropy are not supported',
+      { op: 'softmaxCrossEntropyGrad' },
+    ),
 });

@@ -30,7 +30,12 @@ export function topkKernel(x: TensorData, k: number, axis: number, largest: bool
 }
 
 /** Gradient of selected values: each goes back to the position it came from. */
-export function selectedValuesVjp(x: Tensor, indices: Tensor, g: Tensor | undefined, axis: number): (Tensor | undefined)[] {
+export function selectedValuesVjp(
+  x: Tensor,
+  indices: Tensor,
+  g: Tensor | undefined,
+  axis: number,
+): (Tensor | undefined)[] {
   if (g === undefined) return [undefined];
   return [g.builder.scalar(0).expand(x.shape).scatterElements(indices, g, axis, 'add')];
 }

@@ -1,6 +1,6 @@
-import { mapUnary } from './kernel-util.js';
 import { defineOp } from './define.js';
-import { unaryRule, FLOAT } from './rule-util.js';
+import { mapUnary } from './kernel-util.js';
+import { FLOAT, unaryRule } from './rule-util.js';
 
 /** square root */
 export const sqrt = defineOp<'sqrt'>({

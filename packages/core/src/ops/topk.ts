@@ -17,8 +17,13 @@ export const topk = defineOp<'topk'>({
     const d = x!.shape[axis]!;
     if (kTensor !== undefined) {
       expectDtype('topk', kTensor, ['int32'], 'k');
-      if (kTensor.shape.length !== 0) fail('INVALID_GRAPH', `topk: k must be an int32 scalar, got shape [${kTensor.shape}]`);
-      if (typeof k !== 'string') fail('INVALID_GRAPH', `topk: with a tensor k, attribute k must name the data-dependent dim it defines, got ${k}`);
+      if (kTensor.shape.length !== 0)
+        fail('INVALID_GRAPH', `topk: k must be an int32 scalar, got shape [${kTensor.shape}]`);
+      if (typeof k !== 'string')
+        fail(
+          'INVALID_GRAPH',
+          `topk: with a tensor k, attribute k must name the data-dependent dim it defines, got ${k}`,
+        );
     } else if (typeof k === 'number' && (!Number.isInteger(k) || k < 1 || (typeof d === 'number' && k > d))) {
       fail('INVALID_GRAPH', `topk: k=${k} out of range for dim ${d}`);
     }
@@ -31,8 +36,12 @@ export const topk = defineOp<'topk'>({
   defines: (inputs, { k }) => (inputs.length === 2 ? [k as string] : []),
   kernel: ([x, kTensor], { k, axis, largest }, env) => {
     const kk = kTensor === undefined ? resolveDim(k, env) : kTensor.data[0]!;
-    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x!.shape[axis]!)) fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x!.shape[axis]}]`);
+    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x!.shape[axis]!))
+      fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x!.shape[axis]}]`);
     return topkKernel(x!, kk, axis, largest);
   },
-  vjp: ({ inputs: [x], outputs: [, idx], grads: [g], attrs: { axis } }) => [...selectedValuesVjp(x!, idx!, g, axis), undefined],
+  vjp: ({ inputs: [x], outputs: [, idx], grads: [g], attrs: { axis } }) => [
+    ...selectedValuesVjp(x!, idx!, g, axis),
+    undefined,
+  ],
 });

@@ -1,7 +1,7 @@
 import { broadcastShapes } from '../ir/shape.js';
+import { defineOp } from './define.js';
 import { unbroadcast } from './grad-util.js';
 import { mapBroadcast } from './kernel-util.js';
-import { defineOp } from './define.js';
 import { expectDtype, expectSameDtype } from './rule-util.js';
 
 /** where(cond, a, b): a where cond holds, else b; all three broadcast. */

@@ -27,6 +27,7 @@ export function float32Problem(value: number): string | undefined {
 export function requireFloat32(owner: string, option: string, values: number | readonly number[]): void {
   for (const v of typeof values === 'number' ? [values] : values) {
     const problem = float32Problem(v);
-    if (problem !== undefined) fail('INVALID_OPTION', `${owner} option '${option}': ${v} ${problem}`, { option, value: v });
+    if (problem !== undefined)
+      fail('INVALID_OPTION', `${owner} option '${option}': ${v} ${problem}`, { option, value: v });
   }
 }

@@ -9,7 +9,12 @@ export type OptionRule<T> = (value: unknown, invalid: (want: string) => never) =
 /** One rule per option of a backend: the keys are the option names, the values what they resolve to. */
 export type OptionRules<R> = { readonly [K in keyof R]-?: OptionRule<R[K]> };
 
-const show = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : Array.isArray(v) ? `[${v.map(show).join(', ')}]` : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string =>
+  typeof v === 'string'
+    ? `'${v}'`
+    : Array.isArray(v)
+      ? `[${v.map(show).join(', ')}]`
+      : (JSON.stringify(v) ?? String(v));
 
 /** Resolves `options` by `rules`: unknown keys are rejected by the caller (rejectUnknownKeys). */
 export function applyRules<R>(owner: string, options: Readonly<Record<string, unknown>>, rules: OptionRules<R>): R {
@@ -33,11 +38,19 @@ export const optionRules = {
   integer:
     (min: number): OptionRule<number | undefined> =>
     (v, invalid) =>
-      v === undefined ? undefined : Number.isInteger(v) && (v as number) >= min ? (v as number) : invalid(`an integer >= ${min}`),
+      v === undefined
+        ? undefined
+        : Number.isInteger(v) && (v as number) >= min
+          ? (v as number)
+          : invalid(`an integer >= ${min}`),
   oneOf:
     <T extends string>(values: readonly T[], fallback: T): OptionRule<T> =>
     (v, invalid) =>
-      v === undefined ? fallback : values.includes(v as T) ? (v as T) : invalid(`one of ${values.map(show).join(', ')}`),
+      v === undefined
+        ? fallback
+        : values.includes(v as T)
+          ? (v as T)
+          : invalid(`one of ${values.map(show).join(', ')}`),
   /** a non-empty list of distinct names drawn from `values`, in order of preference */
   preferenceList:
     <T extends string>(values: readonly T[], fallback: readonly T[]): OptionRule<readonly T[]> =>

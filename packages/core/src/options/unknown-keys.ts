@@ -10,9 +10,13 @@ export function rejectUnknownKeys(owner: string, options: object, known: readonl
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
     const near = closestName(key, known);
-    fail('INVALID_OPTION', `unknown ${owner} option '${key}'${near === undefined ? '' : ` (did you mean '${near}'?)`}; known: ${known.join(', ')}`, {
-      option: key,
-      ...(near === undefined ? {} : { suggestion: near }),
-    });
+    fail(
+      'INVALID_OPTION',
+      `unknown ${owner} option '${key}'${near === undefined ? '' : ` (did you mean '${near}'?)`}; known: ${known.join(', ')}`,
+      {
+        option: key,
+        ...(near === undefined ? {} : { suggestion: near }),
+      },
+    );
   }
 }

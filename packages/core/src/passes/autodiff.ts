@@ -25,7 +25,8 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   for (const name of Object.keys(request.wrt)) {
     const id = byName.get(name);
     if (id === undefined) fail('INVALID_GRAPH', `gradient requested for unknown input '${name}'`);
-    if (graph.values[id]!.dtype !== 'float32') fail('INVALID_GRAPH', `gradient requested for non-float input '${name}'`);
+    if (graph.values[id]!.dtype !== 'float32')
+      fail('INVALID_GRAPH', `gradient requested for non-float input '${name}'`);
     active.add(id);
   }
   for (const node of graph.nodes) {
@@ -42,7 +43,8 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
     const out = graph.outputs.find((o) => o.name === name);
     if (out === undefined) fail('INVALID_GRAPH', `gradient of unknown output '${name}'`);
     const v = graph.values[out.value]!;
-    if (v.dtype !== 'float32' || v.shape.length !== 0) fail('INVALID_GRAPH', `gradient of '${name}' needs a float32 scalar, got ${v.dtype}${shapeToString(v.shape)}`);
+    if (v.dtype !== 'float32' || v.shape.length !== 0)
+      fail('INVALID_GRAPH', `gradient of '${name}' needs a float32 scalar, got ${v.dtype}${shapeToString(v.shape)}`);
     if (active.has(out.value)) accumulate(out.value, b.scalar(1));
   }
 
@@ -62,7 +64,10 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
       if (g === undefined || !active.has(i)) return;
       const v = graph.values[i]!;
       if (g.dtype !== v.dtype || !sameShape(g.shape, v.shape)) {
-        fail('INVALID_GRAPH', `VJP of ${node.op} gave ${g.dtype}${shapeToString(g.shape)} for an input of ${v.dtype}${shapeToString(v.shape)}`);
+        fail(
+          'INVALID_GRAPH',
+          `VJP of ${node.op} gave ${g.dtype}${shapeToString(g.shape)} for an input of ${v.dtype}${shapeToString(v.shape)}`,
+        );
       }
       accumulate(i, g);
     });

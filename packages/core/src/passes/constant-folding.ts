@@ -1,9 +1,9 @@
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/ops.js';
-import { attrSymbols } from './verify.js';
 import { OPS } from '../ops/registry.js';
 import { definedDims } from './data-dims.js';
 import { eliminateDeadCode } from './dce.js';
+import { attrSymbols } from './verify.js';
 
 /** Largest tensor (in elements) that folding may materialise as a constant. */
 const MAX_FOLDED_SIZE = 4096;
@@ -24,7 +24,10 @@ export function foldConstants(graph: Graph): Graph {
       continue;
     }
     const foldable =
-      node.op !== 'stopGradient' && node.inputs.every((i) => known.has(i)) && attrSymbols(node.attrs).length === 0 && definedDims(graph, node).length === 0;
+      node.op !== 'stopGradient' &&
+      node.inputs.every((i) => known.has(i)) &&
+      attrSymbols(node.attrs).length === 0 &&
+      definedDims(graph, node).length === 0;
     if (!foldable) {
       nodes.push(node);
       continue;
@@ -37,7 +40,12 @@ export function foldConstants(graph: Graph): Graph {
     }
     outs.forEach((t, k) => {
       const values = Array.from(t.data, (v) => (t.dtype === 'float32' ? Math.fround(v) : v));
-      const c: Node<'constant'> = { op: 'constant', inputs: [], outputs: [node.outputs[k]!], attrs: { dtype: t.dtype, shape: [...t.shape], values } };
+      const c: Node<'constant'> = {
+        op: 'constant',
+        inputs: [],
+        outputs: [node.outputs[k]!],
+        attrs: { dtype: t.dtype, shape: [...t.shape], values },
+      };
       known.set(node.outputs[k]!, c);
       nodes.push(c);
     });

@@ -41,7 +41,12 @@ export function definedDims(graph: Graph, node: Node): DefinedDim[] {
 }
 
 /** Binds the dims `node` defines from the shapes its outputs actually have (mutates `env`). */
-export function bindDefinedDims(graph: Graph, node: Node, shapes: readonly (readonly number[])[], env: Record<string, number>): void {
+export function bindDefinedDims(
+  graph: Graph,
+  node: Node,
+  shapes: readonly (readonly number[])[],
+  env: Record<string, number>,
+): void {
   for (const d of definedDims(graph, node)) env[d.dim] = shapes[d.output]![d.axis]!;
 }
 

@@ -1,7 +1,7 @@
 import type { Graph } from '../ir/graph.js';
-import { attrSymbols } from './verify.js';
 import { definedDims, dimSymbols } from './data-dims.js';
 import { compact } from './renumber.js';
+import { attrSymbols } from './verify.js';
 
 /**
  * Dead-code elimination: drops nodes none of whose outputs reach a graph output, except a node that
@@ -17,7 +17,8 @@ export function eliminateDeadCode(graph: Graph): Graph {
       kept.push(node);
       for (const i of node.inputs) live.add(i);
       for (const s of attrSymbols(node.attrs)) liveDims.add(s);
-      for (const v of [...node.inputs, ...node.outputs]) for (const s of dimSymbols(graph.values[v]!.shape)) liveDims.add(s);
+      for (const v of [...node.inputs, ...node.outputs])
+        for (const s of dimSymbols(graph.values[v]!.shape)) liveDims.add(s);
     }
   }
   return compact(graph, kept.reverse());

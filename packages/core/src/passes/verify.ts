@@ -2,8 +2,8 @@ import { fail, LossGraphError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
 import type { Dim } from '../ir/types.js';
-import { OPS } from '../ops/registry.js';
 import { arityAccepts } from '../ops/define.js';
+import { OPS } from '../ops/registry.js';
 
 /** Symbols named in a node's attributes (they must be bound by some graph input). */
 export function attrSymbols(attrs: object): string[] {
@@ -42,20 +42,27 @@ export function verify(graph: Graph): void {
     const where = `node ${n} (${node.op})`;
     const def = OPS[node.op];
     if (def === undefined) fail('INVALID_GRAPH', `${where}: unknown op`);
-    if (!arityAccepts(def.arity, node.inputs.length)) fail('INVALID_GRAPH', `${where}: ${node.inputs.length} inputs do not fit arity ${JSON.stringify(def.arity)}`);
+    if (!arityAccepts(def.arity, node.inputs.length))
+      fail('INVALID_GRAPH', `${where}: ${node.inputs.length} inputs do not fit arity ${JSON.stringify(def.arity)}`);
     for (const i of node.inputs) if (!defined[i]) fail('INVALID_GRAPH', `${where}: input %${i} used before definition`);
     let defines: readonly string[] = [];
     try {
-      defines = def.defines?.(node.inputs.map((i) => graph.values[i]!), node.attrs as never) ?? [];
+      defines =
+        def.defines?.(
+          node.inputs.map((i) => graph.values[i]!),
+          node.attrs as never,
+        ) ?? [];
     } catch (e) {
       if (LossGraphError.isInstance(e)) fail('INVALID_GRAPH', `${where}: ${e.message}`);
       throw e;
     }
     for (const s of attrSymbols(node.attrs)) {
-      if (!bound.has(s) && !defines.includes(s)) fail('INVALID_GRAPH', `${where}: symbol '${s}' is bound by no input and defined by no earlier node`);
+      if (!bound.has(s) && !defines.includes(s))
+        fail('INVALID_GRAPH', `${where}: symbol '${s}' is bound by no input and defined by no earlier node`);
     }
     for (const s of defines) {
-      if (bound.has(s)) fail('INVALID_GRAPH', `${where}: data-dependent dim '${s}' is already bound (by an input or an earlier node)`);
+      if (bound.has(s))
+        fail('INVALID_GRAPH', `${where}: data-dependent dim '${s}' is already bound (by an input or an earlier node)`);
       bound.add(s);
     }
     let types;
@@ -68,7 +75,8 @@ export function verify(graph: Graph): void {
       if (LossGraphError.isInstance(e)) fail('INVALID_GRAPH', `${where}: ${e.message}`);
       throw e;
     }
-    if (types.length !== node.outputs.length) fail('INVALID_GRAPH', `${where}: ${node.outputs.length} outputs, rule gives ${types.length}`);
+    if (types.length !== node.outputs.length)
+      fail('INVALID_GRAPH', `${where}: ${node.outputs.length} outputs, rule gives ${types.length}`);
     node.outputs.forEach((o, k) => {
       const v = graph.values[o];
       if (v === undefined) fail('INVALID_GRAPH', `${where}: output %${o} does not exist`);
@@ -76,7 +84,10 @@ export function verify(graph: Graph): void {
       defined[o] = 1;
       const t = types[k]!;
       if (t.dtype !== v.dtype || !sameShape(t.shape, v.shape)) {
-        fail('INVALID_GRAPH', `${where}: output %${o} declared ${v.dtype}${shapeToString(v.shape)}, rule gives ${t.dtype}${shapeToString(t.shape)}`);
+        fail(
+          'INVALID_GRAPH',
+          `${where}: output %${o} declared ${v.dtype}${shapeToString(v.shape)}, rule gives ${t.dtype}${shapeToString(t.shape)}`,
+        );
       }
     });
   });

@@ -1,5 +1,5 @@
-import { GraphBuilder } from '../builder.js';
 import type { CompiledLoss, HostTensor, LossProgram } from '../backend/contract.js';
+import { GraphBuilder } from '../builder.js';
 import { interpret } from '../interpreter/interpret.js';
 import type { Graph } from '../ir/graph.js';
 import { resolveShape, sizeOf } from '../ir/shape.js';
@@ -27,7 +27,12 @@ function draw(kind: Draw, count: number, r: () => number): number[] {
 }
 
 function hostTensor(dtype: HostTensor['dtype'], shape: number[], values: number[]): HostTensor {
-  const data = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
+  const data =
+    dtype === 'float32'
+      ? Float32Array.from(values)
+      : dtype === 'int32'
+        ? Int32Array.from(values)
+        : Uint8Array.from(values);
   return { dtype, shape, data };
 }
 
@@ -38,15 +43,26 @@ export function caseGraphs(c: OpCase): { forward: Graph; backward?: Graph } {
   const outs = c.build(b, ins);
   outs.forEach((t, k) => b.output(`y${k}`, t));
   const forward = b.build();
-  const floatIns = Object.entries(c.inputs).filter(([, s]) => s.dtype === 'float32').map(([n]) => n);
+  const floatIns = Object.entries(c.inputs)
+    .filter(([, s]) => s.dtype === 'float32')
+    .map(([n]) => n);
   const floatOuts = outs.map((t, k) => [t, k] as const).filter(([t]) => t.dtype === 'float32');
   if (c.grad === false || floatIns.length === 0 || floatOuts.length === 0) return { forward };
   const gb = GraphBuilder.extend(forward);
   let loss = gb.scalar(0);
-  for (const [t, k] of floatOuts) loss = loss.add(gb.tensor(t.id).mul(gb.input(`w${k}`, 'float32', t.shape)).sum());
+  for (const [t, k] of floatOuts)
+    loss = loss.add(
+      gb
+        .tensor(t.id)
+        .mul(gb.input(`w${k}`, 'float32', t.shape))
+        .sum(),
+    );
   gb.output('loss', loss);
   const withLoss = gb.build();
-  const backward = appendGradients(withLoss, { of: ['loss'], wrt: Object.fromEntries(floatIns.map((n) => [n, `grad_${n}`])) });
+  const backward = appendGradients(withLoss, {
+    of: ['loss'],
+    wrt: Object.fromEntries(floatIns.map((n) => [n, `grad_${n}`])),
+  });
   return { forward, backward };
 }
 
@@ -81,7 +97,11 @@ export function assertClose(name: string, got: HostTensor | undefined, want: Hos
 }
 
 /** Runs one case on a backend (forward, then the VJP graph) and compares with the reference interpreter. */
-export async function runCase(c: OpCase, compile: (p: LossProgram) => CompiledLoss | Promise<CompiledLoss>, options: ConformanceOptions = {}): Promise<void> {
+export async function runCase(
+  c: OpCase,
+  compile: (p: LossProgram) => CompiledLoss | Promise<CompiledLoss>,
+  options: ConformanceOptions = {},
+): Promise<void> {
   const { forward, backward } = caseGraphs(c);
   for (const graph of backward ? [forward, backward] : [forward]) {
     const feeds = caseFeeds(c, graph, options);
@@ -89,7 +109,8 @@ export async function runCase(c: OpCase, compile: (p: LossProgram) => CompiledLo
     const compiled = await compile({ graph });
     try {
       const got = await compiled.run(feeds);
-      for (const name of Object.keys(want)) assertClose(`${c.name} ${name}`, got[name], want[name]!, options.rtol ?? 1e-4);
+      for (const name of Object.keys(want))
+        assertClose(`${c.name} ${name}`, got[name], want[name]!, options.rtol ?? 1e-4);
     } finally {
       await compiled.dispose();
     }
@@ -100,6 +121,10 @@ export async function runCase(c: OpCase, compile: (p: LossProgram) => CompiledLo
  * The op conformance suite as data: one runnable entry per case. A backend's test file registers each
  * with its test runner, and skips (never passes) the ops it excludes, with the reason.
  */
-export function runOpConformance(cases: readonly OpCase[], compile: (p: LossProgram) => CompiledLoss | Promise<CompiledLoss>, options: ConformanceOptions = {}) {
+export function runOpConformance(
+  cases: readonly OpCase[],
+  compile: (p: LossProgram) => CompiledLoss | Promise<CompiledLoss>,
+  options: ConformanceOptions = {},
+) {
   return cases.map((c) => ({ name: c.name, op: c.op, run: () => runCase(c, compile, options) }));
 }

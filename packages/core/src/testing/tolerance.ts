@@ -1,5 +1,5 @@
 import type { Outputs } from '../backend/contract.js';
-import { fixtureOutputs, type Fixture } from '../io/fixture.js';
+import { type Fixture, fixtureOutputs } from '../io/fixture.js';
 
 /** FIXTURES.md tolerances. */
 export const TOLERANCE = {
@@ -62,13 +62,17 @@ export function compareWithFixture(out: Outputs, fx: Fixture): FixtureComparison
     const want = e[name] as number;
     const got = out[name]?.data[0];
     const d = got === undefined ? NaN : Math.abs(got - want);
-    if (!(d <= tolerance[name]!)) failures.push(`${name}: got ${got}, want ${want} (error ${d}, tolerance ${tolerance[name]})`);
+    if (!(d <= tolerance[name]!))
+      failures.push(`${name}: got ${got}, want ${want} (error ${d}, tolerance ${tolerance[name]})`);
     diff[name] = d;
   }
   for (const name of gradients) {
     const got = out[name];
     const d = got === undefined ? NaN : maxAbsDiff(got.data, e[name] as Float32Array);
-    if (!(d <= tolerance[name]!)) failures.push(`${name}: max error ${d} above tolerance ${tolerance[name]}${got === undefined ? ' (output missing)' : ''}`);
+    if (!(d <= tolerance[name]!))
+      failures.push(
+        `${name}: max error ${d} above tolerance ${tolerance[name]}${got === undefined ? ' (output missing)' : ''}`,
+      );
     diff[name] = d;
   }
   for (const name of integers) {

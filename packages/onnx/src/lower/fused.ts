@@ -10,9 +10,20 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   const [logits, labels] = c.inputs as [string, string];
   const rowDims = c.inputTypes[1]!.shape;
   const logProbs = e.op('LogSoftmax', [logits], 'float32', { axis: rowDims.length });
-  const rows = rowDims.reduce<string>((n, d) => e.op('Mul', [n, e.dimScalar(d, 'int32')], 'int32'), e.scalar('int32', 1));
-  const row = e.op('Reshape', [e.op('Range', [e.scalar('int32', 0), rows, e.scalar('int32', 1)], 'int32'), e.shape(rowDims)], 'int32');
-  const at = e.op('Add', [e.op('Mul', [row, e.dimScalar(c.inputTypes[0]!.shape.at(-1)!, 'int32')], 'int32'), labels], 'int32');
+  const rows = rowDims.reduce<string>(
+    (n, d) => e.op('Mul', [n, e.dimScalar(d, 'int32')], 'int32'),
+    e.scalar('int32', 1),
+  );
+  const row = e.op(
+    'Reshape',
+    [e.op('Range', [e.scalar('int32', 0), rows, e.scalar('int32', 1)], 'int32'), e.shape(rowDims)],
+    'int32',
+  );
+  const at = e.op(
+    'Add',
+    [e.op('Mul', [row, e.dimScalar(c.inputTypes[0]!.shape.at(-1)!, 'int32')], 'int32'), labels],
+    'int32',
+  );
   const picked = e.op('Gather', [e.op('Reshape', [logProbs, e.int64s([-1])], 'float32'), at], 'float32', { axis: 0 });
   e.op('Neg', [picked], c.out(0));
 }
@@ -35,21 +46,40 @@ function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>):
   const oneHotMinus = (probs: string, label: string, gRows: string, out: OutputSlot | 'float32') => {
     // (p - [k == label]) * g, the label compared against 0..C-1 along the last axis
     const k = e.op('Range', [e.scalar('int32', 0), classes, e.scalar('int32', 1)], 'int32');
-    const hot = e.op('Cast', [e.op('Equal', [e.op('Unsqueeze', [label, e.int64s([-1])], 'int32'), k], 'bool')], 'float32', { to: 1 });
-    return e.op('Mul', [e.op('Sub', [probs, hot], 'float32'), e.op('Unsqueeze', [gRows, e.int64s([-1])], 'float32')], out);
+    const hot = e.op(
+      'Cast',
+      [e.op('Equal', [e.op('Unsqueeze', [label, e.int64s([-1])], 'int32'), k], 'bool')],
+      'float32',
+      { to: 1 },
+    );
+    return e.op(
+      'Mul',
+      [e.op('Sub', [probs, hot], 'float32'), e.op('Unsqueeze', [gRows, e.int64s([-1])], 'float32')],
+      out,
+    );
   };
   if (rank === 0) return void oneHotMinus(e.op('Softmax', [logits], 'float32', { axis: -1 }), labels, g, c.out(0));
   const selected = e.op('Not', [e.op('Equal', [g, e.scalar('float32', 0)], 'bool')], 'bool');
   const nonZero = e.op('Transpose', [e.op('NonZero', [selected], 'int64')], 'int64', { perm: [1, 0] }); // [S, rank]
   const behindZero = (first: string, rows: string) => e.op('Concat', [first, rows], e.dtypeOf(rows), { axis: 0 });
-  const rows = behindZero(e.op('Expand', [e.scalar('float32', 0), e.shape([1, classDim])], 'float32'), e.op('GatherND', [logits, nonZero], 'float32')); // [S+1, C]
+  const rows = behindZero(
+    e.op('Expand', [e.scalar('float32', 0), e.shape([1, classDim])], 'float32'),
+    e.op('GatherND', [logits, nonZero], 'float32'),
+  ); // [S+1, C]
   // the CUDA provider's GatherND has no int32 data: labels go through int64
-  const label = e.cast(behindZero(e.int64s([0]), e.op('GatherND', [e.cast(labels, 'int64'), nonZero], 'int64')), 'int32');
+  const label = e.cast(
+    behindZero(e.int64s([0]), e.op('GatherND', [e.cast(labels, 'int64'), nonZero], 'int64')),
+    'int32',
+  );
   const gRows = behindZero(e.constant('float32', [1], [0]), e.op('GatherND', [g, nonZero], 'float32'));
   const table = oneHotMinus(e.op('Softmax', [rows], 'float32', { axis: -1 }), label, gRows, 'float32'); // row 0: exactly 0
   // a ScatterND, not a CumSum over all rows: the WebGPU provider's CumSum is quadratic in the length
   const count = e.op('Squeeze', [e.op('Shape', [nonZero], 'int64', { start: 0, end: 1 }), e.int64s([0])], 'int64');
-  const ranks = e.op('Range', [e.scalar('int32', 1), e.op('Add', [e.cast(count, 'int32'), e.scalar('int32', 1)], 'int32'), e.scalar('int32', 1)], 'int32');
+  const ranks = e.op(
+    'Range',
+    [e.scalar('int32', 1), e.op('Add', [e.cast(count, 'int32'), e.scalar('int32', 1)], 'int32'), e.scalar('int32', 1)],
+    'int32',
+  );
   const noPlace = e.op('Expand', [e.scalar('int32', 0), e.op('Shape', [g], 'int64')], 'int32');
   const place = e.op('ScatterND', [noPlace, nonZero, ranks], 'int32');
   e.op('Gather', [table, place], c.out(0), { axis: 0 });

@@ -8,8 +8,13 @@ import type { LoweringContext, LoweringTable } from './context.js';
 function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest: boolean): void {
   const e = c.e;
   // a tensor k (int32 scalar) is TopK's K input as int64 [1]; a static one is a constant or a Shape read
-  const kInput = c.inputs.length === 2 ? e.op('Reshape', [e.cast(c.inputs[1]!, 'int64'), e.int64s([1])], 'int64') : e.dim1d(k);
-  const [, indices] = e.node('TopK', [c.inputs[0]!, kInput], [c.out(0), 'int64'], { axis, largest: largest ? 1 : 0, sorted: 1 });
+  const kInput =
+    c.inputs.length === 2 ? e.op('Reshape', [e.cast(c.inputs[1]!, 'int64'), e.int64s([1])], 'int64') : e.dim1d(k);
+  const [, indices] = e.node('TopK', [c.inputs[0]!, kInput], [c.out(0), 'int64'], {
+    axis,
+    largest: largest ? 1 : 0,
+    sorted: 1,
+  });
   e.cast(indices!, 'int32', c.out(1).name);
 }
 
@@ -20,7 +25,8 @@ function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest
 function gatherRows(c: LoweringContext<'gatherRows'>): void {
   const e = c.e;
   const idx = e.op('Unsqueeze', [e.cast(c.inputs[1]!, 'int64'), e.int64s([c.inputTypes[1]!.shape.length])], 'int64');
-  if (c.inputTypes[0]!.dtype !== 'int32') return void e.op('GatherND', [c.inputs[0]!, idx], c.out(0), { batch_dims: 1 });
+  if (c.inputTypes[0]!.dtype !== 'int32')
+    return void e.op('GatherND', [c.inputs[0]!, idx], c.out(0), { batch_dims: 1 });
   const rows = e.op('GatherND', [e.cast(c.inputs[0]!, 'int64'), idx], 'int64', { batch_dims: 1 });
   e.cast(rows, 'int32', c.out(0).name);
 }

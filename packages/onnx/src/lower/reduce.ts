@@ -11,7 +11,8 @@ function lowestIndexOfMax(c: LoweringContext<'argMax'>): void {
   const isMax = e.op('Equal', [x, e.op('ReduceMax', [x, axes], 'int32', { keepdims: 1 })], 'bool');
   let index = e.op('Range', [e.scalar('int32', 0), e.dimScalar(size, 'int32'), e.scalar('int32', 1)], 'int32');
   const trailing = shape.length - 1 - axis;
-  if (trailing > 0) index = e.op('Unsqueeze', [index, e.int64s(Array.from({ length: trailing }, (_, i) => i + 1))], 'int32');
+  if (trailing > 0)
+    index = e.op('Unsqueeze', [index, e.int64s(Array.from({ length: trailing }, (_, i) => i + 1))], 'int32');
   const candidate = e.op('Where', [isMax, index, e.dimScalar(size, 'int32')], 'int32');
   e.op('ReduceMin', [candidate, axes], c.out(0), { keepdims: keepDims ? 1 : 0 });
 }
@@ -41,6 +42,9 @@ export const REDUCE = {
   },
   cumsum: (c) => {
     const { axis, exclusive, reverse } = c.attrs;
-    c.e.op('CumSum', [c.inputs[0]!, c.e.scalar('int64', axis)], c.out(0), { exclusive: exclusive ? 1 : 0, reverse: reverse ? 1 : 0 });
+    c.e.op('CumSum', [c.inputs[0]!, c.e.scalar('int64', axis)], c.out(0), {
+      exclusive: exclusive ? 1 : 0,
+      reverse: reverse ? 1 : 0,
+    });
   },
 } satisfies Partial<LoweringTable>;

@@ -111,7 +111,8 @@ export function expandTo(x: tf.Tensor, shape: readonly number[], traits: Backend
   }
   // tfjs-cpu's matMul and transposes are JS loops too: one host pass is fastest, and exact for every dtype;
   // on wasm too for integers and booleans written in long runs (one fill per run, no int32 split)
-  if (traits.name === 'cpu' || (x.dtype !== 'float32' && target[target.length - 1]! >= MIN_HOST_RUN)) return expandOnHost(x, target);
+  if (traits.name === 'cpu' || (x.dtype !== 'float32' && target[target.length - 1]! >= MIN_HOST_RUN))
+    return expandOnHost(x, target);
   if (x.dtype === 'float32') return expandByMatMul(x, target);
   const blocks = stretchedBlocks(x.shape, target);
   if (traits.wasm && blocks.length === 1 && product(target.slice(blocks[0]![0], blocks[0]![1])) <= MAX_STACKED_COPIES) {
@@ -130,7 +131,12 @@ export function operand(op: BinaryKind, x: tf.Tensor, out: readonly number[], tr
  * `x` at exactly the shape `out` (for kernels that need equal shapes, such as tf.where's Select). A
  * uniform `x` (every element `uniform`, known before the run) becomes a fill.
  */
-export function fullShape(x: tf.Tensor, out: readonly number[], uniform: number | undefined, traits: BackendTraits): tf.Tensor {
+export function fullShape(
+  x: tf.Tensor,
+  out: readonly number[],
+  uniform: number | undefined,
+  traits: BackendTraits,
+): tf.Tensor {
   if (sameShape(x.shape, out)) return x;
   return uniform === undefined ? expandTo(x, out, traits) : tf.fill([...out], uniform, x.dtype);
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fullShape, operand, type BinaryKind } from './broadcast.js';
+import { type BinaryKind, fullShape, operand } from './broadcast.js';
 import { expOfNonPositive } from './exp.js';
 import type { LoweringContext, LoweringsFor } from './types.js';
 
@@ -29,9 +29,16 @@ function truncDivInt(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
 function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor | null {
   const out = ctx.outShapes[0]!;
   const n = out[out.length - 1]!;
-  for (const [x, r] of [[0, 1], [1, 0]] as const) {
+  for (const [x, r] of [
+    [0, 1],
+    [1, 0],
+  ] as const) {
     const idx = xs[x]!;
-    const fits = idx.dtype === 'int32' && idx.rank === out.length && idx.shape[idx.rank - 1] === 1 && idx.shape.slice(0, -1).every((d, i) => d === out[i]);
+    const fits =
+      idx.dtype === 'int32' &&
+      idx.rank === out.length &&
+      idx.shape[idx.rank - 1] === 1 &&
+      idx.shape.slice(0, -1).every((d, i) => d === out[i]);
     // tfjs OneHot needs depth >= 2 (a single box or truth row gives n = 1: plain Equal then)
     if (ctx.iota[r] && fits && n > 1) {
       // OneHot's int32 0/1 cast to bool as is (no `!= 0` needed)
@@ -49,19 +56,49 @@ function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor
 function clampByUniform(bound: 'lower' | 'upper', xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor | null {
   if (!ctx.traits.hostMemory) return null;
   const out = ctx.outShapes[0]!;
-  for (const [x, c] of [[0, 1], [1, 0]] as const) {
+  for (const [x, c] of [
+    [0, 1],
+    [1, 0],
+  ] as const) {
     const value = ctx.uniform[c];
     const t = xs[x]!;
-    if (value === undefined || Number.isNaN(value) || t.dtype !== 'float32' || t.rank !== out.length || !t.shape.every((d, i) => d === out[i])) continue;
+    if (
+      value === undefined ||
+      Number.isNaN(value) ||
+      t.dtype !== 'float32' ||
+      t.rank !== out.length ||
+      !t.shape.every((d, i) => d === out[i])
+    )
+      continue;
     return bound === 'lower' ? tf.clipByValue(t, value, Infinity) : tf.clipByValue(t, -Infinity, value);
   }
   return null;
 }
 
 type ElementwiseOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum'
-  | 'equal' | 'less' | 'lessEqual' | 'greater' | 'greaterEqual' | 'and' | 'or' | 'not'
-  | 'where' | 'cast' | 'exp' | 'log' | 'abs' | 'neg' | 'sqrt' | 'sign' | 'atan';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'maximum'
+  | 'minimum'
+  | 'equal'
+  | 'less'
+  | 'lessEqual'
+  | 'greater'
+  | 'greaterEqual'
+  | 'and'
+  | 'or'
+  | 'not'
+  | 'where'
+  | 'cast'
+  | 'exp'
+  | 'log'
+  | 'abs'
+  | 'neg'
+  | 'sqrt'
+  | 'sign'
+  | 'atan';
 
 export const elementwise: LoweringsFor<ElementwiseOp> = {
   add: binary(tf.add, 'add'),
@@ -85,7 +122,9 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
     return [tf.where(c!, a!, b!)];
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)
-  cast: ([x], { to }) => [x!.dtype === to ? tf.clone(x!) : to === 'bool' ? tf.notEqual(x!, tf.scalar(0, x!.dtype)) : tf.cast(x!, to)],
+  cast: ([x], { to }) => [
+    x!.dtype === to ? tf.clone(x!) : to === 'bool' ? tf.notEqual(x!, tf.scalar(0, x!.dtype)) : tf.cast(x!, to),
+  ],
   exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x!, ctx.traits) : tf.exp(x!)],
   log: unary(tf.log),
   abs: unary(tf.abs),

@@ -49,7 +49,12 @@ function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, traits: Backe
   if (traits.wasm) {
     const shifted = tf.sub(logits, operand('sub', shiftMax(logits, last, traits), logits.shape, traits));
     const lse = tf.log(tf.sum(expOfNonPositive(shifted, traits), last));
-    const picked = pickOnHost(shifted.dataSync() as Float32Array, labels.dataSync() as Int32Array, c, 'softmaxCrossEntropy');
+    const picked = pickOnHost(
+      shifted.dataSync() as Float32Array,
+      labels.dataSync() as Int32Array,
+      c,
+      'softmaxCrossEntropy',
+    );
     return tf.sub(lse, tf.tensor(picked, labels.shape, 'float32'));
   }
   if (onHostMemory(traits)) {
@@ -85,7 +90,10 @@ function softmaxCrossEntropyGrad(logits: tf.Tensor, labels: tf.Tensor, g: tf.Ten
       for (let k = 0; k < c; k++) upd[s * c + k] = Math.exp(x[s * c + k]! - lse) * w;
       upd[s * c + checkLabel(lab[r]!, c, 'softmaxCrossEntropyGrad')]! -= w;
     });
-    const scattered = tf.scatterND(tf.reshape(at, [rows.length, 1]), tf.tensor2d(upd, [rows.length, c]), [gr.length, c]);
+    const scattered = tf.scatterND(tf.reshape(at, [rows.length, 1]), tf.tensor2d(upd, [rows.length, c]), [
+      gr.length,
+      c,
+    ]);
     return tf.reshape(scattered, logits.shape);
   }
   const w = tf.expandDims(g, -1);

@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { resolveShape } from '@lossgraph/core';
+import * as tf from '@tensorflow/tfjs-core';
 import { flatPositions } from './flat-index.js';
-import { gatherElementsOnHost, gatherRowsOnHost, scatterElementsOnHost } from './on-host.js';
 import { onHostMemory } from './host-memory.js';
 import { readNow } from './host-read.js';
+import { gatherElementsOnHost, gatherRowsOnHost, scatterElementsOnHost } from './on-host.js';
 import type { LoweringsFor } from './types.js';
 
 /**
@@ -12,11 +12,25 @@ import type { LoweringsFor } from './types.js';
  * no max-scatter); data known to be uniform (`scalar(0).expand(shape)`) is filled, not read. Elsewhere
  * (webgpu): flat positions, ScatterNd summing duplicates ('add'), TensorScatterUpdate overwriting ('none').
  */
-const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = ([data, idx, upd], { axis, reduction }, ctx) => {
+const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = (
+  [data, idx, upd],
+  { axis, reduction },
+  ctx,
+) => {
   const d = data!;
   if (ctx.traits.readsSynchronously || reduction === 'max') {
     const indices = readNow(idx!, 'scatterElements', 'its indices', ctx.traits);
-    return [scatterElementsOnHost(d, indices, upd!.dataSync() as Float32Array | Int32Array, idx!.shape, axis, reduction, ctx.uniform[0])];
+    return [
+      scatterElementsOnHost(
+        d,
+        indices,
+        upd!.dataSync() as Float32Array | Int32Array,
+        idx!.shape,
+        axis,
+        reduction,
+        ctx.uniform[0],
+      ),
+    ];
   }
   const pos = tf.expandDims(flatPositions(idx!, d.shape, axis), 1);
   const u = tf.reshape(upd!, [-1]);
@@ -32,14 +46,24 @@ const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = ([da
 
 const CONSTANT_ARRAYS = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
 
-type IndexingOp = 'gather' | 'gatherRows' | 'gatherElements' | 'scatterElements' | 'oneHot' | 'range' | 'constant' | 'stopGradient';
+type IndexingOp =
+  | 'gather'
+  | 'gatherRows'
+  | 'gatherElements'
+  | 'scatterElements'
+  | 'oneHot'
+  | 'range'
+  | 'constant'
+  | 'stopGradient';
 
 export const indexing: LoweringsFor<IndexingOp> = {
   gather: ([x, idx], { axis }) => [tf.gather(x!, idx!, axis)],
   // tf.gather with batchDims 1 (host loop on host-memory backends, where tfjs-wasm's Gather is slow)
   gatherRows: ([x, idx], _, ctx) => [onHostMemory(ctx.traits) ? gatherRowsOnHost(x!, idx!) : tf.gather(x!, idx!, 1, 1)],
   gatherElements: ([x, idx], { axis }, ctx) => [
-    onHostMemory(ctx.traits) ? gatherElementsOnHost(x!, idx!, axis) : tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape),
+    onHostMemory(ctx.traits)
+      ? gatherElementsOnHost(x!, idx!, axis)
+      : tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape),
   ],
   scatterElements,
   // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast

@@ -36,7 +36,8 @@ export function gatherElementsOnHost(x: tf.Tensor, idx: tf.Tensor, axis: number)
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < inner; i++, k++) {
         const n = at[k]!;
-        if (!(n >= 0 && n < size)) fail('KERNEL_ERROR', `gatherElements: index ${n} out of range [0, ${size})`, { op: 'gatherElements' });
+        if (!(n >= 0 && n < size))
+          fail('KERNEL_ERROR', `gatherElements: index ${n} out of range [0, ${size})`, { op: 'gatherElements' });
         out[k] = data[base + n * inner + i]!;
       }
     }
@@ -62,14 +63,18 @@ export function scatterElementsOnHost(
   const inner = product(data.shape.slice(axis + 1));
   const m = idxShape[axis]!;
   const innerIdx = product(idxShape.slice(axis + 1));
-  const out: HostArray = fill === undefined ? read(data).slice() : new HOST_ARRAYS[data.dtype as keyof typeof HOST_ARRAYS](data.size).fill(fill);
+  const out: HostArray =
+    fill === undefined
+      ? read(data).slice()
+      : new HOST_ARRAYS[data.dtype as keyof typeof HOST_ARRAYS](data.size).fill(fill);
   const outerIdx = product(idxShape.slice(0, axis));
   let k = 0;
   for (let o = 0; o < outerIdx; o++) {
     for (let j = 0; j < m; j++) {
       for (let i = 0; i < innerIdx; i++, k++) {
         const n = indices[k]!;
-        if (!(n >= 0 && n < size)) fail('KERNEL_ERROR', `scatterElements: index ${n} out of range [0, ${size})`, { op: 'scatterElements' });
+        if (!(n >= 0 && n < size))
+          fail('KERNEL_ERROR', `scatterElements: index ${n} out of range [0, ${size})`, { op: 'scatterElements' });
         const dst = (o * size + n) * inner + i;
         const v = updates[k]!;
         out[dst] = reduction === 'add' ? out[dst]! + v : reduction === 'max' ? Math.max(out[dst]!, v) : v;
@@ -90,7 +95,8 @@ export function gatherRowsOnHost(data: tf.Tensor, idx: tf.Tensor): tf.Tensor {
   for (let b = 0; b < B; b++) {
     for (let j = 0; j < perBatch; j++) {
       const n = at[b * perBatch + j]!;
-      if (!(n >= 0 && n < N)) fail('KERNEL_ERROR', `gatherRows: index ${n} out of range [0, ${N})`, { op: 'gatherRows' });
+      if (!(n >= 0 && n < N))
+        fail('KERNEL_ERROR', `gatherRows: index ${n} out of range [0, ${N})`, { op: 'gatherRows' });
       const from = (b * N + n) * row;
       const to = (b * perBatch + j) * row;
       for (let r = 0; r < row; r++) out[to + r] = src[from + r]!;
@@ -112,7 +118,11 @@ export function sliceOnHost(x: tf.Tensor, axis: number, start: number, width: nu
     if (run > 16) out.set(data.subarray(from, from + run), o * run);
     else for (let i = 0; i < run; i++) out[o * run + i] = data[from + i]!;
   }
-  return tf.tensor(out, x.shape.map((d, i) => (i === axis ? width : d)), x.dtype);
+  return tf.tensor(
+    out,
+    x.shape.map((d, i) => (i === axis ? width : d)),
+    x.dtype,
+  );
 }
 
 /** `x` broadcast to `shape` (numpy rules): one fill or copy per run along the last axis. */

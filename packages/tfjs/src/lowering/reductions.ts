@@ -28,8 +28,16 @@ export function shiftMax(x: tf.Tensor, axis: number, traits: BackendTraits): tf.
   const size = x.shape[axis]!;
   if (!traits.wasm || x.size === 0) return tf.max(x, axis, true);
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const front = tf.reshape(tf.transpose(tf.reshape(x, [outer, size, x.size / size / outer]), [1, 0, 2]), [1, size, 1, x.size / size]) as tf.Tensor4D;
-  return tf.reshape(tf.maxPool(front, [size, 1], [size, 1], 'valid'), x.shape.map((d, i) => (i === axis ? 1 : d)));
+  const front = tf.reshape(tf.transpose(tf.reshape(x, [outer, size, x.size / size / outer]), [1, 0, 2]), [
+    1,
+    size,
+    1,
+    x.size / size,
+  ]) as tf.Tensor4D;
+  return tf.reshape(
+    tf.maxPool(front, [size, 1], [size, 1], 'valid'),
+    x.shape.map((d, i) => (i === axis ? 1 : d)),
+  );
 }
 
 type ReductionOp = 'reduceSum' | 'reduceMax' | 'argMax' | 'logSoftmax' | 'cumsum';

@@ -23,11 +23,21 @@ function concat(xs: readonly tf.Tensor[], axis: number, outShape: readonly numbe
  * Slices with many short runs (a column of [B,P,4], say) on a host-memory backend are one host loop:
  * tfjs-wasm's Slice copies each run with its own call, tfjs-cpu's indexes every element.
  */
-function slice(x: tf.Tensor, axis: number, start: number, outShape: readonly number[], traits: BackendTraits): tf.Tensor {
+function slice(
+  x: tf.Tensor,
+  axis: number,
+  start: number,
+  outShape: readonly number[],
+  traits: BackendTraits,
+): tf.Tensor {
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const run = outShape.slice(axis).reduce((a, b) => a * b, 1);
   if (onHostMemory(traits) && outer > 1 && run <= 64) return sliceOnHost(x, axis, start, outShape[axis]!);
-  return tf.slice(x, x.shape.map((_, i) => (i === axis ? start : 0)), [...outShape]);
+  return tf.slice(
+    x,
+    x.shape.map((_, i) => (i === axis ? start : 0)),
+    [...outShape],
+  );
 }
 
 type ShapeOp = 'reshape' | 'expand' | 'slice' | 'concat' | 'unsqueeze' | 'squeeze' | 'transpose';

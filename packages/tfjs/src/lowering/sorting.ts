@@ -1,8 +1,8 @@
+import { resolveShape } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
-import { resolveShape } from '@lossgraph/core';
-import { alongAxis, toLastAxis } from './reductions.js';
 import { readNow } from './host-read.js';
+import { alongAxis, toLastAxis } from './reductions.js';
 import type { LoweringsFor } from './types.js';
 
 /**
@@ -23,8 +23,12 @@ function topk(x: tf.Tensor, k: number, axis: number, largest: boolean): tf.Tenso
 export const sorting: LoweringsFor<'topk' | 'sort'> = {
   // a tensor k is read now: the outputs' size along `axis` (a data-dependent dim) is its value
   topk: ([x, kTensor], { k, axis, largest }, ctx) => {
-    const kk = kTensor === undefined ? resolveShape([k], ctx.env)[0]! : readNow(kTensor, 'topk', 'the value of its tensor k', ctx.traits)[0]!;
-    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x!.shape[axis]!)) fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x!.shape[axis]}]`, { op: 'topk' });
+    const kk =
+      kTensor === undefined
+        ? resolveShape([k], ctx.env)[0]!
+        : readNow(kTensor, 'topk', 'the value of its tensor k', ctx.traits)[0]!;
+    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x!.shape[axis]!))
+      fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x!.shape[axis]}]`, { op: 'topk' });
     return topk(x!, kk, axis, largest);
   },
   sort: ([x], { axis, descending }) => topk(x!, x!.shape[axis]!, axis, descending),

@@ -22,5 +22,11 @@ export interface BackendTraits {
 const HOST_MEMORY = new Set(['cpu', 'wasm']);
 
 export function traitsOf(name: string): BackendTraits {
-  return { name, hostMemory: HOST_MEMORY.has(name), slowBroadcast: HOST_MEMORY.has(name), wasm: name === 'wasm', readsSynchronously: name !== 'webgpu' };
+  return {
+    name,
+    hostMemory: HOST_MEMORY.has(name),
+    slowBroadcast: HOST_MEMORY.has(name),
+    wasm: name === 'wasm',
+    readsSynchronously: name !== 'webgpu',
+  };
 }

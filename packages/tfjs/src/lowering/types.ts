@@ -22,7 +22,11 @@ export interface LoweringContext {
  * Lowers one IR node to tfjs ops: tfjs tensors in (in IR input order), one tensor per IR output out.
  * A lowering computes values only; gradients under `apply` come from the IR's own VJPs (see autodiff.ts).
  */
-export type Lowering<K extends OpName> = (inputs: readonly tf.Tensor[], attrs: OpAttrs[K], ctx: LoweringContext) => tf.Tensor[];
+export type Lowering<K extends OpName> = (
+  inputs: readonly tf.Tensor[],
+  attrs: OpAttrs[K],
+  ctx: LoweringContext,
+) => tf.Tensor[];
 
 /** An op a backend cannot run, with the reason (reported as LossGraphError 'UNSUPPORTED_OP'). */
 export interface Unsupported {

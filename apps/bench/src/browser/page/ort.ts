@@ -1,6 +1,6 @@
 import { compile, type ExecutionProvider } from '@lossgraph/onnxruntime-web';
 import type { PageProbe } from '../protocol.js';
-import { withDevice, type PageRuntimeImpl } from './runtimes.js';
+import { type PageRuntimeImpl, withDevice } from './runtimes.js';
 
 // the server serves onnxruntime-web's .mjs/.wasm files here (the bundle uses the external-wasm builds)
 const WASM_PATHS = new URL('/ort/', location.href).href;
@@ -14,9 +14,11 @@ interface GpuAdapterInfo {
 
 async function probeWebGpu(): Promise<PageProbe> {
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ info?: GpuAdapterInfo } | null> } }).gpu;
-  if (gpu === undefined) return { available: false, reason: 'navigator.gpu is missing (WebGPU disabled in this Chromium)', info: '' };
+  if (gpu === undefined)
+    return { available: false, reason: 'navigator.gpu is missing (WebGPU disabled in this Chromium)', info: '' };
   const adapter = await gpu.requestAdapter();
-  if (adapter === null) return { available: false, reason: 'navigator.gpu.requestAdapter() returned no adapter', info: '' };
+  if (adapter === null)
+    return { available: false, reason: 'navigator.gpu.requestAdapter() returned no adapter', info: '' };
   const i = adapter.info ?? {};
   const name = [i.vendor, i.architecture, i.description].filter(Boolean).join(' ') || 'unnamed adapter';
   return { available: true, info: `adapter ${name}${i.isFallbackAdapter ? ' (fallback, software)' : ''}` };

@@ -2,7 +2,7 @@ import { compile } from '@lossgraph/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 import type { PageProbe } from '../protocol.js';
-import { withDevice, type PageRuntimeImpl } from './runtimes.js';
+import { type PageRuntimeImpl, withDevice } from './runtimes.js';
 
 /** What tfjs found about this WebGL: version and whether it renders to float32 textures (else float16). */
 function webglInfo(): string {
@@ -14,7 +14,8 @@ function webglInfo(): string {
 }
 
 async function probe(): Promise<PageProbe> {
-  if (!(await tf.setBackend('webgl'))) return { available: false, reason: 'tfjs could not start its webgl backend (no WebGL context)', info: '' };
+  if (!(await tf.setBackend('webgl')))
+    return { available: false, reason: 'tfjs could not start its webgl backend (no WebGL context)', info: '' };
   return { available: true, info: webglInfo() };
 }
 
