@@ -14,7 +14,7 @@ export type { ExecutionProvider, GraphOptimizationLevel, OnnxRuntimeWebOptions, 
 /** onnxruntime-web's dist folder as a file URL ending in '/', where its .wasm and .mjs files are. */
 export function ortDistUrl(): string {
   const entry = createRequire(import.meta.url).resolve('onnxruntime-web');
-  return pathToFileURL(dirname(entry)).href + '/';
+  return `${pathToFileURL(dirname(entry)).href}/`;
 }
 
 const NODE: Platform = {

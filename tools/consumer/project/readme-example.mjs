@@ -12,7 +12,7 @@ import { compile as compileTfjs } from '@lossgraph/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
-setWasmPaths(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
 
 const program = multiboxLossProgram({ jaccardThresh: 0.5, negPos: 3, variances: [0.1, 0.2] });
 const dbox = defaultBoxes(SSD300);

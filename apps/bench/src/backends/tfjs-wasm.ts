@@ -11,7 +11,7 @@ const runtime = async () => {
     import('@tensorflow/tfjs-backend-wasm'),
   ]);
   // in Node, tfjs-backend-wasm reads its .wasm files from a folder: the installed package's dist/
-  wasm.setWasmPaths(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+  wasm.setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   return { compile: lossgraph.compile, tf, wasm };
 };
 

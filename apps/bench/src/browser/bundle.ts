@@ -41,7 +41,7 @@ async function build(): Promise<Map<string, PageAsset>> {
   });
   const assets = new Map<string, PageAsset>();
   for (const file of result.outputFiles) {
-    assets.set('/' + relative(OUT_DIR, file.path).split('\\').join('/'), {
+    assets.set(`/${relative(OUT_DIR, file.path).split('\\').join('/')}`, {
       body: file.contents,
       contentType: 'text/javascript',
     });

@@ -145,7 +145,7 @@ export class BrowserHarness {
       if (this.page === page) this.page = undefined;
     });
     try {
-      await page.goto(this.server.origin + '/', { timeout: this.timeouts.load });
+      await page.goto(`${this.server.origin}/`, { timeout: this.timeouts.load });
       await page.waitForFunction(() => window.__lossgraph?.ready === true, undefined, { timeout: this.timeouts.load });
       if (!(await page.evaluate(() => crossOriginIsolated)))
         this.remember('the page is not cross-origin isolated: wasm runs single-threaded');

@@ -88,7 +88,7 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
               `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
               `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. `
             : ''
-        }` + 'Times are medians in milliseconds.',
+        }Times are medians in milliseconds.`,
     },
   ];
   // a line over batch sizes needs two of them

@@ -35,7 +35,7 @@ const tfjs = async (backend: string): Promise<Compile> => {
     import('@tensorflow/tfjs-backend-wasm'),
     import('@tensorflow/tfjs-backend-cpu'),
   ]);
-  wasm.setWasmPaths(dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+  wasm.setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   return (p) => compile(p, { backend, validate: false });
 };
 

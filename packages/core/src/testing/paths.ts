@@ -9,7 +9,7 @@ export function repoFixturesDir(): string {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return join(dir, 'fixtures');
     dir = resolve(dir, '..');
   }
-  throw new Error('lossgraph repository root not found above ' + fileURLToPath(import.meta.url));
+  throw new Error(`lossgraph repository root not found above ${fileURLToPath(import.meta.url)}`);
 }
 
 /** The independent sample fixture beside the checkout (../shared/fixtures), if present. */
