@@ -102,3 +102,10 @@ export { bindDefinedDims, type DefinedDim, definedDims, partialShape } from './p
 export { eliminateDeadCode } from './passes/dce.js';
 export { inferTypes } from './passes/infer.js';
 export { attrSymbols, verify } from './passes/verify.js';
+export type {
+  ModelFeeds,
+  ModelForward,
+  ModelGraph,
+  ModelInitializer,
+  ModelTensorInfo,
+} from './training/model.js';
