@@ -14,7 +14,10 @@ afterAll(async () => {
   console.log(`browser conformance: ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
 }, 30_000);
 
-/** Measured gaps, each with the error seen (FIXTURES.md tolerances: losses 1e-4 relative, gradients 1e-4 of the largest). */
+/**
+ * Measured gaps, each with the error seen (docs/FIXTURES.md tolerances: losses 1e-4 relative, gradients 1e-4 of
+ * the largest).
+ */
 const EXCLUDED: Record<string, Readonly<Record<string, string>>> = {
   'browser-onnxruntime-web-wasm': {},
   'browser-tfjs-webgl': {},

@@ -21,7 +21,7 @@ afterAll(() => closeBackends(probed));
 // crosses into a page and, for WebGL, compiles shaders in software; the fixture suites cover them too.
 const RUNS = { node: 15, browser: 3 };
 
-describe('property: every backend agrees with the reference interpreter (FIXTURES.md tolerances)', () => {
+describe('property: every backend agrees with the reference interpreter (docs/FIXTURES.md tolerances)', () => {
   // the reference is the oracle here; its own correctness is the fixtures' and the op suite's job
   for (const p of probed.filter((x) => x.name !== 'reference')) {
     const test = p.skip === null ? it : it.skip;

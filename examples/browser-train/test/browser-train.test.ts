@@ -96,7 +96,7 @@ describe.skipIf(missing !== null)('examples/browser-train, production build in C
     expect(linePixels).toBeGreaterThan(300);
   }, 300_000);
 
-  it('"check against onnxruntime-web": the same batch agrees within FIXTURES.md tolerances, on more than one ORT thread', async () => {
+  it('"check against onnxruntime-web": the same batch agrees within docs/FIXTURES.md tolerances, on more than one ORT thread', async () => {
     await page.click('#check');
     await waitFor('checking', (s) => s.check !== undefined && s.phase === 'ready', 120_000);
     const { check } = await state();

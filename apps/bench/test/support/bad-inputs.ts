@@ -26,7 +26,10 @@ function firstTruth(feeds: Feeds): { b: number; at: number } {
   return { b, at: b * M * 5 };
 }
 
-/** The bad inputs of issue 6, each applied to a valid problem (B >= 1, at least one truth). */
+/**
+ * The bad inputs every backend must refuse with a LossGraphError, each applied to a valid problem (B >= 1, at
+ * least one truth).
+ */
 export const BAD_INPUTS: readonly BadInput[] = [
   {
     name: 'NaN in loc_data',

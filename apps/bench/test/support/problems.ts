@@ -180,7 +180,7 @@ export function nearTie(feeds: Feeds, options: LossOptions, labels: ArrayLike<nu
 }
 
 /**
- * The reference's outputs as a fixture, so that `compareWithFixture` applies the FIXTURES.md tolerances
+ * The reference's outputs as a fixture, so that `compareWithFixture` applies the docs/FIXTURES.md tolerances
  * to a backend's outputs exactly as `bench validate` does. Gradients are stored as float32, as fixtures are.
  */
 export function referenceFixture(name: string, feeds: Feeds, options: LossOptions, ref: Outputs): MultiboxFixture {

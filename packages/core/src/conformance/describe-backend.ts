@@ -34,7 +34,7 @@ export interface DescribeBackendOptions {
 
 /**
  * One conformance registration for any backend (tfjs's `describeWithFlags` + ALL_ENVS is the model):
- * every IR op case against the float64 interpreter, every fixture under FIXTURES.md tolerances, and the
+ * every IR op case against the float64 interpreter, every fixture under docs/FIXTURES.md tolerances, and the
  * fast-path and contract cases on synthetic programs. A backend package's test is a few lines.
  * Registers vitest suites (top-level await: call it at module level of a test file).
  */
@@ -60,7 +60,7 @@ export async function describeBackend(env: ConformanceEnv, options: DescribeBack
       });
     }
     if (suites.includes('fixtures')) {
-      describe('fixtures (FIXTURES.md tolerances)', () => {
+      describe('fixtures (docs/FIXTURES.md tolerances)', () => {
         // one compiled loss per set of loss options, as a training loop would
         const compiled = new Map<string, Promise<CompiledLoss>>();
         afterAll(async () => {
