@@ -68,7 +68,7 @@ function timeSeries(perf: PerfJson, mode: 'forward' | 'forward_backward'): LineS
 interface PerfSection {
   readonly heading: string;
   readonly idPrefix: string;
-  /** the issue-10 target line on the speed-up chart (MultiBoxLoss only) */
+  /** the speed target line on the speed-up chart (MultiBoxLoss only) */
   readonly target?: { readonly value: number; readonly label: string };
 }
 

@@ -1,6 +1,5 @@
-import { UsageError } from '../args.js';
-import { allBackends } from './index.js';
-import type { BenchBackend } from './types.js';
+import { allBackends, type BenchBackend } from '@lossgraph-tools/testing';
+import { UsageError } from './args.js';
 
 /** The backends named on the command line (all known ones when none are named); unknown names are usage errors. */
 export function selectBackends(names: readonly string[] | undefined): BenchBackend[] {
