@@ -1,5 +1,5 @@
 /**
- * The one conformance registration (`describeBackend`: op cases, every fixture, fast-path and contract
+ * The one conformance registration (`describeBackend`: op cases, every fixture, the contract
  * cases) on the browser backends, in headless Chromium (one browser for this file). A backend whose
  * browser is missing skips every case with the reason.
  */

@@ -1,5 +1,5 @@
 import { type CompiledLoss, type Feeds, type HostTensor, LossGraphError, type Outputs } from '@lossgraph/core';
-import { FAST_PATH_CASES } from '@lossgraph/core/conformance';
+import { CONTRACT_CASES } from '@lossgraph/core/conformance';
 import { fixtureProgram, listFixtureFiles, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeBackends, errorOf, probeBackends, throwsSynchronously, titled } from './support/backends.js';
@@ -162,8 +162,8 @@ for (const p of probed) {
       expect((e as Error).message).toMatch(/'validte'.*did you mean 'validate'/);
     }, 60_000);
 
-    // the fast-path protocol on synthetic programs: run after dispose before the fast compile, a failed fast compile, run(null)
-    for (const c of FAST_PATH_CASES)
+    // the compiled-loss contract on a synthetic program: run after dispose, run(null), float64 feeds, a misspelt option
+    for (const c of CONTRACT_CASES)
       test(titled(p, c.name), () => c.run((program, options) => p.backend.compile(program, options)), 120_000);
 
     test(titled(p, 'an unknown output name is a LossGraphError naming it'), async () => {

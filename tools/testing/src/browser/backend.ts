@@ -15,7 +15,7 @@ export function isPageLoss(compiled: CompiledLoss): compiled is CompiledLoss & P
 
 /**
  * A bench backend that runs in headless Chromium (the shared harness) with one page runtime. Node wraps
- * it like any backend (core's defineBackend: option checks, feed checks, fast path, timeouts); the page
+ * it like any backend (core's defineBackend: option checks, feed checks, timeouts); the page
  * compiles and runs plain graphs.
  */
 export function browserBackend(name: string, runtime: PageRuntime, notes?: string): BenchBackend {
