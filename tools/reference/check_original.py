@@ -5,7 +5,7 @@ Usage: /usr/bin/python3 tools/reference/check_original.py [FILE.safetensors ...]
 
 The seed cannot run every fixture: it fails on an image without truths and hard-codes the variances
 (0.1, 0.2); such files are reported as skipped. Agreement is judged with the backend tolerances of
-FIXTURES.md (the seed computes in float32). Exit status 1 when a file that could run disagrees.
+docs/FIXTURES.md (the seed computes in float32). Exit status 1 when a file that could run disagrees.
 """
 
 import glob

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write the fixtures (FIXTURES.md) and the default-box and anchor reference files.
+"""Write the fixtures (docs/FIXTURES.md) and the default-box and anchor reference files.
 
 Usage: /usr/bin/python3 tools/reference/make_fixtures.py [--out fixtures] [--dbox-out DIR] [--only NAME ...]
 

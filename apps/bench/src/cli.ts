@@ -12,7 +12,7 @@ const USAGE = `usage: pnpm bench <command> [options]
 
 commands:
   validate [--fixtures DIR] [--backends LIST] [--json FILE]
-      run every fixture on every backend and compare with the expected values (FIXTURES.md tolerances)
+      run every fixture on every backend and compare with the expected values (docs/FIXTURES.md tolerances)
   perf [--loss multibox|retinanet] [--backends LIST] [--batch LIST] [--classes N] [--json FILE]
        [--priors ssd300|ssd512] (multibox)  [--image-size 512] [--box-loss l1|smooth_l1|giou|diou|ciou] (retinanet)
        [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]

@@ -55,7 +55,7 @@ describe('bench perf (CLI, reference backend)', () => {
     expect(run.stderr).toContain('perf: batch 1');
   });
 
-  it('writes the JSON of issue 5: a results row per batch size with the required fields', () => {
+  it('writes the perf JSON: a results row per batch size with the required fields', () => {
     expect(perf.results.map((r) => [r.backend, r.batch])).toEqual([
       ['reference', 1],
       ['reference', 2],

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { allBackends } from '@lossgraph-tools/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { allBackends } from '../src/backends/index.js';
 import type { ValidateReport } from '../src/validate/types.js';
 import { writeCorruptedFixtures } from './support/corrupt-fixtures.js';
 

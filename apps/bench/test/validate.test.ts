@@ -3,9 +3,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listFixtureFiles, repoFixturesDir } from '@lossgraph/core/testing';
+import { type BenchBackend, referenceBackend } from '@lossgraph-tools/testing';
 import { describe, expect, it } from 'vitest';
-import { referenceBackend } from '../src/backends/reference.js';
-import type { BenchBackend } from '../src/backends/types.js';
 import { validate } from '../src/commands/validate.js';
 
 const root = resolve(import.meta.dirname, '../../..');

@@ -72,7 +72,7 @@ async function check(trainer: Trainer): Promise<void> {
   );
   $('check-summary').textContent =
     `After ${state.steps.length} steps, the first batch through the trained detector: tfjs-${state.tfBackend} against onnxruntime-web ` +
-    `(wasm, ${ort.numThreads} threads, ${ort.ms.toFixed(0)} ms with its compile, page ${crossOriginIsolated ? '' : 'NOT '}cross-origin isolated), FIXTURES.md tolerances.`;
+    `(wasm, ${ort.numThreads} threads, ${ort.ms.toFixed(0)} ms with its compile, page ${crossOriginIsolated ? '' : 'NOT '}cross-origin isolated), docs/FIXTURES.md tolerances.`;
   $('check-result').hidden = false;
   state.phase = 'ready';
   status(state.check.pass ? 'the two runtimes agree' : 'the two runtimes DIFFER');

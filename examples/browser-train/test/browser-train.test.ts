@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_ARGS, chromiumPath } from '@lossgraph/bench/chromium';
+import { CHROMIUM_ARGS, chromiumPath } from '@lossgraph-tools/testing/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,7 @@ describe.skipIf(missing !== null)('examples/browser-train, production build in C
     expect(linePixels).toBeGreaterThan(300);
   }, 300_000);
 
-  it('"check against onnxruntime-web": the same batch agrees within FIXTURES.md tolerances, on more than one ORT thread', async () => {
+  it('"check against onnxruntime-web": the same batch agrees within docs/FIXTURES.md tolerances, on more than one ORT thread', async () => {
     await page.click('#check');
     await waitFor('checking', (s) => s.check !== undefined && s.phase === 'ready', 120_000);
     const { check } = await state();

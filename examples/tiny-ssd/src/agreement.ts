@@ -1,6 +1,6 @@
 import type { HostTensor } from '@lossgraph/core';
 
-/** FIXTURES.md tolerances: losses 1e-4 relative to max(1, |want|); gradients 1e-4 of max(1e-3, max |want|). */
+/** docs/FIXTURES.md tolerances: losses 1e-4 relative to max(1, |want|); gradients 1e-4 of max(1e-3, max |want|). */
 const LOSS_REL = 1e-4;
 const GRAD_REL = 1e-4;
 const GRAD_FLOOR = 1e-3;
@@ -19,7 +19,7 @@ function maxAbs(a: ArrayLike<number>): number {
   return m;
 }
 
-/** Checks each named output of `got` against `want` under the FIXTURES.md tolerances (a NaN never passes). */
+/** Checks each named output of `got` against `want` under the docs/FIXTURES.md tolerances (a NaN never passes). */
 export function agreement<Name extends string>(
   got: Record<string, HostTensor>,
   want: Record<Name, HostTensor>,

@@ -7,7 +7,6 @@
 export type {
   CompiledLoss,
   CompileOptions,
-  FastPath,
   Feeds,
   HostTensor,
   LossProgram,

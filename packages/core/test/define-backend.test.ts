@@ -1,7 +1,6 @@
 /**
  * The compiled-loss wrapper every backend goes through (defineBackend), on a synthetic float32 backend
- * built here over the reference interpreter, with synthetic programs (the fast-path protocol does not
- * depend on any loss's fast path).
+ * built here over the reference interpreter, with synthetic programs.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -13,16 +12,14 @@ import {
   GraphBuilder,
   interpret,
   LossGraphError,
-  type LossProgram,
   type Outputs,
 } from '../src/index.js';
 
-/** y = x * k, plus `neg` (the number of negative x) when `flag`. */
-function scaled(k: number, flag = false): Graph {
+/** y = x * k. */
+function scaled(k: number): Graph {
   const b = new GraphBuilder();
   const x = b.input('x', 'float32', ['N']);
   b.output('y', x.mul(k));
-  if (flag) b.output('neg', x.less(0).cast('float32').sum());
   return b.build();
 }
 
@@ -30,26 +27,10 @@ const feeds = (...xs: number[]): Feeds => ({
   x: { dtype: 'float32', shape: [xs.length], data: Float32Array.from(xs) },
 });
 
-/** Exact: y = 2x. Fast: y = 3x (so that a test sees which ran), its result standing when no x is negative. */
-function withFastPath(extra: Partial<LossProgram> = {}): LossProgram {
-  return {
-    graph: scaled(2),
-    ...extra,
-    fastPath: {
-      program: { graph: scaled(3, true) },
-      applies: (f) => f.x!.shape[0]! >= 2,
-      flags: ['neg'],
-      accept: (out) => out.neg!.data[0] === 0,
-    },
-  };
-}
-
 interface ToyOptions extends CompileOptions {
   readonly executionProviders?: readonly ('cpu' | 'gpu')[];
   readonly delayMs?: number;
   readonly compileDelayMs?: number;
-  /** graphs (by their output count) whose compile fails */
-  readonly failCompileOf?: number;
 }
 
 /** What the toy backend saw: every compile, every run, and the most runs in flight at once. */
@@ -62,22 +43,17 @@ afterEach(() => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function toyBackend(concurrency: 'parallel' | 'serial' = 'parallel') {
-  return defineBackend<
-    ToyOptions,
-    { executionProviders: readonly string[]; delayMs: number; compileDelayMs: number; failCompileOf: number }
-  >({
+  return defineBackend<ToyOptions, { executionProviders: readonly string[]; delayMs: number; compileDelayMs: number }>({
     name: 'toy',
     concurrency,
     options: {
       executionProviders: (v, invalid) => (v === undefined ? ['cpu'] : Array.isArray(v) ? v : invalid('a list')),
       delayMs: (v) => (v as number | undefined) ?? 0,
       compileDelayMs: (v) => (v as number | undefined) ?? 0,
-      failCompileOf: (v) => (v as number | undefined) ?? -1,
     },
     async compileGraph(graph, options): Promise<CompiledGraph> {
       log.compiles++;
       await sleep(options.compileDelayMs);
-      if (graph.outputs.length === options.failCompileOf) throw new Error('this runtime cannot compile that graph');
       return {
         device: options.executionProviders[0]!,
         async run(f, outputs) {
@@ -133,13 +109,11 @@ describe('defineBackend: options', () => {
 
 describe('defineBackend: feed checks', () => {
   const compile = toyBackend();
-  it('run(null) and run(undefined) are MISSING_INPUT, even with a fast path (applies() never sees them)', async () => {
-    const applies = vi.fn(() => true);
-    const program = withFastPath();
-    const loss = await compile({ ...program, fastPath: { ...program.fastPath!, applies } });
+  it('run(null) and run(undefined) are MISSING_INPUT, and nothing runs', async () => {
+    const loss = await compile(scaled(2));
     expect((await rejection(loss.run(null as never))).code).toBe('MISSING_INPUT');
     expect((await rejection(loss.run(undefined as never))).code).toBe('MISSING_INPUT');
-    expect(applies).not.toHaveBeenCalled();
+    expect(log.runs).toHaveLength(0);
   });
   it('checkInputs always runs; validateInputs only unless validate: false', async () => {
     const checkInputs = vi.fn((f: Feeds) => {
@@ -182,44 +156,16 @@ describe('defineBackend: feed checks', () => {
   });
 });
 
-describe('defineBackend: the fast-path protocol', () => {
+describe('defineBackend: dispose', () => {
   const compile = toyBackend();
-  it('returns the fast result when it applies and stands (flags removed), else the exact one', async () => {
-    const loss = await compile(withFastPath());
-    expect(log.compiles).toBe(1); // the fast program compiles on first use
-    const out = await loss.run(feeds(1, 2));
-    expect(Object.keys(out)).toEqual(['y']);
-    expect(Array.from(out.y!.data)).toEqual([3, 6]);
-    expect(log.compiles).toBe(2);
-    expect(Array.from((await loss.run(feeds(1, -2))).y!.data)).toEqual([2, -4]); // flag rejects: exact
-    expect(Array.from((await loss.run(feeds(5))).y!.data)).toEqual([10]); // does not apply: exact
-    expect(Object.keys(await loss.run(feeds(1, 2), ['y']))).toEqual(['y']);
-  });
-  it('a run after dispose() is DISPOSED and compiles nothing, even before the fast program compiled', async () => {
-    const loss = await compile(withFastPath());
+  it('a run after dispose() is DISPOSED and runs nothing; dispose() twice is harmless', async () => {
+    const loss = await compile(scaled(2));
+    await loss.dispose();
     await loss.dispose();
     expect((await rejection(loss.run(feeds(1, 2)))).code).toBe('DISPOSED');
     expect(log.compiles).toBe(1);
     expect(log.runs).toHaveLength(0);
-  });
-  it('dispose() during the fast compile: the run is DISPOSED and the fast graph is released when it arrives', async () => {
-    const loss = await compile(withFastPath(), { compileDelayMs: 30 });
-    const run = loss.run(feeds(1, 2));
-    await sleep(5);
-    await loss.dispose();
-    expect((await rejection(run)).code).toBe('DISPOSED');
-    expect(log.disposed).toBe(2);
-    expect(log.runs).toHaveLength(0);
-  });
-  it('a failed fast compile warns once and every run falls back to the exact program', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const loss = await compile(withFastPath(), { failCompileOf: 2 });
-    for (let i = 0; i < 3; i++) expect(Array.from((await loss.run(feeds(1, 2))).y!.data)).toEqual([2, 4]);
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(String(warn.mock.calls[0]![0])).toMatch(
-      /toy-cpu: the program's fast path failed to compile \(this runtime cannot compile that graph\)/,
-    );
-    expect(log.compiles).toBe(2); // tried once, not on every run
+    expect(log.disposed).toBe(1);
   });
 });
 

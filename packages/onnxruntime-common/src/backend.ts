@@ -54,7 +54,7 @@ export interface OrtPlatform<EP extends string, R extends object> {
 /**
  * The compile function of an ONNX Runtime backend: the graph (gradient part included) becomes one ONNX
  * model, opened on the first execution provider of the list that starts; runs convert feeds and
- * outputs. Everything else (checks, dispose, fast path, timeouts) is core's `defineBackend`.
+ * outputs. Everything else (checks, dispose, timeouts) is core's `defineBackend`.
  */
 export function defineOrtBackend<EP extends string, Opts extends OrtCompileOptions<EP>, R extends object>(
   platform: OrtPlatform<EP, R>,

@@ -13,7 +13,7 @@ it('runs with no tfjs kernel gradient registered', () => {
 });
 
 for (const backend of TEST_BACKENDS) {
-  // run(): op cases, every fixture, the fast-path and contract cases (nothing excluded)
+  // run(): op cases, every fixture, the contract cases (nothing excluded)
   await describeBackend({
     name: `tfjs-${backend}`,
     compile: (program, options) => compile(program, { ...options, backend }),

@@ -1,6 +1,6 @@
 // The root README's example, with seeded logits and offsets instead of zeros (all-zero logits tie every
 // negative, which a comparison would not notice), run through every Node backend from the installed
-// packages' published entry points, each compared with the reference under the FIXTURES.md tolerances.
+// packages' published entry points, each compared with the reference under the docs/FIXTURES.md tolerances.
 // Prints one JSON line per backend.
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';

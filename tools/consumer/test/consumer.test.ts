@@ -155,7 +155,7 @@ describe('the published packages, installed with npm into a fresh project', () =
     expect(urls[names.indexOf('@lossgraph/onnxruntime-web')]).toMatch(/\/dist\/node\.js$/);
   });
 
-  it('runs the README example on every Node backend, each within FIXTURES.md tolerances of the reference', async () => {
+  it('runs the README example on every Node backend, each within docs/FIXTURES.md tolerances of the reference', async () => {
     const { stdout } = await phase('README example on 5 backends', () =>
       run(process.execPath, ['readme-example.mjs'], app),
     );
@@ -202,7 +202,7 @@ describe('the published packages, installed with npm into a fresh project', () =
       const { code, stdout } = await phase(`tsc ${mode}`, () =>
         outcome(join(app, 'node_modules', '.bin', 'tsc'), ['-p', `tsconfig.${mode}.json`, '--pretty', 'false'], app),
       );
-      // typed-io.ts holds misuses under @ts-expect-error: an uncaught one is an unused directive (TS2578)
+      // project/typed-io.ts holds misuses under @ts-expect-error: an uncaught one is an unused directive (TS2578)
       const errors = stdout.trim().split('\n').filter(Boolean);
       expect(errors, errors.join('\n')).toEqual([]);
       expect(code).toBe(0);

@@ -68,7 +68,7 @@ def predictions(rng, batch, priors, num_classes, conf_scale=2.0):
 
 
 def inputs(rng, dbox_list, rows_per_image, max_objects, num_classes, conf_scale=2.0):
-    """A complete input dict (FIXTURES.md names) with random predictions."""
+    """A complete input dict (docs/FIXTURES.md names) with random predictions."""
     targets, num_objs = pad(rows_per_image, max_objects)
     loc, conf = predictions(rng, len(rows_per_image), dbox_list.shape[0], num_classes, conf_scale)
     return {"loc_data": loc, "conf_data": conf, "dbox_list": np.asarray(dbox_list, dtype=np.float32),

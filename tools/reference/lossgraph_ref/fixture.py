@@ -1,4 +1,4 @@
-"""Fixture files (FIXTURES.md): build a MultiBoxLoss fixture's tensors, write, read and validate any fixture.
+"""Fixture files (docs/FIXTURES.md): build a MultiBoxLoss fixture's tensors, write, read and validate any fixture.
 
 A fixture names its loss in `__metadata__["loss"]` (`multibox` when absent) and, for multibox, its
 `profile` (`seed` when absent); `validate` checks the tensors of that loss's schema.
@@ -120,7 +120,7 @@ def build(inputs, options, generator):
 def validate(tensors, metadata, source, scalar_shapes=((),)):
     """Check names, dtypes and shapes against the schema of the fixture's loss, with consistent sizes.
 
-    `scalar_shapes` lists the shapes accepted for the loss terms (FIXTURES.md says []).
+    `scalar_shapes` lists the shapes accepted for the loss terms (docs/FIXTURES.md says []).
     Raises FixtureError naming the file and the tensor.
     """
     loss, profile = loss_of(metadata)

@@ -2,7 +2,7 @@
 
 Same operations, in the same order, as `point_form`, `intersect`, `jaccard`, `encode` and `match` of
 ssd.pytorch's box_utils.py (copied into pytorch_advanced's utils/match.py), with one change: every
-argmax is explicit about ties and picks the lowest index (DESIGN.md), where the original relies on
+argmax is explicit about ties and picks the lowest index (docs/DESIGN.md), where the original relies on
 `Tensor.max`, whose choice among equal values is not documented. Callers pass float64 tensors.
 """
 

@@ -3,7 +3,7 @@
 The logic follows the seed's `MultiBoxLoss.forward` step by step: per-image `match`, SmoothL1 summed
 over positives, per-box cross entropy, hard negative mining with the two sorts (positives' mining loss
 set to 0, num_neg = min(neg_pos * num_pos, P)), cross entropy summed over positives and hard negatives,
-both divided by N = total positives. Differences, all stated in DESIGN.md / FIXTURES.md:
+both divided by N = total positives. Differences, all stated in docs/DESIGN.md / docs/FIXTURES.md:
 
 - everything is computed in float64 from the (float32) inputs;
 - `targets` is one padded tensor [B, M, 5] plus `num_objs` [B]; image b uses rows `targets[b, :num_objs[b]]`;

@@ -1,5 +1,5 @@
 """torchvision's own detection losses, called the way torchvision calls them: the fixture oracles of
-the `retinanet` loss and of the multibox `torchvision` profile (FIXTURES.md, "Other losses and profiles").
+the `retinanet` loss and of the multibox `torchvision` profile (docs/FIXTURES.md, "Other losses and profiles").
 
 Nothing here re-implements a loss: `RetinaNet.compute_loss` and `SSD.compute_loss` run on model objects
 built around dummy backbones and heads (compute_loss never touches their weights). Inputs come in as the

@@ -2,15 +2,14 @@
  * `bench perf`: times forward and forward+backward of a loss (`--loss multibox`, the default, or
  * `retinanet`) on synthetic inputs, for every requested backend and batch size, interleaved with the
  * original (the seed's PyTorch MultiBoxLoss, or torchvision's RetinaNet loss) when /usr/bin/python3 has
- * torch (and torchvision). Progress on stderr, a table on stdout, the issue-5 JSON with --json FILE.
+ * torch (and torchvision). Progress on stderr, a table on stdout, the perf JSON (perf/perf-json.ts) with --json FILE.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss } from '@lossgraph/core';
+import type { BenchBackend } from '@lossgraph-tools/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
-import { selectBackends } from '../backends/select.js';
-import type { BenchBackend } from '../backends/types.js';
 import { machineInfo } from '../perf/machine.js';
 import { currentRssMb } from '../perf/memory.js';
 import { assemblePerfJson, type BackendStatus, isComplete, type Skip } from '../perf/perf-json.js';
@@ -29,6 +28,7 @@ import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
 import { PRIOR_PRESETS, type PriorPreset } from '../perf/synthetic.js';
 import { perfTable } from '../perf/table.js';
+import { selectBackends } from '../select-backends.js';
 
 const FLAGS = [
   'loss',

@@ -10,9 +10,9 @@ import {
   loadFixture,
   repoFixturesDir,
 } from '@lossgraph/core/testing';
+import type { BenchBackend } from '@lossgraph-tools/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
-import { selectBackends } from '../backends/select.js';
-import type { BenchBackend } from '../backends/types.js';
+import { selectBackends } from '../select-backends.js';
 import { formatValidateTable } from '../validate/table.js';
 import type { ValidateReport, ValidateRow } from '../validate/types.js';
 

@@ -27,10 +27,10 @@ export interface MachineInfo {
   readonly runtimes: Record<string, string | null>;
 }
 
-/** Folders whose node_modules may hold a runtime: the bench app and every workspace package. */
+/** Folders whose node_modules may hold a runtime: the bench app, the backends' tools/testing and every package. */
 function searchFolders(): string[] {
   const root = repoRoot();
-  const folders = [join(root, 'apps', 'bench')];
+  const folders = [join(root, 'apps', 'bench'), join(root, 'tools', 'testing')];
   const packages = join(root, 'packages');
   if (existsSync(packages)) for (const name of readdirSync(packages)) folders.push(join(packages, name));
   return folders;

@@ -1,6 +1,6 @@
 /**
- * The JSON that `bench perf --json` writes (issue 5). The required fields come first and are exactly
- * the issue's; the rest are additions for reports:
+ * The JSON that `bench perf --json` writes. The required fields come first: they are what readers of
+ * perf results rely on (the report, comparisons between runs); the fields after a `+` are additions for reports:
  *
  *   results[]:   backend, batch, forward_ms{median,p95}, forward_backward_ms{median,p95}, first_run_ms,
  *                peak_rss_mb, + device, repeats, first_run_by_mode_ms, speedup_vs_pytorch, transfer_ms

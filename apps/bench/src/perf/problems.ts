@@ -34,7 +34,10 @@ export interface RetinanetProblem {
 
 export type PerfProblem = MultiboxProblem | RetinanetProblem;
 
-/** The defaults of each loss: issue 10's SSD300 shape, issue 11's RetinaNet shape (512², 80 classes, batch 8). */
+/**
+ * The defaults of each loss: the MultiBoxLoss on SSD300 (the shape the speed targets are set at), the RetinaNet
+ * loss at 512², 80 classes, batch 8 (the shape `tools/reference/time_retinanet.py` times torchvision at).
+ */
 export const PROBLEM_DEFAULTS = {
   multibox: { batches: [1, 8, 32], problem: { loss: 'multibox', classes: 21, priors: 'ssd300' } },
   retinanet: { batches: [8], problem: { loss: 'retinanet', classes: 80, image_size: 512, box_loss: 'l1' } },

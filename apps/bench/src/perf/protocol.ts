@@ -1,7 +1,8 @@
 /**
  * The JSON-lines protocol between `bench perf` and its timing servers: one child process per backend
  * (perf/worker.ts) and, for the original, tools/reference/time_original.py --serve (MultiBoxLoss) or
- * time_retinanet.py --serve (RetinaNet). All answer `time` the same way, so the scheduler treats them alike.
+ * tools/reference/time_retinanet.py --serve (RetinaNet). All answer `time` the same way, so the scheduler
+ * treats them alike.
  */
 import type { PerfProblem } from './problems.js';
 

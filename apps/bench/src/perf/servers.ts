@@ -60,7 +60,7 @@ export function probeTorch(threads?: number, loss: PerfLoss = 'multibox'): Torch
 
 /**
  * The original behind the same protocol: tools/reference/time_original.py --serve (the seed's PyTorch
- * MultiBoxLoss) or time_retinanet.py --serve (torchvision's RetinaNet loss).
+ * MultiBoxLoss) or tools/reference/time_retinanet.py --serve (torchvision's RetinaNet loss).
  */
 export function startPytorch(threads?: number, loss: PerfLoss = 'multibox'): TimingServer {
   return new TimingServer({

@@ -8,9 +8,7 @@
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CompiledLoss, Feeds, LossProgram } from '@lossgraph/core';
-import { allBackends } from '../backends/index.js';
-import type { BenchBackend } from '../backends/types.js';
-import { isPageLoss } from '../browser/backend.js';
+import { allBackends, type BenchBackend, isPageLoss } from '@lossgraph-tools/testing';
 import { type PerfProblem, perfFeeds, perfProgram } from './problems.js';
 import {
   PERF_MODES,

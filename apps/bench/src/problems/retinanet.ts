@@ -9,7 +9,7 @@ import {
 import { seededRandom } from '@lossgraph/core/testing';
 
 /**
- * The RetinaNet timing problem of issue 11 (for `bench perf`, beside tools/reference/time_retinanet.py,
+ * The RetinaNet timing problem (for `bench perf`, beside tools/reference/time_retinanet.py,
  * which draws the same distribution with numpy): torchvision's default RetinaNet anchors, 9 per location
  * (sizes x, x 2^(1/3), x 2^(2/3) for x = 32 ... 512; aspect ratios 0.5, 1, 2) on the 5-level pyramid of
  * a square image (strides 8 ... 128: on 512², 64² + 32² + 16² + 8² + 4² locations, 49104 anchors).

@@ -236,7 +236,8 @@ export function accuracyHeat(
   const top = 40 + labelRun;
   const cw = 54;
   const ch = 26;
-  const note = 'cell: worst error / tolerance over the loss terms and gradients (≤ 1 passes; FIXTURES.md tolerances)';
+  const note =
+    'cell: worst error / tolerance over the loss terms and gradients (≤ 1 passes; docs/FIXTURES.md tolerances)';
   const width = Math.max(left + fixtures.length * cw + labelRun + 10, left + note.length * 6.2 + 10);
   const height = top + backends.length * ch + 46;
   const heads = fixtures

@@ -68,7 +68,7 @@ function timeSeries(perf: PerfJson, mode: 'forward' | 'forward_backward'): LineS
 interface PerfSection {
   readonly heading: string;
   readonly idPrefix: string;
-  /** the issue-10 target line on the speed-up chart (MultiBoxLoss only) */
+  /** the speed target line on the speed-up chart (MultiBoxLoss only) */
   readonly target?: { readonly value: number; readonly label: string };
 }
 
@@ -327,7 +327,7 @@ function accuracyBlocks(
     { kind: 'heading', level: 2, text: 'Accuracy' },
     {
       kind: 'paragraph',
-      text: 'Every fixture on every backend against the PyTorch float64 reference values, under the FIXTURES.md tolerances (a cell passes at error / tolerance ≤ 1), grouped by the loss the fixture names.',
+      text: 'Every fixture on every backend against the PyTorch float64 reference values, under the docs/FIXTURES.md tolerances (a cell passes at error / tolerance ≤ 1), grouped by the loss the fixture names.',
     },
     ...[...new Set(acc.cells.map((c) => c.loss))].flatMap((loss) => lossAccuracyBlocks(loss, acc)),
   ];
@@ -387,7 +387,7 @@ export function reportBlocks(d: ReportData): Block[] {
       {
         kind: 'paragraph',
         text:
-          'From issue 10, at SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run' +
+          'At SSD300, 21 classes, batch 32, forward+backward, as a speed-up over the PyTorch original measured in the same run' +
           (d.perf.pytorch?.available
             ? ` (PyTorch with ${d.perf.pytorch.threads} thread(s) on ${d.machine.cores} cores).`
             : '.'),

@@ -5,8 +5,9 @@ import type { ProfileJson } from '../profile/ort-profile.js';
 import type { ValidateReport, ValidateRow as WrittenRow } from '../validate/types.js';
 
 /**
- * A row of `bench validate --json` (issue 2); a `tolerance` per output is used when a validate run adds
- * one. Rows written before issue 11 have no `loss` (they are all multibox) and the four multibox diffs.
+ * A row of `bench validate --json`; a `tolerance` per output is used when a validate run adds one. Rows
+ * written before the bench knew more than one loss have no `loss` (they are all multibox) and the four
+ * multibox diffs.
  */
 export type ValidateRow = Omit<WrittenRow, 'loss' | 'profile'> & {
   readonly loss?: string | null;

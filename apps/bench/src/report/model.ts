@@ -60,7 +60,7 @@ export interface ReportData {
   readonly profile: ProfileJson | null;
 }
 
-/** Issue 10's targets: at SSD300, 21 classes, batch 32, forward+backward, speed-up over PyTorch. */
+/** The speed targets: at SSD300, 21 classes, batch 32, forward+backward, speed-up over PyTorch. */
 export const TARGETS = [
   { backend: 'onnxruntime-node-cpu', wanted: 3, target: 'onnxruntime-node-cpu at least 3× faster than PyTorch' },
   {

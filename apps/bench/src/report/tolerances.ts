@@ -1,5 +1,5 @@
 /**
- * FIXTURES.md tolerances per fixture, so the report can show error / tolerance: `bench validate` gives
+ * docs/FIXTURES.md tolerances per fixture, so the report can show error / tolerance: `bench validate` gives
  * absolute errors, and the tolerance depends on the fixture's expected values.
  */
 import { existsSync } from 'node:fs';

@@ -38,24 +38,6 @@ export interface LossProgram<I extends string = string, O extends string = strin
    * with (float32 on float32 backends). Skipped with `validate: false`.
    */
   validateInputs?(feeds: Feeds<I>): void;
-  /** a cheaper program to try first; a backend that ignores it still computes the same results */
-  readonly fastPath?: FastPath<I, O>;
-}
-
-/**
- * A cheaper variant of a program that gives the same results wherever it applies, and says itself
- * (through `flags` outputs) when its result does not stand; then the exact program runs instead.
- * Every backend made with `defineBackend` runs this protocol: the fast program compiles on its first
- * use; when that compile fails, a warning says so once and the exact program serves every run.
- */
-export interface FastPath<I extends string = string, O extends string = string> {
-  readonly program: LossProgram<I, string>;
-  /** whether the fast program can take these (already checked) feeds at all (e.g. enough default boxes) */
-  applies(feeds: Feeds<I>): boolean;
-  /** outputs of the fast program that only decide whether its result stands; never returned */
-  readonly flags: readonly string[];
-  /** whether the fast program's result stands */
-  accept(outputs: Outputs<O | string>): boolean;
 }
 
 /** Bounded waits, in milliseconds (`Infinity`: wait forever). */

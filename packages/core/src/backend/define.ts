@@ -47,7 +47,7 @@ export interface CompiledGraph<Extra extends object = object> {
 
 /** The wrapper's checks, for backend members (such as tfjs `apply`) that take inputs of their own. */
 export interface GraphContext {
-  /** the program of this graph (its fast path, if any, removed) */
+  /** the program of this graph */
   readonly program: LossProgram;
   readonly options: CoreOptions;
   /** throws LossGraphError 'DISPOSED' once the compiled loss was disposed */
@@ -191,8 +191,8 @@ function contextFor(
  * Builds a backend's `compile` from its spec. Core then does, for every backend: option validation
  * (unknown keys name the closest valid one), bounded waits (`timeouts`), the feed checks of the
  * LossProgram contract (structure always, value scans unless `validate: false`, on float32-narrowed
- * data), the dispose guard, the output-name check, the fast-path protocol, the concurrency policy, and
- * runtime failures as LossGraphError. The backend compiles and runs graphs, nothing more.
+ * data), the dispose guard, the output-name check, the concurrency policy, and runtime failures as
+ * LossGraphError. The backend compiles and runs graphs, nothing more.
  */
 export function defineBackend<Opts extends CompileOptions, R extends object, Extra extends object = object>(
   spec: BackendSpec<R, Extra>,
@@ -222,7 +222,7 @@ export function defineSyncBackend<Opts extends CompileOptions, R extends object,
     const exact = spec.compileGraph(
       program.graph,
       resolved,
-      contextFor(withoutFastPath(program), resolved, state, label, () => resolved.validate),
+      contextFor(program, resolved, state, label, () => resolved.validate),
     );
     if (exact instanceof Promise) throw new Error(`${spec.name}: compileGraph returned a promise; use defineBackend`);
     return assemble(spec, program, resolved, state, exact) as unknown as CompiledLoss<I, O> & Extra;
@@ -242,25 +242,24 @@ function prepare<R extends object>(
   return { program, resolved };
 }
 
-function withoutFastPath(program: LossProgram): LossProgram {
-  const { fastPath: _, ...rest } = program;
-  return rest;
-}
-
 /** Compiles one program's graph under the compile timeout; a session that arrives late is released. */
 function compileTimed<R extends object, Extra extends object>(
   spec: BackendSpec<R, Extra>,
   program: LossProgram,
   resolved: R & CoreOptions,
   state: State,
-  valueChecks?: () => boolean,
 ) {
-  const plain = withoutFastPath(program);
   const ms = resolved.timeouts.compile;
-  const context = contextFor(plain, resolved, state, () => spec.name, valueChecks ?? (() => resolved.validate));
+  const context = contextFor(
+    program,
+    resolved,
+    state,
+    () => spec.name,
+    () => resolved.validate,
+  );
   const work = Promise.resolve().then(() => {
-    verify(plain.graph);
-    return spec.compileGraph(plain.graph, resolved, context);
+    verify(program.graph);
+    return spec.compileGraph(program.graph, resolved, context);
   });
   return withTimeout(
     work,
@@ -280,22 +279,9 @@ function assemble<R extends object, Extra extends object>(
   exact: CompiledGraph<Extra>,
 ): CompiledLoss & Extra {
   const backend = exact.backend ?? `${spec.name}-${exact.device}`;
-  const exactProgram = withoutFastPath(program);
   const valueChecks = () => resolved.validate || exact.valueChecksRequired !== undefined;
-  const context = contextFor(exactProgram, resolved, state, () => backend, valueChecks);
+  const context = contextFor(program, resolved, state, () => backend, valueChecks);
   const queue = spec.concurrency === 'serial' ? new SerialQueue() : undefined;
-  const { fastPath } = program;
-  let fast: Promise<CompiledGraph | undefined> | undefined;
-  let fastFailed = false;
-
-  const getFast = () =>
-    (fast ??= compileTimed(spec, fastPath!.program, resolved, state, valueChecks).catch((error: unknown) => {
-      fastFailed = true;
-      console.warn(
-        `@lossgraph/core: ${backend}: the program's fast path failed to compile (${message(error)}); every run uses the exact program`,
-      );
-      return undefined;
-    }));
 
   const brokenError = (cause: LossGraphError) =>
     new LossGraphError(
@@ -344,25 +330,14 @@ function assemble<R extends object, Extra extends object>(
   const loss: CompiledLoss = {
     backend,
     device: exact.device,
-    outputNames: exactProgram.graph.outputs.map((o) => o.name),
+    outputNames: program.graph.outputs.map((o) => o.name),
     async run(feeds, outputs) {
       context.assertLive();
       if (state.broken) throw brokenError(state.broken);
       const wanted = context.outputsFor(outputs);
-      const env = checkStructure(exactProgram, feeds);
-      const ready = spec.precision === 'float64' ? feeds : narrowFeeds(exactProgram.graph, feeds);
-      if (valueChecks()) exactProgram.validateInputs?.(ready);
-      if (fastPath !== undefined && !fastFailed && fastPath.applies(ready)) {
-        const compiled = await getFast();
-        context.assertLive();
-        if (compiled !== undefined) {
-          const out = await runGraph(compiled, ready, [...wanted, ...fastPath.flags], env);
-          if (fastPath.accept(out)) {
-            for (const flag of fastPath.flags) delete out[flag];
-            return out;
-          }
-        }
-      }
+      const env = checkStructure(program, feeds);
+      const ready = spec.precision === 'float64' ? feeds : narrowFeeds(program.graph, feeds);
+      if (valueChecks()) program.validateInputs?.(ready);
       return runGraph(exact, ready, wanted, env);
     },
     async dispose() {
@@ -370,8 +345,6 @@ function assemble<R extends object, Extra extends object>(
       state.disposed = true;
       const release = async () => {
         await exact.dispose();
-        const f = await fast;
-        await f?.dispose();
       };
       const running = Promise.allSettled([...state.running]);
       // a timed-out run may never end: release once it does, without making dispose() wait for it

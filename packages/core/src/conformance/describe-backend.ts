@@ -2,7 +2,7 @@ import { afterAll, describe, it } from 'vitest';
 import type { CompiledLoss, CompileOptions, LossProgram } from '../backend/contract.js';
 import { type ConformanceOptions, runOpConformance } from '../testing/conformance.js';
 import { OP_CASES } from '../testing/op-cases.js';
-import { FAST_PATH_CASES } from './fast-path-cases.js';
+import { CONTRACT_CASES } from './contract-cases.js';
 import { type ConformanceFixture, fixtureAdapter } from './fixture-adapter.js';
 
 /** A backend under test. */
@@ -15,13 +15,13 @@ export interface ConformanceEnv {
   readonly skip?: string | null;
 }
 
-export type ConformanceSuite = 'ops' | 'fixtures' | 'fast-path';
+export type ConformanceSuite = 'ops' | 'fixtures' | 'contract';
 
 export interface DescribeBackendOptions {
   /**
    * Cases this backend does not pass, each with its reason (printed, and in the skipped test's name). Keys:
-   * an op case ('topk/largest') or op ('topk'), a fixture ('fixture:ssd512_c81_b1'), a fast-path or
-   * contract case ('fast-path/failed-compile-falls-back').
+   * an op case ('topk/largest') or op ('topk'), a fixture ('fixture:ssd512_c81_b1'), a contract case
+   * ('contract/float64-feeds').
    */
   readonly excluded?: Readonly<Record<string, string>>;
   /** which suites to register (default all three) */
@@ -34,12 +34,12 @@ export interface DescribeBackendOptions {
 
 /**
  * One conformance registration for any backend (tfjs's `describeWithFlags` + ALL_ENVS is the model):
- * every IR op case against the float64 interpreter, every fixture under FIXTURES.md tolerances, and the
- * fast-path and contract cases on synthetic programs. A backend package's test is a few lines.
+ * every IR op case against the float64 interpreter, every fixture under docs/FIXTURES.md tolerances, and the
+ * contract cases on a synthetic program. A backend package's test is a few lines.
  * Registers vitest suites (top-level await: call it at module level of a test file).
  */
 export async function describeBackend(env: ConformanceEnv, options: DescribeBackendOptions = {}): Promise<void> {
-  const suites = options.suites ?? ['ops', 'fixtures', 'fast-path'];
+  const suites = options.suites ?? ['ops', 'fixtures', 'contract'];
   const excluded = options.excluded ?? {};
   const files = suites.includes('fixtures') ? (options.fixtures ?? (await fixtureAdapter.list())) : [];
   const register = (name: string, keys: readonly string[], body: () => Promise<void>) => {
@@ -60,7 +60,7 @@ export async function describeBackend(env: ConformanceEnv, options: DescribeBack
       });
     }
     if (suites.includes('fixtures')) {
-      describe('fixtures (FIXTURES.md tolerances)', () => {
+      describe('fixtures (docs/FIXTURES.md tolerances)', () => {
         // one compiled loss per set of loss options, as a training loop would
         const compiled = new Map<string, Promise<CompiledLoss>>();
         afterAll(async () => {
@@ -80,9 +80,9 @@ export async function describeBackend(env: ConformanceEnv, options: DescribeBack
         }
       });
     }
-    if (suites.includes('fast-path')) {
-      describe('fast-path protocol and compiled-loss contract (synthetic programs)', () => {
-        for (const c of FAST_PATH_CASES) register(c.name, [c.name], () => c.run(env.compile));
+    if (suites.includes('contract')) {
+      describe('compiled-loss contract (a synthetic program)', () => {
+        for (const c of CONTRACT_CASES) register(c.name, [c.name], () => c.run(env.compile));
       });
     }
   });

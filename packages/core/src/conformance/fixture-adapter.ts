@@ -12,7 +12,7 @@ export interface ConformanceFixture {
   /** programs with the same key share one compiled loss */
   readonly programKey: string;
   readonly inputs: Feeds;
-  /** the FIXTURES.md comparison: one line per failed check, and the worst errors */
+  /** the docs/FIXTURES.md comparison: one line per failed check, and the worst errors */
   compare(out: Outputs): { readonly failures: readonly string[]; readonly diff: Readonly<Record<string, number>> };
 }
 

@@ -5,7 +5,7 @@ import { MULTIBOX_PROFILES, type MultiboxProfile } from '../losses/multibox-prof
 import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss, type RetinanetLossOptions } from '../losses/retinanet-options.js';
 import { parseSafetensors, type SafetensorsDtype, type SafetensorsTensor } from './safetensors.js';
 
-/** The losses a fixture can name in its `loss` metadata (FIXTURES.md, "Other losses and profiles"). */
+/** The losses a fixture can name in its `loss` metadata (docs/FIXTURES.md, "Other losses and profiles"). */
 export const FIXTURE_LOSSES = ['multibox', 'retinanet'] as const;
 export type FixtureLoss = (typeof FIXTURE_LOSSES)[number];
 
@@ -29,7 +29,7 @@ const spec = (
   wrt?: string,
 ): TensorSpec => (wrt === undefined ? { name, dtype, shape, role } : { name, dtype, shape, role, wrt });
 
-/** FIXTURES.md's tensor tables, per loss. */
+/** docs/FIXTURES.md's tensor tables, per loss. */
 const SPECS: Readonly<Record<FixtureLoss, readonly TensorSpec[]>> = {
   multibox: [
     spec('loc_data', 'F32', ['B', 'P', '4'], 'input'),
@@ -85,7 +85,7 @@ interface FixtureBase<L extends FixtureLoss> {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** One MultiBoxLoss fixture (FIXTURES.md): inputs, options and expected values. */
+/** One MultiBoxLoss fixture (docs/FIXTURES.md): inputs, options and expected values. */
 export interface MultiboxFixture extends FixtureBase<'multibox'> {
   readonly inputs: {
     readonly loc_data: HostTensor;
@@ -106,7 +106,7 @@ export interface MultiboxFixture extends FixtureBase<'multibox'> {
   };
 }
 
-/** One RetinaNet-loss fixture (FIXTURES.md, "retinanet"). */
+/** One RetinaNet-loss fixture (docs/FIXTURES.md, "retinanet"). */
 export interface RetinanetFixture extends FixtureBase<'retinanet'> {
   readonly inputs: {
     readonly cls_logits: HostTensor;
@@ -205,7 +205,7 @@ function metadataReader(meta: Readonly<Record<string, string>>, file: string) {
 
 /**
  * Reads a fixture file's bytes: the loss it names (`loss` metadata, `multibox` when absent), every tensor
- * of that loss's FIXTURES.md table checked for dtype and shape, and the loss options from the metadata.
+ * of that loss's docs/FIXTURES.md table checked for dtype and shape, and the loss options from the metadata.
  * Errors (LossGraphError 'INVALID_FIXTURE') name the file and the tensor or key. Tensor order in the file
  * is not assumed.
  */

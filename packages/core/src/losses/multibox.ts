@@ -156,7 +156,7 @@ function hardNegativeMask(b: GraphBuilder, mining: Tensor, count: Tensor): Tenso
 }
 
 /**
- * The SSD MultiBoxLoss of the original PyTorch notebook as one graph (DESIGN.md, "The MultiBoxLoss graph"),
+ * The SSD MultiBoxLoss of the original PyTorch notebook as one graph (docs/DESIGN.md, "The MultiBoxLoss"),
  * with static shapes over symbolic B, P, C, M (and two data-dependent dims: the largest positive count
  * and the largest hard-negative count of the batch).
  * Outputs `loss_l`, `loss_c`; with `gradients` (default) `grad_loc` and `grad_conf`; and any of

@@ -25,7 +25,7 @@ export interface OpDef<K extends OpName> {
   /** null means the op passes no gradient to any input (integer or boolean results, stopGradient) */
   readonly vjp: Vjp<K> | null;
   /**
-   * The data-dependent dims a node of this op defines (see `ir/data-dims.ts`): symbols its output
+   * The data-dependent dims a node of this op defines (see `passes/data-dims.ts`): symbols its output
    * shapes carry whose size is only known once the node has run (topk with a tensor k). Omitted: none.
    */
   readonly defines?: (inputs: readonly ValueType[], attrs: OpAttrs[K]) => readonly string[];

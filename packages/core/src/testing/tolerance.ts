@@ -1,7 +1,7 @@
 import type { Outputs } from '../backend/contract.js';
 import { type Fixture, fixtureOutputs } from '../io/fixture.js';
 
-/** FIXTURES.md tolerances. */
+/** docs/FIXTURES.md tolerances. */
 export const TOLERANCE = {
   /** |got - want| <= LOSS_REL * max(1, |want|) */
   LOSS_REL: 1e-4,
@@ -37,7 +37,7 @@ function maxAbs(a: ArrayLike<number>): number {
 
 type Expected = Readonly<Record<string, number | Float32Array | Int32Array>>;
 
-/** The FIXTURES.md tolerance of each loss term and gradient of a fixture, by output name. */
+/** The docs/FIXTURES.md tolerance of each loss term and gradient of a fixture, by output name. */
 export function fixtureTolerances(fx: Fixture): Record<string, number> {
   const e = fx.expected as Expected;
   const { losses, gradients } = fixtureOutputs(fx.loss);
@@ -48,7 +48,7 @@ export function fixtureTolerances(fx: Fixture): Record<string, number> {
 }
 
 /**
- * Compares a backend's outputs with a fixture of any loss under the FIXTURES.md tolerances: every loss
+ * Compares a backend's outputs with a fixture of any loss under the docs/FIXTURES.md tolerances: every loss
  * term and gradient of the fixture's loss, and its integer diagnostics (`conf_t_label`, `num_pos`,
  * `matched_idxs`) exactly when the outputs include them.
  */

@@ -20,7 +20,7 @@ export interface LoweringContext {
 
 /**
  * Lowers one IR node to tfjs ops: tfjs tensors in (in IR input order), one tensor per IR output out.
- * A lowering computes values only; gradients under `apply` come from the IR's own VJPs (see autodiff.ts).
+ * A lowering computes values only; gradients under `apply` come from the IR's own VJPs (see vjp.ts).
  */
 export type Lowering<K extends OpName> = (
   inputs: readonly tf.Tensor[],
