@@ -100,7 +100,7 @@ export function execute(
       env,
     );
     // every value gets its own tensor object, so that freeing one never frees another
-    outs.forEach((t, j) => (vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t));
+    for (const [j, t] of outs.entries()) vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t;
     for (const v of plan.freeAfter[k]!) {
       vals[v]!.dispose();
       vals[v] = undefined;

@@ -48,7 +48,10 @@ export class LoweredGraph {
   plan(outputs: readonly string[]): Plan {
     const key = JSON.stringify(outputs);
     let plan = this.plans.get(key);
-    if (plan === undefined) this.plans.set(key, (plan = makePlan(this.graph, outputs, this.facts)));
+    if (plan === undefined) {
+      plan = makePlan(this.graph, outputs, this.facts);
+      this.plans.set(key, plan);
+    }
     return plan;
   }
 

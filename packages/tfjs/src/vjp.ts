@@ -50,8 +50,8 @@ export function gradientRule(
     backward: (dy, inputs, outs) =>
       tf.tidy(() => {
         const named: Record<string, tf.Tensor> = { g: dy };
-        inputs.forEach((t, i) => (named[`x${i}`] = t));
-        outs.forEach((t, k) => (named[`y${k}`] = t));
+        for (const [i, t] of inputs.entries()) named[`x${i}`] = t;
+        for (const [k, t] of outs.entries()) named[`y${k}`] = t;
         return lowered.run(named, env, outputs, false);
       }),
   };

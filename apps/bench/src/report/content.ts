@@ -81,14 +81,13 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
     { kind: 'heading', level: 2, text: section.heading },
     {
       kind: 'paragraph',
-      text:
-        `${
-          c
-            ? `${problemTitle(problemOf(c), c.num_priors)}, batch sizes ${c.batches.join(', ')}${c.original ? `, beside ${c.original}` : ''}; ` +
-              `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
-              `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. `
-            : ''
-        }Times are medians in milliseconds.`,
+      text: `${
+        c
+          ? `${problemTitle(problemOf(c), c.num_priors)}, batch sizes ${c.batches.join(', ')}${c.original ? `, beside ${c.original}` : ''}; ` +
+            `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
+            `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. `
+          : ''
+      }Times are medians in milliseconds.`,
     },
   ];
   // a line over batch sizes needs two of them

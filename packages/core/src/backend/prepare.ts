@@ -109,8 +109,10 @@ export function narrowFeeds(graph: Graph, feeds: Feeds): Feeds {
   for (const id of graph.inputs) {
     const name = graph.values[id]!.name!;
     const f = feeds[name]!;
-    if (f.dtype === 'float32' && f.data instanceof Float64Array)
-      (out ??= { ...feeds })[name] = { ...f, data: Float32Array.from(f.data) };
+    if (f.dtype === 'float32' && f.data instanceof Float64Array) {
+      out ??= { ...feeds };
+      out[name] = { ...f, data: Float32Array.from(f.data) };
+    }
   }
   return out ?? feeds;
 }

@@ -89,7 +89,7 @@ export function interpret(
   for (const node of graph.nodes) {
     const ins = node.inputs.map((i) => vals[i]!);
     const outs = OPS[node.op].kernel(ins, node.attrs as never, env);
-    node.outputs.forEach((o, k) => (vals[o] = outs[k]));
+    for (const [k, o] of node.outputs.entries()) vals[o] = outs[k];
     bindDefinedDims(
       graph,
       node,

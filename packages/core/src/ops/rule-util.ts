@@ -52,6 +52,6 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
 }
 
 export function expectAxes(op: string, axes: readonly number[], rank: number): void {
-  axes.forEach((a) => expectAxis(op, a, rank));
+  for (const a of axes) expectAxis(op, a, rank);
   if (new Set(axes).size !== axes.length) fail('INVALID_GRAPH', `${op}: repeated axis in [${axes}]`);
 }

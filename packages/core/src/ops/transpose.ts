@@ -35,7 +35,7 @@ export const transpose = defineOp<'transpose'>({
   },
   vjp: ({ grads: [g], attrs: { perm } }) => {
     const inv = new Array<number>(perm.length);
-    perm.forEach((p, i) => (inv[p] = i));
+    for (const [i, p] of perm.entries()) inv[p] = i;
     return [g!.transpose(inv)];
   },
 });

@@ -1,7 +1,7 @@
 import { fail, LossGraphError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
-import type { Dim } from '../ir/types.js';
+import type { Dim, ValueType } from '../ir/types.js';
 import { arityAccepts } from '../ops/define.js';
 import { OPS } from '../ops/registry.js';
 
@@ -65,7 +65,7 @@ export function verify(graph: Graph): void {
         fail('INVALID_GRAPH', `${where}: data-dependent dim '${s}' is already bound (by an input or an earlier node)`);
       bound.add(s);
     }
-    let types;
+    let types: ValueType[];
     try {
       types = def.rule(
         node.inputs.map((i) => graph.values[i]!),

@@ -41,7 +41,7 @@ export function caseGraphs(c: OpCase): { forward: Graph; backward?: Graph } {
   const b = new GraphBuilder();
   const ins = Object.entries(c.inputs).map(([name, spec]) => b.input(name, spec.dtype, spec.shape));
   const outs = c.build(b, ins);
-  outs.forEach((t, k) => b.output(`y${k}`, t));
+  for (const [k, t] of outs.entries()) b.output(`y${k}`, t);
   const forward = b.build();
   const floatIns = Object.entries(c.inputs)
     .filter(([, s]) => s.dtype === 'float32')
