@@ -276,10 +276,11 @@ function lossAccuracyBlocks(loss: string, acc: NonNullable<ReportData['accuracy'
     `${c.backend} / ${c.fixture}: ${c.pass ? 'pass' : 'FAIL'}` +
     (c.ran && c.diff
       ? `; errors ${Object.entries(c.diff)
-          .map(
-            ([k, v]) =>
-              `${k} ${v == null ? 'not finite' : v.toExponential(2)}${c.tolerance ? ` (tolerance ${c.tolerance[k as keyof typeof c.tolerance].toExponential(1)})` : ''}`,
-          )
+          .map(([k, v]) => {
+            const tolerance = c.tolerance?.[k];
+            const within = tolerance === undefined ? '' : ` (tolerance ${tolerance.toExponential(1)})`;
+            return `${k} ${v == null ? 'not finite' : v.toExponential(2)}${within}`;
+          })
           .join(', ')}`
       : '') +
     (c.error ? `; ${c.error}` : '');
