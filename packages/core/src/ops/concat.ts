@@ -5,11 +5,11 @@ import { axisSplit } from './kernel-util.js';
 import { expectAxis } from './rule-util.js';
 
 /** Joins tensors along `axis`; every other dim must agree, and the joined dims must be numeric. */
-export const concat = defineOp<'concat'>({
+export const concat = defineOp<'concat', 'variadic'>({
   arity: 'variadic',
   rule: (xs, { axis }) => {
     if (xs.length === 0) fail('INVALID_GRAPH', 'concat: no inputs');
-    const first = xs[0]!;
+    const first = xs[0];
     expectAxis('concat', axis, first.shape.length);
     for (const x of xs) {
       if (
@@ -28,16 +28,16 @@ export const concat = defineOp<'concat'>({
   },
   kernel: (xs, { axis }) => {
     const total = xs.reduce((a, x) => a + x.shape[axis]!, 0);
-    const shape = xs[0]!.shape.map((d, i) => (i === axis ? total : d));
+    const shape = xs[0].shape.map((d, i) => (i === axis ? total : d));
     const { outer, inner } = axisSplit(shape, axis);
-    const out = allocate(xs[0]!.dtype, outer * total * inner);
+    const out = allocate(xs[0].dtype, outer * total * inner);
     let at = 0;
     for (const x of xs) {
       const n = x.shape[axis]! * inner;
       for (let o = 0; o < outer; o++) out.set(x.data.subarray(o * n, (o + 1) * n), o * total * inner + at);
       at += n;
     }
-    return [{ dtype: xs[0]!.dtype, shape, data: out }];
+    return [{ dtype: xs[0].dtype, shape, data: out }];
   },
   vjp: ({ inputs, grads: [g], attrs: { axis } }) => {
     let at = 0;

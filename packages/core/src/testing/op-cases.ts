@@ -228,7 +228,7 @@ export const OP_CASES: readonly OpCase[] = [
     inputs: { x: f(['N', 6]), k: i([], 1, 7) },
     build: (b, [a, k]) => {
       const [v, idx] = a!.topk(k!, 1, true);
-      return [v!.mul(v!).sum([1]), idx!, b.range(idx!.shape[1]!)];
+      return [v.mul(v).sum([1]), idx, b.range(idx.shape[1]!)];
     },
   },
   {
@@ -237,7 +237,7 @@ export const OP_CASES: readonly OpCase[] = [
     inputs: { x: f([7, 'N'], 'ties'), k: i([], 0, 8) },
     build: (_, [a, k]) => {
       const [v, idx] = a!.topk(k!, 0, false);
-      return [v!.sum([0]), idx!];
+      return [v.sum([0]), idx];
     },
     grad: false,
   },
