@@ -90,8 +90,8 @@ export {
 } from './losses/retinanet-options.js';
 export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet-program.js';
 export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
-export type { OpDef, Vjp, VjpArgs } from './ops/define.js';
-export { OP_NAMES, OPS } from './ops/registry.js';
+export { type Arity, type Inputs, type OpDef, type Tuple, type Vjp, type VjpArgs, vjpGrads } from './ops/define.js';
+export { type ArityOf, OP_NAMES, OPS } from './ops/registry.js';
 export { closestName, editDistance } from './options/closest.js';
 export { float32Problem, requireFloat32 } from './options/float32.js';
 export { type OptionRule, type OptionRules, optionRules } from './options/rules.js';

@@ -1,4 +1,4 @@
-import { type Graph, GraphBuilder, type Node, OPS, type SymbolEnv } from '@lossgraph/core';
+import { type Graph, GraphBuilder, type Node, OPS, type SymbolEnv, vjpGrads } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import type { LoweredGraph } from './lowered-graph.js';
@@ -30,7 +30,10 @@ export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs:
   const grads = vjp({
     inputs: xs,
     outputs: ys,
-    grads: ys.map((_, k) => (k === primary ? g : undefined)),
+    grads: vjpGrads(
+      node.op,
+      ys.map((_, k) => (k === primary ? g : undefined)),
+    ),
     attrs: node.attrs as never,
   });
   for (const i of floatInputs) b.output(`dx${i}`, grads[i] ?? b.scalar(0).expand(xs[i]!.shape));

@@ -8,5 +8,5 @@ export const add = defineOp<'add', 2>({
   arity: 2,
   rule: binaryRule('add', NUMERIC),
   kernel: ([a, b]) => [mapBroadcast([a, b], a.dtype, (x, y) => x + y)],
-  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g!, x.shape), unbroadcast(g!, y.shape)],
+  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g, x.shape), unbroadcast(g, y.shape)],
 });

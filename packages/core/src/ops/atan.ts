@@ -7,5 +7,5 @@ export const atan = defineOp<'atan', 1>({
   arity: 1,
   rule: unaryRule('atan', FLOAT),
   kernel: ([a]) => [mapUnary(a, a.dtype, Math.atan)],
-  vjp: ({ inputs: [x], grads: [g] }) => [g!.div(x.mul(x).add(1))],
+  vjp: ({ inputs: [x], grads: [g] }) => [g.div(x.mul(x).add(1))],
 });

@@ -43,7 +43,7 @@ export const concat = defineOp<'concat', 'variadic'>({
     let at = 0;
     return inputs.map((x) => {
       const d = x.shape[axis] as number;
-      const part = inputs.length === 1 ? g! : g!.slice(axis, at, at + d);
+      const part = inputs.length === 1 ? g : g.slice(axis, at, at + d);
       at += d;
       return part;
     });

@@ -32,5 +32,5 @@ export const cumsum = defineOp<'cumsum', 1>({
     }
     return [{ dtype: x.dtype, shape: [...x.shape], data: out }];
   },
-  vjp: ({ grads: [g], attrs: { axis, exclusive, reverse } }) => [g!.cumsum(axis, { exclusive, reverse: !reverse })],
+  vjp: ({ grads: [g], attrs: { axis, exclusive, reverse } }) => [g.cumsum(axis, { exclusive, reverse: !reverse })],
 });

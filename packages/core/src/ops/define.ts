@@ -1,4 +1,5 @@
 import type { Tensor } from '../builder.js';
+import { fail } from '../errors.js';
 import type { OpAttrs, OpName } from '../ir/ops.js';
 import type { TensorData } from '../ir/tensor-data.js';
 import type { SymbolEnv, ValueType } from '../ir/types.js';
@@ -26,8 +27,11 @@ export type Inputs<T, A extends Arity> = A extends number
 export interface VjpArgs<K extends OpName, A extends Arity = Arity> {
   readonly inputs: Inputs<Tensor, A>;
   readonly outputs: readonly Tensor[];
-  /** the incoming gradient of each output; undefined where that output carries none */
-  readonly grads: readonly (Tensor | undefined)[];
+  /**
+   * the incoming gradient of each output; undefined where that output carries none. The first is always
+   * there: an op's one float output comes first, and a VJP runs only when a gradient reaches it (`vjpGrads`).
+   */
+  readonly grads: readonly [Tensor, ...(Tensor | undefined)[]];
   readonly attrs: OpAttrs[K];
 }
 
@@ -54,6 +58,14 @@ export interface OpDef<K extends OpName, A extends Arity = Arity> {
   readonly defines?: (inputs: Inputs<ValueType, A>, attrs: OpAttrs[K]) => readonly string[];
 }
 
+/** A VJP call's `grads` from each output's gradient, checking that the first output has one. */
+export function vjpGrads(op: OpName, grads: readonly (Tensor | undefined)[]): VjpArgs<OpName>['grads'] {
+  const [first, ...rest] = grads;
+  if (first === undefined)
+    fail('INVALID_GRAPH', `VJP of ${op}: no gradient at its first output (an op's float output comes first)`);
+  return [first, ...rest];
+}
+
 /** Whether `n` inputs fit an op's arity. */
 export function arityAccepts(arity: Arity, n: number): boolean {
   if (arity === 'variadic') return n >= 1;
@@ -62,10 +74,13 @@ export function arityAccepts(arity: Arity, n: number): boolean {
 }
 
 /**
- * An op's definition, as the registry holds it: callable with any inputs array. The tuple types of its
+ * An op's definition, as the registry holds it: callable with any inputs array (its arity type kept, see
+ * `ArityOf`). The tuple types of its
  * functions hold because no node reaches them with inputs that `arityAccepts` refused: the builder checks
  * each node it adds and `verify` each graph it is given (the one place this is relied on).
  */
-export function defineOp<K extends OpName, const A extends Arity = Arity>(def: OpDef<K, A>): OpDef<K> {
-  return def as unknown as OpDef<K>;
+export function defineOp<K extends OpName, const A extends Arity = Arity>(
+  def: OpDef<K, A>,
+): OpDef<K> & { readonly arity: A } {
+  return def as unknown as OpDef<K> & { readonly arity: A };
 }

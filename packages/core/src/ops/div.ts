@@ -11,7 +11,7 @@ export const div = defineOp<'div', 2>({
     mapBroadcast([a, b], a.dtype, a.dtype === 'int32' ? (x, y) => Math.trunc(x / y) : (x, y) => x / y),
   ],
   vjp: ({ inputs: [x, y], outputs: [z], grads: [g] }) => [
-    unbroadcast(g!.div(y), x.shape),
-    unbroadcast(g!.mul(z!).div(y).neg(), y.shape),
+    unbroadcast(g.div(y), x.shape),
+    unbroadcast(g.mul(z!).div(y).neg(), y.shape),
   ],
 });

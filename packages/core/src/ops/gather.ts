@@ -31,7 +31,7 @@ export const gather = defineOp<'gather', 2>({
     let oh = idx.oneHot(x.shape[axis]!);
     for (let i = 0; i < axis; i++) oh = oh.unsqueeze(0);
     for (let i = axis + 1; i < x.rank; i++) oh = oh.unsqueeze(oh.rank);
-    const spread = g!.unsqueeze(axis + r).mul(oh);
+    const spread = g.unsqueeze(axis + r).mul(oh);
     return [spread.sum([...Array(r).keys()].map((i) => axis + i)), undefined];
   },
 });

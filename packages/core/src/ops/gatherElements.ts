@@ -35,10 +35,10 @@ export const gatherElements = defineOp<'gatherElements', 2>({
       // One index per lane (a label's log-probability, say): a one-hot mask times the broadcast gradient.
       // Runtimes whose scatter is slow (tfjs-webgl's is quadratic) gain most; ORT runs both about as fast
       // (and its OneHot kernel is slower than Equal + Cast, hence no oneHot here).
-      let positions = g!.builder.range(x.shape[axis]!);
+      let positions = g.builder.range(x.shape[axis]!);
       for (let a = axis + 1; a < x.rank; a++) positions = positions.unsqueeze(positions.rank);
-      return [idx.equal(positions).cast('float32').mul(g!), undefined];
+      return [idx.equal(positions).cast('float32').mul(g), undefined];
     }
-    return [g!.builder.scalar(0).expand(x.shape).scatterElements(idx, g!, axis, 'add'), undefined];
+    return [g.builder.scalar(0).expand(x.shape).scatterElements(idx, g, axis, 'add'), undefined];
   },
 });

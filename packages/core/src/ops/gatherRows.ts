@@ -45,15 +45,15 @@ export const gatherRows = defineOp<'gatherRows', 2>({
     const r = idx.rank;
     if (r <= 2) {
       let at = r === 1 ? idx.unsqueeze(1) : idx;
-      let upd = r === 1 ? g!.unsqueeze(1) : g!;
+      let upd = r === 1 ? g.unsqueeze(1) : g;
       for (let a = 2; a < data.rank; a++) at = at.unsqueeze(a);
       at = at.expand([...at.shape.slice(0, 2), ...data.shape.slice(2)]);
       upd = upd.expand(at.shape);
-      return [g!.builder.scalar(0).expand(data.shape).scatterElements(at, upd, 1, 'add'), undefined];
+      return [g.builder.scalar(0).expand(data.shape).scatterElements(at, upd, 1, 'add'), undefined];
     }
     let oh = idx.oneHot(data.shape[1]!); // [B, ...idx, N]
     for (let i = 2; i < data.rank; i++) oh = oh.unsqueeze(oh.rank);
-    const spread = g!.unsqueeze(r).mul(oh); // [B, ...idx, N, ...rest]
+    const spread = g.unsqueeze(r).mul(oh); // [B, ...idx, N, ...rest]
     const indexAxes = [...Array(r - 1).keys()].map((i) => i + 1);
     return [indexAxes.length === 0 ? spread : spread.sum(indexAxes), undefined];
   },

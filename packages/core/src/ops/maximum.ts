@@ -10,7 +10,7 @@ export const maximum = defineOp<'maximum', 2>({
   kernel: ([a, b]) => [mapBroadcast([a, b], a.dtype, (x, y) => Math.max(x, y))],
   vjp: ({ inputs: [x, y], grads: [g] }) => {
     const first = x.greaterEqual(y);
-    const b = g!.builder;
-    return [unbroadcast(b.where(first, g!, 0), x.shape), unbroadcast(b.where(first, 0, g!), y.shape)];
+    const b = g.builder;
+    return [unbroadcast(b.where(first, g, 0), x.shape), unbroadcast(b.where(first, 0, g), y.shape)];
   },
 });

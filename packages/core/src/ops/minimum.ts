@@ -10,7 +10,7 @@ export const minimum = defineOp<'minimum', 2>({
   kernel: ([a, b]) => [mapBroadcast([a, b], a.dtype, (x, y) => Math.min(x, y))],
   vjp: ({ inputs: [x, y], grads: [g] }) => {
     const first = x.lessEqual(y);
-    const b = g!.builder;
-    return [unbroadcast(b.where(first, g!, 0), x.shape), unbroadcast(b.where(first, 0, g!), y.shape)];
+    const b = g.builder;
+    return [unbroadcast(b.where(first, g, 0), x.shape), unbroadcast(b.where(first, 0, g), y.shape)];
   },
 });

@@ -8,5 +8,5 @@ export const mul = defineOp<'mul', 2>({
   arity: 2,
   rule: binaryRule('mul', NUMERIC),
   kernel: ([a, b]) => [mapBroadcast([a, b], a.dtype, (x, y) => x * y)],
-  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g!.mul(y), x.shape), unbroadcast(g!.mul(x), y.shape)],
+  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g.mul(y), x.shape), unbroadcast(g.mul(x), y.shape)],
 });

@@ -7,5 +7,5 @@ export const neg = defineOp<'neg', 1>({
   arity: 1,
   rule: unaryRule('neg', NUMERIC),
   kernel: ([a]) => [mapUnary(a, a.dtype, (x) => (x === 0 ? 0 : -x))],
-  vjp: ({ grads: [g] }) => [g!.neg()],
+  vjp: ({ grads: [g] }) => [g.neg()],
 });

@@ -15,7 +15,7 @@ export const reduceMax = defineOp<'reduceMax', 1>({
   ],
   vjp: ({ inputs: [x], outputs: [y], grads: [g], attrs: { axes, keepDims } }) => {
     const isMax = x.equal(keepReducedDims(y!, axes, keepDims)).cast('float32');
-    const share = keepReducedDims(g!, axes, keepDims).div(isMax.sum(axes, true));
+    const share = keepReducedDims(g, axes, keepDims).div(isMax.sum(axes, true));
     return [isMax.mul(share)];
   },
 });

@@ -11,7 +11,5 @@ export const reduceSum = defineOp<'reduceSum', 1>({
     return [{ dtype: x.dtype, shape: reducedShape(x.shape, axes, keepDims) }];
   },
   kernel: ([x], { axes, keepDims }) => [reduceKernel(x, axes, keepDims, x.dtype, 0, (a, v) => a + v)],
-  vjp: ({ inputs: [x], grads: [g], attrs: { axes, keepDims } }) => [
-    keepReducedDims(g!, axes, keepDims).expand(x.shape),
-  ],
+  vjp: ({ inputs: [x], grads: [g], attrs: { axes, keepDims } }) => [keepReducedDims(g, axes, keepDims).expand(x.shape)],
 });

@@ -49,8 +49,7 @@ import { transpose } from './transpose.js';
 import { unsqueeze } from './unsqueeze.js';
 import { where } from './where.js';
 
-/** Every op's definition. Exhaustive over OpName: an op without an entry here does not compile. */
-export const OPS: { readonly [K in OpName]: OpDef<K> } = {
+const DEFS = {
   add,
   sub,
   mul,
@@ -99,6 +98,15 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   oneHot,
   constant,
   stopGradient,
-};
+} satisfies { readonly [K in OpName]: OpDef<K> };
+
+/** Every op's definition. Exhaustive over OpName: an op without an entry here does not compile. */
+export const OPS: { readonly [K in OpName]: OpDef<K> } = DEFS;
+
+/**
+ * An op's arity as a type (from its `defineOp<K, A>`), for backends that type a node's inputs by it
+ * (`Inputs<T, ArityOf<K>>`); the wide `Arity` for an op defined without one.
+ */
+export type ArityOf<K extends OpName> = (typeof DEFS)[K]['arity'];
 
 export const OP_NAMES = Object.keys(OPS) as OpName[];

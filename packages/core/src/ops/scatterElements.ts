@@ -56,8 +56,7 @@ export const scatterElements = defineOp<'scatterElements', 3>({
         "scatterElements with reduction 'max' has no gradient (use it on integer data or behind stopGradient)",
         { op: 'scatterElements' },
       );
-    const gData =
-      reduction === 'add' ? g! : g!.scatterElements(idx, g!.builder.scalar(0).expand(upd.shape), axis, 'none');
-    return [gData, undefined, g!.gatherElements(idx, axis)];
+    const gData = reduction === 'add' ? g : g.scatterElements(idx, g.builder.scalar(0).expand(upd.shape), axis, 'none');
+    return [gData, undefined, g.gatherElements(idx, axis)];
   },
 });

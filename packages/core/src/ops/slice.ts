@@ -37,11 +37,11 @@ export const slice = defineOp<'slice', 1>({
   },
   vjp: ({ inputs: [x], grads: [g], attrs: { axis, start, end } }) => {
     const d = x.shape[axis]!;
-    if (typeof d === 'string') return [g!];
+    if (typeof d === 'string') return [g];
     const e = end ?? d;
-    const b = g!.builder;
+    const b = g.builder;
     const zeros = (n: number) => b.scalar(0).expand(x.shape.map((v, i) => (i === axis ? n : v)));
-    const parts = [...(start > 0 ? [zeros(start)] : []), g!, ...(e < d ? [zeros(d - e)] : [])];
-    return [parts.length === 1 ? g! : b.concat(parts, axis)];
+    const parts = [...(start > 0 ? [zeros(start)] : []), g, ...(e < d ? [zeros(d - e)] : [])];
+    return [parts.length === 1 ? g : b.concat(parts, axis)];
   },
 });

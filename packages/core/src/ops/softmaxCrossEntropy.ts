@@ -22,7 +22,7 @@ export const softmaxCrossEntropy = defineOp<'softmaxCrossEntropy', 2>({
     return [{ dtype: 'float32', shape: [...labels.shape], data: out }];
   },
   vjp: ({ inputs: [logits, labels], grads: [g] }) => [
-    g!.builder.apply('softmaxCrossEntropyGrad', [logits, labels, g!], {})[0]!,
+    g.builder.apply('softmaxCrossEntropyGrad', [logits, labels, g], {})[0]!,
     undefined,
   ],
 });

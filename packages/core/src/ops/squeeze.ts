@@ -11,5 +11,5 @@ export const squeeze = defineOp<'squeeze', 1>({
     return [{ dtype: x.dtype, shape: x.shape.filter((_, i) => i !== axis) }];
   },
   kernel: ([x], { axis }) => [{ dtype: x.dtype, shape: x.shape.filter((_, i) => i !== axis), data: x.data }],
-  vjp: ({ grads: [g], attrs: { axis } }) => [g!.unsqueeze(axis)],
+  vjp: ({ grads: [g], attrs: { axis } }) => [g.unsqueeze(axis)],
 });

@@ -8,5 +8,5 @@ export const sub = defineOp<'sub', 2>({
   arity: 2,
   rule: binaryRule('sub', NUMERIC),
   kernel: ([a, b]) => [mapBroadcast([a, b], a.dtype, (x, y) => x - y)],
-  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g!, x.shape), unbroadcast(g!.neg(), y.shape)],
+  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g, x.shape), unbroadcast(g.neg(), y.shape)],
 });

@@ -36,6 +36,6 @@ export const transpose = defineOp<'transpose', 1>({
   vjp: ({ grads: [g], attrs: { perm } }) => {
     const inv = new Array<number>(perm.length);
     for (const [i, p] of perm.entries()) inv[p] = i;
-    return [g!.transpose(inv)];
+    return [g.transpose(inv)];
   },
 });

@@ -15,5 +15,5 @@ export const unsqueeze = defineOp<'unsqueeze', 1>({
     s.splice(axis, 0, 1);
     return [{ dtype: x.dtype, shape: s, data: x.data }];
   },
-  vjp: ({ grads: [g], attrs: { axis } }) => [g!.squeeze(axis)],
+  vjp: ({ grads: [g], attrs: { axis } }) => [g.squeeze(axis)],
 });

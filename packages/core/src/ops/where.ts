@@ -14,7 +14,7 @@ export const where = defineOp<'where', 3>({
   },
   kernel: ([c, a, b]) => [mapBroadcast([c, a, b], a.dtype, (cv, x, y) => (cv ? x : y))],
   vjp: ({ inputs: [c, a, b], grads: [g] }) => {
-    const bld = g!.builder;
-    return [undefined, unbroadcast(bld.where(c, g!, 0), a.shape), unbroadcast(bld.where(c, 0, g!), b.shape)];
+    const bld = g.builder;
+    return [undefined, unbroadcast(bld.where(c, g, 0), a.shape), unbroadcast(bld.where(c, 0, g), b.shape)];
   },
 });

@@ -2,6 +2,7 @@ import { GraphBuilder, type Tensor } from '../builder.js';
 import { fail } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
+import { vjpGrads } from '../ops/define.js';
 import { OPS } from '../ops/registry.js';
 
 export interface GradientRequest {
@@ -56,7 +57,10 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
     const inGrads = vjp({
       inputs: node.inputs.map((i) => b.tensor(i)),
       outputs: node.outputs.map((o) => b.tensor(o)),
-      grads: node.outputs.map((o) => grads.get(o)),
+      grads: vjpGrads(
+        node.op,
+        node.outputs.map((o) => grads.get(o)),
+      ),
       attrs: node.attrs as never,
     });
     node.inputs.forEach((i, k) => {
