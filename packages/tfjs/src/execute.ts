@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { LOWERINGS } from './lowering/table.js';
 import type { BackendTraits } from './lowering/traits.js';
-import type { Lowering, LoweringContext } from './lowering/types.js';
+import type { LoweringContext, NodeLowering } from './lowering/types.js';
 import type { Plan } from './plan.js';
 import { detach, type GradientRule, withGradientRule } from './tape.js';
 
@@ -14,7 +14,7 @@ function fitsShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** One node through its lowering, with tfjs errors and shape disagreements as LossGraphError. */
 function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, index: number): tf.Tensor[] {
-  const lowering = LOWERINGS[node.op] as Lowering<typeof node.op> | { unsupported: string };
+  const lowering = LOWERINGS[node.op] as NodeLowering | { unsupported: string };
   if ('unsupported' in lowering)
     fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${lowering.unsupported}`, { op: node.op });
   let outs: tf.Tensor[];

@@ -1,5 +1,5 @@
 import { type BoxCoderWeights, decodeBoxes, encodeBoxes } from '../boxes/box-coder.js';
-import { centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
+import { type Coords, centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
 import { ciouLoss, diouLoss, giouLoss } from '../boxes/iou-losses.js';
 import { GraphBuilder, type Tensor } from '../builder.js';
 import type { Graph } from '../ir/graph.js';
@@ -43,7 +43,7 @@ function matchAnchors(
   b: GraphBuilder,
   targets: Tensor,
   numObjs: Tensor,
-  anchors: readonly Tensor[],
+  anchors: Coords,
   fg: number,
   bg: number,
   lowQuality: boolean,
@@ -73,8 +73,8 @@ function matchAnchors(
 function boxLossPerAnchor(
   kind: RetinanetBoxLoss,
   regression: Tensor,
-  truths: readonly Tensor[],
-  anchors: readonly Tensor[],
+  truths: Coords,
+  anchors: Coords,
 ): Tensor {
   const reference = centerForm(anchors);
   if (kind === 'l1' || kind === 'smooth_l1') {

@@ -7,11 +7,20 @@ import type { SymbolEnv, ValueType } from '../ir/types.js';
 /** How many inputs an op takes: exactly n, a [min, max] range (optional trailing inputs), or 'variadic' (concat). */
 export type Arity = number | readonly [number, number] | 'variadic';
 
-/** `n` values of `T` as a tuple when `n` is a literal; any number of them when it is just `number`. */
-export type Tuple<T, N extends number> = number extends N ? readonly T[] : TupleOf<T, N, readonly []>;
-type TupleOf<T, N extends number, Acc extends readonly T[]> = Acc['length'] extends N
-  ? Acc
-  : TupleOf<T, N, readonly [...Acc, T]>;
+/** `n` values of `T`: a tuple for a literal `n` up to 5 (op arities), any number of them otherwise. */
+export type Tuple<T, N extends number> = N extends 0
+  ? readonly []
+  : N extends 1
+    ? readonly [T]
+    : N extends 2
+      ? readonly [T, T]
+      : N extends 3
+        ? readonly [T, T, T]
+        : N extends 4
+          ? readonly [T, T, T, T]
+          : N extends 5
+            ? readonly [T, T, T, T, T]
+            : readonly T[];
 
 /**
  * The inputs a node of an op with arity `A` has, as its rule, kernel and VJP see them: a fixed-length

@@ -123,9 +123,9 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)
   cast: ([x], { to }) => [
-    x!.dtype === to ? tf.clone(x!) : to === 'bool' ? tf.notEqual(x!, tf.scalar(0, x!.dtype)) : tf.cast(x!, to),
+    x.dtype === to ? tf.clone(x) : to === 'bool' ? tf.notEqual(x, tf.scalar(0, x.dtype)) : tf.cast(x, to),
   ],
-  exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x!, ctx.traits) : tf.exp(x!)],
+  exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x, ctx.traits) : tf.exp(x)],
   log: unary(tf.log),
   abs: unary(tf.abs),
   neg: unary(tf.neg),

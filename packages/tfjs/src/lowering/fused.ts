@@ -110,7 +110,7 @@ function smoothL1(x: tf.Tensor): tf.Tensor {
 }
 
 export const fused: LoweringsFor<'softmaxCrossEntropy' | 'softmaxCrossEntropyGrad' | 'smoothL1'> = {
-  softmaxCrossEntropy: ([x, labels], _, ctx) => [softmaxCrossEntropy(x!, labels!, ctx.traits)],
-  softmaxCrossEntropyGrad: ([x, labels, g], _, ctx) => [softmaxCrossEntropyGrad(x!, labels!, g!, ctx.traits)],
-  smoothL1: ([x]) => [smoothL1(x!)],
+  softmaxCrossEntropy: ([x, labels], _, ctx) => [softmaxCrossEntropy(x, labels, ctx.traits)],
+  softmaxCrossEntropyGrad: ([x, labels, g], _, ctx) => [softmaxCrossEntropyGrad(x, labels, g, ctx.traits)],
+  smoothL1: ([x]) => [smoothL1(x)],
 };

@@ -44,11 +44,11 @@ type ShapeOp = 'reshape' | 'expand' | 'slice' | 'concat' | 'unsqueeze' | 'squeez
 
 // Output shapes come from the IR's shape rule (ctx.outShapes), symbols already bound.
 export const shapeOps: LoweringsFor<ShapeOp> = {
-  reshape: ([x], _, ctx) => [tf.reshape(x!, [...ctx.outShapes[0]!])],
-  expand: ([x], _, ctx) => [fullShape(x!, ctx.outShapes[0]!, ctx.uniform[0], ctx.traits)],
-  slice: ([x], { axis, start }, ctx) => [slice(x!, axis, start, ctx.outShapes[0]!, ctx.traits)],
+  reshape: ([x], _, ctx) => [tf.reshape(x, [...ctx.outShapes[0]!])],
+  expand: ([x], _, ctx) => [fullShape(x, ctx.outShapes[0]!, ctx.uniform[0], ctx.traits)],
+  slice: ([x], { axis, start }, ctx) => [slice(x, axis, start, ctx.outShapes[0]!, ctx.traits)],
   concat: (xs, { axis }, ctx) => [concat(xs, axis, ctx.outShapes[0]!, ctx.traits)],
-  unsqueeze: ([x], { axis }) => [tf.expandDims(x!, axis)],
-  squeeze: ([x], { axis }) => [tf.squeeze(x!, [axis])],
-  transpose: ([x], { perm }) => [tf.transpose(x!, [...perm])],
+  unsqueeze: ([x], { axis }) => [tf.expandDims(x, axis)],
+  squeeze: ([x], { axis }) => [tf.squeeze(x, [axis])],
+  transpose: ([x], { perm }) => [tf.transpose(x, [...perm])],
 };

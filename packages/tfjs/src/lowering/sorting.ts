@@ -27,9 +27,9 @@ export const sorting: LoweringsFor<'topk' | 'sort'> = {
       kTensor === undefined
         ? resolveShape([k], ctx.env)[0]!
         : readNow(kTensor, 'topk', 'the value of its tensor k', ctx.traits)[0]!;
-    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x!.shape[axis]!))
-      fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x!.shape[axis]}]`, { op: 'topk' });
-    return topk(x!, kk, axis, largest);
+    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x.shape[axis]!))
+      fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x.shape[axis]}]`, { op: 'topk' });
+    return topk(x, kk, axis, largest);
   },
-  sort: ([x], { axis, descending }) => topk(x!, x!.shape[axis]!, axis, descending),
+  sort: ([x], { axis, descending }) => topk(x, x.shape[axis]!, axis, descending),
 };

@@ -1,4 +1,4 @@
-import type { OpAttrs, OpName, SymbolEnv } from '@lossgraph/core';
+import type { ArityOf, Inputs, OpAttrs, OpName, SymbolEnv } from '@lossgraph/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendTraits } from './traits.js';
 
@@ -21,12 +21,16 @@ export interface LoweringContext {
 /**
  * Lowers one IR node to tfjs ops: tfjs tensors in (in IR input order), one tensor per IR output out.
  * A lowering computes values only; gradients under `apply` come from the IR's own VJPs (see autodiff.ts).
+ * Its inputs are typed by the op's arity (a tuple for most), as the graph's verify pass guarantees.
  */
 export type Lowering<K extends OpName> = (
-  inputs: readonly tf.Tensor[],
+  inputs: Inputs<tf.Tensor, ArityOf<K>>,
   attrs: OpAttrs[K],
   ctx: LoweringContext,
 ) => tf.Tensor[];
+
+/** Any op's lowering, called with a node's inputs (whose count verify has checked against the op's arity). */
+export type NodeLowering = (inputs: readonly tf.Tensor[], attrs: never, ctx: LoweringContext) => tf.Tensor[];
 
 /** An op a backend cannot run, with the reason (reported as LossGraphError 'UNSUPPORTED_OP'). */
 export interface Unsupported {
