@@ -59,10 +59,20 @@ export {
   type SafetensorsTensor,
   writeSafetensors,
 } from './io/safetensors.js';
-export { type Graph, type GraphOutput, inputInfo, outputNames, outputValue, symbolSources } from './ir/graph.js';
+export { at, first } from './ir/at.js';
+export {
+  type Graph,
+  type GraphOutput,
+  inputInfo,
+  inputName,
+  outputNames,
+  outputValue,
+  symbolSources,
+  valueInfo,
+} from './ir/graph.js';
 export type { Node, OpAttrs, OpName } from './ir/ops.js';
 export { hashGraph, printGraph } from './ir/print.js';
-export { broadcastShapes, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
+export { broadcastShapes, dimAt, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
 export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';

@@ -6,6 +6,7 @@ import {
   type OpName,
   symbolSources,
   type ValueInfo,
+  valueInfo,
 } from '@lossgraph/core';
 import { OnnxEmitter } from './emitter.js';
 import type { LoweringContext, OutputSlot } from './lower/context.js';
@@ -24,7 +25,7 @@ export interface LoweredGraph {
  * graph under two names or is a graph input itself.
  */
 export function lowerGraph(graph: Graph): LoweredGraph {
-  const inputs = graph.inputs.map((id) => graph.values[id]!);
+  const inputs = graph.inputs.map((id) => valueInfo(graph, id));
   const emitter = new OnnxEmitter(symbolSources(graph));
   const names = new Map<number, string>();
   for (const v of inputs) {
@@ -48,9 +49,9 @@ export function lowerGraph(graph: Graph): LoweredGraph {
 
   for (const o of graph.outputs) {
     const name = names.get(o.value)!;
-    if (name !== o.name) emitter.op('Identity', [name], { name: o.name, dtype: graph.values[o.value]!.dtype });
+    if (name !== o.name) emitter.op('Identity', [name], { name: o.name, dtype: valueInfo(graph, o.value).dtype });
   }
-  return { emitter, inputs, outputs: graph.outputs.map((o) => ({ name: o.name, value: graph.values[o.value]! })) };
+  return { emitter, inputs, outputs: graph.outputs.map((o) => ({ name: o.name, value: valueInfo(graph, o.value) })) };
 }
 
 function lowerNode(
@@ -74,8 +75,8 @@ function lowerNode(
     e,
     attrs: node.attrs,
     inputs: node.inputs.map((i) => names.get(i)!),
-    inputTypes: node.inputs.map((i) => graph.values[i]!),
-    outputTypes: node.outputs.map((o) => graph.values[o]!),
+    inputTypes: node.inputs.map((i) => valueInfo(graph, i)),
+    outputTypes: node.outputs.map((o) => valueInfo(graph, o)),
     out: slot,
     alias(k, name) {
       const v = node.outputs[k]!;

@@ -8,6 +8,7 @@ import {
   type LossProgram,
   type Outputs,
   optionRules,
+  valueInfo,
 } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend, onBackend } from './backend.js';
@@ -62,7 +63,7 @@ export type TfjsCompileFunction = <I extends string = string, O extends string =
 /** The graph's scalar float32 outputs: what `apply` returns by default. */
 function scalarOutputs(graph: Graph): string[] {
   return graph.outputs
-    .filter((o) => graph.values[o.value]!.dtype === 'float32' && graph.values[o.value]!.shape.length === 0)
+    .filter((o) => valueInfo(graph, o.value).dtype === 'float32' && valueInfo(graph, o.value).shape.length === 0)
     .map((o) => o.name);
 }
 

@@ -1,4 +1,4 @@
-import { bindDefinedDims, LossGraphError, type Node, partialShape } from '@lossgraph/core';
+import { bindDefinedDims, LossGraphError, type Node, partialShape, valueInfo } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { LOWERINGS } from './lowering/table.js';
@@ -84,7 +84,7 @@ export function execute(
     const { uniform, iota, nonPositive } = plan.facts;
     const ctx: LoweringContext = {
       env,
-      outShapes: node.outputs.map((o) => partialShape(graph.values[o]!.shape, env)),
+      outShapes: node.outputs.map((o) => partialShape(valueInfo(graph, o).shape, env)),
       uniform: node.inputs.map((i) => uniform.get(i)),
       iota: node.inputs.map((i) => iota.has(i)),
       nonPositive: node.inputs.map((i) => nonPositive.has(i)),

@@ -1,4 +1,4 @@
-import { type Graph, LossGraphError, type Node, type SymbolEnv } from '@lossgraph/core';
+import { type Graph, inputName, LossGraphError, type Node, type SymbolEnv } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { execute } from './execute.js';
@@ -36,7 +36,7 @@ export class LoweredGraph {
       if ('unsupported' in l)
         fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${l.unsupported}`, { op: node.op });
     }
-    this.inputIds = new Map(graph.inputs.map((id) => [graph.values[id]!.name!, id]));
+    this.inputIds = new Map(graph.inputs.map((id) => [inputName(graph, id), id]));
     this.facts = valueFacts(graph);
     if (keepConstants) for (const [id, t] of this.makeConstants()) this.constants.set(id, tf.keep(t));
   }

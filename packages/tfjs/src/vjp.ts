@@ -1,4 +1,4 @@
-import { type Graph, GraphBuilder, type Node, OPS, type SymbolEnv, vjpGrads } from '@lossgraph/core';
+import { type Graph, GraphBuilder, type Node, OPS, type SymbolEnv, valueInfo, vjpGrads } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import type { LoweredGraph } from './lowered-graph.js';
@@ -10,7 +10,7 @@ import type { GradientRule } from './tape.js';
  * gradient rule for the node: no VJP (comparisons, casts, stopGradient, ...), no float input or output.
  */
 export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs: number[]; primary: number } | null {
-  const type = (v: number) => graph.values[v]!;
+  const type = (v: number) => valueInfo(graph, v);
   const floatInputs = node.inputs.flatMap((v, i) => (type(v).dtype === 'float32' ? [i] : []));
   const floatOutputs = node.outputs.flatMap((v, k) => (type(v).dtype === 'float32' ? [k] : []));
   const vjp = OPS[node.op].vjp;
@@ -62,10 +62,10 @@ export function gradientRule(
 
 /** The gradient rule of a node whose op has no gradient: the forward runs; backward raises `error`. */
 export function failingRule(graph: Graph, node: Node, error: unknown): GradientRule {
-  const floatInputs = node.inputs.flatMap((v, i) => (graph.values[v]!.dtype === 'float32' ? [i] : []));
+  const floatInputs = node.inputs.flatMap((v, i) => (valueInfo(graph, v).dtype === 'float32' ? [i] : []));
   const primary = Math.max(
     0,
-    node.outputs.findIndex((v) => graph.values[v]!.dtype === 'float32'),
+    node.outputs.findIndex((v) => valueInfo(graph, v).dtype === 'float32'),
   );
   return {
     floatInputs,

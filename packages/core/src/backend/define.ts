@@ -1,5 +1,5 @@
 import { fail, LossGraphError } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, valueInfo } from '../ir/graph.js';
 import type { SymbolEnv } from '../ir/types.js';
 import { applyRules, type OptionRule, type OptionRules } from '../options/rules.js';
 import { rejectUnknownKeys } from '../options/unknown-keys.js';
@@ -176,7 +176,7 @@ function contextFor(
       if (program.checkInputs !== undefined) {
         const infos: Record<string, HostTensor> = {};
         for (const id of program.graph.inputs) {
-          const v = program.graph.values[id]!;
+          const v = valueInfo(program.graph, id);
           infos[v.name!] = { dtype: v.dtype, shape: shapes[v.name!]!.shape, data: EMPTY[v.dtype]() };
         }
         program.checkInputs(infos);

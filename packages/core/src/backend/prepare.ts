@@ -1,6 +1,6 @@
 import { fail } from '../errors.js';
 import { bindSymbols } from '../interpreter/interpret.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { shapeToString } from '../ir/shape.js';
 import type { DType, SymbolEnv } from '../ir/types.js';
 import type { CompileOptions, Feeds, HostTensor, LossProgram } from './contract.js';
@@ -30,7 +30,7 @@ function checkShapeEntries(
   feeds: Readonly<Record<string, { readonly shape: readonly number[] } | undefined>>,
 ): void {
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
+    const v = valueInfo(graph, id);
     const f = feeds[v.name!];
     if (f === undefined || f === null) {
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
@@ -52,7 +52,7 @@ function checkShapeEntries(
 /** The data array matches the dtype and holds exactly one value per element of the shape. */
 function checkData(graph: Graph, feeds: Feeds): void {
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
+    const v = valueInfo(graph, id);
     const f = feeds[v.name!]!;
     const kinds = DATA_KINDS[v.dtype];
     if (!kinds.some((k) => f.data instanceof k)) {
@@ -107,7 +107,7 @@ export function checkStructure(program: LossProgram, feeds: Feeds): SymbolEnv {
 export function narrowFeeds(graph: Graph, feeds: Feeds): Feeds {
   let out: Record<string, HostTensor> | undefined;
   for (const id of graph.inputs) {
-    const name = graph.values[id]!.name!;
+    const name = inputName(graph, id);
     const f = feeds[name]!;
     if (f.dtype === 'float32' && f.data instanceof Float64Array) {
       out ??= { ...feeds };

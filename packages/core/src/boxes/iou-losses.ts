@@ -1,5 +1,5 @@
-import type { Coords } from './box-ops.js';
 import type { Tensor } from '../builder.js';
+import type { Coords } from './box-ops.js';
 
 /** torchvision.ops' default eps of the IoU losses. */
 export const IOU_LOSS_EPS = 1e-7;

@@ -1,6 +1,6 @@
 import { fail } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
-import { shapeToString } from '../ir/shape.js';
+import { type Graph, valueInfo } from '../ir/graph.js';
+import { dimAt, shapeToString } from '../ir/shape.js';
 import { allocate, type TensorData } from '../ir/tensor-data.js';
 import type { SymbolEnv } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
@@ -17,7 +17,7 @@ export function bindSymbols(
   const env: Record<string, number> = {};
   const origin: Record<string, string> = {};
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
+    const v = valueInfo(graph, id);
     const f = feeds[v.name!];
     if (f === undefined)
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
@@ -36,7 +36,7 @@ export function bindSymbols(
       });
     if (f.shape.length !== v.shape.length) mismatch();
     v.shape.forEach((d, i) => {
-      const got = f.shape[i]!;
+      const got = dimAt(f.shape, i);
       if (typeof d === 'number') {
         if (d !== got) mismatch();
       } else if (env[d] === undefined) {
@@ -79,7 +79,7 @@ export function interpret(
   const env: Record<string, number> = { ...bindSymbols(graph, feeds) };
   const vals: (TensorData | undefined)[] = new Array(graph.values.length);
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
+    const v = valueInfo(graph, id);
     const f = feeds[v.name!]!;
     const data = allocate(v.dtype, f.data.length);
     for (let i = 0; i < f.data.length; i++) data[i] = f.data[i]!;

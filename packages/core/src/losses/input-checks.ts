@@ -1,5 +1,6 @@
 import type { Feeds, HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
+import { dimAt } from '../ir/shape.js';
 
 function firstNonFinite(t: HostTensor): number {
   for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) return i;
@@ -58,7 +59,7 @@ export function requireBoxRows(
   tensor: string,
   complaint: (row: readonly number[]) => string | null,
 ): void {
-  const N = boxes.shape[0]!;
+  const N = dimAt(boxes.shape, 0);
   for (let r = 0; r < N; r++) {
     const why = complaint(Array.from(boxes.data.subarray(r * 4, r * 4 + 4)));
     if (why !== null) fail('DEGENERATE_BOX', `'${tensor}' row ${r}: ${why}`, { tensor, row: r });

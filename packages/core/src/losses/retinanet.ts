@@ -70,12 +70,7 @@ function matchAnchors(
 }
 
 /** Box loss per anchor [B,A] of the predictions against the matched truths, as torchvision's _box_loss. */
-function boxLossPerAnchor(
-  kind: RetinanetBoxLoss,
-  regression: Tensor,
-  truths: Coords,
-  anchors: Coords,
-): Tensor {
+function boxLossPerAnchor(kind: RetinanetBoxLoss, regression: Tensor, truths: Coords, anchors: Coords): Tensor {
   const reference = centerForm(anchors);
   if (kind === 'l1' || kind === 'smooth_l1') {
     const target = stackCoords(encodeBoxes(truths, reference, WEIGHTS)); // [B,A,4]

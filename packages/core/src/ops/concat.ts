@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { dimAt } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 import { axisSplit } from './kernel-util.js';
@@ -21,19 +22,19 @@ export const concat = defineOp<'concat', 'variadic'>({
       }
     }
     if (xs.length === 1) return [first];
-    const dims = xs.map((x) => x.shape[axis]!);
+    const dims = xs.map((x) => dimAt(x.shape, axis));
     if (dims.some((d) => typeof d !== 'number')) fail('INVALID_GRAPH', 'concat: cannot join along a symbolic dim');
     const total = (dims as number[]).reduce((a, b) => a + b, 0);
     return [{ dtype: first.dtype, shape: first.shape.map((d, i) => (i === axis ? total : d)) }];
   },
   kernel: (xs, { axis }) => {
-    const total = xs.reduce((a, x) => a + x.shape[axis]!, 0);
+    const total = xs.reduce((a, x) => a + dimAt(x.shape, axis), 0);
     const shape = xs[0].shape.map((d, i) => (i === axis ? total : d));
     const { outer, inner } = axisSplit(shape, axis);
     const out = allocate(xs[0].dtype, outer * total * inner);
     let at = 0;
     for (const x of xs) {
-      const n = x.shape[axis]! * inner;
+      const n = dimAt(x.shape, axis) * inner;
       for (let o = 0; o < outer; o++) out.set(x.data.subarray(o * n, (o + 1) * n), o * total * inner + at);
       at += n;
     }

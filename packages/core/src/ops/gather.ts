@@ -1,3 +1,4 @@
+import { dimAt } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 import { axisSplit, checkIndex } from './kernel-util.js';
@@ -28,7 +29,7 @@ export const gather = defineOp<'gather', 2>({
   // d/dx: every gathered slice adds its gradient back at its index (a one-hot contraction).
   vjp: ({ inputs: [x, idx], grads: [g], attrs: { axis } }) => {
     const r = idx.rank;
-    let oh = idx.oneHot(x.shape[axis]!);
+    let oh = idx.oneHot(dimAt(x.shape, axis));
     for (let i = 0; i < axis; i++) oh = oh.unsqueeze(0);
     for (let i = axis + 1; i < x.rank; i++) oh = oh.unsqueeze(oh.rank);
     const spread = g.unsqueeze(axis + r).mul(oh);

@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { dimAt } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 import { axisSplit, checkIndex } from './kernel-util.js';
@@ -17,7 +18,7 @@ export const gatherElements = defineOp<'gatherElements', 2>({
   },
   kernel: ([x, idx], { axis }) => {
     const { outer, size, inner } = axisSplit(x.shape, axis);
-    const m = idx.shape[axis]!;
+    const m = dimAt(idx.shape, axis);
     const out = allocate(x.dtype, idx.data.length);
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
@@ -35,7 +36,7 @@ export const gatherElements = defineOp<'gatherElements', 2>({
       // One index per lane (a label's log-probability, say): a one-hot mask times the broadcast gradient.
       // Runtimes whose scatter is slow (tfjs-webgl's is quadratic) gain most; ORT runs both about as fast
       // (and its OneHot kernel is slower than Equal + Cast, hence no oneHot here).
-      let positions = g.builder.range(x.shape[axis]!);
+      let positions = g.builder.range(dimAt(x.shape, axis));
       for (let a = axis + 1; a < x.rank; a++) positions = positions.unsqueeze(positions.rank);
       return [idx.equal(positions).cast('float32').mul(g), undefined];
     }

@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import { shapeToString } from '../ir/shape.js';
+import { dimAt, shapeToString } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import type { Shape, ValueType } from '../ir/types.js';
 import { defineOp } from './define.js';
@@ -51,7 +51,7 @@ export const gatherRows = defineOp<'gatherRows', 2>({
       upd = upd.expand(at.shape);
       return [g.builder.scalar(0).expand(data.shape).scatterElements(at, upd, 1, 'add'), undefined];
     }
-    let oh = idx.oneHot(data.shape[1]!); // [B, ...idx, N]
+    let oh = idx.oneHot(dimAt(data.shape, 1)); // [B, ...idx, N]
     for (let i = 2; i < data.rank; i++) oh = oh.unsqueeze(oh.rank);
     const spread = g.unsqueeze(r).mul(oh); // [B, ...idx, N, ...rest]
     const indexAxes = [...Array(r - 1).keys()].map((i) => i + 1);

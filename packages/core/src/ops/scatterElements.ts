@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { dimAt } from '../ir/shape.js';
 import { defineOp } from './define.js';
 import { axisSplit, checkIndex } from './kernel-util.js';
 import { expectAxis, expectDtype, NUMERIC } from './rule-util.js';
@@ -29,7 +30,7 @@ export const scatterElements = defineOp<'scatterElements', 3>({
   },
   kernel: ([data, idx, upd], { axis, reduction }) => {
     const { outer, size, inner } = axisSplit(data.shape, axis);
-    const m = idx.shape[axis]!;
+    const m = dimAt(idx.shape, axis);
     const out = data.data.slice();
     const written = reduction === 'none' ? new Uint8Array(out.length) : undefined;
     for (let o = 0; o < outer; o++) {

@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { dimAt } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import type { Dim } from '../ir/types.js';
 import { defineOp } from './define.js';
@@ -10,7 +11,7 @@ export const slice = defineOp<'slice', 1>({
   arity: 1,
   rule: ([x], { axis, start, end }) => {
     expectAxis('slice', axis, x.shape.length);
-    const d = x.shape[axis]!;
+    const d = dimAt(x.shape, axis);
     let size: Dim;
     if (typeof d === 'string') {
       if (start !== 0 || end !== null)
@@ -36,7 +37,7 @@ export const slice = defineOp<'slice', 1>({
     return [{ dtype: x.dtype, shape: x.shape.map((v, i) => (i === axis ? n : v)), data: out }];
   },
   vjp: ({ inputs: [x], grads: [g], attrs: { axis, start, end } }) => {
-    const d = x.shape[axis]!;
+    const d = dimAt(x.shape, axis);
     if (typeof d === 'string') return [g];
     const e = end ?? d;
     const b = g.builder;

@@ -1,3 +1,4 @@
+import { dimAt } from '../ir/shape.js';
 import { defineOp } from './define.js';
 import { expectAxis, expectDtype, NUMERIC } from './rule-util.js';
 import { selectedValuesVjp, topkKernel } from './sort-util.js';
@@ -13,6 +14,6 @@ export const sort = defineOp<'sort', 1>({
       { dtype: 'int32', shape: x.shape },
     ];
   },
-  kernel: ([x], { axis, descending }) => topkKernel(x, x.shape[axis]!, axis, descending),
+  kernel: ([x], { axis, descending }) => topkKernel(x, dimAt(x.shape, axis), axis, descending),
   vjp: ({ inputs: [x], outputs: [, idx], grads: [g], attrs: { axis } }) => selectedValuesVjp(x, idx!, g, axis),
 });

@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import { resolveDim } from '../ir/shape.js';
+import { dimAt, resolveDim } from '../ir/shape.js';
 import { defineOp } from './define.js';
 import { expectAxis, expectDtype, NUMERIC } from './rule-util.js';
 import { selectedValuesVjp, topkKernel } from './sort-util.js';
@@ -14,7 +14,7 @@ export const topk = defineOp<'topk', [1, 2]>({
   rule: ([x, kTensor], { k, axis }) => {
     expectDtype('topk', x, NUMERIC);
     expectAxis('topk', axis, x.shape.length);
-    const d = x.shape[axis]!;
+    const d = dimAt(x.shape, axis);
     if (kTensor !== undefined) {
       expectDtype('topk', kTensor, ['int32'], 'k');
       if (kTensor.shape.length !== 0)
@@ -36,7 +36,7 @@ export const topk = defineOp<'topk', [1, 2]>({
   defines: (inputs, { k }) => (inputs.length === 2 ? [k as string] : []),
   kernel: ([x, kTensor], { k, axis, largest }, env) => {
     const kk = kTensor === undefined ? resolveDim(k, env) : kTensor.data[0]!;
-    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x.shape[axis]!))
+    if (!(Number.isInteger(kk) && kk >= 0 && kk <= dimAt(x.shape, axis)))
       fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x.shape[axis]}]`);
     return topkKernel(x, kk, axis, largest);
   },

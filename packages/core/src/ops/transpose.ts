@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import { sizeOf, stridesOf } from '../ir/shape.js';
+import { dimAt, sizeOf, stridesOf } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 
@@ -11,10 +11,10 @@ export const transpose = defineOp<'transpose', 1>({
     if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
       fail('INVALID_GRAPH', `transpose: [${perm}] is not a permutation of rank ${r}`);
     }
-    return [{ dtype: x.dtype, shape: perm.map((p) => x.shape[p]!) }];
+    return [{ dtype: x.dtype, shape: perm.map((p) => dimAt(x.shape, p)) }];
   },
   kernel: ([x], { perm }) => {
-    const shape = perm.map((p) => x.shape[p]!);
+    const shape = perm.map((p) => dimAt(x.shape, p));
     const inStrides = stridesOf(x.shape);
     const srcStrides = perm.map((p) => inStrides[p]!);
     const n = sizeOf(shape);

@@ -1,6 +1,6 @@
 import { GraphBuilder, type Tensor } from '../builder.js';
 import { fail } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
 import { vjpGrads } from '../ops/define.js';
 import { OPS } from '../ops/registry.js';
@@ -19,20 +19,20 @@ export interface GradientRequest {
  */
 export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   const b = GraphBuilder.extend(graph);
-  const byName = new Map(graph.inputs.map((id) => [graph.values[id]!.name!, id]));
+  const byName = new Map(graph.inputs.map((id) => [inputName(graph, id), id]));
 
   // values that depend differentiably on a requested input
   const active = new Set<number>();
   for (const name of Object.keys(request.wrt)) {
     const id = byName.get(name);
     if (id === undefined) fail('INVALID_GRAPH', `gradient requested for unknown input '${name}'`);
-    if (graph.values[id]!.dtype !== 'float32')
+    if (valueInfo(graph, id).dtype !== 'float32')
       fail('INVALID_GRAPH', `gradient requested for non-float input '${name}'`);
     active.add(id);
   }
   for (const node of graph.nodes) {
     if (OPS[node.op].vjp === null || !node.inputs.some((i) => active.has(i))) continue;
-    for (const o of node.outputs) if (graph.values[o]!.dtype === 'float32') active.add(o);
+    for (const o of node.outputs) if (valueInfo(graph, o).dtype === 'float32') active.add(o);
   }
 
   const grads = new Map<number, Tensor>();
@@ -43,7 +43,7 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   for (const name of request.of) {
     const out = graph.outputs.find((o) => o.name === name);
     if (out === undefined) fail('INVALID_GRAPH', `gradient of unknown output '${name}'`);
-    const v = graph.values[out.value]!;
+    const v = valueInfo(graph, out.value);
     if (v.dtype !== 'float32' || v.shape.length !== 0)
       fail('INVALID_GRAPH', `gradient of '${name}' needs a float32 scalar, got ${v.dtype}${shapeToString(v.shape)}`);
     if (active.has(out.value)) accumulate(out.value, b.scalar(1));
@@ -66,7 +66,7 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
     node.inputs.forEach((i, k) => {
       const g = inGrads[k];
       if (g === undefined || !active.has(i)) return;
-      const v = graph.values[i]!;
+      const v = valueInfo(graph, i);
       if (g.dtype !== v.dtype || !sameShape(g.shape, v.shape)) {
         fail(
           'INVALID_GRAPH',
@@ -79,7 +79,7 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
 
   for (const [name, outName] of Object.entries(request.wrt)) {
     const id = byName.get(name)!;
-    b.output(outName, grads.get(id) ?? b.scalar(0).expand(graph.values[id]!.shape));
+    b.output(outName, grads.get(id) ?? b.scalar(0).expand(valueInfo(graph, id).shape));
   }
   return b.build();
 }

@@ -1,5 +1,5 @@
 import { fail, LossGraphError } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, valueInfo } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
 import type { Dim, ValueType } from '../ir/types.js';
 import { arityAccepts } from '../ops/define.js';
@@ -49,7 +49,7 @@ export function verify(graph: Graph): void {
     try {
       defines =
         def.defines?.(
-          node.inputs.map((i) => graph.values[i]!),
+          node.inputs.map((i) => valueInfo(graph, i)),
           node.attrs as never,
         ) ?? [];
     } catch (e) {
@@ -68,7 +68,7 @@ export function verify(graph: Graph): void {
     let types: ValueType[];
     try {
       types = def.rule(
-        node.inputs.map((i) => graph.values[i]!),
+        node.inputs.map((i) => valueInfo(graph, i)),
         node.attrs as never,
       );
     } catch (e) {

@@ -1,7 +1,7 @@
 import type { CompiledLoss, HostTensor, LossProgram } from '../backend/contract.js';
 import { GraphBuilder } from '../builder.js';
 import { interpret } from '../interpreter/interpret.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, valueInfo } from '../ir/graph.js';
 import { resolveShape, sizeOf } from '../ir/shape.js';
 import { appendGradients } from '../passes/autodiff.js';
 import type { Draw, OpCase } from './op-cases.js';
@@ -72,7 +72,7 @@ export function caseFeeds(c: OpCase, graph: Graph, options: ConformanceOptions =
   const env = { N: options.n ?? 3 };
   const feeds: Record<string, HostTensor> = {};
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
+    const v = valueInfo(graph, id);
     const spec = c.inputs[v.name!];
     const shape = resolveShape(v.shape, env);
     feeds[v.name!] = hostTensor(v.dtype, shape, draw(spec?.draw ?? 'normal', sizeOf(shape), r));

@@ -1,5 +1,6 @@
 import type { GraphBuilder, Tensor } from '../builder.js';
 import type { OpName } from '../ir/ops.js';
+import { dimAt } from '../ir/shape.js';
 import type { Dim, DType } from '../ir/types.js';
 
 /** How a case's input is drawn. */
@@ -228,7 +229,7 @@ export const OP_CASES: readonly OpCase[] = [
     inputs: { x: f(['N', 6]), k: i([], 1, 7) },
     build: (b, [a, k]) => {
       const [v, idx] = a!.topk(k!, 1, true);
-      return [v.mul(v).sum([1]), idx, b.range(idx.shape[1]!)];
+      return [v.mul(v).sum([1]), idx, b.range(dimAt(idx.shape, 1))];
     },
   },
   {

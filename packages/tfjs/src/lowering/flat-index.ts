@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 const int = (v: number) => tf.scalar(v, 'int32');
@@ -12,7 +13,7 @@ const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 export function flatPositions(idx: tf.Tensor, dataShape: readonly number[], axis: number): tf.Tensor {
   const size = dataShape[axis]!;
   const inner = product(dataShape.slice(axis + 1));
-  const m = idx.shape[axis]!;
+  const m = dimAt(idx.shape, axis);
   const outer = product(dataShape.slice(0, axis));
   const along = tf.reshape(idx, [-1]);
   const scaled = inner === 1 ? along : tf.mul(along, int(inner));

@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { operand } from './broadcast.js';
 import { expOfNonPositive } from './exp.js';
@@ -25,7 +26,7 @@ export function alongAxis(x: tf.Tensor, axis: number, f: (x: tf.Tensor) => tf.Te
  * about 3x faster even with the transpose. Only for the shift: a row holding NaN gives NaN either way.
  */
 export function shiftMax(x: tf.Tensor, axis: number, traits: BackendTraits): tf.Tensor {
-  const size = x.shape[axis]!;
+  const size = dimAt(x.shape, axis);
   if (!traits.wasm || x.size === 0) return tf.max(x, axis, true);
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const front = tf.reshape(tf.transpose(tf.reshape(x, [outer, size, x.size / size / outer]), [1, 0, 2]), [

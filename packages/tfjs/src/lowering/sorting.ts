@@ -1,4 +1,4 @@
-import { resolveShape } from '@lossgraph/core';
+import { dimAt, resolveShape } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 import { readNow } from './host-read.js';
@@ -27,9 +27,9 @@ export const sorting: LoweringsFor<'topk' | 'sort'> = {
       kTensor === undefined
         ? resolveShape([k], ctx.env)[0]!
         : readNow(kTensor, 'topk', 'the value of its tensor k', ctx.traits)[0]!;
-    if (!(Number.isInteger(kk) && kk >= 0 && kk <= x.shape[axis]!))
+    if (!(Number.isInteger(kk) && kk >= 0 && kk <= dimAt(x.shape, axis)))
       fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x.shape[axis]}]`, { op: 'topk' });
     return topk(x, kk, axis, largest);
   },
-  sort: ([x], { axis, descending }) => topk(x, x.shape[axis]!, axis, descending),
+  sort: ([x], { axis, descending }) => topk(x, dimAt(x.shape, axis), axis, descending),
 };
