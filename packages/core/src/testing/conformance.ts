@@ -1,4 +1,5 @@
 import type { CompiledLoss, HostTensor, LossProgram } from '../backend/contract.js';
+import { fail } from '../errors.js';
 import { GraphBuilder } from '../builder.js';
 import { interpret } from '../interpreter/interpret.js';
 import { type Graph, valueInfo } from '../ir/graph.js';
@@ -39,8 +40,9 @@ function hostTensor(dtype: HostTensor['dtype'], shape: number[], values: number[
 /** The case's forward graph, and, where it has a float output and input, the VJP graph of sum(y * w). */
 export function caseGraphs(c: OpCase): { forward: Graph; backward?: Graph } {
   const b = new GraphBuilder();
-  const ins = Object.entries(c.inputs).map(([name, spec]) => b.input(name, spec.dtype, spec.shape));
-  const outs = c.build(b, ins);
+  const [first, ...rest] = Object.entries(c.inputs).map(([name, spec]) => b.input(name, spec.dtype, spec.shape));
+  if (first === undefined) fail('INVALID_GRAPH', `conformance case '${c.name}' has no inputs`);
+  const outs = c.build(b, [first, ...rest]);
   for (const [k, t] of outs.entries()) b.output(`y${k}`, t);
   const forward = b.build();
   const floatIns = Object.entries(c.inputs)
