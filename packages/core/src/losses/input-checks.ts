@@ -2,16 +2,28 @@ import type { Feeds, HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
 import { dimAt } from '../ir/shape.js';
 
+/** The feed `name`, which the program's input check has found present (MISSING_INPUT otherwise). */
+export function feed(feeds: Feeds, name: string): HostTensor {
+  const t = feeds[name];
+  if (t === undefined) fail('MISSING_INPUT', `missing input '${name}'`, { tensor: name });
+  return t;
+}
+
 function firstNonFinite(t: HostTensor): number {
-  for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) return i;
+  let i = 0;
+  for (const v of t.data) {
+    if (!Number.isFinite(v)) return i;
+    i++;
+  }
   return -1;
 }
 
 function unravel(flat: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);
   for (let a = shape.length - 1; a >= 0; a--) {
-    idx[a] = flat % shape[a]!;
-    flat = Math.floor(flat / shape[a]!);
+    const d = dimAt(shape, a);
+    idx[a] = flat % d;
+    flat = Math.floor(flat / d);
   }
   return idx;
 }
@@ -26,7 +38,7 @@ export function requireAxisSize(
   symbol: string,
   why: string,
 ): void {
-  if (shape[axis]! < min) {
+  if (dimAt(shape, axis) < min) {
     fail('SHAPE_MISMATCH', `'${tensor}': expected shape ${layout} with ${symbol} >= ${min}, got [${shape}]: ${why}`, {
       tensor,
       expected: `${layout} with ${symbol} >= ${min}`,
@@ -38,7 +50,7 @@ export function requireAxisSize(
 /** Fails (NON_FINITE naming the tensor and index) on the first NaN or infinity of each named feed. */
 export function requireFinite(feeds: Feeds, names: readonly string[]): void {
   for (const name of names) {
-    const t = feeds[name]!;
+    const t = feed(feeds, name);
     const at = firstNonFinite(t);
     if (at >= 0) {
       const index = unravel(at, t.shape);
@@ -57,11 +69,13 @@ export function requireFinite(feeds: Feeds, names: readonly string[]): void {
 export function requireBoxRows(
   boxes: HostTensor,
   tensor: string,
-  complaint: (row: readonly number[]) => string | null,
+  complaint: (row: readonly [number, number, number, number]) => string | null,
 ): void {
   const N = dimAt(boxes.shape, 0);
   for (let r = 0; r < N; r++) {
-    const why = complaint(Array.from(boxes.data.subarray(r * 4, r * 4 + 4)));
+    // a row cut short (a shape check missed) reads NaN, which every complaint refuses
+    const [a = NaN, b = NaN, c = NaN, d = NaN] = boxes.data.subarray(r * 4, r * 4 + 4);
+    const why = complaint([a, b, c, d]);
     if (why !== null) fail('DEGENERATE_BOX', `'${tensor}' row ${r}: ${why}`, { tensor, row: r });
   }
 }

@@ -1,6 +1,6 @@
 import type { CompiledLoss, HostTensor, LossProgram } from '../backend/contract.js';
-import { fail } from '../errors.js';
 import { GraphBuilder } from '../builder.js';
+import { fail } from '../errors.js';
 import { interpret } from '../interpreter/interpret.js';
 import { type Graph, valueInfo } from '../ir/graph.js';
 import { resolveShape, sizeOf } from '../ir/shape.js';
