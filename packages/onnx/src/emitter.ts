@@ -1,4 +1,4 @@
-import { type Dim, LossGraphError, type Shape } from '@lossgraph/core';
+import { type Dim, first, LossGraphError, type Shape } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE, type OnnxDType, rawBytes } from './dtypes.js';
 import { type OnnxProto, onnx } from './proto.js';
 
@@ -95,7 +95,7 @@ export class OnnxEmitter {
     out: OnnxDType | { readonly name: string; readonly dtype: OnnxDType },
     attrs: Readonly<Record<string, AttrValue>> = {},
   ): string {
-    return this.node(opType, inputs, [out], attrs)[0]!;
+    return first(this.node(opType, inputs, [out], attrs));
   }
 
   /** A constant tensor as an initializer, shared by every use of the same values. */

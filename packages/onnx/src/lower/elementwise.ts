@@ -28,7 +28,7 @@ export const ELEMENTWISE = {
     if (out.dtype !== 'bool') {
       // onnxruntime's CPU Where is several times slower when the condition broadcasts along inner axes
       // than on a full-size condition, and expanding a bool condition is cheap
-      const full = e.broadcast(cond, c.inputTypes[0]!.shape, out.shape);
+      const full = e.broadcast(cond, c.inputTypes[0].shape, out.shape);
       e.op('Where', [full, a, b], c.out(0));
       return;
     }
@@ -38,7 +38,7 @@ export const ELEMENTWISE = {
     e.op('Or', [whenTrue, whenFalse], c.out(0));
   },
   cast: (c) => {
-    if (c.attrs.to === c.inputTypes[0]!.dtype) c.alias(0, c.inputs[0]!);
+    if (c.attrs.to === c.inputTypes[0].dtype) c.alias(0, c.inputs[0]);
     else c.e.op('Cast', c.inputs, c.out(0), { to: ONNX_ELEM_TYPE[c.attrs.to] });
   },
   exp: direct('Exp'),
