@@ -72,7 +72,7 @@ export {
 } from './ir/graph.js';
 export type { Node, OpAttrs, OpName } from './ir/ops.js';
 export { hashGraph, printGraph } from './ir/print.js';
-export { broadcastShapes, dimAt, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
+export { broadcastShapes, dimAt, resolveDim, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
 export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';

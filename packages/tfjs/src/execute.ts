@@ -1,4 +1,4 @@
-import { bindDefinedDims, LossGraphError, type Node, partialShape, valueInfo } from '@lossgraph/core';
+import { at, bindDefinedDims, LossGraphError, type Node, partialShape, valueInfo } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { LOWERINGS } from './lowering/table.js';
@@ -30,7 +30,7 @@ function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, i
     );
   }
   outs.forEach((t, k) => {
-    if (!fitsShape(t.shape, ctx.outShapes[k]!)) {
+    if (!fitsShape(t.shape, at(ctx.outShapes, k))) {
       fail(
         'KERNEL_ERROR',
         `tfjs lowering of '${node.op}' (node ${index}) gave shape [${t.shape}], the IR says [${ctx.outShapes[k]}]`,
@@ -79,8 +79,14 @@ export function execute(
   const vals = new Array<tf.Tensor | undefined>(graph.values.length);
   for (const [id, t] of given) vals[id] = t;
   const outer = new Set(given.values());
+  // a value is read only between the node that makes it (or the feeds) and its last use (see plan.ts)
+  const live = (id: number): tf.Tensor => {
+    const t = vals[id];
+    if (t === undefined) fail('INVALID_GRAPH', `value ${id} is read before it is computed or after it is freed`);
+    return t;
+  };
   plan.nodes.forEach((node, k) => {
-    const inputs = node.inputs.map((i) => vals[i]!);
+    const inputs = node.inputs.map(live);
     const { uniform, iota, nonPositive } = plan.facts;
     const ctx: LoweringContext = {
       env,
@@ -100,11 +106,12 @@ export function execute(
       env,
     );
     // every value gets its own tensor object, so that freeing one never frees another
-    for (const [j, t] of outs.entries()) vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t;
-    for (const v of plan.freeAfter[k]!) {
-      vals[v]!.dispose();
+    for (const [j, t] of outs.entries())
+      vals[at(node.outputs, j)] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t;
+    for (const v of at(plan.freeAfter, k)) {
+      live(v).dispose();
       vals[v] = undefined;
     }
   });
-  return plan.outputs.map((o) => (given.has(o.value) ? tf.clone(vals[o.value]!) : vals[o.value]!));
+  return plan.outputs.map((o) => (given.has(o.value) ? tf.clone(live(o.value)) : live(o.value)));
 }

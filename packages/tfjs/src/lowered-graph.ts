@@ -1,4 +1,4 @@
-import { type Graph, inputName, LossGraphError, type Node, type SymbolEnv } from '@lossgraph/core';
+import { first, type Graph, inputName, LossGraphError, type Node, type SymbolEnv } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { execute } from './execute.js';
@@ -83,15 +83,17 @@ export class LoweredGraph {
     for (const node of this.graph.nodes) {
       if (node.op === 'constant')
         made.set(
-          node.outputs[0]!,
-          indexing.constant([], node.attrs as never, {
-            env: {},
-            outShapes: [],
-            uniform: [],
-            iota: [],
-            nonPositive: [],
-            traits: this.traits,
-          })[0]!,
+          first(node.outputs),
+          first(
+            indexing.constant([], node.attrs as never, {
+              env: {},
+              outShapes: [],
+              uniform: [],
+              iota: [],
+              nonPositive: [],
+              traits: this.traits,
+            }),
+          ),
         );
     }
     return made;

@@ -57,7 +57,8 @@ export function signBounds(graph: Graph, uniform: ReadonlyMap<number, number>): 
   for (const node of graph.nodes) {
     const [y] = node.outputs;
     if (y === undefined || known.has(y)) continue;
-    const [x, z, w] = node.inputs.map(of);
+    // `of` reads a missing input as unknown
+    const [x, z, w] = [of(node.inputs[0]), of(node.inputs[1]), of(node.inputs[2])];
     let s: SignBounds = UNKNOWN;
     switch (node.op) {
       case 'abs':

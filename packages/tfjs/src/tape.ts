@@ -1,3 +1,4 @@
+import { at } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
@@ -42,11 +43,11 @@ export function withGradientRule(
     // the forward runs in its own tidy, which frees all but its result: keep the other outputs
     for (const [k, t] of outs.entries()) if (k !== rule.primary) tf.keep(t);
     return {
-      value: outs[rule.primary]!,
+      value: at(outs, rule.primary),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => rule.backward(dy, saved.slice(0, n), saved.slice(n)),
     };
   };
-  const y = tf.customGrad(f as unknown as CustomGradientFunc)(...rule.floatInputs.map((p) => inputs[p]!));
+  const y = tf.customGrad(f as unknown as CustomGradientFunc)(...rule.floatInputs.map((p) => at(inputs, p)));
   return outs.map((t, k) => {
     if (k === rule.primary) return y;
     const owned = tf.clone(t); // back under the caller's tidy

@@ -36,16 +36,17 @@ export function valueFacts(graph: Graph): ValueFacts {
   for (const node of graph.nodes) {
     const [x] = node.inputs;
     const [y] = node.outputs;
-    if (node.op === 'range') iota.add(y!);
+    if (y === undefined) continue;
+    if (node.op === 'range') iota.add(y);
     else if (REARRANGING.has(node.op) && x !== undefined) {
       // reshapes that only add or drop leading 1s keep the run along the last axis
       if (
         iota.has(x) &&
         (node.op === 'unsqueeze' || node.op === 'reshape') &&
-        onlyLastDim(y!) &&
-        valueInfo(graph, y!).shape.at(-1) === valueInfo(graph, x).shape.at(-1)
+        onlyLastDim(y) &&
+        valueInfo(graph, y).shape.at(-1) === valueInfo(graph, x).shape.at(-1)
       )
-        iota.add(y!);
+        iota.add(y);
     }
   }
   const nonPositive = new Set<number>();

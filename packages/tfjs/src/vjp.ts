@@ -1,4 +1,14 @@
-import { type Graph, GraphBuilder, type Node, OPS, type SymbolEnv, valueInfo, vjpGrads } from '@lossgraph/core';
+import {
+  at,
+  first,
+  type Graph,
+  GraphBuilder,
+  type Node,
+  OPS,
+  type SymbolEnv,
+  valueInfo,
+  vjpGrads,
+} from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import type { LoweredGraph } from './lowered-graph.js';
@@ -22,11 +32,11 @@ export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs:
       `apply(): '${node.op}' has ${floatOutputs.length} float outputs; tf.customGrad differentiates one`,
       { op: node.op },
     );
-  const primary = floatOutputs[0]!;
+  const primary = first(floatOutputs);
   const b = new GraphBuilder();
   const xs = node.inputs.map((v, i) => b.input(`x${i}`, type(v).dtype, type(v).shape));
   const ys = node.outputs.map((v, k) => b.input(`y${k}`, type(v).dtype, type(v).shape));
-  const g = b.input('g', 'float32', type(node.outputs[primary]!).shape);
+  const g = b.input('g', 'float32', type(at(node.outputs, primary)).shape);
   const grads = vjp({
     inputs: xs,
     outputs: ys,
@@ -36,7 +46,7 @@ export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs:
     ),
     attrs: node.attrs as never,
   });
-  for (const i of floatInputs) b.output(`dx${i}`, grads[i] ?? b.scalar(0).expand(xs[i]!.shape));
+  for (const i of floatInputs) b.output(`dx${i}`, grads[i] ?? b.scalar(0).expand(at(xs, i).shape));
   return { graph: b.build(), floatInputs, primary };
 }
 

@@ -88,8 +88,14 @@ export function arityAccepts(arity: Arity, n: number): boolean {
  * functions hold because no node reaches them with inputs that `arityAccepts` refused: the builder checks
  * each node it adds and `verify` each graph it is given (the one place this is relied on).
  */
-export function defineOp<K extends OpName, const A extends Arity = Arity>(
-  def: OpDef<K, A>,
-): OpDef<K> & { readonly arity: A } {
-  return def as unknown as OpDef<K> & { readonly arity: A };
+export function defineOp<K extends OpName, const A extends Arity = Arity>(def: OpDef<K, A>): TypedOpDef<K, A> {
+  return def as unknown as TypedOpDef<K, A>;
 }
+
+declare const arityType: unique symbol;
+
+/** An op's definition as `defineOp` returns it: the registry's wide type, with its arity kept as a type. */
+export type TypedOpDef<K extends OpName, A extends Arity> = OpDef<K> & { readonly [arityType]?: A };
+
+/** The arity type a `TypedOpDef` carries. */
+export type ArityOfDef<D> = D extends { readonly [arityType]?: infer A extends Arity } ? A : Arity;

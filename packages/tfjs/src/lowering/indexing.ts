@@ -1,4 +1,4 @@
-import { resolveShape } from '@lossgraph/core';
+import { resolveDim } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { flatPositions } from './flat-index.js';
 import { onHostMemory } from './host-memory.js';
@@ -67,8 +67,8 @@ export const indexing: LoweringsFor<IndexingOp> = {
   ],
   scatterElements,
   // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast
-  oneHot: ([idx], { depth }, ctx) => [tf.cast(tf.oneHot(idx, resolveShape([depth], ctx.env)[0]!), 'float32')],
-  range: (_, { length }, ctx) => [tf.range(0, resolveShape([length], ctx.env)[0]!, 1, 'int32')],
+  oneHot: ([idx], { depth }, ctx) => [tf.cast(tf.oneHot(idx, resolveDim(depth, ctx.env)), 'float32')],
+  range: (_, { length }, ctx) => [tf.range(0, resolveDim(length, ctx.env), 1, 'int32')],
   constant: (_, { dtype, shape, values }) => [tf.tensor(CONSTANT_ARRAYS[dtype].from(values), [...shape], dtype)],
   // identity: under apply() the executor keeps ops without a VJP (this one included) off tfjs's tape
   stopGradient: ([x]) => [tf.clone(x)],

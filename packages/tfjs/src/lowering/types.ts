@@ -1,4 +1,4 @@
-import type { ArityOf, Inputs, OpAttrs, OpName, SymbolEnv } from '@lossgraph/core';
+import { type ArityOf, first, type Inputs, type OpAttrs, type OpName, type SymbolEnv } from '@lossgraph/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendTraits } from './traits.js';
 
@@ -16,6 +16,11 @@ export interface LoweringContext {
   readonly nonPositive: readonly boolean[];
   /** the tfjs backend this graph was compiled for (resolved once per compile) */
   readonly traits: BackendTraits;
+}
+
+/** The shape of a node's first output (every op has at least one). */
+export function outShape(ctx: LoweringContext): readonly number[] {
+  return first(ctx.outShapes);
 }
 
 /**
