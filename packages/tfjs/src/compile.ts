@@ -1,4 +1,5 @@
 import {
+  at,
   type CompiledLoss,
   type CompileOptions,
   defineBackend,
@@ -107,7 +108,7 @@ export const compile: TfjsCompileFunction = defineBackend<
       try {
         const feedBuffers = new Set(Object.values(feeds).map((f) => f.data.buffer));
         const host = await Promise.all(results.map((t) => toHost(t, feedBuffers)));
-        return Object.fromEntries(names.map((n, i) => [n, host[i]!]));
+        return Object.fromEntries(names.map((n, i) => [n, at(host, i)]));
       } finally {
         for (const t of results) t.dispose();
       }
@@ -134,7 +135,7 @@ export const compile: TfjsCompileFunction = defineBackend<
         Object.fromEntries(lowered.inputNames.map((n) => [n, toHostSync(inputs[n]!)])),
       );
       const results = tf.tidy(() => lowered.run(inputs, env, wanted, true));
-      return Object.fromEntries(lowered.plan(wanted).outputs.map((o, i) => [o.name, results[i]!]));
+      return Object.fromEntries(lowered.plan(wanted).outputs.map((o, i) => [o.name, at(results, i)]));
     }
 
     return {

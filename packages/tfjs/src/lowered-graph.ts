@@ -68,7 +68,11 @@ export class LoweredGraph {
   ): tf.Tensor[] {
     const plan = this.plan(outputs);
     const given = new Map(this.keepConstants ? this.constants : this.makeConstants());
-    for (const [name, id] of this.inputIds) given.set(id, inputs[name]!);
+    for (const [name, id] of this.inputIds) {
+      const t = inputs[name];
+      if (t === undefined) fail('MISSING_INPUT', `missing input '${name}'`, { tensor: name });
+      given.set(id, t);
+    }
     const runEnv: Record<string, number> = { ...env }; // data-dependent dims join it as the run goes
     return execute(plan, given, runEnv, this.traits, autodiff ? (node) => this.gradientRule(node, runEnv) : undefined);
   }

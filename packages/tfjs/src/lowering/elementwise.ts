@@ -28,7 +28,7 @@ function truncDivInt(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  */
 function equalToRange(xs: readonly [tf.Tensor, tf.Tensor], ctx: LoweringContext): tf.Tensor | null {
   const out = outShape(ctx);
-  const n = out[out.length - 1]!;
+  const n = out.at(-1) ?? 0; // a scalar output is no one-hot row
   for (const [x, r] of [
     [0, 1],
     [1, 0],

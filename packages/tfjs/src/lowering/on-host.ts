@@ -62,7 +62,7 @@ export function scatterElementsOnHost(
 ): tf.Tensor {
   const size = dimAt(data.shape, axis);
   const inner = product(data.shape.slice(axis + 1));
-  const m = idxShape[axis]!;
+  const m = dimAt(idxShape, axis);
   const innerIdx = product(idxShape.slice(axis + 1));
   const out: HostArray =
     fill === undefined
