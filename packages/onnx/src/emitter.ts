@@ -174,7 +174,8 @@ export class OnnxEmitter {
         }
       }
       if (run.length > 0) parts.push(this.int64s(run));
-      return parts.length === 1 ? parts[0]! : this.op('Concat', parts, 'int64', { axis: 0 });
+      const [only] = parts;
+      return parts.length === 1 && only !== undefined ? only : this.op('Concat', parts, 'int64', { axis: 0 });
     });
   }
 

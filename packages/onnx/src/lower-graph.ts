@@ -16,7 +16,7 @@ import { LOWERINGS } from './lower/table.js';
 /** A lowered graph: the emitter's nodes and initializers, with graph inputs and outputs by ONNX name. */
 export interface LoweredGraph {
   readonly emitter: OnnxEmitter;
-  readonly inputs: readonly ValueInfo[];
+  readonly inputs: readonly { readonly name: string; readonly value: ValueInfo }[];
   readonly outputs: readonly { readonly name: string; readonly value: ValueInfo }[];
 }
 
@@ -26,18 +26,17 @@ export interface LoweredGraph {
  * graph under two names or is a graph input itself.
  */
 export function lowerGraph(graph: Graph): LoweredGraph {
-  const inputs = graph.inputs.map((id) => valueInfo(graph, id));
+  const inputs = graph.inputs.map((id) => ({ name: inputName(graph, id), value: valueInfo(graph, id) }));
   const emitter = new OnnxEmitter(symbolSources(graph));
   const names = new Map<number, string>();
-  for (const id of graph.inputs) {
-    const name = inputName(graph, id);
-    emitter.declare(name, valueInfo(graph, id).dtype);
-    names.set(id, name);
+  for (const { name, value } of inputs) {
+    emitter.declare(name, value.dtype);
+    names.set(value.id, name);
   }
   // the first output naming a value (not a graph input) gets that value written under its name
   const reservedFor = new Map<number, string>();
   for (const o of graph.outputs) {
-    if (inputs.some((v) => v.name === o.name)) {
+    if (inputs.some((i) => i.name === o.name)) {
       throw new LossGraphError(
         'INVALID_GRAPH',
         `output '${o.name}' has the name of a graph input; ONNX needs distinct names`,

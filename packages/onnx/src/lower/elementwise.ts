@@ -1,3 +1,4 @@
+import { first } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE } from '../dtypes.js';
 import { lowerAtan } from './atan.js';
 import { direct, type LoweringTable } from './context.js';
@@ -23,8 +24,8 @@ export const ELEMENTWISE = {
   not: direct('Not'),
   where: (c) => {
     const e = c.e;
-    const [cond, a, b] = c.inputs as [string, string, string];
-    const out = c.outputTypes[0]!;
+    const [cond, a, b] = c.inputs;
+    const out = first(c.outputTypes);
     if (out.dtype !== 'bool') {
       // onnxruntime's CPU Where is several times slower when the condition broadcasts along inner axes
       // than on a full-size condition, and expanding a bool condition is cheap

@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
 
 /**
@@ -7,7 +8,7 @@ import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
  */
 function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   const e = c.e;
-  const [logits, labels] = c.inputs as [string, string];
+  const [logits, labels] = c.inputs;
   const rowDims = c.inputTypes[1].shape;
   const logProbs = e.op('LogSoftmax', [logits], 'float32', { axis: rowDims.length });
   const rows = rowDims.reduce<string>(
@@ -21,7 +22,10 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   );
   const at = e.op(
     'Add',
-    [e.op('Mul', [row, e.dimScalar(c.inputTypes[0].shape.at(-1)!, 'int32')], 'int32'), labels],
+    [
+      e.op('Mul', [row, e.dimScalar(dimAt(c.inputTypes[0].shape, c.inputTypes[0].shape.length - 1), 'int32')], 'int32'),
+      labels,
+    ],
     'int32',
   );
   const picked = e.op('Gather', [e.op('Reshape', [logProbs, e.int64s([-1])], 'float32'), at], 'float32', { axis: 0 });
@@ -39,9 +43,9 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
  */
 function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>): void {
   const e = c.e;
-  const [logits, labels, g] = c.inputs as [string, string, string];
+  const [logits, labels, g] = c.inputs;
   const rank = c.inputTypes[2].shape.length;
-  const classDim = c.inputTypes[0].shape.at(-1)!;
+  const classDim = dimAt(c.inputTypes[0].shape, c.inputTypes[0].shape.length - 1);
   const classes = e.dimScalar(classDim, 'int32');
   const oneHotMinus = (probs: string, label: string, gRows: string, out: OutputSlot | 'float32') => {
     // (p - [k == label]) * g, the label compared against 0..C-1 along the last axis

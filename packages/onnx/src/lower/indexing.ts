@@ -8,8 +8,9 @@ import type { LoweringContext, LoweringTable } from './context.js';
 function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest: boolean): void {
   const e = c.e;
   // a tensor k (int32 scalar) is TopK's K input as int64 [1]; a static one is a constant or a Shape read
+  const [, kTensor] = c.inputs;
   const kInput =
-    c.inputs.length === 2 ? e.op('Reshape', [e.cast(c.inputs[1]!, 'int64'), e.int64s([1])], 'int64') : e.dim1d(k);
+    kTensor === undefined ? e.dim1d(k) : e.op('Reshape', [e.cast(kTensor, 'int64'), e.int64s([1])], 'int64');
   const indices = at(
     e.node('TopK', [c.inputs[0], kInput], [c.out(0), 'int64'], {
       axis,
