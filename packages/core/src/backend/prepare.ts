@@ -4,6 +4,7 @@ import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { shapeToString } from '../ir/shape.js';
 import type { DType, SymbolEnv } from '../ir/types.js';
 import type { CompileOptions, Feeds, HostTensor, LossProgram } from './contract.js';
+import { feed } from './feed.js';
 
 /** The typed arrays a feed of each dtype may hold (HostTensor's contract). */
 const DATA_KINDS: Record<
@@ -31,7 +32,7 @@ function checkShapeEntries(
 ): void {
   for (const id of graph.inputs) {
     const v = valueInfo(graph, id);
-    const f = feeds[v.name!];
+    const f = feeds[inputName(graph, id)];
     if (f === undefined || f === null) {
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
     }
@@ -53,7 +54,7 @@ function checkShapeEntries(
 function checkData(graph: Graph, feeds: Feeds): void {
   for (const id of graph.inputs) {
     const v = valueInfo(graph, id);
-    const f = feeds[v.name!]!;
+    const f = feed(feeds, inputName(graph, id));
     const kinds = DATA_KINDS[v.dtype];
     if (!kinds.some((k) => f.data instanceof k)) {
       const want = kinds.map((k) => k.name).join(' or ');
@@ -108,7 +109,7 @@ export function narrowFeeds(graph: Graph, feeds: Feeds): Feeds {
   let out: Record<string, HostTensor> | undefined;
   for (const id of graph.inputs) {
     const name = inputName(graph, id);
-    const f = feeds[name]!;
+    const f = feed(feeds, name);
     if (f.dtype === 'float32' && f.data instanceof Float64Array) {
       out ??= { ...feeds };
       out[name] = { ...f, data: Float32Array.from(f.data) };

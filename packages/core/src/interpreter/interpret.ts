@@ -1,5 +1,6 @@
+import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
-import { type Graph, valueInfo } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { dimAt, shapeToString } from '../ir/shape.js';
 import { allocate, type TensorData } from '../ir/tensor-data.js';
 import type { SymbolEnv } from '../ir/types.js';
@@ -18,7 +19,8 @@ export function bindSymbols(
   const origin: Record<string, string> = {};
   for (const id of graph.inputs) {
     const v = valueInfo(graph, id);
-    const f = feeds[v.name!];
+    const name = inputName(graph, id);
+    const f = feeds[name];
     if (f === undefined)
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
     if (f.dtype !== undefined && f.dtype !== v.dtype) {
@@ -41,7 +43,7 @@ export function bindSymbols(
         if (d !== got) mismatch();
       } else if (env[d] === undefined) {
         env[d] = got;
-        origin[d] = v.name!;
+        origin[d] = name;
       } else if (env[d] !== got) {
         const expected = v.shape.map((x) => (typeof x === 'number' ? x : (env[x] ?? x)));
         fail(
@@ -80,14 +82,20 @@ export function interpret(
   const vals: (TensorData | undefined)[] = new Array(graph.values.length);
   for (const id of graph.inputs) {
     const v = valueInfo(graph, id);
-    const f = feeds[v.name!]!;
+    const f = feed(feeds, inputName(graph, id));
     const data = allocate(v.dtype, f.data.length);
-    for (let i = 0; i < f.data.length; i++) data[i] = f.data[i]!;
+    data.set(f.data);
     vals[id] = { dtype: v.dtype, shape: [...f.shape], data };
   }
   const wanted = outputs ?? graph.outputs.map((o) => o.name);
+  // nodes run in order, so every value a node reads has been computed (verify checks the order)
+  const computed = (id: number): TensorData => {
+    const t = vals[id];
+    if (t === undefined) fail('INVALID_GRAPH', `value ${id} is read before it is computed`);
+    return t;
+  };
   for (const node of graph.nodes) {
-    const ins = node.inputs.map((i) => vals[i]!);
+    const ins = node.inputs.map(computed);
     const outs = OPS[node.op].kernel(ins, node.attrs as never, env);
     for (const [k, o] of node.outputs.entries()) vals[o] = outs[k];
     bindDefinedDims(
@@ -101,7 +109,7 @@ export function interpret(
   for (const name of wanted) {
     const o = graph.outputs.find((x) => x.name === name);
     if (o === undefined) fail('INVALID_GRAPH', `graph has no output '${name}'`);
-    result[name] = vals[o.value]!;
+    result[name] = computed(o.value);
   }
   return result;
 }

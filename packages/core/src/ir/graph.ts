@@ -49,9 +49,9 @@ export function outputValue(graph: Graph, name: string): ValueInfo | undefined {
 export function symbolSources(graph: Graph): Map<string, { input: string; axis: number }> {
   const out = new Map<string, { input: string; axis: number }>();
   for (const id of graph.inputs) {
-    const v = valueInfo(graph, id);
-    v.shape.forEach((d, axis) => {
-      if (typeof d === 'string' && !out.has(d)) out.set(d, { input: v.name!, axis });
+    const input = inputName(graph, id);
+    valueInfo(graph, id).shape.forEach((d, axis) => {
+      if (typeof d === 'string' && !out.has(d)) out.set(d, { input, axis });
     });
   }
   return out;

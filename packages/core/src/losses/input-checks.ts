@@ -1,13 +1,7 @@
 import type { Feeds, HostTensor } from '../backend/contract.js';
+import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
 import { dimAt } from '../ir/shape.js';
-
-/** The feed `name`, which the program's input check has found present (MISSING_INPUT otherwise). */
-export function feed(feeds: Feeds, name: string): HostTensor {
-  const t = feeds[name];
-  if (t === undefined) fail('MISSING_INPUT', `missing input '${name}'`, { tensor: name });
-  return t;
-}
 
 function firstNonFinite(t: HostTensor): number {
   let i = 0;

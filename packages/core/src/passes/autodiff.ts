@@ -20,12 +20,16 @@ export interface GradientRequest {
 export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   const b = GraphBuilder.extend(graph);
   const byName = new Map(graph.inputs.map((id) => [inputName(graph, id), id]));
+  const inputId = (name: string): number => {
+    const id = byName.get(name);
+    if (id === undefined) fail('INVALID_GRAPH', `gradient requested for unknown input '${name}'`);
+    return id;
+  };
 
   // values that depend differentiably on a requested input
   const active = new Set<number>();
   for (const name of Object.keys(request.wrt)) {
-    const id = byName.get(name);
-    if (id === undefined) fail('INVALID_GRAPH', `gradient requested for unknown input '${name}'`);
+    const id = inputId(name);
     if (valueInfo(graph, id).dtype !== 'float32')
       fail('INVALID_GRAPH', `gradient requested for non-float input '${name}'`);
     active.add(id);
@@ -49,8 +53,7 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
     if (active.has(out.value)) accumulate(out.value, b.scalar(1));
   }
 
-  for (let n = graph.nodes.length - 1; n >= 0; n--) {
-    const node = graph.nodes[n]!;
+  for (const node of [...graph.nodes].reverse()) {
     const vjp = OPS[node.op].vjp;
     if (vjp === null || !node.outputs.some((o) => grads.has(o))) continue;
     if (!node.inputs.some((i) => active.has(i))) continue;
@@ -78,7 +81,7 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   }
 
   for (const [name, outName] of Object.entries(request.wrt)) {
-    const id = byName.get(name)!;
+    const id = inputId(name);
     b.output(outName, grads.get(id) ?? b.scalar(0).expand(valueInfo(graph, id).shape));
   }
   return b.build();

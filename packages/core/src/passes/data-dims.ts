@@ -1,5 +1,7 @@
+import { at } from '../ir/at.js';
 import { type Graph, valueInfo } from '../ir/graph.js';
 import type { Node } from '../ir/ops.js';
+import { dimAt } from '../ir/shape.js';
 import type { Dim, SymbolEnv } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
 
@@ -47,7 +49,7 @@ export function bindDefinedDims(
   shapes: readonly (readonly number[])[],
   env: Record<string, number>,
 ): void {
-  for (const d of definedDims(graph, node)) env[d.dim] = shapes[d.output]![d.axis]!;
+  for (const d of definedDims(graph, node)) env[d.dim] = dimAt(at(shapes, d.output), d.axis);
 }
 
 /** Every symbol a shape or an attribute list names. */

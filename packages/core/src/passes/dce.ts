@@ -11,8 +11,7 @@ export function eliminateDeadCode(graph: Graph): Graph {
   const live = new Set<number>(graph.outputs.map((o) => o.value));
   const liveDims = new Set<string>(graph.outputs.flatMap((o) => dimSymbols(valueInfo(graph, o.value).shape)));
   const kept = [];
-  for (let n = graph.nodes.length - 1; n >= 0; n--) {
-    const node = graph.nodes[n]!;
+  for (const node of [...graph.nodes].reverse()) {
     if (node.outputs.some((o) => live.has(o)) || definedDims(graph, node).some((d) => liveDims.has(d.dim))) {
       kept.push(node);
       for (const i of node.inputs) live.add(i);

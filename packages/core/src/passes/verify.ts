@@ -82,7 +82,8 @@ export function verify(graph: Graph): void {
       if (v === undefined) fail('INVALID_GRAPH', `${where}: output %${o} does not exist`);
       if (defined[o]) fail('INVALID_GRAPH', `${where}: output %${o} defined twice (not SSA)`);
       defined[o] = 1;
-      const t = types[k]!;
+      const t = types[k];
+      if (t === undefined) fail('INVALID_GRAPH', `${where}: the rule gives no type for output ${k}`);
       if (t.dtype !== v.dtype || !sameShape(t.shape, v.shape)) {
         fail(
           'INVALID_GRAPH',

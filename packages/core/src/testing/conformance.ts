@@ -2,7 +2,7 @@ import type { CompiledLoss, HostTensor, LossProgram } from '../backend/contract.
 import { GraphBuilder } from '../builder.js';
 import { fail } from '../errors.js';
 import { interpret } from '../interpreter/interpret.js';
-import { type Graph, valueInfo } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { resolveShape, sizeOf } from '../ir/shape.js';
 import { appendGradients } from '../passes/autodiff.js';
 import type { Draw, OpCase } from './op-cases.js';
@@ -75,9 +75,10 @@ export function caseFeeds(c: OpCase, graph: Graph, options: ConformanceOptions =
   const feeds: Record<string, HostTensor> = {};
   for (const id of graph.inputs) {
     const v = valueInfo(graph, id);
-    const spec = c.inputs[v.name!];
+    const name = inputName(graph, id);
+    const spec = c.inputs[name];
     const shape = resolveShape(v.shape, env);
-    feeds[v.name!] = hostTensor(v.dtype, shape, draw(spec?.draw ?? 'normal', sizeOf(shape), r));
+    feeds[name] = hostTensor(v.dtype, shape, draw(spec?.draw ?? 'normal', sizeOf(shape), r));
   }
   return feeds;
 }
