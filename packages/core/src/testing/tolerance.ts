@@ -63,8 +63,8 @@ export function compareWithFixture(out: Outputs, fx: Fixture): FixtureComparison
     const want = e[name] as number;
     const got = out[name]?.data[0];
     const d = got === undefined ? NaN : Math.abs(got - want);
+    // no tolerance for it: a failure
     if (!(d <= (tolerance[name] ?? NaN)))
-      // no tolerance for it: a failure
       failures.push(`${name}: got ${got}, want ${want} (error ${d}, tolerance ${tolerance[name]})`);
     diff[name] = d;
   }
