@@ -59,7 +59,7 @@ export {
   type SafetensorsTensor,
   writeSafetensors,
 } from './io/safetensors.js';
-export { at, first } from './ir/at.js';
+export { at, first, nonEmpty } from './ir/at.js';
 export {
   type Graph,
   type GraphOutput,

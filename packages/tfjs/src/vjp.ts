@@ -4,6 +4,7 @@ import {
   type Graph,
   GraphBuilder,
   type Node,
+  nonEmpty,
   OPS,
   type SymbolEnv,
   valueInfo,
@@ -39,7 +40,7 @@ export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs:
   const g = b.input('g', 'float32', type(at(node.outputs, primary)).shape);
   const grads = vjp({
     inputs: xs,
-    outputs: ys,
+    outputs: nonEmpty(ys, `outputs of ${node.op}`),
     grads: vjpGrads(
       node.op,
       ys.map((_, k) => (k === primary ? g : undefined)),

@@ -15,3 +15,10 @@ export function at<T>(xs: readonly T[], i: number): T {
 export function first<T>(xs: readonly T[]): T {
   return at(xs, 0);
 }
+
+/** `xs` as a non-empty tuple type, failing when it is empty (`what` names it in the message). */
+export function nonEmpty<T>(xs: readonly T[], what: string): readonly [T, ...T[]] {
+  const [head, ...rest] = xs;
+  if (head === undefined) fail('INVALID_GRAPH', `${what}: none`);
+  return [head, ...rest];
+}

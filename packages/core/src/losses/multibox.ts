@@ -1,5 +1,6 @@
 import { coords, jaccard, pointForm } from '../boxes/box-ops.js';
 import { GraphBuilder, type Tensor } from '../builder.js';
+import { first } from '../ir/at.js';
 import type { Graph } from '../ir/graph.js';
 import { dimAt } from '../ir/shape.js';
 import { appendGradients } from '../passes/autodiff.js';
@@ -84,7 +85,7 @@ function encodingParts(b: GraphBuilder, table: Tensor, dbox: Tensor, variances: 
   const column = (parts: Tensor[]) =>
     b.concat(
       parts.map((t) => t.unsqueeze(t.rank)),
-      parts[0]!.rank,
+      first(parts).rank,
     );
   const one = b.scalar(1).expand(['P']);
   return {

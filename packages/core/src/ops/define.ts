@@ -35,7 +35,8 @@ export type Inputs<T, A extends Arity> = A extends number
 
 export interface VjpArgs<K extends OpName, A extends Arity = Arity> {
   readonly inputs: Inputs<Tensor, A>;
-  readonly outputs: readonly Tensor[];
+  /** the node's outputs (every op has at least one) */
+  readonly outputs: readonly [Tensor, ...Tensor[]];
   /**
    * the incoming gradient of each output; undefined where that output carries none. The first is always
    * there: an op's one float output comes first, and a VJP runs only when a gradient reaches it (`vjpGrads`).

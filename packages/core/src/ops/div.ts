@@ -12,6 +12,6 @@ export const div = defineOp<'div', 2>({
   ],
   vjp: ({ inputs: [x, y], outputs: [z], grads: [g] }) => [
     unbroadcast(g.div(y), x.shape),
-    unbroadcast(g.mul(z!).div(y).neg(), y.shape),
+    unbroadcast(g.mul(z).div(y).neg(), y.shape),
   ],
 });

@@ -7,5 +7,5 @@ export const exp = defineOp<'exp', 1>({
   arity: 1,
   rule: unaryRule('exp', FLOAT),
   kernel: ([a]) => [mapUnary(a, a.dtype, Math.exp)],
-  vjp: ({ outputs: [y], grads: [g] }) => [g.mul(y!)],
+  vjp: ({ outputs: [y], grads: [g] }) => [g.mul(y)],
 });

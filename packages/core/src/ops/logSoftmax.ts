@@ -28,5 +28,5 @@ export const logSoftmax = defineOp<'logSoftmax', 1>({
     }
     return [{ dtype: 'float32', shape: [...x.shape], data: out }];
   },
-  vjp: ({ outputs: [y], grads: [g], attrs: { axis } }) => [g.sub(y!.exp().mul(g.sum([axis], true)))],
+  vjp: ({ outputs: [y], grads: [g], attrs: { axis } }) => [g.sub(y.exp().mul(g.sum([axis], true)))],
 });

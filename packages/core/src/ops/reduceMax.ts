@@ -14,7 +14,7 @@ export const reduceMax = defineOp<'reduceMax', 1>({
     reduceKernel(x, axes, keepDims, x.dtype, -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a)),
   ],
   vjp: ({ inputs: [x], outputs: [y], grads: [g], attrs: { axes, keepDims } }) => {
-    const isMax = x.equal(keepReducedDims(y!, axes, keepDims)).cast('float32');
+    const isMax = x.equal(keepReducedDims(y, axes, keepDims)).cast('float32');
     const share = keepReducedDims(g, axes, keepDims).div(isMax.sum(axes, true));
     return [isMax.mul(share)];
   },

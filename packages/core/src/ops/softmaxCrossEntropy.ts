@@ -1,3 +1,5 @@
+import { first } from '../ir/at.js';
+import { dimAt } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 import { checkLabel, expectLogitsAndLabels, rowLogSumExp } from './softmax-util.js';
@@ -14,7 +16,7 @@ export const softmaxCrossEntropy = defineOp<'softmaxCrossEntropy', 2>({
     return [{ dtype: 'float32', shape: labels.shape }];
   },
   kernel: ([logits, labels]) => {
-    const c = logits.shape.at(-1)!;
+    const c = dimAt(logits.shape, logits.shape.length - 1);
     const out = allocate('float32', labels.data.length);
     for (let r = 0; r < out.length; r++)
       out[r] =
@@ -22,7 +24,7 @@ export const softmaxCrossEntropy = defineOp<'softmaxCrossEntropy', 2>({
     return [{ dtype: 'float32', shape: [...labels.shape], data: out }];
   },
   vjp: ({ inputs: [logits, labels], grads: [g] }) => [
-    g.builder.apply('softmaxCrossEntropyGrad', [logits, labels, g], {})[0]!,
+    first(g.builder.apply('softmaxCrossEntropyGrad', [logits, labels, g], {})),
     undefined,
   ],
 });

@@ -1,5 +1,5 @@
 import { fail } from '../errors.js';
-import { sameShape } from '../ir/shape.js';
+import { dimAt, sameShape } from '../ir/shape.js';
 import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 import { expectDtype, FLOAT } from './rule-util.js';
@@ -19,7 +19,7 @@ export const softmaxCrossEntropyGrad = defineOp<'softmaxCrossEntropyGrad', 3>({
     return [{ dtype: 'float32', shape: logits.shape }];
   },
   kernel: ([logits, labels, g]) => {
-    const c = logits.shape.at(-1)!;
+    const c = dimAt(logits.shape, logits.shape.length - 1);
     const x = logits.data;
     const out = allocate('float32', x.length);
     for (let r = 0; r < g.data.length; r++) {

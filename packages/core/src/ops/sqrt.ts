@@ -7,5 +7,5 @@ export const sqrt = defineOp<'sqrt', 1>({
   arity: 1,
   rule: unaryRule('sqrt', FLOAT),
   kernel: ([a]) => [mapUnary(a, a.dtype, Math.sqrt)],
-  vjp: ({ outputs: [y], grads: [g] }) => [g.div(y!.mul(2))],
+  vjp: ({ outputs: [y], grads: [g] }) => [g.div(y.mul(2))],
 });

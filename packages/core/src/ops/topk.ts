@@ -35,7 +35,8 @@ export const topk = defineOp<'topk', [1, 2]>({
   },
   defines: (inputs, { k }) => (inputs.length === 2 ? [k as string] : []),
   kernel: ([x, kTensor], { k, axis, largest }, env) => {
-    const kk = kTensor === undefined ? resolveDim(k, env) : kTensor.data[0]!;
+    // an empty tensor k reads NaN, which the check below refuses
+    const [kk = NaN] = kTensor === undefined ? [resolveDim(k, env)] : kTensor.data;
     if (!(Number.isInteger(kk) && kk >= 0 && kk <= dimAt(x.shape, axis)))
       fail('KERNEL_ERROR', `topk: k=${kk} outside [0, ${x.shape[axis]}]`);
     return topkKernel(x, kk, axis, largest);

@@ -1,5 +1,6 @@
 import { GraphBuilder, type Tensor } from '../builder.js';
 import { fail } from '../errors.js';
+import { nonEmpty } from '../ir/at.js';
 import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
 import { vjpGrads } from '../ops/define.js';
@@ -59,7 +60,10 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
     if (!node.inputs.some((i) => active.has(i))) continue;
     const inGrads = vjp({
       inputs: node.inputs.map((i) => b.tensor(i)),
-      outputs: node.outputs.map((o) => b.tensor(o)),
+      outputs: nonEmpty(
+        node.outputs.map((o) => b.tensor(o)),
+        `outputs of ${node.op}`,
+      ),
       grads: vjpGrads(
         node.op,
         node.outputs.map((o) => grads.get(o)),

@@ -90,10 +90,9 @@ export function assertClose(name: string, got: HostTensor | undefined, want: Hos
     throw new Error(`${name}: shape [${got.shape}], reference [${want.shape}]`);
   }
   let scale = 1;
-  for (let i = 0; i < want.data.length; i++) scale = Math.max(scale, Math.abs(want.data[i]!));
-  for (let i = 0; i < want.data.length; i++) {
-    const g = Number(got.data[i]!);
-    const w = Number(want.data[i]!);
+  for (const w of want.data) scale = Math.max(scale, Math.abs(w));
+  for (const [i, w] of want.data.entries()) {
+    const g = Number(got.data[i]);
     const ok = want.dtype === 'float32' ? Math.abs(g - w) <= rtol * scale : g === w;
     if (!ok) throw new Error(`${name}[${i}]: got ${g}, reference ${w} (${want.dtype}, shape [${want.shape}])`);
   }
@@ -112,8 +111,8 @@ export async function runCase(
     const compiled = await compile({ graph });
     try {
       const got = await compiled.run(feeds);
-      for (const name of Object.keys(want))
-        assertClose(`${c.name} ${name}`, got[name], want[name]!, options.rtol ?? 1e-4);
+      for (const [name, w] of Object.entries(want))
+        assertClose(`${c.name} ${name}`, got[name], w, options.rtol ?? 1e-4);
     } finally {
       await compiled.dispose();
     }
