@@ -271,7 +271,10 @@ describe('synthetic inputs', () => {
     const moments = (x: ArrayLike<number>) => {
       let s = 0;
       let q = 0;
-      for (let i = 0; i < x.length; i++) (s += x[i]!), (q += x[i]! ** 2);
+      for (const v of Array.from(x)) {
+        s += v;
+        q += v ** 2;
+      }
       return { mean: s / x.length, sd: Math.sqrt(q / x.length - (s / x.length) ** 2) };
     };
     const loc = moments(feeds.loc_data!.data);

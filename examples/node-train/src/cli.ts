@@ -17,7 +17,7 @@ function positive(name: string, text: string, integer: boolean): number {
   return x;
 }
 
-let options;
+let options: { steps: number; batchSize: number; learningRate: number };
 try {
   const { values } = parseArgs({
     options: {

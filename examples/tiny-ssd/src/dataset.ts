@@ -69,7 +69,7 @@ export function shapesDataset(count: number, seed = 1): ShapesImage[] {
 export function toBatch(images: readonly ShapesImage[]): ShapesBatch {
   const n = IMAGE_SIZE * IMAGE_SIZE;
   const data = new Float32Array(images.length * n);
-  images.forEach((image, b) => data.set(image.pixels, b * n));
+  for (const [b, image] of images.entries()) data.set(image.pixels, b * n);
   const { targets, num_objs } = packTargets(
     images.map((image) => image.truths),
     2,

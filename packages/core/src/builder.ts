@@ -1,4 +1,5 @@
 import { fail } from './errors.js';
+import { at, first } from './ir/at.js';
 import type { Graph, GraphOutput } from './ir/graph.js';
 import type { Node, OpAttrs, OpName } from './ir/ops.js';
 import { normalizeAxis } from './ir/shape.js';
@@ -31,7 +32,8 @@ export class GraphBuilder {
   }
 
   input(name: string, dtype: DType, shape: Shape): Tensor {
-    if (this.inputIds.some((id) => this.values[id]!.name === name)) fail('INVALID_GRAPH', `duplicate input '${name}'`);
+    if (this.inputIds.some((id) => at(this.values, id).name === name))
+      fail('INVALID_GRAPH', `duplicate input '${name}'`);
     const v = this.newValue(dtype, shape, name);
     this.inputIds.push(v.id);
     return this.tensor(v.id);
@@ -39,7 +41,7 @@ export class GraphBuilder {
 
   /** A literal tensor; `values` is row-major and its length must match `shape`. */
   constant(values: readonly number[], dtype: DType = 'float32', shape: readonly number[] = [values.length]): Tensor {
-    return this.apply('constant', [], { dtype, shape: [...shape], values: [...values] })[0]!;
+    return first(this.apply('constant', [], { dtype, shape: [...shape], values: [...values] }));
   }
 
   /** A rank-0 constant, shared between uses. */
@@ -61,7 +63,7 @@ export class GraphBuilder {
     }
     for (const t of inputs) if (t.builder !== this) fail('INVALID_GRAPH', `${op}: operand from another builder`);
     const types = def.rule(
-      inputs.map((t) => this.values[t.id]!),
+      inputs.map((t) => at(this.values, t.id)),
       attrs,
     );
     const outputs = types.map((t) => this.newValue(t.dtype, t.shape).id);
@@ -95,11 +97,11 @@ export class GraphBuilder {
 
   where(cond: Tensor, a: Operand, b: Operand): Tensor {
     const dtype = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
-    return this.apply('where', [cond, this.lift(a, dtype), this.lift(b, dtype)], {})[0]!;
+    return first(this.apply('where', [cond, this.lift(a, dtype), this.lift(b, dtype)], {}));
   }
 
   concat(parts: readonly Tensor[], axis: number): Tensor {
-    return this.apply('concat', parts, { axis: normalizeAxis(axis, parts[0]!.shape.length) })[0]!;
+    return first(this.apply('concat', parts, { axis: normalizeAxis(axis, first(parts).shape.length) }));
   }
 
   /**
@@ -115,7 +117,7 @@ export class GraphBuilder {
   }
 
   range(length: Dim): Tensor {
-    return this.apply('range', [], { length })[0]!;
+    return first(this.apply('range', [], { length }));
   }
 
   lift(x: Operand, dtype: DType): Tensor {
@@ -146,10 +148,10 @@ export class Tensor {
   }
 
   private un<K extends OpName>(op: K, attrs: OpAttrs[K]): Tensor {
-    return this.builder.apply(op, [this], attrs)[0]!;
+    return first(this.builder.apply(op, [this], attrs));
   }
   private bin(op: OpName, other: Operand): Tensor {
-    return this.builder.apply(op, [this, this.builder.lift(other, this.dtype)], {} as never)[0]!;
+    return first(this.builder.apply(op, [this, this.builder.lift(other, this.dtype)], {} as never));
   }
   private axis(a: number): number {
     return normalizeAxis(a, this.rank);
@@ -242,7 +244,7 @@ export class Tensor {
   }
   /** Per-row cross entropy over the last axis against int32 `labels` (shape of this without its last axis). */
   softmaxCrossEntropy(labels: Tensor): Tensor {
-    return this.builder.apply('softmaxCrossEntropy', [this, labels], {})[0]!;
+    return first(this.builder.apply('softmaxCrossEntropy', [this, labels], {}));
   }
   smoothL1(): Tensor {
     return this.un('smoothL1', {});
@@ -266,31 +268,31 @@ export class Tensor {
     return this.un('transpose', { perm: [...perm] });
   }
   gather(indices: Tensor, axis: number): Tensor {
-    return this.builder.apply('gather', [this, indices], { axis: this.axis(axis) })[0]!;
+    return first(this.builder.apply('gather', [this, indices], { axis: this.axis(axis) }));
   }
   gatherElements(indices: Tensor, axis: number): Tensor {
-    return this.builder.apply('gatherElements', [this, indices], { axis: this.axis(axis) })[0]!;
+    return first(this.builder.apply('gatherElements', [this, indices], { axis: this.axis(axis) }));
   }
   gatherRows(indices: Tensor): Tensor {
-    return this.builder.apply('gatherRows', [this, indices], {})[0]!;
+    return first(this.builder.apply('gatherRows', [this, indices], {}));
   }
   scatterElements(indices: Tensor, updates: Tensor, axis: number, reduction: 'none' | 'add' | 'max' = 'none'): Tensor {
-    return this.builder.apply('scatterElements', [this, indices, updates], { axis: this.axis(axis), reduction })[0]!;
+    return first(this.builder.apply('scatterElements', [this, indices, updates], { axis: this.axis(axis), reduction }));
   }
   /**
    * [values, int32 indices] of the k largest (or smallest) along `axis`. `k` is a dim, or an int32
    * scalar tensor computed by the graph: then the outputs' size along `axis` is a data-dependent dim.
    */
   topk(k: Dim | Tensor, axis = -1, largest = true): [Tensor, Tensor] {
-    const [v, i] =
+    const outs =
       k instanceof Tensor
         ? this.builder.apply('topk', [this, k], { k: this.builder.dataDim(), axis: this.axis(axis), largest })
         : this.builder.apply('topk', [this], { k, axis: this.axis(axis), largest });
-    return [v!, i!];
+    return [at(outs, 0), at(outs, 1)];
   }
   sort(axis = -1, descending = false): [Tensor, Tensor] {
-    const [v, i] = this.builder.apply('sort', [this], { axis: this.axis(axis), descending });
-    return [v!, i!];
+    const outs = this.builder.apply('sort', [this], { axis: this.axis(axis), descending });
+    return [at(outs, 0), at(outs, 1)];
   }
   cumsum(axis: number, opts: { exclusive?: boolean; reverse?: boolean } = {}): Tensor {
     return this.un('cumsum', {

@@ -58,10 +58,20 @@ export {
   type SafetensorsTensor,
   writeSafetensors,
 } from './io/safetensors.js';
-export { type Graph, type GraphOutput, inputInfo, outputNames, outputValue, symbolSources } from './ir/graph.js';
+export { at, first, nonEmpty } from './ir/at.js';
+export {
+  type Graph,
+  type GraphOutput,
+  inputInfo,
+  inputName,
+  outputNames,
+  outputValue,
+  symbolSources,
+  valueInfo,
+} from './ir/graph.js';
 export type { Node, OpAttrs, OpName } from './ir/ops.js';
 export { hashGraph, printGraph } from './ir/print.js';
-export { broadcastShapes, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
+export { broadcastShapes, dimAt, resolveDim, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
 export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
@@ -89,8 +99,8 @@ export {
 } from './losses/retinanet-options.js';
 export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet-program.js';
 export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
-export type { OpDef, Vjp, VjpArgs } from './ops/define.js';
-export { OP_NAMES, OPS } from './ops/registry.js';
+export { type Arity, type Inputs, type OpDef, type Tuple, type Vjp, type VjpArgs, vjpGrads } from './ops/define.js';
+export { type ArityOf, OP_NAMES, OPS } from './ops/registry.js';
 export { closestName, editDistance } from './options/closest.js';
 export { float32Problem, requireFloat32 } from './options/float32.js';
 export { type OptionRule, type OptionRules, optionRules } from './options/rules.js';

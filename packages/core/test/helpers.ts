@@ -25,7 +25,7 @@ export function run1(
   const b = new GraphBuilder();
   const xs = inputs.map((x, i) => b.input(`x${i}`, x.dtype ?? 'float32', symbolic?.[i] ?? x.shape));
   const out = f(b, xs);
-  (Array.isArray(out) ? out : [out]).forEach((t, k) => b.output(`y${k}`, t));
+  for (const [k, t] of (Array.isArray(out) ? out : [out]).entries()) b.output(`y${k}`, t);
   const g = b.build();
   const res = interpret(g, Object.fromEntries(inputs.map((x, i) => [`x${i}`, { shape: x.shape, data: x.values }])));
   return g.outputs.map((o) => res[o.name]!);
@@ -36,7 +36,10 @@ export const values = (t: TensorData): number[] => Array.from(t.data);
 /** A small random problem: random priors, random valid truths, random predictions (seeded). */
 export function randomProblem(seed: number, B = 2, P = 24, C = 4, M = 3): Feeds<MultiboxInput> {
   let s = seed;
-  const r = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const r = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
   const priors = Array.from({ length: P }, () => [r(), r(), 0.1 + 0.5 * r(), 0.1 + 0.5 * r()]).flat();
   const truths = Array.from({ length: B }, (_, b) =>
     Array.from({ length: b === B - 1 ? 1 : M }, () => {

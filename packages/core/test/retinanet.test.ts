@@ -202,16 +202,14 @@ describe('focal loss numerics', () => {
         const grad = Array.from(out.grad!.data);
         const want = Array.from(out.autodiff!.data);
         const each = Array.from(out.each!.data);
-        loss.forEach((l, i) =>
-          expect(Math.abs(l - each[i]!), `z = ${Z[i]}: ${l} vs ${each[i]}`).toBeLessThanOrEqual(
-            1e-12 * Math.max(1, Math.abs(each[i]!)),
-          ),
-        );
-        grad.forEach((g, i) =>
-          expect(Math.abs(g - want[i]!), `z = ${Z[i]}: ${g} vs ${want[i]}`).toBeLessThanOrEqual(
-            1e-12 * Math.max(1, Math.abs(want[i]!)),
-          ),
-        );
+        for (const [i, l] of loss.entries()) {
+          const e = each[i]!;
+          expect(Math.abs(l - e), `z = ${Z[i]}: ${l} vs ${e}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(e)));
+        }
+        for (const [i, g] of grad.entries()) {
+          const w = want[i]!;
+          expect(Math.abs(g - w), `z = ${Z[i]}: ${g} vs ${w}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(w)));
+        }
       });
     }
   }

@@ -170,7 +170,12 @@ describe('values (validateMultiboxInputs)', () => {
   for (const [name, flat, value, index] of cases) {
     it(`${value} in '${name}' is NON_FINITE naming the tensor and the first bad index`, async () => {
       // a second bad value further on: the error reports the first
-      const e = await rejection(withData(base, name, (d) => ((d[flat] = value), (d[d.length - 1] = NaN))));
+      const e = await rejection(
+        withData(base, name, (d) => {
+          d[flat] = value;
+          d[d.length - 1] = NaN;
+        }),
+      );
       expectError(e, 'NON_FINITE', `'${name}'`, String(value), `at index ${index}`);
       expect(e.details).toMatchObject({ tensor: name, index: JSON.parse(index) });
     });
@@ -222,7 +227,10 @@ describe('values (validateMultiboxInputs)', () => {
   }
 
   it('labels 0 and C-2 are accepted', async () => {
-    const edges = withData(base, 'targets', (d) => ((d[4] = 0), (d[1 * 3 * 5 + 4] = SIZES.C - 2)));
+    const edges = withData(base, 'targets', (d) => {
+      d[4] = 0;
+      d[1 * 3 * 5 + 4] = SIZES.C - 2;
+    });
     await expect(compileReference(program).run(edges)).resolves.toBeDefined();
   });
 
@@ -235,7 +243,10 @@ describe('values (validateMultiboxInputs)', () => {
   }
 
   it('num_objs 0 and M are accepted', async () => {
-    const edges = withData(base, 'num_objs', (d) => ((d[0] = 0), (d[1] = SIZES.M)));
+    const edges = withData(base, 'num_objs', (d) => {
+      d[0] = 0;
+      d[1] = SIZES.M;
+    });
     const full = withData(edges, 'targets', (d) => {
       for (let r = 0; r < SIZES.M; r++)
         d.set([0.1 * r, 0.1, 0.1 * r + 0.2, 0.4, r % (SIZES.C - 1)], (1 * SIZES.M + r) * 5);

@@ -36,7 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (command !== undefined && !command.startsWith('-')) return usageError(`unknown command '${command}'`, USAGE);
-  let values;
+  let values: { help?: boolean; version?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],

@@ -1,4 +1,4 @@
-import { type Dim, LossGraphError, type Shape } from '@lossgraph/core';
+import { type Dim, first, LossGraphError, type Shape } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE, type OnnxDType, rawBytes } from './dtypes.js';
 import { type OnnxProto, onnx } from './proto.js';
 
@@ -95,7 +95,7 @@ export class OnnxEmitter {
     out: OnnxDType | { readonly name: string; readonly dtype: OnnxDType },
     attrs: Readonly<Record<string, AttrValue>> = {},
   ): string {
-    return this.node(opType, inputs, [out], attrs)[0]!;
+    return first(this.node(opType, inputs, [out], attrs));
   }
 
   /** A constant tensor as an initializer, shared by every use of the same values. */
@@ -174,7 +174,8 @@ export class OnnxEmitter {
         }
       }
       if (run.length > 0) parts.push(this.int64s(run));
-      return parts.length === 1 ? parts[0]! : this.op('Concat', parts, 'int64', { axis: 0 });
+      const [only] = parts;
+      return parts.length === 1 && only !== undefined ? only : this.op('Concat', parts, 'int64', { axis: 0 });
     });
   }
 

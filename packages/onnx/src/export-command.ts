@@ -103,15 +103,16 @@ const given = <T extends object>(entries: Record<string, unknown>): T =>
 
 function multiboxLoss(values: Values, shared: Record<string, unknown>): ExportLoss {
   refuseFlags(values, RETINANET_FLAGS, 'multibox');
-  const variances = (values.variances as string | undefined)?.split(',').map((v) => number('--variances', v)!);
-  if (variances !== undefined && variances.length !== 2)
+  const variances = (values.variances as string | undefined)?.split(',').map((v) => number('--variances', v));
+  const [v0, v1] = variances ?? [];
+  if (variances !== undefined && (variances.length !== 2 || v0 === undefined || v1 === undefined))
     usageError(`--variances needs two numbers, got '${values.variances}'`);
   const options = given<MultiboxLossOptions>({
     ...shared,
     profile: oneOf<MultiboxProfile>('--profile', MULTIBOX_PROFILES, values.profile as string | undefined),
     jaccardThresh: number('--jaccard-thresh', values['jaccard-thresh'] as string | undefined),
     negPos: number('--neg-pos', values['neg-pos'] as string | undefined),
-    variances: variances && ([variances[0]!, variances[1]!] as const),
+    variances: v0 === undefined || v1 === undefined ? undefined : ([v0, v1] as const),
     outputs: shared.outputs as MultiboxExtraOutput[] | undefined,
   });
   return { name: 'multibox', options };

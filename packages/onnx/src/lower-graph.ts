@@ -1,20 +1,22 @@
 import {
+  at,
   definedDims,
   type Graph,
+  inputName,
   LossGraphError,
   type Node,
-  type OpName,
   symbolSources,
   type ValueInfo,
+  valueInfo,
 } from '@lossgraph/core';
 import { OnnxEmitter } from './emitter.js';
-import type { LoweringContext, OutputSlot } from './lower/context.js';
+import type { NodeLoweringContext, OutputSlot } from './lower/context.js';
 import { LOWERINGS } from './lower/table.js';
 
 /** A lowered graph: the emitter's nodes and initializers, with graph inputs and outputs by ONNX name. */
 export interface LoweredGraph {
   readonly emitter: OnnxEmitter;
-  readonly inputs: readonly ValueInfo[];
+  readonly inputs: readonly { readonly name: string; readonly value: ValueInfo }[];
   readonly outputs: readonly { readonly name: string; readonly value: ValueInfo }[];
 }
 
@@ -24,17 +26,17 @@ export interface LoweredGraph {
  * graph under two names or is a graph input itself.
  */
 export function lowerGraph(graph: Graph): LoweredGraph {
-  const inputs = graph.inputs.map((id) => graph.values[id]!);
+  const inputs = graph.inputs.map((id) => ({ name: inputName(graph, id), value: valueInfo(graph, id) }));
   const emitter = new OnnxEmitter(symbolSources(graph));
   const names = new Map<number, string>();
-  for (const v of inputs) {
-    emitter.declare(v.name!, v.dtype);
-    names.set(v.id, v.name!);
+  for (const { name, value } of inputs) {
+    emitter.declare(name, value.dtype);
+    names.set(value.id, name);
   }
   // the first output naming a value (not a graph input) gets that value written under its name
   const reservedFor = new Map<number, string>();
   for (const o of graph.outputs) {
-    if (inputs.some((v) => v.name === o.name)) {
+    if (inputs.some((i) => i.name === o.name)) {
       throw new LossGraphError(
         'INVALID_GRAPH',
         `output '${o.name}' has the name of a graph input; ONNX needs distinct names`,
@@ -47,10 +49,17 @@ export function lowerGraph(graph: Graph): LoweredGraph {
   for (const node of graph.nodes) lowerNode(node, graph, emitter, names, reservedFor);
 
   for (const o of graph.outputs) {
-    const name = names.get(o.value)!;
-    if (name !== o.name) emitter.op('Identity', [name], { name: o.name, dtype: graph.values[o.value]!.dtype });
+    const name = onnxName(names, o.value);
+    if (name !== o.name) emitter.op('Identity', [name], { name: o.name, dtype: valueInfo(graph, o.value).dtype });
   }
-  return { emitter, inputs, outputs: graph.outputs.map((o) => ({ name: o.name, value: graph.values[o.value]! })) };
+  return { emitter, inputs, outputs: graph.outputs.map((o) => ({ name: o.name, value: valueInfo(graph, o.value) })) };
+}
+
+/** The ONNX name of IR value `id`, which an earlier node (or the graph's inputs) has given it. */
+function onnxName(names: ReadonlyMap<number, string>, id: number): string {
+  const name = names.get(id);
+  if (name === undefined) throw new LossGraphError('INVALID_GRAPH', `onnx: value ${id} is used before it is defined`);
+  return name;
 }
 
 function lowerNode(
@@ -64,27 +73,27 @@ function lowerNode(
   const slot = (k: number): OutputSlot => {
     let s = slots.get(k);
     if (s === undefined) {
-      const v = graph.values[node.outputs[k]!]!;
+      const v = valueInfo(graph, at(node.outputs, k));
       s = { name: reservedFor.get(v.id) ?? e.fresh(v.name ?? node.op), dtype: v.dtype };
       slots.set(k, s);
     }
     return s;
   };
-  const ctx: LoweringContext<OpName> = {
+  const ctx: NodeLoweringContext = {
     e,
     attrs: node.attrs,
-    inputs: node.inputs.map((i) => names.get(i)!),
-    inputTypes: node.inputs.map((i) => graph.values[i]!),
-    outputTypes: node.outputs.map((o) => graph.values[o]!),
+    inputs: node.inputs.map((i) => onnxName(names, i)),
+    inputTypes: node.inputs.map((i) => valueInfo(graph, i)),
+    outputTypes: node.outputs.map((o) => valueInfo(graph, o)),
     out: slot,
     alias(k, name) {
-      const v = node.outputs[k]!;
+      const v = at(node.outputs, k);
       const reserved = reservedFor.get(v);
       if (reserved === undefined) names.set(v, name);
       else e.op('Identity', [name], slot(k));
     },
   };
-  (LOWERINGS[node.op] as (c: LoweringContext<OpName>) => void)(ctx);
+  (LOWERINGS[node.op] as (c: NodeLoweringContext) => void)(ctx);
   node.outputs.forEach((v, k) => {
     if (names.has(v)) return;
     const s = slots.get(k);
@@ -94,5 +103,5 @@ function lowerNode(
   });
   // data-dependent dims are read off the defining node's output (Shape -> Slice) where later nodes need them
   for (const d of definedDims(graph, node))
-    e.defineSymbol(d.dim, { input: names.get(node.outputs[d.output]!)!, axis: d.axis });
+    e.defineSymbol(d.dim, { input: onnxName(names, at(node.outputs, d.output)), axis: d.axis });
 }

@@ -47,7 +47,7 @@ export function modelProto(lowered: LoweredGraph, options: OnnxModelOptions = {}
       name: 'lossgraph',
       node: emitter.nodes,
       initializer: emitter.initializers,
-      input: lowered.inputs.map((v) => valueInfo(v.name!, v)),
+      input: lowered.inputs.map((i) => valueInfo(i.name, i.value)),
       output: lowered.outputs.map((o) => valueInfo(o.name, o.value)),
     },
   };

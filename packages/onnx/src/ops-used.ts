@@ -25,11 +25,11 @@ export function onnxOpsUsed(graph: Graph, options: { readonly opset?: number } =
   const seen = new Map<string, OnnxOpUse>();
   for (const n of emitter.nodes) {
     const use: OnnxOpUse = {
-      opType: n.opType!,
+      opType: n.opType ?? '',
       domain: n.domain ?? '',
       opset,
-      inputTypes: n.input!.map((i) => (i === '' ? '' : emitter.dtypeOf(i))),
-      outputTypes: n.output!.map((o) => emitter.dtypeOf(o)),
+      inputTypes: (n.input ?? []).map((i) => (i === '' ? '' : emitter.dtypeOf(i))),
+      outputTypes: (n.output ?? []).map((o) => emitter.dtypeOf(o)),
     };
     const key = JSON.stringify(use);
     if (!seen.has(key)) seen.set(key, use);

@@ -3,6 +3,7 @@ import {
   type CoreOptions,
   defineBackend,
   type Graph,
+  inputName,
   LossGraphError,
   type OptionRules,
 } from '@lossgraph/core';
@@ -75,12 +76,12 @@ export function defineOrtBackend<EP extends string, Opts extends OrtCompileOptio
         (p) => platform.openSession(graph, build, p, options),
         platform.unavailableHint,
       );
-      const inputNames = graph.inputs.map((id) => graph.values[id]!.name!);
+      const inputNames = graph.inputs.map((id) => inputName(graph, id));
       return {
         device: ep,
         ...(opened.valueChecksRequired === undefined ? {} : { valueChecksRequired: opened.valueChecksRequired }),
         async run(feeds, outputs) {
-          let results;
+          let results: InferenceSession.ReturnType;
           try {
             results = await opened.session.run(toOrtFeeds(opened.Tensor, feeds, inputNames), outputs);
           } catch (cause) {

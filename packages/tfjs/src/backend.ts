@@ -22,7 +22,10 @@ export async function activateBackend(name?: string): Promise<string> {
   }
   const previous = tf.engine().backendName;
   let cause: unknown;
-  const ok = await tf.setBackend(name).catch((e: unknown) => ((cause = e), false));
+  const ok = await tf.setBackend(name).catch((e: unknown) => {
+    cause = e;
+    return false;
+  });
   if (!ok) {
     if (previous && previous !== name) await tf.setBackend(previous).catch(() => false);
     const hint =

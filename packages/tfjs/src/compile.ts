@@ -1,4 +1,5 @@
 import {
+  at,
   type CompiledLoss,
   type CompileOptions,
   defineBackend,
@@ -8,6 +9,7 @@ import {
   type LossProgram,
   type Outputs,
   optionRules,
+  valueInfo,
 } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { activateBackend, onBackend } from './backend.js';
@@ -62,7 +64,7 @@ export type TfjsCompileFunction = <I extends string = string, O extends string =
 /** The graph's scalar float32 outputs: what `apply` returns by default. */
 function scalarOutputs(graph: Graph): string[] {
   return graph.outputs
-    .filter((o) => graph.values[o.value]!.dtype === 'float32' && graph.values[o.value]!.shape.length === 0)
+    .filter((o) => valueInfo(graph, o.value).dtype === 'float32' && valueInfo(graph, o.value).shape.length === 0)
     .map((o) => o.name);
 }
 
@@ -106,7 +108,7 @@ export const compile: TfjsCompileFunction = defineBackend<
       try {
         const feedBuffers = new Set(Object.values(feeds).map((f) => f.data.buffer));
         const host = await Promise.all(results.map((t) => toHost(t, feedBuffers)));
-        return Object.fromEntries(names.map((n, i) => [n, host[i]!]));
+        return Object.fromEntries(names.map((n, i) => [n, at(host, i)]));
       } finally {
         for (const t of results) t.dispose();
       }
@@ -133,7 +135,7 @@ export const compile: TfjsCompileFunction = defineBackend<
         Object.fromEntries(lowered.inputNames.map((n) => [n, toHostSync(inputs[n]!)])),
       );
       const results = tf.tidy(() => lowered.run(inputs, env, wanted, true));
-      return Object.fromEntries(lowered.plan(wanted).outputs.map((o, i) => [o.name, results[i]!]));
+      return Object.fromEntries(lowered.plan(wanted).outputs.map((o, i) => [o.name, at(results, i)]));
     }
 
     return {

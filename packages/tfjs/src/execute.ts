@@ -1,9 +1,9 @@
-import { bindDefinedDims, LossGraphError, type Node, partialShape } from '@lossgraph/core';
+import { at, bindDefinedDims, LossGraphError, type Node, partialShape, valueInfo } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { LOWERINGS } from './lowering/table.js';
 import type { BackendTraits } from './lowering/traits.js';
-import type { Lowering, LoweringContext } from './lowering/types.js';
+import type { LoweringContext, NodeLowering } from './lowering/types.js';
 import type { Plan } from './plan.js';
 import { detach, type GradientRule, withGradientRule } from './tape.js';
 
@@ -14,7 +14,7 @@ function fitsShape(a: readonly number[], b: readonly number[]): boolean {
 
 /** One node through its lowering, with tfjs errors and shape disagreements as LossGraphError. */
 function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, index: number): tf.Tensor[] {
-  const lowering = LOWERINGS[node.op] as Lowering<typeof node.op> | { unsupported: string };
+  const lowering = LOWERINGS[node.op] as NodeLowering | { unsupported: string };
   if ('unsupported' in lowering)
     fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${lowering.unsupported}`, { op: node.op });
   let outs: tf.Tensor[];
@@ -30,7 +30,7 @@ function lower(node: Node, inputs: readonly tf.Tensor[], ctx: LoweringContext, i
     );
   }
   outs.forEach((t, k) => {
-    if (!fitsShape(t.shape, ctx.outShapes[k]!)) {
+    if (!fitsShape(t.shape, at(ctx.outShapes, k))) {
       fail(
         'KERNEL_ERROR',
         `tfjs lowering of '${node.op}' (node ${index}) gave shape [${t.shape}], the IR says [${ctx.outShapes[k]}]`,
@@ -79,12 +79,18 @@ export function execute(
   const vals = new Array<tf.Tensor | undefined>(graph.values.length);
   for (const [id, t] of given) vals[id] = t;
   const outer = new Set(given.values());
+  // a value is read only between the node that makes it (or the feeds) and its last use (see plan.ts)
+  const live = (id: number): tf.Tensor => {
+    const t = vals[id];
+    if (t === undefined) fail('INVALID_GRAPH', `value ${id} is read before it is computed or after it is freed`);
+    return t;
+  };
   plan.nodes.forEach((node, k) => {
-    const inputs = node.inputs.map((i) => vals[i]!);
+    const inputs = node.inputs.map(live);
     const { uniform, iota, nonPositive } = plan.facts;
     const ctx: LoweringContext = {
       env,
-      outShapes: node.outputs.map((o) => partialShape(graph.values[o]!.shape, env)),
+      outShapes: node.outputs.map((o) => partialShape(valueInfo(graph, o).shape, env)),
       uniform: node.inputs.map((i) => uniform.get(i)),
       iota: node.inputs.map((i) => iota.has(i)),
       nonPositive: node.inputs.map((i) => nonPositive.has(i)),
@@ -100,11 +106,12 @@ export function execute(
       env,
     );
     // every value gets its own tensor object, so that freeing one never frees another
-    outs.forEach((t, j) => (vals[node.outputs[j]!] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t));
-    for (const v of plan.freeAfter[k]!) {
-      vals[v]!.dispose();
+    for (const [j, t] of outs.entries())
+      vals[at(node.outputs, j)] = inputs.includes(t) || outer.has(t) ? tf.clone(t) : t;
+    for (const v of at(plan.freeAfter, k)) {
+      live(v).dispose();
       vals[v] = undefined;
     }
   });
-  return plan.outputs.map((o) => (given.has(o.value) ? tf.clone(vals[o.value]!) : vals[o.value]!));
+  return plan.outputs.map((o) => (given.has(o.value) ? tf.clone(live(o.value)) : live(o.value)));
 }

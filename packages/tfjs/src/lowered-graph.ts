@@ -1,4 +1,4 @@
-import { type Graph, LossGraphError, type Node, type SymbolEnv } from '@lossgraph/core';
+import { first, type Graph, inputName, LossGraphError, type Node, type SymbolEnv } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import { execute } from './execute.js';
@@ -36,7 +36,7 @@ export class LoweredGraph {
       if ('unsupported' in l)
         fail('UNSUPPORTED_OP', `tfjs backend cannot run '${node.op}': ${l.unsupported}`, { op: node.op });
     }
-    this.inputIds = new Map(graph.inputs.map((id) => [graph.values[id]!.name!, id]));
+    this.inputIds = new Map(graph.inputs.map((id) => [inputName(graph, id), id]));
     this.facts = valueFacts(graph);
     if (keepConstants) for (const [id, t] of this.makeConstants()) this.constants.set(id, tf.keep(t));
   }
@@ -48,7 +48,10 @@ export class LoweredGraph {
   plan(outputs: readonly string[]): Plan {
     const key = JSON.stringify(outputs);
     let plan = this.plans.get(key);
-    if (plan === undefined) this.plans.set(key, (plan = makePlan(this.graph, outputs, this.facts)));
+    if (plan === undefined) {
+      plan = makePlan(this.graph, outputs, this.facts);
+      this.plans.set(key, plan);
+    }
     return plan;
   }
 
@@ -65,7 +68,11 @@ export class LoweredGraph {
   ): tf.Tensor[] {
     const plan = this.plan(outputs);
     const given = new Map(this.keepConstants ? this.constants : this.makeConstants());
-    for (const [name, id] of this.inputIds) given.set(id, inputs[name]!);
+    for (const [name, id] of this.inputIds) {
+      const t = inputs[name];
+      if (t === undefined) fail('MISSING_INPUT', `missing input '${name}'`, { tensor: name });
+      given.set(id, t);
+    }
     const runEnv: Record<string, number> = { ...env }; // data-dependent dims join it as the run goes
     return execute(plan, given, runEnv, this.traits, autodiff ? (node) => this.gradientRule(node, runEnv) : undefined);
   }
@@ -80,15 +87,17 @@ export class LoweredGraph {
     for (const node of this.graph.nodes) {
       if (node.op === 'constant')
         made.set(
-          node.outputs[0]!,
-          indexing.constant([], node.attrs as never, {
-            env: {},
-            outShapes: [],
-            uniform: [],
-            iota: [],
-            nonPositive: [],
-            traits: this.traits,
-          })[0]!,
+          first(node.outputs),
+          first(
+            indexing.constant([], node.attrs as never, {
+              env: {},
+              outShapes: [],
+              uniform: [],
+              iota: [],
+              nonPositive: [],
+              traits: this.traits,
+            }),
+          ),
         );
     }
     return made;

@@ -1,4 +1,4 @@
-import type { Graph, GraphOutput, Node } from '@lossgraph/core';
+import { at, type Graph, type GraphOutput, type Node } from '@lossgraph/core';
 import { fail } from './errors.js';
 import { type ValueFacts, valueFacts } from './value-facts.js';
 
@@ -24,8 +24,7 @@ export function makePlan(graph: Graph, names?: readonly string[], facts: ValueFa
   });
   const live = new Set(outputs.map((o) => o.value));
   const needed: Node[] = [];
-  for (let n = graph.nodes.length - 1; n >= 0; n--) {
-    const node = graph.nodes[n]!;
+  for (const node of [...graph.nodes].reverse()) {
     if (node.op === 'constant' || !node.outputs.some((v) => live.has(v))) continue;
     needed.push(node);
     for (const v of node.inputs) live.add(v);
@@ -39,6 +38,6 @@ export function makePlan(graph: Graph, names?: readonly string[], facts: ValueFa
   });
   const produced = new Set(needed.flatMap((node) => node.outputs));
   const freeAfter = needed.map(() => [] as number[]);
-  for (const [v, k] of lastUse) if (produced.has(v) && !keep.has(v)) freeAfter[k]!.push(v);
+  for (const [v, k] of lastUse) if (produced.has(v) && !keep.has(v)) at(freeAfter, k).push(v);
   return { graph, outputs, nodes: needed, freeAfter, facts };
 }

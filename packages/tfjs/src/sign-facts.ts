@@ -57,7 +57,10 @@ export function signBounds(graph: Graph, uniform: ReadonlyMap<number, number>): 
   for (const node of graph.nodes) {
     const [y] = node.outputs;
     if (y === undefined || known.has(y)) continue;
-    const [x, z, w] = node.inputs.map(of);
+    // `of` reads a missing input as unknown
+    const x = of(node.inputs[0]);
+    const z = of(node.inputs[1]);
+    const w = of(node.inputs[2]);
     let s: SignBounds = UNKNOWN;
     switch (node.op) {
       case 'abs':
@@ -65,49 +68,49 @@ export function signBounds(graph: Graph, uniform: ReadonlyMap<number, number>): 
         s = bounds(0, 1);
         break;
       case 'exp':
-        s = bounds(nonNeg(x!) ? 1 : 0, 1);
+        s = bounds(nonNeg(x) ? 1 : 0, 1);
         break;
       case 'log':
-        s = bounds(x!.lo >= 1 ? 0 : -1, 1);
+        s = bounds(x.lo >= 1 ? 0 : -1, 1);
         break;
       case 'neg':
-        s = negated(x!);
+        s = negated(x);
         break;
       case 'add':
-        s = sum(x!, z!);
+        s = sum(x, z);
         break;
       case 'sub':
-        s = sum(x!, negated(z!));
+        s = sum(x, negated(z));
         break;
       case 'mul':
-        s = product(x!, z!);
+        s = product(x, z);
         break;
       case 'div':
         // only by a divisor >= 1: a zero divisor may be -0, and x / -0 is -inf for x > 0
-        if (z!.lo >= 1) s = bounds(nonNeg(x!) ? 0 : -1, nonPos(x!) ? 0 : 1);
+        if (z.lo >= 1) s = bounds(nonNeg(x) ? 0 : -1, nonPos(x) ? 0 : 1);
         break;
       case 'maximum':
-        s = bounds(Math.max(x!.lo, z!.lo) as SignBounds['lo'], nonPos(x!) && nonPos(z!) ? 0 : 1);
+        s = bounds(Math.max(x.lo, z.lo) as SignBounds['lo'], nonPos(x) && nonPos(z) ? 0 : 1);
         break;
       case 'minimum':
-        s = bounds(Math.min(x!.lo, z!.lo) as SignBounds['lo'], nonPos(x!) || nonPos(z!) ? 0 : 1);
+        s = bounds(Math.min(x.lo, z.lo) as SignBounds['lo'], nonPos(x) || nonPos(z) ? 0 : 1);
         break;
       case 'where':
-        s = bounds(Math.min(z!.lo, w!.lo) as SignBounds['lo'], Math.max(z!.hi, w!.hi) as SignBounds['hi']);
+        s = bounds(Math.min(z.lo, w.lo) as SignBounds['lo'], Math.max(z.hi, w.hi) as SignBounds['hi']);
         break;
       case 'logSoftmax':
         s = bounds(-1, 0);
         break;
       case 'reduceSum':
         // an empty sum is 0: only the signs carry over
-        s = bounds(nonNeg(x!) ? 0 : -1, nonPos(x!) ? 0 : 1);
+        s = bounds(nonNeg(x) ? 0 : -1, nonPos(x) ? 0 : 1);
         break;
       case 'reduceMax':
         // an empty max is -inf: the upper bound carries over
-        s = bounds(-1, x!.hi);
+        s = bounds(-1, x.hi);
         break;
       default:
-        if (REARRANGING.has(node.op)) s = x!;
+        if (REARRANGING.has(node.op)) s = x;
     }
     if (s.lo !== -1 || s.hi !== 1) known.set(y, s);
   }

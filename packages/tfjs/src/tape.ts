@@ -1,3 +1,4 @@
+import { at } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
@@ -36,17 +37,17 @@ export function withGradientRule(
   const f = (...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const xs = [...inputs];
-    rule.floatInputs.forEach((p, j) => (xs[p] = args[j] as tf.Tensor));
+    for (const [j, p] of rule.floatInputs.entries()) xs[p] = args[j] as tf.Tensor;
     outs = run(xs);
     save([...xs, ...outs]); // only when the tape records: what backward needs outlives this scope
     // the forward runs in its own tidy, which frees all but its result: keep the other outputs
-    outs.forEach((t, k) => k !== rule.primary && tf.keep(t));
+    for (const [k, t] of outs.entries()) if (k !== rule.primary) tf.keep(t);
     return {
-      value: outs[rule.primary]!,
+      value: at(outs, rule.primary),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => rule.backward(dy, saved.slice(0, n), saved.slice(n)),
     };
   };
-  const y = tf.customGrad(f as unknown as CustomGradientFunc)(...rule.floatInputs.map((p) => inputs[p]!));
+  const y = tf.customGrad(f as unknown as CustomGradientFunc)(...rule.floatInputs.map((p) => at(inputs, p)));
   return outs.map((t, k) => {
     if (k === rule.primary) return y;
     const owned = tf.clone(t); // back under the caller's tidy

@@ -19,17 +19,21 @@ const PASS_THROUGH = new Set<Node['op']>([
 export function uniformValues(graph: Graph): Map<number, number> {
   const known = new Map<number, number>();
   for (const node of graph.nodes) {
+    const [x] = node.inputs;
+    const [y] = node.outputs;
+    if (y === undefined) continue;
     if (node.op === 'constant') {
       const { values } = (node as Node<'constant'>).attrs;
-      if (values.length > 0 && values.every((v) => Object.is(v, values[0]))) known.set(node.outputs[0]!, values[0]!);
+      const [v0] = values;
+      if (v0 !== undefined && values.every((v) => Object.is(v, v0))) known.set(y, v0);
       continue;
     }
-    const v = known.get(node.inputs[0]!);
+    const v = x === undefined ? undefined : known.get(x);
     if (v === undefined) continue;
-    if (PASS_THROUGH.has(node.op)) known.set(node.outputs[0]!, v);
+    if (PASS_THROUGH.has(node.op)) known.set(y, v);
     else if (node.op === 'cast') {
       const to = (node as Node<'cast'>).attrs.to;
-      known.set(node.outputs[0]!, to === 'bool' ? Number(v !== 0) : to === 'int32' ? Math.trunc(v) : v);
+      known.set(y, to === 'bool' ? Number(v !== 0) : to === 'int32' ? Math.trunc(v) : v);
     }
   }
   return known;

@@ -1,4 +1,4 @@
-import type { Graph, Node } from '@lossgraph/core';
+import { type Graph, type Node, valueInfo } from '@lossgraph/core';
 import { signBounds } from './sign-facts.js';
 import { uniformValues } from './uniform.js';
 
@@ -29,24 +29,28 @@ export interface ValueFacts {
 export function valueFacts(graph: Graph): ValueFacts {
   const iota = new Set<number>();
   const uniform = uniformValues(graph);
-  const onlyLastDim = (v: number) => graph.values[v]!.shape.slice(0, -1).every((d) => d === 1);
+  const onlyLastDim = (v: number) =>
+    valueInfo(graph, v)
+      .shape.slice(0, -1)
+      .every((d) => d === 1);
   for (const node of graph.nodes) {
     const [x] = node.inputs;
     const [y] = node.outputs;
-    if (node.op === 'range') iota.add(y!);
+    if (y === undefined) continue;
+    if (node.op === 'range') iota.add(y);
     else if (REARRANGING.has(node.op) && x !== undefined) {
       // reshapes that only add or drop leading 1s keep the run along the last axis
       if (
         iota.has(x) &&
         (node.op === 'unsqueeze' || node.op === 'reshape') &&
-        onlyLastDim(y!) &&
-        graph.values[y!]!.shape.at(-1) === graph.values[x]!.shape.at(-1)
+        onlyLastDim(y) &&
+        valueInfo(graph, y).shape.at(-1) === valueInfo(graph, x).shape.at(-1)
       )
-        iota.add(y!);
+        iota.add(y);
     }
   }
   const nonPositive = new Set<number>();
   for (const [v, s] of signBounds(graph, uniform))
-    if (s.hi <= 0 && graph.values[v]!.dtype === 'float32') nonPositive.add(v);
+    if (s.hi <= 0 && valueInfo(graph, v).dtype === 'float32') nonPositive.add(v);
   return { uniform, iota, nonPositive };
 }

@@ -1,4 +1,15 @@
-import { type Graph, GraphBuilder, type Node, OPS, type SymbolEnv } from '@lossgraph/core';
+import {
+  at,
+  first,
+  type Graph,
+  GraphBuilder,
+  type Node,
+  nonEmpty,
+  OPS,
+  type SymbolEnv,
+  valueInfo,
+  vjpGrads,
+} from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from './errors.js';
 import type { LoweredGraph } from './lowered-graph.js';
@@ -10,7 +21,7 @@ import type { GradientRule } from './tape.js';
  * gradient rule for the node: no VJP (comparisons, casts, stopGradient, ...), no float input or output.
  */
 export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs: number[]; primary: number } | null {
-  const type = (v: number) => graph.values[v]!;
+  const type = (v: number) => valueInfo(graph, v);
   const floatInputs = node.inputs.flatMap((v, i) => (type(v).dtype === 'float32' ? [i] : []));
   const floatOutputs = node.outputs.flatMap((v, k) => (type(v).dtype === 'float32' ? [k] : []));
   const vjp = OPS[node.op].vjp;
@@ -22,18 +33,21 @@ export function vjpGraph(graph: Graph, node: Node): { graph: Graph; floatInputs:
       `apply(): '${node.op}' has ${floatOutputs.length} float outputs; tf.customGrad differentiates one`,
       { op: node.op },
     );
-  const primary = floatOutputs[0]!;
+  const primary = first(floatOutputs);
   const b = new GraphBuilder();
   const xs = node.inputs.map((v, i) => b.input(`x${i}`, type(v).dtype, type(v).shape));
   const ys = node.outputs.map((v, k) => b.input(`y${k}`, type(v).dtype, type(v).shape));
-  const g = b.input('g', 'float32', type(node.outputs[primary]!).shape);
+  const g = b.input('g', 'float32', type(at(node.outputs, primary)).shape);
   const grads = vjp({
     inputs: xs,
-    outputs: ys,
-    grads: ys.map((_, k) => (k === primary ? g : undefined)),
+    outputs: nonEmpty(ys, `outputs of ${node.op}`),
+    grads: vjpGrads(
+      node.op,
+      ys.map((_, k) => (k === primary ? g : undefined)),
+    ),
     attrs: node.attrs as never,
   });
-  for (const i of floatInputs) b.output(`dx${i}`, grads[i] ?? b.scalar(0).expand(xs[i]!.shape));
+  for (const i of floatInputs) b.output(`dx${i}`, grads[i] ?? b.scalar(0).expand(at(xs, i).shape));
   return { graph: b.build(), floatInputs, primary };
 }
 
@@ -50,8 +64,8 @@ export function gradientRule(
     backward: (dy, inputs, outs) =>
       tf.tidy(() => {
         const named: Record<string, tf.Tensor> = { g: dy };
-        inputs.forEach((t, i) => (named[`x${i}`] = t));
-        outs.forEach((t, k) => (named[`y${k}`] = t));
+        for (const [i, t] of inputs.entries()) named[`x${i}`] = t;
+        for (const [k, t] of outs.entries()) named[`y${k}`] = t;
         return lowered.run(named, env, outputs, false);
       }),
   };
@@ -59,10 +73,10 @@ export function gradientRule(
 
 /** The gradient rule of a node whose op has no gradient: the forward runs; backward raises `error`. */
 export function failingRule(graph: Graph, node: Node, error: unknown): GradientRule {
-  const floatInputs = node.inputs.flatMap((v, i) => (graph.values[v]!.dtype === 'float32' ? [i] : []));
+  const floatInputs = node.inputs.flatMap((v, i) => (valueInfo(graph, v).dtype === 'float32' ? [i] : []));
   const primary = Math.max(
     0,
-    node.outputs.findIndex((v) => graph.values[v]!.dtype === 'float32'),
+    node.outputs.findIndex((v) => valueInfo(graph, v).dtype === 'float32'),
   );
   return {
     floatInputs,

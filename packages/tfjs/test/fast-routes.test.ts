@@ -110,9 +110,9 @@ for (const backend of TEST_BACKENDS) {
         const want = plain(x, zero);
         // -0 against 0 may come back as either zero: compare with ==, and everything else exactly
         const [g, w] = [Array.from(await got!.data()), Array.from(await want.data())];
-        g.forEach((v, i) =>
-          expect(v === w[i] || (v === 0 && w[i] === 0), `${op}(${values[i]}, 0): ${v} vs ${w[i]}`).toBe(true),
-        );
+        for (const [i, v] of g.entries()) {
+          expect(v === w[i] || (v === 0 && w[i] === 0), `${op}(${values[i]}, 0): ${v} vs ${w[i]}`).toBe(true);
+        }
         tf.dispose([got!, want]);
       }
       tf.dispose([x, zero]);
@@ -128,11 +128,14 @@ for (const backend of TEST_BACKENDS) {
       ]);
       const x = tf.tensor1d(xs);
       const got = await expOfNonPositive(x, traitsOf(backend)).data();
-      xs.forEach((v: number, i: number) => {
-        if (Number.isNaN(v)) return expect(got[i]).toBeNaN();
+      for (const [i, v] of xs.entries()) {
+        if (Number.isNaN(v)) {
+          expect(got[i]).toBeNaN();
+          continue;
+        }
         const want = Math.exp(v);
         expect(Math.abs(got[i]! - want)).toBeLessThanOrEqual(5 * 2 ** -23 * want + 1e-45);
-      });
+      }
       expect(got[xs.length - 2]).toBe(0);
       x.dispose();
     });

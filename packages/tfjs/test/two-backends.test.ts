@@ -19,7 +19,10 @@ function problem(seed: number): Feeds {
   const N = 256,
     C = 21;
   let s = seed;
-  const r = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const r = () => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s / 2 ** 31;
+  };
   return { x: { dtype: 'float32', shape: [N, C], data: Float32Array.from({ length: N * C }, () => 8 * r() - 4) } };
 }
 

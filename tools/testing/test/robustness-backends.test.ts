@@ -83,13 +83,10 @@ for (const p of probed) {
           await compiled.run(good),
           await second.run(good),
         ];
-        runs
-          .slice(1)
-          .forEach((run, k) =>
-            expect(bitDifferences(runs[0]!, run), k < 2 ? `run ${k + 2} vs run 1` : 'second compile vs run 1').toEqual(
-              [],
-            ),
-          );
+        for (const [k, run] of runs.slice(1).entries()) {
+          const what = k < 2 ? `run ${k + 2} vs run 1` : 'second compile vs run 1';
+          expect(bitDifferences(runs[0]!, run), what).toEqual([]);
+        }
       } finally {
         await second.dispose();
       }
@@ -107,7 +104,9 @@ for (const p of probed) {
         const loss = await p.backend.compile(fixtureProgram(fx));
         try {
           const runs = [await loss.run(fx.inputs), await loss.run(fx.inputs), await loss.run(fx.inputs)];
-          runs.slice(1).forEach((run, k) => expect(bitDifferences(runs[0]!, run), `run ${k + 2} vs run 1`).toEqual([]));
+          for (const [k, run] of runs.slice(1).entries()) {
+            expect(bitDifferences(runs[0]!, run), `run ${k + 2} vs run 1`).toEqual([]);
+          }
         } finally {
           await loss.dispose();
         }
@@ -123,7 +122,9 @@ for (const p of probed) {
       const sequential: Outputs[] = [];
       for (const feeds of inputs) sequential.push(await compiled.run(feeds));
       const concurrent = await Promise.all(inputs.map((feeds) => compiled.run(feeds)));
-      concurrent.forEach((out, k) => expect(bitDifferences(sequential[k]!, out), `input ${k}`).toEqual([]));
+      for (const [k, out] of concurrent.entries()) {
+        expect(bitDifferences(sequential[k]!, out), `input ${k}`).toEqual([]);
+      }
       // 8 different answers, so that a mixed-up result would show
       expect(new Set(sequential.map((o) => o.loss_c!.data[0])).size).toBe(8);
     }, 60_000);
@@ -139,12 +140,24 @@ for (const p of probed) {
         const want = await compiled.run(good);
         expect(bitDifferences(want, await compiled.run(wide(good)))).toEqual([]);
         // 1e39 is Infinity in float32
-        const huge = await errorOf(() => compiled.run(wide(good, (name, d) => name === 'conf_data' && (d[3] = 1e39))));
+        const huge = await errorOf(() =>
+          compiled.run(
+            wide(good, (name, d) => {
+              if (name === 'conf_data') d[3] = 1e39;
+            }),
+          ),
+        );
         expect(LossGraphError.isInstance(huge) && huge.code, String(huge)).toBe('NON_FINITE');
         // a truth narrower than float32 resolution: xmax and xmin round to the same float32
         const M = good.targets!.shape[1]!;
         const thin = await errorOf(() =>
-          compiled.run(wide(good, (name, d) => name === 'targets' && ((d[0] = 0.3), (d[2] = 0.3 + 1e-9)))),
+          compiled.run(
+            wide(good, (name, d) => {
+              if (name !== 'targets') return;
+              d[0] = 0.3;
+              d[2] = 0.3 + 1e-9;
+            }),
+          ),
         );
         expect(LossGraphError.isInstance(thin) && thin.code, `${String(thin)} (M = ${M})`).toBe('DEGENERATE_BOX');
       },

@@ -81,14 +81,13 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
     { kind: 'heading', level: 2, text: section.heading },
     {
       kind: 'paragraph',
-      text:
-        `${
-          c
-            ? `${problemTitle(problemOf(c), c.num_priors)}, batch sizes ${c.batches.join(', ')}${c.original ? `, beside ${c.original}` : ''}; ` +
-              `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
-              `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. `
-            : ''
-        }Times are medians in milliseconds.`,
+      text: `${
+        c
+          ? `${problemTitle(problemOf(c), c.num_priors)}, batch sizes ${c.batches.join(', ')}${c.original ? `, beside ${c.original}` : ''}; ` +
+            `each cell at least ${c.min_repeats} timed runs and ${c.min_time_s} s, after ${c.warmup} warm-up runs` +
+            `${c.max_time_s ? ` (fewer for implementations slower than a ${c.max_time_s} s budget per cell)` : ''}. Measured ${c.date}. `
+          : ''
+      }Times are medians in milliseconds.`,
     },
   ];
   // a line over batch sizes needs two of them
@@ -277,10 +276,11 @@ function lossAccuracyBlocks(loss: string, acc: NonNullable<ReportData['accuracy'
     `${c.backend} / ${c.fixture}: ${c.pass ? 'pass' : 'FAIL'}` +
     (c.ran && c.diff
       ? `; errors ${Object.entries(c.diff)
-          .map(
-            ([k, v]) =>
-              `${k} ${v == null ? 'not finite' : v.toExponential(2)}${c.tolerance ? ` (tolerance ${c.tolerance[k as keyof typeof c.tolerance].toExponential(1)})` : ''}`,
-          )
+          .map(([k, v]) => {
+            const tolerance = c.tolerance?.[k];
+            const within = tolerance === undefined ? '' : ` (tolerance ${tolerance.toExponential(1)})`;
+            return `${k} ${v == null ? 'not finite' : v.toExponential(2)}${within}`;
+          })
           .join(', ')}`
       : '') +
     (c.error ? `; ${c.error}` : '');

@@ -70,34 +70,36 @@ pre { background: #f6f8fa; padding: .8rem 1rem; overflow-x: auto; border-radius:
 figure { margin: 0; flex: 1 1 480px; max-width: 100%; } figure svg { width: 100%; height: auto; border: 1px solid #eee; }
 `;
 
+/** One block's HTML. */
+function blockHtml(b: Block): string {
+  switch (b.kind) {
+    case 'heading':
+      return `<h${b.level}>${inline(b.text)}</h${b.level}>`;
+    case 'paragraph':
+      return `<p>${inline(b.text)}</p>`;
+    case 'note':
+      return `<div class="note">${inline(b.text)}</div>`;
+    case 'list':
+      return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
+    case 'code':
+      return `<pre><code>${esc(b.text)}</code></pre>`;
+    case 'table': {
+      const head = `<tr>${b.header.map((h) => `<th>${inline(h)}</th>`).join('')}</tr>`;
+      const rows = b.rows
+        .map(
+          (r) => `<tr>${r.map((c, i) => `<td${b.numeric?.[i] ? ' class="num"' : ''}>${inline(c)}</td>`).join('')}</tr>`,
+        )
+        .join('');
+      return `<table>${head}${rows}</table>`;
+    }
+    case 'chart':
+      return `<figure id="${esc(b.id)}">${b.svg}</figure>`;
+  }
+}
+
 /** One self-contained page: inline CSS and SVG, nothing fetched. */
 export function toHtml(title: string, blocks: readonly Block[]): string {
-  const parts = blocks.map((b) => {
-    switch (b.kind) {
-      case 'heading':
-        return `<h${b.level}>${inline(b.text)}</h${b.level}>`;
-      case 'paragraph':
-        return `<p>${inline(b.text)}</p>`;
-      case 'note':
-        return `<div class="note">${inline(b.text)}</div>`;
-      case 'list':
-        return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;
-      case 'code':
-        return `<pre><code>${esc(b.text)}</code></pre>`;
-      case 'table': {
-        const head = `<tr>${b.header.map((h) => `<th>${inline(h)}</th>`).join('')}</tr>`;
-        const rows = b.rows
-          .map(
-            (r) =>
-              `<tr>${r.map((c, i) => `<td${b.numeric?.[i] ? ' class="num"' : ''}>${inline(c)}</td>`).join('')}</tr>`,
-          )
-          .join('');
-        return `<table>${head}${rows}</table>`;
-      }
-      case 'chart':
-        return `<figure id="${esc(b.id)}">${b.svg}</figure>`;
-    }
-  });
+  const parts = blocks.map(blockHtml);
   // consecutive charts share a wrapping row
   const body = parts
     .map((html, i) => {

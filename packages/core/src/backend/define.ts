@@ -1,5 +1,5 @@
 import { fail, LossGraphError } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import type { SymbolEnv } from '../ir/types.js';
 import { applyRules, type OptionRule, type OptionRules } from '../options/rules.js';
 import { rejectUnknownKeys } from '../options/unknown-keys.js';
@@ -14,6 +14,7 @@ import {
   type Outputs,
   type Timeouts,
 } from './contract.js';
+import { feed } from './feed.js';
 import { checkShapes, checkStructure, type FeedShapes, narrowFeeds } from './prepare.js';
 import { SerialQueue } from './serial-queue.js';
 import { DEFAULT_TIMEOUTS, withTimeout } from './timeout.js';
@@ -176,8 +177,9 @@ function contextFor(
       if (program.checkInputs !== undefined) {
         const infos: Record<string, HostTensor> = {};
         for (const id of program.graph.inputs) {
-          const v = program.graph.values[id]!;
-          infos[v.name!] = { dtype: v.dtype, shape: shapes[v.name!]!.shape, data: EMPTY[v.dtype]() };
+          const v = valueInfo(program.graph, id);
+          const name = inputName(program.graph, id);
+          infos[name] = { dtype: v.dtype, shape: feed(shapes, name).shape, data: EMPTY[v.dtype]() };
         }
         program.checkInputs(infos);
       }

@@ -1,9 +1,10 @@
 import { fail } from '../errors.js';
 import { bindSymbols } from '../interpreter/interpret.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { shapeToString } from '../ir/shape.js';
 import type { DType, SymbolEnv } from '../ir/types.js';
 import type { CompileOptions, Feeds, HostTensor, LossProgram } from './contract.js';
+import { feed } from './feed.js';
 
 /** The typed arrays a feed of each dtype may hold (HostTensor's contract). */
 const DATA_KINDS: Record<
@@ -30,8 +31,8 @@ function checkShapeEntries(
   feeds: Readonly<Record<string, { readonly shape: readonly number[] } | undefined>>,
 ): void {
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
-    const f = feeds[v.name!];
+    const v = valueInfo(graph, id);
+    const f = feeds[inputName(graph, id)];
     if (f === undefined || f === null) {
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
     }
@@ -52,8 +53,8 @@ function checkShapeEntries(
 /** The data array matches the dtype and holds exactly one value per element of the shape. */
 function checkData(graph: Graph, feeds: Feeds): void {
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
-    const f = feeds[v.name!]!;
+    const v = valueInfo(graph, id);
+    const f = feed(feeds, inputName(graph, id));
     const kinds = DATA_KINDS[v.dtype];
     if (!kinds.some((k) => f.data instanceof k)) {
       const want = kinds.map((k) => k.name).join(' or ');
@@ -107,10 +108,12 @@ export function checkStructure(program: LossProgram, feeds: Feeds): SymbolEnv {
 export function narrowFeeds(graph: Graph, feeds: Feeds): Feeds {
   let out: Record<string, HostTensor> | undefined;
   for (const id of graph.inputs) {
-    const name = graph.values[id]!.name!;
-    const f = feeds[name]!;
-    if (f.dtype === 'float32' && f.data instanceof Float64Array)
-      (out ??= { ...feeds })[name] = { ...f, data: Float32Array.from(f.data) };
+    const name = inputName(graph, id);
+    const f = feed(feeds, name);
+    if (f.dtype === 'float32' && f.data instanceof Float64Array) {
+      out ??= { ...feeds };
+      out[name] = { ...f, data: Float32Array.from(f.data) };
+    }
   }
   return out ?? feeds;
 }

@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { at } from '../ir/at.js';
 
 /** A RetinaNet-style anchor layout: torchvision's AnchorGenerator on a square image and square feature maps. */
 export interface AnchorGridConfig {
@@ -24,9 +25,9 @@ function roundHalfEven(x: number): number {
 }
 
 /** One level's anchors centred on the origin, as AnchorGenerator.generate_anchors computes them (float32, then rounded). */
-function cellAnchors(sizes: readonly number[], ratios: readonly number[]): number[][] {
+function cellAnchors(sizes: readonly number[], ratios: readonly number[]): [number, number, number, number][] {
   const f = Math.fround;
-  const out: number[][] = [];
+  const out: [number, number, number, number][] = [];
   for (const ratio of ratios) {
     const h = f(Math.sqrt(f(ratio)));
     const w = f(1 / h);
@@ -58,11 +59,11 @@ export function anchorGrid(config: AnchorGridConfig): Float32Array {
         option: 'featureSizes',
       });
     const stride = Math.floor(imageSize / side);
-    const cell = cellAnchors(sizes[level]!, ratios);
+    const cell = cellAnchors(at(sizes, level), ratios); // one list of sizes per level (checked above)
     for (let y = 0; y < side; y++) {
       for (let x = 0; x < side; x++) {
         for (const [x1, y1, x2, y2] of cell)
-          out.push(x * stride + x1!, y * stride + y1!, x * stride + x2!, y * stride + y2!);
+          out.push(x * stride + x1, y * stride + y1, x * stride + x2, y * stride + y2);
       }
     }
   });

@@ -1,4 +1,5 @@
 import type { Tensor } from '../builder.js';
+import type { Coords } from './box-ops.js';
 
 /** Weights (wx, wy, ww, wh) of a box coder: SSD's are (1/v0, 1/v0, 1/v1, 1/v1), RetinaNet's (1, 1, 1, 1). */
 export type BoxCoderWeights = readonly [number, number, number, number];
@@ -12,20 +13,20 @@ export const BBOX_XFORM_CLIP = Math.log(1000 / 16);
  * with bcx = x1 + bw / 2. Shapes broadcast.
  */
 export function encodeBoxes(
-  boxes: readonly Tensor[],
-  reference: readonly Tensor[],
+  boxes: Coords,
+  reference: Coords,
   weights: BoxCoderWeights,
-): Tensor[] {
+): [Tensor, Tensor, Tensor, Tensor] {
   const [x1, y1, x2, y2] = boxes;
   const [cx, cy, w, h] = reference;
   const [wx, wy, ww, wh] = weights;
-  const bw = x2!.sub(x1!);
-  const bh = y2!.sub(y1!);
+  const bw = x2.sub(x1);
+  const bh = y2.sub(y1);
   return [
-    x1!.add(bw.mul(0.5)).sub(cx!).mul(wx).div(w!),
-    y1!.add(bh.mul(0.5)).sub(cy!).mul(wy).div(h!),
-    bw.div(w!).log().mul(ww),
-    bh.div(h!).log().mul(wh),
+    x1.add(bw.mul(0.5)).sub(cx).mul(wx).div(w),
+    y1.add(bh.mul(0.5)).sub(cy).mul(wy).div(h),
+    bw.div(w).log().mul(ww),
+    bh.div(h).log().mul(wh),
   ];
 }
 
@@ -34,18 +35,18 @@ export function encodeBoxes(
  * form, dw and dh clamped from above at `clip` (default log(1000/16)); returns (x1, y1, x2, y2).
  */
 export function decodeBoxes(
-  offsets: readonly Tensor[],
-  reference: readonly Tensor[],
+  offsets: Coords,
+  reference: Coords,
   weights: BoxCoderWeights,
   clip = BBOX_XFORM_CLIP,
 ): [Tensor, Tensor, Tensor, Tensor] {
   const [dx, dy, dw, dh] = offsets;
   const [cx, cy, w, h] = reference;
   const [wx, wy, ww, wh] = weights;
-  const pcx = dx!.div(wx).mul(w!).add(cx!);
-  const pcy = dy!.div(wy).mul(h!).add(cy!);
+  const pcx = dx.div(wx).mul(w).add(cx);
+  const pcy = dy.div(wy).mul(h).add(cy);
   // minimum passes the gradient to its first input on ties, as torch.clamp does at the bound
-  const halfW = dw!.div(ww).minimum(clip).exp().mul(w!).mul(0.5);
-  const halfH = dh!.div(wh).minimum(clip).exp().mul(h!).mul(0.5);
+  const halfW = dw.div(ww).minimum(clip).exp().mul(w).mul(0.5);
+  const halfH = dh.div(wh).minimum(clip).exp().mul(h).mul(0.5);
   return [pcx.sub(halfW), pcy.sub(halfH), pcx.add(halfW), pcy.add(halfH)];
 }

@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { at } from '../ir/at.js';
 
 /** An SSD default-box layout, as the `cfg` dict of the original's DBox class. */
 export interface DefaultBoxConfig {
@@ -44,16 +45,17 @@ export function defaultBoxes(cfg: DefaultBoxConfig): Float32Array {
     );
   }
   const out: number[] = [];
+  // the lists have the same length (checked above)
   cfg.featureMaps.forEach((f, k) => {
-    const fk = cfg.inputSize / cfg.steps[k]!;
-    const sk = cfg.minSizes[k]! / cfg.inputSize;
-    const skPrime = Math.sqrt(sk * (cfg.maxSizes[k]! / cfg.inputSize));
+    const fk = cfg.inputSize / at(cfg.steps, k);
+    const sk = at(cfg.minSizes, k) / cfg.inputSize;
+    const skPrime = Math.sqrt(sk * (at(cfg.maxSizes, k) / cfg.inputSize));
     for (let i = 0; i < f; i++) {
       for (let j = 0; j < f; j++) {
         const cx = (j + 0.5) / fk;
         const cy = (i + 0.5) / fk;
         out.push(cx, cy, sk, sk, cx, cy, skPrime, skPrime);
-        for (const ar of cfg.aspectRatios[k]!) {
+        for (const ar of at(cfg.aspectRatios, k)) {
           const r = Math.sqrt(ar);
           out.push(cx, cy, sk * r, sk / r, cx, cy, sk / r, sk * r);
         }
@@ -61,6 +63,6 @@ export function defaultBoxes(cfg: DefaultBoxConfig): Float32Array {
     }
   });
   const boxes = Float32Array.from(out);
-  if (cfg.clip ?? true) for (let i = 0; i < boxes.length; i++) boxes[i] = Math.min(1, Math.max(0, boxes[i]!));
+  if (cfg.clip ?? true) for (const [i, v] of boxes.entries()) boxes[i] = Math.min(1, Math.max(0, v));
   return boxes;
 }

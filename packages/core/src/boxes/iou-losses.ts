@@ -1,4 +1,5 @@
 import type { Tensor } from '../builder.js';
+import type { Coords } from './box-ops.js';
 
 /** torchvision.ops' default eps of the IoU losses. */
 export const IOU_LOSS_EPS = 1e-7;
@@ -7,7 +8,7 @@ export const IOU_LOSS_EPS = 1e-7;
  * Intersection and union of box pairs (elementwise, point form), as torchvision.ops._loss_inter_union:
  * the intersection is 0 unless both its width and height are positive.
  */
-function interUnion(p: readonly Tensor[], g: readonly Tensor[]): { inter: Tensor; union: Tensor } {
+function interUnion(p: Coords, g: Coords): { inter: Tensor; union: Tensor } {
   const [x1, y1, x2, y2] = p as [Tensor, Tensor, Tensor, Tensor];
   const [x1g, y1g, x2g, y2g] = g as [Tensor, Tensor, Tensor, Tensor];
   const iw = x2.minimum(x2g).sub(x1.maximum(x1g));
@@ -22,14 +23,14 @@ function interUnion(p: readonly Tensor[], g: readonly Tensor[]): { inter: Tensor
 }
 
 /** Width and height of the smallest box enclosing each pair. */
-function enclosing(p: readonly Tensor[], g: readonly Tensor[]): { w: Tensor; h: Tensor } {
+function enclosing(p: Coords, g: Coords): { w: Tensor; h: Tensor } {
   const [x1, y1, x2, y2] = p as [Tensor, Tensor, Tensor, Tensor];
   const [x1g, y1g, x2g, y2g] = g as [Tensor, Tensor, Tensor, Tensor];
   return { w: x2.maximum(x2g).sub(x1.minimum(x1g)), h: y2.maximum(y2g).sub(y1.minimum(y1g)) };
 }
 
 /** torchvision.ops.generalized_box_iou_loss, per pair: 1 - IoU + (area_c - union) / (area_c + eps). */
-export function giouLoss(p: readonly Tensor[], g: readonly Tensor[], eps = IOU_LOSS_EPS): Tensor {
+export function giouLoss(p: Coords, g: Coords, eps = IOU_LOSS_EPS): Tensor {
   const { inter, union } = interUnion(p, g);
   const iou = inter.div(union.add(eps));
   const c = enclosing(p, g);
@@ -41,7 +42,7 @@ export function giouLoss(p: readonly Tensor[], g: readonly Tensor[], eps = IOU_L
 }
 
 /** torchvision's _diou_iou_loss, per pair: (1 - IoU + centre distance² / (enclosing diagonal² + eps), IoU). */
-function diouAndIou(p: readonly Tensor[], g: readonly Tensor[], eps: number): { loss: Tensor; iou: Tensor } {
+function diouAndIou(p: Coords, g: Coords, eps: number): { loss: Tensor; iou: Tensor } {
   const [x1, y1, x2, y2] = p as [Tensor, Tensor, Tensor, Tensor];
   const [x1g, y1g, x2g, y2g] = g as [Tensor, Tensor, Tensor, Tensor];
   const { inter, union } = interUnion(p, g);
@@ -54,7 +55,7 @@ function diouAndIou(p: readonly Tensor[], g: readonly Tensor[], eps: number): { 
 }
 
 /** torchvision.ops.distance_box_iou_loss, per pair. */
-export function diouLoss(p: readonly Tensor[], g: readonly Tensor[], eps = IOU_LOSS_EPS): Tensor {
+export function diouLoss(p: Coords, g: Coords, eps = IOU_LOSS_EPS): Tensor {
   return diouAndIou(p, g, eps).loss;
 }
 
@@ -62,7 +63,7 @@ export function diouLoss(p: readonly Tensor[], g: readonly Tensor[], eps = IOU_L
  * torchvision.ops.complete_box_iou_loss, per pair: DIoU + alpha v, with v = 4/pi² (atan(wg/hg) - atan(w/h))²
  * and alpha = v / (1 - IoU + v + eps) held constant (torchvision computes it under no_grad).
  */
-export function ciouLoss(p: readonly Tensor[], g: readonly Tensor[], eps = IOU_LOSS_EPS): Tensor {
+export function ciouLoss(p: Coords, g: Coords, eps = IOU_LOSS_EPS): Tensor {
   const [x1, y1, x2, y2] = p as [Tensor, Tensor, Tensor, Tensor];
   const [x1g, y1g, x2g, y2g] = g as [Tensor, Tensor, Tensor, Tensor];
   const { loss: diou, iou } = diouAndIou(p, g, eps);

@@ -44,7 +44,7 @@ export async function describeBackend(env: ConformanceEnv, options: DescribeBack
   const files = suites.includes('fixtures') ? (options.fixtures ?? (await fixtureAdapter.list())) : [];
   const register = (name: string, keys: readonly string[], body: () => Promise<void>) => {
     const key = keys.find((k) => excluded[k] !== undefined);
-    if (env.skip) it.skip(`${name} (skipped: ${env.skip.split('\n')[0]!.slice(0, 160)})`, body);
+    if (env.skip) it.skip(`${name} (skipped: ${(env.skip.split('\n')[0] ?? '').slice(0, 160)})`, body);
     else if (key !== undefined) {
       console.log(`${env.name}: ${name} excluded: ${excluded[key]}`);
       it.skip(`${name} (excluded: ${excluded[key]})`, body);
@@ -70,8 +70,12 @@ export async function describeBackend(env: ConformanceEnv, options: DescribeBack
           const name = fixtureAdapter.name(file);
           register(`fixture ${name}`, [`fixture:${name}`], async () => {
             const fx: ConformanceFixture = await fixtureAdapter.load(file);
-            if (!compiled.has(fx.programKey)) compiled.set(fx.programKey, env.compile(fx.program));
-            const cmp = fx.compare(await (await compiled.get(fx.programKey)!).run(fx.inputs));
+            let loss = compiled.get(fx.programKey);
+            if (loss === undefined) {
+              loss = env.compile(fx.program);
+              compiled.set(fx.programKey, loss);
+            }
+            const cmp = fx.compare(await (await loss).run(fx.inputs));
             if (cmp.failures.length > 0)
               throw new Error(
                 `${env.name} ${fx.name}: ${cmp.failures.join('; ')} (worst errors ${JSON.stringify(cmp.diff)})`,

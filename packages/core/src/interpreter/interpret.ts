@@ -1,6 +1,7 @@
+import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
-import { shapeToString } from '../ir/shape.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
+import { dimAt, shapeToString } from '../ir/shape.js';
 import { allocate, type TensorData } from '../ir/tensor-data.js';
 import type { SymbolEnv } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
@@ -17,8 +18,9 @@ export function bindSymbols(
   const env: Record<string, number> = {};
   const origin: Record<string, string> = {};
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
-    const f = feeds[v.name!];
+    const v = valueInfo(graph, id);
+    const name = inputName(graph, id);
+    const f = feeds[name];
     if (f === undefined)
       fail('MISSING_INPUT', `missing input '${v.name}' (${v.dtype}${shapeToString(v.shape)})`, { tensor: v.name });
     if (f.dtype !== undefined && f.dtype !== v.dtype) {
@@ -36,12 +38,12 @@ export function bindSymbols(
       });
     if (f.shape.length !== v.shape.length) mismatch();
     v.shape.forEach((d, i) => {
-      const got = f.shape[i]!;
+      const got = dimAt(f.shape, i);
       if (typeof d === 'number') {
         if (d !== got) mismatch();
       } else if (env[d] === undefined) {
         env[d] = got;
-        origin[d] = v.name!;
+        origin[d] = name;
       } else if (env[d] !== got) {
         const expected = v.shape.map((x) => (typeof x === 'number' ? x : (env[x] ?? x)));
         fail(
@@ -79,17 +81,23 @@ export function interpret(
   const env: Record<string, number> = { ...bindSymbols(graph, feeds) };
   const vals: (TensorData | undefined)[] = new Array(graph.values.length);
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
-    const f = feeds[v.name!]!;
+    const v = valueInfo(graph, id);
+    const f = feed(feeds, inputName(graph, id));
     const data = allocate(v.dtype, f.data.length);
-    for (let i = 0; i < f.data.length; i++) data[i] = f.data[i]!;
+    data.set(f.data);
     vals[id] = { dtype: v.dtype, shape: [...f.shape], data };
   }
   const wanted = outputs ?? graph.outputs.map((o) => o.name);
+  // nodes run in order, so every value a node reads has been computed (verify checks the order)
+  const computed = (id: number): TensorData => {
+    const t = vals[id];
+    if (t === undefined) fail('INVALID_GRAPH', `value ${id} is read before it is computed`);
+    return t;
+  };
   for (const node of graph.nodes) {
-    const ins = node.inputs.map((i) => vals[i]!);
+    const ins = node.inputs.map(computed);
     const outs = OPS[node.op].kernel(ins, node.attrs as never, env);
-    node.outputs.forEach((o, k) => (vals[o] = outs[k]));
+    for (const [k, o] of node.outputs.entries()) vals[o] = outs[k];
     bindDefinedDims(
       graph,
       node,
@@ -101,7 +109,7 @@ export function interpret(
   for (const name of wanted) {
     const o = graph.outputs.find((x) => x.name === name);
     if (o === undefined) fail('INVALID_GRAPH', `graph has no output '${name}'`);
-    result[name] = vals[o.value]!;
+    result[name] = computed(o.value);
   }
   return result;
 }

@@ -1,5 +1,6 @@
 import type { HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
+import { dimAt } from '../ir/shape.js';
 import type { MultiboxLossOptions } from '../losses/multibox-options.js';
 import { MULTIBOX_PROFILES, type MultiboxProfile } from '../losses/multibox-profile.js';
 import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss, type RetinanetLossOptions } from '../losses/retinanet-options.js';
@@ -75,7 +76,7 @@ export function fixtureOutputs(loss: FixtureLoss): {
     losses: of('loss').map((s) => s.name),
     gradients: gradients.map((s) => s.name),
     integers: of('integer').map((s) => s.name),
-    gradientOf: Object.fromEntries(gradients.map((s) => [s.name, s.wrt!])),
+    gradientOf: Object.fromEntries(gradients.flatMap((s) => (s.wrt === undefined ? [] : [[s.name, s.wrt]]))),
   };
 }
 
@@ -138,19 +139,18 @@ type Checked = ReadonlyMap<string, SafetensorsTensor>;
 function checkTensors(tensors: Checked, specs: readonly TensorSpec[], file: string): void {
   const dims: Record<string, number> = {};
   for (const { name: tensor, dtype, shape } of specs) {
-    const t = tensors.get(tensor);
     const bad = (why: string): never => fail('INVALID_FIXTURE', `${file}: tensor '${tensor}' ${why}`, { file, tensor });
-    if (t === undefined) bad('is missing');
-    if (t!.dtype !== dtype) bad(`has dtype ${t!.dtype}, expected ${dtype}`);
+    const t = tensors.get(tensor) ?? bad('is missing');
+    if (t.dtype !== dtype) bad(`has dtype ${t.dtype}, expected ${dtype}`);
     // a scalar may also be stored as [1] (as the independent sample does)
-    const scalarAsVector = shape.length === 0 && t!.shape.length === 1 && t!.shape[0] === 1;
-    if (t!.shape.length !== shape.length && !scalarAsVector) bad(`has shape [${t!.shape}], expected [${shape}]`);
+    const scalarAsVector = shape.length === 0 && t.shape.length === 1 && t.shape[0] === 1;
+    if (t.shape.length !== shape.length && !scalarAsVector) bad(`has shape [${t.shape}], expected [${shape}]`);
     shape.forEach((d, i) => {
-      const actual = t!.shape[i]!;
+      const actual = dimAt(t.shape, i);
       const want = /^\d+$/.test(d) ? Number(d) : dims[d];
       if (want === undefined) dims[d] = actual;
       else if (want !== actual)
-        bad(`has shape [${t!.shape}], expected [${shape.map((s) => (/^\d+$/.test(s) ? s : (dims[s] ?? s)))}]`);
+        bad(`has shape [${t.shape}], expected [${shape.map((s) => (/^\d+$/.test(s) ? s : (dims[s] ?? s)))}]`);
     });
   }
 }
@@ -163,14 +163,16 @@ function unpack(
   const inputs: Record<string, HostTensor> = {};
   const expected: Record<string, number | Float32Array | Int32Array> = {};
   for (const { name, dtype, role } of specs) {
-    const t = tensors.get(name)!;
+    const t = tensors.get(name);
+    if (t === undefined) fail('INVALID_FIXTURE', `tensor '${name}' is missing`, { tensor: name }); // checkTensors ran first
     if (role === 'input')
       inputs[name] = {
         dtype: dtype === 'I32' ? 'int32' : 'float32',
         shape: t.shape,
         data: t.data as Float32Array | Int32Array,
       };
-    else if (dtype === 'F64') expected[name] = (t.data as Float64Array)[0]!;
+    else if (dtype === 'F64')
+      expected[name] = (t.data as Float64Array)[0] ?? NaN; // a scalar (checkTensors)
     else if (dtype === 'I64') expected[name] = Int32Array.from(t.data as BigInt64Array, (v) => Number(v));
     else expected[name] = t.data as Float32Array;
   }
@@ -198,7 +200,8 @@ function metadataReader(meta: Readonly<Record<string, string>>, file: string) {
     },
     pair(key: string, fallback: string): [number, number] {
       const v = (meta[key] ?? fallback).split(',').map(Number);
-      return v.length === 2 && v.every((x) => Number.isFinite(x)) ? [v[0]!, v[1]!] : invalid(key, 'two numbers');
+      const [a = NaN, b = NaN] = v;
+      return v.length === 2 && Number.isFinite(a) && Number.isFinite(b) ? [a, b] : invalid(key, 'two numbers');
     },
   };
 }

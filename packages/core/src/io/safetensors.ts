@@ -44,10 +44,12 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): Saf
     const e = entry as { dtype?: string; shape?: number[]; data_offsets?: [number, number] };
     const dtype = e.dtype as SafetensorsDtype;
     if (!(dtype in BYTES)) bad(`unsupported dtype ${String(e.dtype)}`, name);
-    const shape = e.shape;
-    if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) bad('invalid shape', name);
+    const shape =
+      Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0)
+        ? e.shape
+        : bad('invalid shape', name);
     const [start, end] = e.data_offsets ?? [-1, -1];
-    const count = shape!.reduce((a, b) => a * b, 1);
+    const count = shape.reduce((a, b) => a * b, 1);
     if (!(start >= 0 && end >= start && base + end <= bytes.length)) bad('data offsets outside the file', name);
     if (end - start !== count * BYTES[dtype])
       bad(`holds ${end - start} bytes, shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]}`, name);
@@ -63,7 +65,7 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors'): Saf
             : dtype === 'I64'
               ? new BigInt64Array(raw)
               : new Uint8Array(raw);
-    tensors.set(name, { dtype, shape: shape!, data });
+    tensors.set(name, { dtype, shape, data });
   }
   return { tensors, metadata };
 }

@@ -1,3 +1,4 @@
+import { fail } from '../errors.js';
 import type { Node } from './ops.js';
 import type { ValueInfo } from './types.js';
 
@@ -17,8 +18,22 @@ export interface Graph {
   readonly outputs: readonly GraphOutput[];
 }
 
+/** The value `id` of a graph (a node's input or output, a graph input or output: ids the graph holds). */
+export function valueInfo(graph: Graph, id: number): ValueInfo {
+  const v = graph.values[id];
+  if (v === undefined) fail('INVALID_GRAPH', `value ${id} is not in the graph (${graph.values.length} values)`);
+  return v;
+}
+
+/** The name of graph input `id` (every graph input has one). */
+export function inputName(graph: Graph, id: number): string {
+  const { name } = valueInfo(graph, id);
+  if (name === undefined) fail('INVALID_GRAPH', `graph input ${id} has no name`);
+  return name;
+}
+
 export function inputInfo(graph: Graph, name: string): ValueInfo | undefined {
-  return graph.inputs.map((id) => graph.values[id]!).find((v) => v.name === name);
+  return graph.inputs.map((id) => valueInfo(graph, id)).find((v) => v.name === name);
 }
 
 export function outputNames(graph: Graph): string[] {
@@ -34,9 +49,9 @@ export function outputValue(graph: Graph, name: string): ValueInfo | undefined {
 export function symbolSources(graph: Graph): Map<string, { input: string; axis: number }> {
   const out = new Map<string, { input: string; axis: number }>();
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
-    v.shape.forEach((d, axis) => {
-      if (typeof d === 'string' && !out.has(d)) out.set(d, { input: v.name!, axis });
+    const input = inputName(graph, id);
+    valueInfo(graph, id).shape.forEach((d, axis) => {
+      if (typeof d === 'string' && !out.has(d)) out.set(d, { input, axis });
     });
   }
   return out;

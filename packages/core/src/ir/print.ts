@@ -1,4 +1,4 @@
-import type { Graph } from './graph.js';
+import { type Graph, valueInfo } from './graph.js';
 import { shapeToString } from './shape.js';
 
 function attrText(attrs: object): string {
@@ -12,11 +12,11 @@ function attrText(attrs: object): string {
 /** A readable listing: one line per input, node and output. */
 export function printGraph(graph: Graph): string {
   const ty = (id: number) => {
-    const v = graph.values[id]!;
+    const v = valueInfo(graph, id);
     return `${v.dtype}${shapeToString(v.shape)}`;
   };
   const lines: string[] = [];
-  for (const id of graph.inputs) lines.push(`input %${id} '${graph.values[id]!.name}': ${ty(id)}`);
+  for (const id of graph.inputs) lines.push(`input %${id} '${valueInfo(graph, id).name}': ${ty(id)}`);
   for (const n of graph.nodes) {
     const outs = n.outputs.map((o) => `%${o}: ${ty(o)}`).join(', ');
     lines.push(`${outs} = ${n.op}(${n.inputs.map((i) => `%${i}`).join(', ')})${attrText(n.attrs)}`);

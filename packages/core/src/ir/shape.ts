@@ -63,6 +63,13 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** The size of axis `axis` of a shape, an axis its op's rule has checked (fails on a broken invariant). */
+export function dimAt<D extends Dim>(shape: readonly D[], axis: number): D {
+  const d = shape[axis];
+  if (d === undefined) fail('INVALID_GRAPH', `axis ${axis} out of range for rank ${shape.length}`);
+  return d;
+}
+
 /** Normalises a possibly negative axis against a rank, failing when out of range. */
 export function normalizeAxis(axis: number, rank: number): number {
   const a = axis < 0 ? axis + rank : axis;

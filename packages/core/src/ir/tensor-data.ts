@@ -23,6 +23,7 @@ export function allocate(dtype: DType, size: number): Float64Array | Int32Array 
 
 export function tensor(dtype: DType, shape: readonly number[], values: ArrayLike<number>): TensorData {
   const data = allocate(dtype, values.length);
-  for (let i = 0; i < values.length; i++) data[i] = dtype === 'bool' ? (values[i] ? 1 : 0) : values[i]!;
+  // a typed array's set converts as element assignment does; bool stores 0 or 1 whatever the truthy value
+  data.set(dtype === 'bool' ? Array.from(values, (v) => (v ? 1 : 0)) : values);
   return { dtype, shape: [...shape], data };
 }

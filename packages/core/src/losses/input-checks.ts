@@ -1,16 +1,23 @@
 import type { Feeds, HostTensor } from '../backend/contract.js';
+import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
+import { dimAt } from '../ir/shape.js';
 
 function firstNonFinite(t: HostTensor): number {
-  for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i]!)) return i;
+  let i = 0;
+  for (const v of t.data) {
+    if (!Number.isFinite(v)) return i;
+    i++;
+  }
   return -1;
 }
 
 function unravel(flat: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);
   for (let a = shape.length - 1; a >= 0; a--) {
-    idx[a] = flat % shape[a]!;
-    flat = Math.floor(flat / shape[a]!);
+    const d = dimAt(shape, a);
+    idx[a] = flat % d;
+    flat = Math.floor(flat / d);
   }
   return idx;
 }
@@ -25,7 +32,7 @@ export function requireAxisSize(
   symbol: string,
   why: string,
 ): void {
-  if (shape[axis]! < min) {
+  if (dimAt(shape, axis) < min) {
     fail('SHAPE_MISMATCH', `'${tensor}': expected shape ${layout} with ${symbol} >= ${min}, got [${shape}]: ${why}`, {
       tensor,
       expected: `${layout} with ${symbol} >= ${min}`,
@@ -37,7 +44,7 @@ export function requireAxisSize(
 /** Fails (NON_FINITE naming the tensor and index) on the first NaN or infinity of each named feed. */
 export function requireFinite(feeds: Feeds, names: readonly string[]): void {
   for (const name of names) {
-    const t = feeds[name]!;
+    const t = feed(feeds, name);
     const at = firstNonFinite(t);
     if (at >= 0) {
       const index = unravel(at, t.shape);
@@ -56,11 +63,13 @@ export function requireFinite(feeds: Feeds, names: readonly string[]): void {
 export function requireBoxRows(
   boxes: HostTensor,
   tensor: string,
-  complaint: (row: readonly number[]) => string | null,
+  complaint: (row: readonly [number, number, number, number]) => string | null,
 ): void {
-  const N = boxes.shape[0]!;
+  const N = dimAt(boxes.shape, 0);
   for (let r = 0; r < N; r++) {
-    const why = complaint(Array.from(boxes.data.subarray(r * 4, r * 4 + 4)));
+    // a row cut short (a shape check missed) reads NaN, which every complaint refuses
+    const [a = NaN, b = NaN, c = NaN, d = NaN] = boxes.data.subarray(r * 4, r * 4 + 4);
+    const why = complaint([a, b, c, d]);
     if (why !== null) fail('DEGENERATE_BOX', `'${tensor}' row ${r}: ${why}`, { tensor, row: r });
   }
 }
@@ -78,7 +87,7 @@ export interface LabelRange {
 export function checkTruthRows(targets: HostTensor, numObjs: HostTensor, labels: LabelRange, boxWhy: string): void {
   const [B, M] = targets.shape as [number, number, number];
   for (let b = 0; b < B; b++) {
-    const n = numObjs.data[b]!;
+    const n = numObjs.data[b] ?? NaN; // a short num_objs reads NaN, refused below
     if (!(Number.isInteger(n) && n >= 0 && n <= M)) {
       fail(
         'NUM_OBJS_OUT_OF_RANGE',

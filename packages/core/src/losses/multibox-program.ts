@@ -2,7 +2,7 @@ import type { LossProgram } from '../backend/contract.js';
 import { type MULTIBOX_INPUTS, multiboxLoss } from './multibox.js';
 import type { MultiboxExtraOutput, MultiboxLossOptions } from './multibox-options.js';
 import { checkMultiboxInputs, validateMultiboxInputs } from './multibox-validate.js';
-import type { ProgramOutputs } from './program-names.js';
+import type { NoOptions, ProgramOutputs } from './program-names.js';
 
 /** The MultiBoxLoss program's input names. */
 export type MultiboxInput = keyof typeof MULTIBOX_INPUTS;
@@ -19,7 +19,7 @@ export type MultiboxOutput<Opts extends MultiboxLossOptions = MultiboxLossOption
  * takes a TopK of the largest count any image needs), its structural checks (`checkInputs`, always run)
  * and its value checks (`validateInputs`). Typed by its input and output names, so a compiled loss is too.
  */
-export function multiboxLossProgram<const Opts extends MultiboxLossOptions = {}>(
+export function multiboxLossProgram<const Opts extends MultiboxLossOptions = NoOptions>(
   options?: Opts,
 ): LossProgram<MultiboxInput, MultiboxOutput<Opts>> {
   return {

@@ -1,4 +1,6 @@
 import type { Feeds } from '../backend/contract.js';
+import { feed } from '../backend/feed.js';
+import { dimAt } from '../ir/shape.js';
 import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from './input-checks.js';
 
 /**
@@ -9,13 +11,13 @@ import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from '
  * Reads shapes only.
  */
 export function checkMultiboxInputs(feeds: Feeds): void {
-  const loc = feeds.loc_data!.shape;
+  const loc = feed(feeds, 'loc_data').shape;
   requireAxisSize('loc_data', '[B,P,4]', loc, 0, 1, 'B', 'the batch is empty');
   requireAxisSize('loc_data', '[B,P,4]', loc, 1, 1, 'P', 'there are no default boxes');
   requireAxisSize(
     'conf_data',
     '[B,P,C]',
-    feeds.conf_data!.shape,
+    feed(feeds, 'conf_data').shape,
     2,
     2,
     'C',
@@ -24,7 +26,7 @@ export function checkMultiboxInputs(feeds: Feeds): void {
   requireAxisSize(
     'targets',
     '[B,M,5]',
-    feeds.targets!.shape,
+    feed(feeds, 'targets').shape,
     1,
     1,
     'M',
@@ -42,15 +44,15 @@ export function checkMultiboxInputs(feeds: Feeds): void {
 export function validateMultiboxInputs(feeds: Feeds): void {
   requireFinite(feeds, ['loc_data', 'conf_data', 'dbox_list']);
   // default boxes need a positive width and height: encoding divides by them and takes the log of the ratio
-  requireBoxRows(feeds.dbox_list!, 'dbox_list', ([cx, cy, w, h]) =>
-    w! > 0 && h! > 0
+  requireBoxRows(feed(feeds, 'dbox_list'), 'dbox_list', ([cx, cy, w, h]) =>
+    w > 0 && h > 0
       ? null
       : `default box (cx ${cx}, cy ${cy}, w ${w}, h ${h}) needs w > 0 and h > 0 (encoding divides by them)`,
   );
-  const C = feeds.conf_data!.shape[2]!;
+  const C = dimAt(feed(feeds, 'conf_data').shape, 2);
   checkTruthRows(
-    feeds.targets!,
-    feeds.num_objs!,
+    feed(feeds, 'targets'),
+    feed(feeds, 'num_objs'),
     { max: C - 2, why: `C = ${C} classes, class 0 is background` },
     'encoding takes the log of its width and height',
   );

@@ -1,6 +1,8 @@
 import { coords, jaccard, pointForm } from '../boxes/box-ops.js';
 import { GraphBuilder, type Tensor } from '../builder.js';
+import { first } from '../ir/at.js';
 import type { Graph } from '../ir/graph.js';
+import { dimAt } from '../ir/shape.js';
 import { appendGradients } from '../passes/autodiff.js';
 import { type MultiboxLossOptions, resolveMultiboxOptions } from './multibox-options.js';
 import { MULTIBOX_PROFILE_RULES } from './multibox-profile.js';
@@ -83,7 +85,7 @@ function encodingParts(b: GraphBuilder, table: Tensor, dbox: Tensor, variances: 
   const column = (parts: Tensor[]) =>
     b.concat(
       parts.map((t) => t.unsqueeze(t.rank)),
-      parts[0]!.rank,
+      first(parts).rank,
     );
   const one = b.scalar(1).expand(['P']);
   return {
@@ -105,7 +107,7 @@ function encodeAll(enc: Encoding, truthIdx: Tensor): Tensor {
  */
 function positiveRows(b: GraphBuilder, pos: Tensor, numPos: Tensor): { rows: Tensor; real: Tensor } {
   const [, rows] = pos.cast('float32').topk(numPos.max().maximum(1), 1, true);
-  return { rows, real: b.range(rows.shape[1]!).less(numPos.unsqueeze(1)) };
+  return { rows, real: b.range(dimAt(rows.shape, 1)).less(numPos.unsqueeze(1)) };
 }
 
 /**
@@ -151,7 +153,7 @@ function miningCount(b: GraphBuilder, numPos: Tensor, negPos: number): Tensor {
 function hardNegativeMask(b: GraphBuilder, mining: Tensor, count: Tensor): Tensor {
   const k = count.max().maximum(1);
   const [, order] = mining.topk(k, 1, true); // [B,K], K data-dependent
-  const kept = b.range(order.shape[1]!).less(count.unsqueeze(1)).cast('int32'); // [B,K]
+  const kept = b.range(dimAt(order.shape, 1)).less(count.unsqueeze(1)).cast('int32'); // [B,K]
   return b.scalar(0, 'int32').expand(['B', 'P']).scatterElements(order, kept, 1, 'none').greater(0);
 }
 

@@ -10,6 +10,9 @@ export type ProgramOutputs<Opts, Always extends string, Gradients extends string
   | ExtraNames<Opts, Extra>
   | NormalizerName<Opts>;
 
+/** A program built without options: the default of its `Opts`, giving the names of the default options. */
+export type NoOptions = Record<never, never>;
+
 type Known<T> = unknown extends T ? never : T;
 
 // tuples keep `never` (an option not given) from distributing into "every name"

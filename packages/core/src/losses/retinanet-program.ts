@@ -1,5 +1,5 @@
 import type { LossProgram } from '../backend/contract.js';
-import type { ProgramOutputs } from './program-names.js';
+import type { NoOptions, ProgramOutputs } from './program-names.js';
 import { type RETINANET_INPUTS, retinanetLoss } from './retinanet.js';
 import type { RetinanetExtraOutput, RetinanetLossOptions } from './retinanet-options.js';
 import { checkRetinanetInputs, validateRetinanetInputs } from './retinanet-validate.js';
@@ -15,7 +15,7 @@ export type RetinanetOutput<Opts extends RetinanetLossOptions = RetinanetLossOpt
 >;
 
 /** torchvision's RetinaNet loss as backends compile it: the graph, its structural checks and its input validation. */
-export function retinanetLossProgram<const Opts extends RetinanetLossOptions = {}>(
+export function retinanetLossProgram<const Opts extends RetinanetLossOptions = NoOptions>(
   options?: Opts,
 ): LossProgram<RetinanetInput, RetinanetOutput<Opts>> {
   return {

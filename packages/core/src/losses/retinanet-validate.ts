@@ -1,4 +1,6 @@
 import type { Feeds } from '../backend/contract.js';
+import { feed } from '../backend/feed.js';
+import { dimAt } from '../ir/shape.js';
 import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from './input-checks.js';
 
 /**
@@ -8,14 +10,14 @@ import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from '
  * Backends differ on zero-size tensors, so these are rejected up front.
  */
 export function checkRetinanetInputs(feeds: Feeds): void {
-  const logits = feeds.cls_logits!.shape;
+  const logits = feed(feeds, 'cls_logits').shape;
   requireAxisSize('cls_logits', '[B,A,C]', logits, 0, 1, 'B', 'the batch is empty');
   requireAxisSize('cls_logits', '[B,A,C]', logits, 1, 1, 'A', 'there are no anchors');
   requireAxisSize('cls_logits', '[B,A,C]', logits, 2, 1, 'C', 'there are no classes');
   requireAxisSize(
     'targets',
     '[B,M,5]',
-    feeds.targets!.shape,
+    feed(feeds, 'targets').shape,
     1,
     1,
     'M',
@@ -32,15 +34,15 @@ export function checkRetinanetInputs(feeds: Feeds): void {
 export function validateRetinanetInputs(feeds: Feeds): void {
   requireFinite(feeds, ['cls_logits', 'bbox_regression', 'anchors']);
   // anchors need a positive width and height: the box coder divides by them and takes the log of ratios
-  requireBoxRows(feeds.anchors!, 'anchors', ([x1, y1, x2, y2]) =>
-    x2! > x1! && y2! > y1!
+  requireBoxRows(feed(feeds, 'anchors'), 'anchors', ([x1, y1, x2, y2]) =>
+    x2 > x1 && y2 > y1
       ? null
       : `anchor (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (the box coder divides by its width and height)`,
   );
-  const C = feeds.cls_logits!.shape[2]!;
+  const C = dimAt(feed(feeds, 'cls_logits').shape, 2);
   checkTruthRows(
-    feeds.targets!,
-    feeds.num_objs!,
+    feed(feeds, 'targets'),
+    feed(feeds, 'num_objs'),
     { max: C - 1, why: `C = ${C} classes, no background class` },
     'the box loss divides by its width and height',
   );

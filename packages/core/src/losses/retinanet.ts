@@ -1,5 +1,5 @@
 import { type BoxCoderWeights, decodeBoxes, encodeBoxes } from '../boxes/box-coder.js';
-import { centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
+import { type Coords, centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
 import { ciouLoss, diouLoss, giouLoss } from '../boxes/iou-losses.js';
 import { GraphBuilder, type Tensor } from '../builder.js';
 import type { Graph } from '../ir/graph.js';
@@ -43,7 +43,7 @@ function matchAnchors(
   b: GraphBuilder,
   targets: Tensor,
   numObjs: Tensor,
-  anchors: readonly Tensor[],
+  anchors: Coords,
   fg: number,
   bg: number,
   lowQuality: boolean,
@@ -70,12 +70,7 @@ function matchAnchors(
 }
 
 /** Box loss per anchor [B,A] of the predictions against the matched truths, as torchvision's _box_loss. */
-function boxLossPerAnchor(
-  kind: RetinanetBoxLoss,
-  regression: Tensor,
-  truths: readonly Tensor[],
-  anchors: readonly Tensor[],
-): Tensor {
+function boxLossPerAnchor(kind: RetinanetBoxLoss, regression: Tensor, truths: Coords, anchors: Coords): Tensor {
   const reference = centerForm(anchors);
   if (kind === 'l1' || kind === 'smooth_l1') {
     const target = stackCoords(encodeBoxes(truths, reference, WEIGHTS)); // [B,A,4]

@@ -4,7 +4,7 @@ import { tensor } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 
 /** A literal tensor (row-major values). */
-export const constant = defineOp<'constant'>({
+export const constant = defineOp<'constant', 0>({
   arity: 0,
   rule: (_, { dtype, shape, values }) => {
     if (shape.some((d) => !Number.isInteger(d) || d < 0) || sizeOf(shape) !== values.length) {

@@ -3,9 +3,9 @@ import { mapBroadcast } from './kernel-util.js';
 import { binaryRule, NUMERIC } from './rule-util.js';
 
 /** Elementwise x >= y, a bool result; carries no gradient. */
-export const greaterEqual = defineOp<'greaterEqual'>({
+export const greaterEqual = defineOp<'greaterEqual', 2>({
   arity: 2,
   rule: binaryRule('greaterEqual', NUMERIC, 'bool'),
-  kernel: ([a, b]) => [mapBroadcast([a!, b!], 'bool', (x, y) => (x >= y ? 1 : 0))],
+  kernel: ([a, b]) => [mapBroadcast([a, b], 'bool', (x, y) => (x >= y ? 1 : 0))],
   vjp: null,
 });

@@ -1,5 +1,6 @@
 import { fail } from '../errors.js';
-import { sizeOf, stridesOf } from '../ir/shape.js';
+import { at } from '../ir/at.js';
+import { dimAt, sizeOf, stridesOf } from '../ir/shape.js';
 import { allocate, type TensorData, type TypedData } from '../ir/tensor-data.js';
 import type { DType } from '../ir/types.js';
 
@@ -25,7 +26,7 @@ export function broadcastConcrete(shapes: readonly (readonly number[])[]): numbe
 function alignedStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const own = stridesOf(shape);
   const off = outShape.length - shape.length;
-  return outShape.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]!));
+  return outShape.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : at(own, i - off)));
 }
 
 /** Applies `fn` elementwise over broadcast inputs. */
@@ -68,13 +69,14 @@ export function mapBroadcast(
 
 export function mapUnary(x: TensorData, outDtype: DType, fn: (v: number) => number): TensorData {
   const out = allocate(outDtype, x.data.length);
-  for (let i = 0; i < x.data.length; i++) out[i] = fn(x.data[i]!);
+  let i = 0;
+  for (const v of x.data) out[i++] = fn(v);
   return { dtype: outDtype, shape: [...x.shape], data: out };
 }
 
 /** Splits a shape around `axis` into (outer, axis size, inner) for axis-wise kernels. */
 export function axisSplit(shape: readonly number[], axis: number): { outer: number; size: number; inner: number } {
-  return { outer: sizeOf(shape.slice(0, axis)), size: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
+  return { outer: sizeOf(shape.slice(0, axis)), size: dimAt(shape, axis), inner: sizeOf(shape.slice(axis + 1)) };
 }
 
 /** Rounds a value into the int32 range the way a C cast does (truncation toward zero). */

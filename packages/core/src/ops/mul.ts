@@ -4,9 +4,9 @@ import { mapBroadcast } from './kernel-util.js';
 import { binaryRule, NUMERIC } from './rule-util.js';
 
 /** x * y */
-export const mul = defineOp<'mul'>({
+export const mul = defineOp<'mul', 2>({
   arity: 2,
   rule: binaryRule('mul', NUMERIC),
-  kernel: ([a, b]) => [mapBroadcast([a!, b!], a!.dtype, (x, y) => x * y)],
-  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g!.mul(y!), x!.shape), unbroadcast(g!.mul(x!), y!.shape)],
+  kernel: ([a, b]) => [mapBroadcast([a, b], a.dtype, (x, y) => x * y)],
+  vjp: ({ inputs: [x, y], grads: [g] }) => [unbroadcast(g.mul(y), x.shape), unbroadcast(g.mul(x), y.shape)],
 });

@@ -4,7 +4,7 @@ import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
 
 /** int32 [length] holding 0, 1, ..., length-1; `length` may be a symbol. */
-export const range = defineOp<'range'>({
+export const range = defineOp<'range', 0>({
   arity: 0,
   rule: (_, { length }) => {
     if (typeof length === 'number' && (!Number.isInteger(length) || length < 0))

@@ -8,7 +8,7 @@ import { cast } from './cast.js';
 import { concat } from './concat.js';
 import { constant } from './constant.js';
 import { cumsum } from './cumsum.js';
-import type { OpDef } from './define.js';
+import type { ArityOfDef, OpDef } from './define.js';
 import { div } from './div.js';
 import { equal } from './equal.js';
 import { exp } from './exp.js';
@@ -49,8 +49,7 @@ import { transpose } from './transpose.js';
 import { unsqueeze } from './unsqueeze.js';
 import { where } from './where.js';
 
-/** Every op's definition. Exhaustive over OpName: an op without an entry here does not compile. */
-export const OPS: { readonly [K in OpName]: OpDef<K> } = {
+const DEFS = {
   add,
   sub,
   mul,
@@ -99,6 +98,15 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   oneHot,
   constant,
   stopGradient,
-};
+} satisfies { readonly [K in OpName]: OpDef<K> };
+
+/** Every op's definition. Exhaustive over OpName: an op without an entry here does not compile. */
+export const OPS: { readonly [K in OpName]: OpDef<K> } = DEFS;
+
+/**
+ * An op's arity as a type (from its `defineOp<K, A>`), for backends that type a node's inputs by it
+ * (`Inputs<T, ArityOf<K>>`); the wide `Arity` for an op defined without one.
+ */
+export type ArityOf<K extends OpName> = ArityOfDef<(typeof DEFS)[K]>;
 
 export const OP_NAMES = Object.keys(OPS) as OpName[];

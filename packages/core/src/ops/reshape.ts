@@ -11,21 +11,21 @@ function volumeKey(s: Shape): string {
 }
 
 /** Row-major reshape to a static shape (symbols allowed, no -1); the element count must visibly agree. */
-export const reshape = defineOp<'reshape'>({
+export const reshape = defineOp<'reshape', 1>({
   arity: 1,
   rule: ([x], { shape }) => {
     if (shape.some((d) => typeof d === 'number' && (!Number.isInteger(d) || d < 0))) {
       fail('INVALID_GRAPH', `reshape: invalid target ${shapeToString(shape)}`);
     }
-    if (volumeKey(x!.shape) !== volumeKey(shape)) {
-      fail('INVALID_GRAPH', `reshape: ${shapeToString(x!.shape)} and ${shapeToString(shape)} differ in size`);
+    if (volumeKey(x.shape) !== volumeKey(shape)) {
+      fail('INVALID_GRAPH', `reshape: ${shapeToString(x.shape)} and ${shapeToString(shape)} differ in size`);
     }
-    return [{ dtype: x!.dtype, shape }];
+    return [{ dtype: x.dtype, shape }];
   },
   kernel: ([x], { shape }, env) => {
     const s = resolveShape(shape, env);
-    if (sizeOf(s) !== x!.data.length) fail('SHAPE_MISMATCH', `reshape: [${x!.shape}] to [${s}]`);
-    return [{ dtype: x!.dtype, shape: s, data: x!.data.slice() }];
+    if (sizeOf(s) !== x.data.length) fail('SHAPE_MISMATCH', `reshape: [${x.shape}] to [${s}]`);
+    return [{ dtype: x.dtype, shape: s, data: x.data.slice() }];
   },
-  vjp: ({ inputs: [x], grads: [g] }) => [g!.reshape(x!.shape)],
+  vjp: ({ inputs: [x], grads: [g] }) => [g.reshape(x.shape)],
 });

@@ -27,31 +27,31 @@ export const FLOAT: readonly DType[] = ['float32'];
 
 /** Binary elementwise rule: same dtype in `allowed`, broadcast shapes, result dtype `out` (default: input). */
 export function binaryRule(op: string, allowed: readonly DType[], out?: DType) {
-  return ([a, b]: readonly ValueType[]): ValueType[] => {
-    expectDtype(op, a!, allowed, 'first input');
-    expectSameDtype(op, a!, b!);
-    return [{ dtype: out ?? a!.dtype, shape: broadcastShapes(a!.shape, b!.shape) }];
+  return ([a, b]: readonly [ValueType, ValueType]): ValueType[] => {
+    expectDtype(op, a, allowed, 'first input');
+    expectSameDtype(op, a, b);
+    return [{ dtype: out ?? a.dtype, shape: broadcastShapes(a.shape, b.shape) }];
   };
 }
 
 export function unaryRule(op: string, allowed: readonly DType[]) {
-  return ([a]: readonly ValueType[]): ValueType[] => {
-    expectDtype(op, a!, allowed);
-    return [{ dtype: a!.dtype, shape: a!.shape }];
+  return ([a]: readonly [ValueType]): ValueType[] => {
+    expectDtype(op, a, allowed);
+    return [{ dtype: a.dtype, shape: a.shape }];
   };
 }
 
 export function reducedShape(shape: Shape, axes: readonly number[], keepDims: boolean): Shape {
   const out = [];
-  for (let i = 0; i < shape.length; i++) {
+  for (const [i, d] of shape.entries()) {
     if (axes.includes(i)) {
       if (keepDims) out.push(1);
-    } else out.push(shape[i]!);
+    } else out.push(d);
   }
   return out;
 }
 
 export function expectAxes(op: string, axes: readonly number[], rank: number): void {
-  axes.forEach((a) => expectAxis(op, a, rank));
+  for (const a of axes) expectAxis(op, a, rank);
   if (new Set(axes).size !== axes.length) fail('INVALID_GRAPH', `${op}: repeated axis in [${axes}]`);
 }

@@ -1,7 +1,9 @@
 import { GraphBuilder, type Tensor } from '../builder.js';
 import { fail } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { nonEmpty } from '../ir/at.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
+import { vjpGrads } from '../ops/define.js';
 import { OPS } from '../ops/registry.js';
 
 export interface GradientRequest {
@@ -18,20 +20,24 @@ export interface GradientRequest {
  */
 export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   const b = GraphBuilder.extend(graph);
-  const byName = new Map(graph.inputs.map((id) => [graph.values[id]!.name!, id]));
+  const byName = new Map(graph.inputs.map((id) => [inputName(graph, id), id]));
+  const inputId = (name: string): number => {
+    const id = byName.get(name);
+    if (id === undefined) fail('INVALID_GRAPH', `gradient requested for unknown input '${name}'`);
+    return id;
+  };
 
   // values that depend differentiably on a requested input
   const active = new Set<number>();
   for (const name of Object.keys(request.wrt)) {
-    const id = byName.get(name);
-    if (id === undefined) fail('INVALID_GRAPH', `gradient requested for unknown input '${name}'`);
-    if (graph.values[id]!.dtype !== 'float32')
+    const id = inputId(name);
+    if (valueInfo(graph, id).dtype !== 'float32')
       fail('INVALID_GRAPH', `gradient requested for non-float input '${name}'`);
     active.add(id);
   }
   for (const node of graph.nodes) {
     if (OPS[node.op].vjp === null || !node.inputs.some((i) => active.has(i))) continue;
-    for (const o of node.outputs) if (graph.values[o]!.dtype === 'float32') active.add(o);
+    for (const o of node.outputs) if (valueInfo(graph, o).dtype === 'float32') active.add(o);
   }
 
   const grads = new Map<number, Tensor>();
@@ -42,27 +48,32 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   for (const name of request.of) {
     const out = graph.outputs.find((o) => o.name === name);
     if (out === undefined) fail('INVALID_GRAPH', `gradient of unknown output '${name}'`);
-    const v = graph.values[out.value]!;
+    const v = valueInfo(graph, out.value);
     if (v.dtype !== 'float32' || v.shape.length !== 0)
       fail('INVALID_GRAPH', `gradient of '${name}' needs a float32 scalar, got ${v.dtype}${shapeToString(v.shape)}`);
     if (active.has(out.value)) accumulate(out.value, b.scalar(1));
   }
 
-  for (let n = graph.nodes.length - 1; n >= 0; n--) {
-    const node = graph.nodes[n]!;
+  for (const node of [...graph.nodes].reverse()) {
     const vjp = OPS[node.op].vjp;
     if (vjp === null || !node.outputs.some((o) => grads.has(o))) continue;
     if (!node.inputs.some((i) => active.has(i))) continue;
     const inGrads = vjp({
       inputs: node.inputs.map((i) => b.tensor(i)),
-      outputs: node.outputs.map((o) => b.tensor(o)),
-      grads: node.outputs.map((o) => grads.get(o)),
+      outputs: nonEmpty(
+        node.outputs.map((o) => b.tensor(o)),
+        `outputs of ${node.op}`,
+      ),
+      grads: vjpGrads(
+        node.op,
+        node.outputs.map((o) => grads.get(o)),
+      ),
       attrs: node.attrs as never,
     });
     node.inputs.forEach((i, k) => {
       const g = inGrads[k];
       if (g === undefined || !active.has(i)) return;
-      const v = graph.values[i]!;
+      const v = valueInfo(graph, i);
       if (g.dtype !== v.dtype || !sameShape(g.shape, v.shape)) {
         fail(
           'INVALID_GRAPH',
@@ -74,8 +85,8 @@ export function appendGradients(graph: Graph, request: GradientRequest): Graph {
   }
 
   for (const [name, outName] of Object.entries(request.wrt)) {
-    const id = byName.get(name)!;
-    b.output(outName, grads.get(id) ?? b.scalar(0).expand(graph.values[id]!.shape));
+    const id = inputId(name);
+    b.output(outName, grads.get(id) ?? b.scalar(0).expand(valueInfo(graph, id).shape));
   }
   return b.build();
 }

@@ -1,3 +1,5 @@
+import { fail } from '../errors.js';
+import { at, first } from '../ir/at.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/ops.js';
 import { OPS } from '../ops/registry.js';
@@ -19,7 +21,7 @@ export function foldConstants(graph: Graph): Graph {
   const nodes: Node[] = [];
   for (const node of graph.nodes) {
     if (node.op === 'constant') {
-      known.set(node.outputs[0]!, node as Node<'constant'>);
+      known.set(first(node.outputs), node as Node<'constant'>);
       nodes.push(node);
       continue;
     }
@@ -32,7 +34,11 @@ export function foldConstants(graph: Graph): Graph {
       nodes.push(node);
       continue;
     }
-    const ins = node.inputs.map((i) => OPS.constant.kernel([], known.get(i)!.attrs, {})[0]!);
+    const ins = node.inputs.map((i) => {
+      const c = known.get(i);
+      if (c === undefined) fail('INVALID_GRAPH', `constant folding: value ${i} is not a known constant`);
+      return first(OPS.constant.kernel([], c.attrs, {}));
+    });
     const outs = OPS[node.op].kernel(ins, node.attrs as never, {});
     if (outs.some((t) => t.data.length > MAX_FOLDED_SIZE)) {
       nodes.push(node);
@@ -40,13 +46,14 @@ export function foldConstants(graph: Graph): Graph {
     }
     outs.forEach((t, k) => {
       const values = Array.from(t.data, (v) => (t.dtype === 'float32' ? Math.fround(v) : v));
+      const output = at(node.outputs, k);
       const c: Node<'constant'> = {
         op: 'constant',
         inputs: [],
-        outputs: [node.outputs[k]!],
+        outputs: [output],
         attrs: { dtype: t.dtype, shape: [...t.shape], values },
       };
-      known.set(node.outputs[k]!, c);
+      known.set(output, c);
       nodes.push(c);
     });
   }

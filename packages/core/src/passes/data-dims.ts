@@ -1,5 +1,7 @@
-import type { Graph } from '../ir/graph.js';
+import { at } from '../ir/at.js';
+import { type Graph, valueInfo } from '../ir/graph.js';
 import type { Node } from '../ir/ops.js';
+import { dimAt } from '../ir/shape.js';
 import type { Dim, SymbolEnv } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
 
@@ -28,12 +30,12 @@ export function definedDims(graph: Graph, node: Node): DefinedDim[] {
   const def = OPS[node.op];
   if (def.defines === undefined) return [];
   const dims = def.defines(
-    node.inputs.map((i) => graph.values[i]!),
+    node.inputs.map((i) => valueInfo(graph, i)),
     node.attrs as never,
   );
   return dims.map((dim) => {
     for (const [output, v] of node.outputs.entries()) {
-      const axis = graph.values[v]!.shape.indexOf(dim);
+      const axis = valueInfo(graph, v).shape.indexOf(dim);
       if (axis >= 0) return { dim, output, axis };
     }
     throw new Error(`${node.op} defines dim '${dim}' but no output carries it`);
@@ -47,7 +49,7 @@ export function bindDefinedDims(
   shapes: readonly (readonly number[])[],
   env: Record<string, number>,
 ): void {
-  for (const d of definedDims(graph, node)) env[d.dim] = shapes[d.output]![d.axis]!;
+  for (const d of definedDims(graph, node)) env[d.dim] = dimAt(at(shapes, d.output), d.axis);
 }
 
 /** Every symbol a shape or an attribute list names. */

@@ -1,4 +1,4 @@
-import type { Graph } from '../ir/graph.js';
+import { type Graph, valueInfo } from '../ir/graph.js';
 import { definedDims, dimSymbols } from './data-dims.js';
 import { compact } from './renumber.js';
 import { attrSymbols } from './verify.js';
@@ -9,16 +9,15 @@ import { attrSymbols } from './verify.js';
  */
 export function eliminateDeadCode(graph: Graph): Graph {
   const live = new Set<number>(graph.outputs.map((o) => o.value));
-  const liveDims = new Set<string>(graph.outputs.flatMap((o) => dimSymbols(graph.values[o.value]!.shape)));
+  const liveDims = new Set<string>(graph.outputs.flatMap((o) => dimSymbols(valueInfo(graph, o.value).shape)));
   const kept = [];
-  for (let n = graph.nodes.length - 1; n >= 0; n--) {
-    const node = graph.nodes[n]!;
+  for (const node of [...graph.nodes].reverse()) {
     if (node.outputs.some((o) => live.has(o)) || definedDims(graph, node).some((d) => liveDims.has(d.dim))) {
       kept.push(node);
       for (const i of node.inputs) live.add(i);
       for (const s of attrSymbols(node.attrs)) liveDims.add(s);
       for (const v of [...node.inputs, ...node.outputs])
-        for (const s of dimSymbols(graph.values[v]!.shape)) liveDims.add(s);
+        for (const s of dimSymbols(valueInfo(graph, v).shape)) liveDims.add(s);
     }
   }
   return compact(graph, kept.reverse());

@@ -1,3 +1,4 @@
+import { at } from '../ir/at.js';
 import type { Graph } from '../ir/graph.js';
 import type { ValueInfo } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
@@ -11,12 +12,12 @@ export function inferTypes(graph: Graph): Graph {
   const values: ValueInfo[] = [...graph.values];
   for (const node of graph.nodes) {
     const types = OPS[node.op].rule(
-      node.inputs.map((i) => values[i]!),
+      node.inputs.map((i) => at(values, i)),
       node.attrs as never,
     );
     node.outputs.forEach((o, k) => {
-      const old = values[o]!;
-      values[o] = { ...old, dtype: types[k]!.dtype, shape: types[k]!.shape };
+      const { dtype, shape } = at(types, k);
+      values[o] = { ...at(values, o), dtype, shape };
     });
   }
   return { ...graph, values };

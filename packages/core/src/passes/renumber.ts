@@ -1,4 +1,4 @@
-import type { Graph, GraphOutput } from '../ir/graph.js';
+import { type Graph, type GraphOutput, valueInfo } from '../ir/graph.js';
 import type { Node } from '../ir/ops.js';
 import type { ValueInfo } from '../ir/types.js';
 
@@ -11,7 +11,7 @@ export function compact(graph: Graph, nodes: readonly Node[], outputs: readonly 
     if (n === undefined) {
       n = values.length;
       map.set(id, n);
-      values.push({ ...graph.values[id]!, id: n });
+      values.push({ ...valueInfo(graph, id), id: n });
     }
     return n;
   };

@@ -1,7 +1,7 @@
 import { fail, LossGraphError } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, valueInfo } from '../ir/graph.js';
 import { sameShape, shapeToString } from '../ir/shape.js';
-import type { Dim } from '../ir/types.js';
+import type { Dim, ValueType } from '../ir/types.js';
 import { arityAccepts } from '../ops/define.js';
 import { OPS } from '../ops/registry.js';
 
@@ -49,7 +49,7 @@ export function verify(graph: Graph): void {
     try {
       defines =
         def.defines?.(
-          node.inputs.map((i) => graph.values[i]!),
+          node.inputs.map((i) => valueInfo(graph, i)),
           node.attrs as never,
         ) ?? [];
     } catch (e) {
@@ -65,10 +65,10 @@ export function verify(graph: Graph): void {
         fail('INVALID_GRAPH', `${where}: data-dependent dim '${s}' is already bound (by an input or an earlier node)`);
       bound.add(s);
     }
-    let types;
+    let types: ValueType[];
     try {
       types = def.rule(
-        node.inputs.map((i) => graph.values[i]!),
+        node.inputs.map((i) => valueInfo(graph, i)),
         node.attrs as never,
       );
     } catch (e) {
@@ -82,7 +82,8 @@ export function verify(graph: Graph): void {
       if (v === undefined) fail('INVALID_GRAPH', `${where}: output %${o} does not exist`);
       if (defined[o]) fail('INVALID_GRAPH', `${where}: output %${o} defined twice (not SSA)`);
       defined[o] = 1;
-      const t = types[k]!;
+      const t = types[k];
+      if (t === undefined) fail('INVALID_GRAPH', `${where}: the rule gives no type for output ${k}`);
       if (t.dtype !== v.dtype || !sameShape(t.shape, v.shape)) {
         fail(
           'INVALID_GRAPH',

@@ -1,7 +1,8 @@
 import type { CompiledLoss, HostTensor, LossProgram } from '../backend/contract.js';
 import { GraphBuilder } from '../builder.js';
+import { fail } from '../errors.js';
 import { interpret } from '../interpreter/interpret.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { resolveShape, sizeOf } from '../ir/shape.js';
 import { appendGradients } from '../passes/autodiff.js';
 import type { Draw, OpCase } from './op-cases.js';
@@ -39,9 +40,10 @@ function hostTensor(dtype: HostTensor['dtype'], shape: number[], values: number[
 /** The case's forward graph, and, where it has a float output and input, the VJP graph of sum(y * w). */
 export function caseGraphs(c: OpCase): { forward: Graph; backward?: Graph } {
   const b = new GraphBuilder();
-  const ins = Object.entries(c.inputs).map(([name, spec]) => b.input(name, spec.dtype, spec.shape));
-  const outs = c.build(b, ins);
-  outs.forEach((t, k) => b.output(`y${k}`, t));
+  const [first, ...rest] = Object.entries(c.inputs).map(([name, spec]) => b.input(name, spec.dtype, spec.shape));
+  if (first === undefined) fail('INVALID_GRAPH', `conformance case '${c.name}' has no inputs`);
+  const outs = c.build(b, [first, ...rest]);
+  for (const [k, t] of outs.entries()) b.output(`y${k}`, t);
   const forward = b.build();
   const floatIns = Object.entries(c.inputs)
     .filter(([, s]) => s.dtype === 'float32')
@@ -72,10 +74,11 @@ export function caseFeeds(c: OpCase, graph: Graph, options: ConformanceOptions =
   const env = { N: options.n ?? 3 };
   const feeds: Record<string, HostTensor> = {};
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
-    const spec = c.inputs[v.name!];
+    const v = valueInfo(graph, id);
+    const name = inputName(graph, id);
+    const spec = c.inputs[name];
     const shape = resolveShape(v.shape, env);
-    feeds[v.name!] = hostTensor(v.dtype, shape, draw(spec?.draw ?? 'normal', sizeOf(shape), r));
+    feeds[name] = hostTensor(v.dtype, shape, draw(spec?.draw ?? 'normal', sizeOf(shape), r));
   }
   return feeds;
 }
@@ -87,10 +90,9 @@ export function assertClose(name: string, got: HostTensor | undefined, want: Hos
     throw new Error(`${name}: shape [${got.shape}], reference [${want.shape}]`);
   }
   let scale = 1;
-  for (let i = 0; i < want.data.length; i++) scale = Math.max(scale, Math.abs(want.data[i]!));
-  for (let i = 0; i < want.data.length; i++) {
-    const g = Number(got.data[i]!);
-    const w = Number(want.data[i]!);
+  for (const w of want.data) scale = Math.max(scale, Math.abs(w));
+  for (const [i, w] of want.data.entries()) {
+    const g = Number(got.data[i]);
     const ok = want.dtype === 'float32' ? Math.abs(g - w) <= rtol * scale : g === w;
     if (!ok) throw new Error(`${name}[${i}]: got ${g}, reference ${w} (${want.dtype}, shape [${want.shape}])`);
   }
@@ -109,8 +111,8 @@ export async function runCase(
     const compiled = await compile({ graph });
     try {
       const got = await compiled.run(feeds);
-      for (const name of Object.keys(want))
-        assertClose(`${c.name} ${name}`, got[name], want[name]!, options.rtol ?? 1e-4);
+      for (const [name, w] of Object.entries(want))
+        assertClose(`${c.name} ${name}`, got[name], w, options.rtol ?? 1e-4);
     } finally {
       await compiled.dispose();
     }

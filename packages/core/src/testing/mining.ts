@@ -1,4 +1,5 @@
 import type { Feeds } from '../backend/contract.js';
+import { feed } from '../backend/feed.js';
 
 /**
  * Per image, in float64: the number of positives (label > 0) and the cross entropies of the negatives
@@ -6,19 +7,20 @@ import type { Feeds } from '../backend/contract.js';
  * float32 and float64 may rank boxes differently and finite differences jump.
  */
 export function negativeLosses(feeds: Feeds, labels: ArrayLike<number>): { numPos: number; losses: number[] }[] {
-  const [B, P, C] = feeds.conf_data!.shape as [number, number, number];
-  const conf = feeds.conf_data!.data;
+  const { shape, data: conf } = feed(feeds, 'conf_data');
+  const [B = 0, P = 0, C = 0] = shape;
   return Array.from({ length: B }, (_, b) => {
     let numPos = 0;
     const losses: number[] = [];
     for (let p = 0; p < P; p++) {
-      if (labels[b * P + p]! > 0) {
+      if ((labels[b * P + p] ?? 0) > 0) {
         numPos++;
         continue;
       }
       const row = Array.from(conf.subarray((b * P + p) * C, (b * P + p + 1) * C));
+      const [background = NaN] = row;
       const max = Math.max(...row);
-      losses.push(max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - row[0]!);
+      losses.push(max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0)) - background);
     }
     return { numPos, losses: losses.sort((x, y) => y - x) };
   });

@@ -15,7 +15,7 @@ const POLY = [8.05374449538e-2, -1.38776856032e-1, 1.99777106478e-1, -3.33329491
 export function lowerAtan(c: LoweringContext<'atan'>): void {
   const e = c.e;
   const f = (v: number) => e.scalar('float32', v);
-  const [x] = c.inputs as [string];
+  const [x] = c.inputs;
   const a = e.op('Abs', [x], 'float32');
   const big = e.op('Greater', [a, f(TAN_3PI_8)], 'bool');
   const mid = e.op('Greater', [a, f(TAN_PI_8)], 'bool');

@@ -1,4 +1,4 @@
-import type { OpAttrs, OpName, ValueType } from '@lossgraph/core';
+import type { ArityOf, Inputs, OpAttrs, OpName, ValueType } from '@lossgraph/core';
 import type { OnnxDType } from '../dtypes.js';
 import type { OnnxEmitter } from '../emitter.js';
 
@@ -12,15 +12,21 @@ export interface OutputSlot {
 export interface LoweringContext<K extends OpName> {
   readonly e: OnnxEmitter;
   readonly attrs: OpAttrs[K];
-  /** ONNX tensor names of the node's inputs */
-  readonly inputs: readonly string[];
-  readonly inputTypes: readonly ValueType[];
+  /** ONNX tensor names of the node's inputs (a tuple of the op's arity, which verify has checked) */
+  readonly inputs: Inputs<string, ArityOf<K>>;
+  readonly inputTypes: Inputs<ValueType, ArityOf<K>>;
   readonly outputTypes: readonly ValueType[];
   /** where output k must be written by the lowering's last node */
   out(k: number): OutputSlot;
   /** output k is an existing tensor: no node needed (an Identity is added only where a graph output needs its name) */
   alias(k: number, name: string): void;
 }
+
+/** What a lowering of any op sees: its inputs as plain arrays. */
+export type NodeLoweringContext = Omit<LoweringContext<OpName>, 'inputs' | 'inputTypes'> & {
+  readonly inputs: readonly string[];
+  readonly inputTypes: readonly ValueType[];
+};
 
 /** Emits the ONNX nodes of one IR op. */
 export type OnnxLowering<K extends OpName> = (ctx: LoweringContext<K>) => void;

@@ -1,3 +1,4 @@
+import { first } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE } from '../dtypes.js';
 import { lowerAtan } from './atan.js';
 import { direct, type LoweringTable } from './context.js';
@@ -23,12 +24,12 @@ export const ELEMENTWISE = {
   not: direct('Not'),
   where: (c) => {
     const e = c.e;
-    const [cond, a, b] = c.inputs as [string, string, string];
-    const out = c.outputTypes[0]!;
+    const [cond, a, b] = c.inputs;
+    const out = first(c.outputTypes);
     if (out.dtype !== 'bool') {
       // onnxruntime's CPU Where is several times slower when the condition broadcasts along inner axes
       // than on a full-size condition, and expanding a bool condition is cheap
-      const full = e.broadcast(cond, c.inputTypes[0]!.shape, out.shape);
+      const full = e.broadcast(cond, c.inputTypes[0].shape, out.shape);
       e.op('Where', [full, a, b], c.out(0));
       return;
     }
@@ -38,7 +39,7 @@ export const ELEMENTWISE = {
     e.op('Or', [whenTrue, whenFalse], c.out(0));
   },
   cast: (c) => {
-    if (c.attrs.to === c.inputTypes[0]!.dtype) c.alias(0, c.inputs[0]!);
+    if (c.attrs.to === c.inputTypes[0].dtype) c.alias(0, c.inputs[0]);
     else c.e.op('Cast', c.inputs, c.out(0), { to: ONNX_ELEM_TYPE[c.attrs.to] });
   },
   exp: direct('Exp'),

@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
 
 /**
@@ -7,8 +8,8 @@ import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
  */
 function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   const e = c.e;
-  const [logits, labels] = c.inputs as [string, string];
-  const rowDims = c.inputTypes[1]!.shape;
+  const [logits, labels] = c.inputs;
+  const rowDims = c.inputTypes[1].shape;
   const logProbs = e.op('LogSoftmax', [logits], 'float32', { axis: rowDims.length });
   const rows = rowDims.reduce<string>(
     (n, d) => e.op('Mul', [n, e.dimScalar(d, 'int32')], 'int32'),
@@ -21,7 +22,10 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   );
   const at = e.op(
     'Add',
-    [e.op('Mul', [row, e.dimScalar(c.inputTypes[0]!.shape.at(-1)!, 'int32')], 'int32'), labels],
+    [
+      e.op('Mul', [row, e.dimScalar(dimAt(c.inputTypes[0].shape, c.inputTypes[0].shape.length - 1), 'int32')], 'int32'),
+      labels,
+    ],
     'int32',
   );
   const picked = e.op('Gather', [e.op('Reshape', [logProbs, e.int64s([-1])], 'float32'), at], 'float32', { axis: 0 });
@@ -39,9 +43,9 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
  */
 function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>): void {
   const e = c.e;
-  const [logits, labels, g] = c.inputs as [string, string, string];
-  const rank = c.inputTypes[2]!.shape.length;
-  const classDim = c.inputTypes[0]!.shape.at(-1)!;
+  const [logits, labels, g] = c.inputs;
+  const rank = c.inputTypes[2].shape.length;
+  const classDim = dimAt(c.inputTypes[0].shape, c.inputTypes[0].shape.length - 1);
   const classes = e.dimScalar(classDim, 'int32');
   const oneHotMinus = (probs: string, label: string, gRows: string, out: OutputSlot | 'float32') => {
     // (p - [k == label]) * g, the label compared against 0..C-1 along the last axis
@@ -88,7 +92,7 @@ function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>):
 /** Smooth L1 (beta 1) as m * (|x| - m/2) with m = min(|x|, 1): exact for both branches. */
 function smoothL1(c: LoweringContext<'smoothL1'>): void {
   const e = c.e;
-  const a = e.op('Abs', [c.inputs[0]!], 'float32');
+  const a = e.op('Abs', [c.inputs[0]], 'float32');
   const m = e.op('Min', [a, e.scalar('float32', 1)], 'float32');
   e.op('Mul', [m, e.op('Sub', [a, e.op('Mul', [m, e.scalar('float32', 0.5)], 'float32')], 'float32')], c.out(0));
 }

@@ -1,4 +1,4 @@
-import type { Dim } from '@lossgraph/core';
+import { at, type Dim, dimAt } from '@lossgraph/core';
 import type { LoweringContext, LoweringTable } from './context.js';
 
 /**
@@ -8,14 +8,18 @@ import type { LoweringContext, LoweringTable } from './context.js';
 function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest: boolean): void {
   const e = c.e;
   // a tensor k (int32 scalar) is TopK's K input as int64 [1]; a static one is a constant or a Shape read
+  const [, kTensor] = c.inputs;
   const kInput =
-    c.inputs.length === 2 ? e.op('Reshape', [e.cast(c.inputs[1]!, 'int64'), e.int64s([1])], 'int64') : e.dim1d(k);
-  const [, indices] = e.node('TopK', [c.inputs[0]!, kInput], [c.out(0), 'int64'], {
-    axis,
-    largest: largest ? 1 : 0,
-    sorted: 1,
-  });
-  e.cast(indices!, 'int32', c.out(1).name);
+    kTensor === undefined ? e.dim1d(k) : e.op('Reshape', [e.cast(kTensor, 'int64'), e.int64s([1])], 'int64');
+  const indices = at(
+    e.node('TopK', [c.inputs[0], kInput], [c.out(0), 'int64'], {
+      axis,
+      largest: largest ? 1 : 0,
+      sorted: 1,
+    }),
+    1,
+  );
+  e.cast(indices, 'int32', c.out(1).name);
 }
 
 /**
@@ -24,10 +28,9 @@ function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest
  */
 function gatherRows(c: LoweringContext<'gatherRows'>): void {
   const e = c.e;
-  const idx = e.op('Unsqueeze', [e.cast(c.inputs[1]!, 'int64'), e.int64s([c.inputTypes[1]!.shape.length])], 'int64');
-  if (c.inputTypes[0]!.dtype !== 'int32')
-    return void e.op('GatherND', [c.inputs[0]!, idx], c.out(0), { batch_dims: 1 });
-  const rows = e.op('GatherND', [e.cast(c.inputs[0]!, 'int64'), idx], 'int64', { batch_dims: 1 });
+  const idx = e.op('Unsqueeze', [e.cast(c.inputs[1], 'int64'), e.int64s([c.inputTypes[1].shape.length])], 'int64');
+  if (c.inputTypes[0].dtype !== 'int32') return void e.op('GatherND', [c.inputs[0], idx], c.out(0), { batch_dims: 1 });
+  const rows = e.op('GatherND', [e.cast(c.inputs[0], 'int64'), idx], 'int64', { batch_dims: 1 });
   e.cast(rows, 'int32', c.out(0).name);
 }
 
@@ -49,10 +52,10 @@ export const INDEXING = {
   },
   topk: (c) => topK(c, c.attrs.k, c.attrs.axis, c.attrs.largest),
   // a full sort is TopK with k = the axis size
-  sort: (c) => topK(c, c.inputTypes[0]!.shape[c.attrs.axis]!, c.attrs.axis, c.attrs.descending),
+  sort: (c) => topK(c, dimAt(c.inputTypes[0].shape, c.attrs.axis), c.attrs.axis, c.attrs.descending),
   oneHot: (c) => {
     const e = c.e;
     const offOn = e.constant('float32', [2], [0, 1]);
-    e.op('OneHot', [c.inputs[0]!, e.dimScalar(c.attrs.depth, 'int32'), offOn], c.out(0), { axis: -1 });
+    e.op('OneHot', [c.inputs[0], e.dimScalar(c.attrs.depth, 'int32'), offOn], c.out(0), { axis: -1 });
   },
 } satisfies Partial<LoweringTable>;

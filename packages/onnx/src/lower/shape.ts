@@ -7,24 +7,24 @@ import type { LoweringTable } from './context.js';
 export const SHAPE = {
   // allowzero: a 0 in the target (literal, or a symbol bound to 0) means size 0, not "copy the input dim"
   reshape: (c) => {
-    c.e.op('Reshape', [c.inputs[0]!, c.e.shape(c.attrs.shape)], c.out(0), { allowzero: 1 });
+    c.e.op('Reshape', [c.inputs[0], c.e.shape(c.attrs.shape)], c.out(0), { allowzero: 1 });
   },
   expand: (c) => {
-    c.e.broadcast(c.inputs[0]!, c.inputTypes[0]!.shape, c.attrs.shape, c.out(0));
+    c.e.broadcast(c.inputs[0], c.inputTypes[0].shape, c.attrs.shape, c.out(0));
   },
   slice: (c) => {
     const { axis, start, end } = c.attrs;
     const ends = end === null ? c.e.int64Max() : c.e.int64s([end]);
-    c.e.op('Slice', [c.inputs[0]!, c.e.int64s([start]), ends, c.e.int64s([axis])], c.out(0));
+    c.e.op('Slice', [c.inputs[0], c.e.int64s([start]), ends, c.e.int64s([axis])], c.out(0));
   },
   concat: (c) => {
     c.e.op('Concat', c.inputs, c.out(0), { axis: c.attrs.axis });
   },
   unsqueeze: (c) => {
-    c.e.op('Unsqueeze', [c.inputs[0]!, c.e.int64s([c.attrs.axis])], c.out(0));
+    c.e.op('Unsqueeze', [c.inputs[0], c.e.int64s([c.attrs.axis])], c.out(0));
   },
   squeeze: (c) => {
-    c.e.op('Squeeze', [c.inputs[0]!, c.e.int64s([c.attrs.axis])], c.out(0));
+    c.e.op('Squeeze', [c.inputs[0], c.e.int64s([c.attrs.axis])], c.out(0));
   },
   transpose: (c) => {
     c.e.op('Transpose', c.inputs, c.out(0), { perm: c.attrs.perm });
@@ -38,5 +38,5 @@ export const SHAPE = {
     const { dtype, shape, values } = c.attrs;
     c.alias(0, c.e.constant(dtype, shape, values));
   },
-  stopGradient: (c) => c.alias(0, c.inputs[0]!),
+  stopGradient: (c) => c.alias(0, c.inputs[0]),
 } satisfies Partial<LoweringTable>;

@@ -111,12 +111,13 @@ export function expandTo(x: tf.Tensor, shape: readonly number[], traits: Backend
   }
   // tfjs-cpu's matMul and transposes are JS loops too: one host pass is fastest, and exact for every dtype;
   // on wasm too for integers and booleans written in long runs (one fill per run, no int32 split)
-  if (traits.name === 'cpu' || (x.dtype !== 'float32' && target[target.length - 1]! >= MIN_HOST_RUN))
+  if (traits.name === 'cpu' || (x.dtype !== 'float32' && (target.at(-1) ?? 0) >= MIN_HOST_RUN))
     return expandOnHost(x, target);
   if (x.dtype === 'float32') return expandByMatMul(x, target);
   const blocks = stretchedBlocks(x.shape, target);
-  if (traits.wasm && blocks.length === 1 && product(target.slice(blocks[0]![0], blocks[0]![1])) <= MAX_STACKED_COPIES) {
-    return expandByStacking(x, target, blocks[0]!);
+  const [block] = blocks;
+  if (traits.wasm && blocks.length === 1 && block && product(target.slice(block[0], block[1])) <= MAX_STACKED_COPIES) {
+    return expandByStacking(x, target, block);
   }
   if (x.dtype === 'bool') return tf.cast(expandByMatMul(tf.cast(x, 'float32'), target), 'bool');
   return expandIntByMatMul(x, target);

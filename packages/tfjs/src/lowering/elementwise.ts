@@ -1,18 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type BinaryKind, fullShape, operand } from './broadcast.js';
 import { expOfNonPositive } from './exp.js';
-import type { LoweringContext, LoweringsFor } from './types.js';
+import { type LoweringContext, type LoweringsFor, outShape } from './types.js';
 
 // attribute-free ops: a lowering that ignores attrs fits every op's Lowering type
 const binary =
   (op: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, kind: BinaryKind = 'other') =>
-  ([a, b]: readonly tf.Tensor[], _: unknown, ctx: LoweringContext) => {
-    const out = ctx.outShapes[0]!;
-    return [op(operand(kind, a!, out, ctx.traits), operand(kind, b!, out, ctx.traits))];
+  ([a, b]: readonly [tf.Tensor, tf.Tensor], _: unknown, ctx: LoweringContext): [tf.Tensor] => {
+    const out = outShape(ctx);
+    return [op(operand(kind, a, out, ctx.traits), operand(kind, b, out, ctx.traits))];
   };
 const unary =
   (op: (x: tf.Tensor) => tf.Tensor) =>
-  ([x]: readonly tf.Tensor[]) => [op(x!)];
+  ([x]: readonly [tf.Tensor]) => [op(x)];
 
 /** IR int32 division truncates toward zero; tfjs divides int32 with floor. Floor + 1 where they differ. */
 function truncDivInt(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
@@ -26,14 +26,14 @@ function truncDivInt(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  * writes it in one pass, where Equal needs x broadcast to [..., n] first. Both give all-false rows for
  * indices outside [0, n). Null when the operands are not in that pattern.
  */
-function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor | null {
-  const out = ctx.outShapes[0]!;
-  const n = out[out.length - 1]!;
+function equalToRange(xs: readonly [tf.Tensor, tf.Tensor], ctx: LoweringContext): tf.Tensor | null {
+  const out = outShape(ctx);
+  const n = out.at(-1) ?? 0; // a scalar output is no one-hot row
   for (const [x, r] of [
     [0, 1],
     [1, 0],
   ] as const) {
-    const idx = xs[x]!;
+    const idx = xs[x];
     const fits =
       idx.dtype === 'int32' &&
       idx.rank === out.length &&
@@ -53,15 +53,19 @@ function equalToRange(xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor
  * `max(w, 0)`): tfjs ClipByValue, one pass (XNNPACK's clamp on wasm) where Maximum/Minimum take about
  * four times as long on the host backends. Exact: both return the bound or the element. Null otherwise.
  */
-function clampByUniform(bound: 'lower' | 'upper', xs: readonly tf.Tensor[], ctx: LoweringContext): tf.Tensor | null {
+function clampByUniform(
+  bound: 'lower' | 'upper',
+  xs: readonly [tf.Tensor, tf.Tensor],
+  ctx: LoweringContext,
+): tf.Tensor | null {
   if (!ctx.traits.hostMemory) return null;
-  const out = ctx.outShapes[0]!;
+  const out = outShape(ctx);
   for (const [x, c] of [
     [0, 1],
     [1, 0],
   ] as const) {
     const value = ctx.uniform[c];
-    const t = xs[x]!;
+    const t = xs[x];
     if (
       value === undefined ||
       Number.isNaN(value) ||
@@ -105,9 +109,9 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   sub: binary(tf.sub, 'sub'),
   mul: binary(tf.mul, 'mul'),
   div: binary((a, b) => (a.dtype === 'int32' ? truncDivInt(a, b) : tf.div(a, b)), 'div'),
-  maximum: (xs, attrs, ctx) => [clampByUniform('lower', xs, ctx) ?? binary(tf.maximum)(xs, attrs, ctx)[0]!],
-  minimum: (xs, attrs, ctx) => [clampByUniform('upper', xs, ctx) ?? binary(tf.minimum)(xs, attrs, ctx)[0]!],
-  equal: (xs, attrs, ctx) => [equalToRange(xs, ctx) ?? binary(tf.equal)(xs, attrs, ctx)[0]!],
+  maximum: (xs, attrs, ctx) => [clampByUniform('lower', xs, ctx) ?? binary(tf.maximum)(xs, attrs, ctx)[0]],
+  minimum: (xs, attrs, ctx) => [clampByUniform('upper', xs, ctx) ?? binary(tf.minimum)(xs, attrs, ctx)[0]],
+  equal: (xs, attrs, ctx) => [equalToRange(xs, ctx) ?? binary(tf.equal)(xs, attrs, ctx)[0]],
   less: binary(tf.less),
   lessEqual: binary(tf.lessEqual),
   greater: binary(tf.greater),
@@ -117,15 +121,16 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   not: unary(tf.logicalNot),
   // tfjs where broadcasts with Tile: give it operands of the output's shape
   where: (xs, _, ctx) => {
-    const out = ctx.outShapes[0]!;
-    const [c, a, b] = xs.map((x, i) => fullShape(x, out, ctx.uniform[i], ctx.traits));
-    return [tf.where(c!, a!, b!)];
+    const out = outShape(ctx);
+    const full = (x: tf.Tensor, i: number) => fullShape(x, out, ctx.uniform[i], ctx.traits);
+    const [c, a, b] = xs;
+    return [tf.where(full(c, 0), full(a, 1), full(b, 2))];
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)
   cast: ([x], { to }) => [
-    x!.dtype === to ? tf.clone(x!) : to === 'bool' ? tf.notEqual(x!, tf.scalar(0, x!.dtype)) : tf.cast(x!, to),
+    x.dtype === to ? tf.clone(x) : to === 'bool' ? tf.notEqual(x, tf.scalar(0, x.dtype)) : tf.cast(x, to),
   ],
-  exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x!, ctx.traits) : tf.exp(x!)],
+  exp: ([x], _, ctx) => [ctx.nonPositive[0] ? expOfNonPositive(x, ctx.traits) : tf.exp(x)],
   log: unary(tf.log),
   abs: unary(tf.abs),
   neg: unary(tf.neg),

@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 const int = (v: number) => tf.scalar(v, 'int32');
@@ -10,9 +11,9 @@ const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
  * row-major flattened data, built with whole-tensor ops (position = idx * inner + base).
  */
 export function flatPositions(idx: tf.Tensor, dataShape: readonly number[], axis: number): tf.Tensor {
-  const size = dataShape[axis]!;
+  const size = dimAt(dataShape, axis);
   const inner = product(dataShape.slice(axis + 1));
-  const m = idx.shape[axis]!;
+  const m = dimAt(idx.shape, axis);
   const outer = product(dataShape.slice(0, axis));
   const along = tf.reshape(idx, [-1]);
   const scaled = inner === 1 ? along : tf.mul(along, int(inner));
@@ -20,6 +21,6 @@ export function flatPositions(idx: tf.Tensor, dataShape: readonly number[], axis
   const r = tf.range(0, idx.size, 1, 'int32');
   const rowStart = outer === 1 ? null : tf.mul(tf.floorDiv(r, int(m * inner)), int(size * inner));
   const lane = inner === 1 ? null : tf.mod(r, int(inner));
-  const base = rowStart === null ? lane! : lane === null ? rowStart : tf.add(rowStart, lane);
-  return tf.add(scaled, base);
+  if (rowStart === null) return lane === null ? scaled : tf.add(scaled, lane);
+  return tf.add(scaled, lane === null ? rowStart : tf.add(rowStart, lane));
 }

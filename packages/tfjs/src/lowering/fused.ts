@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 import { operand } from './broadcast.js';
@@ -44,7 +45,7 @@ function pickOnHost(x: Float32Array, labels: Int32Array, c: number, op: string):
  * take six. GPU backends: tfjs ops.
  */
 function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, traits: BackendTraits): tf.Tensor {
-  const c = logits.shape.at(-1)!;
+  const c = dimAt(logits.shape, logits.rank - 1);
   const last = logits.rank - 1;
   if (traits.wasm) {
     const shifted = tf.sub(logits, operand('sub', shiftMax(logits, last, traits), logits.shape, traits));
@@ -74,7 +75,7 @@ function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, traits: Backe
  * math) and scattered into zeros by the backend's ScatterNd. GPU backends compute it densely in two passes.
  */
 function softmaxCrossEntropyGrad(logits: tf.Tensor, labels: tf.Tensor, g: tf.Tensor, traits: BackendTraits): tf.Tensor {
-  const c = logits.shape.at(-1)!;
+  const c = dimAt(logits.shape, logits.rank - 1);
   if (onHostMemory(traits)) {
     const gr = g.dataSync() as Float32Array;
     const lab = labels.dataSync() as Int32Array;
@@ -110,7 +111,7 @@ function smoothL1(x: tf.Tensor): tf.Tensor {
 }
 
 export const fused: LoweringsFor<'softmaxCrossEntropy' | 'softmaxCrossEntropyGrad' | 'smoothL1'> = {
-  softmaxCrossEntropy: ([x, labels], _, ctx) => [softmaxCrossEntropy(x!, labels!, ctx.traits)],
-  softmaxCrossEntropyGrad: ([x, labels, g], _, ctx) => [softmaxCrossEntropyGrad(x!, labels!, g!, ctx.traits)],
-  smoothL1: ([x]) => [smoothL1(x!)],
+  softmaxCrossEntropy: ([x, labels], _, ctx) => [softmaxCrossEntropy(x, labels, ctx.traits)],
+  softmaxCrossEntropyGrad: ([x, labels, g], _, ctx) => [softmaxCrossEntropyGrad(x, labels, g, ctx.traits)],
+  smoothL1: ([x]) => [smoothL1(x)],
 };

@@ -1,4 +1,4 @@
-import { resolveShape } from '@lossgraph/core';
+import { resolveDim } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { flatPositions } from './flat-index.js';
 import { onHostMemory } from './host-memory.js';
@@ -17,23 +17,23 @@ const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = (
   { axis, reduction },
   ctx,
 ) => {
-  const d = data!;
+  const d = data;
   if (ctx.traits.readsSynchronously || reduction === 'max') {
-    const indices = readNow(idx!, 'scatterElements', 'its indices', ctx.traits);
+    const indices = readNow(idx, 'scatterElements', 'its indices', ctx.traits);
     return [
       scatterElementsOnHost(
         d,
         indices,
-        upd!.dataSync() as Float32Array | Int32Array,
-        idx!.shape,
+        upd.dataSync() as Float32Array | Int32Array,
+        idx.shape,
         axis,
         reduction,
         ctx.uniform[0],
       ),
     ];
   }
-  const pos = tf.expandDims(flatPositions(idx!, d.shape, axis), 1);
-  const u = tf.reshape(upd!, [-1]);
+  const pos = tf.expandDims(flatPositions(idx, d.shape, axis), 1);
+  const u = tf.reshape(upd, [-1]);
   if (reduction === 'add') {
     const scattered = tf.reshape(tf.scatterND(pos, u, [d.size]), d.shape);
     // into zeros (a VJP's usual `scalar(0).expand(shape)`): ScatterNd alone
@@ -57,19 +57,19 @@ type IndexingOp =
   | 'stopGradient';
 
 export const indexing: LoweringsFor<IndexingOp> = {
-  gather: ([x, idx], { axis }) => [tf.gather(x!, idx!, axis)],
+  gather: ([x, idx], { axis }) => [tf.gather(x, idx, axis)],
   // tf.gather with batchDims 1 (host loop on host-memory backends, where tfjs-wasm's Gather is slow)
-  gatherRows: ([x, idx], _, ctx) => [onHostMemory(ctx.traits) ? gatherRowsOnHost(x!, idx!) : tf.gather(x!, idx!, 1, 1)],
+  gatherRows: ([x, idx], _, ctx) => [onHostMemory(ctx.traits) ? gatherRowsOnHost(x, idx) : tf.gather(x, idx, 1, 1)],
   gatherElements: ([x, idx], { axis }, ctx) => [
     onHostMemory(ctx.traits)
-      ? gatherElementsOnHost(x!, idx!, axis)
-      : tf.reshape(tf.gather(tf.reshape(x!, [-1]), flatPositions(idx!, x!.shape, axis)), idx!.shape),
+      ? gatherElementsOnHost(x, idx, axis)
+      : tf.reshape(tf.gather(tf.reshape(x, [-1]), flatPositions(idx, x.shape, axis)), idx.shape),
   ],
   scatterElements,
   // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast
-  oneHot: ([idx], { depth }, ctx) => [tf.cast(tf.oneHot(idx!, resolveShape([depth], ctx.env)[0]!), 'float32')],
-  range: (_, { length }, ctx) => [tf.range(0, resolveShape([length], ctx.env)[0]!, 1, 'int32')],
+  oneHot: ([idx], { depth }, ctx) => [tf.cast(tf.oneHot(idx, resolveDim(depth, ctx.env)), 'float32')],
+  range: (_, { length }, ctx) => [tf.range(0, resolveDim(length, ctx.env), 1, 'int32')],
   constant: (_, { dtype, shape, values }) => [tf.tensor(CONSTANT_ARRAYS[dtype].from(values), [...shape], dtype)],
   // identity: under apply() the executor keeps ops without a VJP (this one included) off tfjs's tape
-  stopGradient: ([x]) => [tf.clone(x!)],
+  stopGradient: ([x]) => [tf.clone(x)],
 };

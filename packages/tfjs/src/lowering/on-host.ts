@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { fail } from '../errors.js';
 
@@ -25,9 +26,9 @@ function alloc(like: HostArray, size: number): HostArray {
 export function gatherElementsOnHost(x: tf.Tensor, idx: tf.Tensor, axis: number): tf.Tensor {
   const data = read(x);
   const at = read(idx) as Int32Array;
-  const size = x.shape[axis]!;
+  const size = dimAt(x.shape, axis);
   const inner = product(x.shape.slice(axis + 1));
-  const m = idx.shape[axis]!;
+  const m = dimAt(idx.shape, axis);
   const outer = product(x.shape.slice(0, axis));
   const out = alloc(data, at.length);
   let k = 0;
@@ -59,9 +60,9 @@ export function scatterElementsOnHost(
   reduction: 'none' | 'add' | 'max',
   fill: number | undefined,
 ): tf.Tensor {
-  const size = data.shape[axis]!;
+  const size = dimAt(data.shape, axis);
   const inner = product(data.shape.slice(axis + 1));
-  const m = idxShape[axis]!;
+  const m = dimAt(idxShape, axis);
   const innerIdx = product(idxShape.slice(axis + 1));
   const out: HostArray =
     fill === undefined
@@ -108,7 +109,7 @@ export function gatherRowsOnHost(data: tf.Tensor, idx: tf.Tensor): tf.Tensor {
 /** `width` entries of `axis` from `start`: one copy per run of width * inner elements. */
 export function sliceOnHost(x: tf.Tensor, axis: number, start: number, width: number): tf.Tensor {
   const data = read(x);
-  const size = x.shape[axis]!;
+  const size = dimAt(x.shape, axis);
   const inner = product(x.shape.slice(axis + 1));
   const outer = product(x.shape.slice(0, axis));
   const run = width * inner;

@@ -1,3 +1,4 @@
+import { dimAt } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { operand } from './broadcast.js';
 import { expOfNonPositive } from './exp.js';
@@ -25,7 +26,7 @@ export function alongAxis(x: tf.Tensor, axis: number, f: (x: tf.Tensor) => tf.Te
  * about 3x faster even with the transpose. Only for the shift: a row holding NaN gives NaN either way.
  */
 export function shiftMax(x: tf.Tensor, axis: number, traits: BackendTraits): tf.Tensor {
-  const size = x.shape[axis]!;
+  const size = dimAt(x.shape, axis);
   if (!traits.wasm || x.size === 0) return tf.max(x, axis, true);
   const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
   const front = tf.reshape(tf.transpose(tf.reshape(x, [outer, size, x.size / size / outer]), [1, 0, 2]), [
@@ -43,19 +44,19 @@ export function shiftMax(x: tf.Tensor, axis: number, traits: BackendTraits): tf.
 type ReductionOp = 'reduceSum' | 'reduceMax' | 'argMax' | 'logSoftmax' | 'cumsum';
 
 export const reductions: LoweringsFor<ReductionOp> = {
-  reduceSum: ([x], { axes, keepDims }) => [axes.length === 0 ? tf.clone(x!) : tf.sum(x!, [...axes], keepDims)],
-  reduceMax: ([x], { axes, keepDims }) => [axes.length === 0 ? tf.clone(x!) : tf.max(x!, [...axes], keepDims)],
+  reduceSum: ([x], { axes, keepDims }) => [axes.length === 0 ? tf.clone(x) : tf.sum(x, [...axes], keepDims)],
+  reduceMax: ([x], { axes, keepDims }) => [axes.length === 0 ? tf.clone(x) : tf.max(x, [...axes], keepDims)],
   // tfjs ArgMax (cpu, wasm) keeps the first maximum: the IR's lowest-index tie rule
   argMax: ([x], { axis, keepDims }) => {
-    const i = tf.argMax(x!, axis);
+    const i = tf.argMax(x, axis);
     return [keepDims ? tf.expandDims(i, axis) : i];
   },
   // x - max - log(sum(exp(x - max))) along `axis` (tf.logSoftmax: last axis only, and slow broadcasts)
   logSoftmax: ([x], { axis }, { traits }) => {
-    const shape = x!.shape;
-    const shifted = tf.sub(x!, operand('sub', shiftMax(x!, axis, traits), shape, traits));
+    const shape = x.shape;
+    const shifted = tf.sub(x, operand('sub', shiftMax(x, axis, traits), shape, traits));
     const lse = tf.log(tf.sum(expOfNonPositive(shifted, traits), axis, true));
     return [tf.sub(shifted, operand('sub', lse, shape, traits))];
   },
-  cumsum: ([x], { axis, exclusive, reverse }) => [tf.cumsum(x!, axis, exclusive, reverse)],
+  cumsum: ([x], { axis, exclusive, reverse }) => [tf.cumsum(x, axis, exclusive, reverse)],
 };

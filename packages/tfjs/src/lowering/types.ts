@@ -1,4 +1,4 @@
-import type { OpAttrs, OpName, SymbolEnv } from '@lossgraph/core';
+import { type ArityOf, first, type Inputs, type OpAttrs, type OpName, type SymbolEnv } from '@lossgraph/core';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendTraits } from './traits.js';
 
@@ -18,15 +18,24 @@ export interface LoweringContext {
   readonly traits: BackendTraits;
 }
 
+/** The shape of a node's first output (every op has at least one). */
+export function outShape(ctx: LoweringContext): readonly number[] {
+  return first(ctx.outShapes);
+}
+
 /**
  * Lowers one IR node to tfjs ops: tfjs tensors in (in IR input order), one tensor per IR output out.
  * A lowering computes values only; gradients under `apply` come from the IR's own VJPs (see vjp.ts).
+ * Its inputs are typed by the op's arity (a tuple for most), as the graph's verify pass guarantees.
  */
 export type Lowering<K extends OpName> = (
-  inputs: readonly tf.Tensor[],
+  inputs: Inputs<tf.Tensor, ArityOf<K>>,
   attrs: OpAttrs[K],
   ctx: LoweringContext,
 ) => tf.Tensor[];
+
+/** Any op's lowering, called with a node's inputs (whose count verify has checked against the op's arity). */
+export type NodeLowering = (inputs: readonly tf.Tensor[], attrs: never, ctx: LoweringContext) => tf.Tensor[];
 
 /** An op a backend cannot run, with the reason (reported as LossGraphError 'UNSUPPORTED_OP'). */
 export interface Unsupported {

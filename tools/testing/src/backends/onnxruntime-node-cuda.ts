@@ -1,3 +1,4 @@
+import type { CudaProviderStatus } from '@lossgraph/onnxruntime-node';
 import type { BenchBackend } from './types.js';
 
 const runtime = () => import('@lossgraph/onnxruntime-node');
@@ -9,7 +10,7 @@ const runtime = () => import('@lossgraph/onnxruntime-node');
 export const onnxruntimeNodeCudaBackend: BenchBackend = {
   name: 'onnxruntime-node-cuda',
   probe: async () => {
-    let status;
+    let status: CudaProviderStatus;
     try {
       status = (await runtime()).cudaProviderStatus();
     } catch (error) {

@@ -20,7 +20,10 @@ export function isPageLoss(compiled: CompiledLoss): compiled is CompiledLoss & P
  */
 export function browserBackend(name: string, runtime: PageRuntime, notes?: string): BenchBackend {
   let lease: HarnessLease | undefined;
-  const harness = () => (lease ??= acquireHarness()).harness;
+  const harness = () => {
+    lease ??= acquireHarness();
+    return lease.harness;
+  };
   // `timeInPage` rides along as an extra member: `bench perf` times browser rows inside the page with it
   const compile = defineBackend<
     CompileOptions,

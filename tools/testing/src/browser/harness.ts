@@ -58,7 +58,7 @@ function outputTensor(t: WireTensor, bytes: Uint8Array | undefined): HostTensor 
   return { dtype: t.dtype, shape: t.shape, data };
 }
 
-function valueOf<T>(res: PageResult<T>): T {
+function pageValue<T>(res: PageResult<T>): T {
   if (!res.ok) throw errorFromPage(res.error);
   return res.value;
 }
@@ -262,7 +262,7 @@ export class BrowserHarness {
             outputs ?? null,
           ] as const);
           const bytes = this.server.outputs(token);
-          return () => Object.fromEntries(valueOf(res).map((t, k) => [t.name, outputTensor(t, bytes.get(k))]));
+          return () => Object.fromEntries(pageValue(res).map((t, k) => [t.name, outputTensor(t, bytes.get(k))]));
         }).then((read) => read()),
       timeInPage: (feeds: Feeds, repeats: number): Promise<PageTimes> =>
         exchange(feeds, 'timing', (page, id, token, wire) =>
@@ -272,7 +272,7 @@ export class BrowserHarness {
             wire,
             repeats,
           ] as const),
-        ).then(valueOf),
+        ).then(pageValue),
       dispose: async () => {
         if (!guard.dispose() || compiled.generation !== this.generation || this.page === undefined) return;
         const { id } = compiled;

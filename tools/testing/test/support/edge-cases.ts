@@ -75,15 +75,19 @@ export function edgeFeeds(c: EdgeCase): Feeds {
   }).flat();
   const loc = n(B * P * 4).map((v) => v - 0.5);
   const conf = n(B * P * C).map((v) => 6 * v - 3);
+  // each poison writes one value where the array has one (an empty problem has nothing to poison)
+  const set = (a: number[], i: number, v: number) => {
+    if (i >= 0 && i < a.length) a[i] = v;
+  };
   const poison = {
     none: () => {},
-    'nan-loc': () => loc.length > 0 && (loc[0] = NaN),
-    'inf-conf': () => conf.length > 0 && (conf[conf.length - 1] = Infinity),
-    'huge-conf': () => conf.length > 0 && (conf[0] = 3e38),
-    'nan-target': () => targets.length > 0 && (targets[1] = NaN),
-    'degenerate-truth': () => targets.length > 0 && (targets[2] = targets[0]!),
-    'zero-prior': () => priors.length > 0 && (priors[2] = 0),
-    'negative-prior': () => priors.length > 0 && (priors[3] = -0.2),
+    'nan-loc': () => set(loc, 0, NaN),
+    'inf-conf': () => set(conf, conf.length - 1, Infinity),
+    'huge-conf': () => set(conf, 0, 3e38),
+    'nan-target': () => set(targets, 1, NaN),
+    'degenerate-truth': () => set(targets, 2, targets[0]!),
+    'zero-prior': () => set(priors, 2, 0),
+    'negative-prior': () => set(priors, 3, -0.2),
   };
   poison[c.poison]();
   let feeds: Record<string, HostTensor> = {
