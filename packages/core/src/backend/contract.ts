@@ -24,8 +24,10 @@ export type Outputs<O extends string = string> = Record<O, HostTensor>;
  * Every run checks, in this order: presence, dtype and shape of every feed against the graph (always);
  * `checkInputs` (always); float64 feeds narrowed to float32 on float32 backends; `validateInputs` (unless
  * the loss was compiled with `validate: false`). Both hooks throw LossGraphError naming the tensor.
+ *
+ * `_O` is read by no member: it rides on the type so that `compile(program)` infers the output names from it.
  */
-export interface LossProgram<I extends string = string, O extends string = string> {
+export interface LossProgram<I extends string = string, _O extends string = string> {
   readonly graph: Graph;
   /**
    * Structural checks the graph needs that the generic shape check cannot express (sizes such as B >= 1
