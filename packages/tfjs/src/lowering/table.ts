@@ -1,6 +1,7 @@
 import { elementwise } from './elementwise.js';
 import { fused } from './fused.js';
 import { indexing } from './indexing.js';
+import { networks } from './networks.js';
 import { reductions } from './reductions.js';
 import { shapeOps } from './shape.js';
 import { sorting } from './sorting.js';
@@ -17,4 +18,5 @@ export const LOWERINGS: LoweringTable = {
   ...indexing,
   ...sorting,
   ...fused,
+  ...networks,
 };
