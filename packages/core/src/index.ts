@@ -101,6 +101,7 @@ export { foldConstants } from './passes/constant-folding.js';
 export { bindDefinedDims, type DefinedDim, definedDims, partialShape } from './passes/data-dims.js';
 export { eliminateDeadCode } from './passes/dce.js';
 export { inferTypes } from './passes/infer.js';
+export { type DimBinding, inlineGraph, substituteShape, unifyShape } from './passes/inline.js';
 export { attrSymbols, verify } from './passes/verify.js';
 export type {
   ModelFeeds,
