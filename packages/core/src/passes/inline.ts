@@ -42,14 +42,14 @@ export function substituteShape(shape: Shape, env: DimBinding): Dim[] {
 }
 
 function substituteAttrs<K extends OpName>(attrs: OpAttrs[K], env: DimBinding): OpAttrs[K] {
-  let out: Record<string, unknown> | undefined;
+  const out: Record<string, unknown> = { ...attrs };
   for (const key of DIM_ATTRS) {
     const v = (attrs as Record<string, unknown>)[key];
     if (v === undefined || v === null) continue;
     const next = Array.isArray(v) ? substituteShape(v as Dim[], env) : typeof v === 'string' ? (env[v] ?? v) : v;
-    (out ??= { ...attrs })[key] = next;
+    out[key] = next;
   }
-  return (out ?? attrs) as OpAttrs[K];
+  return out as OpAttrs[K];
 }
 
 /**
