@@ -103,7 +103,7 @@ export function inlineGraph(
       return t;
     });
     const outs = b.apply(node.op, args, substituteAttrs(node.attrs, env) as never);
-    node.outputs.forEach((o, k) => copies.set(o, outs[k]!));
+    for (const [k, o] of node.outputs.entries()) copies.set(o, outs[k]!);
   }
   return Object.fromEntries(graph.outputs.map((o) => [o.name, copies.get(o.value)!]));
 }
