@@ -93,7 +93,7 @@ export function optimReferenceProgram(ref: OptimReference, c: OptimReferenceCase
 export async function checkOptimReferenceCase(
   ref: OptimReference,
   c: OptimReferenceCase,
-  compile: (program: LossProgram, options?: CompileOptions) => Promise<CompiledLoss>,
+  compile: (program: LossProgram, options?: CompileOptions) => CompiledLoss | Promise<CompiledLoss>,
   tolerance: TrainingTolerances,
 ): Promise<string[]> {
   const program = optimReferenceProgram(ref, c);
@@ -109,22 +109,53 @@ export async function checkOptimReferenceCase(
     });
     for (const p of program.parameters) {
       failures.push(
-        tensorFailure(`grad/${p}`, run.first[`grad/${p}`]?.data, ref.tensor(`grad/${p}`).data as Float32Array, tolerance.grad),
-        tensorFailure(`param/${p}`, run.state[p]?.data, ref.tensor(`${c.name}/param/${p}`).data as Float32Array, tolerance.param),
+        tensorFailure(
+          `grad/${p}`,
+          run.first[`grad/${p}`]?.data,
+          ref.tensor(`grad/${p}`).data as Float32Array,
+          tolerance.grad,
+        ),
+        tensorFailure(
+          `param/${p}`,
+          run.state[p]?.data,
+          ref.tensor(`${c.name}/param/${p}`).data as Float32Array,
+          tolerance.param,
+        ),
       );
       for (const slot of program.optimizer.slots) {
         const name = slotName(p, slot);
-        failures.push(tensorFailure(name, run.state[name]?.data, ref.tensor(`${c.name}/opt/${name}`).data as Float32Array, tolerance.param));
+        failures.push(
+          tensorFailure(
+            name,
+            run.state[name]?.data,
+            ref.tensor(`${c.name}/opt/${name}`).data as Float32Array,
+            tolerance.param,
+          ),
+        );
       }
     }
     for (const s of ref.model.state.map((t) => t.name))
-      failures.push(tensorFailure(`state/${s}`, run.state[s]?.data, ref.tensor(`${c.name}/state/${s}`).data as Float32Array, tolerance.state));
+      failures.push(
+        tensorFailure(
+          `state/${s}`,
+          run.state[s]?.data,
+          ref.tensor(`${c.name}/state/${s}`).data as Float32Array,
+          tolerance.state,
+        ),
+      );
     const evaluated = await compile(evalProgram(ref.model));
     try {
       const trained = [...ref.model.parameters, ...ref.model.state].map((t) => [t.name, run.state[t.name]!]);
       const out = await evaluated.run({ images: ref.batch.images!, ...Object.fromEntries(trained) });
       for (const o of ref.model.outputs)
-        failures.push(tensorFailure(`eval/${o.name}`, out[o.name]?.data, ref.tensor(`${c.name}/eval/${o.name}`).data as Float32Array, tolerance.eval));
+        failures.push(
+          tensorFailure(
+            `eval/${o.name}`,
+            out[o.name]?.data,
+            ref.tensor(`${c.name}/eval/${o.name}`).data as Float32Array,
+            tolerance.eval,
+          ),
+        );
     } finally {
       await evaluated.dispose();
     }

@@ -19,10 +19,17 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 /** A failure line when loss term `name` is off by more than tolerance · max(1, |want|), else undefined. */
-export function lossFailure(name: string, got: number | undefined, want: number, tolerance: number): string | undefined {
+export function lossFailure(
+  name: string,
+  got: number | undefined,
+  want: number,
+  tolerance: number,
+): string | undefined {
   const d = got === undefined ? NaN : Math.abs(got - want);
   const bound = tolerance * Math.max(1, Math.abs(want));
-  return d <= bound ? undefined : `${name}: got ${got}, want ${want} (error ${d.toExponential(3)} > ${bound.toExponential(3)})`;
+  return d <= bound
+    ? undefined
+    : `${name}: got ${got}, want ${want} (error ${d.toExponential(3)} > ${bound.toExponential(3)})`;
 }
 
 /** A failure line when tensor `name` is off by more than tolerance · max(1e-3, max |want|) anywhere, else undefined. */

@@ -107,8 +107,7 @@ export function resolveAdamOptions(options: AdamOptions): ResolvedAdamOptions {
   const owner = OWNER[type];
   rejectUnknownKeys(owner, options, KNOWN[type]);
   const betas = options.betas ?? [0.9, 0.999];
-  if (!Array.isArray(betas) || betas.length !== 2)
-    invalid(owner, 'betas', 'two numbers in [0, 1)', betas);
+  if (!Array.isArray(betas) || betas.length !== 2) invalid(owner, 'betas', 'two numbers in [0, 1)', betas);
   const inUnit = (x: number) => x >= 0 && x < 1;
   return {
     type,

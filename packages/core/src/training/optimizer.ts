@@ -89,7 +89,9 @@ export function sgd(options: Omit<SgdOptions, 'type'> & { readonly type?: 'sgd' 
     scalars: hasMomentum ? ['lr', 'first_step'] : ['lr'],
     stepScalars(step, lr = o.lr) {
       checkStep(step, lr);
-      return hasMomentum ? { lr: scalar(lr), first_step: scalar(step === 1 ? 1 : 0) } : { lr: scalar(lr) };
+      const feeds: Record<string, HostTensor> = { lr: scalar(lr) };
+      if (hasMomentum) feeds.first_step = scalar(step === 1 ? 1 : 0);
+      return feeds;
     },
     update(b, u) {
       let g = o.maximize ? u.grad.neg() : u.grad;
@@ -136,8 +138,12 @@ function adamFamily(o: ResolvedAdamOptions): Optimizer {
       let p = u.param;
       if (decoupled) p = p.mul(b.scalar(1).sub(stepScalar(u, 'lr').mul(o.weightDecay)));
       else if (o.weightDecay !== 0) g = g.add(p.mul(o.weightDecay));
-      const m = slot(u, 'exp_avg').mul(beta1).add(g.mul(1 - beta1));
-      const v = slot(u, 'exp_avg_sq').mul(beta2).add(g.mul(g).mul(1 - beta2));
+      const m = slot(u, 'exp_avg')
+        .mul(beta1)
+        .add(g.mul(1 - beta1));
+      const v = slot(u, 'exp_avg_sq')
+        .mul(beta2)
+        .add(g.mul(g).mul(1 - beta2));
       const state: Record<string, Tensor> = { exp_avg: m, exp_avg_sq: v };
       let second = v;
       if (o.amsgrad) {

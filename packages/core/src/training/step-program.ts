@@ -187,9 +187,7 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
   const scalars = Object.fromEntries(optimizer.scalars.map((n) => [n, u.input(n, 'float32', [])]));
   for (const p of model.parameters) {
     const grad = u.tensor(withGrads.outputs.find((o) => o.name === gradName(p.name))!.value);
-    const slots = Object.fromEntries(
-      optimizer.slots.map((s) => [s, u.input(slotName(p.name, s), 'float32', p.shape)]),
-    );
+    const slots = Object.fromEntries(optimizer.slots.map((s) => [s, u.input(slotName(p.name, s), 'float32', p.shape)]));
     const next = optimizer.update(u, { param: u.tensor(params[p.name]!.id), grad, state: slots, scalars });
     u.output(nextName(p.name), next.param);
     for (const s of optimizer.slots) u.output(nextName(slotName(p.name, s)), next.state[s]!);
