@@ -110,3 +110,35 @@ export type {
   ModelInitializer,
   ModelTensorInfo,
 } from './training/model.js';
+export {
+  adam,
+  adamw,
+  makeOptimizer,
+  type Optimizer,
+  type ParameterUpdate,
+  sgd,
+  type UpdatedParameter,
+} from './training/optimizer.js';
+export {
+  type AdamOptions,
+  OPTIMIZER_TYPES,
+  type OptimizerOptions,
+  type OptimizerType,
+  type ResolvedAdamOptions,
+  type ResolvedSgdOptions,
+  resolveAdamOptions,
+  resolveOptimizerOptions,
+  resolveSgdOptions,
+  type SgdOptions,
+} from './training/optimizer-options.js';
+export { runTrainingSteps, type TrainingRun, type TrainingRunOptions } from './training/run-steps.js';
+export {
+  evalProgram,
+  gradName,
+  nextName,
+  slotName,
+  type TrainingStepOptions,
+  type TrainingStepProgram,
+  trainingStepProgram,
+} from './training/step-program.js';
+export { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from './training/training-loss.js';

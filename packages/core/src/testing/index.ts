@@ -6,6 +6,17 @@ export { type ConformanceOptions, runOpConformance } from './conformance.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
 export { OP_CASES, type OpCase } from './op-cases.js';
+export {
+  checkOptimReferenceCase,
+  loadOptimReference,
+  type OptimReference,
+  type OptimReferenceCase,
+  optimReferencePath,
+  optimReferenceProgram,
+  type TrainingTolerances,
+} from './optim-reference.js';
 export { repoFixturesDir, sampleFixturePath } from './paths.js';
 export { normal, seededRandom } from './random.js';
+export { TINY_DETECTOR, tinyDetector } from './tiny-detector.js';
 export { compareWithFixture, type FixtureComparison, fixtureTolerances, TOLERANCE } from './tolerance.js';
+export { lossFailure, maxAbsDiff, tensorFailure } from './training-compare.js';

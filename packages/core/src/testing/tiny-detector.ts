@@ -22,16 +22,19 @@ const STATE_SHAPES: Readonly<Record<string, readonly number[]>> = {
   'bn.running_var': [FEATURES],
 };
 
-/** PyTorch's Linear: x [N, in] · weightᵀ + bias. */
+/**
+ * PyTorch's Linear, x [N, in] · weightᵀ + bias, as a broadcast product summed over `in` (ops every
+ * backend lowers, so the tests of training steps need no matMul lowering).
+ */
 function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
-  return x.matMul(weight.transpose([1, 0])).add(bias);
+  return x.unsqueeze(1).mul(weight).sum([2]).add(bias);
 }
 
 /**
  * A hand-written detector of existing IR ops, for testing training steps before any importer: images
  * [4, 3, 4, 4] flattened to 48 features, PyTorch's BatchNorm1d (train mode: batch mean and biased
  * variance, running stats updated with the unbiased variance and momentum 0.1; eval mode: running
- * stats), tanh, then two Linear heads reshaped to `loc_data` [4, 16, 4] and `conf_data` [4, 16, 3].
+ * stats), softsign x / (1 + |x|), then two Linear heads reshaped to `loc_data` [4, 16, 4] and `conf_data` [4, 16, 3].
  * `init` holds the initial values by PyTorch state_dict name.
  */
 export function tinyDetector(init: Readonly<Record<string, Float32Array>>): ModelGraph {
@@ -67,7 +70,8 @@ export function tinyDetector(init: Readonly<Record<string, Float32Array>>): Mode
       } else {
         normalised = x.sub(s['bn.running_mean']!).div(s['bn.running_var']!.add(BN_EPS).sqrt());
       }
-      const h = normalised.mul(p['bn.weight']!).add(p['bn.bias']!).tanh();
+      const bn = normalised.mul(p['bn.weight']!).add(p['bn.bias']!);
+      const h = bn.div(bn.abs().add(1));
       return {
         outputs: {
           loc_data: linear(h, p['loc.weight']!, p['loc.bias']!).reshape([B, P, 4]),
