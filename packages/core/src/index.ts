@@ -59,6 +59,13 @@ export {
   type SafetensorsTensor,
   writeSafetensors,
 } from './io/safetensors.js';
+export {
+  isTrainingFixture,
+  readTrainingFixture,
+  TRAINING_QUANTITIES,
+  type TrainingFixture,
+  type TrainingQuantity,
+} from './io/training-fixture.js';
 export { type Graph, type GraphOutput, inputInfo, outputNames, outputValue, symbolSources } from './ir/graph.js';
 export type { Node, OpAttrs, OpName } from './ir/ops.js';
 export { hashGraph, printGraph } from './ir/print.js';
