@@ -102,6 +102,12 @@ export { bindDefinedDims, type DefinedDim, definedDims, partialShape } from './p
 export { eliminateDeadCode } from './passes/dce.js';
 export { inferTypes } from './passes/infer.js';
 export { attrSymbols, verify } from './passes/verify.js';
+export {
+  type BatchNormInputs,
+  type BatchNormTrainResult,
+  batchNormEval,
+  batchNormTrain,
+} from './training/batch-norm.js';
 export type {
   ModelFeeds,
   ModelForward,
