@@ -1,11 +1,11 @@
-import { fail } from '../errors.js';
 import { defineOp } from './define.js';
+import { mapUnary } from './kernel-util.js';
 import { FLOAT, unaryRule } from './rule-util.js';
 
-/** leaky ReLU (see ir/ops.ts). */
+/** x where x > 0, else alpha·x; the gradient at 0 is alpha, as PyTorch's. */
 export const leakyRelu = defineOp<'leakyRelu'>({
   arity: 1,
   rule: unaryRule('leakyRelu', FLOAT),
-  kernel: () => fail('UNSUPPORTED_OP', 'leakyRelu: the reference kernel is not written yet', { op: 'leakyRelu' }),
-  vjp: null,
+  kernel: ([x], { alpha }) => [mapUnary(x!, 'float32', (v) => (v > 0 ? v : alpha * v))],
+  vjp: ({ inputs: [x], grads: [g], attrs: { alpha } }) => [g!.builder.where(x!.greater(0), g!, g!.mul(alpha))],
 });

@@ -1,11 +1,11 @@
-import { fail } from '../errors.js';
 import { defineOp } from './define.js';
+import { mapUnary } from './kernel-util.js';
 import { FLOAT, unaryRule } from './rule-util.js';
 
-/** max(x, 0) (see ir/ops.ts). */
+/** max(x, 0); the gradient at 0 is 0, as PyTorch's (see ir/ops.ts). */
 export const relu = defineOp<'relu'>({
   arity: 1,
   rule: unaryRule('relu', FLOAT),
-  kernel: () => fail('UNSUPPORTED_OP', 'relu: the reference kernel is not written yet', { op: 'relu' }),
-  vjp: null,
+  kernel: ([x]) => [mapUnary(x!, 'float32', (v) => Math.max(v, 0))],
+  vjp: ({ inputs: [x], grads: [g] }) => [g!.builder.where(x!.greater(0), g!, 0)],
 });

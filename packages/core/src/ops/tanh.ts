@@ -1,11 +1,11 @@
-import { fail } from '../errors.js';
 import { defineOp } from './define.js';
+import { mapUnary } from './kernel-util.js';
 import { FLOAT, unaryRule } from './rule-util.js';
 
-/** hyperbolic tangent (see ir/ops.ts). */
+/** hyperbolic tangent; the gradient is 1 - y², from the output. */
 export const tanh = defineOp<'tanh'>({
   arity: 1,
   rule: unaryRule('tanh', FLOAT),
-  kernel: () => fail('UNSUPPORTED_OP', 'tanh: the reference kernel is not written yet', { op: 'tanh' }),
-  vjp: null,
+  kernel: ([x]) => [mapUnary(x!, 'float32', Math.tanh)],
+  vjp: ({ outputs: [y], grads: [g] }) => [g!.mul(y!.mul(y!).neg().add(1))],
 });
