@@ -110,6 +110,12 @@ export { eliminateDeadCode } from './passes/dce.js';
 export { inferTypes } from './passes/infer.js';
 export { type DimBinding, inlineGraph, substituteShape, unifyShape } from './passes/inline.js';
 export { attrSymbols, verify } from './passes/verify.js';
+export {
+  type BatchNormInputs,
+  type BatchNormTrainResult,
+  batchNormEval,
+  batchNormTrain,
+} from './training/batch-norm.js';
 export type {
   ModelFeeds,
   ModelForward,

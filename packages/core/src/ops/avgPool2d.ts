@@ -1,6 +1,14 @@
-import { fail } from '../errors.js';
+import type { OpAttrs } from '../ir/ops.js';
+import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
-import { checkPoolAttrs, expectImage, windowOutShape } from './window-rules.js';
+import { poolAttrs } from './maxPool2d.js';
+import { avgPoolDivisors, poolWindows } from './window-kernels.js';
+import { checkPoolAttrs, expectImage, expectWindowsHitInput, windowOutShape } from './window-rules.js';
+
+/** The avgPool2d attributes alone (its gradient adds the input size). */
+export function avgPoolAttrs(a: OpAttrs['avgPool2d']): OpAttrs['avgPool2d'] {
+  return { ...poolAttrs(a), countIncludePad: a.countIncludePad };
+}
 
 /** average pooling over 2-D windows (see ir/ops.ts). */
 export const avgPool2d = defineOp<'avgPool2d'>({
@@ -8,8 +16,29 @@ export const avgPool2d = defineOp<'avgPool2d'>({
   rule: ([x], a) => {
     checkPoolAttrs('avgPool2d', a);
     const [n, c, h, w] = expectImage('avgPool2d', x!, 'x');
-    return [{ dtype: 'float32', shape: [n, c, ...windowOutShape('avgPool2d', [h, w], a.kernelSize, a, a.ceilMode)] }];
+    const out = windowOutShape('avgPool2d', [h, w], a.kernelSize, a, a.ceilMode);
+    expectWindowsHitInput('avgPool2d', [h, w], out, a);
+    return [{ dtype: 'float32', shape: [n, c, ...out] }];
   },
-  kernel: () => fail('UNSUPPORTED_OP', 'avgPool2d: the reference kernel is not written yet', { op: 'avgPool2d' }),
-  vjp: null,
+  kernel: ([x], a) => {
+    const [n = 0, c = 0, h = 0, w = 0] = x!.shape;
+    const [ho, wo] = windowOutShape('avgPool2d', [h, w], a.kernelSize, a, a.ceilMode);
+    const win = poolWindows(h, w, ho, wo, a);
+    const divisors = avgPoolDivisors(win, a.countIncludePad);
+    const xs = x!.data;
+    const y = allocate('float32', n * c * ho * wo);
+    for (let p = 0; p < n * c; p++) {
+      win.taps.forEach((taps, k) => {
+        let sum = 0;
+        for (const t of taps) sum += xs[p * h * w + t] ?? 0;
+        y[p * ho * wo + k] = sum / (divisors[k] ?? 1);
+      });
+    }
+    return [{ dtype: 'float32', shape: [n, c, ho, wo], data: y }];
+  },
+  vjp: ({ grads: [g], inputs: [x], attrs }) => {
+    const [, , h, w] = x!.shape;
+    const inputSize: [number, number] = [h as number, w as number];
+    return [g!.builder.apply('avgPool2dGrad', [g!], { ...avgPoolAttrs(attrs), inputSize })[0]];
+  },
 });

@@ -1,6 +1,13 @@
-import { fail } from '../errors.js';
+import type { Pool2dAttrs } from '../ir/ops.js';
+import { allocate } from '../ir/tensor-data.js';
 import { defineOp } from './define.js';
-import { checkPoolAttrs, expectImage, windowOutShape } from './window-rules.js';
+import { firstMaxima, poolWindows } from './window-kernels.js';
+import { checkPoolAttrs, expectImage, expectWindowsHitInput, windowOutShape } from './window-rules.js';
+
+/** The pool attributes alone (the gradient ops add their own to them). */
+export function poolAttrs({ kernelSize, strides, pads, dilations, ceilMode }: Pool2dAttrs): Pool2dAttrs {
+  return { kernelSize, strides, pads, dilations, ceilMode };
+}
 
 /** max pooling over 2-D windows (see ir/ops.ts). */
 export const maxPool2d = defineOp<'maxPool2d'>({
@@ -8,8 +15,22 @@ export const maxPool2d = defineOp<'maxPool2d'>({
   rule: ([x], a) => {
     checkPoolAttrs('maxPool2d', a);
     const [n, c, h, w] = expectImage('maxPool2d', x!, 'x');
-    return [{ dtype: 'float32', shape: [n, c, ...windowOutShape('maxPool2d', [h, w], a.kernelSize, a, a.ceilMode)] }];
+    const out = windowOutShape('maxPool2d', [h, w], a.kernelSize, a, a.ceilMode);
+    expectWindowsHitInput('maxPool2d', [h, w], out, a);
+    return [{ dtype: 'float32', shape: [n, c, ...out] }];
   },
-  kernel: () => fail('UNSUPPORTED_OP', 'maxPool2d: the reference kernel is not written yet', { op: 'maxPool2d' }),
-  vjp: null,
+  kernel: ([x], a) => {
+    const [n = 0, c = 0, h = 0, w = 0] = x!.shape;
+    const [ho, wo] = windowOutShape('maxPool2d', [h, w], a.kernelSize, a, a.ceilMode);
+    const win = poolWindows(h, w, ho, wo, a);
+    const xs = x!.data;
+    const y = allocate('float32', n * c * ho * wo);
+    for (let p = 0; p < n * c; p++) {
+      firstMaxima(xs, p * h * w, win).forEach((at, k) => {
+        y[p * ho * wo + k] = xs[p * h * w + at] ?? 0;
+      });
+    }
+    return [{ dtype: 'float32', shape: [n, c, ho, wo], data: y }];
+  },
+  vjp: ({ inputs: [x], grads: [g], attrs }) => [g!.builder.apply('maxPool2dGrad', [x!, g!], poolAttrs(attrs))[0]],
 });

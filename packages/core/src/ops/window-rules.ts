@@ -95,3 +95,29 @@ export function windowOutShape(
   const [pt = 0, pl = 0, pb = 0, pr = 0] = a.pads;
   return [windowOutSize(op, h, kh, sh, pt, pb, dh, ceil), windowOutSize(op, w, kw, sw, pl, pr, dw, ceil)];
 }
+
+/**
+ * Fails unless every window of a pool holds at least one input cell: a window wholly in the padding has no
+ * max and (without counting the padding) no mean. PyTorch rejects such pads too (pad <= half the kernel).
+ */
+export function expectWindowsHitInput(
+  op: string,
+  [h, w]: readonly [number, number],
+  [ho, wo]: readonly [number, number],
+  a: Pool2dAttrs,
+): void {
+  const axes = [
+    [h, ho, a.kernelSize[0], a.strides[0], a.dilations[0], a.pads[0]],
+    [w, wo, a.kernelSize[1], a.strides[1], a.dilations[1], a.pads[1]],
+  ] as const;
+  for (const [size, out, k, s, d, padBegin] of axes) {
+    for (let i = 0; i < out; i++) {
+      let hit = false;
+      for (let t = 0; t < k && !hit; t++) {
+        const at = i * s - padBegin + t * d;
+        hit = at >= 0 && at < size;
+      }
+      if (!hit) fail('INVALID_GRAPH', `${op}: window ${i} lies wholly in the padding (pads [${a.pads}])`);
+    }
+  }
+}

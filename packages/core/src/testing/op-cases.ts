@@ -1,6 +1,7 @@
 import type { GraphBuilder, Tensor } from '../builder.js';
 import type { OpName } from '../ir/ops.js';
 import type { Dim, DType } from '../ir/types.js';
+import { CONV_POOL_CASES } from './conv-pool-cases.js';
 
 /** How a case's input is drawn. */
 export type Draw =
@@ -277,6 +278,7 @@ export const OP_CASES: readonly OpCase[] = [
     inputs: { x: f(['N', 2]) },
     build: (b, [x]) => [x!.mul(b.constant([1.5, -2], 'float32', [2]))],
   },
+  ...CONV_POOL_CASES,
   { name: 'relu', op: 'relu', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.relu()] },
   { name: 'relu/kinks', op: 'relu', inputs: { x: f(['N', 4], 'ties') }, build: (_, [a]) => [a!.relu()], atKinks: true },
   { name: 'clip', op: 'clip', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.clip(-0.5, 1)] },

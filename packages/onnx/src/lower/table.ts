@@ -1,3 +1,4 @@
+import { ACTIVATIONS } from './activations.js';
 import type { LoweringTable } from './context.js';
 import { ELEMENTWISE } from './elementwise.js';
 import { FUSED } from './fused.js';
@@ -6,5 +7,16 @@ import { NETWORKS } from './networks.js';
 import { REDUCE } from './reduce.js';
 import { SHAPE } from './shape.js';
 
-/** IR op -> ONNX nodes, for every op of the IR (exhaustive at the type level). */
-export const LOWERINGS: LoweringTable = { ...ELEMENTWISE, ...REDUCE, ...SHAPE, ...INDEXING, ...FUSED, ...NETWORKS };
+/**
+ * IR op -> ONNX nodes, for every op of the IR (exhaustive at the type level). ACTIVATIONS comes after
+ * NETWORKS, whose placeholder entries for the same ops it replaces.
+ */
+export const LOWERINGS: LoweringTable = {
+  ...ELEMENTWISE,
+  ...REDUCE,
+  ...SHAPE,
+  ...INDEXING,
+  ...FUSED,
+  ...NETWORKS,
+  ...ACTIVATIONS,
+};

@@ -1,3 +1,4 @@
+import { activations } from './activations.js';
 import { elementwise } from './elementwise.js';
 import { fused } from './fused.js';
 import { indexing } from './indexing.js';
@@ -19,4 +20,6 @@ export const LOWERINGS: LoweringTable = {
   ...sorting,
   ...fused,
   ...networks,
+  // after `networks`, whose placeholder entries for these ops it replaces
+  ...activations,
 };

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { importOnnx } from '../src/index.js';
+import { caught, loadCase } from './import-helpers.js';
+import { craftModel, editModel } from './onnx-craft.js';
+
+const convBn = loadCase('conv_bn');
+
+describe('importOnnx refuses what it cannot import, naming the node', () => {
+  it('a truncated file, cut anywhere, is INVALID_MODEL', () => {
+    const n = convBn.bytes.length;
+    for (const cut of [1, 7, Math.floor(n / 10), Math.floor(n / 3), Math.floor(n / 2), n - 100, n - 1]) {
+      const e = caught(() => importOnnx(convBn.bytes.subarray(0, cut)));
+      expect(e.code, `cut at ${cut} of ${n}`).toBe('INVALID_MODEL');
+    }
+  });
+
+  it('bytes that are not a model at all are INVALID_MODEL', () => {
+    expect(caught(() => importOnnx(new Uint8Array(0))).code).toBe('INVALID_MODEL');
+    expect(caught(() => importOnnx(new TextEncoder().encode('not an onnx file, just text'))).code).toBe(
+      'INVALID_MODEL',
+    );
+  });
+
+  it('an eval-mode export (BatchNorm fused into the Conv) says how to export for training', () => {
+    const e = caught(() => importOnnx(loadCase('fused_eval').bytes));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain("node '/conv1/Conv' (Conv)");
+    expect(e.message).toContain('onnx::Conv_');
+    expect(e.message).toContain(
+      'torch.onnx.export(model, x, f, opset_version=17, training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=False)',
+    );
+  });
+
+  it('an op without a conversion is UNSUPPORTED_OP naming the node and op: LSTM, a made-up op, another domain', () => {
+    const lstm = caught(() => importOnnx(loadCase('lstm').bytes));
+    expect(lstm.code).toBe('UNSUPPORTED_OP');
+    expect(lstm.message).toMatch(/node '.*LSTM.*' \(LSTM\)/);
+    expect(lstm.details.opType).toBe('LSTM');
+
+    const madeUp = editModel(convBn.bytes, (m) => {
+      const relu = m.graph?.node?.find((n) => n.opType === 'Relu');
+      if (relu) relu.opType = 'MadeUpOp';
+    });
+    const e = caught(() => importOnnx(madeUp));
+    expect(e.code).toBe('UNSUPPORTED_OP');
+    expect(e.message).toContain("node '/Relu' (MadeUpOp)");
+
+    const custom = editModel(convBn.bytes, (m) => {
+      const relu = m.graph?.node?.find((n) => n.opType === 'Relu');
+      if (relu) relu.domain = 'com.example';
+    });
+    expect(caught(() => importOnnx(custom)).message).toContain("domain 'com.example'");
+  });
+
+  it('an input shape that does not fit the model is INVALID_MODEL; an unknown input name INVALID_OPTION', () => {
+    const wrong = caught(() => importOnnx(convBn.bytes, { inputShapes: { images: [2, 3, 10, 10] } }));
+    expect(wrong.code).toBe('INVALID_MODEL');
+    expect(wrong.message).toContain("'images'");
+    expect(caught(() => importOnnx(convBn.bytes, { inputShapes: { images: [2, 3, 9] } })).code).toBe('INVALID_MODEL');
+    const unknown = caught(() => importOnnx(convBn.bytes, { inputShapes: { image: [2, 3, 9, 9] } }));
+    expect(unknown.code).toBe('INVALID_OPTION');
+    expect(unknown.message).toContain("'image'");
+  });
+
+  it('a shape that breaks a node once the input shape is fixed names that node', () => {
+    const bytes = craftModel({
+      inputs: [{ name: 'x', dims: ['N', 4] }],
+      outputs: ['y'],
+      nodes: [{ op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'], name: 'to_2x5' }],
+      initializers: [{ name: 'shape', dims: [2], values: [2, 5], type: 'int64' }],
+    });
+    const e = caught(() => importOnnx(bytes, { inputShapes: { x: [3, 4] } }));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain("node 'to_2x5' (Reshape)");
+  });
+
+  it('an opset outside 13-18 is INVALID_MODEL', () => {
+    const old = editModel(convBn.bytes, (m) => {
+      for (const o of m.opsetImport) if (!o.domain) o.version = 11;
+    });
+    const e = caught(() => importOnnx(old));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain('opset 11');
+  });
+
+  it('a BatchNorm whose running stats are not initializers cannot train', () => {
+    const bytes = craftModel({
+      inputs: [
+        { name: 'x', dims: [2, 3, 4] },
+        { name: 'mean', dims: [3] },
+      ],
+      outputs: ['y'],
+      nodes: [
+        {
+          op: 'BatchNormalization',
+          name: 'bn',
+          inputs: ['x', 'bn.weight', 'bn.bias', 'mean', 'bn.running_var'],
+          outputs: ['y'],
+          attrs: { training_mode: 1 },
+        },
+      ],
+      initializers: [
+        { name: 'bn.weight', dims: [3], values: [1, 1, 1] },
+        { name: 'bn.bias', dims: [3], values: [0, 0, 0] },
+        { name: 'bn.running_var', dims: [3], values: [1, 1, 1] },
+      ],
+    });
+    const e = caught(() => importOnnx(bytes));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain("node 'bn' (BatchNormalization): input 3 ('mean')");
+  });
+
+  it('a Resize other than nearest integer upsampling is UNSUPPORTED_OP', () => {
+    const bytes = craftModel({
+      inputs: [{ name: 'x', dims: [1, 1, 2, 2] }],
+      outputs: ['y'],
+      nodes: [{ op: 'Resize', name: 'up', inputs: ['x', '', 'scales'], outputs: ['y'], attrs: { mode: 'linear' } }],
+      initializers: [{ name: 'scales', dims: [4], values: [1, 1, 2, 2] }],
+    });
+    const e = caught(() => importOnnx(bytes));
+    expect(e.code).toBe('UNSUPPORTED_OP');
+    expect(e.message).toContain("node 'up' (Resize)");
+  });
+});
