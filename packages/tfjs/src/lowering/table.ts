@@ -1,3 +1,4 @@
+import { convolution } from './convolution.js';
 import { elementwise } from './elementwise.js';
 import { fused } from './fused.js';
 import { indexing } from './indexing.js';
@@ -19,4 +20,6 @@ export const LOWERINGS: LoweringTable = {
   ...sorting,
   ...fused,
   ...networks,
+  // after networks: replaces its placeholders for the convolutions and pools
+  ...convolution,
 };
