@@ -8,6 +8,7 @@ import {
   LossGraphError,
   type ModelGraph,
   makeOptimizer,
+  multiboxLossProgram,
   multiboxTrainingLoss,
   retinanetTrainingLoss,
   sgd,
@@ -102,6 +103,16 @@ describe('trainingStepProgram', () => {
     expect(await error(() => trainingStepProgram({ model: renamed, loss, optimizer: sgd({ lr: 0.1 }) }))).toMatch(
       /^INVALID_MODEL: training step: no model output is named after a loss input/,
     );
+    expect(
+      await error(() =>
+        trainingStepProgram({ model: ref.model, loss, optimizer: sgd({ lr: 0.1 }), gradient: true } as never),
+      ),
+    ).toMatch(/^INVALID_OPTION: unknown training step option 'gradient' \(did you mean 'gradients'\?\)/);
+    expect(
+      await error(() =>
+        trainingStepProgram({ model: ref.model, loss: multiboxLossProgram(), optimizer: sgd({ lr: 0.1 }) } as never),
+      ),
+    ).toMatch(/^INVALID_OPTION: training step option 'loss' must be a TrainingLoss/);
     const clash: ModelGraph = { ...ref.model, inputs: [{ name: 'lr', shape: [4, 3, 4, 4] }] };
     expect(await error(() => trainingStepProgram({ model: clash, loss, optimizer: sgd({ lr: 0.1 }) }))).toMatch(
       /^INVALID_MODEL: training step: the name 'lr' is both a model input and a step scalar/,

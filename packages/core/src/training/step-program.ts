@@ -5,6 +5,7 @@ import type { Graph } from '../ir/graph.js';
 import { shapeToString } from '../ir/shape.js';
 import type { Dim } from '../ir/types.js';
 import { requireFinite } from '../losses/input-checks.js';
+import { rejectUnknownKeys } from '../options/unknown-keys.js';
 import { appendGradients } from '../passes/autodiff.js';
 import { eliminateDeadCode } from '../passes/dce.js';
 import { inlineGraph, substituteShape, unifyShape } from '../passes/inline.js';
@@ -124,7 +125,18 @@ function wireLossInputs(
  * model's outputs stand in as zeros of their shapes), and finite values in every float input.
  */
 export function trainingStepProgram(options: TrainingStepOptions): TrainingStepProgram {
+  if (typeof options !== 'object' || options === null)
+    fail('INVALID_OPTION', `training step options must be an object, got ${JSON.stringify(options)}`);
+  rejectUnknownKeys('training step', options, ['model', 'loss', 'optimizer', 'gradients']);
   const { model, loss } = options;
+  if (typeof model?.emit !== 'function')
+    fail('INVALID_OPTION', `training step option 'model' must be a ModelGraph (importOnnx gives one)`, {
+      option: 'model',
+    });
+  if (loss?.program?.graph === undefined || !Array.isArray(loss.terms))
+    fail('INVALID_OPTION', `training step option 'loss' must be a TrainingLoss (multiboxTrainingLoss(...))`, {
+      option: 'loss',
+    });
   const optimizer = makeOptimizer(options.optimizer);
   const gradients = options.gradients ?? false;
   if (typeof gradients !== 'boolean')
