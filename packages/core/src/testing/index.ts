@@ -8,7 +8,7 @@ export {
   loadMultiboxFixture,
   loadTrainingFixture,
 } from '../io/fixture-files.js';
-export { type ConformanceOptions, runOpConformance } from './conformance.js';
+export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
 export { OP_CASES, type OpCase } from './op-cases.js';
