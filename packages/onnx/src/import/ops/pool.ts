@@ -24,6 +24,7 @@ function reduceAxes(ctx: NodeContext, axesFromInput: boolean): number[] | 'none'
 
 function reduce(fromInputSince: number, op: (x: Tensor, axes: number[], keep: boolean, ctx: NodeContext) => Tensor) {
   return {
+    constantInputs: [1],
     convert: (ctx: NodeContext) => {
       const axes = reduceAxes(ctx, ctx.emit.opset >= fromInputSince);
       const x = ctx.tensor(0);
@@ -103,6 +104,7 @@ export const POOL_OPS: ConverterTable = {
   ReduceSum: reduce(13, (x, axes, keep) => x.sum(axes, keep)),
   ReduceMax: reduce(18, (x, axes, keep) => x.max(axes, keep)),
   Resize: {
+    constantInputs: [1, 2, 3],
     convert: (ctx) => {
       const [sh, sw] = resizeScales(ctx);
       const x = ctx.tensor(0);
