@@ -130,6 +130,21 @@ const CASES: readonly OpCase[] = [
     outputs: ['y', 'g', 'm'],
   },
   {
+    // SSD300's L2Norm: ReduceL2 over channels, a lower bound by Clip, Expand to the input's shape, Div
+    name: 'ReduceL2 (opset 17 axes attribute), Clip with only a min, Expand by a Shape, ReduceSumSquare',
+    inputs: { x: [2, 3, 2, 2] },
+    nodes: [
+      { op: 'ReduceL2', inputs: ['x'], outputs: ['n'], attrs: { axes: [1], keepdims: 1 } },
+      { op: 'Clip', inputs: ['n', 'eps'], outputs: ['c'] },
+      { op: 'Shape', inputs: ['x'], outputs: ['shape'] },
+      { op: 'Expand', inputs: ['c', 'shape'], outputs: ['e'] },
+      { op: 'Div', inputs: ['x', 'e'], outputs: ['y'] },
+      { op: 'ReduceSumSquare', inputs: ['x'], outputs: ['q'], attrs: { axes: [0, 2], keepdims: 0 } },
+    ],
+    initializers: [floats('eps', [], [1e-12])],
+    outputs: ['y', 'q'],
+  },
+  {
     name: 'Gemm transA, transB, alpha, beta; MatMul with a rank-1 operand',
     inputs: { a: [4, 3], v: [4] },
     nodes: [

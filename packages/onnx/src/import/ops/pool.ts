@@ -103,6 +103,8 @@ export const POOL_OPS: ConverterTable = {
   ReduceMean: reduce(18, mean),
   ReduceSum: reduce(13, (x, axes, keep) => x.sum(axes, keep)),
   ReduceMax: reduce(18, (x, axes, keep) => x.max(axes, keep)),
+  ReduceL2: reduce(18, (x, axes, keep) => x.mul(x).sum(axes, keep).sqrt()),
+  ReduceSumSquare: reduce(18, (x, axes, keep) => x.mul(x).sum(axes, keep)),
   Resize: {
     constantInputs: [1, 2, 3],
     convert: (ctx) => {
