@@ -125,6 +125,11 @@ export class NodeContext {
 export type Converted = readonly (Value | Tensor)[];
 
 export interface OpConverter {
+  /**
+   * inputs the converter needs as constants (shapes, axes, bounds, scales): an initializer read only at
+   * these positions is a constant, never a parameter
+   */
+  readonly constantInputs?: readonly number[];
   /** evaluates the node when every input is known (shape arithmetic); optional */
   readonly fold?: (ctx: NodeContext) => readonly HostTensor[];
   /** adds the node to the graph; when absent, the op only works on known inputs */

@@ -120,7 +120,9 @@ export function decodeTensor(t: OnnxProto.ITensorProto, what: string): HostTenso
 }
 
 function fromRaw(elemType: number, raw: Uint8Array): ArrayLike<number> {
-  const bytes = raw.slice(); // aligned copy
+  // an aligned copy of its own (protobufjs may hand out a view into a larger, pooled Node Buffer)
+  const bytes = new Uint8Array(raw.length);
+  bytes.set(raw);
   const buf = bytes.buffer;
   const whole = (size: number) => {
     if (bytes.length % size !== 0) invalidModel(`raw_data of ${bytes.length} bytes is not a whole number of elements`);

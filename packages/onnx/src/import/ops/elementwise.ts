@@ -93,7 +93,7 @@ export const ELEMENTWISE: ConverterTable = {
     (a, b) => Math.min(a, b),
     (a, b) => a.minimum(b),
   ),
-  Pow: { fold: foldMap((a, b) => a ** b), convert: powConvert },
+  Pow: { fold: foldMap((a, b) => a ** b), convert: powConvert, constantInputs: [1] },
   Equal: {
     fold: foldMap(
       (a, b) => (a === b ? 1 : 0),
@@ -152,6 +152,7 @@ export const ELEMENTWISE: ConverterTable = {
     (x) => x.hardSwish(),
   ),
   Clip: {
+    constantInputs: [1, 2],
     fold: (ctx) => {
       const { min = -Infinity, max = Infinity } = clipBounds(ctx);
       const x = ctx.host(0);

@@ -24,6 +24,7 @@ function reduceAxes(ctx: NodeContext, axesFromInput: boolean): number[] | 'none'
 
 function reduce(fromInputSince: number, op: (x: Tensor, axes: number[], keep: boolean, ctx: NodeContext) => Tensor) {
   return {
+    constantInputs: [1],
     convert: (ctx: NodeContext) => {
       const axes = reduceAxes(ctx, ctx.emit.opset >= fromInputSince);
       const x = ctx.tensor(0);
@@ -102,7 +103,10 @@ export const POOL_OPS: ConverterTable = {
   ReduceMean: reduce(18, mean),
   ReduceSum: reduce(13, (x, axes, keep) => x.sum(axes, keep)),
   ReduceMax: reduce(18, (x, axes, keep) => x.max(axes, keep)),
+  ReduceL2: reduce(18, (x, axes, keep) => x.mul(x).sum(axes, keep).sqrt()),
+  ReduceSumSquare: reduce(18, (x, axes, keep) => x.mul(x).sum(axes, keep)),
   Resize: {
+    constantInputs: [1, 2, 3],
     convert: (ctx) => {
       const [sh, sw] = resizeScales(ctx);
       const x = ctx.tensor(0);

@@ -105,6 +105,7 @@ export const SHAPE_OPS: ConverterTable = {
     },
   },
   ConstantOfShape: {
+    constantInputs: [0],
     fold: (ctx) => {
       const shape = ctx.ints(0);
       const value = ctx.attrs.tensor('value') ?? hostTensor('float', [1], [0]);
@@ -122,6 +123,7 @@ export const SHAPE_OPS: ConverterTable = {
   },
   Size: { convert: (ctx) => [hostValue(hostTensor('int', [], [sizeOfShape(ctx.shape(0))]))] },
   Range: {
+    constantInputs: [0, 1, 2],
     fold: (ctx) => {
       const [start = 0] = ctx.ints(0);
       const [limit = 0] = ctx.ints(1);
@@ -149,7 +151,10 @@ export const SHAPE_OPS: ConverterTable = {
       return [x.dtype === dtype ? x : x.cast(dtype)];
     },
   },
-  Reshape: { convert: (ctx) => reshaped(ctx, reshapeTarget(ctx)) },
+  Reshape: {
+    constantInputs: [1],
+    convert: (ctx) => reshaped(ctx, reshapeTarget(ctx)),
+  },
   Flatten: {
     convert: (ctx) => {
       const shape = ctx.shape(0);
@@ -159,8 +164,12 @@ export const SHAPE_OPS: ConverterTable = {
       return reshaped(ctx, [sizeOfShape(shape.slice(0, a)), sizeOfShape(shape.slice(a))]);
     },
   },
-  Unsqueeze: { convert: (ctx) => reshaped(ctx, unsqueezeShape(ctx, ctx.shape(0), ctx.ints(1))) },
+  Unsqueeze: {
+    constantInputs: [1],
+    convert: (ctx) => reshaped(ctx, unsqueezeShape(ctx, ctx.shape(0), ctx.ints(1))),
+  },
   Squeeze: {
+    constantInputs: [1],
     convert: (ctx) => {
       const shape = ctx.shape(0);
       const axes = ctx.optional(1)
@@ -208,6 +217,7 @@ export const SHAPE_OPS: ConverterTable = {
     },
   },
   Slice: {
+    constantInputs: [1, 2, 3, 4],
     convert: (ctx) => {
       const shape = ctx.shape(0);
       const ranges = sliceRanges(ctx, shape);
@@ -223,6 +233,7 @@ export const SHAPE_OPS: ConverterTable = {
     },
   },
   Split: {
+    constantInputs: [1],
     convert: (ctx) => {
       const shape = ctx.shape(0);
       const axis = ctx.axis(ctx.attrs.int('axis', 0), shape.length);
@@ -242,6 +253,7 @@ export const SHAPE_OPS: ConverterTable = {
     },
   },
   Expand: {
+    constantInputs: [1],
     convert: (ctx) => {
       const shape = broadcastShape(ctx.shape(0), ctx.ints(1));
       if (shape === undefined) return ctx.fail(`[${ctx.shape(0)}] does not broadcast to [${ctx.ints(1)}]`);
