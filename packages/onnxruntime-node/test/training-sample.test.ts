@@ -16,16 +16,9 @@ describe.runIf(existsSync(sample))('training-step sample train_sample_vgg_bn', (
       compile(program, { executionProviders: ['cpu'] }),
   };
   for (const [name, compileFn] of Object.entries(backends)) {
-    it(`${name}: losses of every step, gradients, parameters, running stats and eval outputs`, async (ctx) => {
+    it(`${name}: losses of every step, gradients, parameters, running stats and eval outputs`, async () => {
       const fx = await loadTrainingFixture(sample);
-      let result: Awaited<ReturnType<typeof runTrainingFixture>>;
-      try {
-        result = await runTrainingFixture(compileFn, fx, (bytes) => importOnnx(bytes));
-      } catch (e) {
-        // until packages/onnx lowers the network ops (conv, pools, BatchNorm's pieces), ORT cannot compile it
-        if (String(e).includes('not lowered to ONNX yet')) return ctx.skip(`network ops not lowered to ONNX yet: ${e}`);
-        throw e;
-      }
+      const result = await runTrainingFixture(compileFn, fx, (bytes) => importOnnx(bytes));
       console.log(`${name}: worst error / tolerance ${JSON.stringify(result.worst)}`);
       expect(result.failures).toEqual([]);
     });
