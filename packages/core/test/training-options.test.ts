@@ -197,4 +197,23 @@ describe('trainingStepProgram', () => {
       expect(Math.abs(fd)).toBeGreaterThan(1e-6);
     }
   });
+
+  it('maximize ascends: one SGD step moves by +lr·g, one Adam step exactly opposite to the minimising one', async () => {
+    const stepOnce = async (optimizer: ReturnType<typeof sgd>) => {
+      const p = trainingStepProgram({ model: ref.model, loss, optimizer, gradients: true });
+      const out = await compileReference(p).run({ ...ref.batch, ...p.initialState(), ...optimizer.stepScalars(1) });
+      return { out, init: p.initialState() };
+    };
+    const name = 'conf.weight';
+    const { out: up, init } = await stepOnce(sgd({ lr: 0.5, maximize: true }));
+    const p0 = init[name]!.data;
+    const g = up[`grad/${name}`]!.data;
+    for (const [i, v] of up[`${name}.next`]!.data.entries()) expect(v - p0[i]!).toBeCloseTo(0.5 * g[i]!, 12);
+    const { out: adamUp } = await stepOnce(adam({ lr: 0.01, maximize: true }));
+    const { out: adamDown } = await stepOnce(adam({ lr: 0.01 }));
+    const a = adamUp[`${name}.next`]!.data;
+    const d = adamDown[`${name}.next`]!.data;
+    for (const [i, v] of a.entries()) expect(v - p0[i]!).toBeCloseTo(-(d[i]! - p0[i]!), 12);
+    expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - p0[i]!)))).toBeGreaterThan(1e-3);
+  });
 });
