@@ -10,11 +10,10 @@ import {
   makeOptimizer,
   multiboxLossProgram,
   multiboxTrainingLoss,
-  retinanetTrainingLoss,
   sgd,
   trainingStepProgram,
 } from '../src/index.js';
-import { loadOptimReference } from '../src/testing/optim-reference.js';
+import { loadOptimReference, retinanetReferenceProblem } from '../src/testing/optim-reference.js';
 
 const ref = await loadOptimReference();
 
@@ -143,37 +142,8 @@ describe('trainingStepProgram', () => {
 
   it("feeds a RetinaNet loss, and its gradients agree with finite differences of the step's loss", async () => {
     // the tiny detector's heads renamed to RetinaNet's loss inputs (A = 16 anchors, C = 3 classes)
-    const model: ModelGraph = {
-      ...ref.model,
-      outputs: [
-        { name: 'bbox_regression', shape: [4, 16, 4] },
-        { name: 'cls_logits', shape: [4, 16, 3] },
-      ],
-      emit: (b, feeds, mode) => {
-        const f = ref.model.emit(b, feeds, mode);
-        return { ...f, outputs: { bbox_regression: f.outputs.loc_data!, cls_logits: f.outputs.conf_data! } };
-      },
-    };
-    const p = trainingStepProgram({
-      model,
-      loss: retinanetTrainingLoss({ boxLoss: 'giou' }),
-      optimizer: sgd({ lr: 0.1 }),
-      gradients: true,
-    });
+    const { program: p, batch } = retinanetReferenceProblem(ref);
     expect(p.batchInputs).toEqual(['images', 'anchors', 'targets', 'num_objs']);
-    // anchors: the default boxes in corner form; targets as in the reference batch
-    const d = ref.batch.dbox_list!.data;
-    const anchors = Float32Array.from({ length: d.length }, (_, i) => {
-      const r = i - (i % 4);
-      const [cx, cy, w, h] = [d[r]!, d[r + 1]!, d[r + 2]!, d[r + 3]!];
-      return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2][i % 4]!;
-    });
-    const batch: Feeds = {
-      images: ref.batch.images!,
-      anchors: { dtype: 'float32', shape: [16, 4], data: anchors },
-      targets: ref.batch.targets!,
-      num_objs: ref.batch.num_objs!,
-    };
     const compiled = compileReference(p);
     const state = p.initialState();
     const run = (over: Record<string, HostTensor> = {}) =>

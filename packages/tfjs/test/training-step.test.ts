@@ -1,4 +1,5 @@
-import { checkOptimReferenceCase, loadOptimReference } from '@lossgraph/core/testing';
+import { compileReference } from '@lossgraph/core';
+import { checkOptimReferenceCase, checkRetinanetAgainstReference, loadOptimReference } from '@lossgraph/core/testing';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 import './backends.js';
@@ -20,4 +21,14 @@ describe('tfjs-cpu: training steps against torch.optim 1.13 (tiny detector, Mult
       expect(failures).toEqual([]);
     });
   }
+
+  it('RetinaNet loss: three steps agree with the reference interpreter', async () => {
+    const failures = await checkRetinanetAgainstReference(
+      ref,
+      (program) => compile(program, { backend: 'cpu' }),
+      compileReference,
+      1e-4,
+    );
+    expect(failures).toEqual([]);
+  });
 });

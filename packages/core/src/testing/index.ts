@@ -14,11 +14,13 @@ export { negativeLosses } from './mining.js';
 export { OP_CASES, type OpCase } from './op-cases.js';
 export {
   checkOptimReferenceCase,
+  checkRetinanetAgainstReference,
   loadOptimReference,
   type OptimReference,
   type OptimReferenceCase,
   optimReferencePath,
   optimReferenceProgram,
+  retinanetReferenceProblem,
   type TrainingTolerances,
 } from './optim-reference.js';
 export { repoFixturesDir, sampleFixturePath, trainingSampleFixturePath } from './paths.js';

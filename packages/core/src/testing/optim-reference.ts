@@ -4,10 +4,11 @@ import type { CompiledLoss, CompileOptions, Feeds, HostTensor, LossProgram } fro
 import { fail } from '../errors.js';
 import { parseSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
 import type { ModelGraph } from '../training/model.js';
+import { sgd } from '../training/optimizer.js';
 import type { OptimizerOptions } from '../training/optimizer-options.js';
 import { runTrainingSteps } from '../training/run-steps.js';
 import { evalProgram, slotName, type TrainingStepProgram, trainingStepProgram } from '../training/step-program.js';
-import { multiboxTrainingLoss } from '../training/training-loss.js';
+import { multiboxTrainingLoss, retinanetTrainingLoss } from '../training/training-loss.js';
 import { repoFixturesDir } from './paths.js';
 import { tinyDetector } from './tiny-detector.js';
 import { lossFailure, tensorFailure } from './training-compare.js';
@@ -162,5 +163,76 @@ export async function checkOptimReferenceCase(
   } finally {
     await compiled.dispose();
   }
+  return failures.filter((f): f is string => f !== undefined);
+}
+
+/**
+ * The tiny detector trained on torchvision's RetinaNet loss instead: its heads renamed `bbox_regression`
+ * and `cls_logits` (16 anchors, 3 classes), the anchors its default boxes in corner form, GIoU box loss,
+ * SGD with momentum. No PyTorch values: for checking that backends agree with the reference interpreter.
+ */
+export function retinanetReferenceProblem(ref: OptimReference): { program: TrainingStepProgram; batch: Feeds } {
+  const model: ModelGraph = {
+    ...ref.model,
+    outputs: [
+      { name: 'bbox_regression', shape: ref.model.outputs[0]!.shape },
+      { name: 'cls_logits', shape: ref.model.outputs[1]!.shape },
+    ],
+    emit: (b, feeds, mode) => {
+      const f = ref.model.emit(b, feeds, mode);
+      return { ...f, outputs: { bbox_regression: f.outputs.loc_data!, cls_logits: f.outputs.conf_data! } };
+    },
+  };
+  const program = trainingStepProgram({
+    model,
+    loss: retinanetTrainingLoss({ boxLoss: 'giou' }),
+    optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
+    gradients: true,
+  });
+  const d = ref.batch.dbox_list!;
+  const anchors = Float32Array.from({ length: d.data.length }, (_, i) => {
+    const r = i - (i % 4);
+    const [cx, cy, w, h] = [d.data[r]!, d.data[r + 1]!, d.data[r + 2]!, d.data[r + 3]!];
+    return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2][i % 4]!;
+  });
+  const batch: Feeds = {
+    images: ref.batch.images!,
+    anchors: { dtype: 'float32', shape: d.shape, data: anchors },
+    targets: ref.batch.targets!,
+    num_objs: ref.batch.num_objs!,
+  };
+  return { program, batch };
+}
+
+/**
+ * Runs the RetinaNet problem for the reference file's steps with `compile` and with the reference
+ * interpreter, and returns one line per value of `compile`'s run outside `tolerance` (FIXTURES.md norms)
+ * of the interpreter's: loss terms of every step, step 0's gradients, parameters and state after the last step.
+ */
+export async function checkRetinanetAgainstReference(
+  ref: OptimReference,
+  compile: (program: LossProgram, options?: CompileOptions) => CompiledLoss | Promise<CompiledLoss>,
+  reference: (program: LossProgram) => CompiledLoss | Promise<CompiledLoss>,
+  tolerance: number,
+): Promise<string[]> {
+  const { program, batch } = retinanetReferenceProblem(ref);
+  const runWith = async (c: CompiledLoss) => {
+    try {
+      return await runTrainingSteps(c, program, batch, { steps: ref.steps });
+    } finally {
+      await c.dispose();
+    }
+  };
+  const want = await runWith(await reference(program));
+  const got = await runWith(await compile(program));
+  const failures: (string | undefined)[] = [];
+  want.losses.forEach((terms, k) => {
+    for (const [term, w] of Object.entries(terms))
+      failures.push(lossFailure(`${term} step ${k}`, got.losses[k]?.[term], w, tolerance));
+  });
+  for (const p of program.parameters)
+    failures.push(tensorFailure(`grad/${p}`, got.first[`grad/${p}`]?.data, want.first[`grad/${p}`]!.data, tolerance));
+  for (const [name, t] of Object.entries(want.state))
+    failures.push(tensorFailure(name, got.state[name]?.data, t.data, tolerance));
   return failures.filter((f): f is string => f !== undefined);
 }
