@@ -209,14 +209,14 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
     gradients ? full : { ...full, outputs: full.outputs.filter((o) => !o.name.startsWith('grad/')) },
   );
 
-  // checks: the loss's on what the batch feeds it (model outputs as zeros), finite floats everywhere
-  const standIns = Object.fromEntries(
-    wired.fromModel.map((n) => [n, zeros(forward.outputs[n]!.shape.map((d) => d as number))]),
-  );
-  const lossFeeds = (feeds: Feeds): Feeds => ({
-    ...standIns,
-    ...Object.fromEntries(wired.fromBatch.map((n) => [n, feeds[n]!])),
-  });
+  // checks: the loss's on what the batch feeds it (model outputs as zeros, made on first use), finite floats
+  let standIns: Record<string, HostTensor> | undefined;
+  const lossFeeds = (feeds: Feeds): Feeds => {
+    standIns ??= Object.fromEntries(
+      wired.fromModel.map((n) => [n, zeros(forward.outputs[n]!.shape.map((d) => d as number))]),
+    );
+    return { ...standIns, ...Object.fromEntries(wired.fromBatch.map((n) => [n, feeds[n]!])) };
+  };
   const finiteInputs = [
     ...model.inputs.map((t) => t.name),
     ...paramNames,
