@@ -127,6 +127,21 @@ describe('importOnnx refuses what it cannot import, naming the node', () => {
     expect(importOnnx(dropout(0)).outputs).toEqual([{ name: 'y', shape: [2, 3] }]);
   });
 
+  it('a constant too large to compute while importing is INVALID_MODEL, not an allocation failure', () => {
+    const bytes = craftModel({
+      inputs: [{ name: 'x', dims: [2] }],
+      outputs: ['y'],
+      nodes: [
+        { op: 'ConstantOfShape', name: 'huge', inputs: ['shape'], outputs: ['zeros'] },
+        { op: 'Add', inputs: ['x', 'zeros'], outputs: ['y'] },
+      ],
+      initializers: [{ name: 'shape', dims: [3], values: [100000, 100000, 2], type: 'int64' }],
+    });
+    const e = caught(() => importOnnx(bytes));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain("node 'huge' (ConstantOfShape)");
+  });
+
   it('a Resize other than nearest integer upsampling is UNSUPPORTED_OP', () => {
     const bytes = craftModel({
       inputs: [{ name: 'x', dims: [1, 1, 2, 2] }],
