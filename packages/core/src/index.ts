@@ -92,6 +92,8 @@ export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from 
 export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
 export type { OpDef, Vjp, VjpArgs } from './ops/define.js';
 export { OP_NAMES, OPS } from './ops/registry.js';
+export { poolDivisors, windowEndPad } from './ops/window-kernels.js';
+export { windowOutShape } from './ops/window-rules.js';
 export { closestName, editDistance } from './options/closest.js';
 export { float32Problem, requireFloat32 } from './options/float32.js';
 export { type OptionRule, type OptionRules, optionRules } from './options/rules.js';

@@ -112,3 +112,33 @@ export function firstMaxima(x: ArrayLike<number>, base: number, win: PoolWindows
     return best;
   });
 }
+
+/**
+ * The divisor of each output cell of avgPool2d over an input of `inputSize` (row-major over `outSize`), for
+ * backends that pool with a sum and scale: the count of taps inside the input (`countIncludePad` false) or
+ * inside the input and its padding.
+ */
+export function poolDivisors(
+  [h, w]: readonly [number, number],
+  [ho, wo]: readonly [number, number],
+  attrs: Pool2dAttrs,
+  countIncludePad: boolean,
+): number[] {
+  return avgPoolDivisors(poolWindows(h, w, ho, wo, attrs), countIncludePad);
+}
+
+/**
+ * The end pad after which a floor-mode window op over `size` cells (with `padBegin` before them) has
+ * exactly `out` windows, the last one ending on the last cell: negative where cells are left over (crop
+ * them; no window reads them). Backends lower ceil mode and gradients with it.
+ */
+export function windowEndPad(
+  size: number,
+  out: number,
+  kernel: number,
+  stride: number,
+  dilation: number,
+  padBegin: number,
+): number {
+  return (out - 1) * stride + (kernel - 1) * dilation + 1 - size - padBegin;
+}

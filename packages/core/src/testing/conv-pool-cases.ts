@@ -43,6 +43,26 @@ export const CONV_POOL_CASES: readonly OpCase[] = [
     build: (_, [x, w]) => [x!.conv2d(w!, conv({ strides: [1, 2], pads: [2, 2, 2, 1], dilations: [2, 2], group: 3 }))],
   },
   {
+    // stride 1: the ONNX input gradient is a Conv with the kernel flipped and regrouped
+    name: 'conv2d/grouped-stride1',
+    op: 'conv2d',
+    inputs: { x: f(['N', 4, 5, 5]), w: f([6, 2, 3, 3]) },
+    build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 0, 2, 1], group: 2 }))],
+  },
+  {
+    name: 'conv2d/depthwise-stride1',
+    op: 'conv2d',
+    inputs: { x: f(['N', 3, 5, 5]), w: f([3, 1, 3, 3]) },
+    build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 1, 1, 1], group: 3 }))],
+  },
+  {
+    // one output channel (a heatmap head): the flipped kernel of the input gradient is [C, 1, kh, kw]
+    name: 'conv2d/one-output-channel',
+    op: 'conv2d',
+    inputs: { x: f(['N', 3, 4, 5]), w: f([1, 3, 3, 3]) },
+    build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 1, 1, 1] }))],
+  },
+  {
     // kernel 2 < stride 3: rows and columns no window reads get a zero gradient
     name: 'conv2d/stride-over-kernel',
     op: 'conv2d',
@@ -109,6 +129,13 @@ export const CONV_POOL_CASES: readonly OpCase[] = [
     build: (_, [x]) => [x!.maxPool2d(pool([3, 2], { strides: [2, 2], pads: [1, 0, 1, 1], dilations: [2, 1] }))],
   },
   {
+    // 7 rows and 5 columns at stride 2 leave the last row and column unread: their gradient is 0
+    name: 'maxPool2d/leftover-cells',
+    op: 'maxPool2d',
+    inputs: { x: f(['N', 2, 7, 5]) },
+    build: (_, [x]) => [x!.maxPool2d(pool([2, 2]))],
+  },
+  {
     // small integers: windows hold ties, the first maximum (row-major) takes the gradient
     name: 'maxPool2dGrad/ties',
     op: 'maxPool2dGrad',
@@ -149,6 +176,12 @@ export const CONV_POOL_CASES: readonly OpCase[] = [
         countIncludePad: true,
       }),
     ],
+  },
+  {
+    name: 'avgPool2d/leftover-cells',
+    op: 'avgPool2d',
+    inputs: { x: f(['N', 2, 7, 5]) },
+    build: (_, [x]) => [x!.avgPool2d({ ...pool([2, 2]), countIncludePad: false })],
   },
   {
     name: 'avgPool2dGrad/exclude-pad',

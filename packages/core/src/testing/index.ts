@@ -2,7 +2,7 @@
 
 export { fixtureOutputs } from '../io/fixture.js';
 export { fixtureName, listFixtureFiles, loadFixture, loadMultiboxFixture } from '../io/fixture-files.js';
-export { type ConformanceOptions, runOpConformance } from './conformance.js';
+export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
 export { OP_CASES, type OpCase } from './op-cases.js';

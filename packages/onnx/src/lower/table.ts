@@ -1,5 +1,6 @@
 import { ACTIVATIONS } from './activations.js';
 import type { LoweringTable } from './context.js';
+import { CONVOLUTION } from './convolution.js';
 import { ELEMENTWISE } from './elementwise.js';
 import { FUSED } from './fused.js';
 import { INDEXING } from './indexing.js';
@@ -8,8 +9,8 @@ import { REDUCE } from './reduce.js';
 import { SHAPE } from './shape.js';
 
 /**
- * IR op -> ONNX nodes, for every op of the IR (exhaustive at the type level). ACTIVATIONS comes after
- * NETWORKS, whose placeholder entries for the same ops it replaces.
+ * IR op -> ONNX nodes, for every op of the IR (exhaustive at the type level). ACTIVATIONS and CONVOLUTION come
+ * after NETWORKS, whose placeholder entries for the same ops they replace.
  */
 export const LOWERINGS: LoweringTable = {
   ...ELEMENTWISE,
@@ -19,4 +20,5 @@ export const LOWERINGS: LoweringTable = {
   ...FUSED,
   ...NETWORKS,
   ...ACTIVATIONS,
+  ...CONVOLUTION,
 };

@@ -1,4 +1,5 @@
 import { activations } from './activations.js';
+import { convolution } from './convolution.js';
 import { elementwise } from './elementwise.js';
 import { fused } from './fused.js';
 import { indexing } from './indexing.js';
@@ -20,6 +21,7 @@ export const LOWERINGS: LoweringTable = {
   ...sorting,
   ...fused,
   ...networks,
-  // after `networks`, whose placeholder entries for these ops it replaces
+  // after `networks`, whose placeholder entries for these ops they replace
   ...activations,
+  ...convolution,
 };
