@@ -6,7 +6,8 @@ Each model is exported with `torch.onnx.export(opset_version=17, training=Traini
 do_constant_folding=False)` and written to `import_<name>.safetensors` with:
 
 - `model_onnx` U8 [nbytes]: the ModelProto (static shapes); `model_onnx_dynamic` where the case also
-  exports a symbolic batch (`dynamic_axes`);
+  exports a symbolic batch (`dynamic_axes`); `model_onnx_folded` where it is also exported with
+  `do_constant_folding=True`;
 - `images` F32: the input;
 - `weight_<out>` F32: fixed random weights; the differentiated scalar is sum over outputs of
   sum(weight_<out> * <out>);
@@ -210,8 +211,11 @@ CASES = {
     "classifier": (Classifier, (3, 3, 8, 8), ["a", "mixed", "m"], False),
 }
 
+# cases also exported with do_constant_folding=True (`model_onnx_folded`)
+FOLDED = {"frozen_bn"}
 
-def export(model, x, outputs, training, dynamic=False):
+
+def export(model, x, outputs, training, dynamic=False, folding=False):
     f = io.BytesIO()
     kwargs = {}
     if dynamic:
@@ -223,7 +227,7 @@ def export(model, x, outputs, training, dynamic=False):
         f,
         opset_version=17,
         training=mode,
-        do_constant_folding=False,
+        do_constant_folding=folding,
         input_names=["images"],
         output_names=outputs,
         **kwargs,
@@ -254,6 +258,8 @@ def make_case(name):
     model.train()
     onnx_bytes = export(copy.deepcopy(model), images, outputs, training=True)
     dyn_bytes = export(copy.deepcopy(model), images, outputs, training=True, dynamic=True) if dynamic else None
+    # with constant folding a FrozenBatchNorm2d becomes anonymous onnx::Mul_* / onnx::Add_* initializers
+    folded = export(copy.deepcopy(model), images, outputs, training=True, folding=True) if name in FOLDED else None
     load_initializers(model, onnx_bytes)
     model = model.double()
     start = copy.deepcopy(model.state_dict())
@@ -271,6 +277,8 @@ def make_case(name):
     tensors = {"model_onnx": u8(onnx_bytes), "images": images.numpy().astype(np.float32)}
     if dyn_bytes is not None:
         tensors["model_onnx_dynamic"] = u8(dyn_bytes)
+    if folded is not None:
+        tensors["model_onnx_folded"] = u8(folded)
     params = [n for n, p in model.named_parameters() if p.requires_grad]
     for o, w, out in zip(outputs, weights, outs):
         tensors[f"weight_{o}"] = w.numpy().astype(np.float32)

@@ -110,6 +110,38 @@ describe('importOnnx refuses what it cannot import, naming the node', () => {
     expect(e.message).toContain("node 'bn' (BatchNormalization): input 3 ('mean')");
   });
 
+  it('a Dropout that drops at random in training is UNSUPPORTED_OP; one in inference mode is an identity', () => {
+    const dropout = (training: number) =>
+      craftModel({
+        inputs: [{ name: 'x', dims: [2, 3] }],
+        outputs: ['y'],
+        nodes: [{ op: 'Dropout', name: 'drop', inputs: ['x', 'ratio', 'training'], outputs: ['y'] }],
+        initializers: [
+          { name: 'ratio', dims: [], values: [0.5] },
+          { name: 'training', dims: [], values: [training], type: 'int64' },
+        ],
+      });
+    const e = caught(() => importOnnx(dropout(1)));
+    expect(e.code).toBe('UNSUPPORTED_OP');
+    expect(e.message).toContain("node 'drop' (Dropout)");
+    expect(importOnnx(dropout(0)).outputs).toEqual([{ name: 'y', shape: [2, 3] }]);
+  });
+
+  it('a constant too large to compute while importing is INVALID_MODEL, not an allocation failure', () => {
+    const bytes = craftModel({
+      inputs: [{ name: 'x', dims: [2] }],
+      outputs: ['y'],
+      nodes: [
+        { op: 'ConstantOfShape', name: 'huge', inputs: ['shape'], outputs: ['zeros'] },
+        { op: 'Add', inputs: ['x', 'zeros'], outputs: ['y'] },
+      ],
+      initializers: [{ name: 'shape', dims: [3], values: [100000, 100000, 2], type: 'int64' }],
+    });
+    const e = caught(() => importOnnx(bytes));
+    expect(e.code).toBe('INVALID_MODEL');
+    expect(e.message).toContain("node 'huge' (ConstantOfShape)");
+  });
+
   it('a Resize other than nearest integer upsampling is UNSUPPORTED_OP', () => {
     const bytes = craftModel({
       inputs: [{ name: 'x', dims: [1, 1, 2, 2] }],

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   appendGradients,
+  type Graph,
   GraphBuilder,
   interpret,
   LossGraphError,
@@ -51,11 +52,11 @@ export interface RunResult {
 }
 
 /**
- * Emits `model` into a fresh graph, adds the scalar sum over outputs of sum(weight_<out> * out) and its
- * gradient with respect to every parameter (train mode), and runs it on the reference interpreter with the
- * model's own initializers and the case's images.
+ * Emits `model` into a fresh graph with outputs `<out>` and `next/<state>`; with `grads`, also the scalar
+ * `total`, the sum over outputs of sum(weight_<out> * out), and `grad/<param>`, its gradient with respect to
+ * every parameter.
  */
-export function runModel(model: ModelGraph, c: ExportCase, mode: 'train' | 'eval', grads = false): RunResult {
+export function modelGraph(model: ModelGraph, c: ExportCase, mode: 'train' | 'eval', grads = false): Graph {
   const b = new GraphBuilder();
   const feedsOf = (list: readonly { name: string; shape: readonly number[] }[]) =>
     Object.fromEntries(list.map((t): [string, Tensor] => [t.name, b.input(t.name, 'float32', t.shape)]));
@@ -66,45 +67,60 @@ export function runModel(model: ModelGraph, c: ExportCase, mode: 'train' | 'eval
   );
   for (const [name, t] of Object.entries(fwd.outputs)) b.output(name, t);
   for (const [name, t] of Object.entries(fwd.nextState)) b.output(`next/${name}`, t);
-  if (grads) {
-    let total: Tensor | undefined;
-    for (const [name, t] of Object.entries(fwd.outputs)) {
-      const w = c.tensor(`weight_${name}`);
-      const term = t.mul(b.constant(Array.from(w.data), 'float32', w.shape)).sum();
-      total = total === undefined ? term : total.add(term);
-    }
-    if (total === undefined) throw new Error('no outputs');
-    b.output('total', total);
+  if (!grads) return b.build();
+  let total: Tensor | undefined;
+  for (const [name, t] of Object.entries(fwd.outputs)) {
+    const w = c.tensor(`weight_${name}`);
+    const term = t.mul(b.constant(Array.from(w.data), 'float32', w.shape)).sum();
+    total = total === undefined ? term : total.add(term);
   }
-  let graph = b.build();
-  if (grads) {
-    graph = appendGradients(graph, {
-      of: ['total'],
-      wrt: Object.fromEntries(model.parameters.map((p) => [p.name, `grad/${p.name}`])),
-    });
-  }
-  const feeds = Object.fromEntries([
+  if (total === undefined) throw new Error('no outputs');
+  b.output('total', total);
+  return appendGradients(b.build(), {
+    of: ['total'],
+    wrt: Object.fromEntries(model.parameters.map((p) => [p.name, `grad/${p.name}`])),
+  });
+}
+
+/** The feeds of a model graph: the case's images, the model's initializers. */
+export function modelFeeds(model: ModelGraph, c: ExportCase) {
+  return Object.fromEntries([
     ...model.inputs.map((i) => [i.name, c.tensor(i.name)] as const),
     ...[...model.parameters, ...model.state].map((p) => [p.name, { shape: p.shape, data: p.data }] as const),
   ]);
-  const res = interpret(graph, feeds);
+}
+
+/** Splits graph results into outputs, next state and gradients. */
+export function splitResults(model: ModelGraph, res: Readonly<Record<string, ArrayLike<number>>>): RunResult {
   const pick = (prefix: string) =>
     Object.fromEntries(
       Object.entries(res)
         .filter(([k]) => k.startsWith(prefix))
-        .map(([k, v]) => [k.slice(prefix.length), v.data]),
+        .map(([k, v]) => [k.slice(prefix.length), v]),
     );
   return {
-    outputs: Object.fromEntries(Object.keys(fwd.outputs).map((k) => [k, res[k]?.data ?? []])),
+    outputs: Object.fromEntries(model.outputs.map((o) => [o.name, res[o.name] ?? []])),
     nextState: pick('next/'),
     grads: pick('grad/'),
   };
 }
 
-/** max |got - want| <= rel * max(1e-3, max |want|), with the worst element in the message */
-export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rel: number, what: string): void {
+/** `modelGraph` run on the reference interpreter (float64). */
+export function runModel(model: ModelGraph, c: ExportCase, mode: 'train' | 'eval', grads = false): RunResult {
+  const res = interpret(modelGraph(model, c, mode, grads), modelFeeds(model, c));
+  return splitResults(model, Object.fromEntries(Object.entries(res).map(([k, v]) => [k, v.data])));
+}
+
+/** max |got - want| <= rel * max(floor, max |want|), with the worst element in the message */
+export function expectClose(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  rel: number,
+  what: string,
+  floor = 1e-3,
+): void {
   expect(got.length, `${what}: length`).toBe(want.length);
-  let scale = 1e-3;
+  let scale = floor;
   for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i] ?? 0));
   let worst = 0;
   let at = -1;

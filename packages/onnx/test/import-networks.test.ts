@@ -64,6 +64,17 @@ describe('importOnnx: what the exporter leaves for the importer to sort out', ()
     expect(model.state.map((s) => s.name)).toEqual(['bn2.running_mean', 'bn2.running_var']);
   });
 
+  it('with constant folding, a FrozenBatchNorm2d is anonymous onnx::Mul_*/onnx::Add_* constants', ({ skip }) => {
+    const c = loadCase('frozen_bn');
+    const model = importOnnx(Uint8Array.from(c.tensor('model_onnx_folded').data));
+    expect(model.parameters.map((p) => p.name)).toEqual(c.parameters);
+    const r = runOrSkip(skip, () => runModel(model, c, 'train', true));
+    if (r === undefined) return;
+    // the exporter folded the frozen scale and shift in float32; the reference computes them in float64
+    for (const o of c.outputs) expectClose(r.outputs[o] ?? [], c.tensor(`train_${o}`).data, 1e-6, o);
+    for (const p of c.parameters) expectClose(r.grads[p] ?? [], c.tensor(`grad/${p}`).data, 1e-6, `grad ${p}`);
+  });
+
   it('one initializer used by two Conv nodes (a shared head) is one parameter', () => {
     const model = importOnnx(loadCase('shared_head').bytes);
     expect(model.parameters.filter((p) => p.name === 'head.weight')).toHaveLength(1);

@@ -113,7 +113,7 @@ const CASES: readonly OpCase[] = [
     outputs: ['y', 'z'],
   },
   {
-    name: 'Resize nearest from sizes, GlobalAveragePool, ReduceMean with axes as input (opset 18)',
+    name: 'Resize nearest from sizes and with axes (opset 18), GlobalAveragePool, ReduceMean with axes as input (opset 18)',
     opset: 18,
     inputs: { x: [1, 2, 2, 3] },
     nodes: [
@@ -123,11 +123,17 @@ const CASES: readonly OpCase[] = [
         outputs: ['y'],
         attrs: { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' },
       },
+      {
+        op: 'Resize',
+        inputs: ['x', '', 'scales'],
+        outputs: ['z'],
+        attrs: { axes: [3, 2], mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' },
+      },
       { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['g'] },
       { op: 'ReduceMean', inputs: ['x', 'axes'], outputs: ['m'], attrs: { keepdims: 0 } },
     ],
-    initializers: [ints('sizes', [1, 2, 6, 6]), ints('axes', [-1, 1])],
-    outputs: ['y', 'g', 'm'],
+    initializers: [ints('sizes', [1, 2, 6, 6]), ints('axes', [-1, 1]), floats('scales', [2], [3, 2])],
+    outputs: ['y', 'z', 'g', 'm'],
   },
   {
     // SSD300's L2Norm: ReduceL2 over channels, a lower bound by Clip, Expand to the input's shape, Div

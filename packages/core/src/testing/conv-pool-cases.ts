@@ -50,6 +50,19 @@ export const CONV_POOL_CASES: readonly OpCase[] = [
     build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 0, 2, 1], group: 2 }))],
   },
   {
+    name: 'conv2d/depthwise-stride1',
+    op: 'conv2d',
+    inputs: { x: f(['N', 3, 5, 5]), w: f([3, 1, 3, 3]) },
+    build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 1, 1, 1], group: 3 }))],
+  },
+  {
+    // one output channel (a heatmap head): the flipped kernel of the input gradient is [C, 1, kh, kw]
+    name: 'conv2d/one-output-channel',
+    op: 'conv2d',
+    inputs: { x: f(['N', 3, 4, 5]), w: f([1, 3, 3, 3]) },
+    build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 1, 1, 1] }))],
+  },
+  {
     // kernel 2 < stride 3: rows and columns no window reads get a zero gradient
     name: 'conv2d/stride-over-kernel',
     op: 'conv2d',

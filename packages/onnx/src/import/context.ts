@@ -4,6 +4,9 @@ import type { OnnxNode } from './decode.js';
 import { invalidNode, unsupportedNode } from './errors.js';
 import type { HostKind, HostTensor } from './host-tensor.js';
 
+/** The most elements of one tensor the importer computes itself (ConstantOfShape, Range, Expand of constants). */
+export const MAX_FOLDED_ELEMENTS = 1 << 24;
+
 /** A value while converting: known at import time (folded), or a tensor of the graph being built. */
 export type Value =
   | { readonly kind: 'host'; readonly host: HostTensor }
@@ -110,6 +113,17 @@ export class NodeContext {
     const a = axis < 0 ? axis + rank : axis;
     if (!Number.isInteger(a) || a < 0 || a >= rank) this.fail(`axis ${axis} is out of range for rank ${rank}`);
     return a;
+  }
+
+  /**
+   * The element count of a tensor the importer is about to compute at import time; refuses negative or
+   * fractional dims and sizes beyond what shape arithmetic needs (a malformed file must not exhaust memory).
+   */
+  foldedSize(shape: readonly number[]): number {
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) this.fail(`invalid shape [${shape}]`);
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size > MAX_FOLDED_ELEMENTS) this.fail(`a constant of shape [${shape}] is too large to compute while importing`);
+    return size;
   }
 
   fail(message: string): never {

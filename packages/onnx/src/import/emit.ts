@@ -1,4 +1,5 @@
 import {
+  type DType,
   type GraphBuilder,
   LossGraphError,
   type ModelFeeds,
@@ -7,7 +8,7 @@ import {
   type Tensor,
 } from '@lossgraph/core';
 import type { InitializerRole } from './classify.js';
-import { type EmitState, hostValue, NodeContext, type Value } from './context.js';
+import { type EmitState, hostValue, IR_DTYPE, NodeContext, type Value } from './context.js';
 import type { OnnxModel, OnnxNode } from './decode.js';
 import { invalidModel, invalidNode, unsupportedNode } from './errors.js';
 import type { ResolvedInput } from './inputs.js';
@@ -25,10 +26,18 @@ function feedTensor(
   what: string,
   name: string,
   shape: readonly number[],
+  dtype: DType = 'float32',
 ): Tensor {
   const t = group[name];
   if (t === undefined) {
     throw new LossGraphError('MISSING_INPUT', `the model's ${what} '${name}' is not in the feeds`, { tensor: name });
+  }
+  if (t.dtype !== dtype) {
+    throw new LossGraphError('DTYPE_MISMATCH', `the model's ${what} '${name}' is ${dtype}, its feed ${t.dtype}`, {
+      tensor: name,
+      expected: dtype,
+      actual: t.dtype,
+    });
   }
   if (shapeToString(t.shape) !== shapeToString(shape)) {
     throw new LossGraphError(
@@ -72,7 +81,10 @@ export function emitModel(
   const values = new Map<string, Value>();
   const state: Record<string, Tensor> = {};
   for (const input of imported.inputs) {
-    values.set(input.name, { kind: 'tensor', tensor: feedTensor(feeds.inputs, 'input', input.name, input.shape) });
+    values.set(input.name, {
+      kind: 'tensor',
+      tensor: feedTensor(feeds.inputs, 'input', input.name, input.shape, IR_DTYPE[input.kind]),
+    });
   }
   for (const [name, host] of model.initializers) {
     const role = roles.get(name);

@@ -88,11 +88,14 @@ function backpropInput(c: LoweringContext<'conv2dBackpropInput'>, dy: string, w:
     const g = a.group;
     const og = numeric(o, 'output channels') / g;
     const cgn = numeric(cg, 'channels per group');
+    // [g·O/g, C/g, k] -> [g·C/g, O/g, k]: a reshape alone where one of the two is 1 ([O, 1] or [1, C/g] blocks)
     let kernelT = w;
-    if (og > 1 || g > 1) {
+    if (og > 1 && cgn > 1) {
       const grouped = e.op('Reshape', [w, e.int64s([g, og, cgn, ...kernel])], 'float32');
       const swapped = e.op('Transpose', [grouped], 'float32', { perm: [0, 2, 1, 3, 4] });
       kernelT = e.op('Reshape', [swapped, e.int64s([g * cgn, og, ...kernel])], 'float32');
+    } else if (og > 1 || cgn > 1) {
+      kernelT = e.op('Reshape', [w, e.int64s([g * cgn, og, ...kernel])], 'float32');
     }
     const flipped = e.op(
       'Slice',

@@ -9,8 +9,8 @@ import { REDUCE } from './reduce.js';
 import { SHAPE } from './shape.js';
 
 /**
- * IR op -> ONNX nodes, for every op of the IR (exhaustive at the type level). ACTIVATIONS and CONVOLUTION
- * come after NETWORKS, whose placeholder entries for the same ops they replace.
+ * IR op -> ONNX nodes, for every op of the IR (exhaustive at the type level). ACTIVATIONS and CONVOLUTION come
+ * after NETWORKS, whose placeholder entries for the same ops they replace.
  */
 export const LOWERINGS: LoweringTable = {
   ...ELEMENTWISE,

@@ -111,6 +111,22 @@ export const ELEMENTWISE: ConverterTable = {
     },
     convert: (ctx) => [ctx.b.where(ctx.tensor(0), ctx.tensor(1), ctx.tensor(2))],
   },
+  Dropout: {
+    constantInputs: [1, 2],
+    // an identity unless it drops at random: its masks cannot be reproduced outside PyTorch
+    convert: (ctx) => {
+      const ratio = ctx.optionalHost(1)?.data[0] ?? ctx.attrs.float('ratio', 0.5);
+      const training = (ctx.optionalHost(2)?.data[0] ?? 0) !== 0;
+      if ((ctx.node.outputs[1] ?? '') !== '') ctx.unsupported('with a mask output is not supported');
+      if (training && ratio > 0 && ctx.emit.mode === 'train') {
+        ctx.unsupported(
+          `in training mode (ratio ${ratio}) is not supported: its random masks cannot be reproduced; ` +
+            'export with dropout p=0 or put the Dropout modules in eval mode before exporting',
+        );
+      }
+      return [ctx.input(0)];
+    },
+  },
   Identity: { fold: (ctx) => [ctx.host(0)], convert: (ctx) => [ctx.input(0)] },
   Neg: unary(
     (x) => -x,

@@ -51,8 +51,12 @@ function resizeScales(ctx: NodeContext): [number, number] {
     );
   }
   const shape = ctx.shape(0);
+  // opset 18's `axes` names the dims that scales or sizes cover; the others keep their size
+  const axes = (ctx.attrs.ints('axes') ?? shape.map((_, i) => i)).map((a) => ctx.axis(a, shape.length));
   const sizes = ctx.optionalHost(3);
-  const scales = sizes ? Array.from(sizes.data, (s, i) => s / (shape[i] ?? 1)) : Array.from(ctx.host(2).data);
+  const given = sizes ? Array.from(sizes.data, (s, i) => s / (shape[axes[i] ?? i] ?? 1)) : Array.from(ctx.host(2).data);
+  if (given.length !== axes.length) ctx.fail(`${given.length} scales or sizes for ${axes.length} axes`);
+  const scales = shape.map((_, i) => (axes.includes(i) ? (given[axes.indexOf(i)] ?? 1) : 1));
   const [sn, sc, sh, sw] = scales;
   if (scales.length !== 4 || sn !== 1 || sc !== 1 || sh === undefined || sw === undefined) {
     return ctx.unsupported(`with scales [${scales}] is not supported (N and C scales 1, 2-D)`);

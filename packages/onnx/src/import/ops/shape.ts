@@ -109,7 +109,7 @@ export const SHAPE_OPS: ConverterTable = {
     fold: (ctx) => {
       const shape = ctx.ints(0);
       const value = ctx.attrs.tensor('value') ?? hostTensor('float', [1], [0]);
-      return [hostTensor(value.kind, shape, new Float64Array(sizeOfShape(shape)).fill(value.data[0] ?? 0))];
+      return [hostTensor(value.kind, shape, new Float64Array(ctx.foldedSize(shape)).fill(value.data[0] ?? 0))];
     },
   },
   Shape: {
@@ -128,7 +128,8 @@ export const SHAPE_OPS: ConverterTable = {
       const [start = 0] = ctx.ints(0);
       const [limit = 0] = ctx.ints(1);
       const [delta = 1] = ctx.ints(2);
-      const n = Math.max(Math.ceil((limit - start) / delta), 0);
+      if (delta === 0) ctx.fail('a delta of 0');
+      const n = ctx.foldedSize([Math.max(Math.ceil((limit - start) / delta), 0)]);
       return [
         hostTensor(
           ctx.host(0).kind,
@@ -259,7 +260,7 @@ export const SHAPE_OPS: ConverterTable = {
       if (shape === undefined) return ctx.fail(`[${ctx.shape(0)}] does not broadcast to [${ctx.ints(1)}]`);
       const v = ctx.input(0);
       if (v.kind === 'host') {
-        const zeros = hostTensor(v.host.kind, shape, new Float64Array(sizeOfShape(shape)));
+        const zeros = hostTensor(v.host.kind, shape, new Float64Array(ctx.foldedSize(shape)));
         return [hostValue(mapHost(v.host.kind, [v.host, zeros], (a) => a) ?? ctx.fail('cannot expand'))];
       }
       return [v.tensor.expand(shape)];
