@@ -117,14 +117,13 @@ function wireLossInputs(
   return { inputs, fromModel, fromBatch };
 }
 
-/**
- * A training step as one graph: the model's forward in train mode, its outputs wired by name into the
- * loss, the sum of the loss terms differentiated with respect to every parameter (`appendGradients`),
- * and the optimizer's update of every parameter. See TrainingStepProgram for its inputs and outputs.
- * Its checks: the loss's own checks on the loss inputs the batch feeds (`targets`, `num_objs`, ...; the
- * model's outputs stand in as zeros of their shapes), and finite values in every float input.
- */
-export function trainingStepProgram(options: TrainingStepOptions): TrainingStepProgram {
+/** The options checked: an object of known keys, a model, a loss, an optimizer, a boolean `gradients`. */
+function resolveStepOptions(options: TrainingStepOptions): {
+  model: ModelGraph;
+  loss: TrainingLoss;
+  optimizer: Optimizer;
+  gradients: boolean;
+} {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_OPTION', `training step options must be an object, got ${JSON.stringify(options)}`);
   rejectUnknownKeys('training step', options, ['model', 'loss', 'optimizer', 'gradients']);
@@ -137,12 +136,23 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
     fail('INVALID_OPTION', `training step option 'loss' must be a TrainingLoss (multiboxTrainingLoss(...))`, {
       option: 'loss',
     });
-  const optimizer = makeOptimizer(options.optimizer);
   const gradients = options.gradients ?? false;
   if (typeof gradients !== 'boolean')
     fail('INVALID_OPTION', `training step option 'gradients' must be a boolean, got ${JSON.stringify(gradients)}`, {
       option: 'gradients',
     });
+  return { model, loss, optimizer: makeOptimizer(options.optimizer), gradients };
+}
+
+/**
+ * A training step as one graph: the model's forward in train mode, its outputs wired by name into the
+ * loss, the sum of the loss terms differentiated with respect to every parameter (`appendGradients`),
+ * and the optimizer's update of every parameter. See TrainingStepProgram for its inputs and outputs.
+ * Its checks: the loss's own checks on the loss inputs the batch feeds (`targets`, `num_objs`, ...; the
+ * model's outputs stand in as zeros of their shapes), and finite values in every float input.
+ */
+export function trainingStepProgram(options: TrainingStepOptions): TrainingStepProgram {
+  const { model, loss, optimizer, gradients } = resolveStepOptions(options);
   const paramNames = model.parameters.map((p) => p.name);
   const modelState = model.state.map((s) => s.name);
   const slotInputs = paramNames.flatMap((p) => optimizer.slots.map((s) => slotName(p, s)));
