@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { compileReference, LossGraphError, type SafetensorsTensor, writeSafetensors } from '../src/index.js';
+import {
+  compileReference,
+  LossGraphError,
+  readFixture,
+  type SafetensorsTensor,
+  writeSafetensors,
+} from '../src/index.js';
 import { readTrainingFixture } from '../src/io/training-fixture.js';
 import { loadOptimReference } from '../src/testing/optim-reference.js';
 import { trainingSampleFixturePath } from '../src/testing/paths.js';
@@ -102,6 +108,9 @@ describe('training-step fixtures', () => {
     expect(
       error(() => readTrainingFixture(tinyFixture([], { images: { ...images, shape: [4, 48] } }), 'tiny')),
     ).toMatch(/^INVALID_FIXTURE: tiny: tensor 'images' has shape \[4,48\], expected rank 4/);
+    expect(error(() => readFixture(tinyFixture(), 'tiny'))).toBe(
+      'INVALID_FIXTURE: tiny: a training-step fixture (it holds model_onnx); read it with readTrainingFixture',
+    );
     const fx = readTrainingFixture(tinyFixture(['state/bn.running_var']), 'tiny');
     await expect(runTrainingFixture(compileReference, fx, () => ref.model)).rejects.toThrow(
       "tiny: tensor 'state/bn.running_var' is missing (a model running stat)",

@@ -236,6 +236,14 @@ export function retinanetFixtureOptions(m: MetadataReader): RetinanetFixture['op
  */
 export function readFixture(bytes: Uint8Array, name: string): Fixture {
   const file = parseSafetensors(bytes, name);
+  if (file.tensors.has('model_onnx'))
+    fail(
+      'INVALID_FIXTURE',
+      `${name}: a training-step fixture (it holds model_onnx); read it with readTrainingFixture`,
+      {
+        file: name,
+      },
+    );
   const meta = file.metadata;
   const m = metadataReader(meta, name);
   const loss = m.oneOf('loss', FIXTURE_LOSSES, 'multibox');
