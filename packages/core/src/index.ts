@@ -111,6 +111,7 @@ export { bindDefinedDims, type DefinedDim, definedDims, partialShape } from './p
 export { eliminateDeadCode } from './passes/dce.js';
 export { inferTypes } from './passes/infer.js';
 export { type DimBinding, inlineGraph, substituteShape, unifyShape } from './passes/inline.js';
+export { differentiableAncestors } from './passes/reachability.js';
 export { attrSymbols, verify } from './passes/verify.js';
 export {
   type BatchNormInputs,

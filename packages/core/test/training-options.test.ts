@@ -186,4 +186,35 @@ describe('trainingStepProgram', () => {
     for (const [i, v] of a.entries()) expect(v - p0[i]!).toBeCloseTo(-(d[i]! - p0[i]!), 12);
     expect(Math.max(...Array.from(a, (v, i) => Math.abs(v - p0[i]!)))).toBeGreaterThan(1e-3);
   });
+
+  it('leaves a parameter the loss does not reach as it is, as torch.optim skips one whose grad is None', async () => {
+    // an extra parameter used only through argMax (no gradient path), and one not used at all
+    const model: ModelGraph = {
+      ...ref.model,
+      parameters: [
+        ...ref.model.parameters,
+        { name: 'unused', shape: [2], data: Float32Array.of(1, -2) },
+        { name: 'routed', shape: [2], data: Float32Array.of(3, 4) },
+      ],
+      emit: (b, feeds, mode) => {
+        const f = ref.model.emit(b, feeds, mode);
+        const shift = feeds.parameters.routed!.argMax(0).cast('float32').mul(0);
+        return { ...f, outputs: { ...f.outputs, loc_data: f.outputs.loc_data!.add(shift) } };
+      },
+    };
+    const optimizer = sgd({ lr: 0.1, momentum: 0.9, weightDecay: 0.5 });
+    const p = trainingStepProgram({ model, loss, optimizer, gradients: true });
+    const state = p.initialState();
+    const out = await compileReference(p).run({ ...ref.batch, ...state, ...optimizer.stepScalars(1) });
+    for (const name of ['unused', 'routed']) {
+      expect(Array.from(out[`${name}.next`]!.data)).toEqual(Array.from(state[name]!.data));
+      expect(Array.from(out[`${name}.momentum_buffer.next`]!.data)).toEqual([0, 0]);
+      expect(Array.from(out[`grad/${name}`]!.data)).toEqual([0, 0]);
+    }
+    // a parameter the loss reaches is stepped, weight decay included
+    const w = state['loc.bias']!.data;
+    const g = out['grad/loc.bias']!.data;
+    for (const [i, v] of out['loc.bias.next']!.data.entries())
+      expect(v).toBeCloseTo(w[i]! - 0.1 * (g[i]! + 0.5 * w[i]!), 12);
+  });
 });

@@ -9,6 +9,7 @@ import { rejectUnknownKeys } from '../options/unknown-keys.js';
 import { appendGradients } from '../passes/autodiff.js';
 import { eliminateDeadCode } from '../passes/dce.js';
 import { inlineGraph, substituteShape, unifyShape } from '../passes/inline.js';
+import { differentiableAncestors } from '../passes/reachability.js';
 import type { ModelGraph, ModelTensorInfo } from './model.js';
 import { makeOptimizer, type Optimizer } from './optimizer.js';
 import type { OptimizerOptions } from './optimizer-options.js';
@@ -147,7 +148,9 @@ function resolveStepOptions(options: TrainingStepOptions): {
 /**
  * A training step as one graph: the model's forward in train mode, its outputs wired by name into the
  * loss, the sum of the loss terms differentiated with respect to every parameter (`appendGradients`),
- * and the optimizer's update of every parameter. See TrainingStepProgram for its inputs and outputs.
+ * and the optimizer's update of every parameter the loss depends on (as torch.optim skips a parameter whose
+ * `grad` is None, one the loss does not reach keeps its value and state). See TrainingStepProgram for its
+ * inputs and outputs.
  * Its checks: the loss's own checks on the loss inputs the batch feeds (`targets`, `num_objs`, ...; the
  * model's outputs stand in as zeros of their shapes), and finite values in every float input.
  */
@@ -200,8 +203,10 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
     b.output(nextName(s), next);
   }
 
-  // backward, then the optimizer
-  const withGrads = appendGradients(b.build(), {
+  // backward, then the optimizer; a parameter the loss does not depend on (PyTorch: grad None) is not stepped
+  const forwardGraph = b.build();
+  const reached = differentiableAncestors(forwardGraph, loss.terms);
+  const withGrads = appendGradients(forwardGraph, {
     of: loss.terms,
     wrt: Object.fromEntries(paramNames.map((p) => [p, gradName(p)])),
   });
@@ -210,7 +215,10 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
   for (const p of model.parameters) {
     const grad = u.tensor(withGrads.outputs.find((o) => o.name === gradName(p.name))!.value);
     const slots = Object.fromEntries(optimizer.slots.map((s) => [s, u.input(slotName(p.name, s), 'float32', p.shape)]));
-    const next = optimizer.update(u, { param: u.tensor(params[p.name]!.id), grad, state: slots, scalars });
+    const param = u.tensor(params[p.name]!.id);
+    const next = reached.has(param.id)
+      ? optimizer.update(u, { param, grad, state: slots, scalars })
+      : { param, state: slots };
     u.output(nextName(p.name), next.param);
     for (const s of optimizer.slots) u.output(nextName(slotName(p.name, s)), next.state[s]!);
   }
