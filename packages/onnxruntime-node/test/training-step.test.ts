@@ -1,33 +1,7 @@
-import { compileReference } from '@lossgraph/core';
-import { checkOptimReferenceCase, checkRetinanetAgainstReference, loadOptimReference } from '@lossgraph/core/testing';
-import { describe, expect, it } from 'vitest';
+import { describeTrainingSteps } from '@lossgraph/core/conformance';
 import { compile } from '../src/index.js';
 
-const ref = await loadOptimReference();
-
-// FIXTURES.md's training-step floor, float32 against PyTorch's float64
-const tolerance = { loss: 1e-4, grad: 1e-4, param: 1e-4, state: 1e-4, eval: 1e-4 };
-
-describe('onnxruntime-node-cpu: training steps against torch.optim 1.13 (tiny detector, MultiBoxLoss)', () => {
-  for (const c of ref.cases) {
-    it(c.name, async () => {
-      const failures = await checkOptimReferenceCase(
-        ref,
-        c,
-        (program) => compile(program, { executionProviders: ['cpu'] }),
-        tolerance,
-      );
-      expect(failures).toEqual([]);
-    });
-  }
-
-  it('RetinaNet loss: three steps agree with the reference interpreter', async () => {
-    const failures = await checkRetinanetAgainstReference(
-      ref,
-      (program) => compile(program, { executionProviders: ['cpu'] }),
-      compileReference,
-      1e-4,
-    );
-    expect(failures).toEqual([]);
-  });
+await describeTrainingSteps({
+  name: 'onnxruntime-node-cpu',
+  compile: (program, options) => compile(program, { ...options, executionProviders: ['cpu'] }),
 });

@@ -10,3 +10,4 @@ export {
 } from './describe-backend.js';
 export { FAST_PATH_CASES, type FastPathCase } from './fast-path-cases.js';
 export { type ConformanceFixture, fixtureAdapter } from './fixture-adapter.js';
+export { describeTrainingSteps } from './training-steps.js';
