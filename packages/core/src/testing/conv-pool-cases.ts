@@ -136,6 +136,13 @@ export const CONV_POOL_CASES: readonly OpCase[] = [
     build: (_, [x]) => [x!.maxPool2d(pool([2, 2]))],
   },
   {
+    // pad 2 fits the dilated window (span 4) but not onnxruntime's MaxPool (pads below the kernel size)
+    name: 'maxPool2d/dilated-wide-pad',
+    op: 'maxPool2d',
+    inputs: { x: f(['N', 2, 6, 6]) },
+    build: (_, [x]) => [x!.maxPool2d(pool([2, 2], { strides: [1, 1], pads: [2, 2, 2, 2], dilations: [3, 3] }))],
+  },
+  {
     // small integers: windows hold ties, the first maximum (row-major) takes the gradient
     name: 'maxPool2dGrad/ties',
     op: 'maxPool2dGrad',

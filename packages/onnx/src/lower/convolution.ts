@@ -245,16 +245,18 @@ export const CONVOLUTION = {
       output_padding: [...c.attrs.outputPadding],
     });
   },
+  // onnxruntime refuses MaxPool pads as large as the kernel (they fit a dilated one): then x is padded first
   maxPool2d: (c) => {
     const a = c.attrs;
-    const size = spatial(c.inputTypes[0]?.shape ?? []);
-    const conv = poolConv(a, size, spatial(c.outputTypes[0]?.shape ?? []));
-    c.e.op('MaxPool', c.inputs, c.out(0), {
-      kernel_shape: [...a.kernelSize],
-      strides: [...a.strides],
-      dilations: [...a.dilations],
-      pads: [...conv.pads],
-    });
+    const xShape = c.inputTypes[0]?.shape ?? [];
+    const out = spatial(c.outputTypes[0]?.shape ?? []);
+    const { pads } = poolConv(a, spatial(xShape), out);
+    const window = { kernel_shape: [...a.kernelSize], strides: [...a.strides], dilations: [...a.dilations] };
+    if (pads.every((p, i) => p < (a.kernelSize[i % 2] ?? 0))) {
+      c.e.op('MaxPool', c.inputs, c.out(0), { ...window, pads: [...pads] });
+      return;
+    }
+    c.e.op('MaxPool', [maxPadded(c.e, c.inputs[0] ?? '', xShape, a, out)], c.out(0), window);
   },
   // PyTorch's rule: each window's dy goes to its first maximum (row-major). Per tap, a mask of the windows
   // whose first maximum it is; the masked dy of every tap goes back through a one-hot ConvTranspose.

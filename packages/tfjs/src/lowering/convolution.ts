@@ -222,6 +222,18 @@ function inverseDivisors(a: OpAttrs['avgPool2d'], size: Pair, [ho, wo]: Pair): t
 
 const spatial = (t: readonly number[]): Pair => [t[2] ?? 0, t[3] ?? 0];
 
+/** The node's one or two operands (the IR's arity guarantees them). */
+function one(inputs: readonly tf.Tensor[]): tf.Tensor {
+  const [x] = inputs;
+  if (x === undefined) throw new Error('tfjs lowering: missing operand');
+  return x;
+}
+function two(inputs: readonly tf.Tensor[]): [tf.Tensor, tf.Tensor] {
+  const [x, y] = inputs;
+  if (x === undefined || y === undefined) throw new Error('tfjs lowering: missing operand');
+  return [x, y];
+}
+
 type ConvolutionOp =
   | 'conv2d'
   | 'conv2dBackpropInput'
@@ -234,26 +246,38 @@ type ConvolutionOp =
   | 'resizeNearest';
 
 export const convolution: LoweringsFor<ConvolutionOp> = {
-  conv2d: ([x, w], a) => {
+  conv2d: (inputs, a) => {
+    const [x, w] = two(inputs);
     const [t, l, b, r] = a.pads;
-    const xs = padOrCrop(nhwc(x!), [t, b, l, r]);
-    return [nchw(groupedConv(xs, w!, a.strides, a.dilations, a.group))];
+    const xs = padOrCrop(nhwc(x), [t, b, l, r]);
+    return [nchw(groupedConv(xs, w, a.strides, a.dilations, a.group))];
   },
-  conv2dBackpropInput: ([dy, w], a) => [nchw(backpropInput(nhwc(dy!), w!, a, a.inputSize))],
-  conv2dBackpropFilter: ([x, dy], a) => [backpropFilter(x!, dy!, a, a.kernelSize)],
+  conv2dBackpropInput: (inputs, a) => {
+    const [dy, w] = two(inputs);
+    return [nchw(backpropInput(nhwc(dy), w, a, a.inputSize))];
+  },
+  conv2dBackpropFilter: (inputs, a) => {
+    const [x, dy] = two(inputs);
+    return [backpropFilter(x, dy, a, a.kernelSize)];
+  },
   // the input gradient of the conv2d that maps the output back onto x
-  convTranspose2d: ([x, w], a, ctx) => [nchw(backpropInput(nhwc(x!), w!, a, spatial(ctx.outShapes[0] ?? [])))],
-  maxPool2d: ([x], a, ctx) => {
+  convTranspose2d: (inputs, a, ctx) => {
+    const [x, w] = two(inputs);
+    return [nchw(backpropInput(nhwc(x), w, a, spatial(ctx.outShapes[0] ?? [])))];
+  },
+  maxPool2d: (inputs, a, ctx) => {
+    const x = one(inputs);
     const out = spatial(ctx.outShapes[0] ?? []);
-    return [tf.reshape(maxOfTaps(maxPadded(x!, a, out), a, out), [...(ctx.outShapes[0] ?? [])])];
+    return [tf.reshape(maxOfTaps(maxPadded(x, a, out), a, out), [...(ctx.outShapes[0] ?? [])])];
   },
   // first-maximum masks per tap (row-major), sent back through a conv's input gradient with a one-hot kernel
-  maxPool2dGrad: ([x, dy], a, ctx) => {
-    const [n = 0, c = 0, h = 0, w = 0] = x!.shape;
-    const out = spatial(dy!.shape);
-    const xp = maxPadded(x!, a, out);
+  maxPool2dGrad: (inputs, a, ctx) => {
+    const [x, dy] = two(inputs);
+    const [n = 0, c = 0, h = 0, w = 0] = x.shape;
+    const out = spatial(dy.shape);
+    const xp = maxPadded(x, a, out);
     const y = maxOfTaps(xp, a, out);
-    const g = planes(dy!);
+    const g = planes(dy);
     let free: tf.Tensor = tf.onesLike(y);
     const routed: tf.Tensor[] = [];
     for (const t of taps(xp, a, out)) {
@@ -267,25 +291,28 @@ export const convolution: LoweringsFor<ConvolutionOp> = {
     const dx = backpropInput(tf.concat(routed, 3) as tf.Tensor4D, oneHot, poolAsConv(a, [h, w], out), [h, w]);
     return [tf.reshape(dx, [...(ctx.outShapes[0] ?? [n, c, h, w])])];
   },
-  avgPool2d: ([x], a, ctx) => {
-    const [, , h = 0, w = 0] = x!.shape;
+  avgPool2d: (inputs, a, ctx) => {
+    const x = one(inputs);
+    const [, , h = 0, w = 0] = x.shape;
     const out = spatial(ctx.outShapes[0] ?? []);
     const conv = poolAsConv(a, [h, w], out);
-    const xs = padOrCrop(planes(x!), [conv.pads[0], conv.pads[2], conv.pads[1], conv.pads[3]]);
+    const xs = padOrCrop(planes(x), [conv.pads[0], conv.pads[2], conv.pads[1], conv.pads[3]]);
     const ones = tf.ones([a.kernelSize[0], a.kernelSize[1], 1, 1]) as tf.Tensor4D;
     const sums = convNhwc(xs, ones, a.strides, a.dilations, false);
     return [tf.reshape(tf.mul(sums, inverseDivisors(a, [h, w], out)), [...(ctx.outShapes[0] ?? [])])];
   },
-  avgPool2dGrad: ([dy], a, ctx) => {
-    const out = spatial(dy!.shape);
-    const scaled = tf.mul(planes(dy!), inverseDivisors(a, a.inputSize, out)) as tf.Tensor4D;
+  avgPool2dGrad: (inputs, a, ctx) => {
+    const dy = one(inputs);
+    const out = spatial(dy.shape);
+    const scaled = tf.mul(planes(dy), inverseDivisors(a, a.inputSize, out)) as tf.Tensor4D;
     const ones = tf.ones([1, 1, a.kernelSize[0], a.kernelSize[1]]);
     const dx = backpropInput(scaled, ones, poolAsConv(a, a.inputSize, out), a.inputSize);
     return [tf.reshape(dx, [...(ctx.outShapes[0] ?? [])])];
   },
-  resizeNearest: ([x], { scales: [sh, sw] }, ctx) => {
-    const [n = 0, c = 0, h = 0, w = 0] = x!.shape;
-    const blocks = tf.broadcastTo(tf.reshape(x!, [n, c, h, 1, w, 1]), [n, c, h, sh, w, sw]);
+  resizeNearest: (inputs, { scales: [sh, sw] }, ctx) => {
+    const x = one(inputs);
+    const [n = 0, c = 0, h = 0, w = 0] = x.shape;
+    const blocks = tf.broadcastTo(tf.reshape(x, [n, c, h, 1, w, 1]), [n, c, h, sh, w, sw]);
     return [tf.reshape(blocks, [...(ctx.outShapes[0] ?? [])])];
   },
 };
