@@ -1,3 +1,4 @@
+import { LossGraphError } from '@lossgraph/core';
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../src/index.js';
 import { caught, loadCase } from './import-helpers.js';
@@ -11,6 +12,24 @@ describe('importOnnx refuses what it cannot import, naming the node', () => {
     for (const cut of [1, 7, Math.floor(n / 10), Math.floor(n / 3), Math.floor(n / 2), n - 100, n - 1]) {
       const e = caught(() => importOnnx(convBn.bytes.subarray(0, cut)));
       expect(e.code, `cut at ${cut} of ${n}`).toBe('INVALID_MODEL');
+    }
+  });
+
+  it('a file with corrupted bytes imports or is refused with a LossGraphError, never another exception', () => {
+    let state = 11;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
+    for (let run = 0; run < 300; run++) {
+      const bytes = Uint8Array.from(convBn.bytes);
+      const flips = 1 + random(4);
+      for (let k = 0; k < flips; k++) bytes[random(bytes.length)] = random(256);
+      try {
+        importOnnx(bytes);
+      } catch (e) {
+        expect(LossGraphError.isInstance(e), `run ${run}: ${String(e)}`).toBe(true);
+      }
     }
   });
 
