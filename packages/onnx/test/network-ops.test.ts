@@ -28,6 +28,7 @@ const WEBGPU = new Set([
   'ConvTranspose',
   'Equal',
   'Expand',
+  'Gemm',
   'MaxPool',
   'Mul',
   'ReduceSum',
