@@ -1,7 +1,7 @@
 import { ONNX_ELEM_TYPE } from '../dtypes.js';
 import { lowerAtan } from './atan.js';
 import { direct, type LoweringTable } from './context.js';
-import { or } from './webgpu.js';
+import { or, sign } from './webgpu.js';
 
 /**
  * Elementwise ops. ONNX broadcasting and semantics match the IR's: integer Div truncates toward zero
@@ -49,6 +49,8 @@ export const ELEMENTWISE = {
   abs: direct('Abs'),
   neg: direct('Neg'),
   sqrt: direct('Sqrt'),
-  sign: direct('Sign'),
+  sign: (c) => {
+    sign(c.e, c.inputs[0]!, c.out(0));
+  },
   atan: lowerAtan,
 } satisfies Partial<LoweringTable>;

@@ -35,3 +35,13 @@ export function indicesToInt32(e: OnnxEmitter, indices: string, n: Dim, out: Out
   const iota = e.op('Range', [e.scalar('float32', 0), e.dimScalar(n, 'float32'), e.scalar('float32', 1)], 'float32');
   return e.op('Cast', [e.op('Gather', [iota, indices], 'float32', { axis: 0 })], out, { to: ONNX_ELEM_TYPE.int32 });
 }
+
+/** Sign of float or int32 `x`; on WebGPU (x > 0) - (x < 0), which also gives the IR's 0 for NaN. */
+export function sign(e: OnnxEmitter, x: string, out: OutputSlot | 'float32'): string {
+  if (!e.webgpu) return e.op('Sign', [x], out);
+  const dtype = e.dtypeOf(x);
+  const zero = e.scalar(dtype, 0);
+  const positive = e.cast(e.op('Greater', [x, zero], 'bool'), dtype);
+  const negative = e.cast(e.op('Less', [x, zero], 'bool'), dtype);
+  return e.op('Sub', [positive, negative], out);
+}
