@@ -229,7 +229,7 @@ export class OnnxEmitter {
   }
 
   /**
-   * Expand of float or int32 `x` to `target` (both of rank `target.length`) on WebGPU, where the target
+   * Expand of float or int32 `x` (rank at most `target.length`) to `target` on WebGPU, where the target
    * shape would need an int64 Concat: x plus zeros of each run's shape, placed by trailing unsqueezes.
    * Undefined where one Expand does it (a single run) or for bool.
    */
@@ -297,10 +297,8 @@ export class OnnxEmitter {
       stretched.every((i) => typeof to[i] === 'number' && (to[i] as number) <= MAX_CONCAT_COPIES);
     if (!concatenable) {
       if (!this.webgpu) return this.op('Expand', [x, this.shape(to)], target);
-      const lead = to.length - from.length;
-      const full = lead === 0 ? x : this.op('Unsqueeze', [x, this.int64s([...Array(lead).keys()])], dtype);
       const shape = expandTarget(from, to);
-      return this.expandByParts(full, shape, target) ?? this.op('Expand', [x, this.shape(shape)], target);
+      return this.expandByParts(x, shape, target) ?? this.op('Expand', [x, this.shape(shape)], target);
     }
     let y = x;
     stretched.forEach((axis, k) => {
