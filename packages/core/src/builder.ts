@@ -307,4 +307,44 @@ export class Tensor {
   stopGradient(): Tensor {
     return this.un('stopGradient', {});
   }
+  // 2-D networks (NCHW); see ir/ops.ts for the attributes
+  conv2d(w: Tensor, attrs: OpAttrs['conv2d']): Tensor {
+    return this.builder.apply('conv2d', [this, w], attrs)[0]!;
+  }
+  convTranspose2d(w: Tensor, attrs: OpAttrs['convTranspose2d']): Tensor {
+    return this.builder.apply('convTranspose2d', [this, w], attrs)[0]!;
+  }
+  maxPool2d(attrs: OpAttrs['maxPool2d']): Tensor {
+    return this.un('maxPool2d', attrs);
+  }
+  avgPool2d(attrs: OpAttrs['avgPool2d']): Tensor {
+    return this.un('avgPool2d', attrs);
+  }
+  resizeNearest(scales: readonly [number, number]): Tensor {
+    return this.un('resizeNearest', { scales });
+  }
+  matMul(o: Tensor): Tensor {
+    return this.builder.apply('matMul', [this, o], {})[0]!;
+  }
+  relu(): Tensor {
+    return this.un('relu', {});
+  }
+  clip(min: number, max: number): Tensor {
+    return this.un('clip', { min, max });
+  }
+  leakyRelu(alpha: number): Tensor {
+    return this.un('leakyRelu', { alpha });
+  }
+  sigmoid(): Tensor {
+    return this.un('sigmoid', {});
+  }
+  tanh(): Tensor {
+    return this.un('tanh', {});
+  }
+  hardSigmoid(alpha: number, beta: number): Tensor {
+    return this.un('hardSigmoid', { alpha, beta });
+  }
+  hardSwish(): Tensor {
+    return this.un('hardSwish', {});
+  }
 }

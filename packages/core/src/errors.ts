@@ -16,6 +16,7 @@ export type LossGraphErrorCode =
   | 'NUM_OBJS_OUT_OF_RANGE' // num_objs negative or above M
   | 'INVALID_OPTION' // an unknown or out-of-range option
   | 'INVALID_FIXTURE' // a fixture file that does not follow docs/FIXTURES.md
+  | 'INVALID_MODEL' // a model file that cannot be decoded or imported (truncated, unsupported export)
   | 'UNSUPPORTED_OP' // a backend has no lowering for an op
   | 'BACKEND_UNAVAILABLE' // a runtime or execution provider cannot start
   | 'DISPOSED' // a compiled loss was used after dispose()

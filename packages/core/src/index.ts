@@ -58,6 +58,13 @@ export {
   type SafetensorsTensor,
   writeSafetensors,
 } from './io/safetensors.js';
+export {
+  isTrainingFixture,
+  readTrainingFixture,
+  TRAINING_QUANTITIES,
+  type TrainingFixture,
+  type TrainingQuantity,
+} from './io/training-fixture.js';
 export { at, first, nonEmpty } from './ir/at.js';
 export {
   type Graph,
@@ -101,6 +108,8 @@ export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from 
 export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
 export { type Arity, type Inputs, type OpDef, type Tuple, type Vjp, type VjpArgs, vjpGrads } from './ops/define.js';
 export { type ArityOf, OP_NAMES, OPS } from './ops/registry.js';
+export { poolDivisors, windowEndPad } from './ops/window-kernels.js';
+export { windowOutShape } from './ops/window-rules.js';
 export { closestName, editDistance } from './options/closest.js';
 export { float32Problem, requireFloat32 } from './options/float32.js';
 export { type OptionRule, type OptionRules, optionRules } from './options/rules.js';
@@ -110,7 +119,15 @@ export { foldConstants } from './passes/constant-folding.js';
 export { bindDefinedDims, type DefinedDim, definedDims, partialShape } from './passes/data-dims.js';
 export { eliminateDeadCode } from './passes/dce.js';
 export { inferTypes } from './passes/infer.js';
+export { type DimBinding, inlineGraph, substituteShape, unifyShape } from './passes/inline.js';
+export { differentiableAncestors } from './passes/reachability.js';
 export { attrSymbols, verify } from './passes/verify.js';
+export {
+  type BatchNormInputs,
+  type BatchNormTrainResult,
+  batchNormEval,
+  batchNormTrain,
+} from './training/batch-norm.js';
 export type {
   ModelFeeds,
   ModelForward,
@@ -118,3 +135,35 @@ export type {
   ModelInitializer,
   ModelTensorInfo,
 } from './training/model.js';
+export {
+  adam,
+  adamw,
+  makeOptimizer,
+  type Optimizer,
+  type ParameterUpdate,
+  sgd,
+  type UpdatedParameter,
+} from './training/optimizer.js';
+export {
+  type AdamOptions,
+  OPTIMIZER_TYPES,
+  type OptimizerOptions,
+  type OptimizerType,
+  type ResolvedAdamOptions,
+  type ResolvedSgdOptions,
+  resolveAdamOptions,
+  resolveOptimizerOptions,
+  resolveSgdOptions,
+  type SgdOptions,
+} from './training/optimizer-options.js';
+export { runTrainingSteps, type TrainingRun, type TrainingRunOptions } from './training/run-steps.js';
+export {
+  evalProgram,
+  gradName,
+  nextName,
+  slotName,
+  type TrainingStepOptions,
+  type TrainingStepProgram,
+  trainingStepProgram,
+} from './training/step-program.js';
+export { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from './training/training-loss.js';

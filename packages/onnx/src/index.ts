@@ -6,8 +6,11 @@
 
 export { bindDims } from './bind-dims.js';
 export type { OnnxDType } from './dtypes.js';
+export { type ImportOnnxOptions, importOnnx, TRAINING_EXPORT_HINT } from './import/import-onnx.js';
+export { type KernelRange, type KernelTable, kernelGap, sinceVersion } from './kernel-table.js';
 export type { LoweringContext, LoweringTable, OnnxLowering, OutputSlot } from './lower/context.js';
 export { LOWERINGS } from './lower/table.js';
 export { type LoweredGraph, lowerGraph } from './lower-graph.js';
 export { modelProto, ONNX_OPSET, type OnnxModelOptions, prepareGraph, SUPPORTED_OPSETS, toOnnxModel } from './model.js';
 export { type OnnxOpUse, onnxOpsUsed } from './ops-used.js';
+export { ONNX_PROVIDERS, type OnnxProvider } from './provider.js';

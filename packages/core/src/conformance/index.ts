@@ -11,3 +11,4 @@ export {
   describeBackend,
 } from './describe-backend.js';
 export { type ConformanceFixture, fixtureAdapter } from './fixture-adapter.js';
+export { describeTrainingSteps } from './training-steps.js';

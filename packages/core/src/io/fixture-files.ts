@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type Fixture, type MultiboxFixture, readFixture, readMultiboxFixture } from './fixture.js';
+import { readTrainingFixture, type TrainingFixture } from './training-fixture.js';
 
 /** The `.safetensors` files of a folder, sorted by name. */
 export async function listFixtureFiles(dir: string): Promise<string[]> {
@@ -21,4 +22,9 @@ export async function loadFixture(path: string): Promise<Fixture> {
 /** Reads a MultiBoxLoss fixture (fails with INVALID_FIXTURE on another loss). */
 export async function loadMultiboxFixture(path: string): Promise<MultiboxFixture> {
   return readMultiboxFixture(new Uint8Array(await readFile(path)), fixtureName(path));
+}
+
+/** Reads the training-step fixture at `path` (FIXTURES.md, "Training steps"). */
+export async function loadTrainingFixture(path: string): Promise<TrainingFixture> {
+  return readTrainingFixture(new Uint8Array(await readFile(path)), fixtureName(path));
 }

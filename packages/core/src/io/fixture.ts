@@ -180,7 +180,7 @@ function unpack(
 }
 
 /** Typed readers of `__metadata__` values, failing with INVALID_FIXTURE naming the file and key. */
-function metadataReader(meta: Readonly<Record<string, string>>, file: string) {
+export function metadataReader(meta: Readonly<Record<string, string>>, file: string) {
   const invalid = (key: string, want: string): never =>
     fail('INVALID_FIXTURE', `${file}: metadata '${key}' must be ${want}, got ${meta[key]}`, { file });
   return {
@@ -206,6 +206,31 @@ function metadataReader(meta: Readonly<Record<string, string>>, file: string) {
   };
 }
 
+type MetadataReader = ReturnType<typeof metadataReader>;
+
+/** The MultiBoxLoss options a fixture's metadata names (FIXTURES.md defaults where absent). */
+export function multiboxFixtureOptions(m: MetadataReader): MultiboxFixture['options'] {
+  const profile: MultiboxProfile = m.oneOf('profile', MULTIBOX_PROFILES, 'seed');
+  return {
+    jaccardThresh: m.num('jaccard_thresh', 0.5),
+    negPos: m.num('neg_pos', 3),
+    variances: m.pair('variance', '0.1,0.2'),
+    profile,
+  };
+}
+
+/** The RetinaNet loss options a fixture's metadata names (torchvision's defaults where absent). */
+export function retinanetFixtureOptions(m: MetadataReader): RetinanetFixture['options'] {
+  return {
+    fgIouThresh: m.num('fg_iou_thresh', 0.5),
+    bgIouThresh: m.num('bg_iou_thresh', 0.4),
+    allowLowQualityMatches: m.bool('allow_low_quality_matches', true),
+    focalAlpha: m.num('focal_alpha', 0.25),
+    focalGamma: m.num('focal_gamma', 2),
+    boxLoss: m.oneOf<RetinanetBoxLoss>('box_loss', RETINANET_BOX_LOSSES, 'l1'),
+  };
+}
+
 /**
  * Reads a fixture file's bytes: the loss it names (`loss` metadata, `multibox` when absent), every tensor
  * of that loss's docs/FIXTURES.md table checked for dtype and shape, and the loss options from the metadata.
@@ -214,19 +239,21 @@ function metadataReader(meta: Readonly<Record<string, string>>, file: string) {
  */
 export function readFixture(bytes: Uint8Array, name: string): Fixture {
   const file = parseSafetensors(bytes, name);
+  if (file.tensors.has('model_onnx'))
+    fail(
+      'INVALID_FIXTURE',
+      `${name}: a training-step fixture (it holds model_onnx); read it with readTrainingFixture`,
+      {
+        file: name,
+      },
+    );
   const meta = file.metadata;
   const m = metadataReader(meta, name);
   const loss = m.oneOf('loss', FIXTURE_LOSSES, 'multibox');
   checkTensors(file.tensors, SPECS[loss], name);
   const { inputs, expected } = unpack(file.tensors, SPECS[loss]);
   if (loss === 'multibox') {
-    const profile: MultiboxProfile = m.oneOf('profile', MULTIBOX_PROFILES, 'seed');
-    const options = {
-      jaccardThresh: m.num('jaccard_thresh', 0.5),
-      negPos: m.num('neg_pos', 3),
-      variances: m.pair('variance', '0.1,0.2'),
-      profile,
-    };
+    const options = multiboxFixtureOptions(m);
     return {
       name,
       loss,
@@ -236,14 +263,7 @@ export function readFixture(bytes: Uint8Array, name: string): Fixture {
       expected: expected as unknown as MultiboxFixture['expected'],
     };
   }
-  const options = {
-    fgIouThresh: m.num('fg_iou_thresh', 0.5),
-    bgIouThresh: m.num('bg_iou_thresh', 0.4),
-    allowLowQualityMatches: m.bool('allow_low_quality_matches', true),
-    focalAlpha: m.num('focal_alpha', 0.25),
-    focalGamma: m.num('focal_gamma', 2),
-    boxLoss: m.oneOf<RetinanetBoxLoss>('box_loss', RETINANET_BOX_LOSSES, 'l1'),
-  };
+  const options = retinanetFixtureOptions(m);
   return {
     name,
     loss,

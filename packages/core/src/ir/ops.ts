@@ -2,6 +2,24 @@ import type { Dim, DType } from './types.js';
 
 type NoAttrs = Record<string, never>;
 
+/** Attributes shared by the 2-D convolutions. */
+export interface Conv2dAttrs {
+  readonly strides: readonly [number, number];
+  readonly pads: readonly [number, number, number, number];
+  readonly dilations: readonly [number, number];
+  readonly group: number;
+}
+
+/** Attributes shared by the 2-D pools. */
+export interface Pool2dAttrs {
+  readonly kernelSize: readonly [number, number];
+  readonly strides: readonly [number, number];
+  readonly pads: readonly [number, number, number, number];
+  readonly dilations: readonly [number, number];
+  /** output size rounds up (a last window may start in the right or bottom padding, never past it) */
+  readonly ceilMode: boolean;
+}
+
 /**
  * The closed op set and each op's attributes. Semantics follow ONNX unless stated here; axes are
  * non-negative (the builder normalises negative ones). Adding an op here without a definition in
@@ -99,6 +117,42 @@ export interface OpAttrs {
   range: { readonly length: Dim };
   /** float32 [..., depth]: 1 at the index, 0 elsewhere */
   oneHot: { readonly depth: Dim };
+  // 2-D networks (NCHW). Spatial pairs are [height, width]; `pads` are [top, left, bottom, right] (ONNX order).
+  /** conv2d(x [N, C, H, W], w [O, C/group, kH, kW]) -> [N, O, Ho, Wo]; no bias (added with `add`) */
+  conv2d: Conv2dAttrs;
+  /** the gradient of conv2d with respect to x: (dy [N, O, Ho, Wo], w) -> [N, C, H, W] */
+  conv2dBackpropInput: Conv2dAttrs & { readonly inputSize: readonly [number, number] };
+  /** the gradient of conv2d with respect to w: (x, dy [N, O, Ho, Wo]) -> [O, C/group, kH, kW] */
+  conv2dBackpropFilter: Conv2dAttrs & { readonly kernelSize: readonly [number, number] };
+  /**
+   * convTranspose2d(x [N, C, H, W], w [C, O/group, kH, kW]) -> [N, O, Ho, Wo],
+   * Ho = (H - 1)·stride - top - bottom + dilation·(kH - 1) + outputPadding + 1 (ONNX ConvTranspose)
+   */
+  convTranspose2d: Conv2dAttrs & { readonly outputPadding: readonly [number, number] };
+  /** max over each window; padding never wins; the gradient goes to the first maximum (row-major) of a window */
+  maxPool2d: Pool2dAttrs;
+  /** the gradient of maxPool2d: (x, dy) -> dx, each window's dy added at its first maximum */
+  maxPool2dGrad: Pool2dAttrs;
+  /** mean over each window; `countIncludePad` divides by the full window, else by its part inside the input */
+  avgPool2d: Pool2dAttrs & { readonly countIncludePad: boolean };
+  /** the gradient of avgPool2d: (dy) -> dx [N, C, H, W] */
+  avgPool2dGrad: Pool2dAttrs & { readonly countIncludePad: boolean; readonly inputSize: readonly [number, number] };
+  /** nearest upsampling by integer factors: [N, C, H, W] -> [N, C, H·sh, W·sw] (PyTorch's Upsample 'nearest') */
+  resizeNearest: { readonly scales: readonly [number, number] };
+  /** max(x, 0); the gradient at 0 is 0 (PyTorch) */
+  relu: NoAttrs;
+  /** min(max(x, min), max); the gradient is 1 strictly inside (min, max) and 0 elsewhere (PyTorch's hardtanh) */
+  clip: { readonly min: number; readonly max: number };
+  /** x where x > 0, else alpha·x */
+  leakyRelu: { readonly alpha: number };
+  sigmoid: NoAttrs;
+  tanh: NoAttrs;
+  /** max(0, min(1, alpha·x + beta)) */
+  hardSigmoid: { readonly alpha: number; readonly beta: number };
+  /** x·hardSigmoid(x) with alpha 1/6, beta 1/2 (PyTorch's hardswish, its gradient conventions at ±3) */
+  hardSwish: NoAttrs;
+  /** ONNX MatMul for operands of rank >= 2: [..., M, K] x [..., K, N] -> [..., M, N], batch dims broadcast */
+  matMul: NoAttrs;
   /** a literal tensor; values are listed flat in row-major order */
   constant: { readonly dtype: DType; readonly shape: readonly number[]; readonly values: readonly number[] };
   /** identity forward, no gradient backward */

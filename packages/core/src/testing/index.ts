@@ -1,11 +1,37 @@
 /** Shared test helpers for backend packages: fixture files, tolerances, the op conformance cases. */
 
 export { fixtureOutputs } from '../io/fixture.js';
-export { fixtureName, listFixtureFiles, loadFixture, loadMultiboxFixture } from '../io/fixture-files.js';
-export { type ConformanceOptions, runOpConformance } from './conformance.js';
+export {
+  fixtureName,
+  listFixtureFiles,
+  loadFixture,
+  loadMultiboxFixture,
+  loadTrainingFixture,
+} from '../io/fixture-files.js';
+export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
 export { OP_CASES, type OpCase } from './op-cases.js';
-export { repoFixturesDir, sampleFixturePath } from './paths.js';
+export {
+  checkOptimReferenceCase,
+  checkRetinanetAgainstReference,
+  loadOptimReference,
+  type OptimReference,
+  type OptimReferenceCase,
+  optimReferencePath,
+  optimReferenceProgram,
+  retinanetReferenceProblem,
+  type TrainingTolerances,
+} from './optim-reference.js';
+export { repoFixturesDir, sampleFixturePath, trainingSampleFixturePath } from './paths.js';
 export { normal, seededRandom } from './random.js';
+export { TINY_DETECTOR, tinyDetector } from './tiny-detector.js';
 export { compareWithFixture, type FixtureComparison, fixtureTolerances, TOLERANCE } from './tolerance.js';
+export { lossFailure, maxAbsDiff, tensorFailure } from './training-compare.js';
+export {
+  type ModelImporter,
+  runTrainingFixture,
+  type TrainingCompile,
+  type TrainingFixtureResult,
+  trainingFixtureLoss,
+} from './training-fixture.js';

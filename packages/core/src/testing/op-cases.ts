@@ -2,6 +2,7 @@ import type { GraphBuilder, Tensor } from '../builder.js';
 import type { OpName } from '../ir/ops.js';
 import { dimAt } from '../ir/shape.js';
 import type { Dim, DType } from '../ir/types.js';
+import { CONV_POOL_CASES } from './conv-pool-cases.js';
 
 /** How a case's input is drawn. */
 export type Draw =
@@ -29,6 +30,11 @@ export interface OpCase {
   readonly build: (b: GraphBuilder, x: CaseTensors) => Tensor[];
   /** also check the VJP (backward graph) of this case; default: when an output and an input are float */
   readonly grad?: boolean;
+  /**
+   * the inputs sit on the op's kinks on purpose: its VJP there follows PyTorch's convention, which finite
+   * differences do not see (packages/core/test/activation-kinks.test.ts checks it against PyTorch)
+   */
+  readonly atKinks?: boolean;
 }
 
 const f = (shape: readonly Dim[], draw: Draw = 'normal'): OpInput => ({ dtype: 'float32', shape, draw });
@@ -275,6 +281,58 @@ export const OP_CASES: readonly OpCase[] = [
     op: 'constant',
     inputs: { x: f(['N', 2]) },
     build: (b, [x]) => [x.mul(b.constant([1.5, -2], 'float32', [2]))],
+  },
+  ...CONV_POOL_CASES,
+  { name: 'relu', op: 'relu', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.relu()] },
+  { name: 'relu/kinks', op: 'relu', inputs: { x: f(['N', 4], 'ties') }, build: (_, [a]) => [a!.relu()], atKinks: true },
+  { name: 'clip', op: 'clip', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.clip(-0.5, 1)] },
+  {
+    // ties are -1, 0, 1: both bounds of clip(-1, 1), and relu6's 0 and 6
+    name: 'clip/kinks',
+    op: 'clip',
+    inputs: { x: f(['N', 4], 'ties') },
+    build: (_, [a]) => [a!.clip(-1, 1), a!.mul(3).add(3).clip(0, 6)],
+    atKinks: true,
+  },
+  { name: 'leakyRelu', op: 'leakyRelu', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.leakyRelu(0.1)] },
+  {
+    name: 'leakyRelu/kinks',
+    op: 'leakyRelu',
+    inputs: { x: f(['N', 4], 'ties') },
+    build: (_, [a]) => [a!.leakyRelu(0.01)],
+    atKinks: true,
+  },
+  { name: 'sigmoid', op: 'sigmoid', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.mul(3).sigmoid()] },
+  { name: 'tanh', op: 'tanh', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.mul(2).tanh()] },
+  {
+    // PyTorch's hardsigmoid (1/6, 1/2) and ONNX's default (0.2, 0.5)
+    name: 'hardSigmoid',
+    op: 'hardSigmoid',
+    inputs: { x: f(['N', 4]) },
+    build: (_, [a]) => [a!.mul(3).hardSigmoid(1 / 6, 0.5), a!.mul(3).hardSigmoid(0.2, 0.5)],
+  },
+  {
+    name: 'hardSigmoid/kinks',
+    op: 'hardSigmoid',
+    inputs: { x: f(['N', 4], 'ties') },
+    build: (_, [a]) => [a!.mul(3).hardSigmoid(1 / 6, 0.5)],
+    atKinks: true,
+  },
+  { name: 'hardSwish', op: 'hardSwish', inputs: { x: f(['N', 4]) }, build: (_, [a]) => [a!.mul(3).hardSwish()] },
+  {
+    name: 'hardSwish/kinks',
+    op: 'hardSwish',
+    inputs: { x: f(['N', 4], 'ties') },
+    build: (_, [a]) => [a!.mul(3).hardSwish()],
+    atKinks: true,
+  },
+  { name: 'matMul', op: 'matMul', inputs: { x: f(['N', 4]), y: f([4, 3]) }, build: (_, [a, b]) => [a!.matMul(b!)] },
+  {
+    // batch dims broadcast both ways: [N, 1] against [4], and a rank-2 operand against a rank-3 one
+    name: 'matMul/broadcast',
+    op: 'matMul',
+    inputs: { x: f(['N', 1, 2, 3]), y: f([4, 3, 5]), z: f([5, 2]) },
+    build: (_, [a, b, c]) => [a!.matMul(b!), b!.matMul(c!)],
   },
   {
     name: 'stopGradient',

@@ -16,3 +16,8 @@ export function repoFixturesDir(): string {
 export function sampleFixturePath(): string {
   return resolve(repoFixturesDir(), '..', '..', 'shared', 'fixtures', 'sample_p64_c4.safetensors');
 }
+
+/** The independent training-step sample beside the checkout (../shared/fixtures), if present. */
+export function trainingSampleFixturePath(): string {
+  return resolve(repoFixturesDir(), '..', '..', 'shared', 'fixtures', 'train_sample_vgg_bn.safetensors');
+}

@@ -1,6 +1,9 @@
+import { activations } from './activations.js';
+import { convolution } from './convolution.js';
 import { elementwise } from './elementwise.js';
 import { fused } from './fused.js';
 import { indexing } from './indexing.js';
+import { networks } from './networks.js';
 import { reductions } from './reductions.js';
 import { shapeOps } from './shape.js';
 import { sorting } from './sorting.js';
@@ -17,4 +20,8 @@ export const LOWERINGS: LoweringTable = {
   ...indexing,
   ...sorting,
   ...fused,
+  ...networks,
+  // after `networks`, whose placeholder entries for these ops they replace
+  ...activations,
+  ...convolution,
 };

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { compileReference } from '../backend/reference.js';
+import {
+  checkOptimReferenceCase,
+  checkRetinanetAgainstReference,
+  loadOptimReference,
+  type TrainingTolerances,
+} from '../testing/optim-reference.js';
+import type { ConformanceEnv } from './describe-backend.js';
+
+/** FIXTURES.md's training-step floor: float32 backends against PyTorch's float64. */
+const FLOOR: TrainingTolerances = { loss: 1e-4, grad: 1e-4, param: 1e-4, state: 1e-4, eval: 1e-4 };
+
+/**
+ * Registers the training-step cases for a backend: the tiny detector trained on the MultiBoxLoss by each
+ * torch.optim configuration of tools/reference/optim_reference.py (losses of every step, step-0
+ * gradients, parameters, running stats, optimizer state, eval outputs), and a RetinaNet training step
+ * against the reference interpreter. Top-level await: call it at module level of a test file.
+ */
+export async function describeTrainingSteps(env: ConformanceEnv, tolerance: TrainingTolerances = FLOOR): Promise<void> {
+  const ref = await loadOptimReference();
+  const register = env.skip ? it.skip : it;
+  describe(`${env.name}: training steps against torch.optim 1.13 (tiny detector)`, () => {
+    for (const c of ref.cases) {
+      register(`MultiBoxLoss, ${c.name}`, async () => {
+        expect(await checkOptimReferenceCase(ref, c, env.compile, tolerance)).toEqual([]);
+      });
+    }
+    register('RetinaNet loss: three steps agree with the reference interpreter', async () => {
+      expect(await checkRetinanetAgainstReference(ref, env.compile, compileReference, tolerance.loss)).toEqual([]);
+    });
+  });
+}
