@@ -69,7 +69,8 @@ class OnnxModel:
                 counts[name] = counts.get(name, 0) + 1
         return counts
 
-    def forward(self, images, training=True):
+    def forward(self, images, training=True, observe=None):
+        """Outputs by name; `observe(node, args, results)` is called after each node when given."""
         env = dict(self.constants)
         env.update(self.params)
         env.update(self.state)
@@ -77,6 +78,8 @@ class OnnxModel:
         for node in self.proto.graph.node:
             args = [env[name] if name else None for name in node.input]
             results = _run(node, args, _attrs(node), self, training)
+            if observe is not None:
+                observe(node, args, results)
             for name, value in zip(node.output, results):
                 if name:
                     env[name] = value

@@ -30,6 +30,7 @@ class MultiboxSeedLoss:
     def __init__(self, dbox_list, targets, num_objs, options):
         self.options = options
         self.conf_t, self.loc_t, self.details = match_batch(dbox_list, targets, num_objs, options)
+        self.history = []  # per call: (mining loss [B, P], mining mask [B, P]), for the margin checks
 
     def __call__(self, outputs):
         loc, conf = outputs["loc_data"], outputs["conf_data"]
@@ -44,6 +45,7 @@ class MultiboxSeedLoss:
             num_pos = pos.long().sum(1)
             num_neg = torch.clamp(num_pos * self.options.neg_pos, max=P)
             neg = mining_rank(mining) < num_neg.unsqueeze(1)
+            self.history.append((mining.double(), neg))
         loss_c = F.cross_entropy(conf[pos | neg], conf_t[pos | neg], reduction="sum")
         n = int(num_pos.sum())
         if n == 0:  # FIXTURES.md extension 2: no positives in the batch, both terms 0 with zero gradient
@@ -72,7 +74,8 @@ class MultiboxTorchvisionLoss:
         matched = [torch.full((P,), -1, dtype=torch.int64) if t["boxes"].numel() == 0
                    else model.proposal_matcher(box_ops.box_iou(t["boxes"], anchors)) for t in targets]
         losses = model.compute_loss(targets, {"bbox_regression": loc, "cls_logits": conf}, [anchors] * B, matched)
-        _, decisions = self.seed({"loc_data": loc.detach(), "conf_data": conf.detach()})
+        _, mined = self.seed({"loc_data": loc.detach(), "conf_data": conf.detach()})
+        decisions = np.concatenate([torch.stack(matched).numpy(), mined.astype(np.int64)], 1)
         return {"loss_l": losses["bbox_regression"], "loss_c": losses["classification"]}, decisions
 
 
@@ -83,9 +86,11 @@ class RetinanetLoss:
         self.options = options
         self.anchors = np.asarray(anchors, dtype=np.float32)
         self.targets, self.num_objs = targets, num_objs
+        self.history = []  # per call: the box regression (float64, detached), for the GIoU margin checks
 
     def __call__(self, outputs):
         cls, reg = outputs["cls_logits"], outputs["bbox_regression"]
+        self.history.append(reg.detach().double())
         B, A, C = cls.shape
         model = retinanet_model(C, self.options)
         anchors = torch.from_numpy(self.anchors).to(cls.dtype)
