@@ -2,9 +2,22 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type Fixture, type MultiboxFixture, readFixture, readMultiboxFixture } from './fixture.js';
 
-/** The `.safetensors` files of a folder, sorted by name. */
+/** Training-step fixtures (docs/FIXTURES.md, "Training steps") are named `train_*.safetensors`. */
+const TRAINING_PREFIX = 'train_';
+
+async function safetensorsFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => n.endsWith('.safetensors')).sort();
+}
+
+/** The loss fixtures of a folder (its `.safetensors` files except the training-step ones), sorted by name. */
 export async function listFixtureFiles(dir: string): Promise<string[]> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.safetensors')).sort();
+  const names = (await safetensorsFiles(dir)).filter((n) => !n.startsWith(TRAINING_PREFIX));
+  return names.map((n) => join(dir, n));
+}
+
+/** The training-step fixtures of a folder (`train_*.safetensors`), sorted by name. */
+export async function listTrainingFixtureFiles(dir: string): Promise<string[]> {
+  const names = (await safetensorsFiles(dir)).filter((n) => n.startsWith(TRAINING_PREFIX));
   return names.map((n) => join(dir, n));
 }
 

@@ -1,7 +1,13 @@
 /** Shared test helpers for backend packages: fixture files, tolerances, the op conformance cases. */
 
 export { fixtureOutputs } from '../io/fixture.js';
-export { fixtureName, listFixtureFiles, loadFixture, loadMultiboxFixture } from '../io/fixture-files.js';
+export {
+  fixtureName,
+  listFixtureFiles,
+  listTrainingFixtureFiles,
+  loadFixture,
+  loadMultiboxFixture,
+} from '../io/fixture-files.js';
 export { type ConformanceOptions, runOpConformance } from './conformance.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
