@@ -4,13 +4,14 @@
 Usage: /usr/bin/python3 tools/reference/check_train_sample.py [FILE.safetensors ...]
 
 Default: the independent sample train_sample_vgg_bn.safetensors (/work/wt/shared/fixtures or
-/work/shared/fixtures). The model is rebuilt from `model_onnx` by running its graph in PyTorch in float64
+/work/shared/fixtures, when present) and the repository's fixtures/train_*.safetensors. The model is rebuilt from `model_onnx` by running its graph in PyTorch in float64
 (lossgraph_ref/onnx_torch.py, no PyTorch module involved), trained as FIXTURES.md "Training steps" says
 with the loss and optimizer of the metadata, and every stored quantity is compared in the FIXTURES.md norm
 against the file's own `<q>_tolerance`; the `train_` outputs (not part of the bar) against `eval_tolerance`.
 Exit status 1 when a file disagrees.
 """
 
+import glob
 import os
 import sys
 
@@ -20,7 +21,8 @@ import torch
 from lossgraph_ref import safetensors_io, training
 from lossgraph_ref.onnx_torch import OnnxModel
 
-DEFAULTS = ("/work/wt/shared/fixtures/train_sample_vgg_bn.safetensors",
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SAMPLES = ("/work/wt/shared/fixtures/train_sample_vgg_bn.safetensors",
             "/work/shared/fixtures/train_sample_vgg_bn.safetensors")
 
 
@@ -61,7 +63,10 @@ def check(path):
 
 
 def main(argv):
-    paths = argv or [next((p for p in DEFAULTS if os.path.exists(p)), DEFAULTS[0])]
+    samples = [p for p in SAMPLES if os.path.exists(p)][:1]
+    if not argv and not samples:
+        print(f"independent sample not found at {' or '.join(SAMPLES)}; checking the repository's fixtures only")
+    paths = argv or samples + sorted(glob.glob(os.path.join(REPO, "fixtures", "train_*.safetensors")))
     ok = True
     for path in paths:
         ok &= check(path)

@@ -31,7 +31,7 @@ CASES = [
         loss="multibox", profile="seed", model=VggBn, num_classes=4, optimizer=ADAMW, first_seed=20261206, prepare=randomise_batch_norms),
     TrainCase(
         name="train_ssdlite_sgd_nesterov",
-        description="MobileNetV3-style: HardSwish stem, depthwise separable blocks (ReLU6, HardSwish), "
+        description="MobileNetV3-style: HardSwish stem, depthwise separable blocks (ReLU6, HardSwish; activated projections), "
                     "squeeze-excite (GlobalAveragePool, HardSigmoid, Mul), residual Add, nearest upsample x2 + "
                     "concat, SSDLite depthwise heads on 8x8 and 4x4, P 352, multibox torchvision profile, C 4, "
                     "SGD nesterov momentum 0.9 weight decay 4e-5, B 2, 64x64",

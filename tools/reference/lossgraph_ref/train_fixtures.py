@@ -116,6 +116,7 @@ def export(case, module, images):
         torch.onnx.export(module, (torch.from_numpy(images),), buffer, opset_version=17,
                           training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=case.fold_constants,
                           input_names=["images"], output_names=list(outputs_of(case)))
+    onnx.checker.check_model(onnx.load_from_string(buffer.getvalue()), full_check=True)
     return buffer.getvalue()
 
 
