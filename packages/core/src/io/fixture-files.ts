@@ -3,9 +3,22 @@ import { basename, join } from 'node:path';
 import { type Fixture, type MultiboxFixture, readFixture, readMultiboxFixture } from './fixture.js';
 import { readTrainingFixture, type TrainingFixture } from './training-fixture.js';
 
-/** The `.safetensors` files of a folder, sorted by name. */
+/** Training-step fixtures (docs/FIXTURES.md, "Training steps") are named `train_*.safetensors`. */
+const TRAINING_PREFIX = 'train_';
+
+async function safetensorsFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => n.endsWith('.safetensors')).sort();
+}
+
+/** The loss fixtures of a folder (its `.safetensors` files except the training-step ones), sorted by name. */
 export async function listFixtureFiles(dir: string): Promise<string[]> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.safetensors')).sort();
+  const names = (await safetensorsFiles(dir)).filter((n) => !n.startsWith(TRAINING_PREFIX));
+  return names.map((n) => join(dir, n));
+}
+
+/** The training-step fixtures of a folder (`train_*.safetensors`), sorted by name. */
+export async function listTrainingFixtureFiles(dir: string): Promise<string[]> {
+  const names = (await safetensorsFiles(dir)).filter((n) => n.startsWith(TRAINING_PREFIX));
   return names.map((n) => join(dir, n));
 }
 
@@ -24,7 +37,7 @@ export async function loadMultiboxFixture(path: string): Promise<MultiboxFixture
   return readMultiboxFixture(new Uint8Array(await readFile(path)), fixtureName(path));
 }
 
-/** Reads the training-step fixture at `path` (FIXTURES.md, "Training steps"). */
+/** Reads the training-step fixture at `path` (docs/FIXTURES.md, "Training steps"). */
 export async function loadTrainingFixture(path: string): Promise<TrainingFixture> {
   return readTrainingFixture(new Uint8Array(await readFile(path)), fixtureName(path));
 }

@@ -4,6 +4,7 @@ export { fixtureOutputs } from '../io/fixture.js';
 export {
   fixtureName,
   listFixtureFiles,
+  listTrainingFixtureFiles,
   loadFixture,
   loadMultiboxFixture,
   loadTrainingFixture,

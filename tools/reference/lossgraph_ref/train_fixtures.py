@@ -1,0 +1,420 @@
+"""Training-step fixtures (FIXTURES.md "Training steps"): export a small detector to ONNX, train it in float64
+from the exported initializers, measure PyTorch's own float32 error, and refuse draws a float32 backend could
+legitimately disagree with.
+
+One draw of a case (`build`) goes:
+1. seed torch and numpy; build the module, draw the batch (images N(0, 1), 1-3 random truths per image);
+2. `torch.onnx.export(opset 17, TRAINING, no constant folding)` (the FrozenBatchNorm case folds constants,
+   see `TrainCase.fold_constants`); load the file's initializers back into the module, so every run starts
+   from the ONNX state (whose running stats already hold the export's one train-mode forward);
+3. the expected values: the module `.double()` on float64 images, `training.train` for `steps` steps;
+4. PyTorch float32 runs (oneDNN convs, native convs, channels-last): the per-quantity errors give the
+   tolerances, max(1e-4, 10 x error);
+5. the problems that reject the draw (`problems`).
+"""
+
+import contextlib
+import copy
+import io
+import math
+import types
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+import torch
+import torchvision
+from torchvision.ops import FrozenBatchNorm2d
+from torchvision.models.detection import _utils as det_utils
+from torchvision.ops import boxes as box_ops
+
+from . import checks, draw, safetensors_io, training, tv_fixtures
+from .dbox import make_dbox_list
+from .multibox import Options
+from .onnx_torch import OnnxModel
+from .torchvision_ref import RetinanetOptions, anchor_grid, retinanet_sizes
+
+GIOU_TOL = 1e-4      # GIoU min/max operands (pixels) this close reject the draw
+TOLERANCE_CAP = 1e-3  # a grad/param/state/eval tolerance above this rejects the draw
+KINK_TOL = 1e-6      # activation input this close to a kink at step 0 rejects the draw
+MAXPOOL_TOL = 1e-5   # two largest positive entries of a pooling window this close reject the draw
+TOLERANCE_FLOOR = 1e-4
+BN_MOMENTUM = 0.1
+BATCH = 2
+IMAGE_SIZE = 64
+MAX_OBJECTS = 3
+
+# default boxes of the SSD heads on 8x8 (4 boxes) and 4x4 (6 boxes) maps of a 64x64 image
+SSD64 = {"input_size": IMAGE_SIZE, "feature_maps": [8, 4], "steps": [8, 16], "min_sizes": [16, 32],
+         "max_sizes": [32, 48], "aspect_ratios": [[2], [2, 3]]}
+# RetinaNet anchors of P3 (16x16, stride 4) and P4 (8x8, stride 8)
+RETINANET_LEVELS = ((16, 8), (16, 32))
+
+
+@dataclass
+class TrainCase:
+    name: str
+    description: str
+    loss: str                       # multibox | retinanet
+    model: Callable                 # num_classes -> nn.Module (returns the outputs as a tuple)
+    num_classes: int                # logits per box (multibox: with background)
+    optimizer: dict                 # optimizer metadata (all strings)
+    first_seed: int
+    profile: Optional[str] = None   # multibox: seed | torchvision
+    box_loss: str = "l1"            # retinanet
+    empty_image: Optional[int] = None  # this image gets num_objs 0
+    steps: int = 3
+    fold_constants: bool = False    # FrozenBatchNorm2d: fold its buffers into anonymous Mul/Add initializers
+    prepare: Optional[Callable] = None  # (module, torch.Generator) -> None, after construction
+    extra_metadata: dict = field(default_factory=dict)
+
+
+# -- drawing ------------------------------------------------------------------------------------------
+
+def draw_batch(case, rng):
+    """(images [B, 3, H, W], targets [B, M, 5], num_objs [B]) float32 / int32."""
+    images = rng.standard_normal((BATCH, 3, IMAGE_SIZE, IMAGE_SIZE)).astype(np.float32)
+    rows = []
+    for b in range(BATCH):
+        n = 0 if b == case.empty_image else int(rng.integers(1, MAX_OBJECTS + 1))
+        if n == 0:
+            rows.append(None)
+            continue
+        boxes = draw.random_boxes(rng, n, 0.15, 0.6)
+        if case.loss == "retinanet":
+            boxes = (boxes * IMAGE_SIZE).astype(np.float32)
+            labels = rng.integers(0, case.num_classes, n)
+        else:
+            labels = draw.random_labels(rng, n, case.num_classes)
+        rows.append(draw.objects(boxes, labels))
+    targets, num_objs = draw.pad(rows, MAX_OBJECTS)
+    return images, targets, num_objs
+
+
+def priors(case):
+    """('dbox_list', [P, 4] cx cy w h normalised) or ('anchors', [A, 4] x1 y1 x2 y2 pixels), float32."""
+    if case.loss == "multibox":
+        return "dbox_list", make_dbox_list(SSD64).numpy()
+    feature_sizes, bases = RETINANET_LEVELS
+    return "anchors", anchor_grid(IMAGE_SIZE, feature_sizes, retinanet_sizes(bases))
+
+
+# -- export and the ONNX state ------------------------------------------------------------------------
+
+def outputs_of(case):
+    return training.LOSS_OUTPUTS[case.loss]
+
+
+def export(case, module, images):
+    """The serialised ModelProto of torch.onnx.export (opset 17, TRAINING)."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, (torch.from_numpy(images),), buffer, opset_version=17,
+                          training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=case.fold_constants,
+                          input_names=["images"], output_names=list(outputs_of(case)))
+    onnx.checker.check_model(onnx.load_from_string(buffer.getvalue()), full_check=True)
+    return buffer.getvalue()
+
+
+def _folded_norms(proto):
+    """FrozenBatchNorm2d module path -> (scale, shift) of its folded Mul/Add initializers."""
+    inits = {i.name: numpy_helper.to_array(i) for i in proto.graph.initializer}
+    folded = {}
+    for node in proto.graph.node:
+        constant = [name for name in node.input if name.startswith("onnx::") and name in inits]
+        if not constant:
+            continue
+        if node.op_type not in ("Mul", "Add"):
+            raise AssertionError(f"folded constant {constant} feeds a {node.op_type} node {node.name}")
+        path = node.name.strip("/").rsplit("/", 1)[0].replace("/", ".")
+        folded.setdefault(path, {})[node.op_type] = inits[constant[0]].reshape(-1)
+    return {path: (v["Mul"], v["Add"]) for path, v in folded.items()}
+
+
+def load_onnx_state(module, model_bytes):
+    """Copy the ONNX initializers into `module` (names as its state dict). A FrozenBatchNorm2d gets the folded
+    scale and shift as weight and bias, with mean 0 and var 1 - eps, so the module computes the file's
+    constants. Checks that the initializers are exactly the parameters, the running stats and the folds."""
+    proto = onnx.load_from_string(model_bytes)
+    state = module.state_dict()
+    names = set()
+    with torch.no_grad():
+        for init in proto.graph.initializer:
+            if init.name.startswith("onnx::"):
+                continue
+            if init.name not in state:
+                raise AssertionError(f"initializer {init.name} is not in the module's state dict")
+            state[init.name].copy_(torch.from_numpy(numpy_helper.to_array(init).copy()))
+            names.add(init.name)
+        folds = _folded_norms(proto)
+        modules = dict(module.named_modules())
+        for path, (scale, shift) in folds.items():
+            norm = modules[path]
+            if not isinstance(norm, FrozenBatchNorm2d):
+                raise AssertionError(f"folded constants of {path}, which is a {type(norm).__name__}")
+            norm.weight.copy_(torch.from_numpy(scale.copy()))
+            norm.bias.copy_(torch.from_numpy(shift.copy()))
+            norm.running_mean.zero_()
+            norm.running_var.fill_(1.0 - norm.eps)
+    expected = {n for n, _ in module.named_parameters()} | set(running_stats(module))
+    if names != expected:
+        raise AssertionError(f"initializers {sorted(names ^ expected)} differ from parameters + running stats")
+    frozen = [p for p, m in module.named_modules() if isinstance(m, FrozenBatchNorm2d)]
+    if sorted(frozen) != sorted(folds):
+        raise AssertionError(f"frozen norms {frozen}, folded {sorted(folds)}")
+
+
+def running_stats(module):
+    """name -> running_mean / running_var buffer of every (trainable-mode) BatchNorm."""
+    return {f"{path}.{stat}": getattr(m, stat) for path, m in module.named_modules()
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for stat in ("running_mean", "running_var")}
+
+
+# -- runs ---------------------------------------------------------------------------------------------
+
+def module_run(module, images, loss_fn, metadata, steps, dtype, memory_format=torch.contiguous_format):
+    """`training.train` on a copy of `module` in `dtype`."""
+    model = copy.deepcopy(module).to(dtype).to(memory_format=memory_format).train()
+    x = torch.from_numpy(images).to(dtype).contiguous(memory_format=memory_format)
+    names = metadata["outputs"].split(",")
+
+    def forward(train_mode):
+        model.train(train_mode)
+        return dict(zip(names, model(x)))
+
+    params = dict(model.named_parameters())
+    return training.train(forward, params, running_stats(model), loss_fn, metadata, steps)
+
+
+FLOAT32_VARIANTS = ("onednn", "native", "channels_last")
+
+
+def float32_runs(module, images, tensors, metadata, steps):
+    """variant -> Run of PyTorch's float32 training (oneDNN convs, native convs, channels-last)."""
+    runs = {}
+    for variant in FLOAT32_VARIANTS:
+        context = torch.backends.mkldnn.flags(enabled=False) if variant == "native" else contextlib.nullcontext()
+        memory_format = torch.channels_last if variant == "channels_last" else torch.contiguous_format
+        with context:
+            runs[variant] = module_run(module, images, training.make_loss(metadata, tensors), metadata, steps,
+                                       torch.float32, memory_format)
+    return runs
+
+
+# -- rejection checks ---------------------------------------------------------------------------------
+
+def _kinks(node, args):
+    op = node.op_type
+    if op == "Relu":
+        return [0.0]
+    if op == "Clip":
+        return [float(v) for v in args[1:3] if v is not None]
+    if op == "HardSwish":
+        return [-3.0, 3.0]
+    if op == "HardSigmoid":
+        attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+        alpha, beta = float(attrs.get("alpha", 0.2)), float(attrs.get("beta", 0.5))
+        return [-beta / alpha, (1.0 - beta) / alpha]
+    return []
+
+
+def _maxpool_gap(node, x, out):
+    """Smallest gap between the two largest entries of a window whose two largest are both > 0."""
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+    k, s = attrs["kernel_shape"], attrs.get("strides", attrs["kernel_shape"])
+    p = attrs.get("pads", [0, 0, 0, 0])
+    ho, wo = out.shape[2:]
+    need_h, need_w = (ho - 1) * s[0] + k[0], (wo - 1) * s[1] + k[1]
+    padded = torch.nn.functional.pad(x, (p[1], max(0, need_w - x.shape[3] - p[1]), p[0],
+                                         max(0, need_h - x.shape[2] - p[0])), value=-math.inf)
+    windows = padded.unfold(2, k[0], s[0]).unfold(3, k[1], s[1])[:, :, :ho, :wo]
+    top = windows.reshape(*windows.shape[:4], -1).topk(2, dim=-1).values
+    positive = top[..., 1] > 0
+    return float((top[..., 0] - top[..., 1])[positive].min()) if bool(positive.any()) else math.inf
+
+
+def activation_problems(model_bytes, images):
+    """Step-0 activation inputs within KINK_TOL of a kink, MaxPool windows within MAXPOOL_TOL of a tie, as
+    seen by the ONNX graph run in float64 (train mode)."""
+    model = OnnxModel(model_bytes, torch.float64, BN_MOMENTUM)
+    problems = []
+
+    def observe(node, args, results):
+        if not args:
+            return
+        x = args[0]
+        for kink in _kinks(node, args):
+            distance = float((x - kink).abs().min())
+            if distance <= KINK_TOL:
+                problems.append(f"{node.op_type} {node.name}: an input {distance:.1e} from the kink at {kink:g}")
+        if node.op_type == "MaxPool":
+            gap = _maxpool_gap(node, x, results[0])
+            if gap < MAXPOOL_TOL:
+                problems.append(f"MaxPool {node.name}: window top-two gap {gap:.1e}")
+
+    with torch.no_grad():
+        model.forward(torch.from_numpy(images).double(), True, observe)
+    return problems
+
+
+def _mining_margin(mining, neg, conf_t, b):
+    negative = conf_t[b] == 0
+    selected, unselected = neg[b] & negative, ~neg[b]
+    if not bool(selected.any()) or not bool(unselected.any()):
+        return math.inf
+    low, high = float(mining[b][selected].min()), float(mining[b][unselected].max())
+    return (low - high) / max(1.0, abs(low))
+
+
+def loss_problems(case, loss_fn, tensors, run64):
+    """Matching margins (step 0), mining margins (every step), torchvision's run-out rule."""
+    problems = []
+    if case.loss == "multibox":
+        seed = loss_fn.seed if case.profile == "torchvision" else loss_fn
+        result = types.SimpleNamespace(details=seed.details, conf_t_label=seed.conf_t)
+        problems += checks.match_problems(result, seed.options.jaccard_thresh)
+        for k, (mining, neg) in enumerate(seed.history[:case.steps]):
+            for b in range(mining.size(0)):
+                margin = _mining_margin(mining, neg, seed.conf_t, b)
+                if margin < checks.TOL:
+                    problems.append(f"step {k} image {b}: mining margin {margin:.1e}")
+        if case.profile == "torchvision":
+            num_pos = types.SimpleNamespace(num_pos=(seed.conf_t > 0).sum(1).numpy())
+            problems += tv_fixtures.run_out_problems(tensors, seed.options, num_pos)
+        if int((seed.conf_t > 0).sum()) == 0:
+            problems.append("no positives")
+    else:
+        anchors = torch.from_numpy(tensors["anchors"]).double()
+        ious = []
+        for b, n in enumerate(tensors["num_objs"]):
+            boxes = torch.from_numpy(tensors["targets"][b, :int(n), :4]).double()
+            ious.append(box_ops.box_iou(boxes, anchors) if int(n) else None)
+        result = types.SimpleNamespace(ious=ious, matched_idxs=run64.decisions[0])
+        problems += tv_fixtures.retinanet_match_problems(result, loss_fn.options)
+        problems += box_loss_problems(loss_fn, tensors, run64.decisions[0], case.steps)
+        if int((run64.decisions[0] >= 0).sum()) == 0:
+            problems.append("no foreground anchors")
+    return problems
+
+
+def box_loss_problems(loss_fn, tensors, matched, steps):
+    """IoU-type box losses, at every step: a foreground anchor's decoded box edge within GIOU_TOL of its
+    truth's (a min/max operand pair), an intersection side within GIOU_TOL of 0, dw/dh near the decode clamp."""
+    if loss_fn.options.box_loss in ("l1", "smooth_l1"):
+        return []
+    coder = det_utils.BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
+    anchors = torch.from_numpy(tensors["anchors"]).double()
+    targets = torch.from_numpy(tensors["targets"]).double()
+    clamp = math.log(1000.0 / 16)
+    problems = []
+    for k, reg in enumerate(loss_fn.history[:steps]):
+        for b in range(reg.size(0)):
+            fg = torch.from_numpy(matched[b] >= 0)
+            if not bool(fg.any()):
+                continue
+            deltas = reg[b][fg]
+            pred = coder.decode_single(deltas, anchors[fg])
+            truth = targets[b][torch.from_numpy(matched[b])[fg], :4]
+            edge = float((pred - truth).abs().min())
+            sides = torch.cat([torch.min(pred[:, 2:], truth[:, 2:]) - torch.max(pred[:, :2], truth[:, :2])], 1)
+            side = float(sides.abs().min())
+            near_clamp = float((deltas[:, 2:] - clamp).abs().min())
+            if edge < GIOU_TOL or side < GIOU_TOL or near_clamp < GIOU_TOL:
+                problems.append(f"step {k} image {b}: GIoU operands {edge:.1e} / {side:.1e} apart, clamp {near_clamp:.1e}")
+    return problems
+
+
+def run_problems(run64, runs32):
+    """Parameters without gradient; float32 runs that match or mine differently; non-finite values."""
+    problems = [f"{name} has no gradient" for name, g in run64.grads.items() if not np.abs(g).max() > 0]
+    for variant, run in runs32.items():
+        for k, (want, got) in enumerate(zip(run64.decisions, run.decisions)):
+            if not np.array_equal(want, got):
+                problems.append(f"float32 ({variant}) step {k}: matching or mining differs from float64")
+    values = [*run64.losses.values()] + [float(np.abs(v).max()) for v in run64.params.values()]
+    if not all(math.isfinite(v) for v in values):
+        problems.append("non-finite values")
+    return problems
+
+
+# -- the fixture --------------------------------------------------------------------------------------
+
+def _float(value):
+    return repr(float(value))
+
+
+def loss_metadata(case):
+    if case.loss == "multibox":
+        options = Options()
+        return {"loss": "multibox", "profile": case.profile, "jaccard_thresh": _float(options.jaccard_thresh),
+                "neg_pos": str(options.neg_pos), "variance": ",".join(_float(v) for v in options.variances),
+                "num_classes": str(case.num_classes)}
+    options = RetinanetOptions(box_loss=case.box_loss)
+    return {"loss": "retinanet", "fg_iou_thresh": _float(options.fg_iou_thresh),
+            "bg_iou_thresh": _float(options.bg_iou_thresh), "focal_alpha": _float(options.focal_alpha),
+            "focal_gamma": _float(options.focal_gamma), "box_loss": options.box_loss,
+            "num_classes": str(case.num_classes)}
+
+
+def generator_text(case, seed):
+    folding = "constant folding on (FrozenBatchNorm2d folds into onnx::Mul/Add initializers)" \
+        if case.fold_constants else "no constant folding"
+    return (f"tools/reference/make_train_fixtures.py {case.name}, seed {seed}: torch {torch.__version__}, "
+            f"torchvision {torchvision.__version__}, onnx {onnx.__version__}; torch.onnx.export opset 17 TRAINING, "
+            f"{folding}; float64 reference from the module .double() started from the ONNX initializers; "
+            f"{case.description}")
+
+
+def build(case, seed):
+    """(tensors, metadata, problems) of one draw of `case`."""
+    torch.manual_seed(seed)
+    module = case.model(case.num_classes)
+    if case.prepare is not None:
+        with torch.no_grad():
+            case.prepare(module, torch.Generator().manual_seed(seed))
+    module.train()
+    rng = np.random.default_rng(seed)
+    images, targets, num_objs = draw_batch(case, rng)
+    model_bytes = export(case, module, images)
+    load_onnx_state(module, model_bytes)
+    prior_name, prior_values = priors(case)
+    tensors = {"model_onnx": np.frombuffer(model_bytes, dtype=np.uint8).copy(), "images": images,
+               prior_name: prior_values, "targets": targets, "num_objs": num_objs}
+    metadata = {**loss_metadata(case), **case.optimizer, "steps": str(case.steps), "batchnorm": "train",
+                "batchnorm_momentum": _float(BN_MOMENTUM), "outputs": ",".join(outputs_of(case)),
+                "seed": str(seed), "generator": generator_text(case, seed), **case.extra_metadata}
+    if case.loss == "retinanet":
+        metadata.pop("profile", None)
+    loss64 = training.make_loss(metadata, tensors)
+    run64 = module_run(module, images, loss64, metadata, case.steps, torch.float64)
+    runs32 = float32_runs(module, images, tensors, metadata, case.steps)
+    problems = activation_problems(model_bytes, images) + loss_problems(case, loss64, tensors, run64)
+    problems += run_problems(run64, runs32)
+    errors = {}
+    for run in runs32.values():
+        for q, err in training.errors(run, run64).items():
+            errors[q] = max(errors.get(q, 0.0), err)
+    for q in ("loss", "grad", "param", "state", "eval"):
+        metadata[f"float32_torch_{q}_error"] = f"{errors[q]:.3e}"
+        metadata[f"{q}_tolerance"] = f"{max(TOLERANCE_FLOOR, 10 * errors[q]):.3e}"
+    if float(metadata["loss_tolerance"]) > TOLERANCE_FLOOR:
+        problems.append(f"float32 losses off by {errors['loss']:.1e}: the per-step losses must stay a sharp check")
+    problems += [f"{q} tolerance {metadata[f'{q}_tolerance']} above {TOLERANCE_CAP:g}"
+                 for q in ("grad", "param", "state", "eval") if float(metadata[f"{q}_tolerance"]) > TOLERANCE_CAP]
+    for name, value in run64.losses.items():
+        tensors[name] = np.array(value, dtype=np.float64)
+    for prefix, values in (("grad/", run64.grads), ("param/", run64.params), ("state/", run64.state)):
+        for name, value in values.items():
+            tensors[prefix + name] = value.astype(np.float32)
+    for prefix, values in (("train_", run64.train_out), ("eval_", run64.eval_out)):
+        for name, value in values.items():
+            tensors[prefix + name] = value.astype(np.float32)
+    return tensors, metadata, problems
+
+
+def write(path, tensors, metadata):
+    return safetensors_io.write(path, tensors, metadata)
