@@ -91,6 +91,7 @@ class Assignment:
     target_scores: torch.Tensor  # [B, A, C]
     in_box_distance: torch.Tensor  # [B, M, A] smallest pixel distance of the centre to an edge
     raw_ciou: torch.Tensor  # [B, M, A] CIoU before clamping (for margins)
+    claims: torch.Tensor  # int64 [B, A]: truths that picked the anchor, before resolving conflicts
 
 
 def assign(scores, pred_boxes, centres, truths, labels, valid, opts, tie="low"):
@@ -129,7 +130,7 @@ def assign(scores, pred_boxes, centres, truths, labels, valid, opts, tie="low"):
     one_hot = torch.nn.functional.one_hot(target_labels, C).to(scores.dtype)
     target_scores = one_hot * (soft * fg_mask)[..., None]
     return Assignment(in_box, overlaps, align, mask_pos, fg_mask, target_gt_idx, target_boxes, target_scores,
-                      distance, raw)
+                      distance, raw, claims)
 
 
 @dataclass
@@ -145,9 +146,10 @@ class Result:
 
 
 def yolov8_loss(pred_distri, pred_scores, anchor_points, stride_tensor, targets, num_objs, opts=Options(),
-                tie="low"):
-    """The three scaled loss terms and their gradients (float64 autograd) for float32 or float64 inputs."""
-    f64 = torch.float64
+                tie="low", dtype=torch.float64):
+    """The three scaled loss terms and their gradients (autograd) for float32 or float64 inputs, computed in
+    `dtype` (float64 for the fixtures; float32 to see whether a float32 run decides the same)."""
+    f64 = dtype
     D = torch.as_tensor(pred_distri).to(f64).clone().requires_grad_(True)
     X = torch.as_tensor(pred_scores).to(f64).clone().requires_grad_(True)
     points = torch.as_tensor(anchor_points).to(f64)
@@ -191,7 +193,7 @@ def yolov8_loss(pred_distri, pred_scores, anchor_points, stride_tensor, targets,
         dfl = (ce_low * w_low + ce_high * w_high).mean(-1)
         dfl_term = (dfl * weight).sum() / total
     else:
-        box_term = dfl_term = D.sum() * 0
+        box_term = dfl_term = D.sum() * 0 + 0  # + 0 turns -0 into 0
 
     loss_box = box_term * opts.box_gain * B
     loss_cls = loss_cls * opts.cls_gain * B
