@@ -90,6 +90,7 @@ export {
 } from './losses/retinanet-options.js';
 export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet-program.js';
 export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
+export * from './losses/yolov8/index.js';
 export type { OpDef, Vjp, VjpArgs } from './ops/define.js';
 export { OP_NAMES, OPS } from './ops/registry.js';
 export { closestName, editDistance } from './options/closest.js';
