@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileReference, yolov8LossProgram } from '../src/index.js';
-import { readYolov8Fixture, yolov8Failures, yolov8FixturePaths, yolov8SamplePath } from './yolov8-fixtures.js';
+import { compileReference, yolov8FixtureFailures, yolov8LossProgram } from '../src/index.js';
+import { loadYolov8Fixture, yolov8FixturePaths, yolov8SamplePath } from './yolov8-fixtures.js';
 
 const sample = yolov8SamplePath();
 const paths = [...(sample === undefined ? [] : [sample]), ...yolov8FixturePaths()];
@@ -10,11 +10,11 @@ describe('yolov8 loss on the reference interpreter agrees with the fixtures (FIX
     expect(yolov8FixturePaths().length).toBeGreaterThanOrEqual(10);
   });
   for (const path of paths) {
-    const fx = readYolov8Fixture(path);
+    const fx = loadYolov8Fixture(path);
     it(`${fx.name}${path === sample ? ' (written by Ultralytics)' : ''}`, async () => {
       const program = yolov8LossProgram({ ...fx.options, outputs: ['fg_mask', 'target_gt_idx'] });
       const out = await compileReference(program).run(fx.feeds);
-      expect(yolov8Failures(out, fx)).toEqual([]);
+      expect(yolov8FixtureFailures(out, fx)).toEqual([]);
     });
   }
 });
