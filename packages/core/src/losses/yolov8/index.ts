@@ -9,5 +9,6 @@ export {
   type Yolov8ExtraOutput,
   type Yolov8LossOptions,
 } from './options.js';
+export { nonNegativePower, sigmoidPower } from './powers.js';
 export { type Yolov8Input, type Yolov8Output, yolov8LossProgram } from './program.js';
 export { anchorImageSize, validateYolov8Inputs, yolov8InputChecks } from './validate.js';
