@@ -1,10 +1,10 @@
-import '@tensorflow/tfjs-backend-cpu';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { readYolov8Fixture, yolov8FixtureFailures, yolov8LossProgram } from '@lossgraph/core';
 import { repoFixturesDir } from '@lossgraph/core/testing';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
+import { TEST_BACKENDS } from './backends.js';
 
 // the sample written by Ultralytics' own functions (beside the checkout), then fixtures/yolov8/
 const sample = resolve(repoFixturesDir(), '..', '..', 'shared', 'fixtures', 'yolov8_sample.safetensors');
@@ -17,17 +17,19 @@ const paths = [
     .map((n) => join(folder, n)),
 ];
 
-describe('yolov8 loss on tfjs-cpu agrees with the fixtures (losses, gradients, assignment)', () => {
-  for (const path of paths) {
-    const fx = readYolov8Fixture(new Uint8Array(readFileSync(path)), basename(path).replace(/\.safetensors$/, ''));
-    it(`${fx.name}${path === sample ? ' (written by Ultralytics)' : ''}`, async () => {
-      const program = yolov8LossProgram({ ...fx.options, outputs: ['fg_mask', 'target_gt_idx'] });
-      const loss = await compile(program, { backend: 'cpu' });
-      try {
-        expect(yolov8FixtureFailures(await loss.run(fx.feeds), fx)).toEqual([]);
-      } finally {
-        await loss.dispose();
-      }
-    });
-  }
-});
+for (const backend of TEST_BACKENDS) {
+  describe(`yolov8 loss on tfjs-${backend} agrees with the fixtures (losses, gradients, assignment)`, () => {
+    for (const path of paths) {
+      const fx = readYolov8Fixture(new Uint8Array(readFileSync(path)), basename(path).replace(/\.safetensors$/, ''));
+      it(`${fx.name}${path === sample ? ' (written by Ultralytics)' : ''}`, async () => {
+        const program = yolov8LossProgram({ ...fx.options, outputs: ['fg_mask', 'target_gt_idx'] });
+        const loss = await compile(program, { backend });
+        try {
+          expect(yolov8FixtureFailures(await loss.run(fx.feeds), fx)).toEqual([]);
+        } finally {
+          await loss.dispose();
+        }
+      });
+    }
+  });
+}

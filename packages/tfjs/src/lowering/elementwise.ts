@@ -119,6 +119,10 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   where: (xs, _, ctx) => {
     const out = ctx.outShapes[0]!;
     const [c, a, b] = xs.map((x, i) => fullShape(x, out, ctx.uniform[i], ctx.traits));
+    // tfjs-wasm's Select reads bool values as 4-byte elements (wrong values, or out of bounds): (c & a) | (!c & b)
+    if (ctx.traits.wasm && a!.dtype === 'bool') {
+      return [tf.logicalOr(tf.logicalAnd(c!, a!), tf.logicalAnd(tf.logicalNot(c!), b!))];
+    }
     return [tf.where(c!, a!, b!)];
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)
