@@ -1,5 +1,4 @@
-import type { Coords } from '../../boxes/box-ops.js';
-import { coords } from '../../boxes/box-ops.js';
+import { type Coords, coords } from '../../boxes/box-ops.js';
 import type { GraphBuilder, Tensor } from '../../builder.js';
 import { paddedTruths } from '../truth-table.js';
 import { ultralyticsCiou } from './ciou.js';

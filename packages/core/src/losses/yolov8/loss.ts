@@ -1,5 +1,4 @@
-import type { Coords } from '../../boxes/box-ops.js';
-import { coords, stackCoords } from '../../boxes/box-ops.js';
+import { type Coords, coords, stackCoords } from '../../boxes/box-ops.js';
 import { GraphBuilder, type Tensor } from '../../builder.js';
 import type { Graph } from '../../ir/graph.js';
 import type { Dim, DType } from '../../ir/types.js';
