@@ -13,6 +13,7 @@ export type LossGraphErrorCode =
   | 'NON_FINITE' // NaN or +-Inf where a finite number is required
   | 'LABEL_OUT_OF_RANGE' // a class label outside [0, C-2]
   | 'DEGENERATE_BOX' // xmax <= xmin or ymax <= ymin
+  | 'BOX_OUTSIDE_IMAGE' // a truth box leaves the image its anchors cover
   | 'NUM_OBJS_OUT_OF_RANGE' // num_objs negative or above M
   | 'INVALID_OPTION' // an unknown or out-of-range option
   | 'INVALID_FIXTURE' // a fixture file that does not follow docs/FIXTURES.md

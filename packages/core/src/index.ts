@@ -106,6 +106,7 @@ export {
 } from './losses/retinanet-options.js';
 export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet-program.js';
 export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
+export * from './losses/yolov8/index.js';
 export { type Arity, type Inputs, type OpDef, type Tuple, type Vjp, type VjpArgs, vjpGrads } from './ops/define.js';
 export { type ArityOf, OP_NAMES, OPS } from './ops/registry.js';
 export { poolDivisors, windowEndPad } from './ops/window-kernels.js';

@@ -96,6 +96,13 @@ export const OP_CASES: readonly OpCase[] = [
     inputs: { c: bool(['N', 3]), x: f(['N', 3]), y: f([3]) },
     build: (b, [c, x, y]) => [b.where(c, x!, y!)],
   },
+  {
+    // bool values, the condition broadcast along a middle axis (tfjs-wasm's Select mishandles bool values)
+    name: 'where/bool',
+    op: 'where',
+    inputs: { c: bool(['N', 1, 40]), x: bool(['N', 4, 40]), y: bool(['N', 4, 40]) },
+    build: (b, [c, x, y]) => [b.where(c, x!, y!)],
+  },
   { name: 'cast/float-int32', op: 'cast', inputs: { x: f(['N', 3]) }, build: (_, [a]) => [a.mul(3).cast('int32')] },
   { name: 'cast/int32-float', op: 'cast', inputs: { x: i(['N', 3], -4, 4) }, build: (_, [a]) => [a.cast('float32')] },
   {

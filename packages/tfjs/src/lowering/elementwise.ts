@@ -123,8 +123,12 @@ export const elementwise: LoweringsFor<ElementwiseOp> = {
   where: (xs, _, ctx) => {
     const out = outShape(ctx);
     const full = (x: tf.Tensor, i: number) => fullShape(x, out, ctx.uniform[i], ctx.traits);
-    const [c, a, b] = xs;
-    return [tf.where(full(c, 0), full(a, 1), full(b, 2))];
+    const [c, a, b] = [full(xs[0], 0), full(xs[1], 1), full(xs[2], 2)];
+    // tfjs-wasm's Select reads bool values as 4-byte elements (wrong values, or out of bounds): (c & a) | (!c & b)
+    if (ctx.traits.wasm && a.dtype === 'bool') {
+      return [tf.logicalOr(tf.logicalAnd(c, a), tf.logicalAnd(tf.logicalNot(c), b))];
+    }
+    return [tf.where(c, a, b)];
   },
   // float -> int32 truncates (tfjs cast does); -> bool is `!= 0` (tfjs-wasm's cast to bool keeps the value)
   cast: ([x], { to }) => [

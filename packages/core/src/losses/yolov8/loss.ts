@@ -1,0 +1,132 @@
+import { type Coords, coords, stackCoords } from '../../boxes/box-ops.js';
+import { GraphBuilder, type Tensor } from '../../builder.js';
+import type { Graph } from '../../ir/graph.js';
+import type { Dim, DType } from '../../ir/types.js';
+import { appendGradients } from '../../passes/autodiff.js';
+import { assignTargets } from './assigner.js';
+import { ultralyticsCiou } from './ciou.js';
+import { resolveYolov8Options, type Yolov8LossOptions } from './options.js';
+import { sigmoidPower } from './powers.js';
+
+/** Names and types of the YOLOv8 loss inputs over symbolic B, A, C, M, for `regMax` bins per side. */
+export function yolov8Inputs(regMax = 16) {
+  return {
+    pred_distri: { dtype: 'float32', shape: ['B', 'A', 4 * regMax] },
+    pred_scores: { dtype: 'float32', shape: ['B', 'A', 'C'] },
+    anchor_points: { dtype: 'float32', shape: ['A', 2] },
+    stride_tensor: { dtype: 'float32', shape: ['A', 1] },
+    targets: { dtype: 'float32', shape: ['B', 'M', 5] },
+    num_objs: { dtype: 'int32', shape: ['B'] },
+  } as const satisfies Record<string, { dtype: DType; shape: readonly Dim[] }>;
+}
+
+/** The YOLOv8 loss inputs at the default regMax (16). */
+export const YOLOV8_INPUTS = yolov8Inputs();
+
+/** DFL's targets stay below regMax - 1 by this margin, so that the upper bin exists (Ultralytics' 0.01). */
+const DFL_MARGIN = 0.01;
+
+/** Applies `f` to each of four coordinates. */
+function mapCoords([x1, y1, x2, y2]: Coords, f: (c: Tensor, i: number) => Tensor): Coords {
+  return [f(x1, 0), f(y1, 1), f(x2, 2), f(y2, 3)];
+}
+
+/** The unit box, standing in for every box of a non-positive anchor so that no masked branch meets 0/0. */
+const UNIT_BOX = [0, 0, 1, 1] as const;
+
+/**
+ * Ultralytics' YOLOv8 / YOLO11 detection loss (v8DetectionLoss of the 8.3 releases, with BboxLoss and
+ * DFL) as one graph over symbolic B, A, C, M. The task-aligned assigner (see assigner.ts) runs on the
+ * detached predictions in pixels; the losses run in grid units. With S = max(1, sum of the soft targets
+ * over the whole batch):
+ * - loss_cls = B · clsGain · sum over every anchor and class of BCEWithLogits(pred_scores, soft target) / S;
+ * - loss_box = B · boxGain · sum over positives of score · (1 - CIoU(predicted, truth / stride)) / S;
+ * - loss_dfl = B · dflGain · sum over positives of score · DFL / S, DFL the mean over the four sides of
+ *   the cross entropy with the two bins around the truth's distance (clamped to [0, regMax - 1.01]),
+ *   weighted linearly.
+ * The three are Ultralytics' `loss * batch_size`, whose sum its trainer differentiates. With `gradients`
+ * (default) `grad_pred_distri` and `grad_pred_scores`, d(loss_box + loss_cls + loss_dfl)/d inputs;
+ * `fg_mask` and `target_gt_idx` (int32 [B,A]) on request.
+ */
+export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
+  const o = resolveYolov8Options(options);
+  const R = o.regMax;
+  const b = new GraphBuilder();
+  const spec = yolov8Inputs(R);
+  const inp = (name: keyof typeof spec) => b.input(name, spec[name].dtype, spec[name].shape);
+  const distri = inp('pred_distri');
+  const logits = inp('pred_scores');
+  const points = inp('anchor_points');
+  const strides = inp('stride_tensor').squeeze(1); // [A]
+  const targets = inp('targets');
+  const numObjs = inp('num_objs');
+
+  const px = points.slice(1, 0, 1).squeeze(1); // [A]
+  const py = points.slice(1, 1, 2).squeeze(1);
+  // decode: each side's distance is the expectation of its softmax over the R bins (grid units)
+  const bins = distri.reshape(['B', 'A', 4, R]);
+  const binValues = b.constant(
+    Array.from({ length: R }, (_, i) => i),
+    'float32',
+    [R],
+  );
+  const [dl, dt, dr, db] = coords(bins.logSoftmax(3).exp().mul(binValues).sum([3])); // each [B,A]
+  const predicted: Coords = [px.sub(dl), py.sub(dt), px.add(dr), py.add(db)];
+
+  const assigned = assignTargets(b, {
+    logits: logits.stopGradient(),
+    boxes: mapCoords(predicted, (c) => c.stopGradient().mul(strides)),
+    centres: [px.mul(strides), py.mul(strides)],
+    targets,
+    numObjs,
+    topk: o.topk,
+    alpha: o.alpha,
+    beta: o.beta,
+  });
+  const { foreground, score } = assigned;
+  const softTargets = assigned.label.oneHot('C').mul(score.unsqueeze(2)); // [B,A,C]
+  const total = softTargets.sum().maximum(1); // S
+
+  // BCE with logits and soft targets: softplus(z) - z t, softplus(z) = (|z| + z)/2 + log(1 + e^-|z|)
+  const shared = logits.abs().neg().exp().add(1).log();
+  const bce = logits.abs().add(logits).mul(0.5).add(shared).sub(logits.mul(softTargets));
+  const clsSum = bce.sum().div(total);
+
+  // box and DFL terms in grid units; a non-positive anchor sees the unit box on both sides
+  const truth = mapCoords(assigned.box, (c) => c.div(strides));
+  const safe = (c: Coords) => mapCoords(c, (t, i) => b.where(foreground, t, UNIT_BOX[i] ?? 0));
+  const ciou = ultralyticsCiou(safe(predicted), safe(truth));
+  const boxSum = b
+    .where(foreground, score.mul(ciou.neg().add(1)), 0)
+    .sum()
+    .div(total);
+
+  const [gx1, gy1, gx2, gy2] = safe(truth);
+  const distances = stackCoords([px.sub(gx1), py.sub(gy1), gx2.sub(px), gy2.sub(py)])
+    .maximum(0)
+    .minimum(R - 1 - DFL_MARGIN); // [B,A,4]
+  const lower = distances.cast('int32'); // floor, the distances being >= 0
+  const lowerWeight = lower.cast('float32').add(1).sub(distances);
+  const dfl = bins
+    .softmaxCrossEntropy(lower)
+    .mul(lowerWeight)
+    .add(bins.softmaxCrossEntropy(lower.add(1)).mul(lowerWeight.neg().add(1)))
+    .sum([2])
+    .mul(0.25); // [B,A]
+  const dflSum = b.where(foreground, score.mul(dfl), 0).sum().div(total);
+
+  const images = b.range('B').max().add(1).cast('float32');
+  b.output('loss_box', boxSum.mul(images).mul(o.boxGain));
+  b.output('loss_cls', clsSum.mul(images).mul(o.clsGain));
+  b.output('loss_dfl', dflSum.mul(images).mul(o.dflGain));
+  if (o.outputs.includes('fg_mask')) b.output('fg_mask', foreground.cast('int32'));
+  if (o.outputs.includes('target_gt_idx')) b.output('target_gt_idx', assigned.truthIndex);
+  if (o.gradients) {
+    // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S
+    const scale = images.mul(o.clsGain).div(total);
+    b.output('grad_pred_scores', sigmoidPower(logits, 1).sub(softTargets).mul(scale));
+  }
+  const graph = b.build();
+  if (!o.gradients) return graph;
+  return appendGradients(graph, { of: ['loss_box', 'loss_dfl'], wrt: { pred_distri: 'grad_pred_distri' } });
+}

@@ -1,0 +1,31 @@
+import type { Tensor } from '../../builder.js';
+
+/**
+ * sigmoid(z)^alpha as exp(-alpha · softplus(-z)), with softplus(-z) = max(-z, 0) + log(1 + e^-|z|): no
+ * sigmoid op, and accurate where sigmoid saturates (a large negative z keeps its tiny score instead of 0).
+ */
+export function sigmoidPower(z: Tensor, alpha: number): Tensor {
+  const softplusNeg = z.neg().maximum(0).add(z.abs().neg().exp().add(1).log());
+  return softplusNeg.mul(-alpha).exp();
+}
+
+/**
+ * u^beta for u >= 0, as torch.pow: repeated multiplication for a small integer beta (exact to a few
+ * roundings, where exp(beta log u) would lose beta · |log u| roundings), else exp(beta · log u) with 0^beta = 0
+ * (and u^0 = 1).
+ */
+export function nonNegativePower(u: Tensor, beta: number): Tensor {
+  const b = u.builder;
+  if (beta === 0) return b.where(u.equal(0), 1, 1);
+  if (Number.isInteger(beta) && beta <= 16) {
+    let result: Tensor | undefined;
+    let square = u;
+    for (let e = beta; e > 0; e >>= 1) {
+      if (e & 1) result = result === undefined ? square : result.mul(square);
+      if (e > 1) square = square.square();
+    }
+    return result!;
+  }
+  const positive = u.greater(0);
+  return b.where(positive, b.where(positive, u, 1).log().mul(beta).exp(), 0);
+}
