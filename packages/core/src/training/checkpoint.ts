@@ -74,7 +74,7 @@ export function readCheckpoint(
     bad('optimizer metadata is not JSON');
   }
   if (type !== program.optimizer.options.type)
-    bad(`written by optimizer ${JSON.stringify(type)}, the trainer's is '${program.optimizer.options.type}'`);
+    bad(`written by optimizer '${String(type)}', the trainer's is '${program.optimizer.options.type}'`);
   const tensors: Record<string, HostTensor> = {};
   for (const name of [...program.parameters, ...program.state]) {
     const t = file.tensors.get(name);
