@@ -10,6 +10,7 @@ import {
 import { OnnxEmitter } from './emitter.js';
 import type { LoweringContext, OutputSlot } from './lower/context.js';
 import { LOWERINGS } from './lower/table.js';
+import type { OnnxProvider } from './provider.js';
 
 /** A lowered graph: the emitter's nodes and initializers, with graph inputs and outputs by ONNX name. */
 export interface LoweredGraph {
@@ -23,12 +24,13 @@ export interface LoweredGraph {
  * node writes straight into the output's name, so no copies are added except where one value leaves the
  * graph under two names or is a graph input itself.
  */
-export function lowerGraph(graph: Graph): LoweredGraph {
+export function lowerGraph(graph: Graph, options: { readonly provider?: OnnxProvider } = {}): LoweredGraph {
   const inputs = graph.inputs.map((id) => graph.values[id]!);
-  const emitter = new OnnxEmitter(symbolSources(graph));
+  const emitter = new OnnxEmitter(symbolSources(graph), options.provider);
   const names = new Map<number, string>();
   for (const v of inputs) {
     emitter.declare(v.name!, v.dtype);
+    emitter.carry(v.name!, v.shape);
     names.set(v.id, v.name!);
   }
   // the first output naming a value (not a graph input) gets that value written under its name
@@ -93,6 +95,9 @@ function lowerNode(
     names.set(v, s.name);
   });
   // data-dependent dims are read off the defining node's output (Shape -> Slice) where later nodes need them
-  for (const d of definedDims(graph, node))
-    e.defineSymbol(d.dim, { input: names.get(node.outputs[d.output]!)!, axis: d.axis });
+  for (const d of definedDims(graph, node)) {
+    const output = node.outputs[d.output]!;
+    e.defineSymbol(d.dim, { input: names.get(output)!, axis: d.axis });
+    e.carry(names.get(output)!, graph.values[output]!.shape);
+  }
 }

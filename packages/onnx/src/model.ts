@@ -2,6 +2,7 @@ import { eliminateDeadCode, foldConstants, type Graph, LossGraphError, type Valu
 import { ONNX_ELEM_TYPE } from './dtypes.js';
 import { type LoweredGraph, lowerGraph } from './lower-graph.js';
 import { type OnnxProto, onnx } from './proto.js';
+import { checkProvider, type OnnxProvider } from './provider.js';
 
 /** The default-domain opset of emitted models (onnxruntime 1.30 runs later ones too). */
 export const ONNX_OPSET = 18;
@@ -15,6 +16,8 @@ export interface OnnxModelOptions {
   readonly opset?: number;
   /** ModelProto.producer_name (default 'lossgraph') */
   readonly producer?: string;
+  /** the execution provider the model will run on (default 'cpu'); 'webgpu' avoids the kernels it lacks */
+  readonly provider?: OnnxProvider;
 }
 
 /** The graph as it is emitted: constants folded, dead code removed (lean models run faster). */
@@ -60,7 +63,9 @@ export function modelProto(lowered: LoweredGraph, options: OnnxModelOptions = {}
  */
 export function toOnnxModel(graph: Graph, options: OnnxModelOptions = {}): Uint8Array {
   checkOpset(options.opset);
-  const proto = modelProto(lowerGraph(prepareGraph(graph)), options);
+  checkProvider(options.provider);
+  const lowered = lowerGraph(prepareGraph(graph), options.provider === undefined ? {} : { provider: options.provider });
+  const proto = modelProto(lowered, options);
   return onnx.ModelProto.encode(onnx.ModelProto.create(proto)).finish();
 }
 

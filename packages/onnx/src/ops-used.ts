@@ -2,6 +2,7 @@ import type { Graph } from '@lossgraph/core';
 import type { OnnxDType } from './dtypes.js';
 import { lowerGraph } from './lower-graph.js';
 import { ONNX_OPSET, prepareGraph } from './model.js';
+import type { OnnxProvider } from './provider.js';
 
 /** One kind of ONNX node an emitted model holds: what a runtime needs a kernel for. */
 export interface OnnxOpUse {
@@ -17,10 +18,14 @@ export interface OnnxOpUse {
 
 /**
  * Every distinct (op type, domain, opset, input and output types) in the model `toOnnxModel(graph)`
- * emits, sorted by op type. Used to check a runtime's kernel coverage (e.g. the CUDA execution provider).
+ * emits (for `options.provider`), sorted by op type. Used to check a runtime's kernel coverage (the CUDA and
+ * WebGPU execution providers).
  */
-export function onnxOpsUsed(graph: Graph, options: { readonly opset?: number } = {}): OnnxOpUse[] {
-  const { emitter } = lowerGraph(prepareGraph(graph));
+export function onnxOpsUsed(
+  graph: Graph,
+  options: { readonly opset?: number; readonly provider?: OnnxProvider } = {},
+): OnnxOpUse[] {
+  const { emitter } = lowerGraph(prepareGraph(graph), options.provider === undefined ? {} : options);
   const opset = options.opset ?? ONNX_OPSET;
   const seen = new Map<string, OnnxOpUse>();
   for (const n of emitter.nodes) {

@@ -1,3 +1,4 @@
+import { GraphBuilder, LossGraphError } from '@lossgraph/core';
 import { describe, expect, it } from 'vitest';
 import { importOnnx } from '../src/index.js';
 import { caught, loadCase } from './import-helpers.js';
@@ -11,6 +12,24 @@ describe('importOnnx refuses what it cannot import, naming the node', () => {
     for (const cut of [1, 7, Math.floor(n / 10), Math.floor(n / 3), Math.floor(n / 2), n - 100, n - 1]) {
       const e = caught(() => importOnnx(convBn.bytes.subarray(0, cut)));
       expect(e.code, `cut at ${cut} of ${n}`).toBe('INVALID_MODEL');
+    }
+  });
+
+  it('a file with corrupted bytes imports or is refused with a LossGraphError, never another exception', () => {
+    let state = 11;
+    const random = (n: number) => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state % n;
+    };
+    for (let run = 0; run < 300; run++) {
+      const bytes = Uint8Array.from(convBn.bytes);
+      const flips = 1 + random(4);
+      for (let k = 0; k < flips; k++) bytes[random(bytes.length)] = random(256);
+      try {
+        importOnnx(bytes);
+      } catch (e) {
+        expect(LossGraphError.isInstance(e), `run ${run}: ${String(e)}`).toBe(true);
+      }
     }
   });
 
@@ -152,5 +171,31 @@ describe('importOnnx refuses what it cannot import, naming the node', () => {
     const e = caught(() => importOnnx(bytes));
     expect(e.code).toBe('UNSUPPORTED_OP');
     expect(e.message).toContain("node 'up' (Resize)");
+  });
+});
+
+describe('ModelGraph.emit checks its feeds against the imported model', () => {
+  const model = importOnnx(convBn.bytes);
+  const emitWith = (change: { image?: [string, 'float32' | 'int32', number[]]; dropParam?: string }) => {
+    const b = new GraphBuilder();
+    const [name, dtype, shape] = change.image ?? ['images', 'float32', [2, 3, 9, 9]];
+    const params = Object.fromEntries(
+      model.parameters
+        .filter((p) => p.name !== change.dropParam)
+        .map((p) => [p.name, b.input(p.name, 'float32', p.shape)]),
+    );
+    const state = Object.fromEntries(model.state.map((s) => [s.name, b.input(s.name, 'float32', s.shape)]));
+    return caught(() =>
+      model.emit(b, { inputs: { [name]: b.input(name, dtype, shape) }, parameters: params, state }, 'train'),
+    );
+  };
+
+  it('a missing parameter is MISSING_INPUT, a wrong shape SHAPE_MISMATCH, a wrong dtype DTYPE_MISMATCH', () => {
+    const missing = emitWith({ dropParam: 'bn2.bias' });
+    expect([missing.code, missing.details.tensor]).toEqual(['MISSING_INPUT', 'bn2.bias']);
+    const shape = emitWith({ image: ['images', 'float32', [2, 3, 8, 8]] });
+    expect([shape.code, shape.details.tensor]).toEqual(['SHAPE_MISMATCH', 'images']);
+    const dtype = emitWith({ image: ['images', 'int32', [2, 3, 9, 9]] });
+    expect([dtype.code, dtype.details.tensor]).toEqual(['DTYPE_MISMATCH', 'images']);
   });
 });

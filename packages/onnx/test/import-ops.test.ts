@@ -113,7 +113,7 @@ const CASES: readonly OpCase[] = [
     outputs: ['y', 'z'],
   },
   {
-    name: 'Resize nearest from sizes and with axes (opset 18), GlobalAveragePool, ReduceMean with axes as input (opset 18)',
+    name: 'Resize from sizes and with axes, GlobalAveragePool, ReduceMean with axes as input (opset 18)',
     opset: 18,
     inputs: { x: [1, 2, 2, 3] },
     nodes: [

@@ -6,7 +6,7 @@ import {
   LossGraphError,
   type OptionRules,
 } from '@lossgraph/core';
-import { toOnnxModel } from '@lossgraph/onnx';
+import { type OnnxProvider, toOnnxModel } from '@lossgraph/onnx';
 import type { InferenceSession, TensorConstructor } from 'onnxruntime-common';
 import { type OrtCompileOptions, type OrtResolved, ortOptionRules } from './options.js';
 import { firstThatStarts, type ProviderFailure, reasonOf } from './providers.js';
@@ -27,7 +27,7 @@ export interface OpenedSession {
 }
 
 /** What one ONNX Runtime package supplies: its platform (loading, which providers exist, sessions). */
-export interface OrtPlatform<EP extends string, R extends object> {
+export interface OrtPlatform<EP extends OnnxProvider, R extends object> {
   /** the runtime package, e.g. 'onnxruntime-node': names the backend ('onnxruntime-node-cpu') and its errors */
   readonly runtime: string;
   /** the execution providers this package drives, and the default preference list */
@@ -39,7 +39,7 @@ export interface OrtPlatform<EP extends string, R extends object> {
   readonly concurrency: 'parallel' | 'serial';
   /**
    * Opens a session on exactly this one provider, or throws with the reason it cannot start. `model`
-   * builds the ONNX bytes (call it once); `graph` is there for cache keys.
+   * builds the ONNX bytes for that provider (call it once); `graph` is there for cache keys.
    */
   openSession(
     graph: Graph,
@@ -53,10 +53,10 @@ export interface OrtPlatform<EP extends string, R extends object> {
 
 /**
  * The compile function of an ONNX Runtime backend: the graph (gradient part included) becomes one ONNX
- * model, opened on the first execution provider of the list that starts; runs convert feeds and
+ * model for the provider, opened on the first execution provider of the list that starts; runs convert feeds and
  * outputs. Everything else (checks, dispose, fast path, timeouts) is core's `defineBackend`.
  */
-export function defineOrtBackend<EP extends string, Opts extends OrtCompileOptions<EP>, R extends object>(
+export function defineOrtBackend<EP extends OnnxProvider, Opts extends OrtCompileOptions<EP>, R extends object>(
   platform: OrtPlatform<EP, R>,
 ): CompileFunction<Opts> {
   const { runtime } = platform;
@@ -67,12 +67,20 @@ export function defineOrtBackend<EP extends string, Opts extends OrtCompileOptio
       OrtResolved<EP> & R
     >,
     async compileGraph(graph, options) {
-      let model: Uint8Array | undefined;
-      const build = () => (model ??= toOnnxModel(graph));
+      // one model per provider kind: WebGPU gets forms of the ops its provider lacks (see @lossgraph/onnx)
+      const models = new Map<EP, Uint8Array>();
+      const build = (p: EP) => () => {
+        let model = models.get(p);
+        if (model === undefined) {
+          model = toOnnxModel(graph, { provider: p });
+          models.set(p, model);
+        }
+        return model;
+      };
       const { ep, opened } = await firstThatStarts(
         runtime,
         options.executionProviders,
-        (p) => platform.openSession(graph, build, p, options),
+        (p) => platform.openSession(graph, build(p), p, options),
         platform.unavailableHint,
       );
       const inputNames = graph.inputs.map((id) => graph.values[id]!.name!);

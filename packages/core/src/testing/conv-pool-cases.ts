@@ -1,6 +1,7 @@
 import type { Conv2dAttrs, Pool2dAttrs } from '../ir/ops.js';
 import type { Dim } from '../ir/types.js';
 import type { Draw, OpCase, OpInput } from './op-cases.js';
+import { randomConvPoolCases } from './random-conv-pool-cases.js';
 
 const f = (shape: readonly Dim[], draw: Draw = 'normal'): OpInput => ({ dtype: 'float32', shape, draw });
 
@@ -207,4 +208,5 @@ export const CONV_POOL_CASES: readonly OpCase[] = [
     inputs: { x: f(['N', 2, 3, 4]), y: f([2, 'N', 2, 2]) },
     build: (_, [x, y]) => [x!.resizeNearest([2, 3]), y!.resizeNearest([2, 2])],
   },
+  ...randomConvPoolCases(16, 2026),
 ];

@@ -16,9 +16,10 @@ export function isAnonymous(name: string): boolean {
 /**
  * Classifies the initializers:
  * - state: BatchNormalization inputs 3 and 4 (running mean and variance);
- * - constant: non-float tensors, tensors read only as shapes, axes, bounds or scales, anonymous names (`onnx::*`: values the exporter folded, such as a
- *   FrozenBatchNorm2d's scale), and the buffers of a frozen BatchNorm (a module whose `running_mean` or
- *   `running_var` feeds no BatchNormalization: its `weight` and `bias` are buffers too);
+ * - constant: non-float tensors; tensors read only as shapes, axes, bounds or scales; anonymous names
+ *   (`onnx::*`: values the exporter folded, such as a FrozenBatchNorm2d's scale); and the buffers of a
+ *   frozen BatchNorm (a module whose `running_mean` or `running_var` feeds no BatchNormalization: its
+ *   `weight` and `bias` are buffers too);
  * - parameter: every other float initializer a node reads, named like PyTorch's state_dict key.
  */
 export function classifyInitializers(model: OnnxModel): Map<string, InitializerRole> {

@@ -5,7 +5,7 @@ import {
   type ModelTensorInfo,
   type Tensor,
 } from '@lossgraph/core';
-import { classifyInitializers, isAnonymous } from './classify.js';
+import { classifyInitializers, type InitializerRole, isAnonymous } from './classify.js';
 import { IR_DTYPE } from './context.js';
 import { decodeModel, type OnnxModel } from './decode.js';
 import { emitModel, type ImportedModel } from './emit.js';
@@ -74,7 +74,7 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
   checkNotFused(model);
   const roles = classifyInitializers(model);
   const inputs = resolveInputs(model, options.inputShapes);
-  const named = (role: string) => [...roles].filter(([, r]) => r === role).map(([name]) => name);
+  const named = (role: InitializerRole) => [...roles].filter(([, r]) => r === role).map(([name]) => name);
   const parameters = initializers(model, named('parameter'));
   const state = initializers(model, named('state'));
   const imported: ImportedModel = { model, roles, inputs };

@@ -1,4 +1,5 @@
 import type { LoweringContext } from './context.js';
+import { sign } from './webgpu.js';
 
 /** tan(pi/8) and tan(3pi/8): the bounds of the three ranges of the argument reduction. */
 const TAN_PI_8 = 0.41421356237309503;
@@ -29,5 +30,5 @@ export function lowerAtan(c: LoweringContext<'atan'>): void {
   for (const k of POLY.slice(1)) p = e.op('Add', [e.op('Mul', [p, z], 'float32'), f(k)], 'float32');
   const atanU = e.op('Add', [e.op('Mul', [e.op('Mul', [p, z], 'float32'), u], 'float32'), u], 'float32');
   const atanA = e.op('Add', [offset, atanU], 'float32');
-  e.op('Mul', [atanA, e.op('Sign', [x], 'float32')], c.out(0));
+  e.op('Mul', [atanA, sign(e, x, 'float32')], c.out(0));
 }

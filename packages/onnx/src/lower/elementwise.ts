@@ -1,6 +1,7 @@
 import { ONNX_ELEM_TYPE } from '../dtypes.js';
 import { lowerAtan } from './atan.js';
 import { direct, type LoweringTable } from './context.js';
+import { or, sign } from './webgpu.js';
 
 /**
  * Elementwise ops. ONNX broadcasting and semantics match the IR's: integer Div truncates toward zero
@@ -19,7 +20,9 @@ export const ELEMENTWISE = {
   greater: direct('Greater'),
   greaterEqual: direct('GreaterOrEqual'),
   and: direct('And'),
-  or: direct('Or'),
+  or: (c) => {
+    or(c.e, c.inputs[0]!, c.inputs[1]!, c.out(0));
+  },
   not: direct('Not'),
   where: (c) => {
     const e = c.e;
@@ -27,15 +30,15 @@ export const ELEMENTWISE = {
     const out = c.outputTypes[0]!;
     if (out.dtype !== 'bool') {
       // onnxruntime's CPU Where is several times slower when the condition broadcasts along inner axes
-      // than on a full-size condition, and expanding a bool condition is cheap
-      const full = e.broadcast(cond, c.inputTypes[0]!.shape, out.shape);
+      // than on a full-size condition, and expanding a bool condition is cheap (on the CPU only)
+      const full = e.webgpu ? cond : e.broadcast(cond, c.inputTypes[0]!.shape, out.shape);
       e.op('Where', [full, a, b], c.out(0));
       return;
     }
     // the CUDA provider's Where has no bool branches: (c and a) or (not c and b) is the same, exactly
     const whenTrue = e.op('And', [cond, a], 'bool');
     const whenFalse = e.op('And', [e.op('Not', [cond], 'bool'), b], 'bool');
-    e.op('Or', [whenTrue, whenFalse], c.out(0));
+    or(e, whenTrue, whenFalse, c.out(0));
   },
   cast: (c) => {
     if (c.attrs.to === c.inputTypes[0]!.dtype) c.alias(0, c.inputs[0]!);
@@ -46,6 +49,8 @@ export const ELEMENTWISE = {
   abs: direct('Abs'),
   neg: direct('Neg'),
   sqrt: direct('Sqrt'),
-  sign: direct('Sign'),
+  sign: (c) => {
+    sign(c.e, c.inputs[0]!, c.out(0));
+  },
   atan: lowerAtan,
 } satisfies Partial<LoweringTable>;

@@ -1,4 +1,5 @@
 import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
+import { logSoftmax } from './webgpu.js';
 
 /**
  * Per-row cross entropy: -LogSoftmax(logits)[label] along the last axis. The label's entry is picked by
@@ -9,7 +10,14 @@ function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   const e = c.e;
   const [logits, labels] = c.inputs as [string, string];
   const rowDims = c.inputTypes[1]!.shape;
-  const logProbs = e.op('LogSoftmax', [logits], 'float32', { axis: rowDims.length });
+  const logProbs = logSoftmax(e, logits, rowDims.length, 'float32');
+  if (e.webgpu) {
+    // GatherElements along the classes: no flat row index, whose Reshape needs an int64 shape
+    const label = e.op('Unsqueeze', [labels, e.int64s([rowDims.length])], 'int32');
+    const picked = e.op('GatherElements', [logProbs, label], 'float32', { axis: rowDims.length });
+    e.op('Neg', [e.op('Squeeze', [picked, e.int64s([rowDims.length])], 'float32')], c.out(0));
+    return;
+  }
   const rows = rowDims.reduce<string>(
     (n, d) => e.op('Mul', [n, e.dimScalar(d, 'int32')], 'int32'),
     e.scalar('int32', 1),
@@ -58,7 +66,9 @@ function softmaxCrossEntropyGrad(c: LoweringContext<'softmaxCrossEntropyGrad'>):
       out,
     );
   };
-  if (rank === 0) return void oneHotMinus(e.op('Softmax', [logits], 'float32', { axis: -1 }), labels, g, c.out(0));
+  // dense on WebGPU, which has no NonZero and no int64 GatherND data
+  if (rank === 0 || e.webgpu)
+    return void oneHotMinus(e.op('Softmax', [logits], 'float32', { axis: -1 }), labels, g, c.out(0));
   const selected = e.op('Not', [e.op('Equal', [g, e.scalar('float32', 0)], 'bool')], 'bool');
   const nonZero = e.op('Transpose', [e.op('NonZero', [selected], 'int64')], 'int64', { perm: [1, 0] }); // [S, rank]
   const behindZero = (first: string, rows: string) => e.op('Concat', [first, rows], e.dtypeOf(rows), { axis: 0 });

@@ -1,4 +1,5 @@
 import type { LoweringContext, LoweringTable } from './context.js';
+import { logSoftmax } from './webgpu.js';
 
 /** argMax as min(where(x == max(x), index, size)) along the axis: the lowest index of the maximum. */
 function lowestIndexOfMax(c: LoweringContext<'argMax'>): void {
@@ -8,7 +9,7 @@ function lowestIndexOfMax(c: LoweringContext<'argMax'>): void {
   const { shape } = c.inputTypes[0]!;
   const size = shape[axis]!;
   const axes = e.int64s([axis]);
-  const isMax = e.op('Equal', [x, e.op('ReduceMax', [x, axes], 'int32', { keepdims: 1 })], 'bool');
+  const isMax = e.op('Equal', [x, e.op('ReduceMax', [x, axes], e.dtypeOf(x), { keepdims: 1 })], 'bool');
   let index = e.op('Range', [e.scalar('int32', 0), e.dimScalar(size, 'int32'), e.scalar('int32', 1)], 'int32');
   const trailing = shape.length - 1 - axis;
   if (trailing > 0)
@@ -30,15 +31,16 @@ export const REDUCE = {
     c.e.op('ReduceMax', [c.inputs[0]!, c.e.int64s(axes)], c.out(0), { keepdims: keepDims ? 1 : 0 });
   },
   // ONNX ArgMax gives int64; select_last_index 0 is the IR's tie rule (lowest index). The CUDA
-  // provider's ArgMax takes floats only, so int32 goes through the exact min-index-of-max form.
+  // provider's ArgMax takes floats only, so int32 goes through the exact min-index-of-max form, and so
+  // does everything on WebGPU, which cannot cast ArgMax's int64 to int32.
   argMax: (c) => {
     const { axis, keepDims } = c.attrs;
-    if (c.inputTypes[0]!.dtype === 'int32') return lowestIndexOfMax(c);
+    if (c.inputTypes[0]!.dtype === 'int32' || c.e.webgpu) return lowestIndexOfMax(c);
     const idx = c.e.op('ArgMax', c.inputs, 'int64', { axis, keepdims: keepDims ? 1 : 0, select_last_index: 0 });
     c.e.cast(idx, 'int32', c.out(0).name);
   },
   logSoftmax: (c) => {
-    c.e.op('LogSoftmax', c.inputs, c.out(0), { axis: c.attrs.axis });
+    logSoftmax(c.e, c.inputs[0]!, c.attrs.axis, c.out(0));
   },
   cumsum: (c) => {
     const { axis, exclusive, reverse } = c.attrs;

@@ -136,11 +136,11 @@ function backpropFilter(x: tf.Tensor, dy: tf.Tensor, a: OpAttrs['conv2d'], [kh, 
   const { strides, dilations, group, pads } = a;
   const endH = windowEndPad(h, ho, kh, strides[0], dilations[0], pads[0]);
   const endW = windowEndPad(wd, wo, kw, strides[1], dilations[1], pads[1]);
-  const spatial = [pads[0], endH, pads[1], endW];
+  const padding = [pads[0], endH, pads[1], endW];
   if (group > 1 && c === group) {
     // depthwise: the batch joins the channels, then is summed away
     const mult = o / c;
-    const xs = padOrCrop(tf.reshape(tf.transpose(x, [2, 3, 0, 1]), [1, h, wd, n * c]) as tf.Tensor4D, spatial);
+    const xs = padOrCrop(tf.reshape(tf.transpose(x, [2, 3, 0, 1]), [1, h, wd, n * c]) as tf.Tensor4D, padding);
     const filter = tf.reshape(tf.transpose(tf.reshape(dy, [n, c, mult, ho, wo]), [3, 4, 0, 1, 2]), [
       ho,
       wo,
@@ -151,16 +151,16 @@ function backpropFilter(x: tf.Tensor, dy: tf.Tensor, a: OpAttrs['conv2d'], [kh, 
     const summed = tf.sum(tf.reshape(g, [kh, kw, n, o]), 2);
     return tf.reshape(tf.transpose(summed, [2, 0, 1]), [o, 1, kh, kw]);
   }
-  const one = (xg: tf.Tensor, dyg: tf.Tensor) => {
-    const xs = padOrCrop(tf.transpose(xg, [1, 2, 3, 0]) as tf.Tensor4D, spatial); // [C/g, H, W, N]
+  const ungrouped = (xg: tf.Tensor, dyg: tf.Tensor) => {
+    const xs = padOrCrop(tf.transpose(xg, [1, 2, 3, 0]) as tf.Tensor4D, padding); // [C/g, H, W, N]
     const filter = tf.transpose(dyg, [2, 3, 0, 1]) as tf.Tensor4D; // [ho, wo, N, O/g]
     return tf.transpose(convNhwc(xs, filter, dilations, strides, false), [3, 0, 1, 2]); // [O/g, C/g, kh, kw]
   };
-  if (group === 1) return one(x, dy);
+  if (group === 1) return ungrouped(x, dy);
   const xs = tf.split(x, group, 1);
   const dys = tf.split(dy, group, 1);
   return tf.concat(
-    xs.map((xg, g) => one(xg, dys[g] as tf.Tensor)),
+    xs.map((xg, g) => ungrouped(xg, dys[g] as tf.Tensor)),
     0,
   );
 }

@@ -34,7 +34,7 @@ function unary(f: (x: number) => number, op: (x: Tensor, ctx: NodeContext) => Te
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const hardSigmoid = (x: number, alpha: number, beta: number) => Math.max(0, Math.min(1, alpha * x + beta));
 
-/** Clip's bounds: inputs 1 and 2 (opset 11+), each optional. */
+/** Clip's bounds: inputs 1 and 2 (opset 11+), each optional, or the `min`/`max` attributes of older exports. */
 function clipBounds(ctx: NodeContext): { min?: number; max?: number } {
   const scalar = (i: number) => {
     const t = ctx.optionalHost(i);
@@ -42,8 +42,9 @@ function clipBounds(ctx: NodeContext): { min?: number; max?: number } {
     if (t.data.length !== 1) ctx.fail(`bound ${i} must be a scalar`);
     return t.data[0];
   };
-  const min = scalar(1);
-  const max = scalar(2);
+  const attr = (name: string) => (ctx.attrs.has(name) ? ctx.attrs.float(name, 0) : undefined);
+  const min = scalar(1) ?? attr('min');
+  const max = scalar(2) ?? attr('max');
   return { ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) };
 }
 

@@ -1,0 +1,47 @@
+import type { Dim } from '@lossgraph/core';
+import { ONNX_ELEM_TYPE } from '../dtypes.js';
+import type { OnnxEmitter } from '../emitter.js';
+import type { OutputSlot } from './context.js';
+
+/**
+ * Forms of a few ONNX ops for onnxruntime-web's WebGPU provider, which has no kernel for them (or not for
+ * these types) and would run them on the CPU: each helper writes the plain op for other providers.
+ */
+
+type Out = OutputSlot | 'float32' | 'int32' | 'bool';
+
+/** LogSoftmax along `axis`; on WebGPU x - max - log(sum(exp(x - max))), the max taken for stability. */
+export function logSoftmax(e: OnnxEmitter, x: string, axis: number, out: Out): string {
+  if (!e.webgpu) return e.op('LogSoftmax', [x], out, { axis });
+  const axes = e.int64s([axis]);
+  const shifted = e.op('Sub', [x, e.op('ReduceMax', [x, axes], 'float32', { keepdims: 1 })], 'float32');
+  const sum = e.op('ReduceSum', [e.op('Exp', [shifted], 'float32'), axes], 'float32', { keepdims: 1 });
+  return e.op('Sub', [shifted, e.op('Log', [sum], 'float32')], out);
+}
+
+/** Or of two bool tensors; on WebGPU not(not a and not b). */
+export function or(e: OnnxEmitter, a: string, b: string, out: Out): string {
+  if (!e.webgpu) return e.op('Or', [a, b], out);
+  const neither = e.op('And', [e.op('Not', [a], 'bool'), e.op('Not', [b], 'bool')], 'bool');
+  return e.op('Not', [neither], out);
+}
+
+/**
+ * int64 indices (ArgMax, TopK) as the IR's int32. WebGPU has no int64 Cast in onnxruntime-web's default
+ * (int64-off) mode: the indices pick from a float 0..n-1 instead, cast to int32 (exact for n <= 2^24).
+ */
+export function indicesToInt32(e: OnnxEmitter, indices: string, n: Dim, out: OutputSlot): string {
+  if (!e.webgpu) return e.cast(indices, 'int32', out.name);
+  const iota = e.op('Range', [e.scalar('float32', 0), e.dimScalar(n, 'float32'), e.scalar('float32', 1)], 'float32');
+  return e.op('Cast', [e.op('Gather', [iota, indices], 'float32', { axis: 0 })], out, { to: ONNX_ELEM_TYPE.int32 });
+}
+
+/** Sign of float or int32 `x`; on WebGPU (x > 0) - (x < 0), which also gives the IR's 0 for NaN. */
+export function sign(e: OnnxEmitter, x: string, out: OutputSlot | 'float32'): string {
+  if (!e.webgpu) return e.op('Sign', [x], out);
+  const dtype = e.dtypeOf(x);
+  const zero = e.scalar(dtype, 0);
+  const positive = e.cast(e.op('Greater', [x, zero], 'bool'), dtype);
+  const negative = e.cast(e.op('Less', [x, zero], 'bool'), dtype);
+  return e.op('Sub', [positive, negative], out);
+}

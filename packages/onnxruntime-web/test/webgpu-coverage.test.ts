@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import {
+  type Graph,
+  GraphBuilder,
+  multiboxLossProgram,
+  RETINANET_BOX_LOSSES,
+  retinanetLossProgram,
+} from '@lossgraph/core';
+import { type KernelTable, kernelGap, onnxOpsUsed } from '@lossgraph/onnx';
+import { describe, expect, it } from 'vitest';
+
+const table = JSON.parse(
+  readFileSync(new URL('../data/webgpu-kernels-1.30.json', import.meta.url), 'utf8'),
+) as KernelTable;
+
+/** Why each node kind of the model emitted for `provider` has no WebGPU kernel (empty: none falls back to the CPU). */
+const gaps = (graph: Graph, provider: 'webgpu' | 'wasm') =>
+  onnxOpsUsed(graph, { provider })
+    .map((u) => kernelGap(table, u))
+    .filter((g) => g !== undefined);
+
+const LOSSES: readonly (readonly [string, () => Graph])[] = [
+  [
+    'MultiBoxLoss (seed profile, gradients and every output)',
+    () => multiboxLossProgram({ gradients: true, outputs: ['num_pos', 'conf_t_label', 'loc_t'] }).graph,
+  ],
+  [
+    'MultiBoxLoss (torchvision profile)',
+    () => multiboxLossProgram({ profile: 'torchvision', normalize: 'none' }).graph,
+  ],
+  ...RETINANET_BOX_LOSSES.map(
+    (boxLoss) =>
+      [
+        `RetinaNet loss (${boxLoss})`,
+        () => retinanetLossProgram({ boxLoss, outputs: ['matched_idxs', 'num_foreground'] }).graph,
+      ] as const,
+  ),
+  [
+    'RetinaNet loss (no normalisation, no focal terms)',
+    () => retinanetLossProgram({ normalize: 'none', focalAlpha: -1, focalGamma: 0 }).graph,
+  ],
+];
+
+describe('WebGPU execution provider coverage (onnxruntime-web 1.30 kernel table)', () => {
+  for (const [name, graph] of LOSSES) {
+    it(`has a WebGPU kernel for every node of the ${name} model emitted for webgpu`, () => {
+      const g = graph();
+      expect(onnxOpsUsed(g, { provider: 'webgpu' }).length).toBeGreaterThan(20);
+      expect(gaps(g, 'webgpu')).toEqual([]);
+    });
+  }
+
+  it('covers the activations and matMul of a network', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', ['N', 4]);
+    const w = b.input('w', 'float32', [4, 3]);
+    const y = x.relu().add(x.clip(0, 6)).add(x.leakyRelu(0.1)).add(x.sigmoid()).add(x.tanh());
+    b.output('y', y.add(x.hardSigmoid(0.2, 0.5)).add(x.hardSwish()).matMul(w));
+    expect(gaps(b.build(), 'webgpu')).toEqual([]);
+  });
+
+  it('reports the gaps of the default (CPU) model, so the check is not vacuous', () => {
+    const found = gaps(LOSSES[0]![1](), 'wasm').join('\n');
+    expect(found).toMatch(/^LogSoftmax\(float32\).*no WebGpuExecutionProvider kernel/m);
+    expect(found).toMatch(/^Or\(bool, bool\)/m);
+    expect(found).toMatch(/^NonZero\(bool\)/m);
+    expect(found).toMatch(/^Cast\(int64\).*no such input types/m);
+  });
+});
