@@ -26,9 +26,9 @@ export {
 export { repoFixturesDir, sampleFixturePath, trainingSampleFixturePath } from './paths.js';
 export { normal, seededRandom } from './random.js';
 export { TINY_DETECTOR, tinyDetector } from './tiny-detector.js';
+export { compareWithFixture, type FixtureComparison, fixtureTolerances, TOLERANCE } from './tolerance.js';
 export { type MemorySample, type TrainerMemoryOptions, trainerMemorySamples } from './trainer-memory.js';
 export { type TrainerResumeOptions, trainerResumeDifferences } from './trainer-resume.js';
-export { compareWithFixture, type FixtureComparison, fixtureTolerances, TOLERANCE } from './tolerance.js';
 export { lossFailure, maxAbsDiff, tensorFailure } from './training-compare.js';
 export {
   type ModelImporter,
