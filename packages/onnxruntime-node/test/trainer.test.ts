@@ -1,4 +1,4 @@
-import { trainerResumeDifferences } from '@lossgraph/core/testing';
+import { trainerResumeDifferences, trainerSafeStepFailures } from '@lossgraph/core/testing';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 
@@ -8,5 +8,13 @@ describe('trainer on onnxruntime-node (cpu)', () => {
       compile(program, { ...options, executionProviders: ['cpu'] }),
     );
     expect(differences).toEqual([]);
+  });
+
+  it('a NaN batch mid-run is rejected and changes nothing; training continues as if it had not come', async () => {
+    expect(
+      await trainerSafeStepFailures((program, options) =>
+        compile(program, { ...options, executionProviders: ['cpu'] }),
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { trainerResumeDifferences } from '@lossgraph/core/testing';
+import { trainerResumeDifferences, trainerSafeStepFailures } from '@lossgraph/core/testing';
 import { compile } from '@lossgraph/onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 
@@ -8,5 +8,13 @@ describe('trainer on onnxruntime-web (wasm, in Node)', () => {
       compile(program, { ...options, executionProviders: ['wasm'] }),
     );
     expect(differences).toEqual([]);
+  });
+
+  it('a NaN batch mid-run is rejected and changes nothing; training continues as if it had not come', async () => {
+    expect(
+      await trainerSafeStepFailures((program, options) =>
+        compile(program, { ...options, executionProviders: ['wasm'] }),
+      ),
+    ).toEqual([]);
   });
 });

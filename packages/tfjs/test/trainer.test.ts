@@ -1,4 +1,4 @@
-import { trainerResumeDifferences } from '@lossgraph/core/testing';
+import { trainerResumeDifferences, trainerSafeStepFailures } from '@lossgraph/core/testing';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 import './backends.js';
@@ -9,5 +9,11 @@ describe('trainer on tfjs-cpu', () => {
       compile(program, { ...options, backend: 'cpu' }),
     );
     expect(differences).toEqual([]);
+  });
+
+  it('a NaN batch mid-run is rejected and changes nothing; training continues as if it had not come', async () => {
+    expect(
+      await trainerSafeStepFailures((program, options) => compile(program, { ...options, backend: 'cpu' })),
+    ).toEqual([]);
   });
 });
