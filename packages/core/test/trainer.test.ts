@@ -126,3 +126,54 @@ describe('safe steps', () => {
     }
   });
 });
+
+describe('trainer queue', () => {
+  it('steps called together run one after another; load() while they are pending is refused', async () => {
+    const trainer = await trainerFor('sgd_momentum');
+    const one = await trainerFor('sgd_momentum');
+    try {
+      const bytes = trainer.save();
+      const [a, b] = [trainer.step(ref.batch), trainer.step(ref.batch)];
+      expect(() => trainer.load(bytes)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+      await Promise.all([a, b]);
+      expect(trainer.stepCount).toBe(2);
+      await one.step(ref.batch);
+      await one.step(ref.batch);
+      for (const [name, t] of Object.entries(one.state())) expect(trainer.state()[name]?.data, name).toEqual(t.data);
+      trainer.load(bytes);
+      expect(trainer.stepCount).toBe(0);
+    } finally {
+      await trainer.dispose();
+      await one.dispose();
+    }
+  });
+});
+
+describe('trainer options', () => {
+  const base = { model: ref.model, loss: multiboxTrainingLoss(), optimizer: { type: 'sgd', lr: 0.1 } as const };
+  it('an unknown key, a missing compile or a schedule that is not a function is INVALID_OPTION', async () => {
+    await expect(createTrainer({ ...base, compile: compileReference, lrs: [0.1] } as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+    });
+    await expect(createTrainer({ ...base } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(createTrainer({ ...base, compile: compileReference, lr: 0.1 } as never)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      details: { option: 'lr' },
+    });
+  });
+  it('a schedule giving a negative rate fails the step with INVALID_OPTION and keeps the state', async () => {
+    const trainer = await createTrainer({ ...base, compile: compileReference, lr: (k) => 0.1 - k * 0.1 });
+    try {
+      await trainer.step(ref.batch);
+      expect(trainer.lr).toBeCloseTo(0, 12);
+      await trainer.step(ref.batch);
+      await expect(trainer.step(ref.batch)).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        details: { option: 'lr' },
+      });
+      expect(trainer.stepCount).toBe(2);
+    } finally {
+      await trainer.dispose();
+    }
+  });
+});

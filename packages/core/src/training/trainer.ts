@@ -52,7 +52,10 @@ export interface Trainer {
   evalOutputs(batch: Feeds): Promise<Outputs>;
   /** a safetensors checkpoint of the parameters, state, step count and optimizer (see `writeCheckpoint`) */
   save(): Uint8Array;
-  /** restores a checkpoint of `save()`: the next step continues exactly where the saved trainer would have */
+  /**
+   * Restores a checkpoint of `save()`: the next step continues exactly where the saved trainer would have.
+   * Call it between steps (INVALID_OPTION while a step or eval run is pending).
+   */
   load(bytes: Uint8Array, source?: string): void;
   /** releases the compiled programs; later steps reject with LossGraphError 'DISPOSED' */
   dispose(): Promise<void>;
@@ -118,8 +121,10 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
   let disposed = false;
   // steps and eval runs queue behind each other, so each reads the state the previous one left
   let queue: Promise<unknown> = Promise.resolve();
+  let pending = 0;
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work, work);
+    pending++;
+    const next = queue.then(work, work).finally(() => pending--);
     queue = next.catch(() => undefined);
     return next;
   };
@@ -157,7 +162,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
       });
     },
     parameters() {
-      return Object.fromEntries(program.parameters.map((p) => [p, state[p]!]));
+      return pick(state, program.parameters);
     },
     parameter(name) {
       const t = program.parameters.includes(name) ? state[name] : undefined;
@@ -189,6 +194,9 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
     },
     load(bytes, source) {
       checkLive('load');
+      // a step in flight would overwrite what is loaded when it finishes
+      if (pending > 0)
+        fail('INVALID_OPTION', `trainer: load() while ${pending} step or eval run(s) are pending; await them first`);
       const contents = readCheckpoint(program, bytes, state, source);
       state = { ...contents.tensors };
       stepCount = contents.step;
