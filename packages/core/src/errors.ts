@@ -22,7 +22,8 @@ export type LossGraphErrorCode =
   | 'BACKEND_UNAVAILABLE' // a runtime or execution provider cannot start
   | 'DISPOSED' // a compiled loss was used after dispose()
   | 'KERNEL_ERROR' // a kernel met data it cannot compute (e.g. an index out of range)
-  | 'TIMEOUT'; // a compile or run did not finish within its bounded wait (CompileOptions.timeouts)
+  | 'TIMEOUT' // a compile or run did not finish within its bounded wait (CompileOptions.timeouts)
+  | 'INVALID_CHECKPOINT'; // a trainer checkpoint that does not fit the trainer (format, optimizer, tensors)
 
 export class LossGraphError extends Error {
   readonly code: LossGraphErrorCode;

@@ -129,6 +129,8 @@ export {
   batchNormEval,
   batchNormTrain,
 } from './training/batch-norm.js';
+export { CHECKPOINT_FORMAT, type CheckpointContents, readCheckpoint, writeCheckpoint } from './training/checkpoint.js';
+export { constantLr, cosineLr, type LrSchedule, stepLr, warmup } from './training/lr-schedule.js';
 export type {
   ModelFeeds,
   ModelForward,
@@ -167,4 +169,5 @@ export {
   type TrainingStepProgram,
   trainingStepProgram,
 } from './training/step-program.js';
+export { type BackendCompile, createTrainer, type Trainer, type TrainerOptions } from './training/trainer.js';
 export { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from './training/training-loss.js';

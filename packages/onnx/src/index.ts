@@ -6,6 +6,7 @@
 
 export { bindDims } from './bind-dims.js';
 export type { OnnxDType } from './dtypes.js';
+export { exportInferenceModel } from './export-inference.js';
 export { type ImportOnnxOptions, importOnnx, TRAINING_EXPORT_HINT } from './import/import-onnx.js';
 export { type KernelRange, type KernelTable, kernelGap, sinceVersion } from './kernel-table.js';
 export type { LoweringContext, LoweringTable, OnnxLowering, OutputSlot } from './lower/context.js';
