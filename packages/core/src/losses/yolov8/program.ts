@@ -1,5 +1,5 @@
 import type { LossProgram } from '../../backend/contract.js';
-import type { ProgramOutputs } from '../program-names.js';
+import type { NoOptions, ProgramOutputs } from '../program-names.js';
 import { type YOLOV8_INPUTS, yolov8Loss } from './loss.js';
 import { resolveYolov8Options, type Yolov8ExtraOutput, type Yolov8LossOptions } from './options.js';
 import { validateYolov8Inputs, yolov8InputChecks } from './validate.js';
@@ -18,7 +18,7 @@ export type Yolov8Output<Opts extends Yolov8LossOptions = Yolov8LossOptions> = P
  * Ultralytics' YOLOv8 / YOLO11 detection loss (v8DetectionLoss, 8.3 form) as backends compile it: the
  * graph, its structural checks and its input validation.
  */
-export function yolov8LossProgram<const Opts extends Yolov8LossOptions = {}>(
+export function yolov8LossProgram<const Opts extends Yolov8LossOptions = NoOptions>(
   options?: Opts,
 ): LossProgram<Yolov8Input, Yolov8Output<Opts>> {
   const resolved = resolveYolov8Options(options ?? {});
