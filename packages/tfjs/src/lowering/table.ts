@@ -3,7 +3,6 @@ import { convolution } from './convolution.js';
 import { elementwise } from './elementwise.js';
 import { fused } from './fused.js';
 import { indexing } from './indexing.js';
-import { networks } from './networks.js';
 import { reductions } from './reductions.js';
 import { shapeOps } from './shape.js';
 import { sorting } from './sorting.js';
@@ -20,8 +19,6 @@ export const LOWERINGS: LoweringTable = {
   ...indexing,
   ...sorting,
   ...fused,
-  ...networks,
-  // after `networks`, whose placeholder entries for these ops they replace
   ...activations,
   ...convolution,
 };
