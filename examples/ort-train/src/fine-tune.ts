@@ -3,8 +3,7 @@
  * imported with importOnnx, the tiny-ssd shapes data set as training batches, and a Trainer on whatever
  * backend `compile` is given (onnxruntime-node or onnxruntime-web). Imports no Node built-ins.
  */
-import { IMAGE_SIZE, TINY_SSD } from '@lossgraph-examples/tiny-ssd/config';
-import { type ShapesImage, shapesDataset, toBatch } from '@lossgraph-examples/tiny-ssd/dataset';
+
 import {
   type BackendCompile,
   type CompileOptions,
@@ -16,6 +15,8 @@ import {
   type Trainer,
 } from '@lossgraph/core';
 import { exportInferenceModel, importOnnx } from '@lossgraph/onnx';
+import { IMAGE_SIZE, TINY_SSD } from '@lossgraph-examples/tiny-ssd/config';
+import { type ShapesImage, shapesDataset, toBatch } from '@lossgraph-examples/tiny-ssd/dataset';
 
 /** The batch the detector was exported with (torch.onnx.export fixes it: tools/reference/export_example_detector.py). */
 export const BATCH_SIZE = 8;
