@@ -5,13 +5,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SHAPES } from '@lossgraph-examples/tiny-ssd/config';
 import { detectBatch } from './detections.js';
 import { priorBoxes, trainingBatches } from './fine-tune.js';
 import { runInference, train } from './train.js';
 
-const USAGE = 'usage: ort-train [--steps N (60)] [--lr X (0.01)] [--out FILE (trained-detector.onnx)]';
+const USAGE =
+  'usage: ort-train [--steps N (60)] [--lr X (0.01)] [--out FILE (examples/ort-train/trained-detector.onnx)]';
 
 function positive(name: string, text: string, integer: boolean): number {
   const x = Number(text);
@@ -26,7 +28,7 @@ try {
     options: {
       steps: { type: 'string', default: '60' },
       lr: { type: 'string', default: '0.01' },
-      out: { type: 'string', default: 'trained-detector.onnx' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -38,7 +40,11 @@ try {
   options = {
     steps: positive('steps', values.steps, true),
     learningRate: positive('lr', values.lr, false),
-    out: resolve(process.env.INIT_CWD ?? process.cwd(), values.out),
+    // a given path is relative to where pnpm was run (INIT_CWD); the default lies in this example's folder
+    out:
+      values.out === undefined
+        ? fileURLToPath(new URL('../trained-detector.onnx', import.meta.url))
+        : resolve(process.env.INIT_CWD ?? process.cwd(), values.out),
   };
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`);
