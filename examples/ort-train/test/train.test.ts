@@ -50,10 +50,11 @@ describe('examples/ort-train on onnxruntime-node', () => {
   });
 
   it('detect: decodes an offset of zero to its default box, softmax scores, NMS within a class only', () => {
-    // two priors on the same spot, one off to the side; class 1 sure on priors 0 and 1, class 2 on prior 2
-    const priors = [0.5, 0.5, 0.2, 0.2, 0.5, 0.5, 0.2, 0.2, 0.2, 0.2, 0.1, 0.1];
+    // three priors on the same spot: class 1 (square) sure on priors 0 and 1, class 2 (circle) on prior 2
+    const priors = [0.5, 0.5, 0.2, 0.2, 0.5, 0.5, 0.2, 0.2, 0.5, 0.5, 0.2, 0.2];
     const loc = new Array(12).fill(0);
-    loc[4] = 1; // prior 1 shifted by 1 · 0.1 · w = 0.02: IoU with prior 0 above 0.45, suppressed
+    loc[4] = 1; // prior 1 shifted right by 1 · 0.1 · w = 0.02: IoU 0.82 with prior 0's box, suppressed
+    loc[9] = -1; // prior 2 shifted up by 0.02: overlaps the square as much, but is another class, kept
     const conf = [0, 5, 0, 0, 0, 4, 0, 0, 0, 0, 6, 0];
     const got = detect(loc, conf, priors, { scoreThreshold: 0.5 });
     expect(got.map((d) => d.name)).toEqual(['circle', 'square']);
