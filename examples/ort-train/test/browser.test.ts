@@ -15,7 +15,7 @@ import type { PageState } from '../src/state.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(ROOT, '..', '..', 'reports', new Date().toISOString().slice(0, 10));
-const STEPS = 60;
+const STEPS = 40;
 const chromium = chromiumPath();
 const missing = existsSync(chromium)
   ? null
