@@ -60,12 +60,14 @@ export function trainingRowOf(
   const worst = Object.fromEntries(
     TRAINING_QUANTITIES.map((q) => [q, Number.isFinite(result.worst[q]) ? result.worst[q] : null]),
   ) as TrainingRow['worst'];
+  const { seconds, ...what } = base;
   return {
     kind: 'train',
-    ...base,
+    ...what,
     pass: result.pass,
     error: result.pass ? null : failureText(result.failures),
     worst,
+    seconds,
   };
 }
 
