@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { listFixtureFiles, repoFixturesDir } from '@lossgraph/core/testing';
+import { fixtureName, listFixtureFiles, listTrainingFixtureFiles, repoFixturesDir } from '@lossgraph/core/testing';
 import { type BenchBackend, referenceBackend } from '@lossgraph-tools/testing';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../src/commands/validate.js';
@@ -23,6 +23,11 @@ describe('bench validate', () => {
     const files = await listFixtureFiles(repoFixturesDir());
     expect(report.results).toHaveLength(files.length);
     expect(report.results.filter((r) => !r.pass)).toEqual([]);
+    // and every committed training-step fixture (validate-training.test.ts checks the rows themselves)
+    expect(report.training.map((r) => r.fixture)).toEqual(
+      (await listTrainingFixtureFiles(repoFixturesDir())).map(fixtureName),
+    );
+    expect(report.training.filter((r) => !r.pass)).toEqual([]);
     expect(report.backends).toEqual([{ name: 'reference', available: true, reason: null }]);
     expect(lines.some((l) => l.startsWith(`[${files.length}/${files.length}]`))).toBe(true);
   });
@@ -63,7 +68,7 @@ describe('bench validate', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/1 passed, 0 failed/);
     const json = JSON.parse(readFileSync(join(dir, 'ok.json'), 'utf8'));
-    expect(Object.keys(json)).toEqual(['results', 'backends']);
+    expect(Object.keys(json)).toEqual(['results', 'training', 'backends']);
     expect(Object.keys(json.results[0])).toEqual(['fixture', 'loss', 'profile', 'backend', 'pass', 'error', 'diff']);
     expect(json.results[0]).toMatchObject({ loss: 'multibox', profile: 'seed' });
     expect(Object.keys(json.results[0].diff)).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);

@@ -62,6 +62,18 @@ describe('WebGPU execution provider coverage (onnxruntime-web 1.30 kernel table)
     expect(gaps(graph, 'webgpu')).toEqual([]);
   });
 
+  it('pads the channels of a Conv of 27 input channels on WebGPU only (the forward and the input gradient)', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', ['N', 27, 8, 8]);
+    const w = b.input('w', 'float32', [16, 27, 3, 3]);
+    const pads = { strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: 1 } as const;
+    b.output('loss', x.conv2d(w, pads).sum());
+    const graph = appendGradients(b.build(), { of: ['loss'], wrt: { x: 'grad_x', w: 'grad_w' } });
+    const ops = (provider: 'webgpu' | 'wasm') => onnxOpsUsed(graph, { provider }).map((u) => u.opType);
+    expect(ops('webgpu')).toContain('Pad');
+    expect(ops('wasm')).not.toContain('Pad');
+  });
+
   it('reports the gaps of the default (CPU) model, so the check is not vacuous', () => {
     const found = gaps(LOSSES[0]![1](), 'wasm').join('\n');
     expect(found).toMatch(/^LogSoftmax\(float32\).*no WebGpuExecutionProvider kernel/m);

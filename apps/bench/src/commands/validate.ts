@@ -14,6 +14,7 @@ import type { BenchBackend } from '@lossgraph-tools/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { selectBackends } from '../select-backends.js';
 import { formatValidateTable } from '../validate/table.js';
+import { formatTrainingTable, trainingFixtureFiles, validateTraining } from '../validate/training.js';
 import type { ValidateReport, ValidateRow } from '../validate/types.js';
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -73,7 +74,8 @@ export async function validate(
   { skipUnavailable = false }: { skipUnavailable?: boolean } = {},
 ): Promise<ValidateReport> {
   const files = await listFixtureFiles(fixturesDir);
-  if (files.length === 0) throw new UsageError(`no .safetensors fixtures in ${fixturesDir}`);
+  const trainingFiles = await trainingFixtureFiles(fixturesDir);
+  if (files.length + trainingFiles.length === 0) throw new UsageError(`no .safetensors fixtures in ${fixturesDir}`);
   const availability = await Promise.all(
     backends.map(async (b) => ({
       b,
@@ -82,6 +84,7 @@ export async function validate(
   );
   const report: ValidateReport = {
     results: [],
+    training: [],
     backends: availability.map(({ b, a }) => ({
       name: b.name,
       available: a.available,
@@ -121,6 +124,7 @@ export async function validate(
         );
       }
     }
+    report.training = await validateTraining(trainingFiles, runOn, log);
   } finally {
     for (const cache of caches.values()) for (const c of cache.values()) await c.dispose().catch(() => {});
     for (const b of backends) await b.close?.().catch(() => {});
@@ -151,8 +155,10 @@ export async function runValidate(args: string[]): Promise<number> {
     skipUnavailable: flags.backends === undefined,
   });
   process.stdout.write(formatValidateTable(report));
+  if (report.training.length) process.stdout.write(`\n${formatTrainingTable(report.training).join('\n')}\n`);
   if (flags.json !== undefined) await writeFile(flags.json, `${JSON.stringify(report, null, 2)}\n`);
-  const passed = report.results.filter((r) => r.pass).length;
-  process.stdout.write(`\n${passed} passed, ${report.results.length - passed} failed\n`);
-  return report.results.length > 0 && passed === report.results.length ? 0 : 1;
+  const rows = [...report.results, ...report.training];
+  const passed = rows.filter((r) => r.pass).length;
+  process.stdout.write(`\n${passed} passed, ${rows.length - passed} failed\n`);
+  return rows.length > 0 && passed === rows.length ? 0 : 1;
 }

@@ -4,6 +4,7 @@ import { type PerfJson, problemOf } from '../perf/perf-json.js';
 import { problemTitle } from '../perf/problems.js';
 import { ms, perfRows, ratioText } from '../perf/table.js';
 import type { ProfileJson } from '../profile/ort-profile.js';
+import { TRAINING_QUANTITIES, type TrainingRow } from '../validate/training.js';
 import { accuracyHeat, type LineSeries, lineChart, ratioBars } from './charts.js';
 import type { Block } from './document.js';
 import type { AccuracyCell, ReportData } from './model.js';
@@ -339,6 +340,38 @@ function accuracyBlocks(
   return blocks;
 }
 
+/** The training-step rows of the validate run: a line per fixture × backend, worst error / bound per quantity. */
+function trainingBlocks(rows: readonly TrainingRow[]): Block[] {
+  const fmt = (x: number | null | undefined) => (x == null ? '-' : x === 0 ? '0' : x.toPrecision(2));
+  const failed = rows.filter((r) => !r.pass);
+  return [
+    { kind: 'heading', level: 2, text: 'Training steps' },
+    {
+      kind: 'paragraph',
+      text: 'Every training-step fixture (docs/FIXTURES.md, "Training steps": a model, a batch, a loss and an optimizer, with what PyTorch computed) on every backend: the model imported from its ONNX bytes, the training step compiled by the backend and run for the steps the file names, each step fed the last one\'s outputs. Each cell is the worst error of that quantity as a fraction of its bound in the file (a row passes when every cell is ≤ 1).',
+    },
+    {
+      kind: 'table',
+      header: ['fixture', 'optimizer', 'backend', 'result', ...TRAINING_QUANTITIES, 'seconds'],
+      rows: rows.map((r) => [
+        r.fixture,
+        r.optimizer ?? '-',
+        r.backend,
+        r.pass ? 'pass' : 'FAIL',
+        ...TRAINING_QUANTITIES.map((q) => fmt(r.worst?.[q])),
+        typeof r.seconds === 'number' ? r.seconds.toFixed(1) : '-',
+      ]),
+      numeric: [false, false, false, false, true, true, true, true, true, true],
+    },
+    ...(failed.length
+      ? ([
+          { kind: 'paragraph', text: 'Failed training-step rows:' },
+          { kind: 'list', items: failed.map((r) => `${r.fixture} × ${r.backend}: ${r.error ?? 'failed'}`) },
+        ] as Block[])
+      : []),
+  ];
+}
+
 function profileBlocks(p: ProfileJson): Block[] {
   const pct = (x: number) => `${((100 * x) / p.kernel_ms).toFixed(1)}%`;
   return [
@@ -424,5 +457,6 @@ export function reportBlocks(d: ReportData): Block[] {
         (d.validate?.backends ?? []).filter((b) => !b.available),
       ),
     );
+  if (d.validate?.training?.length) blocks.push(...trainingBlocks(d.validate.training));
   return blocks;
 }

@@ -19,8 +19,10 @@ export type ValidateRow = Omit<WrittenRow, 'loss' | 'profile'> & {
 export const rowLoss = (r: ValidateRow): string =>
   r.loss === undefined ? 'multibox' : (r.loss ?? 'unreadable fixtures');
 
-export interface ValidateJson extends Omit<ValidateReport, 'results'> {
+export interface ValidateJson extends Omit<ValidateReport, 'results' | 'training'> {
   readonly results: ValidateRow[];
+  /** training-step rows; absent in files written before validate ran training-step fixtures */
+  readonly training?: ValidateReport['training'];
 }
 
 export type Loaded<T> =
@@ -56,6 +58,14 @@ export function loadValidate(path: string): Loaded<ValidateJson> {
     );
     if (bad >= 0) return `results[${bad}] lacks fixture, backend or pass`;
     if (v.backends !== undefined && !Array.isArray(v.backends)) return '"backends" must be an array';
+    if (v.training !== undefined) {
+      if (!Array.isArray(v.training)) return '"training" must be an array';
+      const badTraining = v.training.findIndex(
+        (r) =>
+          !isObject(r) || typeof r.fixture !== 'string' || typeof r.backend !== 'string' || typeof r.pass !== 'boolean',
+      );
+      if (badTraining >= 0) return `training[${badTraining}] lacks fixture, backend or pass`;
+    }
     if (v.backends === undefined) (v as { backends: unknown[] }).backends = [];
     return null;
   });

@@ -1,3 +1,5 @@
+import type { TrainingRow } from './training.js';
+
 /** One fixture × backend result, exactly as `bench validate --json` writes it. */
 export interface ValidateRow {
   fixture: string;
@@ -17,5 +19,7 @@ export interface ValidateRow {
 
 export interface ValidateReport {
   results: ValidateRow[];
+  /** the training-step fixtures (`train_*.safetensors`) × backends (validate/training.ts) */
+  training: TrainingRow[];
   backends: { name: string; available: boolean; reason: string | null }[];
 }

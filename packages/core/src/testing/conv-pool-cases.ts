@@ -64,6 +64,20 @@ export const CONV_POOL_CASES: readonly OpCase[] = [
     build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 1, 1, 1] }))],
   },
   {
+    // 9 input channels to 16: onnxruntime-web's WebGPU Conv got this wrong (a channel count not a multiple of 4)
+    name: 'conv2d/nine-to-sixteen-channels',
+    op: 'conv2d',
+    inputs: { x: f(['N', 9, 6, 6]), w: f([16, 9, 3, 3]) },
+    build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 1, 1, 1] }))],
+  },
+  {
+    // 16 to 9 channels: its input gradient is a Conv from 9 channels to 16 (see above)
+    name: 'conv2d/sixteen-to-nine-channels',
+    op: 'conv2d',
+    inputs: { x: f(['N', 16, 6, 6]), w: f([9, 16, 3, 3]) },
+    build: (_, [x, w]) => [x!.conv2d(w!, conv({ pads: [1, 1, 1, 1] }))],
+  },
+  {
     // kernel 2 < stride 3: rows and columns no window reads get a zero gradient
     name: 'conv2d/stride-over-kernel',
     op: 'conv2d',

@@ -1,6 +1,7 @@
 import { type Dim, type OpAttrs, poolDivisors, windowEndPad } from '@lossgraph/core';
 import type { OnnxEmitter } from '../emitter.js';
 import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
+import { conv } from './webgpu.js';
 
 /*
  * Convolutions, pools and nearest resize in opset-18 ops that onnxruntime's CPU, CUDA and WebGPU providers
@@ -108,9 +109,14 @@ function backpropInput(c: LoweringContext<'conv2dBackpropInput'>, dy: string, w:
       ],
       'float32',
     );
-    e.op('Conv', [dy, flipped], c.out(0), {
-      ...convNodeAttrs({ ...a, pads: flippedPads as unknown as ConvAttrs['pads'] }, kernel),
-    });
+    conv(
+      e,
+      dy,
+      flipped,
+      og,
+      convNodeAttrs({ ...a, pads: flippedPads as unknown as ConvAttrs['pads'] }, kernel),
+      c.out(0),
+    );
     return;
   }
   convTransposeTo(e, dy, w, a, kernel, size, outSize, c.out(0));
@@ -278,8 +284,9 @@ const planes = (e: OnnxEmitter, x: string, [h, w]: Pair) => e.op('Reshape', [x, 
 
 export const CONVOLUTION = {
   conv2d: (c) => {
-    const [, , kh, kw] = c.inputTypes[1]?.shape ?? [];
-    c.e.op('Conv', c.inputs, c.out(0), convNodeAttrs(c.attrs, [numeric(kh, 'kernel'), numeric(kw, 'kernel')]));
+    const [, cg, kh, kw] = c.inputTypes[1]?.shape ?? [];
+    const attrs = convNodeAttrs(c.attrs, [numeric(kh, 'kernel'), numeric(kw, 'kernel')]);
+    conv(c.e, c.inputs[0] ?? '', c.inputs[1] ?? '', cg, attrs, c.out(0));
   },
   conv2dBackpropInput: (c) => backpropInput(c, c.inputs[0] ?? '', c.inputs[1] ?? '', c.attrs.inputSize),
   conv2dBackpropFilter: backpropFilter,

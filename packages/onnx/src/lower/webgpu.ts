@@ -45,3 +45,26 @@ export function sign(e: OnnxEmitter, x: string, out: OutputSlot | 'float32'): st
   const negative = e.cast(e.op('Less', [x, zero], 'bool'), dtype);
   return e.op('Sub', [positive, negative], out);
 }
+
+/**
+ * Conv of x [N, C, h, w] with w [O, C, kh, kw], `attrs` ONNX's. onnxruntime-web's WebGPU Conv gives wrong
+ * values for some ungrouped input channel counts that are not a multiple of 4 (9 and 27 wrong, 3 and 5 right,
+ * onnxruntime-web 1.30 on SwiftShader): there both are padded with zero channels to a multiple of 4, which
+ * only adds zero products.
+ */
+export function conv(
+  e: OnnxEmitter,
+  x: string,
+  w: string,
+  channels: Dim | undefined,
+  attrs: Readonly<Record<string, number | readonly number[]>> & { readonly group: number },
+  out: OutputSlot | 'float32',
+): string {
+  let [xs, ws] = [x, w];
+  if (e.webgpu && attrs.group === 1 && typeof channels === 'number' && channels % 4 !== 0) {
+    const pads = e.int64s([0, 0, 0, 0, 0, 4 - (channels % 4), 0, 0]);
+    xs = e.op('Pad', [x, pads], 'float32');
+    ws = e.op('Pad', [w, pads], 'float32');
+  }
+  return e.op('Conv', [xs, ws], out, attrs);
+}

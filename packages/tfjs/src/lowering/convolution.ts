@@ -86,19 +86,26 @@ function groupedConv(x: tf.Tensor4D, w: tf.Tensor, strides: Pair, dilations: Pai
   return tf.concat(parts, 3);
 }
 
-/** dy [n, ho, wo, c] with stride-1 zeros after each element: [n, ho·sh, wo·sw, c]. */
+/**
+ * dy [n, ho, wo, c] with stride-1 zeros after each element: [n, ho·sh, wo·sw, c]. Two 4-D pads: tfjs-webgl's
+ * pad shader compiles for ranks up to 4 only.
+ */
 function interleaveZeros(dy: tf.Tensor4D, [sh, sw]: Pair): tf.Tensor4D {
   if (sh === 1 && sw === 1) return dy;
   const [n = 0, ho = 0, wo = 0, c = 0] = dy.shape;
-  const spread = tf.pad(tf.reshape(dy, [n, ho, 1, wo, 1, c]), [
+  const cols = tf.pad(tf.reshape(dy, [n * ho, wo, 1, c]), [
     [0, 0],
-    [0, 0],
-    [0, sh - 1],
     [0, 0],
     [0, sw - 1],
     [0, 0],
   ]);
-  return tf.reshape(spread, [n, ho * sh, wo * sw, c]);
+  const rows = tf.pad(tf.reshape(cols, [n * ho, 1, wo * sw, c]), [
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+    [0, 0],
+  ]);
+  return tf.reshape(rows, [n, ho * sh, wo * sw, c]);
 }
 
 /**
