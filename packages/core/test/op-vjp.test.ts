@@ -36,9 +36,8 @@ describe('VJPs agree with central finite differences (float64)', () => {
         const want = numericGradient(backward, feeds, g.slice('grad_'.length));
         const got = Array.from(out[g]!.data);
         const scale = Math.max(1, ...want.map(Math.abs));
-        got.forEach((v, i) =>
-          expect(Math.abs(v - want[i]!), `${g}[${i}]: ${v} vs ${want[i]}`).toBeLessThan(1e-6 * scale),
-        );
+        for (const [i, v] of got.entries())
+          expect(Math.abs(v - want[i]!), `${g}[${i}]: ${v} vs ${want[i]}`).toBeLessThan(1e-6 * scale);
       }
     });
   }

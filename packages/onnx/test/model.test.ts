@@ -68,6 +68,24 @@ describe('toOnnxModel', () => {
     expect(m.graph.initializer).toHaveLength(1);
   });
 
+  it('rejects an unknown target provider with INVALID_OPTION', () => {
+    const graph = multiboxLossProgram({ gradients: false }).graph;
+    expect(() => toOnnxModel(graph, { provider: 'metal' as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    );
+  });
+
+  it('writes the ops the WebGPU provider lacks in other forms for provider webgpu only', () => {
+    const graph = multiboxLossProgram({ gradients: true }).graph;
+    const ops = (provider?: 'webgpu' | 'wasm') =>
+      new Set(decode(toOnnxModel(graph, provider === undefined ? {} : { provider })).graph.node.map((n) => n.opType));
+    for (const op of ['LogSoftmax', 'Or', 'NonZero']) {
+      expect(ops()).toContain(op);
+      expect(ops('wasm')).toContain(op);
+      expect(ops('webgpu')).not.toContain(op);
+    }
+  });
+
   it('rejects an unsupported opset with INVALID_OPTION and declares a supported one', () => {
     const graph = multiboxLossProgram({ gradients: false }).graph;
     expect(() => toOnnxModel(graph, { opset: 13 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));

@@ -88,7 +88,7 @@ export function defineOrtBackend<EP extends OnnxProvider, Opts extends OrtCompil
         device: ep,
         ...(opened.valueChecksRequired === undefined ? {} : { valueChecksRequired: opened.valueChecksRequired }),
         async run(feeds, outputs) {
-          let results;
+          let results: InferenceSession.ReturnType;
           try {
             results = await opened.session.run(toOrtFeeds(opened.Tensor, feeds, inputNames), outputs);
           } catch (cause) {

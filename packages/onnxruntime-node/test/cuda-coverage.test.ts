@@ -1,4 +1,10 @@
-import { GraphBuilder, multiboxLossProgram, RETINANET_BOX_LOSSES, retinanetLossProgram } from '@lossgraph/core';
+import {
+  appendGradients,
+  GraphBuilder,
+  multiboxLossProgram,
+  RETINANET_BOX_LOSSES,
+  retinanetLossProgram,
+} from '@lossgraph/core';
 import { caseGraphs, OP_CASES } from '@lossgraph/core/testing';
 import { type OnnxOpUse, onnxOpsUsed } from '@lossgraph/onnx';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +34,19 @@ describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () 
       expect(uses.length).toBeGreaterThan(20);
       expect(uses.map((u) => kernelGap(table, u)).filter((g) => g !== undefined)).toEqual([]);
     }
+  });
+
+  it('covers the activations and matMul of a network, with their gradients', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', 'float32', ['N', 4]);
+    const w = b.input('w', 'float32', [4, 3]);
+    const y = x.relu().add(x.clip(0, 6)).add(x.leakyRelu(0.1)).add(x.sigmoid()).add(x.tanh());
+    b.output('loss', y.add(x.hardSigmoid(0.2, 0.5)).add(x.hardSwish()).matMul(w).sum());
+    const graph = appendGradients(b.build(), { of: ['loss'], wrt: { x: 'grad_x', w: 'grad_w' } });
+    const gaps = onnxOpsUsed(graph)
+      .map((u) => kernelGap(table, u))
+      .filter((g) => g !== undefined);
+    expect(gaps).toEqual([]);
   });
 
   it('also covers the int32 argMax and bool where lowerings written for CUDA', () => {

@@ -1,6 +1,6 @@
 import { describeBackend } from '@lossgraph/core/conformance';
 import { toOnnxModel } from '@lossgraph/onnx';
-import { defineOrtBackend } from '@lossgraph/onnxruntime-common';
+import { defineOrtBackend, type OrtCompileOptions } from '@lossgraph/onnxruntime-common';
 import * as ort from 'onnxruntime-node';
 
 /**
@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
  * op case and every fixture must come out as from the default models. Where the WebGPU provider itself
  * runs them is checked by test/webgpu-coverage.test.ts of @lossgraph/onnxruntime-web.
  */
-const compileWebGpuModel = defineOrtBackend<'cpu', { executionProviders?: readonly 'cpu'[] }, object>({
+const compileWebGpuModel = defineOrtBackend<'cpu', OrtCompileOptions<'cpu'>, object>({
   runtime: 'onnxruntime-node',
   providers: ['cpu'],
   defaultProviders: ['cpu'],

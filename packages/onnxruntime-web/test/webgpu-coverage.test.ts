@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  appendGradients,
   type Graph,
   GraphBuilder,
   multiboxLossProgram,
@@ -50,13 +51,15 @@ describe('WebGPU execution provider coverage (onnxruntime-web 1.30 kernel table)
     });
   }
 
-  it('covers the activations and matMul of a network', () => {
+  it('covers the activations and matMul of a network, with their gradients', () => {
     const b = new GraphBuilder();
     const x = b.input('x', 'float32', ['N', 4]);
     const w = b.input('w', 'float32', [4, 3]);
     const y = x.relu().add(x.clip(0, 6)).add(x.leakyRelu(0.1)).add(x.sigmoid()).add(x.tanh());
-    b.output('y', y.add(x.hardSigmoid(0.2, 0.5)).add(x.hardSwish()).matMul(w));
-    expect(gaps(b.build(), 'webgpu')).toEqual([]);
+    b.output('loss', y.add(x.hardSigmoid(0.2, 0.5)).add(x.hardSwish()).matMul(w).sum());
+    const graph = appendGradients(b.build(), { of: ['loss'], wrt: { x: 'grad_x', w: 'grad_w' } });
+    expect(onnxOpsUsed(graph, { provider: 'webgpu' }).map((u) => u.opType)).toContain('Transpose');
+    expect(gaps(graph, 'webgpu')).toEqual([]);
   });
 
   it('reports the gaps of the default (CPU) model, so the check is not vacuous', () => {

@@ -201,6 +201,19 @@ export const OP_CASES: readonly OpCase[] = [
     build: (_, [x, idx, y, k]) => [x!.gatherElements(idx!, 1), y!.gatherElements(k!, 1)],
   },
   {
+    // int32 data beyond 16 bits, negative too (the WebGPU lowerings move int32 as two 16-bit halves)
+    name: 'gatherElements/int32',
+    op: 'gatherElements',
+    inputs: { x: i(['N', 5], -200000, 200000), idx: i(['N', 3], 0, 5) },
+    build: (_, [x, idx]) => [x!.gatherElements(idx!, 1)],
+  },
+  {
+    name: 'gatherRows/int32',
+    op: 'gatherRows',
+    inputs: { x: i(['N', 4, 2], -200000, 200000), idx: i(['N', 3], 0, 4) },
+    build: (_, [x, idx]) => [x!.gatherRows(idx!)],
+  },
+  {
     name: 'scatterElements/add',
     op: 'scatterElements',
     inputs: { x: f(['N', 5]), idx: i(['N', 4], 0, 5), u: f(['N', 4]) },

@@ -1,5 +1,6 @@
 import type { Dim } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE } from '../dtypes.js';
+import type { OnnxEmitter } from '../emitter.js';
 import type { LoweringContext, LoweringTable } from './context.js';
 import { indicesToInt32 } from './webgpu.js';
 
@@ -31,8 +32,22 @@ function gatherRows(c: LoweringContext<'gatherRows'>): void {
   const idx = e.cast(e.op('Unsqueeze', [c.inputs[1]!, e.int64s([c.inputTypes[1]!.shape.length])], 'int32'), 'int64');
   if (c.inputTypes[0]!.dtype !== 'int32')
     return void e.op('GatherND', [c.inputs[0]!, idx], c.out(0), { batch_dims: 1 });
+  if (e.webgpu) {
+    // no int64 GatherND data on WebGPU: the high and low 16 bits go as floats (see gatherInt32Elements)
+    const { high, low, base } = int32Halves(e, c.inputs[0]!);
+    const pick = (part: string) =>
+      e.cast(e.op('GatherND', [e.cast(part, 'float32'), idx], 'float32', { batch_dims: 1 }), 'int32');
+    return void e.op('Add', [e.op('Mul', [pick(high), base], 'int32'), pick(low)], c.out(0));
+  }
   const rows = e.op('GatherND', [e.cast(c.inputs[0]!, 'int64'), idx], 'int64', { batch_dims: 1 });
   e.cast(rows, 'int32', c.out(0).name);
+}
+
+/** int32 `x` as high · 65536 + low, both parts exact in float32 (|high| <= 32768, |low| < 65536). */
+function int32Halves(e: OnnxEmitter, x: string): { high: string; low: string; base: string } {
+  const base = e.scalar('int32', 65536);
+  const high = e.op('Div', [x, base], 'int32');
+  return { high, low: e.op('Sub', [x, e.op('Mul', [high, base], 'int32')], 'int32'), base };
 }
 
 /**
@@ -42,9 +57,7 @@ function gatherRows(c: LoweringContext<'gatherRows'>): void {
 function gatherInt32Elements(c: LoweringContext<'gatherElements'>): void {
   const e = c.e;
   const [data, indices] = c.inputs as [string, string];
-  const base = e.scalar('int32', 65536);
-  const high = e.op('Div', [data, base], 'int32');
-  const low = e.op('Sub', [data, e.op('Mul', [high, base], 'int32')], 'int32');
+  const { high, low, base } = int32Halves(e, data);
   const pick = (part: string) =>
     e.cast(e.op('GatherElements', [e.cast(part, 'float32'), indices], 'float32', { axis: c.attrs.axis }), 'int32');
   e.op('Add', [e.op('Mul', [pick(high), base], 'int32'), pick(low)], c.out(0));
