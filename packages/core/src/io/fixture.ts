@@ -1,9 +1,9 @@
 import type { HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
 import { dimAt } from '../ir/shape.js';
-import type { MultiboxLossOptions } from '../losses/multibox-options.js';
-import { MULTIBOX_PROFILES, type MultiboxProfile } from '../losses/multibox-profile.js';
-import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss, type RetinanetLossOptions } from '../losses/retinanet-options.js';
+import type { MultiboxLossOptions } from '../losses/multibox/options.js';
+import { MULTIBOX_PROFILES, type MultiboxProfile } from '../losses/multibox/profile.js';
+import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss, type RetinanetLossOptions } from '../losses/retinanet/options.js';
 import { parseSafetensors, type SafetensorsDtype, type SafetensorsTensor } from './safetensors.js';
 
 /** The losses a fixture can name in its `loss` metadata (docs/FIXTURES.md, "Other losses and profiles"). */

@@ -1,8 +1,8 @@
 import type { Feeds, LossProgram } from '../backend/contract.js';
 import type { Fixture } from '../io/fixture.js';
-import { MULTIBOX_EXTRA_OUTPUTS } from '../losses/multibox-options.js';
-import { multiboxLossProgram } from '../losses/multibox-program.js';
-import { retinanetLossProgram } from '../losses/retinanet-program.js';
+import { MULTIBOX_EXTRA_OUTPUTS } from '../losses/multibox/options.js';
+import { multiboxLossProgram } from '../losses/multibox/program.js';
+import { retinanetLossProgram } from '../losses/retinanet/program.js';
 
 /**
  * The program a fixture is checked with: its loss and options, the gradient outputs (unless
