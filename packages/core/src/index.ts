@@ -50,6 +50,7 @@ export {
   type RetinanetFixture,
   readFixture,
   readMultiboxFixture,
+  type Yolov8LossFixture,
 } from './io/fixture.js';
 export {
   parseSafetensors,
@@ -81,7 +82,9 @@ export { hashGraph, printGraph } from './ir/print.js';
 export { broadcastShapes, dimAt, resolveDim, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
 export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
+export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
+export type { LossEntry } from './losses/loss-entry.js';
 export { MULTIBOX_INPUTS, multiboxLoss } from './losses/multibox/loss.js';
 export {
   MULTIBOX_EXTRA_OUTPUTS,
@@ -95,6 +98,7 @@ export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox/v
 export { LOSS_NORMALIZATIONS, type LossNormalization, NORMALIZER_OUTPUT } from './losses/normalization.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
 export type { ProgramOutputs } from './losses/program-names.js';
+export { LOSS_NAMES, LOSS_REGISTRY, type LossName, lossEntry } from './losses/registry.js';
 export { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, RETINANET_INPUTS, retinanetLoss } from './losses/retinanet/loss.js';
 export {
   RETINANET_BOX_LOSSES,
