@@ -82,6 +82,7 @@ export { hashGraph, printGraph } from './ir/print.js';
 export { broadcastShapes, dimAt, resolveDim, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
 export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
+export type { CliDescription, CliFlag } from './losses/cli-flags.js';
 export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
 export type { LossEntry } from './losses/loss-entry.js';

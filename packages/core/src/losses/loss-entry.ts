@@ -1,4 +1,5 @@
 import type { LossProgram } from '../backend/contract.js';
+import type { CliDescription } from './cli-flags.js';
 import type { FixtureDescription } from './fixture-spec.js';
 
 /**
@@ -16,4 +17,6 @@ export interface LossEntry<O extends object = object, F extends object = O> {
   readonly resolveOptions: (options: O) => object;
   /** how its fixtures are read and checked */
   readonly fixture: FixtureDescription<F>;
+  /** its `lossgraph export` flags */
+  readonly cli: CliDescription;
 }
