@@ -7,7 +7,7 @@ import { type Feeds, LOSS_NAMES, type LossName, type LossProgram } from '@lossgr
 import type { OriginalTimer } from '../problems/entry.js';
 import { type PerfProblem, perfEntry } from '../problems/index.js';
 
-export type { MultiboxProblem, PerfProblem, RetinanetProblem, Yolov8Problem } from '../problems/index.js';
+export type { PerfProblem } from '../problems/index.js';
 
 export const PERF_LOSSES: readonly LossName[] = LOSS_NAMES;
 export type PerfLoss = LossName;
