@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Write the yolov8 fixtures (FIXTURES.md, section "yolov8") from the float64 reference lossgraph_ref/yolov8.py.
 
-Usage: /usr/bin/python3 tools/reference/make_yolov8_fixtures.py [--out fixtures/yolov8] [--only NAME ...]
+Usage: /usr/bin/python3 tools/reference/make_yolov8_fixtures.py [--out fixtures] [--only NAME ...]
 
 Each case (lossgraph_ref/yolov8_cases.py) draws its inputs from a fixed seed. A draw is rejected, and the
 next seed tried, when it misses what the case is for or when a discrete decision sits near a flip: an anchor
@@ -82,7 +82,7 @@ def make(case):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     # a folder of its own until the fixture reader knows the yolov8 table (it lists fixtures/*.safetensors)
-    parser.add_argument("--out", default=os.path.join(REPO, "fixtures", "yolov8"))
+    parser.add_argument("--out", default=os.path.join(REPO, "fixtures"))
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args(argv[1:])
     for case in CASES:

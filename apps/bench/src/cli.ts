@@ -13,12 +13,14 @@ const USAGE = `usage: pnpm bench <command> [options]
 commands:
   validate [--fixtures DIR] [--backends LIST] [--json FILE]
       run every fixture on every backend and compare with the expected values (docs/FIXTURES.md tolerances)
-  perf [--loss multibox|retinanet] [--backends LIST] [--batch LIST] [--classes N] [--json FILE]
+  perf [--loss multibox|retinanet|yolov8] [--backends LIST] [--batch LIST] [--classes N] [--json FILE]
        [--priors ssd300|ssd512] (multibox)  [--image-size 512] [--box-loss l1|smooth_l1|giou|diou|ciou] (retinanet)
+       [--image-size 640] (yolov8)
        [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]
       time forward and forward+backward on synthetic inputs, beside the original when available (the seed's
       PyTorch MultiBoxLoss; torchvision's RetinaNet loss). Defaults: multibox --batch 1,8,32 --classes 21
-      --priors ssd300; retinanet --batch 8 --classes 80 --image-size 512 --box-loss l1
+      --priors ssd300; retinanet --batch 8 --classes 80 --image-size 512 --box-loss l1; yolov8 --batch 16
+      --classes 80 --image-size 640 (no PyTorch timer yet)
   profile [--batch 32] [--classes 21] [--priors ssd300|ssd512] [--runs 5] [--threads N] [--forward true]
       where onnxruntime-node-cpu spends its time, by ONNX op type (onnxruntime's profiler)
   report [--validate FILE] [--perf FILE] [--retinanet-perf FILE] [--profile FILE] [--out DIR] [--fixtures DIR]

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultBoxes, SSD300, validateMultiboxInputs } from '@lossgraph/core';
+import { defaultBoxes, SSD300, validateMultiboxInputs, validateYolov8Inputs } from '@lossgraph/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measurePeakMemory, procMemorySupported } from '../src/perf/memory.js';
 import { type PerfJson, resultRow } from '../src/perf/perf-json.js';
@@ -10,6 +10,7 @@ import type { Cell } from '../src/perf/schedule.js';
 import { probeTorch } from '../src/perf/servers.js';
 import { leastSquares, median, percentile } from '../src/perf/stats.js';
 import { syntheticFeeds } from '../src/perf/synthetic.js';
+import { syntheticYolov8Feeds, YOLOV8_PERF } from '../src/problems/yolov8.js';
 import { type CliRun, runBench } from './support/bench-cli.js';
 
 const REQUIRED_RESULT_KEYS = ['backend', 'batch', 'forward_ms', 'forward_backward_ms', 'first_run_ms', 'peak_rss_mb'];
@@ -231,16 +232,44 @@ describe('bench perf --loss retinanet (CLI, reference backend)', () => {
   it("rejects another loss's flags and bad RetinaNet shapes with exit code 2", async () => {
     const cases: [string[], string][] = [
       [['--loss', 'retinanet', '--priors', 'ssd300'], '--priors applies to --loss multibox only'],
-      [['--image-size', '512'], '--image-size applies to --loss retinanet only'],
+      [['--image-size', '512'], '--image-size applies to --loss retinanet, yolov8 only'],
       [['--loss', 'retinanet', '--image-size', '200'], '--image-size must be a multiple of 128'],
       [['--loss', 'retinanet', '--box-loss', 'l2'], '--box-loss must be one of l1, smooth_l1, giou, diou, ciou'],
-      [['--loss', 'focal'], '--loss must be one of multibox, retinanet'],
+      [['--loss', 'focal'], '--loss must be one of multibox, retinanet, yolov8'],
     ];
     for (const [args, message] of cases) {
       const bad = await runBench(['perf', ...args]);
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stderr).toContain(message);
     }
+  });
+});
+
+describe('bench perf --loss yolov8 (a registry loss; CLI, reference backend)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lossgraph-perf-yolov8-'));
+  const out = join(dir, 'out.json');
+  // a 128² image on strides 8, 16, 32: 16² + 8² + 4² anchors
+  const ANCHORS = 16 ** 2 + 8 ** 2 + 4 ** 2;
+
+  it('times the YOLOv8 program, without a PyTorch original, and records the problem', async () => {
+    const args = ['--backends', 'reference', '--batch', '1', '--classes', '5', '--image-size', '128'];
+    const timing = ['--repeats', '2', '--min-time', '0', '--warmup', '0', '--json', out];
+    const run = await runBench(['perf', '--loss', 'yolov8', ...args, ...timing]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`YOLOv8 loss (reg_max 16), 128² image (${ANCHORS} anchors), 5 classes`);
+    expect(run.stderr).toContain('no PyTorch timer is written for --loss yolov8');
+    const perf = JSON.parse(readFileSync(out, 'utf8')) as PerfJson;
+    expect(perf.config).toMatchObject({ loss: 'yolov8', image_size: 128, classes: 5, num_priors: ANCHORS });
+    expect(perf.results.map((r) => [r.backend, r.batch])).toEqual([['reference', 1]]);
+    expect(perf.errors).toEqual([]);
+  });
+
+  it("defaults to Ultralytics' training shape: 640² (A = 8400), 80 classes, batch 16; inputs the loss validates", () => {
+    expect(YOLOV8_PERF.defaults).toEqual({ batches: [16], problem: { loss: 'yolov8', classes: 80, image_size: 640 } });
+    const feeds = syntheticYolov8Feeds({ batch: 2, classes: 80, imageSize: 640 });
+    expect(feeds.pred_distri?.shape).toEqual([2, 8400, 64]);
+    expect(feeds.pred_scores?.shape).toEqual([2, 8400, 80]);
+    expect(() => validateYolov8Inputs(feeds)).not.toThrow();
   });
 });
 

@@ -50,6 +50,7 @@ export {
   type RetinanetFixture,
   readFixture,
   readMultiboxFixture,
+  type Yolov8LossFixture,
 } from './io/fixture.js';
 export {
   parseSafetensors,
@@ -81,21 +82,25 @@ export { hashGraph, printGraph } from './ir/print.js';
 export { broadcastShapes, dimAt, resolveDim, resolveShape, shapeToString, sizeOf } from './ir/shape.js';
 export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
+export type { CliDescription, CliFlag } from './losses/cli-flags.js';
+export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
-export { MULTIBOX_INPUTS, multiboxLoss } from './losses/multibox.js';
+export type { LossEntry } from './losses/loss-entry.js';
+export { MULTIBOX_INPUTS, multiboxLoss } from './losses/multibox/loss.js';
 export {
   MULTIBOX_EXTRA_OUTPUTS,
   type MultiboxExtraOutput,
   type MultiboxLossOptions,
   resolveMultiboxOptions,
-} from './losses/multibox-options.js';
-export { MULTIBOX_PROFILES, type MultiboxProfile } from './losses/multibox-profile.js';
-export { type MultiboxInput, type MultiboxOutput, multiboxLossProgram } from './losses/multibox-program.js';
-export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox-validate.js';
+} from './losses/multibox/options.js';
+export { MULTIBOX_PROFILES, type MultiboxProfile } from './losses/multibox/profile.js';
+export { type MultiboxInput, type MultiboxOutput, multiboxLossProgram } from './losses/multibox/program.js';
+export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox/validate.js';
 export { LOSS_NORMALIZATIONS, type LossNormalization, NORMALIZER_OUTPUT } from './losses/normalization.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
 export type { ProgramOutputs } from './losses/program-names.js';
-export { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, RETINANET_INPUTS, retinanetLoss } from './losses/retinanet.js';
+export { LOSS_NAMES, LOSS_REGISTRY, type LossName, lossEntry } from './losses/registry.js';
+export { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, RETINANET_INPUTS, retinanetLoss } from './losses/retinanet/loss.js';
 export {
   RETINANET_BOX_LOSSES,
   RETINANET_EXTRA_OUTPUTS,
@@ -103,9 +108,9 @@ export {
   type RetinanetExtraOutput,
   type RetinanetLossOptions,
   resolveRetinanetOptions,
-} from './losses/retinanet-options.js';
-export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet-program.js';
-export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet-validate.js';
+} from './losses/retinanet/options.js';
+export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet/program.js';
+export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet/validate.js';
 export * from './losses/yolov8/index.js';
 export { type Arity, type Inputs, type OpDef, type Tuple, type Vjp, type VjpArgs, vjpGrads } from './ops/define.js';
 export { type ArityOf, OP_NAMES, OPS } from './ops/registry.js';

@@ -150,7 +150,7 @@ describe('fixture reader', () => {
           (m) => (m.loss = 'yolo'),
         ),
       ),
-    ).toMatch(/metadata 'loss' must be one of multibox, retinanet, got yolo/);
+    ).toMatch(/metadata 'loss' must be one of multibox, retinanet, yolov8, got yolo/);
     expect(
       err(
         rewrite(

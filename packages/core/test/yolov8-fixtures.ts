@@ -3,11 +3,11 @@ import { basename, join, resolve } from 'node:path';
 import { readYolov8Fixture, type Yolov8Fixture } from '../src/index.js';
 import { repoFixturesDir } from '../src/testing/index.js';
 
-/** The repository's yolov8 fixtures (fixtures/yolov8/, apart until the shared fixture reader lists them). */
+/** The repository's yolov8 fixtures (fixtures/yolov8_*.safetensors). */
 export function yolov8FixturePaths(): string[] {
-  const dir = join(repoFixturesDir(), 'yolov8');
+  const dir = repoFixturesDir();
   return readdirSync(dir)
-    .filter((n) => n.endsWith('.safetensors'))
+    .filter((n) => n.startsWith('yolov8_') && n.endsWith('.safetensors'))
     .sort()
     .map((n) => join(dir, n));
 }

@@ -7,7 +7,7 @@ import { EXPORT_USAGE, runExport } from './export-command.js';
 const USAGE = `usage: lossgraph <command> [options]
 
 commands:
-  export         write a loss (MultiBoxLoss or RetinaNet) and its gradients as an ONNX model (lossgraph export --help)
+  export         write a registered loss and its gradients as an ONNX model (lossgraph export --help)
 
 options:
   -h, --help     print this help

@@ -1,55 +1,50 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
+  type CliFlag,
   type Graph,
+  LOSS_NAMES,
   LOSS_NORMALIZATIONS,
   LossGraphError,
+  type LossName,
   type LossNormalization,
-  MULTIBOX_EXTRA_OUTPUTS,
-  MULTIBOX_PROFILES,
-  type MultiboxExtraOutput,
-  type MultiboxLossOptions,
-  type MultiboxProfile,
-  multiboxLossProgram,
-  RETINANET_BOX_LOSSES,
-  RETINANET_EXTRA_OUTPUTS,
-  type RetinanetBoxLoss,
-  type RetinanetExtraOutput,
-  type RetinanetLossOptions,
-  retinanetLossProgram,
+  lossEntry,
 } from '@lossgraph/core';
 import { bindDims } from './bind-dims.js';
 import { toOnnxModel } from './model.js';
 
-export const EXPORT_USAGE = `usage: lossgraph export --out FILE [--loss multibox|retinanet] [options]
+const flagLine = (flag: string, help: string) => {
+  const head = `  --${flag}`;
+  return head.length < 25 ? `${head.padEnd(25)}${help}` : `${head}  ${help}`;
+};
 
-Writes a loss, with its gradient outputs, as an ONNX model (opset 18). --loss multibox (default): the SSD
-MultiBoxLoss, symbolic B, P, C, M. --loss retinanet: torchvision's RetinaNet loss, symbolic B, A, C, M.
+/** Each registered loss's flags, as the usage text lists them. */
+function lossUsage(name: LossName): string {
+  const { cli } = lossEntry(name);
+  const argument = (f: CliFlag) =>
+    f.kind === 'off' ? f.flag : `${f.flag} ${f.kind === 'pair' ? 'A,B' : f.kind === 'choice' ? 'NAME' : 'X'}`;
+  return [`${name}:`, ...cli.flags.map((f) => flagLine(argument(f), f.help))].join('\n');
+}
+
+export const EXPORT_USAGE = `usage: lossgraph export --out FILE [--loss ${LOSS_NAMES.join('|')}] [options]
+
+Writes a loss, with its gradient outputs, as an ONNX model (opset 18).
+${LOSS_NAMES.map((n) => `--loss ${n}${n === 'multibox' ? ' (default)' : ''}: ${lossEntry(n).cli.summary}.`).join('\n')}
 
   --out FILE             where to write the model (required)
-  --loss NAME            multibox (default) or retinanet
+  --loss NAME            ${LOSS_NAMES.join(', ')} (default multibox)
   --num-classes C        fix the number of classes C in the model (default: symbolic)
   --normalize MODE       batch (default) or none: undivided sums plus a 'normalizer' output
   --no-gradients         leave out the gradient outputs
-  --outputs LIST         extra outputs: multibox ${MULTIBOX_EXTRA_OUTPUTS.join(',')}; retinanet ${RETINANET_EXTRA_OUTPUTS.join(',')}
+  --outputs LIST         extra outputs: ${LOSS_NAMES.map((n) => `${n} ${lossEntry(n).cli.extraOutputs.join(',')}`).join('; ')}
   --opset N              ONNX opset to declare, 18 to 21 (default 18)
-multibox:
-  --profile NAME         ${MULTIBOX_PROFILES.join(' (default) or ')}
-  --jaccard-thresh X     IoU below which a default box is background (default 0.5)
-  --neg-pos N            hard negatives per positive (default 3)
-  --variances A,B        box-encoding variances (default 0.1,0.2)
-retinanet:
-  --box-loss NAME        ${RETINANET_BOX_LOSSES.join(', ')} (default l1)
-  --fg-iou-thresh X      IoU from which an anchor is foreground (default 0.5)
-  --bg-iou-thresh X      IoU below which an anchor is background; between the two it is ignored (default 0.4)
-  --focal-alpha X        focal-loss alpha in [0, 1], or -1 for none (default 0.25)
-  --focal-gamma X        focal-loss gamma >= 0 (default 2)
-  --no-low-quality-matches  the Matcher without allow_low_quality_matches`;
+${LOSS_NAMES.map(lossUsage).join('\n')}`;
 
-/** The loss `export` writes, with its options. */
-export type ExportLoss =
-  | { readonly name: 'multibox'; readonly options: MultiboxLossOptions }
-  | { readonly name: 'retinanet'; readonly options: RetinanetLossOptions };
+/** The loss `export` writes (a registered one), with its options. */
+export interface ExportLoss {
+  readonly name: LossName;
+  readonly options: Readonly<Record<string, unknown>>;
+}
 
 export interface ExportArgs {
   readonly out: string;
@@ -76,61 +71,46 @@ function oneOf<T extends string>(flag: string, allowed: readonly T[], text: stri
   return text as T;
 }
 
-const MULTIBOX_FLAGS = ['profile', 'jaccard-thresh', 'neg-pos', 'variances'] as const;
-const RETINANET_FLAGS = [
-  'box-loss',
-  'fg-iou-thresh',
-  'bg-iou-thresh',
-  'focal-alpha',
-  'focal-gamma',
-  'no-low-quality-matches',
-] as const;
-
 type Values = Record<string, string | boolean | undefined>;
 
-/** The flags of the other loss are a usage error, not silently ignored. */
-function refuseFlags(values: Values, flags: readonly string[], loss: string): void {
-  const stray = flags.filter((f) => values[f] !== undefined);
+/** The option value a flag's text stands for (undefined where the flag was not given). */
+function flagValue(f: CliFlag, value: string | boolean | undefined): unknown {
+  if (value === undefined) return undefined;
+  const flag = `--${f.flag}`;
+  if (f.kind === 'off') return value === true ? false : undefined;
+  const text = value as string;
+  if (f.kind === 'number') return number(flag, text);
+  if (f.kind === 'choice') return oneOf(flag, f.choices ?? [], text);
+  const pair = text.split(',').map((v) => number(flag, v));
+  const [a, b] = pair;
+  if (pair.length !== 2 || a === undefined || b === undefined) usageError(`${flag} needs two numbers, got '${text}'`);
+  return [a, b] as const;
+}
+
+/** Every registered loss's flags, by flag (a flag two losses share is declared once). */
+function allLossFlags(): Map<string, CliFlag> {
+  const flags = new Map<string, CliFlag>();
+  for (const name of LOSS_NAMES) for (const f of lossEntry(name).cli.flags) flags.set(f.flag, f);
+  return flags;
+}
+
+/** The chosen loss's options from its flags; another loss's flags are a usage error, not silently ignored. */
+function lossOptions(name: LossName, values: Values, shared: Record<string, unknown>): ExportLoss {
+  const own = lossEntry(name).cli.flags;
+  const ownFlags = new Set(own.map((f) => f.flag));
+  const stray = [...allLossFlags().keys()].filter((f) => !ownFlags.has(f) && values[f] !== undefined);
   if (stray.length)
     usageError(
-      `${stray.map((f) => `--${f}`).join(', ')} ${stray.length > 1 ? 'do' : 'does'} not apply to --loss ${loss}`,
+      `${stray.map((f) => `--${f}`).join(', ')} ${stray.length > 1 ? 'do' : 'does'} not apply to --loss ${name}`,
     );
-}
-
-/** Only the options the user gave: the loss program fills in its own defaults. */
-const given = <T extends object>(entries: Record<string, unknown>): T =>
-  Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as T;
-
-function multiboxLoss(values: Values, shared: Record<string, unknown>): ExportLoss {
-  refuseFlags(values, RETINANET_FLAGS, 'multibox');
-  const variances = (values.variances as string | undefined)?.split(',').map((v) => number('--variances', v));
-  const [v0, v1] = variances ?? [];
-  if (variances !== undefined && (variances.length !== 2 || v0 === undefined || v1 === undefined))
-    usageError(`--variances needs two numbers, got '${values.variances}'`);
-  const options = given<MultiboxLossOptions>({
-    ...shared,
-    profile: oneOf<MultiboxProfile>('--profile', MULTIBOX_PROFILES, values.profile as string | undefined),
-    jaccardThresh: number('--jaccard-thresh', values['jaccard-thresh'] as string | undefined),
-    negPos: number('--neg-pos', values['neg-pos'] as string | undefined),
-    variances: v0 === undefined || v1 === undefined ? undefined : ([v0, v1] as const),
-    outputs: shared.outputs as MultiboxExtraOutput[] | undefined,
-  });
-  return { name: 'multibox', options };
-}
-
-function retinanetLoss(values: Values, shared: Record<string, unknown>): ExportLoss {
-  refuseFlags(values, MULTIBOX_FLAGS, 'retinanet');
-  const options = given<RetinanetLossOptions>({
-    ...shared,
-    boxLoss: oneOf<RetinanetBoxLoss>('--box-loss', RETINANET_BOX_LOSSES, values['box-loss'] as string | undefined),
-    fgIouThresh: number('--fg-iou-thresh', values['fg-iou-thresh'] as string | undefined),
-    bgIouThresh: number('--bg-iou-thresh', values['bg-iou-thresh'] as string | undefined),
-    focalAlpha: number('--focal-alpha', values['focal-alpha'] as string | undefined),
-    focalGamma: number('--focal-gamma', values['focal-gamma'] as string | undefined),
-    allowLowQualityMatches: values['no-low-quality-matches'] === true ? false : undefined,
-    outputs: shared.outputs as RetinanetExtraOutput[] | undefined,
-  });
-  return { name: 'retinanet', options };
+  const options: Record<string, unknown> = {};
+  // only the options the user gave: the loss program fills in its own defaults
+  for (const [key, v] of Object.entries(shared)) if (v !== undefined) options[key] = v;
+  for (const f of own) {
+    const v = flagValue(f, values[f.flag]);
+    if (v !== undefined) options[f.option] = v;
+  }
+  return { name, options };
 }
 
 /** Parses `export` arguments (after the command name). */
@@ -148,24 +128,17 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
         'no-gradients': { type: 'boolean' },
         outputs: { type: 'string' },
         opset: { type: 'string' },
-        profile: { type: 'string' },
-        'jaccard-thresh': { type: 'string' },
-        'neg-pos': { type: 'string' },
-        variances: { type: 'string' },
-        'box-loss': { type: 'string' },
-        'fg-iou-thresh': { type: 'string' },
-        'bg-iou-thresh': { type: 'string' },
-        'focal-alpha': { type: 'string' },
-        'focal-gamma': { type: 'string' },
-        'no-low-quality-matches': { type: 'boolean' },
+        ...Object.fromEntries(
+          [...allLossFlags().values()].map((f) => [f.flag, { type: f.kind === 'off' ? 'boolean' : 'string' }] as const),
+        ),
       },
     }));
   } catch (e) {
     return usageError((e as Error).message);
   }
   if (values.out === undefined) usageError('--out is required');
-  const name = oneOf('--loss', ['multibox', 'retinanet'] as const, values.loss as string | undefined) ?? 'multibox';
-  const minClasses = name === 'multibox' ? 2 : 1;
+  const name = oneOf('--loss', LOSS_NAMES, values.loss as string | undefined) ?? 'multibox';
+  const { minClasses } = lossEntry(name).cli;
   const numClasses = number('--num-classes', values['num-classes'] as string | undefined);
   if (numClasses !== undefined && !(Number.isInteger(numClasses) && numClasses >= minClasses)) {
     usageError(`--num-classes must be an integer >= ${minClasses} for --loss ${name}, got ${numClasses}`);
@@ -175,7 +148,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
     gradients: values['no-gradients'] === true ? false : undefined,
     outputs: (values.outputs as string | undefined)?.split(',').filter((s) => s !== ''),
   };
-  const loss = name === 'multibox' ? multiboxLoss(values, shared) : retinanetLoss(values, shared);
+  const loss = lossOptions(name, values, shared);
   const opset = number('--opset', values.opset as string | undefined);
   return {
     out: values.out as string,
@@ -185,16 +158,11 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
   };
 }
 
-/** The graph `export` writes: the chosen loss with its options, C fixed when asked. */
+/** The graph `export` writes: the chosen loss (its registry entry) with its options, C fixed when asked. */
 export function exportGraph(args: ExportArgs): Graph {
-  const graph =
-    args.loss.name === 'multibox'
-      ? multiboxLossProgram(args.loss.options).graph
-      : retinanetLossProgram(args.loss.options).graph;
+  const { graph } = lossEntry(args.loss.name).program(args.loss.options);
   return args.numClasses === undefined ? graph : bindDims(graph, { C: args.numClasses });
 }
-
-const TITLES = { multibox: 'MultiBoxLoss', retinanet: 'RetinaNet loss' } as const;
 
 /** `lossgraph export`: writes the model and returns a one-line summary. */
 export async function runExport(argv: readonly string[]): Promise<string> {
@@ -203,5 +171,6 @@ export async function runExport(argv: readonly string[]): Promise<string> {
   const bytes = toOnnxModel(graph, args.opset === undefined ? {} : { opset: args.opset });
   await writeFile(args.out, bytes);
   const outs = graph.outputs.map((o) => o.name).join(', ');
-  return `wrote ${args.out} (${bytes.length} bytes): ${TITLES[args.loss.name]}, C ${args.numClasses ?? 'symbolic'}, outputs ${outs}`;
+  const { title } = lossEntry(args.loss.name);
+  return `wrote ${args.out} (${bytes.length} bytes): ${title}, C ${args.numClasses ?? 'symbolic'}, outputs ${outs}`;
 }

@@ -153,6 +153,35 @@ describe('lossgraph export', () => {
     expect(compareWithFixture({ ...mean, ...grads }, fx).failures).toEqual([]);
   });
 
+  it('--loss yolov8 (a registry entry) writes the YOLOv8 loss; onnxruntime-node alone reproduces a fixture', async () => {
+    const fx = await loadFixture(join(repoFixturesDir(), 'yolov8_custom_options.safetensors'));
+    if (fx.loss !== 'yolov8') throw new Error('not a yolov8 fixture');
+    const o = fx.options;
+    const out = join(dir, 'yolov8.onnx');
+    const flags = { 'reg-max': o.regMax, 'tal-topk': o.topk, 'tal-alpha': o.alpha, 'tal-beta': o.beta };
+    const gains = { 'box-gain': o.boxGain, 'cls-gain': o.clsGain, 'dfl-gain': o.dflGain };
+    const args = Object.entries({ ...flags, ...gains }).flatMap(([k, v]) => [`--${k}`, String(v)]);
+    const { stdout } = await lossgraph('export', '--out', out, '--loss', 'yolov8', ...args, '--outputs', 'fg_mask');
+    expect(stdout).toContain('YOLOv8 loss, C symbolic');
+    const got = await runBare(out, fx.inputs);
+    expect(Object.keys(got).sort()).toEqual([
+      'fg_mask',
+      'grad_pred_distri',
+      'grad_pred_scores',
+      'loss_box',
+      'loss_cls',
+      'loss_dfl',
+    ]);
+    expect(compareWithFixture(got, fx).failures).toEqual([]);
+  });
+
+  it('refuses a yolov8 flag on another loss', async () => {
+    await expect(lossgraph('export', '--out', join(dir, 'x.onnx'), '--reg-max', '8')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--reg-max does not apply to --loss multibox'),
+    });
+  });
+
   it("refuses the other loss's flags", async () => {
     await expect(
       lossgraph('export', '--out', join(dir, 'x.onnx'), '--loss', 'retinanet', '--neg-pos', '3'),

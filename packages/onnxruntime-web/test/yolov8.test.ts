@@ -5,13 +5,13 @@ import { repoFixturesDir } from '@lossgraph/core/testing';
 import { compile } from '@lossgraph/onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 
-// the sample written by Ultralytics' own functions (beside the checkout), then fixtures/yolov8/
+// the sample written by Ultralytics' own functions (beside the checkout), then the repository's yolov8_* fixtures
 const sample = resolve(repoFixturesDir(), '..', '..', 'shared', 'fixtures', 'yolov8_sample.safetensors');
-const folder = join(repoFixturesDir(), 'yolov8');
+const folder = repoFixturesDir();
 const paths = [
   ...(existsSync(sample) ? [sample] : []),
   ...readdirSync(folder)
-    .filter((n) => n.endsWith('.safetensors'))
+    .filter((n) => n.startsWith('yolov8_') && n.endsWith('.safetensors'))
     .sort()
     .map((n) => join(folder, n)),
 ];

@@ -7,7 +7,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
-import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss } from '@lossgraph/core';
 import type { BenchBackend } from '@lossgraph-tools/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { machineInfo } from '../perf/machine.js';
@@ -15,7 +14,7 @@ import { currentRssMb } from '../perf/memory.js';
 import { assemblePerfJson, type BackendStatus, isComplete, type Skip } from '../perf/perf-json.js';
 import {
   boxCount,
-  ORIGINAL_TIMERS,
+  originalTimer,
   PERF_LOSSES,
   type PerfLoss,
   type PerfProblem,
@@ -26,8 +25,8 @@ import { PERF_MODES, type SetupReply } from '../perf/protocol.js';
 import { type Cell, type Contender, measureBatch } from '../perf/schedule.js';
 import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
-import { PRIOR_PRESETS, type PriorPreset } from '../perf/synthetic.js';
 import { perfTable } from '../perf/table.js';
+import { perfEntry } from '../problems/index.js';
 import { selectBackends } from '../select-backends.js';
 
 const FLAGS = [
@@ -86,46 +85,19 @@ function torchThreads(value: string | undefined): number | undefined {
   return value === undefined ? os.cpus().length : positiveInt('torch-threads', value);
 }
 
-/** The loss and its shape: --priors for the MultiBoxLoss; --image-size and --box-loss for RetinaNet. */
+/** The loss (any registered one) and its shape, from the flags of its timing problem (problems/). */
 function parseProblem(f: Record<string, string>): PerfProblem {
   const loss = (f.loss ?? 'multibox') as PerfLoss;
   if (!PERF_LOSSES.includes(loss))
     throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
-  const only = (flag: string, owner: PerfLoss) => {
-    if (f[flag] !== undefined && loss !== owner) throw new UsageError(`--${flag} applies to --loss ${owner} only`);
-  };
-  only('priors', 'multibox');
-  only('image-size', 'retinanet');
-  only('box-loss', 'retinanet');
-  const defaults = PROBLEM_DEFAULTS[loss].problem;
-  if (loss === 'multibox') {
-    const priors = f.priors ?? PROBLEM_DEFAULTS.multibox.problem.priors;
-    if (!(priors in PRIOR_PRESETS))
-      throw new UsageError(`--priors must be one of ${Object.keys(PRIOR_PRESETS).join(', ')}, got '${priors}'`);
-    return {
-      loss,
-      classes: positiveInt('classes', f.classes ?? String(defaults.classes), 2),
-      priors: priors as PriorPreset,
-    };
-  }
-  const imageSize = positiveInt(
-    'image-size',
-    f['image-size'] ?? String(PROBLEM_DEFAULTS.retinanet.problem.image_size),
-    128,
-  );
-  if (imageSize % 128 !== 0)
-    throw new UsageError(
-      `--image-size must be a multiple of 128 (the pyramid's coarsest stride), got '${f['image-size']}'`,
-    );
-  const boxLoss = f['box-loss'] ?? PROBLEM_DEFAULTS.retinanet.problem.box_loss;
-  if (!RETINANET_BOX_LOSSES.includes(boxLoss as RetinanetBoxLoss))
-    throw new UsageError(`--box-loss must be one of ${RETINANET_BOX_LOSSES.join(', ')}, got '${boxLoss}'`);
-  return {
-    loss,
-    classes: positiveInt('classes', f.classes ?? String(defaults.classes)),
-    image_size: imageSize,
-    box_loss: boxLoss as RetinanetBoxLoss,
-  };
+  const own = new Set(perfEntry(loss).flags);
+  for (const other of PERF_LOSSES)
+    for (const flag of perfEntry(other).flags)
+      if (f[flag] !== undefined && !own.has(flag))
+        throw new UsageError(
+          `--${flag} applies to --loss ${PERF_LOSSES.filter((l) => perfEntry(l).flags.includes(flag)).join(', ')} only`,
+        );
+  return perfEntry(loss).parse(f);
 }
 
 function parseOptions(args: string[]): PerfOptions {
@@ -227,15 +199,17 @@ export async function runPerf(args: string[]): Promise<number> {
   const notes = new Map(backends.map((b) => [b.name, b.notes]));
 
   const { problem } = options;
-  const original = ORIGINAL_TIMERS[problem.loss];
+  const original = originalTimer(problem.loss);
   const torch =
     options.pytorch === 'off'
       ? { available: false as const, reason: 'disabled with --pytorch off' }
-      : probeTorch(options.torchThreads, problem.loss);
+      : original === null
+        ? { available: false as const, reason: `no PyTorch timer is written for --loss ${problem.loss}` }
+        : probeTorch(options.torchThreads, problem.loss);
   progress(`${problemTitle(problem)}, batch sizes ${options.batches.join(', ')}`);
   progress(
     torch.available
-      ? `PyTorch ${torch.version} (${torch.threads} threads) found: timing ${original.what} alongside`
+      ? `PyTorch ${torch.version} (${torch.threads} threads) found: timing ${original?.what} alongside`
       : `PyTorch original not timed: ${torch.reason}`,
   );
 
@@ -291,7 +265,7 @@ export async function runPerf(args: string[]): Promise<number> {
       date: new Date().toISOString(),
       ...problem,
       num_priors: boxCount(problem),
-      original: original.what,
+      original: original?.what,
       batches: options.batches,
       min_repeats: options.minRepeats,
       min_time_s: options.minTimeS,

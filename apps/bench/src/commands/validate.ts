@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { type CompiledLoss, type Fixture, fixtureOutputs } from '@lossgraph/core';
+import { type CompiledLoss, type Fixture, fixtureOutputs, lossEntry } from '@lossgraph/core';
 import {
   compareWithFixture,
   fixtureName,
@@ -29,7 +29,7 @@ function describe(fx: Fixture | undefined): Pick<ValidateRow, 'loss' | 'profile'
   const { losses, gradients } = fixtureOutputs(fx.loss);
   return {
     loss: fx.loss,
-    profile: fx.loss === 'multibox' ? fx.options.profile : null,
+    profile: lossEntry(fx.loss).fixture.profile?.(fx.options) ?? null,
     diff: Object.fromEntries([...losses, ...gradients].map((n) => [n, null])),
   };
 }

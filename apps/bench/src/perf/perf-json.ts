@@ -9,13 +9,12 @@
  *   backends[], pytorch, errors[], skipped[], config, machine
  */
 
-import type { RetinanetBoxLoss } from '@lossgraph/core';
+import { perfEntry } from '../problems/index.js';
 import type { MachineInfo } from './machine.js';
 import type { PerfLoss, PerfProblem } from './problems.js';
 import { PERF_MODES, type PerfMode } from './protocol.js';
 import type { Cell } from './schedule.js';
 import { leastSquares, median, summarize, type TimeSummary } from './stats.js';
-import type { PriorPreset } from './synthetic.js';
 
 export interface PerfResult {
   readonly backend: string;
@@ -239,12 +238,5 @@ export function assemblePerfJson(parts: {
 
 /** The problem a perf JSON timed, from its config (files without `loss` are MultiBoxLoss runs). */
 export function problemOf(config: PerfConfig): PerfProblem {
-  return config.loss === 'retinanet'
-    ? {
-        loss: 'retinanet',
-        classes: config.classes,
-        image_size: config.image_size ?? 512,
-        box_loss: (config.box_loss ?? 'l1') as RetinanetBoxLoss,
-      }
-    : { loss: 'multibox', classes: config.classes, priors: (config.priors ?? 'ssd300') as PriorPreset };
+  return perfEntry(config.loss ?? 'multibox').fromConfig(config);
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ORIGINAL_TIMERS, type PerfLoss } from './problems.js';
+import { originalTimer, type PerfLoss } from './problems.js';
 import { TimingServer } from './timing-server.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -41,7 +41,9 @@ export type TorchProbe =
 export function probeTorch(threads?: number, loss: PerfLoss = 'multibox'): TorchProbe {
   if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
   const setThreads = threads ? `torch.set_num_threads(${threads}); ` : '';
-  const modules = ORIGINAL_TIMERS[loss].modules.join(', ');
+  const timer = originalTimer(loss);
+  if (timer === null) return { available: false, reason: `no PyTorch timer is written for ${loss}` };
+  const modules = timer.modules.join(', ');
   const probe = spawnSync(
     PYTHON,
     ['-c', `import json, ${modules}; ${setThreads}print(json.dumps([torch.__version__, torch.get_num_threads()]))`],
@@ -63,10 +65,12 @@ export function probeTorch(threads?: number, loss: PerfLoss = 'multibox'): Torch
  * MultiBoxLoss) or tools/reference/time_retinanet.py --serve (torchvision's RetinaNet loss).
  */
 export function startPytorch(threads?: number, loss: PerfLoss = 'multibox'): TimingServer {
+  const timer = originalTimer(loss);
+  if (timer === null) throw new Error(`no PyTorch timer is written for ${loss}`);
   return new TimingServer({
     name: 'pytorch',
     command: PYTHON,
-    args: [ORIGINAL_TIMERS[loss].script, '--serve', ...(threads ? ['--threads', String(threads)] : [])],
+    args: [timer.script, '--serve', ...(threads ? ['--threads', String(threads)] : [])],
     cwd: repoRoot(),
     replies: 'stdout',
   });

@@ -3,10 +3,16 @@ import {
   type Feeds,
   type HostTensor,
   packTargets,
+  RETINANET_BOX_LOSSES,
+  type RetinanetBoxLoss,
   retinanetAnchorSizes,
+  retinanetLossProgram,
   type TruthRow,
 } from '@lossgraph/core';
 import { seededRandom } from '@lossgraph/core/testing';
+import { UsageError } from '../args.js';
+import type { PerfProblemEntry } from './entry.js';
+import { positiveInt } from './sizes.js';
 
 /**
  * The RetinaNet timing problem (for `bench perf`, beside tools/reference/time_retinanet.py,
@@ -90,3 +96,53 @@ export function syntheticRetinanetFeeds(shape: RetinanetShape, seed = 0): Feeds 
     num_objs,
   };
 }
+
+export interface RetinanetProblem {
+  readonly loss: 'retinanet';
+  readonly classes: number;
+  /** side of the square image in pixels, a multiple of 128 */
+  readonly image_size: number;
+  readonly box_loss: RetinanetBoxLoss;
+}
+
+/**
+ * torchvision's RetinaNet loss on the anchors of a square image, beside torchvision's own
+ * `RetinaNet.compute_loss` (tools/reference/time_retinanet.py, which times it at 512², 80 classes, batch 8).
+ */
+export const RETINANET_PERF: PerfProblemEntry<RetinanetProblem> = {
+  defaults: { batches: [8], problem: { loss: 'retinanet', classes: 80, image_size: 512, box_loss: 'l1' } },
+  flags: ['image-size', 'box-loss'],
+  parse(f) {
+    const imageSize = positiveInt('image-size', f['image-size'] ?? '512', 128);
+    if (imageSize % 128 !== 0)
+      throw new UsageError(
+        `--image-size must be a multiple of 128 (the pyramid's coarsest stride), got '${f['image-size']}'`,
+      );
+    const boxLoss = f['box-loss'] ?? 'l1';
+    if (!RETINANET_BOX_LOSSES.includes(boxLoss as RetinanetBoxLoss))
+      throw new UsageError(`--box-loss must be one of ${RETINANET_BOX_LOSSES.join(', ')}, got '${boxLoss}'`);
+    return {
+      loss: 'retinanet',
+      classes: positiveInt('classes', f.classes ?? '80'),
+      image_size: imageSize,
+      box_loss: boxLoss as RetinanetBoxLoss,
+    };
+  },
+  fromConfig: (config) => ({
+    loss: 'retinanet',
+    classes: config.classes,
+    image_size: config.image_size ?? 512,
+    box_loss: (config.box_loss ?? 'l1') as RetinanetBoxLoss,
+  }),
+  program: (problem, gradients) => retinanetLossProgram({ gradients, boxLoss: problem.box_loss }),
+  feeds: (problem, batch) =>
+    syntheticRetinanetFeeds({ batch, classes: problem.classes, imageSize: problem.image_size }),
+  boxCount: (problem) => retinanetPerfAnchors(problem.image_size).length / 4,
+  title: (problem, boxes) =>
+    `RetinaNet loss (${problem.box_loss} box loss), ${problem.image_size}² image (${boxes} anchors), ${problem.classes} classes`,
+  original: {
+    script: 'tools/reference/time_retinanet.py',
+    modules: ['torch', 'torchvision'],
+    what: "torchvision's RetinaNet.compute_loss",
+  },
+};

@@ -2,8 +2,6 @@ import type { HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
 import { OPTIMIZER_TYPES, type OptimizerOptions } from '../training/optimizer-options.js';
 import {
-  FIXTURE_LOSSES,
-  type FixtureLoss,
   type MultiboxFixture,
   metadataReader,
   multiboxFixtureOptions,
@@ -16,19 +14,23 @@ import { parseSafetensors, type SafetensorsDtype, type SafetensorsTensor } from 
 export const TRAINING_QUANTITIES = ['loss', 'grad', 'param', 'state', 'eval'] as const;
 export type TrainingQuantity = (typeof TRAINING_QUANTITIES)[number];
 
+/** The losses a training-step fixture can name (a separate kind from the loss fixtures: FIXTURES.md, "Training steps"). */
+export const TRAINING_FIXTURE_LOSSES = ['multibox', 'retinanet'] as const;
+export type TrainingFixtureLoss = (typeof TRAINING_FIXTURE_LOSSES)[number];
+
 /** The loss terms of each loss, in the order the loss outputs them. */
-const TERMS: Readonly<Record<FixtureLoss, readonly string[]>> = {
+const TERMS: Readonly<Record<TrainingFixtureLoss, readonly string[]>> = {
   multibox: ['loss_l', 'loss_c'],
   retinanet: ['loss_cls', 'loss_box'],
 };
 
 /** The loss input a loss's default boxes or anchors go to. */
-const PRIORS: Readonly<Record<FixtureLoss, string>> = { multibox: 'dbox_list', retinanet: 'anchors' };
+const PRIORS: Readonly<Record<TrainingFixtureLoss, string>> = { multibox: 'dbox_list', retinanet: 'anchors' };
 
 /** One training-step fixture: a model, a batch, the training setup, and what PyTorch computed. */
 export interface TrainingFixture {
   readonly name: string;
-  readonly loss: FixtureLoss;
+  readonly loss: TrainingFixtureLoss;
   readonly metadata: Readonly<Record<string, string>>;
   /** the serialised ONNX ModelProto */
   readonly modelOnnx: Uint8Array;
@@ -115,7 +117,7 @@ export function readTrainingFixture(bytes: Uint8Array, name: string): TrainingFi
       bad(tensor, `has shape [${t.shape}], expected rank ${rank}`);
     return t;
   };
-  const loss = m.oneOf('loss', FIXTURE_LOSSES, 'multibox');
+  const loss = m.oneOf('loss', TRAINING_FIXTURE_LOSSES, 'multibox');
   const stepsValue = meta.steps;
   const steps = Number(stepsValue);
   if (!(Number.isInteger(steps) && steps >= 1))

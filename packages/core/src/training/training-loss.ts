@@ -1,8 +1,8 @@
 import type { LossProgram } from '../backend/contract.js';
-import type { MultiboxLossOptions } from '../losses/multibox-options.js';
-import { multiboxLossProgram } from '../losses/multibox-program.js';
-import type { RetinanetLossOptions } from '../losses/retinanet-options.js';
-import { retinanetLossProgram } from '../losses/retinanet-program.js';
+import type { MultiboxLossOptions } from '../losses/multibox/options.js';
+import { multiboxLossProgram } from '../losses/multibox/program.js';
+import type { RetinanetLossOptions } from '../losses/retinanet/options.js';
+import { retinanetLossProgram } from '../losses/retinanet/program.js';
 
 /**
  * A loss as a training step uses it: a loss program (its graph without its own gradient outputs, and its

@@ -1,8 +1,8 @@
-import type { LossProgram } from '../backend/contract.js';
-import type { NoOptions, ProgramOutputs } from './program-names.js';
-import { type RETINANET_INPUTS, retinanetLoss } from './retinanet.js';
-import type { RetinanetExtraOutput, RetinanetLossOptions } from './retinanet-options.js';
-import { checkRetinanetInputs, validateRetinanetInputs } from './retinanet-validate.js';
+import type { LossProgram } from '../../backend/contract.js';
+import type { NoOptions, ProgramOutputs } from '../program-names.js';
+import { type RETINANET_INPUTS, retinanetLoss } from './loss.js';
+import type { RetinanetExtraOutput, RetinanetLossOptions } from './options.js';
+import { checkRetinanetInputs, validateRetinanetInputs } from './validate.js';
 
 /** The RetinaNet program's input names. */
 export type RetinanetInput = keyof typeof RETINANET_INPUTS;

@@ -1,7 +1,7 @@
-import type { Feeds } from '../backend/contract.js';
-import { feed } from '../backend/feed.js';
-import { dimAt } from '../ir/shape.js';
-import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from './input-checks.js';
+import type { Feeds } from '../../backend/contract.js';
+import { feed } from '../../backend/feed.js';
+import { dimAt } from '../../ir/shape.js';
+import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from '../input-checks.js';
 
 /**
  * The RetinaNet program's `checkInputs`: structural checks the graph needs whatever the values (they

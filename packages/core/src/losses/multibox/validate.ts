@@ -1,7 +1,7 @@
-import type { Feeds } from '../backend/contract.js';
-import { feed } from '../backend/feed.js';
-import { dimAt } from '../ir/shape.js';
-import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from './input-checks.js';
+import type { Feeds } from '../../backend/contract.js';
+import { feed } from '../../backend/feed.js';
+import { dimAt } from '../../ir/shape.js';
+import { checkTruthRows, requireAxisSize, requireBoxRows, requireFinite } from '../input-checks.js';
 
 /**
  * The MultiBoxLoss program's `checkInputs` (always run, even with `validate: false`): the graph needs at

@@ -1,12 +1,12 @@
-import { coords, jaccard, pointForm } from '../boxes/box-ops.js';
-import { GraphBuilder, type Tensor } from '../builder.js';
-import { first } from '../ir/at.js';
-import type { Graph } from '../ir/graph.js';
-import { dimAt } from '../ir/shape.js';
-import { appendGradients } from '../passes/autodiff.js';
-import { type MultiboxLossOptions, resolveMultiboxOptions } from './multibox-options.js';
-import { MULTIBOX_PROFILE_RULES } from './multibox-profile.js';
-import { NORMALIZER_OUTPUT } from './normalization.js';
+import { coords, jaccard, pointForm } from '../../boxes/box-ops.js';
+import { GraphBuilder, type Tensor } from '../../builder.js';
+import { first } from '../../ir/at.js';
+import type { Graph } from '../../ir/graph.js';
+import { dimAt } from '../../ir/shape.js';
+import { appendGradients } from '../../passes/autodiff.js';
+import { NORMALIZER_OUTPUT } from '../normalization.js';
+import { type MultiboxLossOptions, resolveMultiboxOptions } from './options.js';
+import { MULTIBOX_PROFILE_RULES } from './profile.js';
 
 /** Names and types of the MultiBoxLoss graph inputs, over symbolic B (batch), P (boxes), C (classes), M (truth rows). */
 export const MULTIBOX_INPUTS = {

@@ -1,8 +1,8 @@
-import { fail } from '../errors.js';
-import { requireFloat32 } from '../options/float32.js';
-import { rejectUnknownKeys } from '../options/unknown-keys.js';
-import { MULTIBOX_PROFILES, type MultiboxProfile } from './multibox-profile.js';
-import { LOSS_NORMALIZATIONS, type LossNormalization } from './normalization.js';
+import { fail } from '../../errors.js';
+import { requireFloat32 } from '../../options/float32.js';
+import { rejectUnknownKeys } from '../../options/unknown-keys.js';
+import { LOSS_NORMALIZATIONS, type LossNormalization } from '../normalization.js';
+import { MULTIBOX_PROFILES, type MultiboxProfile } from './profile.js';
 
 export const MULTIBOX_EXTRA_OUTPUTS = ['num_pos', 'conf_t_label', 'loc_t'] as const;
 export type MultiboxExtraOutput = (typeof MULTIBOX_EXTRA_OUTPUTS)[number];

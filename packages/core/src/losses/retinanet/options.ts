@@ -1,7 +1,7 @@
-import { fail } from '../errors.js';
-import { requireFloat32 } from '../options/float32.js';
-import { rejectUnknownKeys } from '../options/unknown-keys.js';
-import { LOSS_NORMALIZATIONS, type LossNormalization } from './normalization.js';
+import { fail } from '../../errors.js';
+import { requireFloat32 } from '../../options/float32.js';
+import { rejectUnknownKeys } from '../../options/unknown-keys.js';
+import { LOSS_NORMALIZATIONS, type LossNormalization } from '../normalization.js';
 
 export const RETINANET_BOX_LOSSES = ['l1', 'smooth_l1', 'giou', 'diou', 'ciou'] as const;
 export type RetinanetBoxLoss = (typeof RETINANET_BOX_LOSSES)[number];

@@ -1,14 +1,14 @@
-import { type BoxCoderWeights, decodeBoxes, encodeBoxes } from '../boxes/box-coder.js';
-import { type Coords, centerForm, coords, jaccard, stackCoords } from '../boxes/box-ops.js';
-import { ciouLoss, diouLoss, giouLoss } from '../boxes/iou-losses.js';
-import { GraphBuilder, type Tensor } from '../builder.js';
-import type { Graph } from '../ir/graph.js';
-import { appendGradients } from '../passes/autodiff.js';
-import { focalSide } from './focal.js';
-import { NORMALIZER_OUTPUT } from './normalization.js';
-import { type RetinanetBoxLoss, type RetinanetLossOptions, resolveRetinanetOptions } from './retinanet-options.js';
-import { smoothL1 } from './smooth-l1.js';
-import { paddedTruths } from './truth-table.js';
+import { type BoxCoderWeights, decodeBoxes, encodeBoxes } from '../../boxes/box-coder.js';
+import { type Coords, centerForm, coords, jaccard, stackCoords } from '../../boxes/box-ops.js';
+import { ciouLoss, diouLoss, giouLoss } from '../../boxes/iou-losses.js';
+import { GraphBuilder, type Tensor } from '../../builder.js';
+import type { Graph } from '../../ir/graph.js';
+import { appendGradients } from '../../passes/autodiff.js';
+import { focalSide } from '../focal.js';
+import { NORMALIZER_OUTPUT } from '../normalization.js';
+import { smoothL1 } from '../smooth-l1.js';
+import { paddedTruths } from '../truth-table.js';
+import { type RetinanetBoxLoss, type RetinanetLossOptions, resolveRetinanetOptions } from './options.js';
 
 /** Names and types of the RetinaNet loss inputs, over symbolic B (batch), A (anchors), C (classes), M (truth rows). */
 export const RETINANET_INPUTS = {

@@ -1,8 +1,8 @@
-import type { LossProgram } from '../backend/contract.js';
-import { type MULTIBOX_INPUTS, multiboxLoss } from './multibox.js';
-import type { MultiboxExtraOutput, MultiboxLossOptions } from './multibox-options.js';
-import { checkMultiboxInputs, validateMultiboxInputs } from './multibox-validate.js';
-import type { NoOptions, ProgramOutputs } from './program-names.js';
+import type { LossProgram } from '../../backend/contract.js';
+import type { NoOptions, ProgramOutputs } from '../program-names.js';
+import { type MULTIBOX_INPUTS, multiboxLoss } from './loss.js';
+import type { MultiboxExtraOutput, MultiboxLossOptions } from './options.js';
+import { checkMultiboxInputs, validateMultiboxInputs } from './validate.js';
 
 /** The MultiBoxLoss program's input names. */
 export type MultiboxInput = keyof typeof MULTIBOX_INPUTS;

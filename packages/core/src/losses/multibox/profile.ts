@@ -1,4 +1,4 @@
-import type { Tensor } from '../builder.js';
+import type { Tensor } from '../../builder.js';
 
 /** Whose MultiBoxLoss a graph reproduces: the seed notebook's (default) or torchvision's SSD.compute_loss. */
 export const MULTIBOX_PROFILES = ['seed', 'torchvision'] as const;

@@ -1,0 +1,30 @@
+import type { LossEntry } from './loss-entry.js';
+import { MULTIBOX_ENTRY } from './multibox/entry.js';
+import type { MultiboxFixture } from './multibox/fixture.js';
+import { RETINANET_ENTRY } from './retinanet/entry.js';
+import type { RetinanetFixture } from './retinanet/fixture.js';
+import { YOLOV8_ENTRY } from './yolov8/entry.js';
+import type { Yolov8LossFixture } from './yolov8/fixture-table.js';
+
+/**
+ * Every loss, by name: the one place that lists them all (docs/DESIGN.md, "Losses: one registry"). Adding a
+ * loss is a folder under losses/ exporting its entry, plus one line here (and its fixture type below).
+ */
+export const LOSS_REGISTRY = {
+  multibox: MULTIBOX_ENTRY,
+  retinanet: RETINANET_ENTRY,
+  yolov8: YOLOV8_ENTRY,
+} as const;
+
+export type LossName = keyof typeof LOSS_REGISTRY;
+
+/** The registered loss names, in registry order. */
+export const LOSS_NAMES = Object.keys(LOSS_REGISTRY) as LossName[];
+
+/** A fixture of any registered loss, as the fixture reader returns it. */
+export type Fixture = MultiboxFixture | RetinanetFixture | Yolov8LossFixture;
+
+/** The registry entry of `name` (typed loosely: callers that iterate the registry do not know the options type). */
+export function lossEntry(name: LossName): LossEntry<object, object> {
+  return LOSS_REGISTRY[name] as unknown as LossEntry<object, object>;
+}
