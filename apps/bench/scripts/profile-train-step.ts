@@ -27,7 +27,14 @@ const program = trainingStepProgram({
   optimizer: fx.optimizer,
 });
 const batch = Object.fromEntries(program.batchInputs.flatMap((n) => (fx.batch[n] ? [[n, fx.batch[n]]] : [])));
-const feeds: Feeds = { ...batch, ...program.initialState(), ...program.optimizer.stepScalars(1, fx.optimizer.lr) };
+const all: Feeds = { ...batch, ...program.initialState(), ...program.optimizer.stepScalars(1, fx.optimizer.lr) };
+// onnxruntime wants each tensor's own typed array (the trainer's run() narrows float64 host data the same way)
+const feeds: Feeds = Object.fromEntries(
+  Object.entries(all).map(([name, t]) => [
+    name,
+    t.dtype === 'float32' && !(t.data instanceof Float32Array) ? { ...t, data: Float32Array.from(t.data) } : t,
+  ]),
+);
 const { wallMs, ops, nodes } = await profileOnnxruntimeNode(program.graph, feeds, Number(values.runs ?? 3));
 const total = ops.reduce((a, o) => a + o.ms, 0);
 const lines = [

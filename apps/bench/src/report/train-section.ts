@@ -8,15 +8,15 @@ export function trainBlocks(perf: TrainPerfJson): Block[] {
   if (!perf.train?.length) return [];
   const c = perf.config;
   const torch = perf.pytorch?.available
-    ? `PyTorch ${perf.pytorch.version} with ${perf.pytorch.threads} thread(s)`
+    ? `PyTorch ${perf.pytorch.version} (${perf.pytorch.threads} thread(s))`
     : `no PyTorch (${perf.pytorch?.reason ?? 'unknown reason'})`;
   const blocks: Block[] = [
     { kind: 'heading', level: 2, text: 'Training step' },
     {
       kind: 'paragraph',
       text:
-        `${c.what}, batch ${c.batch}, each backend through a Trainer beside ${torch}'s ` +
-        '`loss.backward(); optimizer.step()` on the same model, weights and batch. ' +
+        `${c.what}, batch ${c.batch}, each backend through a Trainer, beside ` +
+        `\`loss.backward(); optimizer.step()\` of ${torch} on the same model, weights and batch. ` +
         `Timing: ${c.timing}. Memory: ${c.memory}. Transfers: ${c.transfer}.`,
     },
     {
