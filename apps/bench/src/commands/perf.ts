@@ -28,6 +28,7 @@ import { median } from '../perf/stats.js';
 import { perfTable } from '../perf/table.js';
 import { perfEntry } from '../problems/index.js';
 import { selectBackends } from '../select-backends.js';
+import { runTrainPerf } from './perf-train.js';
 
 const FLAGS = [
   'loss',
@@ -185,6 +186,7 @@ function reasonToSkip(name: string, batch: number, cells: readonly Cell[], maxTi
 }
 
 export async function runPerf(args: string[]): Promise<number> {
+  if (args.includes('--train')) return runTrainPerf(args.filter((a) => a !== '--train'));
   let options: PerfOptions;
   let backends: BenchBackend[];
   try {

@@ -11,17 +11,19 @@ import { parseFlags, UsageError } from '../args.js';
 import { machineInfo } from '../perf/machine.js';
 import { reportBlocks } from '../report/content.js';
 import { toHtml, toMarkdown } from '../report/document.js';
-import { loadPerf, loadProfile, loadValidate } from '../report/inputs.js';
+import { loadPerf, loadProfile, loadTrainPerf, loadValidate } from '../report/inputs.js';
 import { accuracyOf, checkTargets, inputNote, type ReportData, reproduceCommands } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
-const FLAGS = ['validate', 'perf', 'retinanet-perf', 'out', 'fixtures', 'profile'] as const;
+const FLAGS = ['validate', 'perf', 'retinanet-perf', 'train-perf', 'out', 'fixtures', 'profile'] as const;
 export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
 export const DEFAULT_PERF = 'reports/latest-perf.json';
 /** optional: read when present (bench profile --json) */
 export const DEFAULT_PROFILE = 'reports/latest-profile.json';
 /** optional: read when present (bench perf --loss retinanet --json) */
 export const DEFAULT_RETINANET_PERF = 'reports/latest-perf-retinanet.json';
+/** optional: read when present (bench perf --train --json) */
+export const DEFAULT_TRAIN_PERF = 'reports/latest-perf-train.json';
 
 /** Today as YYYY-MM-DD in local time. */
 export function localDate(now = new Date()): string {
@@ -52,6 +54,9 @@ export async function runReport(args: string[]): Promise<number> {
   if (retinanet.status === 'invalid' || (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined))
     process.stderr.write(`report: ${retinanet.message}\n`);
   const retinanetData = retinanet.status === 'read' ? retinanet.data : null;
+  const train = loadTrainPerf(f['train-perf'] ?? DEFAULT_TRAIN_PERF);
+  if (train.status === 'invalid' || (train.status === 'missing' && f['train-perf'] !== undefined))
+    process.stderr.write(`report: ${train.message}\n`);
   const validateData = validate.status === 'read' ? validate.data : null;
   const perfData = perf.status === 'read' ? perf.data : null;
 
@@ -62,7 +67,12 @@ export async function runReport(args: string[]): Promise<number> {
   const data: ReportData = {
     date,
     generated_at: now.toISOString(),
-    inputs: { validate: inputNote(validate), perf: inputNote(perf), retinanet_perf: inputNote(retinanet) },
+    inputs: {
+      validate: inputNote(validate),
+      perf: inputNote(perf),
+      retinanet_perf: inputNote(retinanet),
+      train_perf: inputNote(train),
+    },
     machine: perfData?.machine ?? machineInfo(),
     machine_source: perfData?.machine ? 'perf run' : 'report host',
     commands: reproduceCommands(
@@ -77,6 +87,7 @@ export async function runReport(args: string[]): Promise<number> {
     validate: validateData,
     perf: perfData,
     retinanet_perf: retinanetData,
+    train_perf: train.status === 'read' ? train.data : null,
     profile: profileData,
   };
 
@@ -92,7 +103,8 @@ export async function runReport(args: string[]): Promise<number> {
     `wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`,
   );
   const unreadable =
-    [validate, perf, profile, retinanet].some((i) => i.status === 'invalid') ||
+    [validate, perf, profile, retinanet, train].some((i) => i.status === 'invalid') ||
+    (train.status === 'missing' && f['train-perf'] !== undefined) ||
     (profile.status === 'missing' && f.profile !== undefined) ||
     (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined);
   const nothing = !validateData && !perfData;

@@ -19,9 +19,13 @@ export function repoRoot(): string {
   throw new Error(`lossgraph repository root not found above ${fileURLToPath(import.meta.url)}`);
 }
 
-/** A child process running perf/worker for `backend`. Sources run through tsx, as the CLI itself does. */
-export function startWorker(backend: string): TimingServer {
-  const workerUrl = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+/**
+ * A child process running perf/worker (`loss`) or perf/train/worker (`train`) for `backend`. Sources run
+ * through tsx, as the CLI itself does.
+ */
+export function startWorker(backend: string, kind: 'loss' | 'train' = 'loss'): TimingServer {
+  const file = kind === 'train' ? './train/worker' : './worker';
+  const workerUrl = new URL(`${file}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
   const loader = import.meta.url.endsWith('.ts')
     ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
     : [];

@@ -8,6 +8,7 @@ import { TRAINING_QUANTITIES, type TrainingRow } from '../validate/training.js';
 import { accuracyHeat, type LineSeries, lineChart, ratioBars } from './charts.js';
 import type { Block } from './document.js';
 import type { AccuracyCell, ReportData } from './model.js';
+import { trainBlocks } from './train-section.js';
 
 const MODES = [
   { key: 'forward_backward', label: 'forward+backward' },
@@ -449,6 +450,7 @@ export function reportBlocks(d: ReportData): Block[] {
     blocks.push(
       ...perfBlocks(d.retinanet_perf, { heading: 'Speed: RetinaNet loss beside torchvision', idPrefix: 'retinanet-' }),
     );
+  if (d.train_perf) blocks.push(...trainBlocks(d.train_perf));
   if (d.profile) blocks.push(...profileBlocks(d.profile));
   if (d.accuracy)
     blocks.push(

@@ -1,6 +1,8 @@
 /** Reading the JSON that `bench validate` and `bench perf` write, tolerating missing or foreign files. */
+
 import { existsSync, readFileSync } from 'node:fs';
 import type { PerfJson } from '../perf/perf-json.js';
+import { type TrainPerfJson, trainJsonProblem } from '../perf/train/perf-train-json.js';
 import type { ProfileJson } from '../profile/ort-profile.js';
 import type { ValidateReport, ValidateRow as WrittenRow } from '../validate/types.js';
 
@@ -91,6 +93,11 @@ export function loadPerf(path: string): Loaded<PerfJson> {
     if (badRef >= 0) return `reference[${badRef}] lacks batch, forward_ms or forward_backward_ms`;
     return null;
   });
+}
+
+/** `bench perf --train --json`: optional; its rows are checked by perf/train/perf-train-json.ts. */
+export function loadTrainPerf(path: string): Loaded<TrainPerfJson> {
+  return load<TrainPerfJson>(path, 'training-step perf', trainJsonProblem);
 }
 
 export function loadProfile(path: string): Loaded<ProfileJson> {

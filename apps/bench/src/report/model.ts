@@ -2,8 +2,10 @@
  * What a report says, computed from the validate and perf JSON: this is report.json, and the source of
  * report.md and report.html.
  */
+
 import type { MachineInfo } from '../perf/machine.js';
 import type { PerfJson } from '../perf/perf-json.js';
+import type { TrainPerfJson } from '../perf/train/perf-train-json.js';
 import type { ProfileJson } from '../profile/ort-profile.js';
 import { type Loaded, rowLoss, type ValidateJson, type ValidateRow } from './inputs.js';
 import type { Tolerance } from './tolerances.js';
@@ -41,7 +43,12 @@ export interface InputNote {
 export interface ReportData {
   readonly date: string;
   readonly generated_at: string;
-  readonly inputs: { readonly validate: InputNote; readonly perf: InputNote; readonly retinanet_perf?: InputNote };
+  readonly inputs: {
+    readonly validate: InputNote;
+    readonly perf: InputNote;
+    readonly retinanet_perf?: InputNote;
+    readonly train_perf?: InputNote;
+  };
   /** the machine perf ran on (from the perf JSON), else the one that wrote the report */
   readonly machine: MachineInfo;
   readonly machine_source: 'perf run' | 'report host';
@@ -56,6 +63,8 @@ export interface ReportData {
   readonly perf: PerfJson | null;
   /** `bench perf --loss retinanet --json`: the RetinaNet loss beside torchvision's; null when not given */
   readonly retinanet_perf: PerfJson | null;
+  /** `bench perf --train --json`: one training step per backend beside PyTorch; null when not given */
+  readonly train_perf?: TrainPerfJson | null;
   /** `bench profile --json`: onnxruntime-node-cpu kernel time by op type; null when not given */
   readonly profile: ProfileJson | null;
 }
