@@ -5,8 +5,8 @@ Usage: /usr/bin/python3 tools/reference/check_train_sample.py [FILE.safetensors 
 
 Default: the independent sample train_sample_vgg_bn.safetensors (/work/wt/shared/fixtures or
 /work/shared/fixtures, when present) and the repository's fixtures/train_*.safetensors. The model is rebuilt from `model_onnx` by running its graph in PyTorch in float64
-(lossgraph_ref/onnx_torch.py, no PyTorch module involved), trained as FIXTURES.md "Training steps" says
-with the loss and optimizer of the metadata, and every stored quantity is compared in the FIXTURES.md norm
+(lossgraph_ref/onnx_torch.py, no PyTorch module involved), trained as docs/FIXTURES.md "Training steps" says
+with the loss and optimizer of the metadata, and every stored quantity is compared in the docs/FIXTURES.md norm
 against the file's own `<q>_tolerance`; the `train_` outputs (not part of the bar) against `eval_tolerance`.
 Exit status 1 when a file disagrees.
 """

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write the training-step fixtures (FIXTURES.md "Training steps") to fixtures/train_*.safetensors.
+"""Write the training-step fixtures (docs/FIXTURES.md "Training steps") to fixtures/train_*.safetensors.
 
 Usage: /usr/bin/python3 tools/reference/make_train_fixtures.py [--out fixtures] [--only NAME ...]
 

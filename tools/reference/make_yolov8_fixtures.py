@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write the yolov8 fixtures (FIXTURES.md, section "yolov8") from the float64 reference lossgraph_ref/yolov8.py.
+"""Write the yolov8 fixtures (docs/FIXTURES.md, section "yolov8") from the float64 reference lossgraph_ref/yolov8.py.
 
 Usage: /usr/bin/python3 tools/reference/make_yolov8_fixtures.py [--out fixtures] [--only NAME ...]
 

@@ -9,9 +9,9 @@ Writes `packages/core/test/data/optim_reference.safetensors`, which the training
     loc  = (h @ loc.weight.T + loc.bias).reshape(B, P, 4)
     conf = (h @ conf.weight.T + conf.bias).reshape(B, P, C)
 
-joined to the seed's MultiBoxLoss (FIXTURES.md semantics, `lossgraph_ref.multibox`), and trained for
+joined to the seed's MultiBoxLoss (docs/FIXTURES.md semantics, `lossgraph_ref.multibox`), and trained for
 STEPS steps on one batch by each optimizer configuration in CONFIGS (zero_grad, forward, backward of
-loss_l + loss_c, optimizer.step(), as FIXTURES.md "Training steps" describes).
+loss_l + loss_c, optimizer.step(), as docs/FIXTURES.md "Training steps" describes).
 
 Tensors (F32 unless stated):
     images, dbox_list, targets, num_objs (I32)       the batch

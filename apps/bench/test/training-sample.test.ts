@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 const sample = trainingSampleFixturePath();
 
-// the training-step sample (FIXTURES.md "Training steps") on tfjs-cpu, imported from its ONNX bytes
+// the training-step sample (docs/FIXTURES.md "Training steps") on tfjs-cpu, imported from its ONNX bytes
 describe.runIf(existsSync(sample))('training-step sample on tfjs-cpu', () => {
   it('losses of every step, gradients, parameters, running stats and eval outputs within the file tolerances', async () => {
     const fx = await loadTrainingFixture(sample);

@@ -25,7 +25,7 @@ function error(f: () => unknown): string {
 }
 
 /**
- * The reference file's sgd_momentum case as a training-step fixture (FIXTURES.md names): the tiny
+ * The reference file's sgd_momentum case as a training-step fixture (docs/FIXTURES.md names): the tiny
  * detector stands in for the ONNX model (model_onnx holds placeholder bytes; the importer given to the
  * runner returns the tiny detector).
  */

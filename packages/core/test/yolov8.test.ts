@@ -5,7 +5,7 @@ import { loadYolov8Fixture, yolov8FixturePaths, yolov8SamplePath } from './yolov
 const sample = yolov8SamplePath();
 const paths = [...(sample === undefined ? [] : [sample]), ...yolov8FixturePaths()];
 
-describe('yolov8 loss on the reference interpreter agrees with the fixtures (FIXTURES.md tolerances)', () => {
+describe('yolov8 loss on the reference interpreter agrees with the fixtures (docs/FIXTURES.md tolerances)', () => {
   it('finds the fixtures', () => {
     expect(yolov8FixturePaths().length).toBeGreaterThanOrEqual(10);
   });

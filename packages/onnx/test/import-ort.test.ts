@@ -5,7 +5,7 @@ import { expectClose, loadCase, modelFeeds, modelGraph, splitResults } from './i
 
 // The whole path a training step takes on onnxruntime: import a PyTorch export, differentiate the model with
 // appendGradients, compile the graph back to ONNX (standard ops only) and run it on onnxruntime-node's CPU
-// provider in float32. Expected: PyTorch in float64. Tolerance as FIXTURES.md's training steps: 1e-4 of the
+// provider in float32. Expected: PyTorch in float64. Tolerance as docs/FIXTURES.md's training steps: 1e-4 of the
 // tensor's largest magnitude; for gradients at least 1% of the model's largest gradient, since a conv bias
 // before a BatchNorm has an exactly zero gradient that float32 computes as a sum of cancelling terms.
 const TOL = 1e-4;

@@ -6,7 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 
-// FIXTURES.md "Training steps": float32 tensors agree to 1e-4 of the tensor's largest magnitude
+// docs/FIXTURES.md "Training steps": float32 tensors agree to 1e-4 of the tensor's largest magnitude
 const TOL = 1e-4;
 const compileCpu = (program: Parameters<typeof compile>[0], options?: Parameters<typeof compile>[1]) =>
   compile(program, { ...options, executionProviders: ['cpu'] });

@@ -13,7 +13,7 @@ import { compile } from '../src/index.js';
 
 const sample = trainingSampleFixturePath();
 
-// FIXTURES.md "Training steps": the independent sample (conv-BN-ReLU, MaxPool, SSD heads; SGD momentum,
+// docs/FIXTURES.md "Training steps": the independent sample (conv-BN-ReLU, MaxPool, SSD heads; SGD momentum,
 // weight decay) imported from its ONNX bytes, trained by a Trainer on onnxruntime-node, its trained model
 // exported for inference and run on plain onnxruntime: PyTorch's values under the file's tolerances
 describe.runIf(existsSync(sample))('trainer on the training-step sample train_sample_vgg_bn', () => {

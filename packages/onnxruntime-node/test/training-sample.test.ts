@@ -7,7 +7,7 @@ import { compile } from '../src/index.js';
 
 const sample = trainingSampleFixturePath();
 
-// FIXTURES.md "Training steps": the independent sample (conv-BN-ReLU, MaxPool, SSD heads; SGD momentum,
+// docs/FIXTURES.md "Training steps": the independent sample (conv-BN-ReLU, MaxPool, SSD heads; SGD momentum,
 // weight decay; 3 steps) imported from its ONNX bytes, trained, and compared under the file's tolerances
 describe.runIf(existsSync(sample))('training-step sample train_sample_vgg_bn', () => {
   const backends = {

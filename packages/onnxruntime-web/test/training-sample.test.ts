@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const sample = trainingSampleFixturePath();
 
-// the training-step sample (FIXTURES.md "Training steps") on the wasm provider in Node
+// the training-step sample (docs/FIXTURES.md "Training steps") on the wasm provider in Node
 describe.runIf(existsSync(sample))('training-step sample on onnxruntime-web-wasm (Node)', () => {
   it('losses of every step, gradients, parameters, running stats and eval outputs within the file tolerances', async () => {
     const fx = await loadTrainingFixture(sample);

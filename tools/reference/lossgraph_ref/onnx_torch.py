@@ -5,7 +5,7 @@ ONNX file (nodes and initializers), so a fixture's stored losses, gradients and 
 recomputed without the PyTorch module that exported it. Only the operators that torch.onnx.export
 (opset 17) emits for the small detectors of the training fixtures are known; any other fails loudly.
 
-Initializers are classified as FIXTURES.md "Training steps" says: `*.running_mean` / `*.running_var`
+Initializers are classified as docs/FIXTURES.md "Training steps" says: `*.running_mean` / `*.running_var`
 are BatchNorm state, anonymous `onnx::*` ones (folded constants, e.g. a FrozenBatchNorm's scale and
 shift) are constants, every other one is a trainable parameter.
 """

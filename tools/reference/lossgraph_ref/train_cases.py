@@ -1,4 +1,4 @@
-"""The training-step fixture cases (FIXTURES.md "Training steps") and what each covers."""
+"""The training-step fixture cases (docs/FIXTURES.md "Training steps") and what each covers."""
 
 from .train_fixtures import TrainCase
 from .train_models import SsdLite, TinyRetinaNet, VggBn, randomise_batch_norms, randomise_frozen_norms, reset_head_convs
@@ -12,10 +12,10 @@ SGD_NESTEROV = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "4e-05", "mome
 SGD_MOMENTUM = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "0.0005", "momentum": "0.9", "dampening": "0.0",
                 "nesterov": "false"}
 
-# FIXTURES.md lists `sgd` and `adamw`; `adam` (torch.optim.Adam, L2 weight decay coupled into g) is new
+# docs/FIXTURES.md lists `sgd` and `adamw`; `adam` (torch.optim.Adam, L2 weight decay coupled into g) is new
 ADAM_NOTE = {"optimizer_note": "adam = torch.optim.Adam 1.13 single-tensor path: m, v and bias corrections as "
                                "adamw, weight decay (here 0) coupled into g as L2, no decoupled decay; a value beyond "
-                               "FIXTURES.md's sgd / adamw"}
+                               "docs/FIXTURES.md's sgd / adamw"}
 
 
 def _retinanet_prepare(module, generator):

@@ -1,4 +1,4 @@
-"""Training-step fixtures (FIXTURES.md "Training steps"): export a small detector to ONNX, train it in float64
+"""Training-step fixtures (docs/FIXTURES.md "Training steps"): export a small detector to ONNX, train it in float64
 from the exported initializers, measure PyTorch's own float32 error, and refuse draws a float32 backend could
 legitimately disagree with.
 

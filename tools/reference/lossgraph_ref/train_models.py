@@ -1,4 +1,4 @@
-"""The small detectors of the training-step fixtures (FIXTURES.md "Training steps"), as PyTorch modules.
+"""The small detectors of the training-step fixtures (docs/FIXTURES.md "Training steps"), as PyTorch modules.
 
 Each returns its outputs as a tuple in the order of `OUTPUTS`, named after the loss inputs they feed, and
 flattens its head maps as torchvision does (level after level, cells row-major, the boxes of a cell).

@@ -6,7 +6,7 @@
   heads on 20x20 and 10x10 maps, 3000 default boxes), defined here.
 
 Both train with the fixture's loss (multibox, torchvision profile) and optimizer (SGD Nesterov). A problem
-file is written in the training-step fixture format (FIXTURES.md "Training steps") with `steps` 1, so the
+file is written in the training-step fixture format (docs/FIXTURES.md "Training steps") with `steps` 1, so the
 bench reads it with the same reader; its expected values are one float32 PyTorch step, there only as a
 sanity check of the import, not as a conformance fixture.
 """

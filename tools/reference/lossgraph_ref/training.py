@@ -1,4 +1,4 @@
-"""Training steps as FIXTURES.md "Training steps" defines them: the loss programs as differentiable
+"""Training steps as docs/FIXTURES.md "Training steps" defines them: the loss programs as differentiable
 functions of a model's outputs, torch.optim 1.13's optimizers on the single-tensor path, and the loop
 (zero_grad, forward, loss, backward of the sum of the terms, step) that records what a fixture stores.
 
@@ -48,7 +48,7 @@ class MultiboxSeedLoss:
             self.history.append((mining.double(), neg))
         loss_c = F.cross_entropy(conf[pos | neg], conf_t[pos | neg], reduction="sum")
         n = int(num_pos.sum())
-        if n == 0:  # FIXTURES.md extension 2: no positives in the batch, both terms 0 with zero gradient
+        if n == 0:  # docs/FIXTURES.md extension 2: no positives in the batch, both terms 0 with zero gradient
             zero = (loc.sum() + conf.sum()) * 0.0
             return {"loss_l": zero, "loss_c": zero.clone()}, neg.numpy()
         return {"loss_l": loss_l / n, "loss_c": loss_c / n}, neg.numpy()
@@ -190,7 +190,7 @@ def train(forward, params, state, loss_fn, metadata, steps):
     return run
 
 
-# -- the FIXTURES.md norms ----------------------------------------------------------------------------
+# -- the docs/FIXTURES.md norms ----------------------------------------------------------------------------
 
 def loss_error(got, want):
     """max over the loss entries of |got - want| / max(1, |want|)."""

@@ -1,7 +1,7 @@
 """Ultralytics' YOLOv8 / YOLO11 detection loss (v8DetectionLoss, the 8.3 form) in float64.
 
 An independent port of the published algorithm (task-aligned assigner, BCE, CIoU, DFL; the exact math is in
-FIXTURES.md, section "yolov8"), written from its description, not from the upstream code. It works on the
+docs/FIXTURES.md, section "yolov8"), written from its description, not from the upstream code. It works on the
 static [B, M, A] form: `targets` [B, M, 5] in pixels with `num_objs` [B] real rows per image.
 
 Discrete choices:

@@ -1,4 +1,4 @@
-"""The yolov8 fixture cases, their draws and the float32-safety margins of a draw (FIXTURES.md, "yolov8").
+"""The yolov8 fixture cases, their draws and the float32-safety margins of a draw (docs/FIXTURES.md, "yolov8").
 
 `build(rng)` returns (inputs, options); `verify(inputs, result)` the ways a draw misses what its case is for.
 Inputs are float32 (int32 for num_objs), as a backend receives them; the expected values come from
@@ -16,7 +16,7 @@ from .yolov8 import Options, make_anchors, yolov8_loss
 IMAGE = (128, 128)
 STRIDES = (8, 16, 32)
 
-# margins of the discrete decisions (FIXTURES.md, "yolov8")
+# margins of the discrete decisions (docs/FIXTURES.md, "yolov8")
 IN_BOX_MARGIN = 1e-3  # px: an anchor centre is exactly on a truth's edge or at least this far from it
 CIOU_MARGIN = 1e-4  # an in-box CIoU is at least this far from 0 (the clamp)
 TOPK_MARGIN = 1e-3  # relative gap between a truth's k-th and (k+1)-th positive alignment

@@ -8,7 +8,7 @@ import {
 } from '../testing/optim-reference.js';
 import type { ConformanceEnv } from './describe-backend.js';
 
-/** FIXTURES.md's training-step floor: float32 backends against PyTorch's float64. */
+/** docs/FIXTURES.md's training-step floor: float32 backends against PyTorch's float64. */
 const FLOOR: TrainingTolerances = { loss: 1e-4, grad: 1e-4, param: 1e-4, state: 1e-4, eval: 1e-4 };
 
 /**

@@ -10,11 +10,11 @@ import {
 } from './fixture.js';
 import { parseSafetensors, type SafetensorsDtype, type SafetensorsTensor } from './safetensors.js';
 
-/** The quantities a training-step fixture states a tolerance for (FIXTURES.md, "Training steps"). */
+/** The quantities a training-step fixture states a tolerance for (docs/FIXTURES.md, "Training steps"). */
 export const TRAINING_QUANTITIES = ['loss', 'grad', 'param', 'state', 'eval'] as const;
 export type TrainingQuantity = (typeof TRAINING_QUANTITIES)[number];
 
-/** The losses a training-step fixture can name (a separate kind from the loss fixtures: FIXTURES.md, "Training steps"). */
+/** The losses a training-step fixture can name (a separate kind from the loss fixtures: docs/FIXTURES.md, "Training steps"). */
 export const TRAINING_FIXTURE_LOSSES = ['multibox', 'retinanet'] as const;
 export type TrainingFixtureLoss = (typeof TRAINING_FIXTURE_LOSSES)[number];
 
@@ -56,7 +56,7 @@ export interface TrainingFixture {
     /** `train_<out>` by model output (debugging only; may be absent) */
     readonly train: ReadonlyMap<string, Float32Array>;
   };
-  /** `<q>_tolerance` (1e-4, FIXTURES.md's floor, where absent) */
+  /** `<q>_tolerance` (1e-4, docs/FIXTURES.md's floor, where absent) */
   readonly tolerances: Readonly<Record<TrainingQuantity, number>>;
 }
 
@@ -95,7 +95,7 @@ function optimizerOptions(
 }
 
 /**
- * Reads a training-step fixture (FIXTURES.md, "Training steps") from its bytes: the model, the batch, the
+ * Reads a training-step fixture (docs/FIXTURES.md, "Training steps") from its bytes: the model, the batch, the
  * loss and optimizer from the metadata, every expected value by name, and the tolerances. Checks every
  * tensor the format names (dtype, shape, consistent B, M, and sizes) and fails with INVALID_FIXTURE
  * naming the file and the missing or malformed tensor or key. Which parameters and running stats exist is

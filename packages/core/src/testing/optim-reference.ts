@@ -35,7 +35,7 @@ export interface OptimReference {
   tensor(name: string): SafetensorsTensor;
 }
 
-/** Tolerances of a comparison with the reference, as in FIXTURES.md's training-step norms. */
+/** Tolerances of a comparison with the reference, as in docs/FIXTURES.md's training-step norms. */
 export interface TrainingTolerances {
   readonly loss: number;
   readonly grad: number;
@@ -206,7 +206,7 @@ export function retinanetReferenceProblem(ref: OptimReference): { program: Train
 
 /**
  * Runs the RetinaNet problem for the reference file's steps with `compile` and with the reference
- * interpreter, and returns one line per value of `compile`'s run outside `tolerance` (FIXTURES.md norms)
+ * interpreter, and returns one line per value of `compile`'s run outside `tolerance` (docs/FIXTURES.md norms)
  * of the interpreter's: loss terms of every step, step 0's gradients, parameters and state after the last step.
  */
 export async function checkRetinanetAgainstReference(

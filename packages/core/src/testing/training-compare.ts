@@ -1,4 +1,4 @@
-/** FIXTURES.md "Training steps" comparisons: loss terms relative to max(1, |want|), tensors to max(1e-3, max |want|). */
+/** docs/FIXTURES.md "Training steps" comparisons: loss terms relative to max(1, |want|), tensors to max(1e-3, max |want|). */
 
 /** Worst |got − want| over a tensor (NaN when any got is NaN, Infinity when the sizes differ). */
 export function maxAbsDiff(got: ArrayLike<number>, want: ArrayLike<number>): number {

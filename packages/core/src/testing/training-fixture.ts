@@ -38,7 +38,7 @@ function maxAbs(a: ArrayLike<number>): number {
 }
 
 /**
- * Checks a backend against a training-step fixture (FIXTURES.md, "Training steps"): imports the model
+ * Checks a backend against a training-step fixture (docs/FIXTURES.md, "Training steps"): imports the model
  * with `importModel`, builds the training step (the fixture's loss and optimizer, gradients on), compiles
  * it with `compile`, runs `steps` steps on the fixture's batch feeding each step's outputs back, then the
  * trained model in eval mode; compares every loss term of every step, step 0's gradients, the parameters

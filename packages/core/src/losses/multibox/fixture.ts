@@ -29,7 +29,7 @@ export interface MultiboxFixture {
   };
 }
 
-/** The MultiBoxLoss options a fixture's metadata names (FIXTURES.md defaults where absent). */
+/** The MultiBoxLoss options a fixture's metadata names (docs/FIXTURES.md defaults where absent). */
 export function multiboxFixtureOptions(m: MetadataReader): MultiboxFixture['options'] {
   const profile: MultiboxProfile = m.oneOf('profile', MULTIBOX_PROFILES, 'seed');
   return {

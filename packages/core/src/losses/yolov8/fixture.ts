@@ -4,7 +4,7 @@ import { parseSafetensors } from '../../io/safetensors.js';
 import { TOLERANCE } from '../../testing/tolerance.js';
 import type { Yolov8LossOptions } from './options.js';
 
-/** A yolov8 fixture (FIXTURES.md, "yolov8"): the program's inputs and options, and the expected values. */
+/** A yolov8 fixture (docs/FIXTURES.md, "yolov8"): the program's inputs and options, and the expected values. */
 export interface Yolov8Fixture {
   readonly name: string;
   readonly feeds: Feeds;
@@ -62,7 +62,7 @@ export function readYolov8Fixture(bytes: Uint8Array, name: string): Yolov8Fixtur
   };
 }
 
-/** FIXTURES.md's comparison: one line per failed check (losses, gradients, and the assignment when output). */
+/** docs/FIXTURES.md's comparison: one line per failed check (losses, gradients, and the assignment when output). */
 export function yolov8FixtureFailures(out: Outputs, fx: Yolov8Fixture): string[] {
   const failures: string[] = [];
   for (const [name, want] of Object.entries(fx.losses)) {
