@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   type CliFlag,
@@ -9,8 +9,16 @@ import {
   type LossName,
   type LossNormalization,
   lossEntry,
+  multiboxTrainingLoss,
+  OPTIMIZER_TYPES,
+  type OptimizerOptions,
+  type OptimizerType,
+  retinanetTrainingLoss,
+  type TrainingStepProgram,
+  trainingStepProgram,
 } from '@lossgraph/core';
 import { bindDims } from './bind-dims.js';
+import { importOnnx } from './import/import-onnx.js';
 import { toOnnxModel } from './model.js';
 
 const flagLine = (flag: string, help: string) => {
@@ -26,6 +34,9 @@ function lossUsage(name: LossName): string {
   return [`${name}:`, ...cli.flags.map((f) => flagLine(argument(f), f.help))].join('\n');
 }
 
+/** The losses a training step can end in (the ones with a `TrainingLoss`). */
+const TRAINING_LOSSES = ['multibox', 'retinanet'] as const satisfies readonly LossName[];
+
 export const EXPORT_USAGE = `usage: lossgraph export --out FILE [--loss ${LOSS_NAMES.join('|')}] [options]
 
 Writes a loss, with its gradient outputs, as an ONNX model (opset 18).
@@ -38,7 +49,21 @@ ${LOSS_NAMES.map((n) => `--loss ${n}${n === 'multibox' ? ' (default)' : ''}: ${l
   --no-gradients         leave out the gradient outputs
   --outputs LIST         extra outputs: ${LOSS_NAMES.map((n) => `${n} ${lossEntry(n).cli.extraOutputs.join(',')}`).join('; ')}
   --opset N              ONNX opset to declare, 18 to 21 (default 18)
-${LOSS_NAMES.map(lossUsage).join('\n')}`;
+${LOSS_NAMES.map(lossUsage).join('\n')}
+
+Training step (--model): writes one step of training the model with the loss (${TRAINING_LOSSES.join(' or ')}) as one
+model. Inputs: the batch (the model's inputs and the loss inputs no model output feeds), every parameter <p>,
+every state tensor (running statistics <s>, optimizer slots <p>.<slot>), and the step scalars (sgd: lr, and
+first_step with momentum; adam: step_size, bias_correction2_sqrt; adamw: also lr). Outputs: the loss terms, then
+<name>.next for every parameter and state tensor, to feed back as the next step's inputs.
+  --model FILE           the model (ONNX, exported in training mode) to write a training step of
+  --optimizer NAME       ${OPTIMIZER_TYPES.join(', ')} (required with --model)
+  --lr X                 learning rate (required for sgd; adam/adamw default 1e-3)
+  --weight-decay X       weight decay (default 0; adamw 1e-2)
+  --momentum X           sgd momentum (default 0)
+  --nesterov             sgd Nesterov momentum
+  --betas A,B            adam/adamw betas (default 0.9,0.999)
+  --eps X                adam/adamw eps (default 1e-8)`;
 
 /** The loss `export` writes (a registered one), with its options. */
 export interface ExportLoss {
@@ -46,8 +71,15 @@ export interface ExportLoss {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+/** `--model`: write a training step of this model file with this optimizer instead of the loss alone. */
+export interface ExportTraining {
+  readonly model: string;
+  readonly optimizer: OptimizerOptions;
+}
+
 export interface ExportArgs {
   readonly out: string;
+  readonly training?: ExportTraining;
   readonly numClasses?: number;
   readonly loss: ExportLoss;
   readonly opset?: number;
@@ -113,6 +145,72 @@ function lossOptions(name: LossName, values: Values, shared: Record<string, unkn
   return { name, options };
 }
 
+const OPTIMIZER_FLAGS: Readonly<Record<OptimizerType, readonly string[]>> = {
+  sgd: ['lr', 'momentum', 'weight-decay', 'nesterov'],
+  adam: ['lr', 'weight-decay', 'betas', 'eps'],
+  adamw: ['lr', 'weight-decay', 'betas', 'eps'],
+};
+
+/** The training-step arguments (`--model` and the optimizer's flags), or undefined without `--model`. */
+function trainingArgs(values: Values, loss: LossName, numClasses: boolean): ExportTraining | undefined {
+  const optimizerFlags = ['optimizer', ...new Set(Object.values(OPTIMIZER_FLAGS).flat())];
+  if (values.model === undefined) {
+    const stray = optimizerFlags.filter((f) => values[f] !== undefined);
+    if (stray.length)
+      usageError(
+        `${stray.map((f) => `--${f}`).join(', ')} ${stray.length > 1 ? 'need' : 'needs'} --model (a training step)`,
+      );
+    return undefined;
+  }
+  if (!(TRAINING_LOSSES as readonly string[]).includes(loss))
+    usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(' or ')}, got '${loss}'`);
+  // the model fixes C; gradients and extra outputs belong to the loss-only export
+  for (const [given, flag] of [
+    [numClasses, 'num-classes'],
+    [values['no-gradients'] !== undefined, 'no-gradients'],
+    [values.outputs !== undefined, 'outputs'],
+  ] as const)
+    if (given) usageError(`--${flag} does not apply to a training step (--model)`);
+  const type = oneOf('--optimizer', OPTIMIZER_TYPES, values.optimizer as string | undefined);
+  if (type === undefined) usageError('--optimizer is required with --model');
+  const own = new Set(OPTIMIZER_FLAGS[type]);
+  const stray = optimizerFlags.filter((f) => f !== 'optimizer' && !own.has(f) && values[f] !== undefined);
+  if (stray.length)
+    usageError(
+      `${stray.map((f) => `--${f}`).join(', ')} ${stray.length > 1 ? 'do' : 'does'} not apply to --optimizer ${type}`,
+    );
+  const num = (flag: string) => number(`--${flag}`, values[flag] as string | undefined);
+  const lr = num('lr');
+  const weightDecay = num('weight-decay');
+  const common = { ...(lr !== undefined && { lr }), ...(weightDecay !== undefined && { weightDecay }) };
+  let optimizer: OptimizerOptions;
+  if (type === 'sgd') {
+    if (lr === undefined) usageError('--lr is required for --optimizer sgd');
+    const momentum = num('momentum');
+    optimizer = {
+      type,
+      lr,
+      ...common,
+      ...(momentum !== undefined && { momentum }),
+      ...(values.nesterov === true && { nesterov: true }),
+    };
+  } else {
+    const betasText = values.betas as string | undefined;
+    const betas = betasText?.split(',').map((v) => number('--betas', v));
+    const [b1, b2] = betas ?? [];
+    if (betas !== undefined && (betas.length !== 2 || b1 === undefined || b2 === undefined))
+      usageError(`--betas needs two numbers, got '${betasText}'`);
+    const eps = num('eps');
+    optimizer = {
+      type,
+      ...common,
+      ...(b1 !== undefined && b2 !== undefined && { betas: [b1, b2] as const }),
+      ...(eps !== undefined && { eps }),
+    };
+  }
+  return { model: values.model as string, optimizer };
+}
+
 /** Parses `export` arguments (after the command name). */
 export function parseExportArgs(argv: readonly string[]): ExportArgs {
   let values: Values;
@@ -128,6 +226,14 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
         'no-gradients': { type: 'boolean' },
         outputs: { type: 'string' },
         opset: { type: 'string' },
+        model: { type: 'string' },
+        optimizer: { type: 'string' },
+        lr: { type: 'string' },
+        momentum: { type: 'string' },
+        'weight-decay': { type: 'string' },
+        nesterov: { type: 'boolean' },
+        betas: { type: 'string' },
+        eps: { type: 'string' },
         ...Object.fromEntries(
           [...allLossFlags().values()].map((f) => [f.flag, { type: f.kind === 'off' ? 'boolean' : 'string' }] as const),
         ),
@@ -150,8 +256,10 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
   };
   const loss = lossOptions(name, values, shared);
   const opset = number('--opset', values.opset as string | undefined);
+  const training = trainingArgs(values, name, numClasses !== undefined);
   return {
     out: values.out as string,
+    ...(training !== undefined && { training }),
     ...(numClasses !== undefined && { numClasses }),
     loss,
     ...(opset !== undefined && { opset }),
@@ -164,9 +272,49 @@ export function exportGraph(args: ExportArgs): Graph {
   return args.numClasses === undefined ? graph : bindDims(graph, { C: args.numClasses });
 }
 
+/** The training step `export --model` writes: the model file imported, the chosen loss and optimizer. */
+export async function exportTrainingStep(args: ExportArgs, training: ExportTraining): Promise<TrainingStepProgram> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(training.model));
+  } catch (e) {
+    return usageError(`cannot read --model '${training.model}': ${(e as Error).message}`);
+  }
+  const model = importOnnx(bytes);
+  const { options } = args.loss;
+  const loss =
+    args.loss.name === 'retinanet'
+      ? retinanetTrainingLoss(options as Parameters<typeof retinanetTrainingLoss>[0])
+      : multiboxTrainingLoss(options as Parameters<typeof multiboxTrainingLoss>[0]);
+  try {
+    return trainingStepProgram({ model, loss, optimizer: training.optimizer });
+  } catch (e) {
+    // a bad optimizer setting (INVALID_OPTION) is a usage error; a model that does not fit the loss is not
+    if (LossGraphError.isInstance(e) && e.code === 'INVALID_OPTION') usageError(e.message);
+    throw e;
+  }
+}
+
+/** `lossgraph export --model`: writes the training step and returns a one-line summary. */
+async function runTrainingExport(args: ExportArgs, training: ExportTraining): Promise<string> {
+  const program = await exportTrainingStep(args, training);
+  const bytes = toOnnxModel(program.graph, args.opset === undefined ? {} : { opset: args.opset });
+  await writeFile(args.out, bytes);
+  const { title } = lossEntry(args.loss.name);
+  const nexts = program.parameters.length + program.state.length;
+  return (
+    `wrote ${args.out} (${bytes.length} bytes): training step of ${training.model}, ${title}, ` +
+    `${training.optimizer.type}; inputs: ${program.batchInputs.length} batch (${program.batchInputs.join(', ')}), ` +
+    `${program.parameters.length} parameters, ${program.state.length} state, ` +
+    `${program.scalars.length} step scalars (${program.scalars.join(', ')}); ` +
+    `outputs: ${program.lossTerms.join(', ')}, ${nexts} <name>.next`
+  );
+}
+
 /** `lossgraph export`: writes the model and returns a one-line summary. */
 export async function runExport(argv: readonly string[]): Promise<string> {
   const args = parseExportArgs(argv);
+  if (args.training !== undefined) return runTrainingExport(args, args.training);
   const graph = exportGraph(args);
   const bytes = toOnnxModel(graph, args.opset === undefined ? {} : { opset: args.opset });
   await writeFile(args.out, bytes);

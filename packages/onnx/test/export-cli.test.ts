@@ -1,13 +1,20 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { HostTensor } from '@lossgraph/core';
-import { compareWithFixture, loadFixture, loadMultiboxFixture, repoFixturesDir } from '@lossgraph/core/testing';
+import { type HostTensor, makeOptimizer } from '@lossgraph/core';
+import {
+  compareWithFixture,
+  loadFixture,
+  loadMultiboxFixture,
+  loadTrainingFixture,
+  repoFixturesDir,
+} from '@lossgraph/core/testing';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importOnnx } from '../src/index.js';
 import { decodeModel } from './decode.js';
 
 const run = promisify(execFile);
@@ -233,5 +240,49 @@ describe('lossgraph export', () => {
       code: 2,
       stderr: expect.stringContaining('--neg-pos needs a number'),
     });
+  });
+
+  it("--model writes a training step; one step in bare onnxruntime-node gives the fixture's step-0 losses", async () => {
+    const fx = await loadTrainingFixture(join(repoFixturesDir(), 'train_vgg_bn_empty_image_sgd.safetensors'));
+    const m = fx.metadata;
+    const modelPath = join(dir, 'model.onnx');
+    await writeFile(modelPath, fx.modelOnnx);
+    const out = join(dir, 'step.onnx');
+    const { stdout } = await lossgraph(
+      'export',
+      ...['--model', modelPath, '--out', out, '--loss', 'multibox', '--profile', `${m.profile}`],
+      ...['--jaccard-thresh', `${m.jaccard_thresh}`, '--neg-pos', `${m.neg_pos}`, '--variances', `${m.variance}`],
+      ...[
+        '--optimizer',
+        'sgd',
+        '--lr',
+        `${m.lr}`,
+        '--momentum',
+        `${m.momentum}`,
+        '--weight-decay',
+        `${m.weight_decay}`,
+      ],
+    );
+    expect(stdout).toContain(`wrote ${out}`);
+    // the feeds by the documented names: the batch, <p> and <s> from the model's initializers, the
+    // optimizer slots <p>.momentum_buffer zero, the step scalars of step 1 as the trainer computes them
+    const model = importOnnx(fx.modelOnnx);
+    const f32 = (t: { shape: readonly number[]; data: ArrayLike<number> }): HostTensor => ({
+      dtype: 'float32',
+      shape: [...t.shape],
+      data: Float32Array.from(t.data),
+    });
+    const feeds: Record<string, HostTensor> = { ...fx.batch };
+    for (const t of [...model.parameters, ...model.state]) feeds[t.name] = f32(t);
+    for (const p of model.parameters)
+      feeds[`${p.name}.momentum_buffer`] = f32({ shape: p.shape, data: new Float32Array(p.data.length) });
+    for (const [name, t] of Object.entries(makeOptimizer(fx.optimizer).stepScalars(1))) feeds[name] = f32(t);
+    const got = await runBare(out, feeds);
+    for (const p of model.parameters) expect(got[`${p.name}.next`]?.shape).toEqual(p.shape);
+    for (const term of ['loss_l', 'loss_c']) {
+      const want = fx.expected.losses[term]?.[0] ?? Number.NaN;
+      const value = got[term]?.data[0] ?? Number.NaN;
+      expect(Math.abs(value - want)).toBeLessThanOrEqual(fx.tolerances.loss * Math.max(1, Math.abs(want)));
+    }
   });
 });
