@@ -13,8 +13,6 @@ export const clip = defineOp<'clip', 1>({
     if (!(min <= max)) fail('INVALID_GRAPH', `clip: min ${min} above max ${max}`);
     return unaryRule('clip', FLOAT)(inputs);
   },
-  kernel: ([x], { min, max }) => [mapUnary(x!, 'float32', (v) => Math.min(Math.max(v, min), max))],
-  vjp: ({ inputs: [x], grads: [g], attrs: { min, max } }) => [
-    g!.builder.where(x!.greater(min).and(x!.less(max)), g!, 0),
-  ],
+  kernel: ([x], { min, max }) => [mapUnary(x, 'float32', (v) => Math.min(Math.max(v, min), max))],
+  vjp: ({ inputs: [x], grads: [g], attrs: { min, max } }) => [g.builder.where(x.greater(min).and(x.less(max)), g, 0)],
 });

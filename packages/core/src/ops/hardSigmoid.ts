@@ -9,9 +9,9 @@ import { FLOAT, unaryRule } from './rule-util.js';
 export const hardSigmoid = defineOp<'hardSigmoid', 1>({
   arity: 1,
   rule: unaryRule('hardSigmoid', FLOAT),
-  kernel: ([x], { alpha, beta }) => [mapUnary(x!, 'float32', (v) => Math.max(0, Math.min(1, alpha * v + beta)))],
+  kernel: ([x], { alpha, beta }) => [mapUnary(x, 'float32', (v) => Math.max(0, Math.min(1, alpha * v + beta)))],
   vjp: ({ inputs: [x], grads: [g], attrs: { alpha, beta } }) => {
-    const z = x!.mul(alpha).add(beta);
-    return [g!.builder.where(z.greater(0).and(z.less(1)), g!.mul(alpha), 0)];
+    const z = x.mul(alpha).add(beta);
+    return [g.builder.where(z.greater(0).and(z.less(1)), g.mul(alpha), 0)];
   },
 });

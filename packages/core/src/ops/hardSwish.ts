@@ -10,10 +10,10 @@ import { FLOAT, unaryRule } from './rule-util.js';
 export const hardSwish = defineOp<'hardSwish', 1>({
   arity: 1,
   rule: unaryRule('hardSwish', FLOAT),
-  kernel: ([x]) => [mapUnary(x!, 'float32', (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6)],
+  kernel: ([x]) => [mapUnary(x, 'float32', (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6)],
   vjp: ({ inputs: [x], grads: [g] }) => {
-    const b = g!.builder;
-    const inner = b.where(x!.lessEqual(3), x!.div(3).add(0.5), 1);
-    return [g!.mul(b.where(x!.less(-3), 0, inner))];
+    const b = g.builder;
+    const inner = b.where(x.lessEqual(3), x.div(3).add(0.5), 1);
+    return [g.mul(b.where(x.less(-3), 0, inner))];
   },
 });

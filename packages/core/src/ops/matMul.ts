@@ -64,20 +64,20 @@ const swapLast = (rank: number): number[] => [...Array(rank - 2).keys(), rank - 
 export const matMul = defineOp<'matMul', 2>({
   arity: 2,
   rule: ([a, b]) => {
-    expectDtype('matMul', a!, FLOAT, 'first input');
-    expectDtype('matMul', b!, FLOAT, 'second input');
-    expectRankAtLeast('matMul', a!, 2);
-    expectRankAtLeast('matMul', b!, 2);
-    const A = splitMatrix(a!.shape);
-    const B = splitMatrix(b!.shape);
+    expectDtype('matMul', a, FLOAT, 'first input');
+    expectDtype('matMul', b, FLOAT, 'second input');
+    expectRankAtLeast('matMul', a, 2);
+    expectRankAtLeast('matMul', b, 2);
+    const A = splitMatrix(a.shape);
+    const B = splitMatrix(b.shape);
     if (typeof A.cols === 'number' && typeof B.rows === 'number' && A.cols !== B.rows) {
       fail('INVALID_GRAPH', `matMul: inner dims ${A.cols} and ${B.rows} differ`);
     }
     return [{ dtype: 'float32', shape: [...broadcastShapes(A.batch, B.batch), A.rows, B.cols] }];
   },
-  kernel: ([a, b]) => [matMulKernel(a!, b!)],
+  kernel: ([a, b]) => [matMulKernel(a, b)],
   vjp: ({ inputs: [a, b], grads: [g] }) => [
-    unbroadcast(g!.matMul(b!.transpose(swapLast(b!.rank))), a!.shape),
-    unbroadcast(a!.transpose(swapLast(a!.rank)).matMul(g!), b!.shape),
+    unbroadcast(g.matMul(b.transpose(swapLast(b.rank))), a.shape),
+    unbroadcast(a.transpose(swapLast(a.rank)).matMul(g), b.shape),
   ],
 });

@@ -6,6 +6,6 @@ import { FLOAT, unaryRule } from './rule-util.js';
 export const relu = defineOp<'relu', 1>({
   arity: 1,
   rule: unaryRule('relu', FLOAT),
-  kernel: ([x]) => [mapUnary(x!, 'float32', (v) => Math.max(v, 0))],
-  vjp: ({ inputs: [x], grads: [g] }) => [g!.builder.where(x!.greater(0), g!, 0)],
+  kernel: ([x]) => [mapUnary(x, 'float32', (v) => Math.max(v, 0))],
+  vjp: ({ inputs: [x], grads: [g] }) => [g.builder.where(x.greater(0), g, 0)],
 });

@@ -7,8 +7,6 @@ export const sigmoid = defineOp<'sigmoid', 1>({
   arity: 1,
   rule: unaryRule('sigmoid', FLOAT),
   // the two branches keep e^|x| from overflowing
-  kernel: ([x]) => [
-    mapUnary(x!, 'float32', (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)))),
-  ],
-  vjp: ({ outputs: [y], grads: [g] }) => [g!.mul(y!).mul(y!.neg().add(1))],
+  kernel: ([x]) => [mapUnary(x, 'float32', (v) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))))],
+  vjp: ({ outputs: [y], grads: [g] }) => [g.mul(y).mul(y.neg().add(1))],
 });

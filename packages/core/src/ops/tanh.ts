@@ -6,6 +6,6 @@ import { FLOAT, unaryRule } from './rule-util.js';
 export const tanh = defineOp<'tanh', 1>({
   arity: 1,
   rule: unaryRule('tanh', FLOAT),
-  kernel: ([x]) => [mapUnary(x!, 'float32', Math.tanh)],
-  vjp: ({ outputs: [y], grads: [g] }) => [g!.mul(y!.mul(y!).neg().add(1))],
+  kernel: ([x]) => [mapUnary(x, 'float32', Math.tanh)],
+  vjp: ({ outputs: [y], grads: [g] }) => [g.mul(y.mul(y).neg().add(1))],
 });

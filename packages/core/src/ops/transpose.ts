@@ -16,7 +16,7 @@ export const transpose = defineOp<'transpose', 1>({
   kernel: ([x], { perm }) => {
     const shape = perm.map((p) => dimAt(x.shape, p));
     const inStrides = stridesOf(x.shape);
-    const srcStrides = perm.map((p) => inStrides[p]!);
+    const srcStrides = perm.map((p) => inStrides[p]);
     const n = sizeOf(shape);
     const out = allocate(x.dtype, n);
     const idx = new Array<number>(shape.length).fill(0);

@@ -1,8 +1,8 @@
 import type { GraphBuilder, Tensor } from '../builder.js';
 import { fail } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import type { OpAttrs, OpName } from '../ir/ops.js';
-import { shapeToString } from '../ir/shape.js';
+import { dimAt, shapeToString } from '../ir/shape.js';
 import type { Dim, Shape } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
 
@@ -25,7 +25,7 @@ export function unifyShape(pattern: Shape, actual: Shape, env: Record<string, Di
     });
   if (pattern.length !== actual.length) mismatch(`rank ${actual.length}, expected ${pattern.length}`);
   pattern.forEach((p, axis) => {
-    const a = actual[axis]!;
+    const a = dimAt(actual, axis);
     if (typeof p === 'number') {
       if (p !== a) mismatch(`axis ${axis} is ${a}, expected ${p}`);
       return;
@@ -70,8 +70,8 @@ export function inlineGraph(
   const copies = new Map<number, Tensor>();
   const names = new Set<string>();
   for (const id of graph.inputs) {
-    const v = graph.values[id]!;
-    const name = v.name!;
+    const v = valueInfo(graph, id);
+    const name = inputName(graph, id);
     names.add(name);
     const t = inputs[name];
     if (t === undefined)
@@ -93,7 +93,7 @@ export function inlineGraph(
     const def = OPS[node.op];
     const defined =
       def.defines?.(
-        node.inputs.map((i) => graph.values[i]!),
+        node.inputs.map((i) => valueInfo(graph, i)),
         node.attrs as never,
       ) ?? [];
     for (const d of defined) env[d] = b.dataDim(d.replace(/^\$/, '').replace(/\d+$/, '') || 'k');

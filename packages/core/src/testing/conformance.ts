@@ -5,7 +5,7 @@ import { interpret } from '../interpreter/interpret.js';
 import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { resolveShape, sizeOf } from '../ir/shape.js';
 import { appendGradients } from '../passes/autodiff.js';
-import type { Draw, OpCase } from './op-cases.js';
+import type { Draw, OpCase } from './op-case.js';
 import { normal, seededRandom } from './random.js';
 
 export interface ConformanceOptions {
@@ -40,9 +40,10 @@ function hostTensor(dtype: HostTensor['dtype'], shape: number[], values: number[
 /** The case's forward graph, and, where it has a float output and input, the VJP graph of sum(y * w). */
 export function caseGraphs(c: OpCase): { forward: Graph; backward?: Graph } {
   const b = new GraphBuilder();
-  const [first, ...rest] = Object.entries(c.inputs).map(([name, spec]) => b.input(name, spec.dtype, spec.shape));
-  if (first === undefined) fail('INVALID_GRAPH', `conformance case '${c.name}' has no inputs`);
-  const outs = c.build(b, [first, ...rest]);
+  const entries = Object.entries(c.inputs);
+  if (entries.length === 0) fail('INVALID_GRAPH', `conformance case '${c.name}' has no inputs`);
+  const tensors = Object.fromEntries(entries.map(([name, spec]) => [name, b.input(name, spec.dtype, spec.shape)]));
+  const outs = c.build(b, tensors);
   for (const [k, t] of outs.entries()) b.output(`y${k}`, t);
   const forward = b.build();
   const floatIns = Object.entries(c.inputs)

@@ -12,7 +12,8 @@ export {
 export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
-export { OP_CASES, type OpCase } from './op-cases.js';
+export type { OpCase } from './op-case.js';
+export { OP_CASES } from './op-cases.js';
 export {
   checkOptimReferenceCase,
   checkRetinanetAgainstReference,

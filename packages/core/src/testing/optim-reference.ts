@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CompiledLoss, CompileOptions, Feeds, HostTensor, LossProgram } from '../backend/contract.js';
+import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
 import { parseSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
+import { at } from '../ir/at.js';
 import type { ModelGraph } from '../training/model.js';
 import { sgd } from '../training/optimizer.js';
 import type { OptimizerOptions } from '../training/optimizer-options.js';
@@ -146,8 +148,8 @@ export async function checkOptimReferenceCase(
       );
     const evaluated = await compile(evalProgram(ref.model));
     try {
-      const trained = [...ref.model.parameters, ...ref.model.state].map((t) => [t.name, run.state[t.name]!]);
-      const out = await evaluated.run({ images: ref.batch.images!, ...Object.fromEntries(trained) });
+      const trained = [...ref.model.parameters, ...ref.model.state].map((t) => [t.name, feed(run.state, t.name)]);
+      const out = await evaluated.run({ images: feed(ref.batch, 'images'), ...Object.fromEntries(trained) });
       for (const o of ref.model.outputs)
         failures.push(
           tensorFailure(
@@ -175,12 +177,15 @@ export function retinanetReferenceProblem(ref: OptimReference): { program: Train
   const model: ModelGraph = {
     ...ref.model,
     outputs: [
-      { name: 'bbox_regression', shape: ref.model.outputs[0]!.shape },
-      { name: 'cls_logits', shape: ref.model.outputs[1]!.shape },
+      { name: 'bbox_regression', shape: at(ref.model.outputs, 0).shape },
+      { name: 'cls_logits', shape: at(ref.model.outputs, 1).shape },
     ],
     emit: (b, feeds, mode) => {
       const f = ref.model.emit(b, feeds, mode);
-      return { ...f, outputs: { bbox_regression: f.outputs.loc_data!, cls_logits: f.outputs.conf_data! } };
+      return {
+        ...f,
+        outputs: { bbox_regression: feed(f.outputs, 'loc_data'), cls_logits: feed(f.outputs, 'conf_data') },
+      };
     },
   };
   const program = trainingStepProgram({
@@ -189,17 +194,17 @@ export function retinanetReferenceProblem(ref: OptimReference): { program: Train
     optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
     gradients: true,
   });
-  const d = ref.batch.dbox_list!;
+  const d = feed(ref.batch, 'dbox_list');
   const anchors = Float32Array.from({ length: d.data.length }, (_, i) => {
     const r = i - (i % 4);
     const [cx, cy, w, h] = [d.data[r]!, d.data[r + 1]!, d.data[r + 2]!, d.data[r + 3]!];
     return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2][i % 4]!;
   });
   const batch: Feeds = {
-    images: ref.batch.images!,
+    images: feed(ref.batch, 'images'),
     anchors: { dtype: 'float32', shape: d.shape, data: anchors },
-    targets: ref.batch.targets!,
-    num_objs: ref.batch.num_objs!,
+    targets: feed(ref.batch, 'targets'),
+    num_objs: feed(ref.batch, 'num_objs'),
   };
   return { program, batch };
 }
@@ -231,7 +236,9 @@ export async function checkRetinanetAgainstReference(
       failures.push(lossFailure(`${term} step ${k}`, got.losses[k]?.[term], w, tolerance));
   });
   for (const p of program.parameters)
-    failures.push(tensorFailure(`grad/${p}`, got.first[`grad/${p}`]?.data, want.first[`grad/${p}`]!.data, tolerance));
+    failures.push(
+      tensorFailure(`grad/${p}`, got.first[`grad/${p}`]?.data, feed(want.first, `grad/${p}`).data, tolerance),
+    );
   for (const [name, t] of Object.entries(want.state))
     failures.push(tensorFailure(name, got.state[name]?.data, t.data, tolerance));
   return failures.filter((f): f is string => f !== undefined);

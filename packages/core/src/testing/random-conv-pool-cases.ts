@@ -2,7 +2,7 @@ import { LossGraphError } from '../errors.js';
 import type { OpAttrs } from '../ir/ops.js';
 import type { ValueType } from '../ir/types.js';
 import { OPS } from '../ops/registry.js';
-import type { OpCase } from './op-cases.js';
+import { type OpCase, opCase } from './op-case.js';
 import { seededRandom } from './random.js';
 
 type Pair = [number, number];
@@ -84,23 +84,23 @@ function convCase(
   if (op === 'conv2d') {
     const weight = float([group * og, cg, ...kernel]);
     if (!accepted(op, [x, weight], attrs)) return undefined;
-    return {
+    return opCase({
       name: `conv2d g${group} ${describe(kernel, w, size)}`,
       op,
       inputs: { x: { ...x, draw: 'normal' }, w: { ...weight, draw: 'normal' } },
-      build: (_, [a, b]) => (a && b ? [a.conv2d(b, attrs)] : []),
-    };
+      build: (_, { x: a, w: b }) => [a.conv2d(b, attrs)],
+    });
   }
   const outputPadding: Pair = [int(0, w.strides[0] - 1), int(0, w.strides[1] - 1)];
   const tAttrs = { ...attrs, outputPadding };
   const weight = float([c, og, ...kernel]);
   if (!accepted(op, [x, weight], tAttrs)) return undefined;
-  return {
+  return opCase({
     name: `convTranspose2d g${group} op${outputPadding.join('x')} ${describe(kernel, w, size)}`,
     op,
     inputs: { x: { ...x, draw: 'normal' }, w: { ...weight, draw: 'normal' } },
-    build: (_, [a, b]) => (a && b ? [a.convTranspose2d(b, tAttrs)] : []),
-  };
+    build: (_, { x: a, w: b }) => [a.convTranspose2d(b, tAttrs)],
+  });
 }
 
 function poolCase(
@@ -118,19 +118,19 @@ function poolCase(
   const suffix = `${ceilMode ? ' ceil' : ''} ${describe(kernelSize, window, size)}`;
   if (op === 'maxPool2d') {
     if (!accepted(op, [x], attrs)) return undefined;
-    return {
+    return opCase({
       name: `maxPool2d${suffix}`,
       op,
       inputs: { x: { ...x, draw: 'normal' } },
-      build: (_, [a]) => (a ? [a.maxPool2d(attrs)] : []),
-    };
+      build: (_, { x: a }) => [a.maxPool2d(attrs)],
+    });
   }
   const avgAttrs = { ...attrs, countIncludePad: r() < 0.5 };
   if (!accepted(op, [x], avgAttrs)) return undefined;
-  return {
+  return opCase({
     name: `avgPool2d${avgAttrs.countIncludePad ? ' include-pad' : ''}${suffix}`,
     op,
     inputs: { x: { ...x, draw: 'normal' } },
-    build: (_, [a]) => (a ? [a.avgPool2d(avgAttrs)] : []),
-  };
+    build: (_, { x: a }) => [a.avgPool2d(avgAttrs)],
+  });
 }

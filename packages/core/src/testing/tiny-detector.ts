@@ -1,3 +1,4 @@
+import { feed } from '../backend/feed.js';
 import type { Tensor } from '../builder.js';
 import { fail } from '../errors.js';
 import type { ModelGraph, ModelInitializer } from '../training/model.js';
@@ -55,7 +56,7 @@ export function tinyDetector(init: Readonly<Record<string, Float32Array>>): Mode
     parameters: initializers(PARAMETER_SHAPES),
     state: initializers(STATE_SHAPES),
     emit(_b, { inputs, parameters: p, state: s }, mode) {
-      const x = inputs.images!.reshape([B, FEATURES]);
+      const x = feed(inputs, 'images').reshape([B, FEATURES]);
       const nextState: Record<string, Tensor> = {};
       let normalised: Tensor;
       if (mode === 'train') {
@@ -63,19 +64,21 @@ export function tinyDetector(init: Readonly<Record<string, Float32Array>>): Mode
         const centred = x.sub(mean);
         const variance = centred.mul(centred).sum([0]).div(B);
         normalised = centred.div(variance.add(BN_EPS).sqrt());
-        nextState['bn.running_mean'] = s['bn.running_mean']!.mul(1 - BN_MOMENTUM).add(mean.mul(BN_MOMENTUM));
-        nextState['bn.running_var'] = s['bn.running_var']!.mul(1 - BN_MOMENTUM).add(
-          variance.mul((B / (B - 1)) * BN_MOMENTUM),
-        );
+        nextState['bn.running_mean'] = feed(s, 'bn.running_mean')
+          .mul(1 - BN_MOMENTUM)
+          .add(mean.mul(BN_MOMENTUM));
+        nextState['bn.running_var'] = feed(s, 'bn.running_var')
+          .mul(1 - BN_MOMENTUM)
+          .add(variance.mul((B / (B - 1)) * BN_MOMENTUM));
       } else {
-        normalised = x.sub(s['bn.running_mean']!).div(s['bn.running_var']!.add(BN_EPS).sqrt());
+        normalised = x.sub(feed(s, 'bn.running_mean')).div(feed(s, 'bn.running_var').add(BN_EPS).sqrt());
       }
-      const bn = normalised.mul(p['bn.weight']!).add(p['bn.bias']!);
+      const bn = normalised.mul(feed(p, 'bn.weight')).add(feed(p, 'bn.bias'));
       const h = bn.div(bn.abs().add(1));
       return {
         outputs: {
-          loc_data: linear(h, p['loc.weight']!, p['loc.bias']!).reshape([B, P, 4]),
-          conf_data: linear(h, p['conf.weight']!, p['conf.bias']!).reshape([B, P, C]),
+          loc_data: linear(h, feed(p, 'loc.weight'), feed(p, 'loc.bias')).reshape([B, P, 4]),
+          conf_data: linear(h, feed(p, 'conf.weight'), feed(p, 'conf.bias')).reshape([B, P, C]),
         },
         nextState,
       };

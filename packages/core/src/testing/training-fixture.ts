@@ -1,4 +1,5 @@
 import type { CompiledLoss, CompileOptions, LossProgram } from '../backend/contract.js';
+import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
 import type { MultiboxFixture, RetinanetFixture } from '../io/fixture.js';
 import type { TrainingFixture, TrainingQuantity } from '../io/training-fixture.js';
@@ -33,7 +34,7 @@ export function trainingFixtureLoss(fx: TrainingFixture): TrainingLoss {
 
 function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!));
+  for (const v of Array.from(a)) m = Math.max(m, Math.abs(v));
   return m;
 }
 
@@ -110,8 +111,10 @@ export async function runTrainingFixture(
 
   const evaluated = await compile(evalProgram(model));
   try {
-    const trained = Object.fromEntries([...model.parameters, ...model.state].map((t) => [t.name, run.state[t.name]!]));
-    const inputs = Object.fromEntries(model.inputs.map((t) => [t.name, fx.batch[t.name]!]));
+    const trained = Object.fromEntries(
+      [...model.parameters, ...model.state].map((t) => [t.name, feed(run.state, t.name)]),
+    );
+    const inputs = Object.fromEntries(model.inputs.map((t) => [t.name, feed(fx.batch, t.name)]));
     const out = await evaluated.run({ ...inputs, ...trained });
     for (const o of model.outputs) tensor('eval', `eval_${o.name}`, out[o.name]?.data, fx.expected.eval.get(o.name)!);
   } finally {

@@ -1,7 +1,7 @@
 import type { Feeds, HostTensor, LossProgram, Outputs } from '../backend/contract.js';
 import { GraphBuilder, type Tensor } from '../builder.js';
 import { fail, LossGraphError } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { shapeToString } from '../ir/shape.js';
 import type { Dim } from '../ir/types.js';
 import { requireFinite } from '../losses/input-checks.js';
@@ -88,8 +88,8 @@ function wireLossInputs(
   modelOutputs: Readonly<Record<string, Tensor>>,
 ): { inputs: Record<string, Tensor>; fromModel: string[]; fromBatch: string[] } {
   const env: Record<string, Dim> = {};
-  const lossInputs = lossGraph.inputs.map((id) => lossGraph.values[id]!);
-  const fromModel = lossInputs.filter((v) => modelOutputs[v.name!] !== undefined).map((v) => v.name!);
+  const lossInputs = lossGraph.inputs.map((id) => ({ ...valueInfo(lossGraph, id), name: inputName(lossGraph, id) }));
+  const fromModel = lossInputs.filter((v) => modelOutputs[v.name] !== undefined).map((v) => v.name);
   if (fromModel.length === 0)
     fail(
       'INVALID_MODEL',
@@ -97,7 +97,7 @@ function wireLossInputs(
     );
   const inputs: Record<string, Tensor> = {};
   for (const v of lossInputs) {
-    const out = modelOutputs[v.name!];
+    const out = modelOutputs[v.name];
     if (out === undefined) continue;
     const what = `model output '${v.name}' ${shapeToString(out.shape)} feeding loss input '${v.name}' ${shapeToString(v.shape)}`;
     if (out.dtype !== v.dtype) fail('DTYPE_MISMATCH', `${what}: expected ${v.dtype}, got ${out.dtype}`);
@@ -107,13 +107,13 @@ function wireLossInputs(
       if (LossGraphError.isInstance(e)) fail(e.code, e.message, { ...e.details, tensor: v.name });
       throw e;
     }
-    inputs[v.name!] = out;
+    inputs[v.name] = out;
   }
   const fromBatch: string[] = [];
   for (const v of lossInputs) {
-    if (inputs[v.name!] !== undefined) continue;
-    inputs[v.name!] = b.input(v.name!, v.dtype, substituteShape(v.shape, env));
-    fromBatch.push(v.name!);
+    if (inputs[v.name] !== undefined) continue;
+    inputs[v.name] = b.input(v.name, v.dtype, substituteShape(v.shape, env));
+    fromBatch.push(v.name);
   }
   return { inputs, fromModel, fromBatch };
 }
@@ -159,7 +159,7 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
   const paramNames = model.parameters.map((p) => p.name);
   const modelState = model.state.map((s) => s.name);
   const slotInputs = paramNames.flatMap((p) => optimizer.slots.map((s) => slotName(p, s)));
-  const lossInputNames = loss.program.graph.inputs.map((id) => loss.program.graph.values[id]!.name!);
+  const lossInputNames = loss.program.graph.inputs.map((id) => inputName(loss.program.graph, id));
   const modelOutputNames = new Set(model.outputs.map((o) => o.name));
   checkNames({
     'a model input': model.inputs.map((t) => t.name),

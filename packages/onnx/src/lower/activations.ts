@@ -9,7 +9,7 @@ export const ACTIVATIONS = {
   relu: direct('Relu'),
   clip: (c) => {
     const { e, attrs } = c;
-    e.op('Clip', [c.inputs[0]!, e.scalar('float32', attrs.min), e.scalar('float32', attrs.max)], c.out(0));
+    e.op('Clip', [c.inputs[0], e.scalar('float32', attrs.min), e.scalar('float32', attrs.max)], c.out(0));
   },
   leakyRelu: (c) => {
     c.e.op('LeakyRelu', c.inputs, c.out(0), { alpha: { float: c.attrs.alpha } });
@@ -20,7 +20,7 @@ export const ACTIVATIONS = {
     c.e.op('HardSigmoid', c.inputs, c.out(0), { alpha: { float: c.attrs.alpha }, beta: { float: c.attrs.beta } });
   },
   hardSwish: (c) => {
-    const x = c.inputs[0]!;
+    const x = c.inputs[0];
     const gate = c.e.op('HardSigmoid', [x], 'float32', { alpha: { float: 1 / 6 }, beta: { float: 0.5 } });
     c.e.op('Mul', [x, gate], c.out(0));
   },

@@ -22,7 +22,7 @@ export const ELEMENTWISE = {
   greaterEqual: direct('GreaterOrEqual'),
   and: direct('And'),
   or: (c) => {
-    or(c.e, c.inputs[0]!, c.inputs[1]!, c.out(0));
+    or(c.e, c.inputs[0], c.inputs[1], c.out(0));
   },
   not: direct('Not'),
   where: (c) => {
@@ -32,7 +32,7 @@ export const ELEMENTWISE = {
     if (out.dtype !== 'bool') {
       // onnxruntime's CPU Where is several times slower when the condition broadcasts along inner axes
       // than on a full-size condition, and expanding a bool condition is cheap (on the CPU only)
-      const full = e.webgpu ? cond : e.broadcast(cond, c.inputTypes[0]!.shape, out.shape);
+      const full = e.webgpu ? cond : e.broadcast(cond, c.inputTypes[0].shape, out.shape);
       e.op('Where', [full, a, b], c.out(0));
       return;
     }
@@ -51,7 +51,7 @@ export const ELEMENTWISE = {
   neg: direct('Neg'),
   sqrt: direct('Sqrt'),
   sign: (c) => {
-    sign(c.e, c.inputs[0]!, c.out(0));
+    sign(c.e, c.inputs[0], c.out(0));
   },
   atan: lowerAtan,
 } satisfies Partial<LoweringTable>;

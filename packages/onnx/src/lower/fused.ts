@@ -10,7 +10,7 @@ import { logSoftmax } from './webgpu.js';
 function softmaxCrossEntropy(c: LoweringContext<'softmaxCrossEntropy'>): void {
   const e = c.e;
   const [logits, labels] = c.inputs as [string, string];
-  const rowDims = c.inputTypes[1]!.shape;
+  const rowDims = c.inputTypes[1].shape;
   const logProbs = logSoftmax(e, logits, rowDims.length, 'float32');
   if (e.webgpu) {
     // GatherElements along the classes: no flat row index, whose Reshape needs an int64 shape

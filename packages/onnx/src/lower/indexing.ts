@@ -14,7 +14,7 @@ function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest
   // (unsqueezed before the cast: the WebGPU provider has no int64 Reshape)
   const kInput =
     c.inputs.length === 2 ? e.cast(e.op('Unsqueeze', [c.inputs[1]!, e.int64s([0])], 'int32'), 'int64') : e.dim1d(k);
-  const [, indices] = e.node('TopK', [c.inputs[0]!, kInput], [c.out(0), 'int64'], {
+  const [, indices] = e.node('TopK', [c.inputs[0], kInput], [c.out(0), 'int64'], {
     axis,
     largest: largest ? 1 : 0,
     sorted: 1,
@@ -29,17 +29,16 @@ function topK(c: LoweringContext<'topk' | 'sort'>, k: Dim, axis: number, largest
 function gatherRows(c: LoweringContext<'gatherRows'>): void {
   const e = c.e;
   // unsqueezed before the cast: the WebGPU provider has no int64 Unsqueeze
-  const idx = e.cast(e.op('Unsqueeze', [c.inputs[1]!, e.int64s([c.inputTypes[1]!.shape.length])], 'int32'), 'int64');
-  if (c.inputTypes[0]!.dtype !== 'int32')
-    return void e.op('GatherND', [c.inputs[0]!, idx], c.out(0), { batch_dims: 1 });
+  const idx = e.cast(e.op('Unsqueeze', [c.inputs[1], e.int64s([c.inputTypes[1].shape.length])], 'int32'), 'int64');
+  if (c.inputTypes[0].dtype !== 'int32') return void e.op('GatherND', [c.inputs[0], idx], c.out(0), { batch_dims: 1 });
   if (e.webgpu) {
     // no int64 GatherND data on WebGPU: the high and low 16 bits go as floats (see gatherInt32Elements)
-    const { high, low, base } = int32Halves(e, c.inputs[0]!);
+    const { high, low, base } = int32Halves(e, c.inputs[0]);
     const pick = (part: string) =>
       e.cast(e.op('GatherND', [e.cast(part, 'float32'), idx], 'float32', { batch_dims: 1 }), 'int32');
     return void e.op('Add', [e.op('Mul', [pick(high), base], 'int32'), pick(low)], c.out(0));
   }
-  const rows = e.op('GatherND', [e.cast(c.inputs[0]!, 'int64'), idx], 'int64', { batch_dims: 1 });
+  const rows = e.op('GatherND', [e.cast(c.inputs[0], 'int64'), idx], 'int64', { batch_dims: 1 });
   e.cast(rows, 'int32', c.out(0).name);
 }
 
@@ -73,7 +72,7 @@ export const INDEXING = {
   },
   gatherRows,
   gatherElements: (c) => {
-    if (c.e.webgpu && c.inputTypes[0]!.dtype === 'int32') return gatherInt32Elements(c);
+    if (c.e.webgpu && c.inputTypes[0].dtype === 'int32') return gatherInt32Elements(c);
     c.e.op('GatherElements', c.inputs, c.out(0), { axis: c.attrs.axis });
   },
   // reduction 'none' needs unique indices (the IR's rule), 'add' sums duplicates (opset 16+), 'max' (opset 18)
@@ -92,7 +91,7 @@ export const INDEXING = {
         [e.scalar('int32', 0), e.dimScalar(c.attrs.depth, 'int32'), e.scalar('int32', 1)],
         'int32',
       );
-      const index = e.op('Unsqueeze', [c.inputs[0]!, e.int64s([c.inputTypes[0]!.shape.length])], 'int32');
+      const index = e.op('Unsqueeze', [c.inputs[0], e.int64s([c.inputTypes[0].shape.length])], 'int32');
       e.op('Cast', [e.op('Equal', [index, k], 'bool')], c.out(0), { to: ONNX_ELEM_TYPE.float32 });
       return;
     }

@@ -36,12 +36,12 @@ export const REDUCE = {
   // does everything on WebGPU, which cannot cast ArgMax's int64 to int32.
   argMax: (c) => {
     const { axis, keepDims } = c.attrs;
-    if (c.inputTypes[0]!.dtype === 'int32' || c.e.webgpu) return lowestIndexOfMax(c);
+    if (c.inputTypes[0].dtype === 'int32' || c.e.webgpu) return lowestIndexOfMax(c);
     const idx = c.e.op('ArgMax', c.inputs, 'int64', { axis, keepdims: keepDims ? 1 : 0, select_last_index: 0 });
     c.e.cast(idx, 'int32', c.out(0).name);
   },
   logSoftmax: (c) => {
-    logSoftmax(c.e, c.inputs[0]!, c.attrs.axis, c.out(0));
+    logSoftmax(c.e, c.inputs[0], c.attrs.axis, c.out(0));
   },
   cumsum: (c) => {
     const { axis, exclusive, reverse } = c.attrs;

@@ -8,16 +8,16 @@ export const SHAPE = {
   // allowzero: a 0 in the target (literal, or a symbol bound to 0) means size 0, not "copy the input dim"
   reshape: (c) => {
     const { e } = c;
-    const from = c.inputTypes[0]!.shape;
+    const from = c.inputTypes[0].shape;
     const to = c.attrs.shape;
     if (e.webgpu && !to.includes(0)) {
       // on WebGPU a symbol kept at its axis is a 0 ("copy the input dim"), so that the target is a constant
       // and needs no int64 Concat; a symbol bound to 0 copies a 0, so allowzero 0 changes nothing then
       const copied = to.map((d, i) => (typeof d === 'string' && from[i] === d ? 0 : d));
       if (copied.every((d) => typeof d === 'number'))
-        return void e.op('Reshape', [c.inputs[0]!, e.int64s(copied)], c.out(0), { allowzero: 0 });
+        return void e.op('Reshape', [c.inputs[0], e.int64s(copied)], c.out(0), { allowzero: 0 });
     }
-    e.op('Reshape', [c.inputs[0]!, e.shape(to)], c.out(0), { allowzero: 1 });
+    e.op('Reshape', [c.inputs[0], e.shape(to)], c.out(0), { allowzero: 1 });
   },
   expand: (c) => {
     c.e.broadcast(c.inputs[0], c.inputTypes[0].shape, c.attrs.shape, c.out(0));

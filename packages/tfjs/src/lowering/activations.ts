@@ -8,13 +8,13 @@ type ActivationOp = 'relu' | 'clip' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'hardSi
  * no HardSigmoid or HardSwish kernel: both are a clip of an affine map, HardSwish times its input.
  */
 export const activations: LoweringsFor<ActivationOp> = {
-  relu: ([x]) => [tf.relu(x!)],
-  clip: ([x], { min, max }) => [tf.clipByValue(x!, min, max)],
-  leakyRelu: ([x], { alpha }) => [tf.leakyRelu(x!, alpha)],
-  sigmoid: ([x]) => [tf.sigmoid(x!)],
-  tanh: ([x]) => [tf.tanh(x!)],
-  hardSigmoid: ([x], { alpha, beta }) => [tf.clipByValue(tf.add(tf.mul(x!, alpha), beta), 0, 1)],
-  hardSwish: ([x]) => [tf.mul(x!, tf.div(tf.relu6(tf.add(x!, 3)), 6))],
+  relu: ([x]) => [tf.relu(x)],
+  clip: ([x], { min, max }) => [tf.clipByValue(x, min, max)],
+  leakyRelu: ([x], { alpha }) => [tf.leakyRelu(x, alpha)],
+  sigmoid: ([x]) => [tf.sigmoid(x)],
+  tanh: ([x]) => [tf.tanh(x)],
+  hardSigmoid: ([x], { alpha, beta }) => [tf.clipByValue(tf.add(tf.mul(x, alpha), beta), 0, 1)],
+  hardSwish: ([x]) => [tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6))],
   matMul: ([a, b], _, ctx) => [matMul(a!, b!, ctx.outShapes[0]!)],
 };
 

@@ -1,5 +1,7 @@
 import type { Feeds, HostTensor } from '../../backend/contract.js';
+import { feed } from '../../backend/feed.js';
 import { fail } from '../../errors.js';
+import { dimAt } from '../../ir/shape.js';
 import { checkTruthRows, requireAxisSize, requireFinite } from '../input-checks.js';
 
 /**
@@ -11,14 +13,14 @@ import { checkTruthRows, requireAxisSize, requireFinite } from '../input-checks.
  */
 export function yolov8InputChecks(topk: number): (feeds: Feeds) => void {
   return (feeds) => {
-    const scores = feeds.pred_scores!.shape;
+    const scores = feed(feeds, 'pred_scores').shape;
     requireAxisSize('pred_scores', '[B,A,C]', scores, 0, 1, 'B', 'the batch is empty');
     requireAxisSize('pred_scores', '[B,A,C]', scores, 1, topk, 'A', `each truth takes its topk = ${topk} best anchors`);
     requireAxisSize('pred_scores', '[B,A,C]', scores, 2, 1, 'C', 'there are no classes');
     requireAxisSize(
       'targets',
       '[B,M,5]',
-      feeds.targets!.shape,
+      feed(feeds, 'targets').shape,
       1,
       1,
       'M',
@@ -32,15 +34,16 @@ export function yolov8InputChecks(topk: number): (feeds: Feeds) => void {
  * edge (centre + 0.5 cells, times the stride) of the anchors with the smallest stride, per axis.
  */
 export function anchorImageSize(points: HostTensor, strides: HostTensor): { width: number; height: number } {
-  const A = strides.shape[0]!;
+  const A = dimAt(strides.shape, 0);
   let finest = Number.POSITIVE_INFINITY;
   for (const s of strides.data) finest = Math.min(finest, s);
   let width = 0;
   let height = 0;
-  for (let a = 0; a < A; a++) {
-    if (strides.data[a] !== finest) continue;
-    width = Math.max(width, (points.data[2 * a]! + 0.5) * finest);
-    height = Math.max(height, (points.data[2 * a + 1]! + 0.5) * finest);
+  for (const [a, s] of strides.data.subarray(0, A).entries()) {
+    if (s !== finest) continue;
+    const [x = Number.NaN, y = Number.NaN] = points.data.subarray(2 * a, 2 * a + 2);
+    width = Math.max(width, (x + 0.5) * finest);
+    height = Math.max(height, (y + 0.5) * finest);
   }
   return { width, height };
 }
@@ -55,18 +58,16 @@ export function anchorImageSize(points: HostTensor, strides: HostTensor): { widt
  */
 export function validateYolov8Inputs(feeds: Feeds): void {
   requireFinite(feeds, ['pred_distri', 'pred_scores', 'anchor_points', 'stride_tensor']);
-  const strides = feeds.stride_tensor!;
-  const points = feeds.anchor_points!;
-  for (let a = 0; a < strides.shape[0]!; a++) {
-    const s = strides.data[a]!;
+  const strides = feed(feeds, 'stride_tensor');
+  const points = feed(feeds, 'anchor_points');
+  for (const [a, s] of strides.data.subarray(0, dimAt(strides.shape, 0)).entries()) {
     if (!(s > 0)) {
       fail('DEGENERATE_BOX', `'stride_tensor' row ${a}: stride ${s}, expected a positive stride in pixels`, {
         tensor: 'stride_tensor',
         row: a,
       });
     }
-    const x = points.data[2 * a]!;
-    const y = points.data[2 * a + 1]!;
+    const [x = Number.NaN, y = Number.NaN] = points.data.subarray(2 * a, 2 * a + 2);
     if (!(x >= 0 && y >= 0)) {
       fail('DEGENERATE_BOX', `'anchor_points' row ${a}: (${x}, ${y}), expected a centre in grid units (>= 0)`, {
         tensor: 'anchor_points',
@@ -74,9 +75,9 @@ export function validateYolov8Inputs(feeds: Feeds): void {
       });
     }
   }
-  const C = feeds.pred_scores!.shape[2]!;
-  const targets = feeds.targets!;
-  const numObjs = feeds.num_objs!;
+  const C = dimAt(feed(feeds, 'pred_scores').shape, 2);
+  const targets = feed(feeds, 'targets');
+  const numObjs = feed(feeds, 'num_objs');
   checkTruthRows(
     targets,
     numObjs,
@@ -85,8 +86,8 @@ export function validateYolov8Inputs(feeds: Feeds): void {
   );
   const { width, height } = anchorImageSize(points, strides);
   const [B, M] = targets.shape as [number, number, number];
-  for (let b = 0; b < B; b++) {
-    for (let r = 0; r < numObjs.data[b]!; r++) {
+  for (const [b, count] of numObjs.data.subarray(0, B).entries()) {
+    for (let r = 0; r < count; r++) {
       const at = (b * M + r) * 5;
       const [x1, y1, x2, y2] = Array.from(targets.data.subarray(at, at + 4)) as [number, number, number, number];
       if (!(x1 >= 0 && y1 >= 0 && x2 <= width && y2 <= height)) {
