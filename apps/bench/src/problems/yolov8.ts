@@ -1,14 +1,8 @@
-import {
-  type Feeds,
-  type HostTensor,
-  packTargets,
-  type TruthRow,
-  yoloAnchors,
-  yolov8LossProgram,
-} from '@lossgraph/core';
+import { type Feeds, type HostTensor, packTargets, yoloAnchors, yolov8LossProgram } from '@lossgraph/core';
 import { seededRandom } from '@lossgraph/core/testing';
 import { UsageError } from '../args.js';
 import type { PerfProblemEntry } from './entry.js';
+import { fillNormal, randomTruths } from './random-feeds.js';
 import { positiveInt } from './sizes.js';
 
 /**
@@ -32,31 +26,6 @@ const MAX_OBJECTS = 4;
 /** Anchors per image of the timing problem for a square image of `imageSize` pixels. */
 export function yolov8PerfAnchorCount(imageSize: number = YOLOV8_PERF_SHAPE.imageSize): number {
   return [8, 16, 32].reduce((n, s) => n + (imageSize / s) ** 2, 0);
-}
-
-function fillNormal(out: Float32Array, mean: number, sd: number, random: () => number): Float32Array {
-  for (let i = 0; i < out.length; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - random())) * sd;
-    const theta = 2 * Math.PI * random();
-    out[i] = mean + r * Math.cos(theta);
-    if (i + 1 < out.length) out[i + 1] = mean + r * Math.sin(theta);
-  }
-  return out;
-}
-
-/** One image's truths: 2-4 boxes with sides in [imageSize/16, imageSize/2] pixels inside the image, labels in [0, C-1]. */
-function randomTruths(classes: number, imageSize: number, random: () => number): TruthRow[] {
-  const count = 2 + Math.floor(random() * 3);
-  const rows: TruthRow[] = [];
-  for (let k = 0; k < count; k++) {
-    const side = () => imageSize * (1 / 16 + random() * (1 / 2 - 1 / 16));
-    const w = side();
-    const h = side();
-    const x0 = random() * (imageSize - w);
-    const y0 = random() * (imageSize - h);
-    rows.push([x0, y0, x0 + w, y0 + h, Math.floor(random() * classes)]);
-  }
-  return rows;
 }
 
 /**
