@@ -82,6 +82,7 @@ class TrainCase:
     # truth box sides, as fractions of the image; large boxes reach the priors of the coarse maps (a map none of
     # whose priors is positive or mined gives its head and the layers feeding only it no gradient)
     box_sides: tuple = (0.15, 0.6)
+    max_objects: int = MAX_OBJECTS  # truths per image: 1 to this many
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -92,7 +93,7 @@ def draw_batch(case, rng):
     images = rng.standard_normal((case.batch, 3, size, size)).astype(np.float32)
     rows = []
     for b in range(case.batch):
-        n = 0 if b == case.empty_image else int(rng.integers(1, MAX_OBJECTS + 1))
+        n = 0 if b == case.empty_image else int(rng.integers(1, case.max_objects + 1))
         if n == 0:
             rows.append(None)
             continue
@@ -103,7 +104,7 @@ def draw_batch(case, rng):
         else:
             labels = draw.random_labels(rng, n, case.num_classes)
         rows.append(draw.objects(boxes, labels))
-    targets, num_objs = draw.pad(rows, MAX_OBJECTS)
+    targets, num_objs = draw.pad(rows, case.max_objects)
     return images, targets, num_objs
 
 
