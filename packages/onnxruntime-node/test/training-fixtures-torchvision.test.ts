@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 
 // The training-step fixtures of torchvision's own architectures (fixtures/train_tv_*, written by
-// tools/reference/make_train_fixtures.py: SSDLite320-MobileNetV3, RetinaNet on a ResNet-18 FPN) on
+// tools/reference/make_train_fixtures.py: RetinaNet on a ResNet-18 FPN with FrozenBatchNorm2d) on
 // onnxruntime-node's CPU provider. Each takes tens of seconds per backend on a shared CI machine, so the default
 // tests run them here only (and on the reference backend in apps/bench's validate test); `bench validate` runs
 // them on every backend (tfjs-cpu, tfjs-wasm, onnxruntime-web-wasm, ...).
@@ -18,7 +18,7 @@ const files = (await listTrainingFixtureFiles(repoFixturesDir())).filter((f) => 
 
 describe('training-step fixtures of torchvision architectures on onnxruntime-node-cpu', () => {
   it('has them', () => {
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeGreaterThanOrEqual(1);
   });
   it.each(files.map((f) => [basename(f, '.safetensors'), f] as const))(
     '%s: losses of every step, gradients, parameters, running stats and eval outputs within the file tolerances',

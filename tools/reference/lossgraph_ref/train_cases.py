@@ -1,10 +1,8 @@
 """The training-step fixture cases (docs/FIXTURES.md "Training steps") and what each covers."""
 
-import torch
-
 from .train_fixtures import TrainCase
 from .train_models import SsdLite, TinyRetinaNet, VggBn, randomise_batch_norms, randomise_frozen_norms, reset_head_convs
-from .tv_train_models import TvRetinaNet, TvSsdLite
+from .tv_train_models import TvRetinaNet
 
 ADAMW = {"optimizer": "adamw", "lr": "0.001", "weight_decay": "0.01", "betas": "0.9,0.999", "eps": "1e-08",
          "amsgrad": "false"}
@@ -24,21 +22,8 @@ ADAM_NOTE = {"optimizer_note": "adam = torch.optim.Adam 1.13 single-tensor path:
                                "docs/FIXTURES.md's sgd / adamw"}
 
 
-def _tv_ssdlite_priors(module, images):
-    return "dbox_list", module.dbox_list(images)
-
-
 def _tv_retinanet_priors(module, images):
     return "anchors", module.anchors(images)
-
-
-def _tv_ssdlite_prepare(module, generator):
-    """BatchNorm weights and biases drawn (randomise_batch_norms), and PyTorch's default init for SSDLiteHead's
-    convs: torchvision's N(0, 0.03) gives logits so alike that the hard-negative ranking is a float32 coin toss."""
-    randomise_batch_norms(module, generator)
-    for conv in module.head.modules():
-        if isinstance(conv, torch.nn.Conv2d):
-            conv.reset_parameters()
 
 
 def _tv_retinanet_prepare(module, generator):
@@ -80,17 +65,6 @@ CASES = [
                     "no mined negatives), multibox seed, C 4, SGD momentum 0.9 weight decay 5e-4, B 2, 64x64",
         loss="multibox", profile="seed", model=VggBn, num_classes=4, optimizer=SGD_MOMENTUM, first_seed=20261506,
         empty_image=1, prepare=randomise_batch_norms),
-    TrainCase(
-        name="train_tv_ssdlite320_mobilenet_v3_sgd",
-        description="torchvision ssdlite320_mobilenet_v3_large (weights=None, weights_backbone=None) built from its "
-                    "own classes at width_mult 0.25 (tools/reference/lossgraph_ref/tv_train_models.py): "
-                    "MobileNetV3-Large reduced tail (HardSwish, ReLU6, depthwise convs, squeeze-excite), BatchNorm "
-                    "eps 1e-3 momentum 0.03, SSDLite extractor and SSDLiteHead on 6 maps (6x6 ... 1x1), "
-                    "DefaultBoxGenerator boxes, head convs PyTorch's default init, P 312, multibox torchvision profile, C 4, SGD nesterov, B 4 (the "
-                    "BatchNorms of the 1x1 extra maps see B values; 2 would normalise to +-1), 1-6 truths per image with sides 0.1-0.95 of the image (every map gets positives), 96x96",
-        loss="multibox", profile="torchvision", model=TvSsdLite, num_classes=4, optimizer=SGD_NESTEROV,
-        first_seed=20261606, image_size=96, batch=4, box_sides=(0.1, 0.95), max_objects=6, priors=_tv_ssdlite_priors, batchnorm_momentum=0.03,
-        prepare=_tv_ssdlite_prepare),
     TrainCase(
         name="train_tv_retinanet_resnet18_sgd",
         description="torchvision RetinaNet pieces (tools/reference/lossgraph_ref/tv_train_models.py): resnet18 "
