@@ -5,10 +5,11 @@
  * - mining: equal mining scores rank by box index (a stable descending sort), so the selection is the
  *   lowest-indexed boxes among the tied ones;
  * - matching: a box whose best truth ties takes the lowest truth index; a box that is the best box of
- *   several truths is forced to the highest of them (the original's loop order).
+ *   several truths is forced to the highest of them (the original's loop order);
+ * - YOLOv8's top-k: equal alignment metrics are taken lowest anchor index first.
  */
 import type { Feeds, HostTensor, LossProgram, Outputs } from '@lossgraph/core';
-import { multiboxLossProgram } from '@lossgraph/core';
+import { multiboxLossProgram, yoloAnchors, yolov8LossProgram } from '@lossgraph/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeBackends, probeBackends, titled } from './support/backends.js';
 
@@ -82,4 +83,40 @@ for (const p of probed) {
       });
     }
   });
+}
+
+// YOLOv8 at 128 px (A = 336), zero logits everywhere: every anchor predicts the box of side 7.5 strides
+// around its centre with class score 1/2. The truth [8, 24]² holds four stride-8 centres, (12 | 20, 12 | 20)
+// (anchors 17, 18, 33, 34), placed symmetrically, so their alignment metrics are equal (exact small
+// coordinates); the stride-32 centre (16, 16) inside it has a lower CIoU. With topk 2, the boundary falls
+// inside the four-way tie: anchors 17 and 18.
+const A = 336;
+const yoloFeeds: Feeds = {
+  ...yoloAnchors({ imageSize: 128 }),
+  pred_distri: f32([1, A, 64], new Array(A * 64).fill(0)),
+  pred_scores: f32([1, A, 2], new Array(A * 2).fill(0)),
+  targets: f32([1, 1, 5], [8, 8, 24, 24, 0]),
+  num_objs: { dtype: 'int32', shape: [1], data: Int32Array.from([1]) },
+};
+const only = (indices: number[]) => Array.from({ length: A }, (_, i) => (indices.includes(i) ? 1 : 0));
+
+for (const p of probed) {
+  const test = p.skip === null ? it : it.skip;
+  test(
+    titled(p, 'YOLOv8: a top-k boundary inside equal alignment metrics takes the lowest anchor indices'),
+    async () => {
+      const loss = await p.backend.compile(yolov8LossProgram({ diagnostics: true, gradients: false, topk: 2 }));
+      let out: Outputs;
+      try {
+        out = await loss.run(yoloFeeds);
+      } finally {
+        await loss.dispose();
+      }
+      const align = out.align_metric?.data ?? [];
+      expect(align[17]).toBeGreaterThan(0);
+      expect([align[18], align[33], align[34]]).toEqual([align[17], align[17], align[17]]);
+      expect(ints(out.candidates)).toEqual(only([17, 18]));
+      expect(ints(out.fg_mask)).toEqual(only([17, 18]));
+    },
+  );
 }
