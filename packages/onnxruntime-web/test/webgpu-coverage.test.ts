@@ -6,6 +6,7 @@ import {
   multiboxLossProgram,
   RETINANET_BOX_LOSSES,
   retinanetLossProgram,
+  yolov8LossProgram,
 } from '@lossgraph/core';
 import { type KernelTable, kernelGap, onnxOpsUsed } from '@lossgraph/onnx';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,10 @@ const LOSSES: readonly (readonly [string, () => Graph])[] = [
   [
     'RetinaNet loss (no normalisation, no focal terms)',
     () => retinanetLossProgram({ normalize: 'none', focalAlpha: -1, focalGamma: 0 }).graph,
+  ],
+  [
+    'YOLOv8 loss (gradients and the assignment outputs)',
+    () => yolov8LossProgram({ outputs: ['fg_mask', 'target_gt_idx'] }).graph,
   ],
 ];
 

@@ -16,11 +16,10 @@ afterAll(async () => {
 }, 30_000);
 
 /**
- * What the browser rows leave to other runs, each entry with its reason (printed when the suite runs):
- * - the seeded random geometries of the 2-D network ops, and all but one yolov8 fixture, are kept out of the
- *   Chromium rows for time only (SwiftShader makes each case seconds long): the same lowerings run every one of
- *   them on the Node backends, and `pnpm bench validate` runs every fixture in Chromium;
- * - measured failures of onnxruntime-web 1.30's WebGPU provider (SwiftShader adapter), with the error seen.
+ * What every browser row leaves to other runs, with the reason (printed when the suite runs): the seeded random
+ * geometries of the 2-D network ops, and all but one yolov8 fixture, are kept out of the Chromium rows for time
+ * only (SwiftShader makes each case seconds long): the same lowerings run every one of them on the Node backends,
+ * and `pnpm bench validate` runs every fixture in Chromium.
  */
 const FOR_TIME =
   'for time only: run on the Node backends with the same lowerings, and in Chromium by `pnpm bench validate`';
@@ -31,26 +30,10 @@ const timeBudget: Record<string, string> = Object.fromEntries([
     .filter((n) => n.startsWith('yolov8_') && n !== 'yolov8_random')
     .map((n) => [`fixture:${n}`, FOR_TIME]),
 ]);
-const WEBGPU_GROUPED_CONV =
-  'onnxruntime-web 1.30 WebGPU gives wrong values for this grouped or depthwise (dilated) convolution (e.g. ' +
-  'conv2d/depthwise-dilated grad_x[49]: -0.943 against 1.140); not yet worked around in the WebGPU lowering';
-const WEBGPU_YOLOV8 =
-  'onnxruntime-web 1.30 WebGPU assigns other anchors than the reference (fg_mask differs; yolov8_random ' +
-  'loss_cls 200.9 against 154.2); not yet traced to the node';
-const EXCLUDED: Record<string, Readonly<Record<string, string>>> = {
-  'browser-onnxruntime-web-wasm': timeBudget,
-  'browser-tfjs-webgl': timeBudget,
-  'browser-onnxruntime-web-webgpu': {
-    ...timeBudget,
-    'conv2d/depthwise-dilated': WEBGPU_GROUPED_CONV,
-    'conv2dBackpropInput/grouped-stride2': WEBGPU_GROUPED_CONV,
-    'fixture:yolov8_random': WEBGPU_YOLOV8,
-  },
-};
 
 for (const p of probed) {
   await describeBackend(
     { name: p.name, skip: p.skip, compile: (program, options) => p.backend.compile(program, options) },
-    { excluded: EXCLUDED[p.name] ?? {} },
+    { excluded: timeBudget },
   );
 }
