@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bindSymbols, type Graph, type HostTensor, OPS } from '@lossgraph/core';
 import {
+  caseFeeds,
   caseGraphs,
   fixtureFeeds,
   fixtureProgram,
@@ -126,7 +127,6 @@ async function main(): Promise<number> {
       if (target.startsWith('case:')) {
         const c = OP_CASES.find((x) => x.name === target.slice(5));
         if (c === undefined) throw new Error(`no op case ${target}`);
-        const { caseFeeds } = await import('../../../packages/core/src/testing/conformance.js');
         const { forward, backward } = caseGraphs(c);
         for (const [part, g] of [
           ['forward', forward],

@@ -9,7 +9,7 @@ export {
   loadMultiboxFixture,
   loadTrainingFixture,
 } from '../io/fixture-files.js';
-export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
+export { type ConformanceOptions, caseFeeds, caseGraphs, runOpConformance } from './conformance.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
 export type { OpCase } from './op-case.js';
