@@ -82,9 +82,10 @@ export function conv(
 
 /**
  * ConvTranspose of z [N, K, h, w] with w [K, C/group, kh, kw], `attrs` ONNX's. onnxruntime-web's WebGPU
- * ConvTranspose gives wrong values for every group but the first when group > 1 (onnxruntime-web 1.30 on
- * SwiftShader; apps/bench/scripts/webgpu-bisect.ts finds it): there each group runs as its own ungrouped
- * ConvTranspose of its channel slices, and the groups' outputs are concatenated.
+ * ConvTranspose gave wrong values in the groups after the first for group 2 and 3 with one output channel per
+ * group (the input gradients of depthwise convs; two per group came out right; onnxruntime-web 1.30 on
+ * SwiftShader, found with apps/bench/scripts/webgpu-bisect.ts): on WebGPU every grouped one runs as one
+ * ungrouped ConvTranspose per group, of its channel slices, and the groups' outputs are concatenated.
  */
 export function convTranspose(
   e: OnnxEmitter,
