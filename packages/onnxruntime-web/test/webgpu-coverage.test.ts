@@ -45,6 +45,13 @@ const LOSSES: readonly (readonly [string, () => Graph])[] = [
     'YOLOv8 loss (gradients and the assignment outputs)',
     () => yolov8LossProgram({ outputs: ['fg_mask', 'target_gt_idx'] }).graph,
   ],
+  ['MultiBoxLoss (diagnostics on)', () => multiboxLossProgram({ diagnostics: true }).graph],
+  [
+    'MultiBoxLoss (torchvision profile, diagnostics on)',
+    () => multiboxLossProgram({ profile: 'torchvision', diagnostics: true }).graph,
+  ],
+  ['RetinaNet loss (diagnostics on)', () => retinanetLossProgram({ diagnostics: true }).graph],
+  ['YOLOv8 loss (diagnostics on)', () => yolov8LossProgram({ diagnostics: true }).graph],
 ];
 
 describe('WebGPU execution provider coverage (onnxruntime-web 1.30 kernel table)', () => {
