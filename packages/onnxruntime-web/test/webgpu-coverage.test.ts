@@ -55,6 +55,10 @@ const LOSSES: readonly (readonly [string, () => Graph])[] = [
     'RetinaNet loss (no normalisation, no focal terms)',
     () => retinanetLossProgram({ normalize: 'none', focalAlpha: -1, focalGamma: 0 }).graph,
   ],
+  [
+    'YOLOv8 loss (gradients and the assignment outputs)',
+    () => yolov8LossProgram({ outputs: ['fg_mask', 'target_gt_idx'] }).graph,
+  ],
   ['MultiBoxLoss (diagnostics on)', () => multiboxLossProgram({ diagnostics: true }).graph],
   [
     'MultiBoxLoss (torchvision profile, diagnostics on)',

@@ -9,7 +9,7 @@ export {
   loadMultiboxFixture,
   loadTrainingFixture,
 } from '../io/fixture-files.js';
-export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
+export { type ConformanceOptions, caseFeeds, caseGraphs, runOpConformance } from './conformance.js';
 export {
   compareDiagnostics,
   diagnosticsPath,
