@@ -57,6 +57,8 @@ beforeAll(async () => {
       '0',
       '--warmup',
       '0',
+      '--gap',
+      '5',
       '--json',
       perfPath,
     ]),
@@ -104,7 +106,8 @@ beforeAll(async () => {
     '--fixtures',
     fixtures,
   ]);
-});
+  // four timing conditions per perf run (back to back and a gap, validation off and on)
+}, 300_000);
 
 const perfBackends = () => [...new Set(perf.results.map((r) => r.backend))];
 
@@ -135,6 +138,13 @@ describe('bench report', () => {
     expect(md).toContain(`pnpm bench report --validate ${validatePath} --perf ${perfPath}`);
     expect(data.commands[1]).toContain(`--json ${perfPath}`);
     for (const b of perfBackends()) expect(md).toContain(`| ${b} | 1 |`);
+  });
+
+  it('lists every timing condition of the perf run: back to back and in a training loop, validation on and off', () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('Timing conditions: back to back and in a training loop');
+    expect(md).toMatch(/\| reference \| 1 \| idle 5 ms before each call, validate on \|/);
+    expect(md).toMatch(/\| reference \| 2 \| back to back, validate off \|/);
   });
 
   it("includes onnxruntime's profile by op type and node from bench profile --json", () => {

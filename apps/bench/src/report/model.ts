@@ -67,6 +67,8 @@ export interface ReportData {
   readonly train_perf?: TrainPerfJson | null;
   /** `bench profile --json`: onnxruntime-node-cpu kernel time by op type; null when not given */
   readonly profile: ProfileJson | null;
+  /** `bench profile --loss retinanet --json`: the same for the RetinaNet loss; null when not given */
+  readonly retinanet_profile?: ProfileJson | null;
 }
 
 /** The speed targets: at SSD300, 21 classes, batch 32, forward+backward, speed-up over PyTorch. */
@@ -171,14 +173,19 @@ export function reproduceCommands(
   perf: PerfJson | null,
   profile?: OptionalInput<ProfileJson>,
   retinanet?: OptionalInput<PerfJson>,
+  retinanetProfile?: OptionalInput<ProfileJson>,
 ): string[] {
   const withProfile = profile?.data != null;
   const withRetinanet = retinanet?.data != null;
+  const withRetinanetProfile = retinanetProfile?.data != null;
   return [
     `pnpm bench validate --json ${validatePath}`,
     perfCommand(perfPath, perf, 'pnpm bench perf'),
     ...(withRetinanet ? [perfCommand(retinanet.path, retinanet.data, 'pnpm bench perf --loss retinanet')] : []),
     ...(withProfile ? [profile.data!.command.replace(/--json\s+\S+/, `--json ${profile.path}`)] : []),
-    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${withRetinanet ? ` --retinanet-perf ${retinanet.path}` : ''}${withProfile ? ` --profile ${profile.path}` : ''}`,
+    ...(withRetinanetProfile
+      ? [retinanetProfile.data!.command.replace(/--json\s+\S+/, `--json ${retinanetProfile.path}`)]
+      : []),
+    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${withRetinanet ? ` --retinanet-perf ${retinanet.path}` : ''}${withProfile ? ` --profile ${profile.path}` : ''}${withRetinanetProfile ? ` --retinanet-profile ${retinanetProfile.path}` : ''}`,
   ];
 }
