@@ -26,6 +26,8 @@ function machineBlocks(d: ReportData): Block[] {
     ['memory', `${m.memory_gb} GiB`],
     ['OS', m.os],
     ['Node.js', m.node],
+    ...(m.load_average ? [['load average (1, 5, 15 min)', m.load_average.join(', ')]] : []),
+    ...(m.glibc_tunables ? [['GLIBC_TUNABLES', m.glibc_tunables]] : []),
     ...Object.entries(m.runtimes).map(([name, v]) => [name, v ?? 'not installed']),
     [
       'PyTorch (original)',
