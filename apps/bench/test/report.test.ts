@@ -180,6 +180,37 @@ describe('bench report', () => {
       ]);
   });
 
+  it("checks the defaults' targets on the conditions: validation on, back to back and in the training loop", () => {
+    const spread = (median: number) => ({ median, p95: median, min: median, p5: median, max: median });
+    const row = (impl: string, gap: { kind: 'idle'; ms: number } | null, validate: boolean | null, ratio: number) => ({
+      impl,
+      batch: 32,
+      gap,
+      validate,
+      forward_ms: spread(1),
+      forward_backward_ms: spread(1),
+      repeats: { forward: 5, forward_backward: 5 },
+      speedup_vs_pytorch: impl === 'pytorch' ? null : { forward: ratio, forward_backward: ratio },
+      minor_faults_per_run: null,
+      peak_rss_mb: null,
+    });
+    const idle = { kind: 'idle' as const, ms: 20 };
+    const timed = {
+      ...perf,
+      config: { ...perf.config, loss: 'multibox' as const, priors: 'ssd300', classes: 21 },
+      conditions: [
+        row('onnxruntime-node-cpu', null, false, 9),
+        row('onnxruntime-node-cpu', null, true, 5.5),
+        row('onnxruntime-node-cpu', idle, true, 2.5),
+      ],
+    };
+    const loopTargets = checkTargets(timed).filter((t) => t.target.includes('validation on'));
+    expect(loopTargets.map((t) => [t.status, t.measured])).toEqual([
+      ['met', 5.5],
+      ['missed', 2.5],
+    ]);
+  });
+
   it('a --profile file that is not there fails the report', async () => {
     const run = await runBench([
       'report',
