@@ -12,7 +12,7 @@ Server (for apps/bench, the protocol of time_original.py):
     /usr/bin/python3 tools/reference/time_retinanet.py --serve [--threads N]
 reads JSON lines on stdin and answers one JSON line per command on stdout:
     {"cmd":"time","batch":8,"classes":80,"image_size":512,"box_loss":"l1","mode":"forward"|"forward_backward",
-     "repeats":N[,"warmup":K]} -> {"times_ms":[...],"first_run_ms":X}
+     "repeats":N[,"warmup":K][,"gap":{"kind":"idle"|"busy","ms":20}]} -> {"times_ms":[...],"first_run_ms":X}
     {"cmd":"quit"} -> exits.  A bad command gets {"error":"..."}.
 
 The problem is apps/bench's `syntheticRetinanetFeeds` (src/problems/retinanet.ts), drawn with numpy from

@@ -84,7 +84,7 @@ export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
 export type { CliDescription, CliFlag } from './losses/cli-flags.js';
 export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
-export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
+export { type FocalSide, focalSide, focalWeight, sigmoidFocalLoss } from './losses/focal.js';
 export type { LossEntry } from './losses/loss-entry.js';
 export { MULTIBOX_DIAGNOSTICS, type MultiboxDiagnostic } from './losses/multibox/diagnostics.js';
 export { MULTIBOX_INPUTS, multiboxLoss } from './losses/multibox/loss.js';

@@ -15,11 +15,22 @@ import { loadPerf, loadProfile, loadTrainPerf, loadValidate } from '../report/in
 import { accuracyOf, checkTargets, inputNote, type ReportData, reproduceCommands } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
-const FLAGS = ['validate', 'perf', 'retinanet-perf', 'train-perf', 'out', 'fixtures', 'profile'] as const;
+const FLAGS = [
+  'validate',
+  'perf',
+  'retinanet-perf',
+  'train-perf',
+  'out',
+  'fixtures',
+  'profile',
+  'retinanet-profile',
+] as const;
 export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
 export const DEFAULT_PERF = 'reports/latest-perf.json';
 /** optional: read when present (bench profile --json) */
 export const DEFAULT_PROFILE = 'reports/latest-profile.json';
+/** optional: read when present (bench profile --loss retinanet --json) */
+export const DEFAULT_RETINANET_PROFILE = 'reports/latest-profile-retinanet.json';
 /** optional: read when present (bench perf --loss retinanet --json) */
 export const DEFAULT_RETINANET_PERF = 'reports/latest-perf-retinanet.json';
 /** optional: read when present (bench perf --train --json) */
@@ -50,6 +61,13 @@ export async function runReport(args: string[]): Promise<number> {
   if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined))
     process.stderr.write(`report: ${profile.message}\n`);
   const profileData = profile.status === 'read' ? profile.data : null;
+  const retinanetProfile = loadProfile(f['retinanet-profile'] ?? DEFAULT_RETINANET_PROFILE);
+  if (
+    retinanetProfile.status === 'invalid' ||
+    (retinanetProfile.status === 'missing' && f['retinanet-profile'] !== undefined)
+  )
+    process.stderr.write(`report: ${retinanetProfile.message}\n`);
+  const retinanetProfileData = retinanetProfile.status === 'read' ? retinanetProfile.data : null;
   const retinanet = loadPerf(f['retinanet-perf'] ?? DEFAULT_RETINANET_PERF);
   if (retinanet.status === 'invalid' || (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined))
     process.stderr.write(`report: ${retinanet.message}\n`);
@@ -81,6 +99,7 @@ export async function runReport(args: string[]): Promise<number> {
       perfData,
       { path: profile.path, data: profileData },
       { path: retinanet.path, data: retinanetData },
+      { path: retinanetProfile.path, data: retinanetProfileData },
     ),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
@@ -89,6 +108,7 @@ export async function runReport(args: string[]): Promise<number> {
     retinanet_perf: retinanetData,
     train_perf: train.status === 'read' ? train.data : null,
     profile: profileData,
+    retinanet_profile: retinanetProfileData,
   };
 
   const out = f.out ?? join('reports', date);
@@ -103,7 +123,8 @@ export async function runReport(args: string[]): Promise<number> {
     `wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`,
   );
   const unreadable =
-    [validate, perf, profile, retinanet, train].some((i) => i.status === 'invalid') ||
+    [validate, perf, profile, retinanet, train, retinanetProfile].some((i) => i.status === 'invalid') ||
+    (retinanetProfile.status === 'missing' && f['retinanet-profile'] !== undefined) ||
     (train.status === 'missing' && f['train-perf'] !== undefined) ||
     (profile.status === 'missing' && f.profile !== undefined) ||
     (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined);
