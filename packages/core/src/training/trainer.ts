@@ -39,9 +39,10 @@ export interface TrainerOptions {
    * back whole every step. 'device': in the runtime (tfjs tensors, onnxruntime tensors; GPU buffers on
    * onnxruntime-web WebGPU), each step's next values fed to the next step as they are; the host reads
    * the loss terms and one finite-check scalar per step, and parameters on demand. Needs a backend with
-   * resident runs (every backend package; not the reference interpreter).
+   * resident runs (every backend package; not the reference interpreter). 'auto': 'device' where the
+   * compiled step has resident runs, else 'host'.
    */
-  readonly stateOn?: 'host' | 'device';
+  readonly stateOn?: 'host' | 'device' | 'auto';
 }
 
 /** Bytes copied between host memory and the runtime: by the last step, and by every step so far. */
@@ -168,7 +169,7 @@ async function residentOf(compiled: CompiledLoss): Promise<ResidentRuns> {
 export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
   resolveTrainerOptions(options);
   const { model, compile, compileOptions } = options;
-  const onDevice = options.stateOn === 'device';
+  const onDevice = options.stateOn === 'device' || options.stateOn === 'auto';
   const program = trainingStepProgram({
     model: options.model,
     loss: options.loss,
@@ -179,7 +180,8 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
   const stateNames = [...program.parameters, ...program.state];
   const nextNames = stateNames.map(nextName);
   const compiled = await compile(program, onDevice ? { ...compileOptions, keepOutputs: nextNames } : compileOptions);
-  const resident = onDevice ? await residentOf(compiled) : undefined;
+  const resident =
+    options.stateOn === 'auto' ? compiled.resident : onDevice ? await residentOf(compiled) : undefined;
   let evaluated: Promise<CompiledLoss> | undefined;
   // host tensors until the first device step; then what the runtime kept
   let state: Record<string, HostTensor | DeviceTensor> = program.initialState();
