@@ -48,7 +48,7 @@ export const TRAIN_TIMING_NOTE =
   'model, initial weights and batch; each timed step continues from the previous one; the first step is ' +
   'reported apart and followed by untimed warm-up; implementations take turns in short rounds';
 export const TRAIN_TRANSFER_NOTE =
-  "host<->runtime bytes of one step, as the Trainer counts them (transfers()): in = the batch (images, targets, " +
+  'host<->runtime bytes of one step, as the Trainer counts them (transfers()): in = the batch (images, targets, ' +
   'num_objs, default boxes) and the step scalars; out = the loss terms and the finite check; plus, where the ' +
   'state is on the host or in onnxruntime tensors in host memory (cpu, wasm, cuda: copied in and out by ' +
   'onnxruntime every run), the parameters, running stats and optimizer slots in and their next values out. ' +
