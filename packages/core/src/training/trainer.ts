@@ -139,13 +139,11 @@ function resolveTrainerOptions(options: TrainerOptions): void {
     fail('INVALID_OPTION', `trainer option 'lr' must be a schedule (a function of the step), e.g. stepLr(...)`, {
       option: 'lr',
     });
-  if (options.stateOn !== undefined && options.stateOn !== 'host' && options.stateOn !== 'device')
+  if (options.stateOn !== undefined && !['host', 'device', 'auto'].includes(options.stateOn))
     fail(
       'INVALID_OPTION',
-      `trainer option 'stateOn' must be 'host' or 'device', got ${JSON.stringify(options.stateOn)}`,
-      {
-        option: 'stateOn',
-      },
+      `trainer option 'stateOn' must be 'host', 'device' or 'auto', got ${JSON.stringify(options.stateOn)}`,
+      { option: 'stateOn' },
     );
 }
 
@@ -180,8 +178,7 @@ export async function createTrainer(options: TrainerOptions): Promise<Trainer> {
   const stateNames = [...program.parameters, ...program.state];
   const nextNames = stateNames.map(nextName);
   const compiled = await compile(program, onDevice ? { ...compileOptions, keepOutputs: nextNames } : compileOptions);
-  const resident =
-    options.stateOn === 'auto' ? compiled.resident : onDevice ? await residentOf(compiled) : undefined;
+  const resident = options.stateOn === 'auto' ? compiled.resident : onDevice ? await residentOf(compiled) : undefined;
   let evaluated: Promise<CompiledLoss> | undefined;
   // host tensors until the first device step; then what the runtime kept
   let state: Record<string, HostTensor | DeviceTensor> = program.initialState();
