@@ -1,4 +1,6 @@
+import { createTrainer, multiboxTrainingLoss } from '@lossgraph/core';
 import {
+  loadOptimReference,
   trainerDeviceStateComparison,
   trainerResumeDifferences,
   trainerSafeStepFailures,
@@ -51,5 +53,35 @@ describe('trainer with the state on the device (tf.Tensors kept between steps)',
       { stateOn: 'device' },
     );
     expect(differences).toEqual([]);
+  });
+});
+
+describe('the finite check with the state on the device', () => {
+  it('an update that overflows (finite loss, infinite next values) is rejected by the in-graph check and changes nothing', async () => {
+    const ref = await loadOptimReference();
+    const trainer = await createTrainer({
+      model: ref.model,
+      loss: multiboxTrainingLoss(),
+      optimizer: { type: 'sgd', lr: 0.01 },
+      compile: (program, options) => compile(program, { ...options, backend: 'cpu' }),
+      compileOptions: { validate: false },
+      // step 2: a learning rate past float32 range (Infinity once a float32 feed), its update infinite
+      lr: (k) => (k === 1 ? Number.MAX_VALUE : 0.01),
+      stateOn: 'device',
+    });
+    try {
+      await trainer.step(ref.batch);
+      const before = trainer.state();
+      const error = await trainer.step(ref.batch).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NON_FINITE', details: { step: 2 } });
+      expect(String((error as Error).message)).toMatch(/\.next' holds/);
+      expect(trainer.stepCount).toBe(1);
+      const after = trainer.state();
+      for (const [name, t] of Object.entries(before)) expect(after[name]!.data, name).toEqual(t.data);
+      // only the loss terms and the finite check came back before the rejected step read the values to name one
+      expect(trainer.transfers().lastStep.toHost).toBe(3 * 4);
+    } finally {
+      await trainer.dispose();
+    }
   });
 });
