@@ -63,6 +63,8 @@ async function setup(request: TrainSetupRequest): Promise<TrainSetupReply> {
   const firstStart = performance.now();
   const losses = await trainer.step(batch);
   firstRunMs = performance.now() - firstStart;
+  // the bytes of a step in a loop: the first one also feeds the initial state from the host
+  await trainer.step(batch);
   const transfer = stepTransfer(trainer);
   const firstLosses = Object.fromEntries(
     fx.terms.map((term) => [
