@@ -43,8 +43,9 @@ const FLAGS = [
 
 export const TRAIN_TIMING_NOTE =
   'wall time of one awaited Trainer.step() (the compiled step program: model forward in train mode, loss, ' +
-  'backward, optimizer update; parameters, running stats and optimizer slots fed in and their next values read ' +
-  "back every step) beside PyTorch's zero_grad, forward, loss, loss.backward(), optimizer.step() on the same " +
+  'backward, optimizer update; parameters, running stats and optimizer slots kept in the runtime between steps ' +
+  'where the backend can (--state auto), else fed in and their next values read back every step) beside ' +
+  "PyTorch's zero_grad, forward, loss, loss.backward(), optimizer.step() on the same " +
   'model, initial weights and batch; each timed step continues from the previous one; the first step is ' +
   'reported apart and followed by untimed warm-up; implementations take turns in short rounds';
 export const TRAIN_TRANSFER_NOTE =
