@@ -46,5 +46,6 @@ export {
   runTrainingFixture,
   type TrainingCompile,
   type TrainingFixtureResult,
+  trainingFixtureGraphs,
   trainingFixtureLoss,
 } from './training-fixture.js';
