@@ -5,12 +5,16 @@
  */
 
 export type {
+  BytesMoved,
   CompiledLoss,
   CompileOptions,
+  DeviceTensor,
   Feeds,
   HostTensor,
   LossProgram,
   Outputs,
+  ResidentResult,
+  ResidentRuns,
   Timeouts,
 } from './backend/contract.js';
 export { asProgram } from './backend/contract.js';
@@ -22,6 +26,7 @@ export {
   defineBackend,
   defineSyncBackend,
   type GraphContext,
+  type ResidentGraph,
 } from './backend/define.js';
 export {
   checkFeeds,
@@ -29,7 +34,9 @@ export {
   checkStructure,
   DisposeGuard,
   type FeedShapes,
+  isHostTensor,
   narrowFeeds,
+  tensorBytes,
 } from './backend/prepare.js';
 export { compileReference } from './backend/reference.js';
 export { DEFAULT_TIMEOUTS } from './backend/timeout.js';
@@ -169,6 +176,7 @@ export {
 export { runTrainingSteps, type TrainingRun, type TrainingRunOptions } from './training/run-steps.js';
 export {
   evalProgram,
+  FINITE_CHECK,
   gradName,
   nextName,
   slotName,
@@ -176,5 +184,11 @@ export {
   type TrainingStepProgram,
   trainingStepProgram,
 } from './training/step-program.js';
-export { type BackendCompile, createTrainer, type Trainer, type TrainerOptions } from './training/trainer.js';
+export {
+  type BackendCompile,
+  createTrainer,
+  type Trainer,
+  type TrainerOptions,
+  type TrainerTransfers,
+} from './training/trainer.js';
 export { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from './training/training-loss.js';

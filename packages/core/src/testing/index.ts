@@ -36,6 +36,7 @@ export { repoFixturesDir, sampleFixturePath, trainingSampleFixturePath } from '.
 export { normal, seededRandom } from './random.js';
 export { TINY_DETECTOR, tinyDetector } from './tiny-detector.js';
 export { compareWithFixture, type FixtureComparison, fixtureTolerances, TOLERANCE } from './tolerance.js';
+export { type DeviceStateComparison, trainerDeviceStateComparison } from './trainer-device-state.js';
 export { type MemorySample, type TrainerMemoryOptions, trainerMemorySamples } from './trainer-memory.js';
 export { type TrainerResumeOptions, trainerResumeDifferences } from './trainer-resume.js';
 export { trainerSafeStepFailures } from './trainer-safe-step.js';
