@@ -1,0 +1,39 @@
+import { type CompiledLoss, type HostTensor, multiboxLossProgram } from '@lossgraph/core';
+import { compile } from '@lossgraph/onnxruntime-web';
+// With the 'onnxruntime-web-use-extern-wasm' condition (vite.config.ts), onnxruntime-web loads these two
+// files itself; `?url` makes Vite emit them as assets and gives their URLs.
+import ortWasmMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { EXPLAIN_OUTPUTS, type ExplainFeeds } from './explanation.js';
+
+/** The options the sliders set (compiled into the graph, so each pair is its own session). */
+export interface MatchOptions {
+  readonly jaccardThresh: number;
+  readonly negPos: number;
+}
+
+const sessions = new Map<string, Promise<CompiledLoss>>();
+
+/** The MultiBoxLoss with its diagnostic outputs on onnxruntime-web (wasm, one thread), one session per options. */
+function session(o: MatchOptions): Promise<CompiledLoss> {
+  const key = `${o.jaccardThresh}/${o.negPos}`;
+  let loss = sessions.get(key);
+  if (loss === undefined) {
+    loss = compile(
+      multiboxLossProgram({
+        gradients: false,
+        jaccardThresh: o.jaccardThresh,
+        negPos: o.negPos,
+        outputs: [...EXPLAIN_OUTPUTS],
+      }),
+      { executionProviders: ['wasm'], numThreads: 1, wasmPaths: { mjs: ortWasmMjs, wasm: ortWasmBinary } },
+    );
+    sessions.set(key, loss);
+  }
+  return loss;
+}
+
+/** Runs the loss for one image's feeds under the slider options. */
+export async function runLoss(feeds: ExplainFeeds, o: MatchOptions): Promise<Record<string, HostTensor>> {
+  return (await session(o)).run(feeds);
+}

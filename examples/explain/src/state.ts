@@ -1,0 +1,30 @@
+import type { MatchOptions } from './runtime.js';
+
+/** What the page shows, for the test (window.__explain); arrays are plain so page.evaluate can copy them. */
+export interface ExplainState {
+  phase: 'loading' | 'computing' | 'ready' | 'training' | 'error';
+  /** recomputations finished so far */
+  runs: number;
+  options: MatchOptions;
+  image: number;
+  source: string;
+  numPos: number;
+  quota: number;
+  mined: number;
+  lossL: number;
+  lossC: number;
+  sumL: number;
+  sumC: number;
+  positives: number[];
+  forced: number[];
+  minedBoxes: number[];
+  /** the feeds of the last run, as plain arrays */
+  feeds?: Record<string, { dtype: string; shape: number[]; data: number[] }>;
+  error?: string;
+}
+
+declare global {
+  interface Window {
+    __explain?: ExplainState;
+  }
+}
