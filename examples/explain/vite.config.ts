@@ -20,8 +20,8 @@ export default defineConfig({
       ...defaultClientConditions,
     ],
   },
-  // tfjs-core and tfjs-backend-webgl are most of the app
-  build: { chunkSizeWarningLimit: 1500 },
+  // no gzip sizes: gzipping onnxruntime-web's 14 MB wasm would take seconds of every build
+  build: { chunkSizeWarningLimit: 1500, reportCompressedSize: false },
   server: { headers: ISOLATION },
   preview: { headers: ISOLATION },
 });

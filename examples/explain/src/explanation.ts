@@ -1,4 +1,4 @@
-import type { HostTensor } from '@lossgraph/core';
+import { type HostTensor, MULTIBOX_DIAGNOSTICS, multiboxLossProgram } from '@lossgraph/core';
 import { NUM_PRIORS } from './layout.js';
 
 /** The MultiBoxLoss feeds of one image (B = 1), as the page and the test build them. */
@@ -7,9 +7,9 @@ export type ExplainFeeds = Record<'loc_data' | 'conf_data' | 'dbox_list' | 'targ
 /** What the loss did with one default box. */
 export interface BoxStory {
   readonly index: number;
-  /** the truth it is matched to (its best truth, or the truth that forced it) */
+  /** the truth row a positive is matched to (its best truth, or the truth that forced it); -1 for background */
   readonly truth: number;
-  /** a truth's best box, positive whatever its IoU */
+  /** some truth's best box, so positive whatever its IoU */
   readonly forced: boolean;
   readonly positive: boolean;
   /** the score hard negative mining ranks by: the cross entropy, 0 for a positive (seed profile) */
@@ -36,106 +36,79 @@ export interface Explanation {
   /** Σ of the per-box contributions, divided by N: must equal lossL and lossC */
   readonly sumL: number;
   readonly sumC: number;
-  /** output names the graph gave, and the per-box quantities the page derived from them itself */
+  /** output names the graph gave, and what the page adds itself */
   readonly fromGraph: readonly string[];
   readonly derivedOnPage: readonly string[];
 }
 
-/** The diagnostic outputs the page asks the graph for. */
-export const EXPLAIN_OUTPUTS = ['num_pos', 'conf_t_label', 'loc_t'] as const;
+/** The outputs the page asks the graph for besides loss_l and loss_c: num_pos and the per-box diagnostics. */
+export const EXPLAIN_OUTPUTS = ['num_pos'] as const;
 
-const scalar = (t: HostTensor | undefined, name: string): number => {
-  if (t === undefined) throw new Error(`the loss returned no '${name}'`);
-  return Number(t.data[0]);
-};
-
-function smoothL1(d: number): number {
-  const a = Math.abs(d);
-  return a < 1 ? 0.5 * d * d : a - 0.5;
+/** The options the sliders set (compiled into the graph, so each pair is its own session). */
+export interface MatchOptions {
+  readonly jaccardThresh: number;
+  readonly negPos: number;
 }
 
-/** Cross entropy of logits row `p` (C classes) against class `label`: logsumexp - logit[label]. */
-function crossEntropy(conf: ArrayLike<number>, p: number, classes: number, label: number): number {
-  let max = -Infinity;
-  for (let c = 0; c < classes; c++) max = Math.max(max, conf[p * classes + c]!);
-  let sum = 0;
-  for (let c = 0; c < classes; c++) sum += Math.exp(conf[p * classes + c]! - max);
-  return max + Math.log(sum) - conf[p * classes + label]!;
+/** The program the page runs (and the test runs on the reference backend): losses, num_pos and the diagnostics. */
+export function explainProgram(o: MatchOptions) {
+  return multiboxLossProgram({
+    gradients: false,
+    jaccardThresh: o.jaccardThresh,
+    negPos: o.negPos,
+    outputs: [...EXPLAIN_OUTPUTS],
+    diagnostics: true,
+  });
+}
+
+function values(outputs: Record<string, HostTensor>, name: string): ArrayLike<number> {
+  const t = outputs[name];
+  if (t === undefined) throw new Error(`the loss returned no '${name}'`);
+  return t.data;
 }
 
 /**
- * Reads the loss's outputs for one image into a per-box account. Positives, labels and box encodings
- * (loc_t) come from the graph; the per-box cross entropy and Smooth L1, the mining ranking and the
- * matched truth are recomputed here from them (float64) until the loss exposes them as outputs, and
- * the sums are checked by the caller against the graph's loss_l and loss_c.
+ * Reads the loss's outputs for one image (B = 1) into a per-box account. Every per-box number is one of
+ * the graph's diagnostics (MULTIBOX_DIAGNOSTICS of @lossgraph/core); the page only sorts mining_score to
+ * list the ranking, and adds the contributions up so they can be set beside loss_l and loss_c.
  */
-export function explain(
-  feeds: ExplainFeeds,
-  outputs: Record<string, HostTensor>,
-  options: { readonly negPos: number },
-  overlaps: readonly (readonly number[])[],
-): Explanation {
-  const label = outputs.conf_t_label?.data;
-  const locT = outputs.loc_t?.data;
-  if (label === undefined || locT === undefined) throw new Error('the loss returned no conf_t_label or loc_t');
-  const classes = feeds.conf_data.shape[2] ?? 0;
-  const conf = feeds.conf_data.data;
-  const loc = feeds.loc_data.data;
-  const numPos = scalar(outputs.num_pos, 'num_pos');
+export function explain(outputs: Record<string, HostTensor>, options: { readonly negPos: number }): Explanation {
+  const [truth, forced, positive, mining, hard, ce, l1] = MULTIBOX_DIAGNOSTICS.map((name) => values(outputs, name));
+  const numPos = Number(values(outputs, 'num_pos')[0]);
   const n = Math.max(1, numPos);
-
-  // matching, as the graph does it: best truth per box; each truth's best box is forced to it (highest truth wins)
-  const forcedBy = new Array<number>(NUM_PRIORS).fill(-1);
-  overlaps.forEach((row, t) => {
-    let best = 0;
-    row.forEach((v, p) => {
-      if (v > row[best]!) best = p;
-    });
-    forcedBy[best] = Math.max(forcedBy[best]!, t);
-  });
-  const bestTruth = (p: number) =>
-    overlaps.reduce((best, row, t) => (row[p]! > (overlaps[best]?.[p] ?? -1) ? t : best), 0);
-
-  const partial = Array.from({ length: NUM_PRIORS }, (_, p) => {
-    const cls = Number(label[p]);
-    const positive = cls > 0;
-    const ce = crossEntropy(conf, p, classes, cls);
-    let l1 = 0;
-    if (positive) for (let k = 0; k < 4; k++) l1 += smoothL1(Number(loc[4 * p + k]) - Number(locT[4 * p + k]));
-    const forced = forcedBy[p]! >= 0;
-    return {
-      index: p,
-      truth: forced ? forcedBy[p]! : bestTruth(p),
-      forced,
-      positive,
-      miningScore: positive ? 0 : ce,
-      crossEntropy: ce,
-      smoothL1: l1,
-    };
-  });
-  // the original's stable descending sort: larger score first, ties by box index
+  const partial = Array.from({ length: NUM_PRIORS }, (_, p) => ({
+    index: p,
+    truth: Number(truth![p]),
+    forced: Number(forced![p]) === 1,
+    positive: Number(positive![p]) === 1,
+    miningScore: Number(mining![p]),
+    selected: Number(hard![p]) === 1,
+    crossEntropy: Number(ce![p]),
+    smoothL1: Number(l1![p]),
+  }));
+  // the ranking as the graph's mining makes it: a stable descending sort, ties by box index
   const order = partial.map((_, p) => p).sort((a, b) => partial[b]!.miningScore - partial[a]!.miningScore || a - b);
   const rank = new Array<number>(NUM_PRIORS);
   order.forEach((p, r) => {
     rank[p] = r;
   });
-  const quota = Math.min(NUM_PRIORS, Math.ceil(options.negPos * numPos));
-  const boxes = partial.map((b) => {
-    const r = rank[b.index]!;
-    return { ...b, miningRank: r, minedNegative: !b.positive && r < quota };
-  });
+  const boxes = partial.map(({ selected, ...b }) => ({
+    ...b,
+    miningRank: rank[b.index]!,
+    minedNegative: selected && !b.positive,
+  }));
   const sumL = boxes.reduce((s, b) => s + b.smoothL1, 0) / n;
   const sumC = boxes.reduce((s, b) => s + (b.positive || b.minedNegative ? b.crossEntropy : 0), 0) / n;
   return {
     boxes,
     numPos,
-    quota,
+    quota: Math.min(NUM_PRIORS, Math.ceil(options.negPos * numPos)),
     mined: boxes.filter((b) => b.minedNegative).length,
-    lossL: scalar(outputs.loss_l, 'loss_l'),
-    lossC: scalar(outputs.loss_c, 'loss_c'),
+    lossL: Number(values(outputs, 'loss_l')[0]),
+    lossC: Number(values(outputs, 'loss_c')[0]),
     sumL,
     sumC,
-    fromGraph: ['loss_l', 'loss_c', ...EXPLAIN_OUTPUTS],
-    derivedOnPage: ['matched truth', 'forced', 'mining score', 'mined negatives', 'cross entropy', 'Smooth L1'],
+    fromGraph: ['loss_l', 'loss_c', ...EXPLAIN_OUTPUTS, ...MULTIBOX_DIAGNOSTICS],
+    derivedOnPage: ['the mining rank (a stable sort of mining_score)', 'the IoU heat map (drawn from the boxes)'],
   };
 }

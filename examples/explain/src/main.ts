@@ -8,10 +8,10 @@ import { type MatchOptions, runLoss } from './runtime.js';
 import { imageFromFile, lossFeeds, modelPredictions, type PredictionSource, randomPredictions } from './scene.js';
 import type { ExplainState } from './state.js';
 
+import { miningRows, positiveRows } from './tables.js';
+
 /** The tiny SSD, loaded (with tfjs) on first use. */
 const tinySsd = async () => (await import('./model.js')).tinySsd();
-
-import { miningRows, positiveRows } from './tables.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const IMAGES = shapesDataset(16, 1);
@@ -34,6 +34,10 @@ const state: ExplainState = {
   positives: [],
   forced: [],
   minedBoxes: [],
+  matchedTruth: [],
+  crossEntropy: [],
+  smoothL1: [],
+  miningScore: [],
 };
 window.__explain = state;
 
@@ -109,7 +113,7 @@ function render(e: Explanation, overlaps: number[][], o: MatchOptions): void {
   $('mined').textContent = String(e.mined);
   $('provenance').textContent =
     `From the graph (onnxruntime-web): ${e.fromGraph.join(', ')}. ` +
-    `Recomputed on the page from those and the feeds: ${e.derivedOnPage.join(', ')}.`;
+    `Added by the page: ${e.derivedOnPage.join('; ')}.`;
   positiveRows(
     $('positives'),
     e,
@@ -147,7 +151,7 @@ async function update(): Promise<void> {
       const outputs = await runLoss(feeds, o);
       const ms = performance.now() - start;
       const overlaps = overlapsOf(image.truths);
-      const e = explain(feeds, outputs, o, overlaps);
+      const e = explain(outputs, o);
       render(e, overlaps, o);
       Object.assign(state, {
         options: o,
@@ -162,6 +166,10 @@ async function update(): Promise<void> {
         positives: e.boxes.filter((b) => b.positive).map((b) => b.index),
         forced: e.boxes.filter((b) => b.positive && b.forced).map((b) => b.index),
         minedBoxes: e.boxes.filter((b) => b.minedNegative).map((b) => b.index),
+        matchedTruth: e.boxes.map((b) => b.truth),
+        crossEntropy: e.boxes.map((b) => b.crossEntropy),
+        smoothL1: e.boxes.map((b) => b.smoothL1),
+        miningScore: e.boxes.map((b) => b.miningScore),
         feeds: plain(feeds),
       });
       state.runs++;

@@ -1,16 +1,12 @@
-import { type CompiledLoss, type HostTensor, multiboxLossProgram } from '@lossgraph/core';
+import type { CompiledLoss, HostTensor } from '@lossgraph/core';
 import { compile } from '@lossgraph/onnxruntime-web';
 // With the 'onnxruntime-web-use-extern-wasm' condition (vite.config.ts), onnxruntime-web loads these two
 // files itself; `?url` makes Vite emit them as assets and gives their URLs.
 import ortWasmMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import { EXPLAIN_OUTPUTS, type ExplainFeeds } from './explanation.js';
+import { type ExplainFeeds, explainProgram, type MatchOptions } from './explanation.js';
 
-/** The options the sliders set (compiled into the graph, so each pair is its own session). */
-export interface MatchOptions {
-  readonly jaccardThresh: number;
-  readonly negPos: number;
-}
+export type { MatchOptions };
 
 const sessions = new Map<string, Promise<CompiledLoss>>();
 
@@ -19,15 +15,11 @@ function session(o: MatchOptions): Promise<CompiledLoss> {
   const key = `${o.jaccardThresh}/${o.negPos}`;
   let loss = sessions.get(key);
   if (loss === undefined) {
-    loss = compile(
-      multiboxLossProgram({
-        gradients: false,
-        jaccardThresh: o.jaccardThresh,
-        negPos: o.negPos,
-        outputs: [...EXPLAIN_OUTPUTS],
-      }),
-      { executionProviders: ['wasm'], numThreads: 1, wasmPaths: { mjs: ortWasmMjs, wasm: ortWasmBinary } },
-    );
+    loss = compile(explainProgram(o), {
+      executionProviders: ['wasm'],
+      numThreads: 1,
+      wasmPaths: { mjs: ortWasmMjs, wasm: ortWasmBinary },
+    });
     sessions.set(key, loss);
   }
   return loss;

@@ -18,6 +18,11 @@ export interface ExplainState {
   positives: number[];
   forced: number[];
   minedBoxes: number[];
+  /** per default box, as the graph's diagnostics give them */
+  matchedTruth: number[];
+  crossEntropy: number[];
+  smoothL1: number[];
+  miningScore: number[];
   /** the feeds of the last run, as plain arrays */
   feeds?: Record<string, { dtype: string; shape: number[]; data: number[] }>;
   error?: string;

@@ -8,13 +8,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileReference, type HostTensor, multiboxLossProgram, type TruthRow } from '@lossgraph/core';
+import { compileReference, type HostTensor } from '@lossgraph/core';
 import { CHROMIUM_ARGS, chromiumPath } from '@lossgraph-tools/testing/chromium';
 import type { Browser, Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXPLAIN_OUTPUTS, type ExplainFeeds, type Explanation, explain } from '../src/explanation.js';
-import { iou, NUM_PRIORS, pointForm } from '../src/layout.js';
+import { type ExplainFeeds, type Explanation, explain, explainProgram } from '../src/explanation.js';
 import type { ExplainState } from '../src/state.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,14 +47,24 @@ function typed(feeds: NonNullable<ExplainState['feeds']>): ExplainFeeds {
 /** The reference's account of the page's feeds under the page's options (float64 interpreter). */
 async function reference(s: ExplainState): Promise<Explanation> {
   const feeds = typed(s.feeds!);
-  const loss = compileReference(multiboxLossProgram({ gradients: false, ...s.options, outputs: [...EXPLAIN_OUTPUTS] }));
-  const outputs = await loss.run(feeds);
-  const count = Number(feeds.num_objs.data[0]);
-  const truths = Array.from({ length: count }, (_, t) =>
-    Array.from(feeds.targets.data.subarray(5 * t, 5 * t + 4)),
-  ) as unknown as TruthRow[];
-  const overlaps = truths.map((box) => Array.from({ length: NUM_PRIORS }, (_, p) => iou(box, pointForm(p))));
-  return explain(feeds, outputs, s.options, overlaps);
+  const loss = compileReference(explainProgram(s.options));
+  return explain(await loss.run(feeds), s.options);
+}
+
+/** Largest |page - reference| of a per-box diagnostic, over every box. */
+const maxError = (got: readonly number[], want: readonly number[]) =>
+  got.length === want.length ? Math.max(...got.map((g, p) => Math.abs(g - (want[p] ?? Number.NaN)))) : Infinity;
+
+/** The per-box diagnostics of the page and of the reference agree (float32 against float64: 1e-4 absolute). */
+function expectSameBoxes(s: ExplainState, want: Explanation): void {
+  expect(s.matchedTruth).toEqual(want.boxes.map((b) => b.truth));
+  for (const key of ['crossEntropy', 'smoothL1', 'miningScore'] as const) {
+    const error = maxError(
+      s[key],
+      want.boxes.map((b) => b[key]),
+    );
+    expect(error, `${key}: largest error ${error}`).toBeLessThan(1e-4);
+  }
 }
 
 const indices = (e: Explanation, f: (b: Explanation['boxes'][number]) => boolean) =>
@@ -89,11 +98,11 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     browser = await playwright.launch({ executablePath: chromium, args: [...CHROMIUM_ARGS] });
     page = await browser.newPage({ viewport: { width: 1180, height: 900 } });
     // no network: only the preview server answers
-    await page.route('**/*', (route) =>
-      route.request().url().startsWith(origin)
-        ? route.continue()
-        : (refused.push(route.request().url()), route.abort()),
-    );
+    await page.route('**/*', (route) => {
+      if (route.request().url().startsWith(origin)) return route.continue();
+      refused.push(route.request().url());
+      return route.abort();
+    });
     page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
     await page.goto(origin);
@@ -126,6 +135,7 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     expect(s.positives).toEqual(indices(want, (b) => b.positive));
     expect(s.forced).toEqual(indices(want, (b) => b.positive && b.forced));
     expect(s.minedBoxes).toEqual(indices(want, (b) => b.minedNegative));
+    expectSameBoxes(s, want);
     expect(await page.textContent('#loss-l')).toBe(s.lossL.toFixed(6));
     expect(await page.textContent('#mined')).toBe(String(s.mined));
     expect(await page.textContent('#mining')).toMatch(/cut: ceil\(negPos · num_pos\) = ceil\(3 · \d+\) = \d+/);
@@ -165,6 +175,7 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     expect(s.forced).toEqual(indices(want, (b) => b.positive && b.forced));
     expect(s.minedBoxes).toEqual(indices(want, (b) => b.minedNegative));
     expect(s.numPos).toBe(want.numPos);
+    expectSameBoxes(s, want);
     expect(close(s.lossL, want.lossL) && close(s.lossC, want.lossC)).toBe(true);
     // the move matters: the reference matches more boxes at 0.3 than at 0.5
     expect(want.numPos).toBeGreaterThan(wantBefore.numPos);
