@@ -15,7 +15,8 @@ const tinySsd = async () => (await import('./model.js')).tinySsd();
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const IMAGES = shapesDataset(16, 1);
-const TRAIN_STEPS = 20;
+/** steps one click on "Train" runs; `?train=N` sets it */
+const TRAIN_STEPS = Number(new URLSearchParams(location.search).get('train') ?? 20);
 const RANDOM_SEED = 7;
 
 const state: ExplainState = {
@@ -277,6 +278,7 @@ function main(): void {
         button.disabled = false;
       });
   });
+  $('train-steps').textContent = String(TRAIN_STEPS);
   enableDrawing($('boxes'));
   refresh();
 }

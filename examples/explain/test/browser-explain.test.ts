@@ -18,6 +18,8 @@ import type { ExplainState } from '../src/state.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(ROOT, '..', '..', 'reports', new Date().toISOString().slice(0, 10));
+/** training steps per click on "Train" (the page's default, 20, takes about 20 s on tfjs-cpu here) */
+const TRAIN_STEPS = 3;
 const chromium = chromiumPath();
 const missing = existsSync(chromium)
   ? null
@@ -105,7 +107,7 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     });
     page.on('console', (m) => m.type() === 'error' && problems.push(`console.error: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
-    await page.goto(origin);
+    await page.goto(`${origin}/?train=${TRAIN_STEPS}`);
     await settled(0);
     console.log(`explain: built, served and first computed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }, 60_000);
@@ -180,6 +182,27 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     // the move matters: the reference matches more boxes at 0.3 than at 0.5
     expect(want.numPos).toBeGreaterThan(wantBefore.numPos);
     await page.screenshot({ path: join(REPORTS, 'explain-jaccard-0.3.png'), fullPage: true });
+  });
+
+  it("with the tiny SSD's predictions, untrained and after training in the page, still the reference's numbers", async () => {
+    let s = await state();
+    await page.selectOption('#source', 'tiny-ssd');
+    s = await settled(s.runs);
+    expect(s.source).toBe('tiny-ssd');
+    const untrained = await reference(s);
+    expect(s.positives).toEqual(indices(untrained, (b) => b.positive));
+    expectSameBoxes(s, untrained);
+    const t = performance.now();
+    await page.click('#train');
+    s = await settled(s.runs);
+    console.log(
+      `explain: 20 training steps on tfjs-cpu and the recomputation: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    const trained = await reference(s);
+    expect(close(s.lossL, trained.lossL) && close(s.lossC, trained.lossC)).toBe(true);
+    expectSameBoxes(s, trained);
+    // training changed the predictions, so the loss
+    expect(s.lossC).not.toBe(untrained.lossC);
     expect(refused).toEqual([]);
     expect(problems).toEqual([]);
   });
