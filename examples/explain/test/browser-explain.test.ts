@@ -196,7 +196,7 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     await page.click('#train');
     s = await settled(s.runs);
     console.log(
-      `explain: 20 training steps on tfjs-cpu and the recomputation: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      `explain: ${TRAIN_STEPS} training steps on tfjs-cpu and the recomputation: ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
     const trained = await reference(s);
     expect(close(s.lossL, trained.lossL) && close(s.lossC, trained.lossC)).toBe(true);
