@@ -12,6 +12,8 @@ const ROLE = {
   forced: { color: '#c92a2a', dash: [10, 4], width: 3, letter: 'F' },
   positive: { color: '#2b8a3e', dash: [], width: 3, letter: 'P' },
   mined: { color: '#5f3dc4', dash: [2, 3], width: 2, letter: 'N' },
+  lowQuality: { color: '#c92a2a', dash: [10, 4], width: 3, letter: 'L' },
+  ignored: { color: '#e67700', dash: [6, 3, 2, 3], width: 2, letter: 'I' },
   other: { color: 'rgba(73, 80, 87, 0.45)', dash: [], width: 1, letter: '' },
 } as const;
 export type Role = keyof typeof ROLE;
@@ -65,20 +67,20 @@ function drawImage(ctx: CanvasRenderingContext2D, image: ShapesImage, chosenTrut
 export function drawBoxes(
   canvas: HTMLCanvasElement,
   image: ShapesImage,
-  boxes: readonly BoxStory[],
+  roles: readonly Role[],
   map: number,
   chosenTruth: number,
 ): void {
   const ctx = context(canvas);
   canvas.width = canvas.height = SIDE;
   drawImage(ctx, image, chosenTruth);
-  const onMap = boxes.filter((b) => PLACES[b.index]?.map === map);
+  const onMap = roles.flatMap((role, index) => (PLACES[index]?.map === map ? [{ index, role }] : []));
   // the plain boxes first, so the marked ones are drawn on top
-  const order: Role[] = ['other', 'mined', 'positive', 'forced'];
+  const order: Role[] = ['other', 'ignored', 'mined', 'positive', 'lowQuality', 'forced'];
   ctx.font = 'bold 12px system-ui';
   for (const role of order) {
     const style = ROLE[role];
-    for (const b of onMap.filter((x) => roleOf(x) === role)) {
+    for (const b of onMap.filter((x) => x.role === role)) {
       const [x0, y0, x1, y1] = pointForm(b.index).map((v) => v * SIDE) as [number, number, number, number];
       ctx.setLineDash([...style.dash]);
       ctx.lineWidth = style.width;

@@ -1,10 +1,11 @@
 import type { TruthRow } from '@lossgraph/core';
 import { IMAGE_SIZE, SHAPES, TINY_SSD } from '@lossgraph-examples/tiny-ssd/config';
 import { type ShapesImage, shapesDataset } from '@lossgraph-examples/tiny-ssd/dataset';
-import { drawBoxes, drawHeatMap } from './draw.js';
+import { drawBoxes, drawHeatMap, roleOf } from './draw.js';
 import { type ExplainFeeds, type Explanation, explain } from './explanation.js';
 import { iou, NUM_PRIORS, pointForm } from './layout.js';
-import { type MatchOptions, runLoss } from './runtime.js';
+import { explainRetina, type RetinaExplanation, type RetinaOptions, retinaFeeds, retinaRoles } from './retinanet.js';
+import { type MatchOptions, runLoss, runRetina } from './runtime.js';
 import { imageFromFile, lossFeeds, modelPredictions, type PredictionSource, randomPredictions } from './scene.js';
 import type { ExplainState } from './state.js';
 
@@ -99,7 +100,7 @@ function fillTruthChoices(): void {
 function render(e: Explanation, overlaps: number[][], o: MatchOptions): void {
   const map = Number($<HTMLSelectElement>('map').value);
   const truth = Math.max(0, Number($<HTMLSelectElement>('truth').value));
-  drawBoxes($('boxes'), image, e.boxes, map, truth);
+  drawBoxes($('boxes'), image, e.boxes.map(roleOf), map, truth);
   drawHeatMap($('heat'), e.boxes, overlaps[truth] ?? [], map);
   const f = (v: number) => v.toFixed(6);
   $('loss-l').textContent = f(e.lossL);
@@ -129,6 +130,53 @@ function render(e: Explanation, overlaps: number[][], o: MatchOptions): void {
   );
 }
 
+function retinaOptions(): RetinaOptions {
+  const fg = Number($<HTMLInputElement>('fg').value);
+  const bg$ = $<HTMLInputElement>('bg');
+  // the Matcher needs bgIouThresh <= fgIouThresh: the background slider follows the foreground one down
+  if (Number(bg$.value) > fg) bg$.value = String(fg);
+  return {
+    fgIouThresh: fg,
+    bgIouThresh: Number(bg$.value),
+    allowLowQualityMatches: $<HTMLInputElement>('low-quality').checked,
+  };
+}
+
+function renderRetina(r: RetinaExplanation, overlaps: number[][], o: RetinaOptions): void {
+  const map = Number($<HTMLSelectElement>('map').value);
+  drawBoxes($('retina-boxes'), image, retinaRoles(r), map, Math.max(0, Number($<HTMLSelectElement>('truth').value)));
+  $('fg-value').textContent = String(o.fgIouThresh);
+  $('bg-value').textContent = String(o.bgIouThresh);
+  const f = (v: number) => v.toFixed(6);
+  $('loss-cls').textContent = f(r.lossCls);
+  $('sum-cls').textContent = f(r.sumCls);
+  $('loss-box').textContent = f(r.lossBox);
+  $('sum-box').textContent = f(r.sumBox);
+  $('num-fg').textContent = String(r.numForeground);
+  $('num-low').textContent = String(r.lowQuality.length);
+  $('num-ignored').textContent = String(r.ignored);
+  $('num-bg').textContent = String(r.matched.filter((m) => m === -1).length);
+  const low = new Set(r.lowQuality);
+  const best = (p: number) => Math.max(0, ...overlaps.map((row) => row[p] ?? 0));
+  $('retina-rows').replaceChildren(
+    ...r.matched.flatMap((m, p) => {
+      if (m === -1) return [];
+      const tr = document.createElement('tr');
+      tr.className = low.has(p) ? 'forced' : m >= 0 ? 'positive' : 'dropped';
+      const kind = low.has(p) ? `T${m}, low-quality` : m >= 0 ? `T${m}` : '−2 ignored';
+      for (const text of [
+        `${low.has(p) ? 'L' : m >= 0 ? 'P' : 'I'}${p}`,
+        kind,
+        best(p).toFixed(4),
+        f(r.focal[p] ?? 0),
+        f(r.box[p] ?? 0),
+      ])
+        tr.insertCell().textContent = text;
+      return [tr];
+    }),
+  );
+}
+
 let running = false;
 let again = false;
 
@@ -154,6 +202,9 @@ async function update(): Promise<void> {
       const overlaps = overlapsOf(image.truths);
       const e = explain(outputs, o);
       render(e, overlaps, o);
+      const ro = retinaOptions();
+      const r = explainRetina(await runRetina(retinaFeeds(feeds), ro), ro, overlaps);
+      renderRetina(r, overlaps, ro);
       Object.assign(state, {
         options: o,
         source: $<HTMLSelectElement>('source').value,
@@ -172,6 +223,17 @@ async function update(): Promise<void> {
         smoothL1: e.boxes.map((b) => b.smoothL1),
         miningScore: e.boxes.map((b) => b.miningScore),
         feeds: plain(feeds),
+        retina: {
+          options: ro,
+          matched: [...r.matched],
+          lowQuality: [...r.lowQuality],
+          focal: [...r.focal],
+          box: [...r.box],
+          lossCls: r.lossCls,
+          lossBox: r.lossBox,
+          sumCls: r.sumCls,
+          sumBox: r.sumBox,
+        },
       });
       state.runs++;
       status(
@@ -238,7 +300,8 @@ function main(): void {
     const file = (ev.target as HTMLInputElement).files?.[0];
     if (file !== undefined) imageFromFile(file).then(setImage, fail);
   });
-  for (const id of ['source', 'jaccard', 'negpos', 'map', 'truth']) $(id).addEventListener('input', refresh);
+  for (const id of ['source', 'jaccard', 'negpos', 'map', 'truth', 'fg', 'bg', 'low-quality'])
+    $(id).addEventListener('input', refresh);
   $('add-truth').addEventListener('click', () => {
     const v = $<HTMLInputElement>('box')
       .value.trim()

@@ -1,3 +1,4 @@
+import type { RetinaOptions } from './retinanet.js';
 import type { MatchOptions } from './runtime.js';
 
 /** What the page shows, for the test (window.__explain); arrays are plain so page.evaluate can copy them. */
@@ -23,6 +24,18 @@ export interface ExplainState {
   crossEntropy: number[];
   smoothL1: number[];
   miningScore: number[];
+  /** RetinaNet's view of the same boxes */
+  retina?: {
+    options: RetinaOptions;
+    matched: number[];
+    lowQuality: number[];
+    focal: number[];
+    box: number[];
+    lossCls: number;
+    lossBox: number;
+    sumCls: number;
+    sumBox: number;
+  };
   /** the feeds of the last run, as plain arrays */
   feeds?: Record<string, { dtype: string; shape: number[]; data: number[] }>;
   error?: string;

@@ -14,6 +14,8 @@ import type { Browser, Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExplainFeeds, type Explanation, explain, explainProgram } from '../src/explanation.js';
+import { iou, NUM_PRIORS, pointForm } from '../src/layout.js';
+import { explainRetina, type RetinaExplanation, retinaFeeds, retinaProgram } from '../src/retinanet.js';
 import type { ExplainState } from '../src/state.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +69,34 @@ function expectSameBoxes(s: ExplainState, want: Explanation): void {
     );
     expect(error, `${key}: largest error ${error}`).toBeLessThan(1e-4);
   }
+}
+
+/** The reference's RetinaNet account of the page's feeds under the page's RetinaNet options. */
+async function referenceRetina(s: ExplainState): Promise<RetinaExplanation> {
+  const feeds = typed(s.feeds!);
+  const o = s.retina!.options;
+  const outputs = await compileReference(retinaProgram(o)).run(retinaFeeds(feeds));
+  const truths = Array.from({ length: Number(feeds.num_objs.data[0]) }, (_, t) =>
+    Array.from(feeds.targets.data.subarray(5 * t, 5 * t + 4)),
+  );
+  return explainRetina(
+    outputs,
+    o,
+    truths.map((box) => Array.from({ length: NUM_PRIORS }, (_, p) => iou(box, pointForm(p)))),
+  );
+}
+
+function expectSameRetina(s: ExplainState, want: RetinaExplanation): void {
+  const got = s.retina!;
+  expect(got.matched).toEqual(want.matched);
+  expect(got.lowQuality).toEqual(want.lowQuality);
+  for (const key of ['focal', 'box'] as const) {
+    const error = maxError(got[key], want[key]);
+    expect(error, `${key}: largest error ${error}`).toBeLessThan(1e-4);
+  }
+  expect(close(got.lossCls, want.lossCls), `loss_cls ${got.lossCls} vs ${want.lossCls}`).toBe(true);
+  expect(close(got.lossBox, want.lossBox), `loss_box ${got.lossBox} vs ${want.lossBox}`).toBe(true);
+  expect(close(got.sumCls, got.lossCls) && close(got.sumBox, got.lossBox)).toBe(true);
 }
 
 const indices = (e: Explanation, f: (b: Explanation['boxes'][number]) => boolean) =>
@@ -182,6 +212,54 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     // the move matters: the reference matches more boxes at 0.3 than at 0.5
     expect(want.numPos).toBeGreaterThan(wantBefore.numPos);
     await page.screenshot({ path: join(REPORTS, 'explain-jaccard-0.3.png'), fullPage: true });
+  });
+
+  it("RetinaNet's matcher on the same boxes: the reference's matched_idxs, ignored band and low-quality matches", async () => {
+    let s = await state();
+    const start = await referenceRetina(s);
+    expectSameRetina(s, start);
+    // lower bgIouThresh 0.4 -> 0.2 by keyboard: the ignored band [bg, fg) widens
+    await page.focus('#bg');
+    for (let k = 0; k < 4; k++) {
+      await page.keyboard.press('ArrowLeft');
+      s = await settled(s.runs);
+    }
+    await page.waitForFunction(
+      `window.__explain.retina.options.bgIouThresh === 0.2 && window.__explain.phase === 'ready'`,
+    );
+    s = await state();
+    const wider = await referenceRetina(s);
+    expectSameRetina(s, wider);
+    const ignored = (r: RetinaExplanation) => r.matched.filter((m) => m === -2).length;
+    console.log(
+      `explain: RetinaNet ignored anchors ${ignored(start)} at bg 0.4, ${ignored(wider)} at bg 0.2; low-quality ${wider.lowQuality.join(' ')}`,
+    );
+    expect(ignored(wider)).toBeGreaterThan(ignored(start));
+    expect(wider.matched).not.toEqual(start.matched);
+    // raise fgIouThresh 0.5 -> 0.7: truths whose best anchor falls below it keep it as a low-quality match
+    await page.focus('#fg');
+    for (let k = 0; k < 4; k++) {
+      await page.keyboard.press('ArrowRight');
+      s = await settled(s.runs);
+    }
+    await page.waitForFunction(
+      `window.__explain.retina.options.fgIouThresh === 0.7 && window.__explain.phase === 'ready'`,
+    );
+    s = await state();
+    const high = await referenceRetina(s);
+    expectSameRetina(s, high);
+    console.log(`explain: RetinaNet at fg 0.7: low-quality matches ${high.lowQuality.join(' ')}`);
+    expect(high.lowQuality.length).toBeGreaterThan(0);
+    await page.screenshot({ path: join(REPORTS, 'explain-retinanet.png'), fullPage: true });
+    // low-quality matches off (Space on the checkbox): those anchors leave the foreground
+    await page.focus('#low-quality');
+    await page.keyboard.press('Space');
+    s = await settled(s.runs);
+    const strict = await referenceRetina(s);
+    expect(s.retina!.options.allowLowQualityMatches).toBe(false);
+    expectSameRetina(s, strict);
+    expect(strict.lowQuality).toEqual([]);
+    expect(strict.numForeground).toBe(high.numForeground - high.lowQuality.length);
   });
 
   it("with the tiny SSD's predictions, untrained and after training in the page, still the reference's numbers", async () => {
