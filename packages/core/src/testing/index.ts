@@ -45,5 +45,6 @@ export {
   runTrainingFixture,
   type TrainingCompile,
   type TrainingFixtureResult,
+  trainingFixtureGraphs,
   trainingFixtureLoss,
 } from './training-fixture.js';
