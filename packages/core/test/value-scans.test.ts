@@ -64,6 +64,25 @@ describe('value scans: the fast path finds what the exact scan finds', () => {
     }
   });
 
+  it('a long tensor (summed in chunks): a non-finite value in any chunk or the tail is found', () => {
+    const n = 3 * 65536 + 5;
+    for (const at of [0, 65535, 65536, 2 * 65536 + 17, n - 1]) {
+      for (const v of BAD) {
+        const data = new Float32Array(n).fill(0.5);
+        data[at] = v;
+        const e = errorOf(() => requireFinite({ x: { dtype: 'float32', shape: [n], data } }, ['x']));
+        expect(e?.details).toMatchObject({ tensor: 'x', index: [at] });
+      }
+    }
+    // +Inf and -Inf in different chunks still make the sum NaN
+    const data = new Float32Array(n).fill(0.5);
+    data[70000] = Number.NEGATIVE_INFINITY;
+    data[3] = Number.POSITIVE_INFINITY;
+    expect(errorOf(() => requireFinite({ x: { dtype: 'float32', shape: [n], data } }, ['x']))?.details).toMatchObject({
+      index: [3],
+    });
+  });
+
   it('finite float64 values whose sum overflows are not an error (the exact scan clears them)', () => {
     const data = Float64Array.from([1.7e308, 1.7e308, -1e308, 1.7e308, 5]);
     expect(errorOf(() => requireFinite({ x: { dtype: 'float32', shape: [5], data } }, ['x']))).toBeUndefined();
