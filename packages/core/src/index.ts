@@ -86,6 +86,7 @@ export type { CliDescription, CliFlag } from './losses/cli-flags.js';
 export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
 export type { LossEntry } from './losses/loss-entry.js';
+export { MULTIBOX_DIAGNOSTICS, type MultiboxDiagnostic } from './losses/multibox/diagnostics.js';
 export { MULTIBOX_INPUTS, multiboxLoss } from './losses/multibox/loss.js';
 export {
   MULTIBOX_EXTRA_OUTPUTS,
@@ -100,6 +101,7 @@ export { LOSS_NORMALIZATIONS, type LossNormalization, NORMALIZER_OUTPUT } from '
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
 export type { ProgramOutputs } from './losses/program-names.js';
 export { LOSS_NAMES, LOSS_REGISTRY, type LossName, lossEntry } from './losses/registry.js';
+export { RETINANET_DIAGNOSTICS, type RetinanetDiagnostic } from './losses/retinanet/diagnostics.js';
 export { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, RETINANET_INPUTS, retinanetLoss } from './losses/retinanet/loss.js';
 export {
   RETINANET_BOX_LOSSES,
