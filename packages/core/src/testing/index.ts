@@ -9,7 +9,7 @@ export {
   loadMultiboxFixture,
   loadTrainingFixture,
 } from '../io/fixture-files.js';
-export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
+export { type ConformanceOptions, caseFeeds, caseGraphs, runOpConformance } from './conformance.js';
 export {
   compareDiagnostics,
   diagnosticsPath,
@@ -45,5 +45,6 @@ export {
   runTrainingFixture,
   type TrainingCompile,
   type TrainingFixtureResult,
+  trainingFixtureGraphs,
   trainingFixtureLoss,
 } from './training-fixture.js';

@@ -3,6 +3,7 @@ import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
 import type { MultiboxFixture, RetinanetFixture } from '../io/fixture.js';
 import type { TrainingFixture, TrainingQuantity } from '../io/training-fixture.js';
+import type { Graph } from '../ir/graph.js';
 import type { ModelGraph } from '../training/model.js';
 import { runTrainingSteps } from '../training/run-steps.js';
 import { evalProgram, gradName, trainingStepProgram } from '../training/step-program.js';
@@ -30,6 +31,15 @@ export function trainingFixtureLoss(fx: TrainingFixture): TrainingLoss {
   return fx.loss === 'multibox'
     ? multiboxTrainingLoss(fx.lossOptions as MultiboxFixture['options'])
     : retinanetTrainingLoss(fx.lossOptions as RetinanetFixture['options']);
+}
+
+/**
+ * The two programs `runTrainingFixture` compiles for a fixture, by name: the training step (model, loss,
+ * optimizer, gradients on) and the trained model's eval forward. For kernel-coverage checks of a runtime.
+ */
+export function trainingFixtureGraphs(fx: TrainingFixture, model: ModelGraph): { step: Graph; eval: Graph } {
+  const step = trainingStepProgram({ model, loss: trainingFixtureLoss(fx), optimizer: fx.optimizer, gradients: true });
+  return { step: step.graph, eval: evalProgram(model).graph };
 }
 
 function maxAbs(a: ArrayLike<number>): number {
