@@ -27,11 +27,12 @@ import {
   PROBLEM_DEFAULTS,
   problemTitle,
 } from '../perf/problems.js';
-import { GAP_KINDS, type Gap, type GapKind, PERF_MODES, type SetupReply } from '../perf/protocol.js';
+import { GAP_KINDS, type Gap, type GapKind, PERF_MODES, type PerfMode, type SetupReply } from '../perf/protocol.js';
 import { type Cell, type Contender, cellLabel, measureBatch } from '../perf/schedule.js';
 import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
 import { perfTable } from '../perf/table.js';
+import type { TimingServer } from '../perf/timing-server.js';
 import { perfEntry } from '../problems/index.js';
 import { selectBackends } from '../select-backends.js';
 import { runTrainPerf } from './perf-train.js';
@@ -58,7 +59,8 @@ const FLAGS = [
 ] as const;
 
 export const PERF_MEMORY_NOTE =
-  'peak_rss_mb: RSS high-water mark of the process that runs the implementation (one process per backend; ' +
+  'peak_rss_mb: RSS high-water mark of the process that runs the implementation (for a backend, one process per ' +
+  'program, forward or forward+backward with validation on or off, each holding only that compiled loss; the higher of the two modes; ' +
   "Linux VmHWM, reset before each measured request) plus the peak sampled RSS of that process's children " +
   '(e.g. a browser), over the first run, warm-up and timed runs of that batch size; includes the runtime and the inputs';
 export const PERF_TIMING_NOTE =
@@ -173,39 +175,63 @@ function parseOptions(args: string[]): PerfOptions {
 
 const progress = (line: string) => process.stderr.write(`perf: ${line}\n`);
 
-/** Starts one worker per backend and compiles both programs there; unavailable ones are closed again. */
-async function startBackends(names: readonly string[], problem: PerfProblem, withValidation: boolean) {
+/**
+ * Starts, per backend, one worker per program (mode and validation setting) and compiles that program
+ * there, so that each process holds one compiled loss as a user's would and its peak memory is that
+ * program's alone; a backend any of whose workers is unavailable is closed again.
+ */
+async function startBackends(names: readonly string[], problem: PerfProblem, validate: readonly boolean[]) {
   const statuses: BackendStatus[] = [];
   const contenders: (Contender & { device: string })[] = [];
   for (const name of names) {
     progress(`starting ${name}`);
-    const server = startWorker(name);
+    const servers: TimingServer[] = [];
     try {
-      const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name, problem, withValidation });
-      if (setup.available) {
-        const idle = server.pid === undefined ? null : currentRssMb(server.pid);
-        statuses.push({
-          name,
-          available: true,
-          reason: null,
-          device: setup.device,
-          compile_ms: setup.compile_ms,
-          idle_rss_mb: idle,
-        });
-        contenders.push({ name, server, device: setup.device });
+      const variants: (Contender & { device: string })[] = [];
+      const compileMs: Partial<Record<PerfMode, number>> = {};
+      let idle: number | null = null;
+      let unavailable: string | undefined;
+      for (const v of validate) {
+        const byMode = {} as Record<PerfMode, TimingServer>;
+        let device = '';
+        for (const mode of PERF_MODES) {
+          const server = startWorker(name);
+          servers.push(server);
+          const only = { mode, validate: v };
+          const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name, problem, only });
+          if (!setup.available) {
+            unavailable = setup.reason;
+            break;
+          }
+          byMode[mode] = server;
+          device = setup.device;
+          // compile time and idle memory of the programs a training loop compiles (validation off when timed)
+          if (!v || !validate.includes(false)) compileMs[mode] = setup.compile_ms[mode] ?? 0;
+          if (mode === 'forward_backward' && (!v || idle === null) && server.pid !== undefined)
+            idle = currentRssMb(server.pid);
+        }
+        if (unavailable !== undefined) break;
+        variants.push({ name, server: byMode.forward_backward, byMode, validate: v, device });
+      }
+      if (unavailable === undefined && variants[0]) {
+        const { device } = variants[0];
+        const compile_ms = { forward: compileMs.forward ?? 0, forward_backward: compileMs.forward_backward ?? 0 };
+        statuses.push({ name, available: true, reason: null, device, compile_ms, idle_rss_mb: idle });
+        contenders.push(...variants);
         progress(
-          `${name}: ${setup.device}, compiled in ${setup.compile_ms.forward.toFixed(0)} / ${setup.compile_ms.forward_backward.toFixed(0)} ms`,
+          `${name}: ${device}, compiled in ${compile_ms.forward.toFixed(0)} / ${compile_ms.forward_backward.toFixed(0)} ms (one process per program)`,
         );
         continue;
       }
-      statuses.push({ name, available: false, reason: setup.reason });
-      progress(`${name}: not available: ${setup.reason}`);
+      const reason = unavailable ?? 'no program to compile';
+      statuses.push({ name, available: false, reason });
+      progress(`${name}: not available: ${reason}`);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       statuses.push({ name, available: false, reason });
       progress(`${name}: could not start: ${reason}`);
     }
-    await server.close();
+    await Promise.all(servers.map((s) => s.close()));
   }
   return { statuses, contenders };
 }
@@ -256,29 +282,27 @@ export async function runPerf(args: string[]): Promise<number> {
       : `PyTorch original not timed: ${torch.reason}`,
   );
 
-  const started = await startBackends(names, problem, options.validate.includes(true));
+  const started = await startBackends(names, problem, options.validate);
   const contenders = started.contenders;
   const statuses = started.statuses.map((s) => (notes.get(s.name) ? { ...s, notes: notes.get(s.name) } : s));
   const pytorch: Contender | undefined = torch.available
     ? { name: 'pytorch', server: startPytorch(options.torchThreads, problem.loss) }
     : undefined;
-  const all = [...(pytorch ? [pytorch] : []), ...contenders];
-  // one contender per backend and validation setting (the same worker process); the original once
-  const variants: Contender[] = [
-    ...(pytorch ? [pytorch] : []),
-    ...contenders.flatMap((c) => options.validate.map((validate) => ({ name: c.name, server: c.server, validate }))),
-  ];
+  // one contender per backend and validation setting (a worker process per program); the original once
+  const variants: Contender[] = [...(pytorch ? [pytorch] : []), ...contenders];
+  const timedNames = [...new Set(variants.map((c) => c.name))];
+  const servers = [...new Set(variants.flatMap((c) => [c.server, ...Object.values(c.byMode ?? {})]))];
   const cells: Cell[] = [];
   const skipped: Skip[] = [];
   try {
     for (const batch of options.batches) {
       const skip = new Set<string>();
-      for (const c of all) {
-        const why = reasonToSkip(c.name, batch, cells, options.maxTimeS * 1000);
+      for (const name of timedNames) {
+        const why = reasonToSkip(name, batch, cells, options.maxTimeS * 1000);
         if (!why) continue;
-        skip.add(c.name);
-        skipped.push({ name: c.name, batch, reason: why });
-        progress(`batch ${batch}: ${c.name} skipped: ${why}`);
+        skip.add(name);
+        skipped.push({ name, batch, reason: why });
+        progress(`batch ${batch}: ${name} skipped: ${why}`);
       }
       const timed = variants.filter((c) => !skip.has(c.name));
       if (timed.length === 0) continue;
@@ -304,7 +328,7 @@ export async function runPerf(args: string[]): Promise<number> {
       }
     }
   } finally {
-    await Promise.all(all.map((c) => c.server.close()));
+    await Promise.all(servers.map((s) => s.close()));
   }
 
   const perf = assemblePerfJson({

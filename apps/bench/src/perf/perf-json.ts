@@ -102,7 +102,7 @@ export interface BackendStatus {
   readonly reason: string | null;
   readonly device?: string;
   readonly compile_ms?: Record<PerfMode, number>;
-  /** the worker's RSS once both programs are compiled, before any input exists: the runtime's own cost */
+  /** RSS of the worker holding the forward+backward program once compiled, before any input exists: the runtime's own cost */
   readonly idle_rss_mb?: number | null;
   /** the bench backend's own remarks (precision limits, software rendering, ...) */
   readonly notes?: string;

@@ -50,17 +50,33 @@ export interface TimeReply {
   readonly transfer_ms?: { readonly in: number; readonly out: number };
 }
 
-/** Worker only: probe the backend and compile both programs of the problem (outside any timing). */
+/** One compiled program: a mode, with validation on (compile's default) or off. */
+export interface ProgramChoice {
+  readonly mode: PerfMode;
+  readonly validate: boolean;
+}
+
+/** Worker only: probe the backend and compile the programs of the problem (outside any timing). */
 export interface SetupRequest {
   readonly cmd: 'setup';
   readonly backend: string;
   readonly problem: PerfProblem;
   /** also compile both programs with validation on (the default of `compile`), for `validate: true` requests */
   readonly withValidation?: boolean;
+  /**
+   * Compile only this program (`withValidation` is then ignored): a process holding one compiled loss,
+   * as a user's, so that its peak memory is that program's alone (`bench perf` starts one per program).
+   */
+  readonly only?: ProgramChoice;
 }
 
 export type SetupReply =
-  | { readonly available: true; readonly device: string; readonly compile_ms: Record<PerfMode, number> }
+  | {
+      readonly available: true;
+      readonly device: string;
+      /** per mode compiled (one with `only`) */
+      readonly compile_ms: Partial<Record<PerfMode, number>>;
+    }
   | { readonly available: false; readonly reason: string };
 
 export interface QuitRequest {

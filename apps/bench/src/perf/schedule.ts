@@ -28,6 +28,11 @@ export interface ScheduleOptions {
 export interface Contender {
   readonly name: string;
   readonly server: TimingServer;
+  /**
+   * Backends: one process per mode, each holding only that program, so that a mode's peak memory is
+   * what a process with that one compiled loss needs; absent: `server` runs both modes.
+   */
+  readonly byMode?: Readonly<Record<PerfMode, TimingServer>>;
   /** backends: time the loss compiled with validation on (compile's default) or off; absent for the original */
   readonly validate?: boolean;
 }
@@ -43,7 +48,7 @@ export interface Cell {
   readonly firstRunMs: Partial<Record<PerfMode, number>>;
   /** wall time spent per mode, first run and warm-up included */
   readonly spentMs: Record<PerfMode, number>;
-  /** null where it could not be measured */
+  /** the higher of the modes' peaks (with `byMode`, each in its own process); null where it could not be measured */
   peakRssMb: number | null;
   /** browser backends: feeds into the page and outputs out, per timed request (see TimeReply) */
   readonly transferMs: Record<PerfMode, { in: number; out: number }[]>;
@@ -64,11 +69,12 @@ function isDone(cell: Cell, mode: PerfMode, options: ScheduleOptions): boolean {
 
 /** Runs one request with its memory measured; the cell keeps the highest peak and counts the time. */
 async function measured(contender: Contender, cell: Cell, request: TimeRequest): Promise<TimeReply> {
-  const pid = contender.server.pid;
+  const server = contender.byMode?.[request.mode] ?? contender.server;
+  const pid = server.pid;
   const span = pid === undefined ? null : measurePeakMemory(pid);
   const start = performance.now();
   try {
-    const reply = await contender.server.request<TimeReply>(request);
+    const reply = await server.request<TimeReply>(request);
     if (!span && reply.rss_after_runs_mb !== undefined)
       cell.peakRssMb = Math.max(cell.peakRssMb ?? 0, reply.rss_after_runs_mb);
     if (reply.transfer_ms !== undefined) cell.transferMs[request.mode].push({ ...reply.transfer_ms });

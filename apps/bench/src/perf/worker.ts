@@ -15,6 +15,7 @@ import {
   type Gap,
   PERF_MODES,
   type PerfMode,
+  type ProgramChoice,
   type SetupReply,
   type TimeReply,
   type TimeRequest,
@@ -26,8 +27,11 @@ interface Loaded {
   readonly backend: BenchBackend;
   /** the problem the programs were compiled for (each time request must name the same loss) */
   readonly problem: PerfProblem;
-  /** each mode compiled with validation off (`validate: false`) and, when asked for at setup, on (the default) */
-  readonly compiled: Record<PerfMode, { readonly off: CompiledLoss; readonly on?: CompiledLoss }>;
+  /**
+   * Per mode, the loss compiled with validation off (`validate: false`) and/or on (the default): both
+   * modes, off and (when asked for at setup) on, or only the one program a setup names.
+   */
+  readonly compiled: Partial<Record<PerfMode, { readonly off?: CompiledLoss; readonly on?: CompiledLoss }>>;
 }
 
 let loaded: Loaded | undefined;
@@ -35,24 +39,32 @@ let loaded: Loaded | undefined;
 let inputs: { key: string; feeds: Feeds } | undefined;
 const firstRun = new Map<string, number>();
 
-async function setup(name: string, problem: PerfProblem, withValidation: boolean): Promise<SetupReply> {
+async function setup(
+  name: string,
+  problem: PerfProblem,
+  withValidation: boolean,
+  only: ProgramChoice | undefined,
+): Promise<SetupReply> {
   const backend = allBackends().find((b) => b.name === name);
   if (!backend) return { available: false, reason: `no bench backend named '${name}'` };
   const availability = await backend.probe();
   if (!availability.available) return { available: false, reason: availability.reason };
-  const compiled = {} as Loaded['compiled'];
-  const compileMs = {} as Record<PerfMode, number>;
-  for (const mode of PERF_MODES) {
+  const compiled: Loaded['compiled'] = {};
+  const compileMs: Partial<Record<PerfMode, number>> = {};
+  let device = '';
+  for (const mode of only ? [only.mode] : PERF_MODES) {
     // The inputs are also validated once, outside the timing (feedsFor). `off` is what a training loop
     // compiled with `validate: false` runs; `on` is compile's default, the value scans in every run().
     const program: LossProgram = perfProgram(problem, mode === 'forward_backward');
     const start = performance.now();
-    const off = await backend.compile(program, { validate: false });
+    const first = await backend.compile(program, only?.validate ? {} : { validate: false });
     compileMs[mode] = performance.now() - start;
-    compiled[mode] = withValidation ? { off, on: await backend.compile(program) } : { off };
+    device = first.device;
+    if (only) compiled[mode] = only.validate ? { on: first } : { off: first };
+    else compiled[mode] = withValidation ? { off: first, on: await backend.compile(program) } : { off: first };
   }
   loaded = { backend, problem, compiled };
-  return { available: true, device: compiled.forward_backward.off.device, compile_ms: compileMs };
+  return { available: true, device, compile_ms: compileMs };
 }
 
 /** The problem and batch size of a request, as a key: the fields the worker's inputs depend on. */
@@ -111,8 +123,11 @@ async function time(request: TimeRequest): Promise<TimeReply> {
   if (request.loss !== loaded.problem.loss)
     throw new Error(`this worker compiled the ${loaded.problem.loss} loss, not ${request.loss}`);
   const variants = loaded.compiled[request.mode];
-  const compiled = request.validate ? variants.on : variants.off;
-  if (compiled === undefined) throw new Error('validate: true needs a setup with withValidation');
+  const compiled = request.validate ? variants?.on : variants?.off;
+  if (compiled === undefined)
+    throw new Error(
+      `this worker did not compile the ${request.mode} program with validation ${request.validate ? 'on' : 'off'}`,
+    );
   const feeds = feedsFor(request);
   rssAfterRuns = 0;
   transfers = [];
@@ -137,9 +152,8 @@ async function time(request: TimeRequest): Promise<TimeReply> {
 
 async function shutdown(): Promise<void> {
   if (!loaded) return;
-  for (const mode of PERF_MODES) {
-    const { off, on } = loaded.compiled[mode];
-    await off.dispose();
+  for (const { off, on } of Object.values(loaded.compiled)) {
+    await off?.dispose();
     await on?.dispose();
   }
   await loaded.backend.close?.();
@@ -161,7 +175,7 @@ async function serve(): Promise<void> {
       const request = JSON.parse(line) as WorkerRequest;
       if (request.cmd === 'quit') break;
       if (request.cmd === 'setup')
-        reply(await setup(request.backend, request.problem, request.withValidation === true));
+        reply(await setup(request.backend, request.problem, request.withValidation === true, request.only));
       else if (request.cmd === 'time') reply(await time(request));
       else throw new Error(`unknown cmd '${(request as { cmd?: unknown }).cmd}'`);
     } catch (err) {
