@@ -30,11 +30,15 @@ export const compile = defineOrtBackend<ExecutionProvider, OnnxRuntimeNodeOption
       options.intraOpNumThreads ?? '',
       options.intraOpSpinning ?? '',
       options.graphOptimizationLevel,
+      options.enableMemPattern,
+      options.enableCpuMemArena,
     ].join('|');
     const session = await acquireSession(key, async () =>
       ort.InferenceSession.create(model(), {
         executionProviders: [ep],
         graphOptimizationLevel: options.graphOptimizationLevel,
+        enableMemPattern: options.enableMemPattern,
+        enableCpuMemArena: options.enableCpuMemArena,
         ...(options.intraOpNumThreads !== undefined && { intraOpNumThreads: options.intraOpNumThreads }),
         ...(options.intraOpSpinning !== undefined && {
           extra: { session: { intra_op: { allow_spinning: options.intraOpSpinning ? '1' : '0' } } },

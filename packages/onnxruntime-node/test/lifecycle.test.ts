@@ -92,6 +92,24 @@ describe('compiled loss lifecycle', () => {
     });
   });
 
+  it('enableMemPattern and enableCpuMemArena are validated, run either way and key the shared session', async () => {
+    const before = liveSessionCount();
+    const losses: Awaited<ReturnType<typeof compile>>[] = [];
+    for (const enableMemPattern of [false, true])
+      for (const enableCpuMemArena of [false, true]) {
+        const loss = await compile(smallGraph(), { enableMemPattern, enableCpuMemArena });
+        expect(Array.from((await loss.run(feed([1, 1, 1]), ['s'])).s!.data)).toEqual([9]);
+        losses.push(loss);
+      }
+    expect(liveSessionCount()).toBe(before + 4);
+    for (const loss of losses) await loss.dispose();
+    for (const option of ['enableMemPattern', 'enableCpuMemArena'])
+      await expect(compile(smallGraph(), { [option]: 'no' } as never)).rejects.toMatchObject({
+        code: 'INVALID_OPTION',
+        details: { option },
+      });
+  });
+
   it("a misspelt option names the closest one (a misspelt 'executionProviders' never silently runs on the CPU)", async () => {
     await expect(compile(smallGraph(), { executionProvider: ['cuda'] } as never)).rejects.toThrow(
       /unknown onnxruntime-node compile option 'executionProvider' \(did you mean 'executionProviders'\?\)/,
