@@ -33,7 +33,7 @@ export {
 } from './backend/prepare.js';
 export { compileReference } from './backend/reference.js';
 export { DEFAULT_TIMEOUTS } from './backend/timeout.js';
-export { type AnchorGridConfig, anchorGrid, retinanetAnchorSizes } from './boxes/anchors.js';
+export { type AnchorGridConfig, anchorGrid } from './boxes/anchors.js';
 export { BBOX_XFORM_CLIP, type BoxCoderWeights, decodeBoxes, encodeBoxes } from './boxes/box-coder.js';
 export { type Coords, centerForm, coords, encode, jaccard, pointForm, stackCoords } from './boxes/box-ops.js';
 export { type DefaultBoxConfig, defaultBoxes, SSD300, SSD512 } from './boxes/default-boxes.js';
@@ -46,11 +46,8 @@ export {
   type Fixture,
   type FixtureLoss,
   fixtureOutputs,
-  type MultiboxFixture,
-  type RetinanetFixture,
   readFixture,
   readMultiboxFixture,
-  type Yolov8LossFixture,
 } from './io/fixture.js';
 export {
   parseSafetensors,
@@ -86,32 +83,22 @@ export type { CliDescription, CliFlag } from './losses/cli-flags.js';
 export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
 export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
 export type { LossEntry } from './losses/loss-entry.js';
-export { MULTIBOX_INPUTS, multiboxLoss } from './losses/multibox/loss.js';
-export {
-  MULTIBOX_EXTRA_OUTPUTS,
-  type MultiboxExtraOutput,
-  type MultiboxLossOptions,
-  resolveMultiboxOptions,
-} from './losses/multibox/options.js';
-export { MULTIBOX_PROFILES, type MultiboxProfile } from './losses/multibox/profile.js';
-export { type MultiboxInput, type MultiboxOutput, multiboxLossProgram } from './losses/multibox/program.js';
-export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox/validate.js';
 export { LOSS_NORMALIZATIONS, type LossNormalization, NORMALIZER_OUTPUT } from './losses/normalization.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
-export type { ProgramOutputs } from './losses/program-names.js';
-export { LOSS_NAMES, LOSS_REGISTRY, type LossName, lossEntry } from './losses/registry.js';
-export { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, RETINANET_INPUTS, retinanetLoss } from './losses/retinanet/loss.js';
 export {
-  RETINANET_BOX_LOSSES,
-  RETINANET_EXTRA_OUTPUTS,
-  type RetinanetBoxLoss,
-  type RetinanetExtraOutput,
-  type RetinanetLossOptions,
-  resolveRetinanetOptions,
-} from './losses/retinanet/options.js';
-export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet/program.js';
-export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet/validate.js';
-export * from './losses/yolov8/index.js';
+  checkPerfShape,
+  configNumber,
+  configString,
+  fillNormal,
+  type PerfFlag,
+  type PerfOriginal,
+  type PerfProblemDescription,
+  perfInt,
+  perfRandom,
+  randomPixelTruths,
+} from './losses/perf-problem.js';
+export type { ProgramOutputs } from './losses/program-names.js';
+export * from './losses/registry.js';
 export { type Arity, type Inputs, type OpDef, type Tuple, type Vjp, type VjpArgs, vjpGrads } from './ops/define.js';
 export { type ArityOf, OP_NAMES, OPS } from './ops/registry.js';
 export { poolDivisors, windowEndPad } from './ops/window-kernels.js';
@@ -175,4 +162,4 @@ export {
   trainingStepProgram,
 } from './training/step-program.js';
 export { type BackendCompile, createTrainer, type Trainer, type TrainerOptions } from './training/trainer.js';
-export { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from './training/training-loss.js';
+export { multiboxTrainingLoss, type TrainingLoss } from './training/training-loss.js';

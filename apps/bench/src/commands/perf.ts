@@ -1,12 +1,13 @@
 /**
- * `bench perf`: times forward and forward+backward of a loss (`--loss multibox`, the default, or
- * `retinanet`) on synthetic inputs, for every requested backend and batch size, interleaved with the
- * original (the seed's PyTorch MultiBoxLoss, or torchvision's RetinaNet loss) when /usr/bin/python3 has
- * torch (and torchvision). Progress on stderr, a table on stdout, the perf JSON (perf/perf-json.ts) with --json FILE.
+ * `bench perf`: times forward and forward+backward of a registered loss (`--loss`, default multibox) on its
+ * synthetic timing problem (the `perf` part of its registry entry in core), for every requested backend and
+ * batch size, interleaved with the PyTorch counterpart the entry names when /usr/bin/python3 can import its
+ * modules. Progress on stderr, a table on stdout, the perf JSON (perf/perf-json.ts) with --json FILE.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
+import { LossGraphError, perfProblem } from '@lossgraph/core';
 import type { BenchBackend } from '@lossgraph-tools/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { machineInfo } from '../perf/machine.js';
@@ -14,6 +15,7 @@ import { currentRssMb } from '../perf/memory.js';
 import { assemblePerfJson, type BackendStatus, isComplete, type Skip } from '../perf/perf-json.js';
 import {
   boxCount,
+  DEFAULT_PERF_LOSS,
   originalTimer,
   PERF_LOSSES,
   type PerfLoss,
@@ -26,18 +28,18 @@ import { type Cell, type Contender, measureBatch } from '../perf/schedule.js';
 import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
 import { perfTable } from '../perf/table.js';
-import { perfEntry } from '../problems/index.js';
 import { selectBackends } from '../select-backends.js';
 import { runTrainPerf } from './perf-train.js';
 
-const FLAGS = [
+/** Every registered loss's own timing-problem flags (its registry entry's `perf.flags`). */
+const LOSS_FLAGS = [...new Set(PERF_LOSSES.flatMap((l) => perfProblem(l).flags.map((f) => f.flag)))];
+
+export const FLAGS = [
   'loss',
   'backends',
   'batch',
   'classes',
-  'priors',
-  'image-size',
-  'box-loss',
+  ...LOSS_FLAGS,
   'json',
   'repeats',
   'min-time',
@@ -45,7 +47,7 @@ const FLAGS = [
   'warmup',
   'pytorch',
   'torch-threads',
-] as const;
+];
 
 export const PERF_MEMORY_NOTE =
   'peak_rss_mb: RSS high-water mark of the process that runs the implementation (one process per backend; ' +
@@ -86,19 +88,25 @@ function torchThreads(value: string | undefined): number | undefined {
   return value === undefined ? os.cpus().length : positiveInt('torch-threads', value);
 }
 
-/** The loss (any registered one) and its shape, from the flags of its timing problem (problems/). */
+const flagsOf = (loss: PerfLoss) => perfProblem(loss).flags.map((f) => f.flag);
+
+/** The loss (any registered one) and its shape, from the flags of its timing problem (its registry entry). */
 function parseProblem(f: Record<string, string>): PerfProblem {
-  const loss = (f.loss ?? 'multibox') as PerfLoss;
+  const loss = (f.loss ?? DEFAULT_PERF_LOSS) as PerfLoss;
   if (!PERF_LOSSES.includes(loss))
     throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
-  const own = new Set(perfEntry(loss).flags);
-  for (const other of PERF_LOSSES)
-    for (const flag of perfEntry(other).flags)
-      if (f[flag] !== undefined && !own.has(flag))
-        throw new UsageError(
-          `--${flag} applies to --loss ${PERF_LOSSES.filter((l) => perfEntry(l).flags.includes(flag)).join(', ')} only`,
-        );
-  return perfEntry(loss).parse(f);
+  const own = new Set(flagsOf(loss));
+  for (const flag of LOSS_FLAGS)
+    if (f[flag] !== undefined && !own.has(flag))
+      throw new UsageError(
+        `--${flag} applies to --loss ${PERF_LOSSES.filter((l) => flagsOf(l).includes(flag)).join(', ')} only`,
+      );
+  try {
+    return perfProblem(loss).parse(f);
+  } catch (err) {
+    if (err instanceof LossGraphError && err.code === 'INVALID_OPTION') throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 function parseOptions(args: string[]): PerfOptions {

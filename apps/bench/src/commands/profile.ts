@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { multiboxLossProgram } from '@lossgraph/core';
+import { multiboxLossProgram, PRIOR_PRESETS, type PriorPreset, syntheticMultiboxFeeds } from '@lossgraph/core';
 import { parseFlags, UsageError } from '../args.js';
-import { PRIOR_PRESETS, type PriorPreset, syntheticFeeds } from '../perf/synthetic.js';
 import { type ProfileJson, profileOnnxruntimeNode } from '../profile/ort-profile.js';
 
 /**
@@ -33,7 +32,7 @@ export async function runProfile(args: string[]): Promise<number> {
   const gradients = flags.forward !== 'true';
   const program = multiboxLossProgram({ gradients });
   const graph = program.graph;
-  const feeds = syntheticFeeds(shape);
+  const feeds = syntheticMultiboxFeeds(shape);
   process.stderr.write(
     `profiling onnxruntime-node-cpu, ${shape.priors} batch ${shape.batch}, ${shape.classes} classes, ${gradients ? 'forward+backward' : 'forward'}, ${runs} runs\n`,
   );

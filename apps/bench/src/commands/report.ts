@@ -1,27 +1,28 @@
 /**
- * `bench report`: turns the JSON of `bench validate` and `bench perf` (the MultiBoxLoss run, and when
- * given or present the RetinaNet run and the ORT profile) into reports/<date>/report.md,
+ * `bench report`: turns the JSON of `bench validate` and `bench perf` (the default loss's run, and when
+ * given or present the runs of the other registered losses and the ORT profile) into reports/<date>/report.md,
  * report.json and report.html (self-contained, SVG charts inline), plus the charts as .svg files for
  * the Markdown. A missing input is stated in the report and its sections are left out.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoFixturesDir, sampleFixturePath } from '@lossgraph/core/testing';
-import { parseFlags, UsageError } from '../args.js';
+import { parseFlags, parseList, UsageError } from '../args.js';
 import { machineInfo } from '../perf/machine.js';
+import { DEFAULT_PERF_LOSS, PERF_LOSSES } from '../perf/problems.js';
 import { reportBlocks } from '../report/content.js';
 import { toHtml, toMarkdown } from '../report/document.js';
 import { loadPerf, loadProfile, loadTrainPerf, loadValidate } from '../report/inputs.js';
 import { accuracyOf, checkTargets, inputNote, type ReportData, reproduceCommands } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
-const FLAGS = ['validate', 'perf', 'retinanet-perf', 'train-perf', 'out', 'fixtures', 'profile'] as const;
+const FLAGS = ['validate', 'perf', 'loss-perf', 'train-perf', 'out', 'fixtures', 'profile'] as const;
 export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
 export const DEFAULT_PERF = 'reports/latest-perf.json';
 /** optional: read when present (bench profile --json) */
 export const DEFAULT_PROFILE = 'reports/latest-profile.json';
-/** optional: read when present (bench perf --loss retinanet --json) */
-export const DEFAULT_RETINANET_PERF = 'reports/latest-perf-retinanet.json';
+/** optional: read when present (bench perf --loss <loss> --json), for every registered loss but the default one */
+export const defaultLossPerf = (loss: string) => `reports/latest-perf-${loss}.json`;
 /** optional: read when present (bench perf --train --json) */
 export const DEFAULT_TRAIN_PERF = 'reports/latest-perf-train.json';
 
@@ -50,10 +51,14 @@ export async function runReport(args: string[]): Promise<number> {
   if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined))
     process.stderr.write(`report: ${profile.message}\n`);
   const profileData = profile.status === 'read' ? profile.data : null;
-  const retinanet = loadPerf(f['retinanet-perf'] ?? DEFAULT_RETINANET_PERF);
-  if (retinanet.status === 'invalid' || (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined))
-    process.stderr.write(`report: ${retinanet.message}\n`);
-  const retinanetData = retinanet.status === 'read' ? retinanet.data : null;
+  // the other losses' runs: the files named, else every default file there is
+  const lossPerfPaths =
+    parseList(f['loss-perf']) ??
+    PERF_LOSSES.filter((l) => l !== DEFAULT_PERF_LOSS)
+      .map(defaultLossPerf)
+      .filter((p) => existsSync(p));
+  const lossPerf = lossPerfPaths.map((p) => loadPerf(p));
+  for (const run of lossPerf) if (run.status !== 'read') process.stderr.write(`report: ${run.message}\n`);
   const train = loadTrainPerf(f['train-perf'] ?? DEFAULT_TRAIN_PERF);
   if (train.status === 'invalid' || (train.status === 'missing' && f['train-perf'] !== undefined))
     process.stderr.write(`report: ${train.message}\n`);
@@ -70,7 +75,7 @@ export async function runReport(args: string[]): Promise<number> {
     inputs: {
       validate: inputNote(validate),
       perf: inputNote(perf),
-      retinanet_perf: inputNote(retinanet),
+      loss_perf: lossPerf.map(inputNote),
       train_perf: inputNote(train),
     },
     machine: perfData?.machine ?? machineInfo(),
@@ -80,13 +85,13 @@ export async function runReport(args: string[]): Promise<number> {
       perf.path,
       perfData,
       { path: profile.path, data: profileData },
-      { path: retinanet.path, data: retinanetData },
+      lossPerf.map((r) => ({ path: r.path, data: r.status === 'read' ? r.data : null })),
     ),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
     validate: validateData,
     perf: perfData,
-    retinanet_perf: retinanetData,
+    loss_perf: lossPerf.flatMap((r) => (r.status === 'read' ? [r.data] : [])),
     train_perf: train.status === 'read' ? train.data : null,
     profile: profileData,
   };
@@ -103,10 +108,10 @@ export async function runReport(args: string[]): Promise<number> {
     `wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`,
   );
   const unreadable =
-    [validate, perf, profile, retinanet, train].some((i) => i.status === 'invalid') ||
+    [validate, perf, profile, train].some((i) => i.status === 'invalid') ||
+    lossPerf.some((r) => r.status !== 'read') ||
     (train.status === 'missing' && f['train-perf'] !== undefined) ||
-    (profile.status === 'missing' && f.profile !== undefined) ||
-    (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined);
+    (profile.status === 'missing' && f.profile !== undefined);
   const nothing = !validateData && !perfData;
   return unreadable || nothing ? 1 : 0;
 }

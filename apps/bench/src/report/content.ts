@@ -1,5 +1,6 @@
 /** The report's text, tables and charts, as document blocks (document.ts renders them). */
 
+import { lossEntry } from '@lossgraph/core';
 import { type PerfJson, problemOf } from '../perf/perf-json.js';
 import { problemTitle } from '../perf/problems.js';
 import { ms, perfRows, ratioText } from '../perf/table.js';
@@ -400,6 +401,13 @@ function profileBlocks(p: ProfileJson): Block[] {
   ];
 }
 
+/** " (retinanet: `path`, yolov8: `path`)." for the other losses' perf runs, else ".". */
+function lossPerfSources(d: ReportData): string {
+  const notes = (d.inputs.loss_perf ?? []).filter((n) => n.status === 'read');
+  if (d.loss_perf.length === 0 || notes.length !== d.loss_perf.length) return '.';
+  return ` (${d.loss_perf.map((run, i) => `${problemOf(run.config).loss}: \`${notes[i]?.path}\``).join(', ')}).`;
+}
+
 export function reportBlocks(d: ReportData): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: `lossgraph benchmark report, ${d.date}` },
@@ -407,7 +415,7 @@ export function reportBlocks(d: ReportData): Block[] {
       kind: 'paragraph',
       text:
         `Written ${d.generated_at} from validate results \`${d.inputs.validate.path}\` and perf results \`${d.inputs.perf.path}\`` +
-        `${d.retinanet_perf ? ` (RetinaNet: \`${d.inputs.retinanet_perf!.path}\`)` : ''}.`,
+        lossPerfSources(d),
     },
   ];
   for (const input of [d.inputs.validate, d.inputs.perf]) {
@@ -446,10 +454,11 @@ export function reportBlocks(d: ReportData): Block[] {
       }),
     );
   }
-  if (d.retinanet_perf)
-    blocks.push(
-      ...perfBlocks(d.retinanet_perf, { heading: 'Speed: RetinaNet loss beside torchvision', idPrefix: 'retinanet-' }),
-    );
+  for (const run of d.loss_perf) {
+    const loss = problemOf(run.config).loss;
+    const beside = run.config.original ? ` beside ${run.config.original}` : '';
+    blocks.push(...perfBlocks(run, { heading: `Speed: ${lossEntry(loss).title}${beside}`, idPrefix: `${loss}-` }));
+  }
   if (d.train_perf) blocks.push(...trainBlocks(d.train_perf));
   if (d.profile) blocks.push(...profileBlocks(d.profile));
   if (d.accuracy)

@@ -46,7 +46,8 @@ export interface ReportData {
   readonly inputs: {
     readonly validate: InputNote;
     readonly perf: InputNote;
-    readonly retinanet_perf?: InputNote;
+    /** one per file of `loss_perf` */
+    readonly loss_perf?: InputNote[];
     readonly train_perf?: InputNote;
   };
   /** the machine perf ran on (from the perf JSON), else the one that wrote the report */
@@ -61,8 +62,8 @@ export interface ReportData {
   } | null;
   readonly validate: ValidateJson | null;
   readonly perf: PerfJson | null;
-  /** `bench perf --loss retinanet --json`: the RetinaNet loss beside torchvision's; null when not given */
-  readonly retinanet_perf: PerfJson | null;
+  /** `bench perf --loss <other loss> --json`: runs of the other registered losses, each beside its PyTorch counterpart */
+  readonly loss_perf: PerfJson[];
   /** `bench perf --train --json`: one training step per backend beside PyTorch; null when not given */
   readonly train_perf?: TrainPerfJson | null;
   /** `bench profile --json`: onnxruntime-node-cpu kernel time by op type; null when not given */
@@ -170,15 +171,16 @@ export function reproduceCommands(
   perfPath: string,
   perf: PerfJson | null,
   profile?: OptionalInput<ProfileJson>,
-  retinanet?: OptionalInput<PerfJson>,
+  lossPerf: readonly OptionalInput<PerfJson>[] = [],
 ): string[] {
   const withProfile = profile?.data != null;
-  const withRetinanet = retinanet?.data != null;
+  const runs = lossPerf.filter((r) => r.data != null);
+  const lossPerfFlag = runs.length > 0 ? ` --loss-perf ${runs.map((r) => r.path).join(',')}` : '';
   return [
     `pnpm bench validate --json ${validatePath}`,
     perfCommand(perfPath, perf, 'pnpm bench perf'),
-    ...(withRetinanet ? [perfCommand(retinanet.path, retinanet.data, 'pnpm bench perf --loss retinanet')] : []),
+    ...runs.map((r) => perfCommand(r.path, r.data, `pnpm bench perf --loss ${r.data?.config?.loss}`)),
     ...(withProfile ? [profile.data!.command.replace(/--json\s+\S+/, `--json ${profile.path}`)] : []),
-    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${withRetinanet ? ` --retinanet-perf ${retinanet.path}` : ''}${withProfile ? ` --profile ${profile.path}` : ''}`,
+    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${lossPerfFlag}${withProfile ? ` --profile ${profile.path}` : ''}`,
   ];
 }

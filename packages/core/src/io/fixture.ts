@@ -7,12 +7,7 @@ import { metadataReader } from './fixture-metadata.js';
 import { parseSafetensors, type SafetensorsTensor } from './safetensors.js';
 
 export type { FixtureRole } from '../losses/fixture-spec.js';
-export type { MultiboxFixture } from '../losses/multibox/fixture.js';
-export { multiboxFixtureOptions } from '../losses/multibox/fixture.js';
 export type { Fixture } from '../losses/registry.js';
-export type { RetinanetFixture } from '../losses/retinanet/fixture.js';
-export { retinanetFixtureOptions } from '../losses/retinanet/fixture.js';
-export type { Yolov8LossFixture } from '../losses/yolov8/fixture-table.js';
 export { type MetadataReader, metadataReader } from './fixture-metadata.js';
 
 /** The losses a fixture can name in its `loss` metadata: every registered loss (docs/FIXTURES.md). */

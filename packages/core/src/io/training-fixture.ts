@@ -1,13 +1,13 @@
 import type { HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
-import { OPTIMIZER_TYPES, type OptimizerOptions } from '../training/optimizer-options.js';
 import {
   type MultiboxFixture,
-  metadataReader,
   multiboxFixtureOptions,
   type RetinanetFixture,
   retinanetFixtureOptions,
-} from './fixture.js';
+} from '../losses/registry.js';
+import { OPTIMIZER_TYPES, type OptimizerOptions } from '../training/optimizer-options.js';
+import { metadataReader } from './fixture.js';
 import { parseSafetensors, type SafetensorsDtype, type SafetensorsTensor } from './safetensors.js';
 
 /** The quantities a training-step fixture states a tolerance for (docs/FIXTURES.md, "Training steps"). */

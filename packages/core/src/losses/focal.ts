@@ -36,8 +36,8 @@ export interface FocalSide {
  * from softplus(z) and softplus(-z) (with L = log(1 + e^-|z|) shared: softplus(±z) = max(±z, 0) + L):
  *   t = 0: f = w0 · sp(z) · e^(-γ sp(-z)),   f' =  w0 · e^(-γ sp(-z)) · (σ(z) + γ sp(z) σ(-z))
  *   t = 1: f = w1 · sp(-z) · e^(-γ sp(z)),   f' = -w1 · e^(-γ sp(z)) · (σ(-z) + γ sp(-z) σ(z))
- * with σ(±z) = e^(-sp(∓z)), w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0). The RetinaNet loss
- * takes the t = 0 side over the whole [B,A,C] tensor and corrects the one positive class per anchor on
+ * with σ(±z) = e^(-sp(∓z)), w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0). A one-hot focal loss
+ * can take the t = 0 side over the whole [B,A,C] tensor and correct the one positive class per anchor on
  * [B,A]: no [B,A,C] mask, and a gradient of a few passes where differentiating the graph would take dozens.
  */
 export function focalSide(logits: Tensor, target: 0 | 1, alpha: number, gamma: number, withGrad: boolean): FocalSide {

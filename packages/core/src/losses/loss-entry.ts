@@ -1,12 +1,18 @@
 import type { LossProgram } from '../backend/contract.js';
 import type { CliDescription } from './cli-flags.js';
 import type { FixtureDescription } from './fixture-spec.js';
+import type { PerfProblemDescription } from './perf-problem.js';
 
 /**
  * One loss as the registry lists it (docs/DESIGN.md, "Losses: one registry"): everything the fixture reader,
- * `lossgraph export` and the bench need to know about it. `O` is its options type, `F` its fixture options.
+ * `lossgraph export` and the bench need to know about it. `O` is its options type, `F` its fixture options, `P`
+ * its timing problem's fields.
  */
-export interface LossEntry<O extends object = object, F extends object = O> {
+export interface LossEntry<
+  O extends object = object,
+  F extends object = O,
+  P extends { readonly loss: string; readonly classes: number } = { readonly loss: string; readonly classes: number },
+> {
   /** the name fixtures (`loss` metadata), `lossgraph export --loss` and `bench --loss` use */
   readonly name: string;
   /** a short human title, for summaries */
@@ -19,4 +25,6 @@ export interface LossEntry<O extends object = object, F extends object = O> {
   readonly fixture: FixtureDescription<F>;
   /** its `lossgraph export` flags */
   readonly cli: CliDescription;
+  /** its synthetic timing problem for `bench perf`, with the PyTorch counterpart timed beside it */
+  readonly perf: PerfProblemDescription<P>;
 }

@@ -1,12 +1,13 @@
 import type { CompiledLoss, CompileOptions, LossProgram } from '../backend/contract.js';
 import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
-import type { MultiboxFixture, RetinanetFixture } from '../io/fixture.js';
 import type { TrainingFixture, TrainingQuantity } from '../io/training-fixture.js';
+import type { MultiboxFixture, RetinanetFixture } from '../losses/registry.js';
+import { retinanetTrainingLoss } from '../losses/retinanet/training-loss.js';
 import type { ModelGraph } from '../training/model.js';
 import { runTrainingSteps } from '../training/run-steps.js';
 import { evalProgram, gradName, trainingStepProgram } from '../training/step-program.js';
-import { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from '../training/training-loss.js';
+import { multiboxTrainingLoss, type TrainingLoss } from '../training/training-loss.js';
 import { maxAbsDiff } from './training-compare.js';
 
 /** Makes a ModelGraph of a serialised ONNX model (`importOnnx` of @lossgraph/onnx). */

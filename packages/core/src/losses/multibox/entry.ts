@@ -1,11 +1,12 @@
 import type { LossEntry } from '../loss-entry.js';
 import { MULTIBOX_FIXTURE, type MultiboxFixture } from './fixture.js';
 import { MULTIBOX_EXTRA_OUTPUTS, type MultiboxLossOptions, resolveMultiboxOptions } from './options.js';
+import { MULTIBOX_PERF, type MultiboxPerfProblem } from './perf.js';
 import { MULTIBOX_PROFILES } from './profile.js';
 import { multiboxLossProgram } from './program.js';
 
 /** The SSD MultiBoxLoss (profiles seed and torchvision) as the registry lists it. */
-export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['options']> = {
+export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['options'], MultiboxPerfProblem> = {
   name: 'multibox',
   title: 'MultiBoxLoss',
   program: multiboxLossProgram,
@@ -33,4 +34,5 @@ export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['opt
       { flag: 'variances', option: 'variances', kind: 'pair', help: 'box-encoding variances A,B (default 0.1,0.2)' },
     ],
   },
+  perf: MULTIBOX_PERF,
 };

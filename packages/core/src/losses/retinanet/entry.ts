@@ -6,10 +6,11 @@ import {
   type RetinanetLossOptions,
   resolveRetinanetOptions,
 } from './options.js';
+import { RETINANET_PERF, type RetinanetPerfProblem } from './perf.js';
 import { retinanetLossProgram } from './program.js';
 
 /** torchvision's RetinaNet loss as the registry lists it. */
-export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['options']> = {
+export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['options'], RetinanetPerfProblem> = {
   name: 'retinanet',
   title: 'RetinaNet loss',
   program: retinanetLossProgram,
@@ -54,4 +55,5 @@ export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['
       },
     ],
   },
+  perf: RETINANET_PERF,
 };
