@@ -162,4 +162,4 @@ export {
   trainingStepProgram,
 } from './training/step-program.js';
 export { type BackendCompile, createTrainer, type Trainer, type TrainerOptions } from './training/trainer.js';
-export { multiboxTrainingLoss, type TrainingLoss } from './training/training-loss.js';
+export type { TrainingLoss } from './training/training-loss.js';

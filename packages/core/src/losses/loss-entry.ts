@@ -1,4 +1,6 @@
 import type { LossProgram } from '../backend/contract.js';
+import type { MetadataReader } from '../io/fixture-metadata.js';
+import type { TrainingLoss } from '../training/training-loss.js';
 import type { CliDescription } from './cli-flags.js';
 import type { FixtureDescription } from './fixture-spec.js';
 import type { PerfProblemDescription } from './perf-problem.js';
@@ -27,4 +29,18 @@ export interface LossEntry<
   readonly cli: CliDescription;
   /** its synthetic timing problem for `bench perf`, with the PyTorch counterpart timed beside it */
   readonly perf: PerfProblemDescription<P>;
+  /** how a training step ends in it (training-step fixtures, `lossgraph export --model`); absent where none is wired */
+  readonly training?: TrainingDescription<O, F>;
+}
+
+/** The part of a registry entry a training step uses (docs/FIXTURES.md, "Training steps"). */
+export interface TrainingDescription<O extends object, F extends object> {
+  /** the loss for a training step (its program without gradient outputs, and the terms whose sum is minimised) */
+  readonly loss: (options: Omit<O, 'gradients' | 'outputs'>) => TrainingLoss;
+  /** the loss terms, in the order the loss outputs them */
+  readonly terms: readonly string[];
+  /** the loss input the default boxes or anchors go to */
+  readonly priorsInput: string;
+  /** the loss options a training-step fixture's metadata states */
+  readonly fixtureOptions: (m: MetadataReader) => F;
 }

@@ -27,6 +27,9 @@ export const LOSS_REGISTRY = {
 
 export type LossName = keyof typeof LOSS_REGISTRY;
 
+/** The loss taken where none is named: fixtures without `loss` metadata, `lossgraph export`, `bench perf`. */
+export const DEFAULT_LOSS: LossName = 'multibox';
+
 /** The registered loss names, in registry order. */
 export const LOSS_NAMES = Object.keys(LOSS_REGISTRY) as LossName[];
 

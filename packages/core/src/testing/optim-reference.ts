@@ -11,7 +11,7 @@ import { sgd } from '../training/optimizer.js';
 import type { OptimizerOptions } from '../training/optimizer-options.js';
 import { runTrainingSteps } from '../training/run-steps.js';
 import { evalProgram, slotName, type TrainingStepProgram, trainingStepProgram } from '../training/step-program.js';
-import { multiboxTrainingLoss } from '../training/training-loss.js';
+import { multiboxTrainingLoss } from '../losses/multibox/training-loss.js';
 import { repoFixturesDir } from './paths.js';
 import { tinyDetector } from './tiny-detector.js';
 import { lossFailure, tensorFailure } from './training-compare.js';

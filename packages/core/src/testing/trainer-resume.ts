@@ -6,7 +6,7 @@ import { loadCheckpoint, saveCheckpoint } from '../node/checkpoint-file.js';
 import { cosineLr, warmup } from '../training/lr-schedule.js';
 import type { OptimizerOptions } from '../training/optimizer-options.js';
 import { type BackendCompile, createTrainer, type Trainer } from '../training/trainer.js';
-import { multiboxTrainingLoss } from '../training/training-loss.js';
+import { multiboxTrainingLoss } from '../losses/multibox/training-loss.js';
 import { loadOptimReference } from './optim-reference.js';
 
 export interface TrainerResumeOptions {

@@ -1,5 +1,6 @@
 import type { LossEntry } from '../loss-entry.js';
-import { MULTIBOX_FIXTURE, type MultiboxFixture } from './fixture.js';
+import { multiboxTrainingLoss } from './training-loss.js';
+import { MULTIBOX_FIXTURE, type MultiboxFixture, multiboxFixtureOptions } from './fixture.js';
 import { MULTIBOX_EXTRA_OUTPUTS, type MultiboxLossOptions, resolveMultiboxOptions } from './options.js';
 import { MULTIBOX_PERF, type MultiboxPerfProblem } from './perf.js';
 import { MULTIBOX_PROFILES } from './profile.js';
@@ -35,4 +36,5 @@ export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['opt
     ],
   },
   perf: MULTIBOX_PERF,
+  training: { loss: multiboxTrainingLoss, terms: ['loss_l', 'loss_c'], priorsInput: 'dbox_list', fixtureOptions: multiboxFixtureOptions },
 };

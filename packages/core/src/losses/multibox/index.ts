@@ -16,4 +16,5 @@ export {
 } from './perf.js';
 export { MULTIBOX_PROFILES, type MultiboxProfile } from './profile.js';
 export { type MultiboxInput, type MultiboxOutput, multiboxLossProgram } from './program.js';
+export { multiboxTrainingLoss } from './training-loss.js';
 export { checkMultiboxInputs, validateMultiboxInputs } from './validate.js';

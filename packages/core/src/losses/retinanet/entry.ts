@@ -1,5 +1,6 @@
 import type { LossEntry } from '../loss-entry.js';
-import { RETINANET_FIXTURE, type RetinanetFixture } from './fixture.js';
+import { retinanetTrainingLoss } from './training-loss.js';
+import { RETINANET_FIXTURE, type RetinanetFixture, retinanetFixtureOptions } from './fixture.js';
 import {
   RETINANET_BOX_LOSSES,
   RETINANET_EXTRA_OUTPUTS,
@@ -56,4 +57,5 @@ export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['
     ],
   },
   perf: RETINANET_PERF,
+  training: { loss: retinanetTrainingLoss, terms: ['loss_cls', 'loss_box'], priorsInput: 'anchors', fixtureOptions: retinanetFixtureOptions },
 };
