@@ -281,9 +281,9 @@ export async function exportTrainingStep(args: ExportArgs, training: ExportTrain
   }
   const model = importOnnx(bytes);
   const { options } = args.loss;
-  const training = lossEntry(args.loss.name).training;
-  if (!training) return usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(' or ')}`);
-  const loss = training.loss(options);
+  const ending = lossEntry(args.loss.name).training;
+  if (!ending) return usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(' or ')}`);
+  const loss = ending.loss(options);
   try {
     return trainingStepProgram({ model, loss, optimizer: training.optimizer });
   } catch (e) {

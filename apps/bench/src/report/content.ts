@@ -401,7 +401,7 @@ function profileBlocks(p: ProfileJson): Block[] {
   ];
 }
 
-/** " (retinanet: `path`, yolov8: `path`)." for the other losses' perf runs, else ".". */
+/** " (<loss>: `path`, ...)." naming the other losses' perf runs, else ".". */
 function lossPerfSources(d: ReportData): string {
   const notes = (d.inputs.loss_perf ?? []).filter((n) => n.status === 'read');
   if (d.loss_perf.length === 0 || notes.length !== d.loss_perf.length) return '.';

@@ -3,7 +3,7 @@ import type { TrainingRow } from './training.js';
 /** One fixture × backend result, exactly as `bench validate --json` writes it. */
 export interface ValidateRow {
   fixture: string;
-  /** the loss the fixture names (`multibox`, `retinanet`); null when the file could not be read */
+  /** the registered loss the fixture names; null when the file could not be read */
   loss: string | null;
   /** the multibox profile (`seed`, `torchvision`); null for other losses and unreadable files */
   profile: string | null;

@@ -1,10 +1,10 @@
 import type { LossEntry } from '../loss-entry.js';
-import { multiboxTrainingLoss } from './training-loss.js';
 import { MULTIBOX_FIXTURE, type MultiboxFixture, multiboxFixtureOptions } from './fixture.js';
 import { MULTIBOX_EXTRA_OUTPUTS, type MultiboxLossOptions, resolveMultiboxOptions } from './options.js';
 import { MULTIBOX_PERF, type MultiboxPerfProblem } from './perf.js';
 import { MULTIBOX_PROFILES } from './profile.js';
 import { multiboxLossProgram } from './program.js';
+import { multiboxTrainingLoss } from './training-loss.js';
 
 /** The SSD MultiBoxLoss (profiles seed and torchvision) as the registry lists it. */
 export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['options'], MultiboxPerfProblem> = {
@@ -36,5 +36,10 @@ export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['opt
     ],
   },
   perf: MULTIBOX_PERF,
-  training: { loss: multiboxTrainingLoss, terms: ['loss_l', 'loss_c'], priorsInput: 'dbox_list', fixtureOptions: multiboxFixtureOptions },
+  training: {
+    loss: multiboxTrainingLoss,
+    terms: ['loss_l', 'loss_c'],
+    priorsInput: 'dbox_list',
+    fixtureOptions: multiboxFixtureOptions,
+  },
 };

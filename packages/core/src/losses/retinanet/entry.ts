@@ -1,5 +1,4 @@
 import type { LossEntry } from '../loss-entry.js';
-import { retinanetTrainingLoss } from './training-loss.js';
 import { RETINANET_FIXTURE, type RetinanetFixture, retinanetFixtureOptions } from './fixture.js';
 import {
   RETINANET_BOX_LOSSES,
@@ -9,6 +8,7 @@ import {
 } from './options.js';
 import { RETINANET_PERF, type RetinanetPerfProblem } from './perf.js';
 import { retinanetLossProgram } from './program.js';
+import { retinanetTrainingLoss } from './training-loss.js';
 
 /** torchvision's RetinaNet loss as the registry lists it. */
 export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['options'], RetinanetPerfProblem> = {
@@ -57,5 +57,10 @@ export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['
     ],
   },
   perf: RETINANET_PERF,
-  training: { loss: retinanetTrainingLoss, terms: ['loss_cls', 'loss_box'], priorsInput: 'anchors', fixtureOptions: retinanetFixtureOptions },
+  training: {
+    loss: retinanetTrainingLoss,
+    terms: ['loss_cls', 'loss_box'],
+    priorsInput: 'anchors',
+    fixtureOptions: retinanetFixtureOptions,
+  },
 };
