@@ -4,6 +4,7 @@ import {
   multiboxLossProgram,
   RETINANET_BOX_LOSSES,
   retinanetLossProgram,
+  yolov8LossProgram,
 } from '@lossgraph/core';
 import { caseGraphs, OP_CASES } from '@lossgraph/core/testing';
 import { type OnnxOpUse, onnxOpsUsed } from '@lossgraph/onnx';
@@ -33,6 +34,22 @@ describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () 
       const uses = onnxOpsUsed(graph);
       expect(uses.length).toBeGreaterThan(20);
       expect(uses.map((u) => kernelGap(table, u)).filter((g) => g !== undefined)).toEqual([]);
+    }
+  });
+
+  it('has a CUDA kernel for every node of each loss with its diagnostics on (default and cuda model forms)', () => {
+    const graphs = [
+      multiboxLossProgram({ diagnostics: true }).graph,
+      multiboxLossProgram({ profile: 'torchvision', diagnostics: true }).graph,
+      retinanetLossProgram({ boxLoss: 'giou', diagnostics: true }).graph,
+      yolov8LossProgram({ diagnostics: true }).graph,
+    ];
+    for (const graph of graphs) {
+      for (const provider of [undefined, 'cuda'] as const) {
+        const uses = onnxOpsUsed(graph, provider === undefined ? {} : { provider });
+        expect(uses.length).toBeGreaterThan(20);
+        expect(uses.map((u) => kernelGap(table, u)).filter((g) => g !== undefined)).toEqual([]);
+      }
     }
   });
 

@@ -6,6 +6,7 @@ import {
   multiboxLossProgram,
   RETINANET_BOX_LOSSES,
   retinanetLossProgram,
+  yolov8LossProgram,
 } from '@lossgraph/core';
 import { type KernelTable, kernelGap, onnxOpsUsed } from '@lossgraph/onnx';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,13 @@ const LOSSES: readonly (readonly [string, () => Graph])[] = [
     'RetinaNet loss (no normalisation, no focal terms)',
     () => retinanetLossProgram({ normalize: 'none', focalAlpha: -1, focalGamma: 0 }).graph,
   ],
+  ['MultiBoxLoss (diagnostics on)', () => multiboxLossProgram({ diagnostics: true }).graph],
+  [
+    'MultiBoxLoss (torchvision profile, diagnostics on)',
+    () => multiboxLossProgram({ profile: 'torchvision', diagnostics: true }).graph,
+  ],
+  ['RetinaNet loss (diagnostics on)', () => retinanetLossProgram({ diagnostics: true }).graph],
+  ['YOLOv8 loss (diagnostics on)', () => yolov8LossProgram({ diagnostics: true }).graph],
 ];
 
 describe('WebGPU execution provider coverage (onnxruntime-web 1.30 kernel table)', () => {

@@ -92,6 +92,7 @@ class Assignment:
     in_box_distance: torch.Tensor  # [B, M, A] smallest pixel distance of the centre to an edge
     raw_ciou: torch.Tensor  # [B, M, A] CIoU before clamping (for margins)
     claims: torch.Tensor  # int64 [B, A]: truths that picked the anchor, before resolving conflicts
+    candidates: torch.Tensor  # bool [B, M, A]: top-k and in-box, before resolving conflicts
 
 
 def assign(scores, pred_boxes, centres, truths, labels, valid, opts, tie="low"):
@@ -112,6 +113,7 @@ def assign(scores, pred_boxes, centres, truths, labels, valid, opts, tie="low"):
     picked = torch.zeros(B, M, A, dtype=torch.bool)
     picked.scatter_(2, topk_indices(align, k, tie), True)
     mask_pos = picked & in_box
+    candidates = mask_pos
 
     claims = mask_pos.sum(1)  # [B, A]
     best = overlaps.argmax(1)  # [B, A], first maximum
@@ -130,7 +132,7 @@ def assign(scores, pred_boxes, centres, truths, labels, valid, opts, tie="low"):
     one_hot = torch.nn.functional.one_hot(target_labels, C).to(scores.dtype)
     target_scores = one_hot * (soft * fg_mask)[..., None]
     return Assignment(in_box, overlaps, align, mask_pos, fg_mask, target_gt_idx, target_boxes, target_scores,
-                      distance, raw, claims)
+                      distance, raw, claims, candidates)
 
 
 @dataclass

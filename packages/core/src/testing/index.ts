@@ -10,6 +10,13 @@ export {
   loadTrainingFixture,
 } from '../io/fixture-files.js';
 export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
+export {
+  compareDiagnostics,
+  diagnosticsPath,
+  type ExpectedDiagnostic,
+  loadDiagnostics,
+  readDiagnostics,
+} from './diagnostics.js';
 export { fixtureFeeds, fixtureProgram, fixtureProgramKey } from './fixture-program.js';
 export { negativeLosses } from './mining.js';
 export type { OpCase } from './op-case.js';

@@ -349,6 +349,13 @@ export const OP_CASES: readonly OpCase[] = [
   }),
   opCase({ name: 'range', op: 'range', inputs: { x: f(['N']) }, build: (b, { x }) => [b.range('N'), x.mul(2)] }),
   opCase({ name: 'oneHot', op: 'oneHot', inputs: { idx: i(['N', 3], 0, 4) }, build: (_, { idx }) => [idx.oneHot(4)] }),
+  // depth 1 (one truth row or one class): tf.oneHot refuses it
+  opCase({
+    name: 'oneHot/depth-1',
+    op: 'oneHot',
+    inputs: { idx: i(['N', 3], 0, 1) },
+    build: (_, { idx }) => [idx.oneHot(1)],
+  }),
   opCase({
     name: 'constant',
     op: 'constant',

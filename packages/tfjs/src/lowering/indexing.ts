@@ -66,8 +66,12 @@ export const indexing: LoweringsFor<IndexingOp> = {
       : tf.reshape(tf.gather(tf.reshape(x, [-1]), flatPositions(idx, x.shape, axis)), idx.shape),
   ],
   scatterElements,
-  // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast
-  oneHot: ([idx], { depth }, ctx) => [tf.cast(tf.oneHot(idx, resolveDim(depth, ctx.env)), 'float32')],
+  // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast; tf.oneHot
+  // refuses depth 1 (a YOLOv8 batch of one truth row or one class), which is idx == 0
+  oneHot: ([idx], { depth }, ctx) => {
+    const n = resolveDim(depth, ctx.env);
+    return [tf.cast(n === 1 ? tf.expandDims(tf.equal(idx, 0), -1) : tf.oneHot(idx, n), 'float32')];
+  },
   range: (_, { length }, ctx) => [tf.range(0, resolveDim(length, ctx.env), 1, 'int32')],
   constant: (_, { dtype, shape, values }) => [tf.tensor(CONSTANT_ARRAYS[dtype].from(values), [...shape], dtype)],
   // identity: under apply() the executor keeps ops without a VJP (this one included) off tfjs's tape

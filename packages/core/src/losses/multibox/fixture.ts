@@ -57,6 +57,7 @@ export const MULTIBOX_FIXTURE: FixtureDescription<MultiboxFixture['options']> = 
     spec('num_pos', 'I64', ['B'], 'integer'),
   ],
   options: multiboxFixtureOptions,
-  program: (options, gradients) => multiboxLossProgram({ ...options, gradients, outputs: [...MULTIBOX_EXTRA_OUTPUTS] }),
+  program: (options, gradients) =>
+    multiboxLossProgram({ ...options, gradients, outputs: [...MULTIBOX_EXTRA_OUTPUTS], diagnostics: true }),
   profile: (options) => options.profile,
 };

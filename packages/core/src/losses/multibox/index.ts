@@ -1,3 +1,4 @@
+export { MULTIBOX_DIAGNOSTICS, type MultiboxDiagnostic } from './diagnostics.js';
 export { type MultiboxFixture, multiboxFixtureOptions } from './fixture.js';
 export { MULTIBOX_INPUTS, multiboxLoss } from './loss.js';
 export {

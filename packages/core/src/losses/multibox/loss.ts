@@ -5,6 +5,7 @@ import type { Graph } from '../../ir/graph.js';
 import { dimAt } from '../../ir/shape.js';
 import { appendGradients } from '../../passes/autodiff.js';
 import { NORMALIZER_OUTPUT } from '../normalization.js';
+import { emitMultiboxDiagnostics } from './diagnostics.js';
 import { type MultiboxLossOptions, resolveMultiboxOptions } from './options.js';
 import { MULTIBOX_PROFILE_RULES } from './profile.js';
 
@@ -24,6 +25,8 @@ interface Match {
   readonly truthIdx: Tensor;
   /** class per default box, 0 = background: int32 [B,P] */
   readonly label: Tensor;
+  /** the box is some real truth's best box: bool [B,P] */
+  readonly forced: Tensor;
 }
 
 /**
@@ -63,7 +66,7 @@ function matchTruths(b: GraphBuilder, targets: Tensor, numObjs: Tensor, dbox: Te
   const positive = forced.or(bestTruthOverlap.less(thresh).not());
   const classOf = table.slice(2, 4, 5).squeeze(2).add(1).cast('int32'); // [B,M]
   const label = b.where(positive, classOf.gatherElements(truthIdx, 1), b.scalar(0, 'int32'));
-  return { table, truthIdx, label };
+  return { table, truthIdx, label, forced };
 }
 
 /**
@@ -162,7 +165,8 @@ function hardNegativeMask(b: GraphBuilder, mining: Tensor, count: Tensor): Tenso
  * with static shapes over symbolic B, P, C, M (and two data-dependent dims: the largest positive count
  * and the largest hard-negative count of the batch).
  * Outputs `loss_l`, `loss_c`; with `gradients` (default) `grad_loc` and `grad_conf`; and any of
- * `num_pos`, `conf_t_label`, `loc_t` named in `outputs`; with `normalize: 'none'`, `normalizer` (the sums
+ * `num_pos`, `conf_t_label`, `loc_t` named in `outputs`; with `diagnostics`, the per-box MULTIBOX_DIAGNOSTICS
+ * (diagnostics.ts); with `normalize: 'none'`, `normalizer` (the sums
  * are then undivided). `profile` picks the seed's or torchvision's rules (multibox-profile.ts). Steps, each its own function: matching,
  * encoding, localisation sum (positive rows), per-box cross entropy, mining count, selection, sums,
  * normalisation.
@@ -178,7 +182,7 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   const targets = inp('targets');
   const numObjs = inp('num_objs');
 
-  const { table, truthIdx, label } = matchTruths(b, targets, numObjs, dbox, o.jaccardThresh);
+  const { table, truthIdx, label, forced } = matchTruths(b, targets, numObjs, dbox, o.jaccardThresh);
   const pos = label.greater(0);
   const numPos = pos.cast('int32').sum([1]); // [B]
   const enc = encodingParts(b, table, dbox, o.variances);
@@ -189,7 +193,8 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   // the profile (multibox-profile.ts): the positives' place in the ranking, and which boxes the sum counts
   const rules = MULTIBOX_PROFILE_RULES[o.profile];
   const mining = b.where(pos, rules.positiveMiningLoss, ce).stopGradient();
-  const cSum = rules.confidenceSum(ce, pos, hardNegativeMask(b, mining, miningCount(b, numPos, o.negPos)));
+  const selected = hardNegativeMask(b, mining, miningCount(b, numPos, o.negPos));
+  const cSum = rules.confidenceSum(ce, pos, selected);
 
   const positives = numPos.sum().cast('float32');
   if (o.normalize === 'none') {
@@ -206,6 +211,10 @@ export function multiboxLoss(options: MultiboxLossOptions = {}): Graph {
   if (o.outputs.includes('num_pos')) b.output('num_pos', numPos);
   if (o.outputs.includes('conf_t_label')) b.output('conf_t_label', label);
   if (o.outputs.includes('loc_t')) b.output('loc_t', encodeAll(enc, truthIdx));
+  if (o.diagnostics) {
+    const locT = encodeAll(enc, truthIdx);
+    emitMultiboxDiagnostics(b, { truthIdx, forced, positive: pos, mining, selected, crossEntropy: ce, loc, locT });
+  }
   const graph = b.build();
   if (!o.gradients) return graph;
   return appendGradients(graph, { of: ['loss_l', 'loss_c'], wrt: { loc_data: 'grad_loc', conf_data: 'grad_conf' } });

@@ -18,6 +18,8 @@ export interface MultiboxLossOptions {
   readonly gradients?: boolean;
   /** diagnostic outputs to expose besides the losses. Default none. */
   readonly outputs?: readonly MultiboxExtraOutput[];
+  /** add the per-box diagnostics MULTIBOX_DIAGNOSTICS ([B, P] each, diagnostics.ts), without gradient. Default false. */
+  readonly diagnostics?: boolean;
   /**
    * Whose semantics: 'seed' (default, the original notebook's) or 'torchvision' (SSD.compute_loss: an
    * image short of negatives counts some positives twice; see multibox-profile.ts).
@@ -33,7 +35,7 @@ export interface MultiboxLossOptions {
 
 export type ResolvedMultiboxOptions = Required<MultiboxLossOptions>;
 
-const KNOWN = ['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'profile', 'normalize'];
+const KNOWN = ['jaccardThresh', 'negPos', 'variances', 'gradients', 'outputs', 'diagnostics', 'profile', 'normalize'];
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION'). */
 export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): ResolvedMultiboxOptions {
@@ -47,6 +49,7 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
     variances: options.variances ?? [0.1, 0.2],
     gradients: options.gradients ?? true,
     outputs: options.outputs ?? [],
+    diagnostics: options.diagnostics ?? false,
     profile: options.profile ?? 'seed',
     normalize: options.normalize ?? 'batch',
   };
@@ -67,6 +70,7 @@ export function resolveMultiboxOptions(options: MultiboxLossOptions = {}): Resol
   requireFloat32('MultiBoxLoss', 'negPos', o.negPos);
   requireFloat32('MultiBoxLoss', 'variances', o.variances);
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
+  if (typeof o.diagnostics !== 'boolean') bad('diagnostics', 'a boolean', o.diagnostics);
   if (!Array.isArray(o.outputs)) bad('outputs', `a list drawn from ${MULTIBOX_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   for (const name of o.outputs)
     if (!MULTIBOX_EXTRA_OUTPUTS.includes(name))

@@ -1,5 +1,6 @@
 import type { LossProgram } from '../../backend/contract.js';
 import type { NoOptions, ProgramOutputs } from '../program-names.js';
+import type { MultiboxDiagnostic } from './diagnostics.js';
 import { type MULTIBOX_INPUTS, multiboxLoss } from './loss.js';
 import type { MultiboxExtraOutput, MultiboxLossOptions } from './options.js';
 import { checkMultiboxInputs, validateMultiboxInputs } from './validate.js';
@@ -11,7 +12,8 @@ export type MultiboxOutput<Opts extends MultiboxLossOptions = MultiboxLossOption
   Opts,
   'loss_l' | 'loss_c',
   'grad_loc' | 'grad_conf',
-  MultiboxExtraOutput
+  MultiboxExtraOutput,
+  MultiboxDiagnostic
 >;
 
 /**

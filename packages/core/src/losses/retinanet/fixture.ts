@@ -58,5 +58,6 @@ export const RETINANET_FIXTURE: FixtureDescription<RetinanetFixture['options']> 
     spec('matched_idxs', 'I64', ['B', 'A'], 'integer'),
   ],
   options: retinanetFixtureOptions,
-  program: (options, gradients) => retinanetLossProgram({ ...options, gradients, outputs: ['matched_idxs'] }),
+  program: (options, gradients) =>
+    retinanetLossProgram({ ...options, gradients, outputs: ['matched_idxs'], diagnostics: true }),
 };

@@ -1,4 +1,5 @@
 export { retinanetAnchorSizes } from './anchor-sizes.js';
+export { RETINANET_DIAGNOSTICS, type RetinanetDiagnostic } from './diagnostics.js';
 export { type RetinanetFixture, retinanetFixtureOptions } from './fixture.js';
 export { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, RETINANET_INPUTS, retinanetLoss } from './loss.js';
 export {

@@ -8,6 +8,7 @@ import { focalSide } from '../focal.js';
 import { NORMALIZER_OUTPUT } from '../normalization.js';
 import { smoothL1 } from '../smooth-l1.js';
 import { paddedTruths } from '../truth-table.js';
+import { emitRetinanetDiagnostics } from './diagnostics.js';
 import { type RetinanetBoxLoss, type RetinanetLossOptions, resolveRetinanetOptions } from './options.js';
 
 /** Names and types of the RetinaNet loss inputs, over symbolic B (batch), A (anchors), C (classes), M (truth rows). */
@@ -86,7 +87,8 @@ function boxLossPerAnchor(kind: RetinanetBoxLoss, regression: Tensor, truths: Co
  * C, M. Per image: sigmoid focal loss over every anchor and class except the ignored anchors (-2), and
  * the box loss over foreground anchors, each divided by max(1, foreground anchors); then the mean over
  * images. Outputs `loss_cls`, `loss_box`; with `gradients` (default) `grad_cls_logits` and
- * `grad_bbox_regression`; `matched_idxs` and `num_foreground` on request; `normalizer` with
+ * `grad_bbox_regression`; `matched_idxs` and `num_foreground` on request; the per-anchor
+ * RETINANET_DIAGNOSTICS (diagnostics.ts) with `diagnostics`; `normalizer` with
  * `normalize: 'none'` (then the two losses are sums over images, not means).
  */
 export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
@@ -138,6 +140,10 @@ export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
   if (o.normalize === 'none') b.output(NORMALIZER_OUTPUT, images);
   if (o.outputs.includes('matched_idxs')) b.output('matched_idxs', matched);
   if (o.outputs.includes('num_foreground')) b.output('num_foreground', numForeground);
+  if (o.diagnostics) {
+    const parts = { matched, foreground, counted, focal: perAnchor, box: boxPerAnchor };
+    emitRetinanetDiagnostics(b, parts, o.outputs);
+  }
   if (o.gradients) {
     // d loss_cls / d logits in closed form (see focalSide): the negative side's derivative everywhere,
     // the positive side's at each foreground anchor's class, scaled per anchor (0 where ignored)

@@ -33,6 +33,8 @@ export interface RetinanetLossOptions {
   readonly gradients?: boolean;
   /** diagnostic outputs besides the losses: `matched_idxs` int32 [B,A], `num_foreground` int32 [B]. Default none. */
   readonly outputs?: readonly RetinanetExtraOutput[];
+  /** add the per-anchor diagnostics RETINANET_DIAGNOSTICS ([B, A] each, diagnostics.ts), without gradient. Default false. */
+  readonly diagnostics?: boolean;
 }
 
 export type ResolvedRetinanetOptions = Required<RetinanetLossOptions>;
@@ -47,6 +49,7 @@ const KNOWN = [
   'normalize',
   'gradients',
   'outputs',
+  'diagnostics',
 ];
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION' naming the option). */
@@ -65,6 +68,7 @@ export function resolveRetinanetOptions(options: RetinanetLossOptions = {}): Res
     normalize: options.normalize ?? 'batch',
     gradients: options.gradients ?? true,
     outputs: options.outputs ?? [],
+    diagnostics: options.diagnostics ?? false,
   };
   const bad = (name: string, want: string, got: unknown): never =>
     fail('INVALID_OPTION', `RetinaNet loss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, {
@@ -86,6 +90,7 @@ export function resolveRetinanetOptions(options: RetinanetLossOptions = {}): Res
   if (!LOSS_NORMALIZATIONS.includes(o.normalize))
     bad('normalize', `one of ${LOSS_NORMALIZATIONS.join(', ')}`, o.normalize);
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
+  if (typeof o.diagnostics !== 'boolean') bad('diagnostics', 'a boolean', o.diagnostics);
   if (!Array.isArray(o.outputs) || o.outputs.some((n) => !RETINANET_EXTRA_OUTPUTS.includes(n))) {
     bad('outputs', `a list drawn from ${RETINANET_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   }

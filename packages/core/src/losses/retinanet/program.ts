@@ -1,5 +1,6 @@
 import type { LossProgram } from '../../backend/contract.js';
 import type { NoOptions, ProgramOutputs } from '../program-names.js';
+import type { RetinanetDiagnostic } from './diagnostics.js';
 import { type RETINANET_INPUTS, retinanetLoss } from './loss.js';
 import type { RetinanetExtraOutput, RetinanetLossOptions } from './options.js';
 import { checkRetinanetInputs, validateRetinanetInputs } from './validate.js';
@@ -11,7 +12,8 @@ export type RetinanetOutput<Opts extends RetinanetLossOptions = RetinanetLossOpt
   Opts,
   'loss_cls' | 'loss_box',
   'grad_cls_logits' | 'grad_bbox_regression',
-  RetinanetExtraOutput
+  RetinanetExtraOutput,
+  RetinanetDiagnostic
 >;
 
 /** torchvision's RetinaNet loss as backends compile it: the graph, its structural checks and its input validation. */

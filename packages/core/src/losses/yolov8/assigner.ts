@@ -35,6 +35,10 @@ export interface Assignment {
   readonly label: Tensor;
   /** its truth's box in pixels, each coordinate [B,A] (row 0's, or the unit box, where not a positive) */
   readonly box: Coords;
+  /** bool [B,M,A]: step 3's candidates (top-k and in-box), before step 4 */
+  readonly candidate: Tensor;
+  /** [B,M,A]: the alignment metric t */
+  readonly align: Tensor;
 }
 
 /**
@@ -87,5 +91,5 @@ export function assignTargets(b: GraphBuilder, inp: AssignerInputs): Assignment 
 
   const rows = table.gatherElements(truthIndex.unsqueeze(2).expand(['B', 'A', 5]), 1); // [B,A,5]
   const label = rows.slice(2, 4, 5).squeeze(2).cast('int32').maximum(0).minimum(classes.max());
-  return { foreground, truthIndex, score, label, box: coords(rows.slice(2, 0, 4)) };
+  return { foreground, truthIndex, score, label, box: coords(rows.slice(2, 0, 4)), candidate, align };
 }

@@ -62,5 +62,6 @@ export const YOLOV8_FIXTURE: FixtureDescription<Yolov8LossFixture['options']> = 
     spec('target_gt_idx', 'I64', ['B', 'A'], 'integer'),
   ],
   options: yolov8FixtureOptions,
-  program: (options, gradients) => yolov8LossProgram({ ...options, gradients, outputs: [...YOLOV8_EXTRA_OUTPUTS] }),
+  program: (options, gradients) =>
+    yolov8LossProgram({ ...options, gradients, outputs: [...YOLOV8_EXTRA_OUTPUTS], diagnostics: true }),
 };

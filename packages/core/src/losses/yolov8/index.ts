@@ -1,5 +1,6 @@
 export { type YoloAnchorConfig, yoloAnchors } from './anchors.js';
 export { ULTRALYTICS_IOU_EPS, ultralyticsCiou } from './ciou.js';
+export { YOLOV8_DIAGNOSTICS, type Yolov8Diagnostic } from './diagnostics.js';
 export { readYolov8Fixture, type Yolov8Fixture, yolov8FixtureFailures } from './fixture.js';
 export type { Yolov8LossFixture } from './fixture-table.js';
 export { YOLOV8_INPUTS, yolov8Inputs, yolov8Loss } from './loss.js';

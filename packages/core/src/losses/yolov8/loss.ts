@@ -5,6 +5,7 @@ import type { Dim, DType } from '../../ir/types.js';
 import { appendGradients } from '../../passes/autodiff.js';
 import { assignTargets } from './assigner.js';
 import { ultralyticsCiou } from './ciou.js';
+import { emitYolov8Diagnostics } from './diagnostics.js';
 import { resolveYolov8Options, type Yolov8LossOptions } from './options.js';
 import { sigmoidPower } from './powers.js';
 
@@ -46,7 +47,8 @@ const UNIT_BOX = [0, 0, 1, 1] as const;
  *   weighted linearly.
  * The three are Ultralytics' `loss * batch_size`, whose sum its trainer differentiates. With `gradients`
  * (default) `grad_pred_distri` and `grad_pred_scores`, d(loss_box + loss_cls + loss_dfl)/d inputs;
- * `fg_mask` and `target_gt_idx` (int32 [B,A]) on request.
+ * `fg_mask` and `target_gt_idx` (int32 [B,A]) on request; the YOLOV8_DIAGNOSTICS (diagnostics.ts) with
+ * `diagnostics`.
  */
 export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
   const o = resolveYolov8Options(options);
@@ -121,6 +123,10 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
   b.output('loss_dfl', dflSum.mul(images).mul(o.dflGain));
   if (o.outputs.includes('fg_mask')) b.output('fg_mask', foreground.cast('int32'));
   if (o.outputs.includes('target_gt_idx')) b.output('target_gt_idx', assigned.truthIndex);
+  if (o.diagnostics) {
+    const { candidate, align, truthIndex } = assigned;
+    emitYolov8Diagnostics(b, { candidate, align, foreground, truthIndex, softTargets }, o.outputs);
+  }
   if (o.gradients) {
     // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S
     const scale = images.mul(o.clsGain).div(total);

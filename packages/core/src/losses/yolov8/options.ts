@@ -25,11 +25,24 @@ export interface Yolov8LossOptions {
   readonly gradients?: boolean;
   /** diagnostic outputs: `fg_mask` int32 [B,A] (1 on positives), `target_gt_idx` int32 [B,A]. Default none. */
   readonly outputs?: readonly Yolov8ExtraOutput[];
+  /** add the assignment diagnostics YOLOV8_DIAGNOSTICS (diagnostics.ts), without gradient. Default false. */
+  readonly diagnostics?: boolean;
 }
 
 export type ResolvedYolov8Options = Required<Yolov8LossOptions>;
 
-const KNOWN = ['regMax', 'topk', 'alpha', 'beta', 'boxGain', 'clsGain', 'dflGain', 'gradients', 'outputs'];
+const KNOWN = [
+  'regMax',
+  'topk',
+  'alpha',
+  'beta',
+  'boxGain',
+  'clsGain',
+  'dflGain',
+  'gradients',
+  'outputs',
+  'diagnostics',
+];
 
 /** Fills in defaults and rejects unknown or out-of-range options (LossGraphError 'INVALID_OPTION' naming the option). */
 export function resolveYolov8Options(options: Yolov8LossOptions = {}): ResolvedYolov8Options {
@@ -47,6 +60,7 @@ export function resolveYolov8Options(options: Yolov8LossOptions = {}): ResolvedY
     dflGain: options.dflGain ?? 1.5,
     gradients: options.gradients ?? true,
     outputs: options.outputs ?? [],
+    diagnostics: options.diagnostics ?? false,
   };
   const bad = (name: string, want: string, got: unknown): never =>
     fail('INVALID_OPTION', `YOLOv8 loss option '${name}' must be ${want}, got ${JSON.stringify(got)}`, {
@@ -64,6 +78,7 @@ export function resolveYolov8Options(options: Yolov8LossOptions = {}): ResolvedY
   num('beta', (x) => x >= 0 && Number.isFinite(x), 'a finite number >= 0');
   for (const gain of ['boxGain', 'clsGain', 'dflGain'] as const) num(gain, (x) => x >= 0, 'a finite number >= 0');
   if (typeof o.gradients !== 'boolean') bad('gradients', 'a boolean', o.gradients);
+  if (typeof o.diagnostics !== 'boolean') bad('diagnostics', 'a boolean', o.diagnostics);
   if (!Array.isArray(o.outputs) || o.outputs.some((n) => !YOLOV8_EXTRA_OUTPUTS.includes(n))) {
     bad('outputs', `a list drawn from ${YOLOV8_EXTRA_OUTPUTS.join(', ')}`, o.outputs);
   }

@@ -1,5 +1,6 @@
 import type { LossProgram } from '../../backend/contract.js';
 import type { NoOptions, ProgramOutputs } from '../program-names.js';
+import type { Yolov8Diagnostic } from './diagnostics.js';
 import { type YOLOV8_INPUTS, yolov8Loss } from './loss.js';
 import { resolveYolov8Options, type Yolov8ExtraOutput, type Yolov8LossOptions } from './options.js';
 import { validateYolov8Inputs, yolov8InputChecks } from './validate.js';
@@ -11,7 +12,8 @@ export type Yolov8Output<Opts extends Yolov8LossOptions = Yolov8LossOptions> = P
   Opts,
   'loss_box' | 'loss_cls' | 'loss_dfl',
   'grad_pred_distri' | 'grad_pred_scores',
-  Yolov8ExtraOutput
+  Yolov8ExtraOutput,
+  Yolov8Diagnostic
 >;
 
 /**
