@@ -11,7 +11,7 @@ prints one JSON line
 Server (for apps/bench):
     /usr/bin/python3 tools/reference/time_original.py --serve [--threads N]
 reads JSON lines on stdin and answers one JSON line per command on stdout:
-    {"cmd":"time","batch":8,"classes":21,"priors":"ssd300","mode":"forward","repeats":20[,"warmup":0]}
+    {"cmd":"time","batch":8,"classes":21,"priors":"ssd300","mode":"forward","repeats":20[,"warmup":0][,"gap":{"kind":"idle","ms":20}]}
         -> {"times_ms":[...],"first_run_ms":X}
     {"cmd":"quit"} -> exits.  A bad command gets {"error":"..."}.
 

@@ -17,7 +17,7 @@ const cell = (name: string, times: number[], extra: Partial<TrainCell> = {}): Tr
   ...extra,
 });
 
-const transfer = { in_bytes: 3 * 2 ** 20, out_bytes: 2 ** 20 };
+const transfer = { in_bytes: 3 * 2 ** 20, out_bytes: 2 ** 20, state: 'ort tensor in host memory (cpu)' };
 const setups = new Map([
   [
     'onnxruntime-node-cpu/ssdlite320/8',
@@ -97,7 +97,7 @@ describe('report: training step section', () => {
     expect(md).toContain('## Training step');
     expect(md).toMatch(/\| ssdlite320 \| 8 \| pytorch \| 110 \|.*\| - \| 1\.00× \|/);
     expect(md).toMatch(
-      /\| ssdlite320 \| 8 \| onnxruntime-node-cpu \| 55\.0 \|.*\| 3\.00 MiB \/ 1\.00 MiB \| 2\.00× \|/,
+      /\| ssdlite320 \| 8 \| onnxruntime-node-cpu \| 55\.0 \|.*\| 3\.00 MiB \/ 1\.00 MiB \(ort tensor in host memory \(cpu\)\) \| 2\.00× \|/,
     );
     expect(md).toContain('fixture_ssdlite: fixture; not timed: needs PyTorch');
     expect(md).toContain('ssdlite320: SSDlite-like; batch 8, 1234 parameters; exported');

@@ -13,7 +13,7 @@ import {
 } from '@lossgraph/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measurePeakMemory, procMemorySupported } from '../src/perf/memory.js';
-import { type PerfJson, resultRow } from '../src/perf/perf-json.js';
+import { type PerfConditionRow, type PerfJson, resultRow } from '../src/perf/perf-json.js';
 import type { Cell } from '../src/perf/schedule.js';
 import { probeTorch } from '../src/perf/servers.js';
 import { leastSquares, median, percentile } from '../src/perf/stats.js';
@@ -49,6 +49,8 @@ describe('bench perf (CLI, reference backend)', () => {
       '0',
       '--warmup',
       '0',
+      '--gap',
+      '5',
       '--json',
       out,
     ]);
@@ -111,6 +113,36 @@ describe('bench perf (CLI, reference backend)', () => {
     }
   });
 
+  it('times every condition by default: back to back and after an idle gap, validation off and on', () => {
+    const key = (r: PerfConditionRow) =>
+      `${r.impl} ${r.batch} ${r.gap ? `${r.gap.kind} ${r.gap.ms}` : '-'} ${r.validate}`;
+    const expected = [1, 2].flatMap((batch) =>
+      ['-', 'idle 5'].flatMap((gap) => [
+        ...(torch.available ? [`pytorch ${batch} ${gap} null`] : []),
+        `reference ${batch} ${gap} false`,
+        `reference ${batch} ${gap} true`,
+      ]),
+    );
+    expect((perf.conditions ?? []).map(key).sort()).toEqual(expected.sort());
+    expect(perf.config.primary).toEqual({ gap: null, validate: false });
+    for (const r of perf.conditions ?? []) {
+      const t = r.forward_backward_ms;
+      expect(t.min).toBeLessThanOrEqual(t.p5);
+      expect(t.p5).toBeLessThanOrEqual(t.median);
+      expect(t.p95).toBeLessThanOrEqual(t.max);
+      if (r.impl === 'reference') expect(r.minor_faults_per_run?.forward_backward).toBeGreaterThanOrEqual(0);
+    }
+    // results[] is the back-to-back, validation-off condition
+    for (const row of perf.results) {
+      const same = perf.conditions?.find(
+        (c) => c.impl === row.backend && c.batch === row.batch && !c.gap && c.validate === false,
+      );
+      expect(same?.forward_backward_ms.median).toBe(row.forward_backward_ms.median);
+    }
+    expect(run.stdout).toContain('timing conditions');
+    expect(run.stdout).toMatch(/^reference\s+1\s+idle 5 ms before each call, validate on\s/m);
+  });
+
   it('reports the cost per image as the least-squares slope of the medians', () => {
     const slope = perf.slopes.find((s) => s.name === 'reference')!;
     const [a, b] = perf.results;
@@ -141,6 +173,10 @@ describe('bench perf (CLI, reference backend)', () => {
       '5',
       '--pytorch',
       'off',
+      '--timing',
+      'back-to-back',
+      '--validate',
+      'off',
       '--json',
       json,
     ]);
@@ -164,6 +200,16 @@ describe('bench perf (CLI, reference backend)', () => {
     const unknown = await runBench(['perf', '--backends', 'no-such-backend']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown backend 'no-such-backend'");
+    for (const [args, message] of [
+      [['--timing', 'sometimes'], '--timing must be one of back-to-back, loop, both'],
+      [['--gap', '0'], '--gap must be a number of milliseconds > 0'],
+      [['--gap-kind', 'asleep'], '--gap-kind must be one of idle, busy'],
+      [['--validate', 'yes'], '--validate must be one of on, off, both'],
+    ] as const) {
+      const rejected = await runBench(['perf', ...args]);
+      expect(rejected.code).toBe(2);
+      expect(rejected.stderr).toContain(message);
+    }
   });
 });
 
@@ -195,6 +241,10 @@ describe('bench perf --loss retinanet (CLI, reference backend)', () => {
       '0',
       '--warmup',
       '0',
+      '--timing',
+      'back-to-back',
+      '--validate',
+      'off',
       '--json',
       out,
     ]);
@@ -261,13 +311,16 @@ describe('bench perf --loss yolov8 (a registry loss; CLI, reference backend)', (
 
   it('times the YOLOv8 program beside its float32 torch run (when torch is there) and records the problem', async () => {
     const args = ['--backends', 'reference', '--batch', '1', '--classes', '5', '--image-size', '128'];
-    const timing = ['--repeats', '2', '--min-time', '0', '--warmup', '0', '--json', out];
+    const timing = ['--repeats', '2', '--min-time', '0', '--warmup', '0', '--timing', 'loop', '--validate', 'on'];
+    timing.push('--json', out);
     const run = await runBench(['perf', '--loss', 'yolov8', ...args, ...timing]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`YOLOv8 loss (reg_max 16), 128² image (${ANCHORS} anchors), 5 classes`);
     const perf = JSON.parse(readFileSync(out, 'utf8')) as PerfJson;
     expect(perf.config).toMatchObject({ loss: 'yolov8', image_size: 128, classes: 5, num_priors: ANCHORS });
     expect(perf.results.map((r) => [r.backend, r.batch])).toEqual([['reference', 1]]);
+    // only the training-loop timing with validation on was asked for: results[] holds it
+    expect(perf.config.primary).toEqual({ gap: { kind: 'idle', ms: 20 }, validate: true });
     expect(perf.errors).toEqual([]);
     if (!torch.available) {
       console.log(`skipped torch part: ${torch.reason}`);
@@ -340,6 +393,9 @@ describe('browser rows', () => {
     const cell: Cell = {
       name: 'browser-x',
       batch: 8,
+      validate: false,
+      gap: null,
+      faultsPerRun: { forward: [], forward_backward: [] },
       times: { forward: [10, 12], forward_backward: [20, 22] },
       firstRunMs: { forward: 30, forward_backward: 40 },
       spentMs: { forward: 50, forward_backward: 60 },

@@ -57,6 +57,8 @@ beforeAll(async () => {
       '0',
       '--warmup',
       '0',
+      '--gap',
+      '5',
       '--json',
       perfPath,
     ]),
@@ -104,7 +106,8 @@ beforeAll(async () => {
     '--fixtures',
     fixtures,
   ]);
-});
+  // four timing conditions per perf run (back to back and a gap, validation off and on)
+}, 300_000);
 
 const perfBackends = () => [...new Set(perf.results.map((r) => r.backend))];
 
@@ -135,6 +138,13 @@ describe('bench report', () => {
     expect(md).toContain(`pnpm bench report --validate ${validatePath} --perf ${perfPath}`);
     expect(data.commands[1]).toContain(`--json ${perfPath}`);
     for (const b of perfBackends()) expect(md).toContain(`| ${b} | 1 |`);
+  });
+
+  it('lists every timing condition of the perf run: back to back and in a training loop, validation on and off', () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('Timing conditions: back to back and in a training loop');
+    expect(md).toMatch(/\| reference \| 1 \| idle 5 ms before each call, validate on \|/);
+    expect(md).toMatch(/\| reference \| 2 \| back to back, validate off \|/);
   });
 
   it("includes onnxruntime's profile by op type and node from bench profile --json", () => {
@@ -168,6 +178,37 @@ describe('bench report', () => {
         'not measured',
         'the perf run timed the retinanet loss, the targets are for the MultiBoxLoss',
       ]);
+  });
+
+  it("checks the defaults' targets on the conditions: validation on, back to back and in the training loop", () => {
+    const spread = (median: number) => ({ median, p95: median, min: median, p5: median, max: median });
+    const row = (impl: string, gap: { kind: 'idle'; ms: number } | null, validate: boolean | null, ratio: number) => ({
+      impl,
+      batch: 32,
+      gap,
+      validate,
+      forward_ms: spread(1),
+      forward_backward_ms: spread(1),
+      repeats: { forward: 5, forward_backward: 5 },
+      speedup_vs_pytorch: impl === 'pytorch' ? null : { forward: ratio, forward_backward: ratio },
+      minor_faults_per_run: null,
+      peak_rss_mb: null,
+    });
+    const idle = { kind: 'idle' as const, ms: 20 };
+    const timed = {
+      ...perf,
+      config: { ...perf.config, loss: 'multibox' as const, priors: 'ssd300', classes: 21 },
+      conditions: [
+        row('onnxruntime-node-cpu', null, false, 9),
+        row('onnxruntime-node-cpu', null, true, 5.5),
+        row('onnxruntime-node-cpu', idle, true, 2.5),
+      ],
+    };
+    const loopTargets = checkTargets(timed).filter((t) => t.target.includes('validation on'));
+    expect(loopTargets.map((t) => [t.status, t.measured])).toEqual([
+      ['met', 5.5],
+      ['missed', 2.5],
+    ]);
   });
 
   it('a --profile file that is not there fails the report', async () => {

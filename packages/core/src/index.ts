@@ -5,12 +5,16 @@
  */
 
 export type {
+  BytesMoved,
   CompiledLoss,
   CompileOptions,
+  DeviceTensor,
   Feeds,
   HostTensor,
   LossProgram,
   Outputs,
+  ResidentResult,
+  ResidentRuns,
   Timeouts,
 } from './backend/contract.js';
 export { asProgram } from './backend/contract.js';
@@ -22,6 +26,7 @@ export {
   defineBackend,
   defineSyncBackend,
   type GraphContext,
+  type ResidentGraph,
 } from './backend/define.js';
 export {
   checkFeeds,
@@ -29,7 +34,9 @@ export {
   checkStructure,
   DisposeGuard,
   type FeedShapes,
+  isHostTensor,
   narrowFeeds,
+  tensorBytes,
 } from './backend/prepare.js';
 export { compileReference } from './backend/reference.js';
 export { DEFAULT_TIMEOUTS } from './backend/timeout.js';
@@ -81,7 +88,7 @@ export { type TensorData, type TypedData, tensor } from './ir/tensor-data.js';
 export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/types.js';
 export type { CliDescription, CliFlag } from './losses/cli-flags.js';
 export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
-export { type FocalSide, focalSide, sigmoidFocalLoss } from './losses/focal.js';
+export { type FocalSide, focalSide, focalWeight, sigmoidFocalLoss } from './losses/focal.js';
 export type { LossEntry } from './losses/loss-entry.js';
 export { LOSS_NORMALIZATIONS, type LossNormalization, NORMALIZER_OUTPUT } from './losses/normalization.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
@@ -154,6 +161,7 @@ export {
 export { runTrainingSteps, type TrainingRun, type TrainingRunOptions } from './training/run-steps.js';
 export {
   evalProgram,
+  FINITE_CHECK,
   gradName,
   nextName,
   slotName,
@@ -161,5 +169,11 @@ export {
   type TrainingStepProgram,
   trainingStepProgram,
 } from './training/step-program.js';
-export { type BackendCompile, createTrainer, type Trainer, type TrainerOptions } from './training/trainer.js';
+export {
+  type BackendCompile,
+  createTrainer,
+  type Trainer,
+  type TrainerOptions,
+  type TrainerTransfers,
+} from './training/trainer.js';
 export type { TrainingLoss } from './training/training-loss.js';

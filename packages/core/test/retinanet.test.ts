@@ -185,6 +185,8 @@ describe('focal loss numerics', () => {
     [-1, 2],
     [0.9, 0.5],
     [0.5, 3.5],
+    [1, 1],
+    [0, 2],
   ] as const) {
     for (const target of [0, 1] as const) {
       it(`focalSide(t = ${target}, alpha ${alpha}, gamma ${gamma}): the loss of sigmoidFocalLoss, the derivative of differentiating it`, async () => {
@@ -212,6 +214,30 @@ describe('focal loss numerics', () => {
         }
       });
     }
+  }
+
+  // the closed-form grad_cls_logits (dense side unweighted, w0 on the per-anchor scale) against the IR's
+  // autodiff of loss_cls, float64: alpha 1 leaves only the positives (w0 = 0), gamma 1 and 2 take the products
+  for (const [focalAlpha, focalGamma] of [
+    [1, 1],
+    [0.25, 2],
+    [0.6, 3.5],
+    [-1, 0],
+  ] as const) {
+    it(`grad_cls_logits equals the autodiff of loss_cls (alpha ${focalAlpha}, gamma ${focalGamma}, retinanet_fpn_c20)`, async () => {
+      const fx = await fixture('retinanet_fpn_c20');
+      const graph = appendGradients(retinanetLossProgram({ focalAlpha, focalGamma }).graph, {
+        of: ['loss_cls'],
+        wrt: { cls_logits: 'autodiff' },
+      });
+      const out = await compileReference(graph).run(fx.inputs);
+      const want = Array.from(out.autodiff!.data);
+      const got = Array.from(out.grad_cls_logits!.data);
+      const scale = Math.max(...want.map(Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      for (const [i, g] of got.entries())
+        expect(Math.abs(g - want[i]!), `element ${i}`).toBeLessThanOrEqual(1e-12 * scale);
+    });
   }
 
   it("a gamma below 1 on saturated logits keeps every gradient finite (torchvision's own pow gives NaN there)", async () => {

@@ -177,3 +177,34 @@ describe('trainer options', () => {
     }
   });
 });
+
+describe('createTrainer stateOn', () => {
+  const make = (stateOn: unknown) =>
+    createTrainer({
+      model: ref.model,
+      loss: multiboxTrainingLoss(),
+      optimizer: { type: 'sgd', lr: 0.01 },
+      compile: compileReference,
+      stateOn: stateOn as 'host',
+    });
+
+  it("'device' on a backend without resident runs (the reference) is INVALID_OPTION naming stateOn", async () => {
+    await expect(make('device')).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'stateOn' } });
+    await expect(make('gpu')).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { option: 'stateOn' } });
+  });
+
+  it("'auto' keeps the state on the host there, and counts every state tensor both ways", async () => {
+    const trainer = await make('auto');
+    try {
+      await trainer.step(ref.batch);
+      const { stateLocation, lastStep, total } = trainer.transfers();
+      expect(stateLocation).toBe('host');
+      const stateBytes = Object.values(trainer.state()).reduce((n, t) => n + 4 * t.data.length, 0);
+      expect(lastStep.toDevice).toBeGreaterThan(stateBytes);
+      expect(lastStep.toHost).toBeGreaterThan(stateBytes);
+      expect(total).toEqual(lastStep);
+    } finally {
+      await trainer.dispose();
+    }
+  });
+});

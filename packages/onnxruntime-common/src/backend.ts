@@ -11,7 +11,8 @@ import { type OnnxProvider, toOnnxModel } from '@lossgraph/onnx';
 import type { InferenceSession, TensorConstructor } from 'onnxruntime-common';
 import { type OrtCompileOptions, type OrtResolved, ortOptionRules } from './options.js';
 import { firstThatStarts, type ProviderFailure, reasonOf } from './providers.js';
-import { fromOrtOutputs, toOrtFeeds } from './tensors.js';
+import { ortResident } from './resident.js';
+import { downloadedResults, fromOrtOutputs, toOrtFeeds } from './tensors.js';
 
 /** A session as the skeleton runs it: an InferenceSession, or anything that runs like one (a shared lease). */
 export interface OrtSessionHandle {
@@ -25,6 +26,8 @@ export interface OpenedSession {
   readonly Tensor: TensorConstructor;
   /** set when this session cannot survive a failing kernel: value scans then always run (and why) */
   readonly valueChecksRequired?: string;
+  /** true when the session places the `keepOutputs` outputs in GPU buffers (`preferredOutputLocation`) */
+  readonly keptOnDevice?: boolean;
 }
 
 /** What one ONNX Runtime package supplies: its platform (loading, which providers exist, sessions). */
@@ -100,9 +103,17 @@ export function defineOrtBackend<EP extends OnnxProvider, Opts extends OrtCompil
               { cause },
             );
           }
-          return fromOrtOutputs(runtime, results, outputs);
+          return fromOrtOutputs(runtime, await downloadedResults(opened.Tensor, results, outputs), outputs);
         },
         dispose: () => opened.session.release(),
+        resident: ortResident({
+          runtime,
+          ep,
+          Tensor: opened.Tensor,
+          inputNames,
+          keptOnDevice: opened.keptOnDevice ?? false,
+          run: (feeds, fetches) => opened.session.run(feeds, fetches),
+        }),
       };
     },
   });

@@ -13,4 +13,5 @@ export {
   ortOptionRules,
 } from './options.js';
 export { firstThatStarts, type ProviderFailure, reasonOf } from './providers.js';
-export { fromOrtOutputs, toOrtFeeds } from './tensors.js';
+export { ortResident, type ResidentSession } from './resident.js';
+export { downloadedResults, fromOrtOutputs, toOrtFeeds } from './tensors.js';

@@ -43,3 +43,22 @@ export function fromOrtOutputs(
   }
   return out;
 }
+
+/**
+ * Results whose tensors live outside host memory (a session's `gpu-buffer` outputs) read back, each
+ * GPU buffer released once read; host tensors as they are.
+ */
+export async function downloadedResults(
+  Ctor: TensorConstructor,
+  results: InferenceSession.ReturnType,
+  names: readonly string[],
+): Promise<InferenceSession.ReturnType> {
+  const out: Record<string, Tensor> = { ...(results as Record<string, Tensor>) };
+  for (const name of names) {
+    const t = out[name];
+    if (t === undefined || t.location === 'cpu' || t.location === 'cpu-pinned') continue;
+    const data = (await t.getData(true)) as Float32Array | Int32Array | Uint8Array;
+    out[name] = new Ctor(t.type as 'float32', data as Float32Array, t.dims);
+  }
+  return out;
+}

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import {
   appendGradients,
   GraphBuilder,
@@ -6,12 +7,27 @@ import {
   retinanetLossProgram,
   yolov8LossProgram,
 } from '@lossgraph/core';
-import { caseGraphs, OP_CASES } from '@lossgraph/core/testing';
-import { type OnnxOpUse, onnxOpsUsed } from '@lossgraph/onnx';
+import {
+  caseGraphs,
+  fixtureName,
+  listTrainingFixtureFiles,
+  loadTrainingFixture,
+  OP_CASES,
+  repoFixturesDir,
+  trainingFixtureGraphs,
+  trainingSampleFixturePath,
+} from '@lossgraph/core/testing';
+import { importOnnx, type OnnxOpUse, onnxOpsUsed } from '@lossgraph/onnx';
 import { describe, expect, it } from 'vitest';
 import { kernelGap, loadCudaKernelTable } from './cuda-kernels.js';
 
 const table = loadCudaKernelTable();
+
+// every committed training-step fixture, and the independent sample where the checkout has it beside it
+const trainingFixtures = [
+  ...(await listTrainingFixtureFiles(repoFixturesDir())),
+  ...(existsSync(trainingSampleFixturePath()) ? [trainingSampleFixturePath()] : []),
+].map((file) => [fixtureName(file), file] as const);
 
 describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () => {
   it('has a CUDA kernel for every (op, opset, input types) of the MultiBoxLoss model with gradients', () => {
@@ -103,6 +119,26 @@ describe('CUDA execution provider coverage (onnxruntime 1.30 kernel table)', () 
     }
     expect([...emitted]).toEqual(expect.arrayContaining(['Conv', 'ConvTranspose', 'MaxPool', 'Resize']));
   });
+
+  it.each(trainingFixtures)(
+    'has a CUDA kernel, standard ONNX domain, for every node of the training step and eval model of %s',
+    async (_name, file) => {
+      const fx = await loadTrainingFixture(file);
+      const graphs = trainingFixtureGraphs(fx, await importOnnx(fx.modelOnnx));
+      for (const [name, graph] of Object.entries(graphs)) {
+        const uses = onnxOpsUsed(graph, { provider: 'cuda' });
+        expect(uses.length, name).toBeGreaterThan(name === 'step' ? 30 : 5);
+        expect(
+          uses.filter((u) => u.domain !== '').map((u) => `${u.domain}.${u.opType}`),
+          name,
+        ).toEqual([]);
+        expect(
+          uses.map((u) => kernelGap(table, u)).filter((g) => g !== undefined),
+          name,
+        ).toEqual([]);
+      }
+    },
+  );
 
   it('reports the known gaps, so the check is not vacuous', () => {
     const use = (opType: string, inputTypes: OnnxOpUse['inputTypes'], opset = 18): OnnxOpUse => ({

@@ -2,10 +2,11 @@ import { trainerMemorySamples } from '@lossgraph/core/testing';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 
-describe('trainer memory on onnxruntime-node (cpu)', () => {
+describe.each(['host', 'device'] as const)('trainer memory on onnxruntime-node (cpu), state on the %s', (stateOn) => {
   it('1000 steps (and 10 eval runs) hold no more memory than the first steps', { timeout: 60_000 }, async () => {
-    const samples = await trainerMemorySamples((program, options) =>
-      compile(program, { ...options, executionProviders: ['cpu'] }),
+    const samples = await trainerMemorySamples(
+      (program, options) => compile(program, { ...options, executionProviders: ['cpu'] }),
+      { stateOn },
     );
     console.log(
       samples

@@ -1,4 +1,4 @@
-import { optionRules } from '@lossgraph/core';
+import { type CoreOptions, optionRules } from '@lossgraph/core';
 import type { OrtCompileOptions, OrtResolved } from '@lossgraph/onnxruntime-common';
 
 export type { GraphOptimizationLevel } from '@lossgraph/onnxruntime-common';
@@ -30,7 +30,7 @@ export interface WebOptions {
   readonly wasmPaths: WasmPaths | undefined;
 }
 
-export type ResolvedOptions = OrtResolved<ExecutionProvider> & WebOptions;
+export type ResolvedOptions = OrtResolved<ExecutionProvider> & WebOptions & CoreOptions;
 
 const isWasmPaths = (v: unknown) =>
   typeof v === 'string' ||

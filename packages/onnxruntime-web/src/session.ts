@@ -44,11 +44,21 @@ export async function openWebSession(
   if (problem !== undefined) throw new Error(problem);
   const ort = await platform.load(ep);
   configureWasm(ort, platform, options.numThreads, options.wasmPaths);
+  // on WebGPU the outputs a trainer keeps stay in GPU buffers, fed back as they are on the next run
+  const kept = ep === 'webgpu' && options.keepOutputs.length > 0;
   const session = await ort.InferenceSession.create(model(), {
     executionProviders: [ep],
     graphOptimizationLevel: options.graphOptimizationLevel,
+    ...(kept && {
+      preferredOutputLocation: Object.fromEntries(options.keepOutputs.map((n) => [n, 'gpu-buffer' as const])),
+    }),
   });
   const threads = markStarted(ort);
   const required = threadedValueChecks(threads);
-  return { session, Tensor: ort.Tensor, ...(required === undefined ? {} : { valueChecksRequired: required }) };
+  return {
+    session,
+    Tensor: ort.Tensor,
+    keptOnDevice: kept,
+    ...(required === undefined ? {} : { valueChecksRequired: required }),
+  };
 }

@@ -1,4 +1,9 @@
-import { trainerResumeDifferences, trainerSafeStepFailures } from '@lossgraph/core/testing';
+import type { BackendCompile } from '@lossgraph/core';
+import {
+  trainerDeviceStateComparison,
+  trainerResumeDifferences,
+  trainerSafeStepFailures,
+} from '@lossgraph/core/testing';
 import { compile } from '@lossgraph/onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 
@@ -16,5 +21,25 @@ describe('trainer on onnxruntime-web (wasm, in Node)', () => {
         compile(program, { ...options, executionProviders: ['wasm'] }),
       ),
     ).toEqual([]);
+  });
+});
+
+describe('trainer with the state kept as onnxruntime tensors (onnxruntime-web-wasm)', () => {
+  const compileOn: BackendCompile = (program, options) =>
+    compile(program, { ...options, executionProviders: ['wasm'] });
+
+  it('is bit-identical to the state on the host; the kept tensors still cross (host memory), with no JS conversion', async () => {
+    const { failures, host, device } = await trainerDeviceStateComparison(compileOn);
+    console.log(
+      `onnxruntime-web-wasm bytes per step: host state ${JSON.stringify(host.lastStep)}, device state ${JSON.stringify(device.lastStep)} (${device.stateLocation})`,
+    );
+    expect(failures).toEqual([]);
+    expect(device.stateLocation).toBe('ort tensor in host memory (wasm)');
+    // the same feeds and outputs cross, plus the 4-byte finite check
+    expect(device.lastStep).toEqual({ toDevice: host.lastStep.toDevice, toHost: host.lastStep.toHost + 4 });
+  });
+
+  it('a NaN batch mid-run is rejected and changes nothing, with the state kept', async () => {
+    expect(await trainerSafeStepFailures(compileOn, 'device')).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   appendGradients,
   type Graph,
@@ -8,7 +8,15 @@ import {
   retinanetLossProgram,
   yolov8LossProgram,
 } from '@lossgraph/core';
-import { type KernelTable, kernelGap, onnxOpsUsed } from '@lossgraph/onnx';
+import {
+  fixtureName,
+  listTrainingFixtureFiles,
+  loadTrainingFixture,
+  repoFixturesDir,
+  trainingFixtureGraphs,
+  trainingSampleFixturePath,
+} from '@lossgraph/core/testing';
+import { importOnnx, type KernelTable, kernelGap, onnxOpsUsed } from '@lossgraph/onnx';
 import { describe, expect, it } from 'vitest';
 
 const table = JSON.parse(
@@ -20,6 +28,12 @@ const gaps = (graph: Graph, provider: 'webgpu' | 'wasm') =>
   onnxOpsUsed(graph, { provider })
     .map((u) => kernelGap(table, u))
     .filter((g) => g !== undefined);
+
+// every committed training-step fixture, and the independent sample where the checkout has it beside it
+const trainingFixtures = [
+  ...(await listTrainingFixtureFiles(repoFixturesDir())),
+  ...(existsSync(trainingSampleFixturePath()) ? [trainingSampleFixturePath()] : []),
+].map((file) => [fixtureName(file), file] as const);
 
 const LOSSES: readonly (readonly [string, () => Graph])[] = [
   [
@@ -41,6 +55,10 @@ const LOSSES: readonly (readonly [string, () => Graph])[] = [
     'RetinaNet loss (no normalisation, no focal terms)',
     () => retinanetLossProgram({ normalize: 'none', focalAlpha: -1, focalGamma: 0 }).graph,
   ],
+  [
+    'YOLOv8 loss (gradients and the assignment outputs)',
+    () => yolov8LossProgram({ outputs: ['fg_mask', 'target_gt_idx'] }).graph,
+  ],
   ['MultiBoxLoss (diagnostics on)', () => multiboxLossProgram({ diagnostics: true }).graph],
   [
     'MultiBoxLoss (torchvision profile, diagnostics on)',
@@ -58,6 +76,23 @@ describe('WebGPU execution provider coverage (onnxruntime-web 1.30 kernel table)
       expect(gaps(g, 'webgpu')).toEqual([]);
     });
   }
+
+  it.each(trainingFixtures)(
+    'has a WebGPU kernel, standard ONNX domain, for every node of the training step and eval model of %s',
+    async (_name, file) => {
+      const fx = await loadTrainingFixture(file);
+      const graphs = trainingFixtureGraphs(fx, await importOnnx(fx.modelOnnx));
+      for (const [name, graph] of Object.entries(graphs)) {
+        const uses = onnxOpsUsed(graph, { provider: 'webgpu' });
+        expect(uses.length, name).toBeGreaterThan(name === 'step' ? 30 : 5);
+        expect(
+          uses.filter((u) => u.domain !== '').map((u) => `${u.domain}.${u.opType}`),
+          name,
+        ).toEqual([]);
+        expect(gaps(graph, 'webgpu'), name).toEqual([]);
+      }
+    },
+  );
 
   it('covers the activations and matMul of a network, with their gradients', () => {
     const b = new GraphBuilder();

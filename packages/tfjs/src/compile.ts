@@ -17,6 +17,7 @@ import { fail } from './errors.js';
 import { toHost, toHostSync, toTensor } from './host.js';
 import { LoweredGraph } from './lowered-graph.js';
 import { traitsOf } from './lowering/traits.js';
+import { tfjsResident } from './resident.js';
 
 export interface TfjsCompileOptions extends CompileOptions {
   /**
@@ -142,6 +143,7 @@ export const compile: TfjsCompileFunction = defineBackend<
       device: name,
       run,
       dispose: () => lowered.dispose(),
+      resident: tfjsResident(name, lowered),
       extra: { tfBackend: name, apply: apply as TfjsExtras['apply'] },
     };
   },

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { compile } from '../src/index.js';
 import './backends.js';
 
-describe('trainer memory on tfjs-cpu', () => {
+describe.each(['host', 'device'] as const)('trainer memory on tfjs-cpu, state on the %s', (stateOn) => {
   it('1000 steps (and 10 eval runs) leak no tensor and hold no more memory than the first steps', {
     timeout: 90_000,
   }, async () => {
@@ -12,6 +12,7 @@ describe('trainer memory on tfjs-cpu', () => {
     const before = tf.memory().numTensors;
     const samples = await trainerMemorySamples((program, options) => compile(program, { ...options, backend: 'cpu' }), {
       probe: () => tf.memory().numTensors,
+      stateOn,
     });
     console.log(
       samples

@@ -7,7 +7,10 @@ recomputed without the PyTorch module that exported it. Only the operators that 
 
 Initializers are classified as docs/FIXTURES.md "Training steps" says: `*.running_mean` / `*.running_var`
 are BatchNorm state, anonymous `onnx::*` ones (folded constants, e.g. a FrozenBatchNorm's scale and
-shift) are constants, every other one is a trainable parameter.
+shift) are constants, and so are the buffers of a frozen BatchNorm exported without folding (a module whose
+running stats feed no BatchNormalization node: its `weight`, `bias`, `running_mean`, `running_var`); every
+other one is a trainable parameter. A BatchNormalization node's running-stat update uses PyTorch's momentum
+1 - its `momentum` attribute.
 """
 
 import numpy as np
@@ -46,12 +49,18 @@ class OnnxModel:
         self.dtype = dtype
         self.bn_momentum = bn_momentum
         self.params, self.state, self.constants = {}, {}, {}
+        normalized = {name for node in self.proto.graph.node if node.op_type == "BatchNormalization"
+                      for name in node.input[3:5]}
+        frozen = {name.rsplit(".", 1)[0] for name in (i.name for i in self.proto.graph.initializer)
+                  if is_state(name) and name not in normalized}
         for init in self.proto.graph.initializer:
             array = numpy_helper.to_array(init)
             tensor = torch.from_numpy(np.array(array))
             if tensor.is_floating_point():
                 tensor = tensor.to(dtype)
-            if is_state(init.name):
+            if init.name.rsplit(".", 1)[0] in frozen:
+                self.constants[init.name] = tensor
+            elif is_state(init.name):
                 self.state[init.name] = tensor
             elif is_constant(init.name) or not tensor.is_floating_point():
                 self.constants[init.name] = tensor
@@ -98,7 +107,8 @@ def _batch_norm(model, args, attrs, training):
     if training:
         if int(attrs.get("training_mode", 0)) != 1:
             raise NotImplementedError("BatchNormalization without training_mode in a training graph")
-        y = F.batch_norm(x, mean, var, weight, bias, training=True, momentum=model.bn_momentum,
+        momentum = round(1.0 - float(attrs["momentum"]), 6) if "momentum" in attrs else model.bn_momentum
+        y = F.batch_norm(x, mean, var, weight, bias, training=True, momentum=momentum,
                          eps=float(attrs["epsilon"]))
     else:
         y = F.batch_norm(x, mean, var, weight, bias, training=False, eps=float(attrs["epsilon"]))

@@ -4,6 +4,7 @@ packages/core names its script): summaries, the one-shape report and the JSON-li
 import json
 import statistics
 import sys
+import time
 
 import numpy as np
 
@@ -45,11 +46,37 @@ def serve(timer, key_of, name):
             if command.get("cmd") != "time":
                 raise ValueError(f"unknown cmd {command.get('cmd')!r}")
             times, first = timer.run(key_of(command), command.get("mode", "forward"), command.get("repeats", 10),
-                                     command.get("warmup", 0))
+                                     command.get("warmup", 0), command.get("gap"))
             reply = {"times_ms": times, "first_run_ms": first}
         except Exception as err:  # answer, keep serving
             reply = {"error": f"{type(err).__name__}: {err}"}
         print(json.dumps(reply), flush=True)
+
+
+# 32 MiB of float32, larger than the caches: a busy gap streams it, as a model step streams activations
+_SCRATCH = None
+
+
+def wait_gap(gap):
+    """The gap before a timed call (apps/bench/src/perf/protocol.ts, Gap): {"kind": "idle"|"busy", "ms": N}
+    sleeps or keeps this thread working for N ms; None: nothing."""
+    global _SCRATCH
+    if not gap or gap.get("ms", 0) <= 0:
+        return
+    seconds = gap["ms"] / 1000
+    if gap.get("kind") == "idle":
+        time.sleep(seconds)
+        return
+    if _SCRATCH is None:
+        _SCRATCH = np.ones(8 << 20, dtype=np.float32)
+    end = time.perf_counter() + seconds
+    chunk = 1 << 16
+    offset = 0
+    while time.perf_counter() < end:
+        part = _SCRATCH[offset:offset + chunk]
+        np.multiply(part, 0.999, out=part)
+        np.add(part, 0.001, out=part)
+        offset = 0 if offset + chunk >= _SCRATCH.size else offset + chunk
 
 
 class ShapeTimer:
@@ -67,13 +94,16 @@ class ShapeTimer:
             self.inputs[key] = self.make_inputs(*key)
         return key
 
-    def run(self, key, mode, repeats, warmup=0):
-        """(times_ms of `repeats` calls, first_run_ms of this shape and mode)."""
+    def run(self, key, mode, repeats, warmup=0, gap=None):
+        """(times_ms of `repeats` calls, each after `gap` (see wait_gap), first_run_ms of this shape and mode)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         if (key, mode) not in self.first:
             self.first[(key, mode)] = self.call_ms(self.inputs[key], mode)
         for _ in range(int(warmup)):
             self.call_ms(self.inputs[key], mode)
-        times = [self.call_ms(self.inputs[key], mode) for _ in range(int(repeats))]
+        times = []
+        for _ in range(int(repeats)):
+            wait_gap(gap)
+            times.append(self.call_ms(self.inputs[key], mode))
         return times, self.first[(key, mode)]

@@ -2,6 +2,7 @@
 
 from .train_fixtures import TrainCase
 from .train_models import SsdLite, TinyRetinaNet, VggBn, randomise_batch_norms, randomise_frozen_norms, reset_head_convs
+from .tv_train_models import TvRetinaNet
 
 ADAMW = {"optimizer": "adamw", "lr": "0.001", "weight_decay": "0.01", "betas": "0.9,0.999", "eps": "1e-08",
          "amsgrad": "false"}
@@ -9,6 +10,9 @@ ADAM = {"optimizer": "adam", "lr": "0.001", "weight_decay": "0.0", "betas": "0.9
         "amsgrad": "false"}
 SGD_NESTEROV = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "4e-05", "momentum": "0.9", "dampening": "0.0",
                 "nesterov": "true"}
+# torchvision's detection recipe for RetinaNet: SGD lr 0.01, momentum 0.9, weight decay 1e-4
+SGD_RETINANET = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "0.0001", "momentum": "0.9", "dampening": "0.0",
+                 "nesterov": "false"}
 SGD_MOMENTUM = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "0.0005", "momentum": "0.9", "dampening": "0.0",
                 "nesterov": "false"}
 
@@ -16,6 +20,15 @@ SGD_MOMENTUM = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "0.0005", "mom
 ADAM_NOTE = {"optimizer_note": "adam = torch.optim.Adam 1.13 single-tensor path: m, v and bias corrections as "
                                "adamw, weight decay (here 0) coupled into g as L2, no decoupled decay; a value beyond "
                                "docs/FIXTURES.md's sgd / adamw"}
+
+
+def _tv_retinanet_priors(module, images):
+    return "anchors", module.anchors(images)
+
+
+def _tv_retinanet_prepare(module, generator):
+    randomise_frozen_norms(module, generator)
+    reset_head_convs(module)
 
 
 def _retinanet_prepare(module, generator):
@@ -52,6 +65,15 @@ CASES = [
                     "no mined negatives), multibox seed, C 4, SGD momentum 0.9 weight decay 5e-4, B 2, 64x64",
         loss="multibox", profile="seed", model=VggBn, num_classes=4, optimizer=SGD_MOMENTUM, first_seed=20261506,
         empty_image=1, prepare=randomise_batch_norms),
+    TrainCase(
+        name="train_tv_retinanet_resnet18_sgd",
+        description="torchvision RetinaNet pieces (tools/reference/lossgraph_ref/tv_train_models.py): resnet18 "
+                    "(weights=None, FrozenBatchNorm2d, exported unfolded: its buffers are constant initializers) "
+                    "stem and layer1, BackboneWithFPN (16 channels) with LastLevelP6P7, one RetinaNetHead shared "
+                    "by P2 16x16, P3 8x8, P4 4x4, AnchorGenerator anchors, A 3024, C 3, retinanet loss l1, SGD momentum "
+                    "0.9 weight decay 1e-4 (torchvision's recipe), B 2, 64x64",
+        loss="retinanet", model=TvRetinaNet, num_classes=3, optimizer=SGD_RETINANET, first_seed=20261706,
+        box_loss="l1", priors=_tv_retinanet_priors, prepare=_tv_retinanet_prepare, maxpool_tol=1e-6),
 ]
 
 BY_NAME = {case.name: case for case in CASES}

@@ -70,32 +70,50 @@ class TrainCase:
     fold_constants: bool = False    # FrozenBatchNorm2d: fold its buffers into anonymous Mul/Add initializers
     prepare: Optional[Callable] = None  # (module, torch.Generator) -> None, after construction
     extra_metadata: dict = field(default_factory=dict)
+    image_size: int = IMAGE_SIZE
+    batch: int = BATCH  # more than 2 where a BatchNorm sees a 1x1 map (2 values normalise to +-1: no gradient)
+    # (module, images [B, 3, H, W] float32 tensor) -> ('dbox_list' | 'anchors', float32 array): the model's own
+    # default boxes or anchors (torchvision's generators) instead of the SSD64 / RETINANET_LEVELS ones
+    priors: Optional[Callable] = None
+    batchnorm_momentum: float = BN_MOMENTUM  # PyTorch's m of every BatchNorm2d of the model
+    # a MaxPool window's top-two gap below this rejects the draw; a real stem's 3x3/2 pool over thousands of
+    # windows always has some gap near 1e-5, so such a case takes 1e-6 (float32 runs still set the tolerances)
+    maxpool_tol: float = MAXPOOL_TOL
+    # truth box sides, as fractions of the image; large boxes reach the priors of the coarse maps (a map none of
+    # whose priors is positive or mined gives its head and the layers feeding only it no gradient)
+    box_sides: tuple = (0.15, 0.6)
+    max_objects: int = MAX_OBJECTS  # truths per image: 1 to this many
 
 
 # -- drawing ------------------------------------------------------------------------------------------
 
 def draw_batch(case, rng):
     """(images [B, 3, H, W], targets [B, M, 5], num_objs [B]) float32 / int32."""
-    images = rng.standard_normal((BATCH, 3, IMAGE_SIZE, IMAGE_SIZE)).astype(np.float32)
+    size = case.image_size
+    images = rng.standard_normal((case.batch, 3, size, size)).astype(np.float32)
     rows = []
-    for b in range(BATCH):
-        n = 0 if b == case.empty_image else int(rng.integers(1, MAX_OBJECTS + 1))
+    for b in range(case.batch):
+        n = 0 if b == case.empty_image else int(rng.integers(1, case.max_objects + 1))
         if n == 0:
             rows.append(None)
             continue
-        boxes = draw.random_boxes(rng, n, 0.15, 0.6)
+        boxes = draw.random_boxes(rng, n, *case.box_sides)
         if case.loss == "retinanet":
-            boxes = (boxes * IMAGE_SIZE).astype(np.float32)
+            boxes = (boxes * size).astype(np.float32)
             labels = rng.integers(0, case.num_classes, n)
         else:
             labels = draw.random_labels(rng, n, case.num_classes)
         rows.append(draw.objects(boxes, labels))
-    targets, num_objs = draw.pad(rows, MAX_OBJECTS)
+    targets, num_objs = draw.pad(rows, case.max_objects)
     return images, targets, num_objs
 
 
-def priors(case):
+def priors(case, module, images):
     """('dbox_list', [P, 4] cx cy w h normalised) or ('anchors', [A, 4] x1 y1 x2 y2 pixels), float32."""
+    if case.priors is not None:
+        name, values = case.priors(module, torch.from_numpy(images))
+        return name, np.ascontiguousarray(values.numpy() if isinstance(values, torch.Tensor) else values,
+                                          dtype=np.float32)
     if case.loss == "multibox":
         return "dbox_list", make_dbox_list(SSD64).numpy()
     feature_sizes, bases = RETINANET_LEVELS
@@ -142,9 +160,13 @@ def load_onnx_state(module, model_bytes):
     proto = onnx.load_from_string(model_bytes)
     state = module.state_dict()
     names = set()
+    frozen_buffers = set(_frozen_buffers(module))
     with torch.no_grad():
         for init in proto.graph.initializer:
             if init.name.startswith("onnx::"):
+                continue
+            if init.name in frozen_buffers:  # unfolded FrozenBatchNorm2d: its buffers, constants of the model
+                state[init.name].copy_(torch.from_numpy(numpy_helper.to_array(init).copy()))
                 continue
             if init.name not in state:
                 raise AssertionError(f"initializer {init.name} is not in the module's state dict")
@@ -164,8 +186,14 @@ def load_onnx_state(module, model_bytes):
     if names != expected:
         raise AssertionError(f"initializers {sorted(names ^ expected)} differ from parameters + running stats")
     frozen = [p for p, m in module.named_modules() if isinstance(m, FrozenBatchNorm2d)]
-    if sorted(frozen) != sorted(folds):
+    if folds and sorted(frozen) != sorted(folds):
         raise AssertionError(f"frozen norms {frozen}, folded {sorted(folds)}")
+
+
+def _frozen_buffers(module):
+    """The state-dict names of every FrozenBatchNorm2d buffer."""
+    return [f"{path}.{b}" for path, m in module.named_modules() if isinstance(m, FrozenBatchNorm2d)
+            for b in ("weight", "bias", "running_mean", "running_var")]
 
 
 def running_stats(module):
@@ -237,10 +265,10 @@ def _maxpool_gap(node, x, out):
     return float((top[..., 0] - top[..., 1])[positive].min()) if bool(positive.any()) else math.inf
 
 
-def activation_problems(model_bytes, images):
+def activation_problems(model_bytes, images, bn_momentum=BN_MOMENTUM, maxpool_tol=MAXPOOL_TOL):
     """Step-0 activation inputs within KINK_TOL of a kink, MaxPool windows within MAXPOOL_TOL of a tie, as
     seen by the ONNX graph run in float64 (train mode)."""
-    model = OnnxModel(model_bytes, torch.float64, BN_MOMENTUM)
+    model = OnnxModel(model_bytes, torch.float64, bn_momentum)
     problems = []
 
     def observe(node, args, results):
@@ -253,7 +281,7 @@ def activation_problems(model_bytes, images):
                 problems.append(f"{node.op_type} {node.name}: an input {distance:.1e} from the kink at {kink:g}")
         if node.op_type == "MaxPool":
             gap = _maxpool_gap(node, x, results[0])
-            if gap < MAXPOOL_TOL:
+            if gap < maxpool_tol:
                 problems.append(f"MaxPool {node.name}: window top-two gap {gap:.1e}")
 
     with torch.no_grad():
@@ -381,18 +409,19 @@ def build(case, seed):
     images, targets, num_objs = draw_batch(case, rng)
     model_bytes = export(case, module, images)
     load_onnx_state(module, model_bytes)
-    prior_name, prior_values = priors(case)
+    prior_name, prior_values = priors(case, module, images)
     tensors = {"model_onnx": np.frombuffer(model_bytes, dtype=np.uint8).copy(), "images": images,
                prior_name: prior_values, "targets": targets, "num_objs": num_objs}
     metadata = {**loss_metadata(case), **case.optimizer, "steps": str(case.steps), "batchnorm": "train",
-                "batchnorm_momentum": _float(BN_MOMENTUM), "outputs": ",".join(outputs_of(case)),
+                "batchnorm_momentum": _float(case.batchnorm_momentum), "outputs": ",".join(outputs_of(case)),
                 "seed": str(seed), "generator": generator_text(case, seed), **case.extra_metadata}
     if case.loss == "retinanet":
         metadata.pop("profile", None)
     loss64 = training.make_loss(metadata, tensors)
     run64 = module_run(module, images, loss64, metadata, case.steps, torch.float64)
     runs32 = float32_runs(module, images, tensors, metadata, case.steps)
-    problems = activation_problems(model_bytes, images) + loss_problems(case, loss64, tensors, run64)
+    problems = activation_problems(model_bytes, images, case.batchnorm_momentum, case.maxpool_tol)
+    problems += loss_problems(case, loss64, tensors, run64)
     problems += run_problems(run64, runs32)
     errors = {}
     for run in runs32.values():

@@ -20,7 +20,7 @@ afterAll(async () => {
  * - the seeded random geometries of the 2-D network ops, and all but one yolov8 fixture, are kept out of the
  *   Chromium rows for time only (SwiftShader makes each case seconds long): the same lowerings run every one of
  *   them on the Node backends, and `pnpm bench validate` runs every fixture in Chromium;
- * - measured failures of onnxruntime-web 1.30's WebGPU provider (SwiftShader adapter), with the error seen.
+ * - on tfjs-webgl, the full-size edge-case fixtures below, for time too.
  */
 const FOR_TIME =
   'for time only: run on the Node backends with the same lowerings, and in Chromium by `pnpm bench validate`';
@@ -59,24 +59,13 @@ const WEBGL_FOR_TIME = [
 const WEBGL_FOR_TIME_REASON =
   'for time only on tfjs-webgl (SwiftShader): run at full size on the other browser rows, the Node backends and ' +
   'by `pnpm bench validate`';
-const WEBGPU_GROUPED_CONV =
-  'onnxruntime-web 1.30 WebGPU gives wrong values for this grouped or depthwise (dilated) convolution (e.g. ' +
-  'conv2d/depthwise-dilated grad_x[49]: -0.943 against 1.140); not yet worked around in the WebGPU lowering';
-const WEBGPU_YOLOV8 =
-  'onnxruntime-web 1.30 WebGPU assigns other anchors than the reference (fg_mask differs; yolov8_random ' +
-  'loss_cls 200.9 against 154.2); not yet traced to the node';
 const EXCLUDED: Record<string, Readonly<Record<string, string>>> = {
   'browser-onnxruntime-web-wasm': timeBudget,
   'browser-tfjs-webgl': {
     ...timeBudget,
     ...Object.fromEntries(WEBGL_FOR_TIME.map((n) => [`fixture:${n}`, WEBGL_FOR_TIME_REASON])),
   },
-  'browser-onnxruntime-web-webgpu': {
-    ...timeBudget,
-    'conv2d/depthwise-dilated': WEBGPU_GROUPED_CONV,
-    'conv2dBackpropInput/grouped-stride2': WEBGPU_GROUPED_CONV,
-    'fixture:yolov8_random': WEBGPU_YOLOV8,
-  },
+  'browser-onnxruntime-web-webgpu': timeBudget,
 };
 
 for (const p of probed) {

@@ -38,17 +38,22 @@ const FLAGS = [
   'warmup',
   'pytorch',
   'torch-threads',
+  'state',
 ] as const;
 
 export const TRAIN_TIMING_NOTE =
   'wall time of one awaited Trainer.step() (the compiled step program: model forward in train mode, loss, ' +
-  'backward, optimizer update; parameters, running stats and optimizer slots fed in and their next values read ' +
-  "back every step) beside PyTorch's zero_grad, forward, loss, loss.backward(), optimizer.step() on the same " +
+  'backward, optimizer update; parameters, running stats and optimizer slots kept in the runtime between steps ' +
+  'where the backend can (--state auto), else fed in and their next values read back every step) beside ' +
+  "PyTorch's zero_grad, forward, loss, loss.backward(), optimizer.step() on the same " +
   'model, initial weights and batch; each timed step continues from the previous one; the first step is ' +
   'reported apart and followed by untimed warm-up; implementations take turns in short rounds';
 export const TRAIN_TRANSFER_NOTE =
-  'host<->runtime bytes per step: in = parameters + running stats + optimizer slots + the batch (images, ' +
-  'targets, num_objs, default boxes); out = their next values + the loss terms';
+  'host<->runtime bytes of one step, as the Trainer counts them (transfers()): in = the batch (images, targets, ' +
+  'num_objs, default boxes) and the step scalars; out = the loss terms and the finite check; plus, where the ' +
+  'state is on the host or in onnxruntime tensors in host memory (cpu, wasm, cuda: copied in and out by ' +
+  'onnxruntime every run), the parameters, running stats and optimizer slots in and their next values out. ' +
+  'State in tfjs tensors or WebGPU buffers does not cross';
 
 const progress = (line: string) => process.stderr.write(`perf --train: ${line}\n`);
 
@@ -75,7 +80,11 @@ function parseTrainOptions(args: string[]) {
   const pytorch = f.pytorch ?? 'auto';
   if (pytorch !== 'auto' && pytorch !== 'off') throw new UsageError(`--pytorch must be auto or off, got '${pytorch}'`);
   const threads = f['torch-threads'];
+  const state = f.state ?? 'auto';
+  if (state !== 'auto' && state !== 'host' && state !== 'device')
+    throw new UsageError(`--state must be auto, host or device, got '${state}'`);
   return {
+    state: state as 'auto' | 'host' | 'device',
     backends: parseList(f.backends),
     batch: positiveInt('batch', f.batch ?? '8'),
     models,
@@ -102,7 +111,13 @@ function startTrainPytorch(threads: number | undefined): TimingServer {
 }
 
 /** Starts one worker per backend for `model`'s problem file; those that cannot compile it are closed again. */
-async function startTrainWorkers(names: readonly string[], model: TrainModel, batch: number, file: string) {
+async function startTrainWorkers(
+  names: readonly string[],
+  model: TrainModel,
+  batch: number,
+  file: string,
+  state: 'auto' | 'host' | 'device',
+) {
   const statuses: BackendStatus[] = [];
   const contenders: Contender[] = [];
   const setups = new Map<string, TrainSetupInfo>();
@@ -117,6 +132,7 @@ async function startTrainWorkers(names: readonly string[], model: TrainModel, ba
         model: model.name,
         batch,
         file,
+        state,
       });
       if (setup.available) {
         statuses.push({
@@ -137,7 +153,7 @@ async function startTrainWorkers(names: readonly string[], model: TrainModel, ba
           .map(([t, v]) => `${t} ${v.got.toPrecision(6)} (PyTorch ${v.pytorch.toPrecision(6)})`)
           .join(', ');
         progress(
-          `${model.name} b${batch}: ${name} on ${setup.device}, compiled in ${setup.compile_ms.toFixed(0)} ms; step 0 ${losses}`,
+          `${model.name} b${batch}: ${name} on ${setup.device}, compiled in ${setup.compile_ms.toFixed(0)} ms; state ${setup.transfer.state}, ${setup.transfer.in_bytes} B in / ${setup.transfer.out_bytes} B out per step; step 0 ${losses}`,
         );
         continue;
       }
@@ -192,7 +208,7 @@ export async function runTrainPerf(args: string[]): Promise<number> {
         progress(`${model.name}: not timed: ${problem.reason}`);
         continue;
       }
-      const started = await startTrainWorkers(names, model, problem.batch, problem.file);
+      const started = await startTrainWorkers(names, model, problem.batch, problem.file, options.state);
       statuses.push(...started.statuses);
       for (const [k, v] of started.setups) setups.set(k, v);
       models.push({

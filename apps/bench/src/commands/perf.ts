@@ -3,38 +3,39 @@
  * synthetic timing problem (the `perf` part of its registry entry in core), for every requested backend and
  * batch size, interleaved with the PyTorch counterpart the entry names when /usr/bin/python3 can import its
  * modules. Progress on stderr, a table on stdout, the perf JSON (perf/perf-json.ts) with --json FILE.
+ *
+ * Timing conditions: `--timing back-to-back|loop|both` (default both; loop: `--gap 20` ms, `--gap-kind
+ * idle|busy`, before each timed call, as a model step between loss calls) and `--validate on|off|both`
+ * (default both: the backends compiled with the defaults, whose run() scans the inputs, and with
+ * `validate: false`). Every condition is one interleaved schedule of all implementations.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
-import { LossGraphError, perfProblem } from '@lossgraph/core';
 import type { BenchBackend } from '@lossgraph-tools/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
+import { gapText } from '../perf/gap.js';
 import { machineInfo } from '../perf/machine.js';
 import { currentRssMb } from '../perf/memory.js';
 import { assemblePerfJson, type BackendStatus, isComplete, type Skip } from '../perf/perf-json.js';
 import {
   boxCount,
-  DEFAULT_PERF_LOSS,
+  LOSS_FLAGS,
   originalTimer,
-  PERF_LOSSES,
-  type PerfLoss,
   type PerfProblem,
   PROBLEM_DEFAULTS,
+  parsePerfProblem,
   problemTitle,
 } from '../perf/problems.js';
-import { PERF_MODES, type SetupReply } from '../perf/protocol.js';
-import { type Cell, type Contender, measureBatch } from '../perf/schedule.js';
+import { GAP_KINDS, type Gap, type GapKind, PERF_MODES, type SetupReply } from '../perf/protocol.js';
+import { type Cell, type Contender, cellLabel, measureBatch } from '../perf/schedule.js';
 import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
 import { perfTable } from '../perf/table.js';
 import { selectBackends } from '../select-backends.js';
 import { runTrainPerf } from './perf-train.js';
 
-/** Every registered loss's own timing-problem flags (its registry entry's `perf.flags`). */
-const LOSS_FLAGS = [...new Set(PERF_LOSSES.flatMap((l) => perfProblem(l).flags.map((f) => f.flag)))];
-
-export const FLAGS = [
+const FLAGS = [
   'loss',
   'backends',
   'batch',
@@ -47,6 +48,10 @@ export const FLAGS = [
   'warmup',
   'pytorch',
   'torch-threads',
+  'timing',
+  'gap',
+  'gap-kind',
+  'validate',
 ];
 
 export const PERF_MEMORY_NOTE =
@@ -56,7 +61,10 @@ export const PERF_MEMORY_NOTE =
 export const PERF_TIMING_NOTE =
   'wall time of one awaited run() including copies to and from the host, inputs generated and validated once outside the timing ' +
   '(browser backends: run() timed inside the page on feeds already there, moving the feeds in and the outputs out reported apart as transfer_ms); ' +
-  'the first call per batch size and mode is reported apart and followed by untimed warm-up; implementations take turns in short rounds';
+  'the first call per batch size and mode is reported apart and followed by untimed warm-up; implementations take turns in short rounds; ' +
+  'back to back: timed calls follow each other; training loop: an idle (sleep) or busy (the calling thread streams a 32 MiB buffer) gap ' +
+  'before each timed call, as a model step between loss calls; validate on: compiled with the defaults (value scans in every run()), ' +
+  'off: compiled with validate: false';
 
 interface PerfOptions {
   backends: string[] | undefined;
@@ -70,6 +78,10 @@ interface PerfOptions {
   pytorch: 'auto' | 'off';
   /** undefined: PyTorch picks its own count */
   torchThreads: number | undefined;
+  /** the timings to run: back to back (null) and/or with a gap before each call */
+  gaps: (Gap | null)[];
+  /** backends: validation off and/or on in the timed runs */
+  validate: boolean[];
 }
 
 function positiveInt(name: string, value: string, min = 1): number {
@@ -88,30 +100,31 @@ function torchThreads(value: string | undefined): number | undefined {
   return value === undefined ? os.cpus().length : positiveInt('torch-threads', value);
 }
 
-const flagsOf = (loss: PerfLoss) => perfProblem(loss).flags.map((f) => f.flag);
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
 
-/** The loss (any registered one) and its shape, from the flags of its timing problem (its registry entry). */
-function parseProblem(f: Record<string, string>): PerfProblem {
-  const loss = (f.loss ?? DEFAULT_PERF_LOSS) as PerfLoss;
-  if (!PERF_LOSSES.includes(loss))
-    throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
-  const own = new Set(flagsOf(loss));
-  for (const flag of LOSS_FLAGS)
-    if (f[flag] !== undefined && !own.has(flag))
-      throw new UsageError(
-        `--${flag} applies to --loss ${PERF_LOSSES.filter((l) => flagsOf(l).includes(flag)).join(', ')} only`,
-      );
-  try {
-    return perfProblem(loss).parse(f);
-  } catch (err) {
-    if (err instanceof LossGraphError && err.code === 'INVALID_OPTION') throw new UsageError(err.message);
-    throw err;
-  }
+/** --timing back-to-back|loop|both (default both), with --gap MS (default 20) and --gap-kind idle|busy (default idle). */
+function parseGaps(f: Record<string, string>): (Gap | null)[] {
+  const timing = oneOf('timing', f.timing ?? 'both', ['back-to-back', 'loop', 'both']);
+  const ms = Number(f.gap ?? '20');
+  if (!(Number.isFinite(ms) && ms > 0))
+    throw new UsageError(`--gap must be a number of milliseconds > 0, got '${f.gap}'`);
+  const gap: Gap = { kind: oneOf<GapKind>('gap-kind', f['gap-kind'] ?? 'idle', GAP_KINDS), ms };
+  return timing === 'back-to-back' ? [null] : timing === 'loop' ? [gap] : [null, gap];
+}
+
+/** --validate on|off|both (default both): the backends' timed runs with compile's default validation, without, or both. */
+function parseValidate(value: string | undefined): boolean[] {
+  const v = oneOf('validate', value ?? 'both', ['on', 'off', 'both']);
+  return v === 'both' ? [false, true] : [v === 'on'];
 }
 
 function parseOptions(args: string[]): PerfOptions {
   const f = parseFlags(args, FLAGS);
-  const problem = parseProblem(f);
+  const problem = parsePerfProblem(f);
   const minTimeS = Number(f['min-time'] ?? '2');
   if (!(Number.isFinite(minTimeS) && minTimeS >= 0))
     throw new UsageError(`--min-time must be a number of seconds >= 0, got '${f['min-time']}'`);
@@ -135,20 +148,22 @@ function parseOptions(args: string[]): PerfOptions {
     warmup: positiveInt('warmup', f.warmup ?? '2', 0),
     pytorch,
     torchThreads: torchThreads(f['torch-threads']),
+    gaps: parseGaps(f),
+    validate: parseValidate(f.validate),
   };
 }
 
 const progress = (line: string) => process.stderr.write(`perf: ${line}\n`);
 
 /** Starts one worker per backend and compiles both programs there; unavailable ones are closed again. */
-async function startBackends(names: readonly string[], problem: PerfProblem) {
+async function startBackends(names: readonly string[], problem: PerfProblem, withValidation: boolean) {
   const statuses: BackendStatus[] = [];
   const contenders: (Contender & { device: string })[] = [];
   for (const name of names) {
     progress(`starting ${name}`);
     const server = startWorker(name);
     try {
-      const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name, problem });
+      const setup = await server.request<SetupReply>({ cmd: 'setup', backend: name, problem, withValidation });
       if (setup.available) {
         const idle = server.pid === undefined ? null : currentRssMb(server.pid);
         statuses.push({
@@ -223,41 +238,52 @@ export async function runPerf(args: string[]): Promise<number> {
       : `PyTorch original not timed: ${torch.reason}`,
   );
 
-  const started = await startBackends(names, problem);
+  const started = await startBackends(names, problem, options.validate.includes(true));
   const contenders = started.contenders;
   const statuses = started.statuses.map((s) => (notes.get(s.name) ? { ...s, notes: notes.get(s.name) } : s));
   const pytorch: Contender | undefined = torch.available
     ? { name: 'pytorch', server: startPytorch(options.torchThreads, problem.loss) }
     : undefined;
   const all = [...(pytorch ? [pytorch] : []), ...contenders];
+  // one contender per backend and validation setting (the same worker process); the original once
+  const variants: Contender[] = [
+    ...(pytorch ? [pytorch] : []),
+    ...contenders.flatMap((c) => options.validate.map((validate) => ({ name: c.name, server: c.server, validate }))),
+  ];
   const cells: Cell[] = [];
   const skipped: Skip[] = [];
   try {
     for (const batch of options.batches) {
-      const timed = all.filter((c) => {
+      const skip = new Set<string>();
+      for (const c of all) {
         const why = reasonToSkip(c.name, batch, cells, options.maxTimeS * 1000);
-        if (why) {
-          skipped.push({ name: c.name, batch, reason: why });
-          progress(`batch ${batch}: ${c.name} skipped: ${why}`);
-        }
-        return !why;
-      });
+        if (!why) continue;
+        skip.add(c.name);
+        skipped.push({ name: c.name, batch, reason: why });
+        progress(`batch ${batch}: ${c.name} skipped: ${why}`);
+      }
+      const timed = variants.filter((c) => !skip.has(c.name));
       if (timed.length === 0) continue;
-      progress(`batch ${batch}: timing ${timed.map((c) => c.name).join(', ')}`);
-      cells.push(
-        ...(await measureBatch(
-          timed,
-          { ...problem, batch },
-          {
-            minRepeats: options.minRepeats,
-            minTimeMs: options.minTimeS * 1000,
-            maxTimeMs: options.maxTimeS * 1000,
-            warmup: options.warmup,
-            chunkMs: Math.max(100, (options.minTimeS * 1000) / 4),
-          },
-          progress,
-        )),
-      );
+      for (const gap of options.gaps) {
+        progress(
+          `batch ${batch}, ${gapText(gap)}: timing ${timed.map((c) => cellLabel({ name: c.name, validate: c.validate ?? null })).join(', ')}`,
+        );
+        cells.push(
+          ...(await measureBatch(
+            timed,
+            { ...problem, batch },
+            {
+              minRepeats: options.minRepeats,
+              minTimeMs: options.minTimeS * 1000,
+              maxTimeMs: options.maxTimeS * 1000,
+              warmup: options.warmup,
+              chunkMs: Math.max(100, (options.minTimeS * 1000) / 4),
+            },
+            progress,
+            gap,
+          )),
+        );
+      }
     }
   } finally {
     await Promise.all(all.map((c) => c.server.close()));
@@ -281,6 +307,8 @@ export async function runPerf(args: string[]): Promise<number> {
       min_time_s: options.minTimeS,
       max_time_s: options.maxTimeS,
       warmup: options.warmup,
+      gaps: options.gaps,
+      validate: options.validate,
       command: ['pnpm bench perf', ...args].join(' '),
       memory: PERF_MEMORY_NOTE,
       timing: PERF_TIMING_NOTE,

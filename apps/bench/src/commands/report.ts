@@ -16,13 +16,25 @@ import { loadPerf, loadProfile, loadTrainPerf, loadValidate } from '../report/in
 import { accuracyOf, checkTargets, inputNote, type ReportData, reproduceCommands } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
-const FLAGS = ['validate', 'perf', 'loss-perf', 'train-perf', 'out', 'fixtures', 'profile'] as const;
+const FLAGS = ['validate', 'perf', 'loss-perf', 'train-perf', 'out', 'fixtures', 'profile', 'loss-profile'] as const;
 export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
 export const DEFAULT_PERF = 'reports/latest-perf.json';
 /** optional: read when present (bench profile --json) */
 export const DEFAULT_PROFILE = 'reports/latest-profile.json';
 /** optional: read when present (bench perf --loss <loss> --json), for every registered loss but the default one */
 export const defaultLossPerf = (loss: string) => `reports/latest-perf-${loss}.json`;
+/** optional: read when present (bench profile --loss <loss> --json), for every registered loss but the default one */
+export const defaultLossProfile = (loss: string) => `reports/latest-profile-${loss}.json`;
+
+/** The files named by `flag` (a comma-separated list), else every default file of the other losses there is. */
+function otherLossFiles(named: string | undefined, defaultPath: (loss: string) => string): string[] {
+  return (
+    parseList(named) ??
+    PERF_LOSSES.filter((l) => l !== DEFAULT_PERF_LOSS)
+      .map(defaultPath)
+      .filter((p) => existsSync(p))
+  );
+}
 /** optional: read when present (bench perf --train --json) */
 export const DEFAULT_TRAIN_PERF = 'reports/latest-perf-train.json';
 
@@ -51,14 +63,11 @@ export async function runReport(args: string[]): Promise<number> {
   if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined))
     process.stderr.write(`report: ${profile.message}\n`);
   const profileData = profile.status === 'read' ? profile.data : null;
-  // the other losses' runs: the files named, else every default file there is
-  const lossPerfPaths =
-    parseList(f['loss-perf']) ??
-    PERF_LOSSES.filter((l) => l !== DEFAULT_PERF_LOSS)
-      .map(defaultLossPerf)
-      .filter((p) => existsSync(p));
-  const lossPerf = lossPerfPaths.map((p) => loadPerf(p));
-  for (const run of lossPerf) if (run.status !== 'read') process.stderr.write(`report: ${run.message}\n`);
+  // the other losses' runs and profiles: the files named, else every default file there is
+  const lossPerf = otherLossFiles(f['loss-perf'], defaultLossPerf).map((p) => loadPerf(p));
+  const lossProfile = otherLossFiles(f['loss-profile'], defaultLossProfile).map((p) => loadProfile(p));
+  for (const input of [...lossPerf, ...lossProfile])
+    if (input.status !== 'read') process.stderr.write(`report: ${input.message}\n`);
   const train = loadTrainPerf(f['train-perf'] ?? DEFAULT_TRAIN_PERF);
   if (train.status === 'invalid' || (train.status === 'missing' && f['train-perf'] !== undefined))
     process.stderr.write(`report: ${train.message}\n`);
@@ -86,6 +95,7 @@ export async function runReport(args: string[]): Promise<number> {
       perfData,
       { path: profile.path, data: profileData },
       lossPerf.map((r) => ({ path: r.path, data: r.status === 'read' ? r.data : null })),
+      lossProfile.map((r) => ({ path: r.path, data: r.status === 'read' ? r.data : null })),
     ),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
@@ -94,6 +104,7 @@ export async function runReport(args: string[]): Promise<number> {
     loss_perf: lossPerf.flatMap((r) => (r.status === 'read' ? [r.data] : [])),
     train_perf: train.status === 'read' ? train.data : null,
     profile: profileData,
+    loss_profile: lossProfile.flatMap((r) => (r.status === 'read' ? [r.data] : [])),
   };
 
   const out = f.out ?? join('reports', date);
@@ -109,7 +120,7 @@ export async function runReport(args: string[]): Promise<number> {
   );
   const unreadable =
     [validate, perf, profile, train].some((i) => i.status === 'invalid') ||
-    lossPerf.some((r) => r.status !== 'read') ||
+    [...lossPerf, ...lossProfile].some((r) => r.status !== 'read') ||
     (train.status === 'missing' && f['train-perf'] !== undefined) ||
     (profile.status === 'missing' && f.profile !== undefined);
   const nothing = !validateData && !perfData;

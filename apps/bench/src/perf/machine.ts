@@ -25,6 +25,13 @@ export interface MachineInfo {
   readonly node: string;
   /** package name -> installed version, or null when not installed */
   readonly runtimes: Record<string, string | null>;
+  /**
+   * The load average (1, 5, 15 minutes) when this was recorded (at the end of a perf run: how quiet the
+   * machine was while it timed); absent in older files
+   */
+  readonly load_average?: readonly number[];
+  /** GLIBC_TUNABLES of the process, if set (malloc thresholds change the page faults of fresh outputs) */
+  readonly glibc_tunables?: string;
 }
 
 /** Folders whose node_modules may hold a runtime: the bench app, the backends' tools/testing and every package. */
@@ -59,5 +66,7 @@ export function machineInfo(): MachineInfo {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
     runtimes: Object.fromEntries(RUNTIME_PACKAGES.map((name) => [name, installedVersion(name, folders)])),
+    load_average: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    ...(process.env.GLIBC_TUNABLES ? { glibc_tunables: process.env.GLIBC_TUNABLES } : {}),
   };
 }

@@ -6,15 +6,22 @@
  *                peak_rss_mb, + device, repeats, first_run_by_mode_ms, speedup_vs_pytorch, transfer_ms
  *   reference[]: impl "pytorch", batch, forward_ms, forward_backward_ms, + first_run_ms, peak_rss_mb, repeats
  *   slopes[]:    least-squares cost per image over the batch sizes, per implementation and mode
+ *   + conditions[]: every timing condition measured (back to back or a gap before each call, validation
+ *                on or off), per implementation and batch: medians with their spread, speed-up over
+ *                PyTorch timed in the same condition, page faults per call
+ *
+ * results[] and reference[] hold one condition: back to back with validation off when it was measured
+ * (what files before the conditions held), else the first measured; `config.primary` says which.
  *   backends[], pytorch, errors[], skipped[], config, machine
  */
 
 import { perfProblem } from '@lossgraph/core';
+import { gapText } from './gap.js';
 import type { MachineInfo } from './machine.js';
 import { DEFAULT_PERF_LOSS, type PerfLoss, type PerfProblem } from './problems.js';
-import { PERF_MODES, type PerfMode } from './protocol.js';
-import type { Cell } from './schedule.js';
-import { leastSquares, median, summarize, type TimeSummary } from './stats.js';
+import { type Gap, PERF_MODES, type PerfMode } from './protocol.js';
+import { type Cell, cellLabel } from './schedule.js';
+import { leastSquares, median, percentile, summarize, type TimeSummary } from './stats.js';
 
 export interface PerfResult {
   readonly backend: string;
@@ -45,6 +52,34 @@ export interface PerfReference {
   readonly first_run_ms: number;
   readonly peak_rss_mb: number | null;
   readonly repeats: Record<PerfMode, number>;
+}
+
+/** A median with the spread of the samples around it. */
+export interface TimeSpread extends TimeSummary {
+  readonly min: number;
+  readonly p5: number;
+  readonly max: number;
+}
+
+/** One timing condition: the gap before each call (null: back to back) and validation (null: the original). */
+export interface TimingCondition {
+  readonly gap: Gap | null;
+  readonly validate: boolean | null;
+}
+
+/** One implementation at one batch size in one timing condition. */
+export interface PerfConditionRow extends TimingCondition {
+  /** a backend name, or "pytorch" */
+  readonly impl: string;
+  readonly batch: number;
+  readonly forward_ms: TimeSpread;
+  readonly forward_backward_ms: TimeSpread;
+  readonly repeats: Record<PerfMode, number>;
+  /** PyTorch median in the same gap / this median; null for PyTorch itself and without it */
+  readonly speedup_vs_pytorch: Record<PerfMode, number> | null;
+  /** median over the timed requests of the worker's minor page faults per call; null where not counted */
+  readonly minor_faults_per_run: Record<PerfMode, number> | null;
+  readonly peak_rss_mb: number | null;
 }
 
 export interface PerfSlope {
@@ -89,6 +124,11 @@ export interface PerfConfig {
   readonly min_time_s: number;
   readonly max_time_s: number;
   readonly warmup: number;
+  /** the gaps timed (null: back to back) and validation settings; absent in older files (back to back, off) */
+  readonly gaps?: (Gap | null)[];
+  readonly validate?: boolean[];
+  /** the condition results[] and reference[] hold */
+  readonly primary?: { readonly gap: Gap | null; readonly validate: boolean };
   readonly command: string;
   readonly memory: string;
   readonly timing: string;
@@ -104,6 +144,8 @@ export interface PerfJson {
   readonly results: PerfResult[];
   readonly reference: PerfReference[];
   readonly slopes: PerfSlope[];
+  /** every condition measured (absent in files written before the training-loop timing) */
+  readonly conditions?: PerfConditionRow[];
   readonly backends: BackendStatus[];
   readonly pytorch: {
     readonly available: boolean;
@@ -184,6 +226,47 @@ export function slopeOf(
   return { name, forward: fit('forward'), forward_backward: fit('forward_backward') };
 }
 
+const sameGap = (a: Gap | null, b: Gap | null) =>
+  a === null ? b === null : b !== null && a.kind === b.kind && a.ms === b.ms;
+
+function spread(times: readonly number[]): TimeSpread {
+  return { ...summarize(times), min: Math.min(...times), p5: percentile(times, 5), max: Math.max(...times) };
+}
+
+export function conditionRow(cell: Cell, pytorch: Cell | undefined): PerfConditionRow {
+  const faults = PERF_MODES.every((m) => cell.faultsPerRun[m].length > 0)
+    ? { forward: median(cell.faultsPerRun.forward), forward_backward: median(cell.faultsPerRun.forward_backward) }
+    : null;
+  return {
+    impl: cell.name,
+    batch: cell.batch,
+    gap: cell.gap,
+    validate: cell.validate,
+    forward_ms: spread(cell.times.forward),
+    forward_backward_ms: spread(cell.times.forward_backward),
+    repeats: repeatsOf(cell),
+    speedup_vs_pytorch:
+      pytorch && pytorch !== cell && isComplete(pytorch)
+        ? {
+            forward: median(pytorch.times.forward) / median(cell.times.forward),
+            forward_backward: median(pytorch.times.forward_backward) / median(cell.times.forward_backward),
+          }
+        : null,
+    minor_faults_per_run: faults,
+    peak_rss_mb: cell.peakRssMb,
+  };
+}
+
+/**
+ * The condition results[] report: back to back with validation off when measured (comparable with files
+ * written before the conditions), else the first gap and validation setting timed.
+ */
+export function primaryCondition(cells: readonly Cell[]): { gap: Gap | null; validate: boolean } {
+  const backends = cells.filter((c) => c.validate !== null);
+  const preferred = backends.find((c) => c.gap === null && c.validate === false) ?? backends[0];
+  return { gap: preferred?.gap ?? null, validate: preferred?.validate ?? false };
+}
+
 /** The whole JSON from the measured cells; a backend's rows follow the order of `devices`. */
 export function assemblePerfJson(parts: {
   cells: readonly Cell[];
@@ -196,11 +279,15 @@ export function assemblePerfJson(parts: {
   machine: MachineInfo;
 }): PerfJson {
   const complete = parts.cells.filter(isComplete);
-  const torchCells = complete.filter((c) => c.name === 'pytorch');
+  const primary = primaryCondition(complete);
+  const inPrimary = complete.filter(
+    (c) => sameGap(c.gap, primary.gap) && (c.validate === null || c.validate === primary.validate),
+  );
+  const torchCells = inPrimary.filter((c) => c.name === 'pytorch');
   const reference = torchCells.map(referenceRow);
   const names = [...parts.devices.keys()];
   const results = names.flatMap((name) =>
-    complete
+    inPrimary
       .filter((cell) => cell.name === name)
       .map((cell) =>
         resultRow(
@@ -210,6 +297,8 @@ export function assemblePerfJson(parts: {
         ),
       ),
   );
+  const torchIn = (cell: Cell) =>
+    complete.find((t) => t.name === 'pytorch' && t.batch === cell.batch && sameGap(t.gap, cell.gap));
   return {
     results,
     reference,
@@ -222,13 +311,18 @@ export function assemblePerfJson(parts: {
         ),
       ),
     ],
+    conditions: complete.map((cell) => conditionRow(cell, torchIn(cell))),
     backends: parts.backends,
     skipped: parts.skipped,
     pytorch: parts.pytorch,
     errors: parts.cells
       .filter((c) => !isComplete(c))
-      .map((c) => ({ name: c.name, batch: c.batch, error: c.error ?? 'no timed runs' })),
-    config: parts.config,
+      .map((c) => ({
+        name: c.gap === null ? cellLabel(c) : `${cellLabel(c)}, ${gapText(c.gap)}`,
+        batch: c.batch,
+        error: c.error ?? 'no timed runs',
+      })),
+    config: { ...parts.config, primary },
     machine: parts.machine,
   };
 }

@@ -8,6 +8,19 @@ import type { PerfProblem } from './problems.js';
 export type PerfMode = 'forward' | 'forward_backward';
 export const PERF_MODES: readonly PerfMode[] = ['forward', 'forward_backward'];
 
+/**
+ * What comes before each timed call in the training-loop timing: `idle` sleeps for `ms` (the loss waits
+ * while a GPU or another process runs the model), `busy` keeps the calling thread working for `ms`
+ * over a scratch buffer larger than the caches (a model step on the same CPU). Without a gap the calls
+ * run back to back.
+ */
+export interface Gap {
+  readonly kind: GapKind;
+  readonly ms: number;
+}
+export type GapKind = 'idle' | 'busy';
+export const GAP_KINDS: readonly GapKind[] = ['idle', 'busy'];
+
 /** Times `repeats` calls after `warmup` untimed ones; the first call of a shape and mode is timed on its own. */
 export type TimeRequest = PerfProblem & {
   readonly cmd: 'time';
@@ -15,6 +28,10 @@ export type TimeRequest = PerfProblem & {
   readonly mode: PerfMode;
   readonly repeats: number;
   readonly warmup?: number;
+  /** before each timed call (not before the first call or the warm-up); absent: back to back */
+  readonly gap?: Gap;
+  /** worker only: time the loss compiled with validation on (the default of `compile`); absent: off */
+  readonly validate?: boolean;
 };
 
 export interface TimeReply {
@@ -23,6 +40,8 @@ export interface TimeReply {
   readonly first_run_ms: number;
   /** worker only: the highest process RSS seen right after a run of this request */
   readonly rss_after_runs_mb?: number;
+  /** worker only: minor page faults of the process per timed call (fresh memory touched by each run) */
+  readonly minor_faults_per_run?: number;
   /**
    * Browser backends, whose times are run() inside the page on feeds already there: moving the feeds
    * into the page and the outputs out, per call of this request (median), timed apart.
@@ -35,6 +54,8 @@ export interface SetupRequest {
   readonly cmd: 'setup';
   readonly backend: string;
   readonly problem: PerfProblem;
+  /** also compile both programs with validation on (the default of `compile`), for `validate: true` requests */
+  readonly withValidation?: boolean;
 }
 
 export type SetupReply =

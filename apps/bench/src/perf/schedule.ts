@@ -10,7 +10,7 @@
  */
 import { measurePeakMemory } from './memory.js';
 import type { PerfProblem } from './problems.js';
-import { PERF_MODES, type PerfMode, type TimeReply, type TimeRequest } from './protocol.js';
+import { type Gap, PERF_MODES, type PerfMode, type TimeReply, type TimeRequest } from './protocol.js';
 import { median } from './stats.js';
 import type { TimingServer } from './timing-server.js';
 
@@ -28,11 +28,17 @@ export interface ScheduleOptions {
 export interface Contender {
   readonly name: string;
   readonly server: TimingServer;
+  /** backends: time the loss compiled with validation on (compile's default) or off; absent for the original */
+  readonly validate?: boolean;
 }
 
 export interface Cell {
   readonly name: string;
   readonly batch: number;
+  /** validation on or off in the timed runs; null for the original (it has none) */
+  readonly validate: boolean | null;
+  /** the gap before each timed call; null: back to back */
+  readonly gap: Gap | null;
   readonly times: Record<PerfMode, number[]>;
   readonly firstRunMs: Partial<Record<PerfMode, number>>;
   /** wall time spent per mode, first run and warm-up included */
@@ -41,6 +47,8 @@ export interface Cell {
   peakRssMb: number | null;
   /** browser backends: feeds into the page and outputs out, per timed request (see TimeReply) */
   readonly transferMs: Record<PerfMode, { in: number; out: number }[]>;
+  /** workers: minor page faults per timed call, one entry per timed request */
+  readonly faultsPerRun: Record<PerfMode, number[]>;
   error?: string;
 }
 
@@ -64,6 +72,7 @@ async function measured(contender: Contender, cell: Cell, request: TimeRequest):
     if (!span && reply.rss_after_runs_mb !== undefined)
       cell.peakRssMb = Math.max(cell.peakRssMb ?? 0, reply.rss_after_runs_mb);
     if (reply.transfer_ms !== undefined) cell.transferMs[request.mode].push({ ...reply.transfer_ms });
+    if (reply.minor_faults_per_run !== undefined) cell.faultsPerRun[request.mode].push(reply.minor_faults_per_run);
     return reply;
   } finally {
     cell.spentMs[request.mode] += performance.now() - start;
@@ -85,30 +94,37 @@ export async function measureBatch(
   shape: PerfProblem & { readonly batch: number },
   options: ScheduleOptions,
   progress: Progress,
+  gap: Gap | null = null,
 ): Promise<Cell[]> {
   const cells = contenders.map<Cell>((c) => ({
     name: c.name,
     batch: shape.batch,
+    validate: c.validate ?? null,
+    gap,
     times: { forward: [], forward_backward: [] },
     firstRunMs: {},
     spentMs: { forward: 0, forward_backward: 0 },
     peakRssMb: null,
     transferMs: { forward: [], forward_backward: [] },
+    faultsPerRun: { forward: [], forward_backward: [] },
   }));
-  const request = (mode: PerfMode, repeats: number, warmup = 0): TimeRequest => ({
+  const request = (i: number, mode: PerfMode, repeats: number, warmup = 0): TimeRequest => ({
     cmd: 'time',
     ...shape,
     mode,
     repeats,
     warmup,
+    ...(gap !== null && { gap }),
+    ...(contenders[i]!.validate !== undefined && { validate: contenders[i]!.validate }),
   });
+  const label = (i: number) => cellLabel(cells[i]!);
   const guard = async (i: number, job: () => Promise<void>) => {
     if (cells[i]!.error) return;
     try {
       await job();
     } catch (err) {
       cells[i]!.error = err instanceof Error ? err.message : String(err);
-      progress(`batch ${shape.batch}: ${contenders[i]!.name} failed: ${cells[i]!.error}`);
+      progress(`batch ${shape.batch}: ${label(i)} failed: ${cells[i]!.error}`);
     }
   };
 
@@ -117,17 +133,17 @@ export async function measureBatch(
     const cell = cells[i]!;
     for (const mode of PERF_MODES) {
       await guard(i, async () => {
-        cell.firstRunMs[mode] = (await measured(c, cell, request(mode, 0))).first_run_ms;
+        cell.firstRunMs[mode] = (await measured(c, cell, request(i, mode, 0))).first_run_ms;
         const warmup = Math.min(
           options.warmup,
           Math.floor(options.maxTimeMs / 4 / Math.max(cell.firstRunMs[mode]!, 1e-3)),
         );
-        if (warmup > 0) await measured(c, cell, request(mode, 0, warmup));
+        if (warmup > 0) await measured(c, cell, request(i, mode, 0, warmup));
       });
     }
     if (!cell.error)
       progress(
-        `batch ${shape.batch}: ${c.name} first run ${cell.firstRunMs.forward?.toFixed(1)} ms (forward), ${cell.firstRunMs.forward_backward?.toFixed(1)} ms (forward+backward)`,
+        `batch ${shape.batch}: ${label(i)} first run ${cell.firstRunMs.forward?.toFixed(1)} ms (forward), ${cell.firstRunMs.forward_backward?.toFixed(1)} ms (forward+backward)`,
       );
   }
 
@@ -140,7 +156,7 @@ export async function measureBatch(
         if (cell.error || isDone(cell, mode, options)) continue;
         busy = true;
         await guard(i, async () => {
-          const reply = await measured(contenders[i]!, cell, request(mode, turnRepeats(cell, mode, options)));
+          const reply = await measured(contenders[i]!, cell, request(i, mode, turnRepeats(cell, mode, options)));
           cell.times[mode].push(...reply.times_ms);
         });
       }
@@ -149,14 +165,20 @@ export async function measureBatch(
   }
   for (const cell of cells) {
     if (cell.error) continue;
+    const name = cellLabel(cell);
     const report = (mode: PerfMode) => {
       const short =
         cell.times[mode].length < options.minRepeats ? `, cut short by the ${options.maxTimeMs / 1000} s budget` : '';
       return `${median(cell.times[mode]).toFixed(1)} ms (n=${cell.times[mode].length}${short})`;
     };
     progress(
-      `batch ${shape.batch}: ${cell.name} forward ${report('forward')}, forward+backward ${report('forward_backward')}`,
+      `batch ${shape.batch}: ${name} forward ${report('forward')}, forward+backward ${report('forward_backward')}`,
     );
   }
   return cells;
+}
+
+/** e.g. "onnxruntime-node-cpu (validate on)", "pytorch" */
+export function cellLabel(cell: Pick<Cell, 'name' | 'validate'>): string {
+  return cell.validate === null ? cell.name : `${cell.name} (validate ${cell.validate ? 'on' : 'off'})`;
 }

@@ -1,5 +1,6 @@
 /** The readable summary `bench perf` prints on stdout. */
-import { type PerfJson, problemOf } from './perf-json.js';
+import { gapText } from './gap.js';
+import { type PerfConditionRow, type PerfJson, problemOf } from './perf-json.js';
 import { problemTitle } from './problems.js';
 
 /** Fixed-width columns; the first column left-aligned, the others right-aligned. */
@@ -55,6 +56,43 @@ export function perfRows(perf: PerfJson, times = 'x'): string[][] {
   return rows;
 }
 
+const conditionName = (r: PerfConditionRow) =>
+  `${gapText(r.gap)}${r.validate === null ? '' : `, validate ${r.validate ? 'on' : 'off'}`}`;
+
+/**
+ * Every timing condition, forward+backward: median, the spread of the samples (p5-p95), the speed-up
+ * over PyTorch timed with the same gap, page faults per call.
+ */
+export function conditionRows(perf: PerfJson, times = 'x'): string[][] {
+  const rows = [...(perf.conditions ?? [])].sort(
+    (a, b) =>
+      a.batch - b.batch ||
+      (a.gap?.ms ?? 0) - (b.gap?.ms ?? 0) ||
+      Number(a.impl !== 'pytorch') - Number(b.impl !== 'pytorch'),
+  );
+  return rows.map((r) => [
+    r.impl,
+    String(r.batch),
+    conditionName(r),
+    ms(r.forward_backward_ms.median),
+    `${ms(r.forward_backward_ms.p5)}-${ms(r.forward_backward_ms.p95)}`,
+    String(r.repeats.forward_backward),
+    r.impl === 'pytorch' ? `1${times}` : ratioText(r.speedup_vs_pytorch?.forward_backward, times),
+    r.minor_faults_per_run ? r.minor_faults_per_run.forward_backward.toFixed(0) : '-',
+  ]);
+}
+
+export const CONDITION_HEADER = [
+  'implementation',
+  'batch',
+  'timing',
+  'f+b median',
+  'f+b p5-p95',
+  'n',
+  'vs torch f+b',
+  'faults/call',
+] as const;
+
 export function perfTable(perf: PerfJson): string {
   const c = perf.config;
   const rows = perfRows(perf);
@@ -91,6 +129,15 @@ export function perfTable(perf: PerfJson): string {
       'cost per image (least squares over the batch sizes, ms per image)',
       textTable(['implementation', 'forward', 'fwd+bwd', 'r² fwd+bwd'], slopes),
     );
+  if ((perf.conditions?.length ?? 0) > 0) {
+    const primary = c.primary ? `${gapText(c.primary.gap)}, validate ${c.primary.validate ? 'on' : 'off'}` : '';
+    out.push(
+      '',
+      `timing conditions (the table above: ${primary}); "vs torch" against PyTorch timed with the same gap; ` +
+        'validate on is what compile() gives by default',
+      textTable(CONDITION_HEADER, conditionRows(perf)),
+    );
+  }
   const transfers = perf.results.filter((r) => r.transfer_ms != null);
   if (transfers.length) {
     out.push(

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eliminateDeadCode, type Feeds, foldConstants, type Graph } from '@lossgraph/core';
 import { toOnnxModel } from '@lossgraph/onnx';
 
@@ -15,14 +16,22 @@ export interface OpTypeTime {
 export interface ProfileJson {
   readonly date: string;
   readonly command: string;
+  /** the loss profiled and its problem in words; absent in files from before other losses (MultiBoxLoss) */
+  readonly loss?: string;
+  readonly title?: string;
   readonly batch: number;
   readonly classes: number;
-  readonly priors: string;
+  /** MultiBoxLoss only: the default-box preset */
+  readonly priors?: string;
   readonly mode: 'forward' | 'forward_backward';
   /** intra-op threads, null for onnxruntime's default */
   readonly threads: number | null;
+  /** idle ms before each profiled run (0: back to back) */
+  readonly gap_ms?: number;
   readonly runs: number;
   readonly wall_ms: number;
+  /** wall time of each profiled run */
+  readonly wall_runs_ms?: number[];
   readonly kernel_ms: number;
   readonly ops: OpTypeTime[];
   /** the most expensive nodes */
@@ -63,14 +72,16 @@ function shapeText(ts: TypeShape | undefined): string {
 
 /**
  * Runs `graph` on onnxruntime-node's CPU provider with its profiler on and returns where the kernel time
- * goes, by op type and by node (most expensive first), plus the wall time per run.
+ * goes, by op type and by node (most expensive first), plus the wall time per run (mean, and each).
+ * With `gapMs`, each profiled run follows that long an idle wait (not counted), as in a training loop.
  */
 export async function profileOnnxruntimeNode(
   graph: Graph,
   feeds: Feeds,
   runs: number,
-  threads?: number,
-): Promise<{ wallMs: number; ops: OpTypeTime[]; nodes: NodeTime[] }> {
+  options: { readonly threads?: number | undefined; readonly gapMs?: number } = {},
+): Promise<{ wallMs: number; wallRunsMs: number[]; ops: OpTypeTime[]; nodes: NodeTime[] }> {
+  const { threads, gapMs = 0 } = options;
   const ort = await import('onnxruntime-node');
   const dir = mkdtempSync(join(tmpdir(), 'lossgraph-ort-profile-'));
   try {
@@ -83,10 +94,15 @@ export async function profileOnnxruntimeNode(
     const ortFeeds = Object.fromEntries(
       Object.entries(feeds).map(([name, t]) => [name, new ort.Tensor(t.dtype, t.data as Float32Array, [...t.shape])]),
     );
-    await session.run(ortFeeds); // warm-up, not counted below
-    const start = performance.now();
-    for (let i = 0; i < runs; i++) await session.run(ortFeeds);
-    const wallMs = (performance.now() - start) / runs;
+    await session.run(ortFeeds); // warm-up: its kernel time is profiled too (perRun divides by runs + 1)
+    const wallRunsMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      if (gapMs > 0) await sleep(gapMs);
+      const start = performance.now();
+      await session.run(ortFeeds);
+      wallRunsMs.push(performance.now() - start);
+    }
+    const wallMs = wallRunsMs.reduce((a, b) => a + b, 0) / runs;
     session.endProfiling();
     await session.release();
     const file = readdirSync(dir).find((f) => f.endsWith('.json'));
@@ -116,7 +132,7 @@ export async function profileOnnxruntimeNode(
       ms: perRun(v.us),
       shapes: v.shapes,
     }));
-    return { wallMs, ops: ops.sort((a, b) => b.ms - a.ms), nodes: nodes.sort((a, b) => b.ms - a.ms) };
+    return { wallMs, wallRunsMs, ops: ops.sort((a, b) => b.ms - a.ms), nodes: nodes.sort((a, b) => b.ms - a.ms) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

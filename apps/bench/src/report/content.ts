@@ -1,9 +1,10 @@
 /** The report's text, tables and charts, as document blocks (document.ts renders them). */
 
 import { lossEntry } from '@lossgraph/core';
+import { gapText } from '../perf/gap.js';
 import { type PerfJson, problemOf } from '../perf/perf-json.js';
 import { problemTitle } from '../perf/problems.js';
-import { ms, perfRows, ratioText } from '../perf/table.js';
+import { CONDITION_HEADER, conditionRows, ms, perfRows, ratioText } from '../perf/table.js';
 import type { ProfileJson } from '../profile/ort-profile.js';
 import { TRAINING_QUANTITIES, type TrainingRow } from '../validate/training.js';
 import { accuracyHeat, type LineSeries, lineChart, ratioBars } from './charts.js';
@@ -26,6 +27,8 @@ function machineBlocks(d: ReportData): Block[] {
     ['memory', `${m.memory_gb} GiB`],
     ['OS', m.os],
     ['Node.js', m.node],
+    ...(m.load_average ? [['load average (1, 5, 15 min)', m.load_average.join(', ')]] : []),
+    ...(m.glibc_tunables ? [['GLIBC_TUNABLES', m.glibc_tunables]] : []),
     ...Object.entries(m.runtimes).map(([name, v]) => [name, v ?? 'not installed']),
     [
       'PyTorch (original)',
@@ -159,6 +162,30 @@ function perfBlocks(perf: PerfJson, section: PerfSection): Block[] {
     rows,
     numeric: [false, true, true, true, true, true, true, true, true, true],
   });
+  if ((perf.conditions?.length ?? 0) > 0) {
+    const primary = perf.config.primary;
+    blocks.push(
+      {
+        kind: 'heading',
+        level: 3,
+        text: 'Timing conditions: back to back and in a training loop, validation on and off',
+      },
+      {
+        kind: 'paragraph',
+        text:
+          `The table above is ${primary ? `${gapText(primary.gap)} with validation ${primary.validate ? 'on' : 'off'}` : 'one condition'}. ` +
+          'Below, every condition timed in the same run (forward+backward): back to back, or with a gap before each call ' +
+          'as a model step between loss calls; validation on is what `compile()` does by default. The spread is the ' +
+          '5th to 95th percentile of the calls; the speed-up is over PyTorch timed with the same gap.',
+      },
+      {
+        kind: 'table',
+        header: [...CONDITION_HEADER],
+        rows: conditionRows(perf, '×'),
+        numeric: [false, true, false, true, false, true, true, true],
+      },
+    );
+  }
   const transfers = perf.results.filter((r) => r.transfer_ms != null);
   if (transfers.length) {
     blocks.push(
@@ -377,13 +404,19 @@ function trainingBlocks(rows: readonly TrainingRow[]): Block[] {
 function profileBlocks(p: ProfileJson): Block[] {
   const pct = (x: number) => `${((100 * x) / p.kernel_ms).toFixed(1)}%`;
   return [
-    { kind: 'heading', level: 2, text: 'Where onnxruntime-node-cpu spends its time' },
+    {
+      kind: 'heading',
+      level: 2,
+      text: `Where onnxruntime-node-cpu spends its time${p.loss === undefined ? '' : ` (${p.loss})`}`,
+    },
     {
       kind: 'paragraph',
       text:
-        `onnxruntime's profiler, ${p.priors.toUpperCase()} batch ${p.batch}, ${p.classes} classes, ${p.mode === 'forward' ? 'forward' : 'forward+backward'}, ` +
-        `${p.threads === null ? 'default' : p.threads} intra-op thread(s), ${p.runs} runs (${p.date}, \`${p.command}\`): ` +
-        `${ms(p.kernel_ms)} ms of kernel time and ${ms(p.wall_ms)} ms wall time per run.`,
+        `onnxruntime's profiler, ${p.title ?? `${p.priors?.toUpperCase()}, ${p.classes} classes`}, batch ${p.batch}, ${p.mode === 'forward' ? 'forward' : 'forward+backward'}, ` +
+        `${p.threads === null ? 'default' : p.threads} intra-op thread(s), ${p.runs} runs` +
+        `${p.gap_ms ? `, each after ${p.gap_ms} ms idle` : ', back to back'} (${p.date}, \`${p.command}\`): ` +
+        `${ms(p.kernel_ms)} ms of kernel time and ${ms(p.wall_ms)} ms wall time per run` +
+        `${p.wall_runs_ms ? ` (each: ${p.wall_runs_ms.map(ms).join(', ')})` : ''}.`,
     },
     {
       kind: 'table',
@@ -461,6 +494,7 @@ export function reportBlocks(d: ReportData): Block[] {
   }
   if (d.train_perf) blocks.push(...trainBlocks(d.train_perf));
   if (d.profile) blocks.push(...profileBlocks(d.profile));
+  for (const p of d.loss_profile ?? []) blocks.push(...profileBlocks(p));
   if (d.accuracy)
     blocks.push(
       ...accuracyBlocks(

@@ -68,6 +68,8 @@ export interface ReportData {
   readonly train_perf?: TrainPerfJson | null;
   /** `bench profile --json`: onnxruntime-node-cpu kernel time by op type; null when not given */
   readonly profile: ProfileJson | null;
+  /** `bench profile --loss <other loss> --json`: the same for the other registered losses */
+  readonly loss_profile?: ProfileJson[];
 }
 
 /** The speed targets: at SSD300, 21 classes, batch 32, forward+backward, speed-up over PyTorch. */
@@ -90,6 +92,20 @@ export const TARGETS = [
     wanted: 1.5,
     target: 'browser-onnxruntime-web-wasm (timed in the page) at least 1.5× faster than PyTorch',
   },
+  {
+    backend: 'onnxruntime-node-cpu',
+    wanted: 5,
+    target:
+      "onnxruntime-node-cpu with compile()'s defaults (validation on), back to back, at least 5× faster than PyTorch",
+    condition: { loop: false, validate: true },
+  },
+  {
+    backend: 'onnxruntime-node-cpu',
+    wanted: 5,
+    target:
+      "onnxruntime-node-cpu with compile()'s defaults (validation on) in the training-loop timing, at least 5× faster than PyTorch with the same gap",
+    condition: { loop: true, validate: true },
+  },
 ] as const;
 export const TARGET_SHAPE = { priors: 'ssd300', classes: 21, batch: 32 } as const;
 
@@ -103,6 +119,20 @@ export function checkTargets(perf: PerfJson | null): TargetCheck[] {
       return miss(
         `perf ran ${perf.config.priors} with ${perf.config.classes} classes, the targets are for ssd300 with 21`,
       );
+    }
+    if ('condition' in t) {
+      const { loop, validate } = t.condition;
+      const timed = perf.conditions?.find(
+        (c) =>
+          c.impl === t.backend &&
+          c.batch === TARGET_SHAPE.batch &&
+          (c.gap !== null) === loop &&
+          c.validate === validate,
+      );
+      if (!timed) return miss(`${t.backend} was not timed ${loop ? 'with a gap' : 'back to back'} with validation on`);
+      const ratio = timed.speedup_vs_pytorch?.forward_backward;
+      if (ratio === undefined) return miss(`PyTorch was not timed in that condition at batch ${TARGET_SHAPE.batch}`);
+      return { ...t, measured: ratio, status: ratio >= t.wanted ? 'met' : 'missed', why: null };
     }
     const row = perf.results.find((r) => r.backend === t.backend && r.batch === TARGET_SHAPE.batch);
     if (!row) return miss(`${t.backend} was not timed at batch ${TARGET_SHAPE.batch}`);
@@ -172,15 +202,19 @@ export function reproduceCommands(
   perf: PerfJson | null,
   profile?: OptionalInput<ProfileJson>,
   lossPerf: readonly OptionalInput<PerfJson>[] = [],
+  lossProfile: readonly OptionalInput<ProfileJson>[] = [],
 ): string[] {
   const withProfile = profile?.data != null;
   const runs = lossPerf.filter((r) => r.data != null);
   const lossPerfFlag = runs.length > 0 ? ` --loss-perf ${runs.map((r) => r.path).join(',')}` : '';
+  const profiles = lossProfile.filter((r) => r.data != null);
+  const lossProfileFlag = profiles.length > 0 ? ` --loss-profile ${profiles.map((r) => r.path).join(',')}` : '';
   return [
     `pnpm bench validate --json ${validatePath}`,
     perfCommand(perfPath, perf, 'pnpm bench perf'),
     ...runs.map((r) => perfCommand(r.path, r.data, `pnpm bench perf --loss ${r.data?.config?.loss}`)),
     ...(withProfile ? [profile.data!.command.replace(/--json\s+\S+/, `--json ${profile.path}`)] : []),
-    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${lossPerfFlag}${withProfile ? ` --profile ${profile.path}` : ''}`,
+    ...profiles.map((r) => r.data!.command.replace(/--json\s+\S+/, `--json ${r.path}`)),
+    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${lossPerfFlag}${withProfile ? ` --profile ${profile.path}` : ''}${lossProfileFlag}`,
   ];
 }

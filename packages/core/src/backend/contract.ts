@@ -62,6 +62,65 @@ export interface CompileOptions {
   readonly validate?: boolean;
   /** compile and run reject with LossGraphError 'TIMEOUT' instead of waiting longer than this */
   readonly timeouts?: Timeouts;
+  /**
+   * Outputs that `resident.run` will keep in the runtime's memory. A runtime that fixes where an output
+   * lives when its session opens (onnxruntime-web WebGPU: GPU buffers) places these there; plain `run`
+   * still returns them on the host. Others ignore it. Default: none.
+   */
+  readonly keepOutputs?: readonly string[];
+}
+
+/**
+ * A tensor held by a runtime (a tf.Tensor, an onnxruntime Tensor in a GPU buffer): only the `resident`
+ * runs of the compiled loss that made it read it. Release it with `resident.release` once unused.
+ */
+export interface DeviceTensor {
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/** Bytes one run copied between host (JavaScript) memory and the runtime's memory. */
+export interface BytesMoved {
+  readonly toDevice: number;
+  readonly toHost: number;
+}
+
+/** What a resident run gives back: the outputs read on the host, the outputs kept, and the bytes it moved. */
+export interface ResidentResult {
+  readonly host: Outputs;
+  readonly kept: Record<string, DeviceTensor>;
+  readonly moved: BytesMoved;
+}
+
+/**
+ * Runs whose outputs can stay in the runtime and come back as inputs of the next run (training state
+ * kept on the device between steps). Feeds mix HostTensors and DeviceTensors of this compiled loss; the
+ * structural checks cover both, value scans (`validateInputs`) see the host feeds only (a kept tensor's
+ * values never reach the host: whoever made it vouches for them).
+ */
+export interface ResidentRuns {
+  /** where kept tensors live, e.g. 'tfjs tensor (wasm)', 'gpu-buffer', 'ort tensor in host memory' */
+  readonly location: string;
+  /**
+   * true when a kept tensor still crosses between host memory and the runtime on every run (onnxruntime
+   * tensors in host memory: the wasm heap, a CUDA device); its bytes then count in `moved`.
+   */
+  readonly keptCrossesHost: boolean;
+  /**
+   * Runs the graph: `read` outputs come back as HostTensors, `keep` outputs as DeviceTensors the caller
+   * owns. Failures reject like `run`; nothing is kept then.
+   */
+  run(
+    feeds: Readonly<Record<string, HostTensor | DeviceTensor>>,
+    read: readonly string[],
+    keep: readonly string[],
+  ): Promise<ResidentResult>;
+  /** the tensor's values on the host (a copy for runtimes on a device) */
+  download(t: DeviceTensor): Promise<HostTensor>;
+  /** the values synchronously, or undefined where the runtime cannot (a GPU buffer) */
+  downloadSync(t: DeviceTensor): HostTensor | undefined;
+  /** frees the tensor (idempotent); it must not be fed again */
+  release(t: DeviceTensor): void;
 }
 
 /** A compiled graph on one runtime. Every backend package returns this shape from `compile`. */
@@ -75,6 +134,8 @@ export interface CompiledLoss<I extends string = string, O extends string = stri
   run(feeds: Feeds<I>, outputs?: readonly O[]): Promise<Outputs<O>>;
   /** releases the runtime's resources; later runs fail with LossGraphError 'DISPOSED' */
   dispose(): Promise<void>;
+  /** runs that keep outputs in the runtime (absent on backends without them, such as the reference) */
+  readonly resident?: ResidentRuns;
 }
 
 export function asProgram<I extends string = string, O extends string = string>(

@@ -8,20 +8,32 @@ import {
   asProgram,
   type CompiledLoss,
   type CompileOptions,
+  type DeviceTensor,
   type Feeds,
   type HostTensor,
   type LossProgram,
   type Outputs,
+  type ResidentRuns,
   type Timeouts,
 } from './contract.js';
 import { feed } from './feed.js';
-import { checkShapes, checkStructure, type FeedShapes, narrowFeeds } from './prepare.js';
+import {
+  checkMixedStructure,
+  checkShapes,
+  checkStructure,
+  type FeedShapes,
+  isHostTensor,
+  narrowFeeds,
+  tensorBytes,
+} from './prepare.js';
 import { SerialQueue } from './serial-queue.js';
 import { DEFAULT_TIMEOUTS, withTimeout } from './timeout.js';
 
 /** The options every backend resolves (CompileOptions with its defaults filled in). */
 export interface CoreOptions {
   readonly validate: boolean;
+  /** outputs resident runs keep in the runtime (the backend may place them there when it compiles) */
+  readonly keepOutputs: readonly string[];
   readonly timeouts: Required<Timeouts>;
 }
 
@@ -44,6 +56,23 @@ export interface CompiledGraph<Extra extends object = object> {
    * then run even with `validate: false`, and this says why (see @lossgraph/onnxruntime-web).
    */
   readonly valueChecksRequired?: string;
+  /** runs that keep outputs in the runtime (see ResidentRuns); core adds the checks, queue, timeout and byte count */
+  readonly resident?: ResidentGraph;
+}
+
+/** A backend's resident runs, on feeds that passed the checks (host float64 feeds narrowed). */
+export interface ResidentGraph {
+  readonly location: string;
+  readonly keptCrossesHost: boolean;
+  run(
+    feeds: Readonly<Record<string, HostTensor | DeviceTensor>>,
+    read: readonly string[],
+    keep: readonly string[],
+    env: SymbolEnv,
+  ): Promise<{ host: Outputs; kept: Record<string, DeviceTensor> }>;
+  download(t: DeviceTensor): Promise<HostTensor>;
+  downloadSync(t: DeviceTensor): HostTensor | undefined;
+  release(t: DeviceTensor): void;
 }
 
 /** The wrapper's checks, for backend members (such as tfjs `apply`) that take inputs of their own. */
@@ -101,6 +130,12 @@ const positiveMs =
         : invalid('a number of milliseconds > 0 (Infinity: no limit)');
 
 const CORE_RULES: OptionRules<CoreOptions> = {
+  keepOutputs: (v, invalid) =>
+    v === undefined
+      ? []
+      : Array.isArray(v) && v.every((n) => typeof n === 'string')
+        ? [...v]
+        : invalid('a list of output names'),
   validate: (v, invalid) => (v === undefined ? true : typeof v === 'boolean' ? v : invalid('a boolean')),
   timeouts: (v, invalid) => {
     if (v === undefined) return { ...DEFAULT_TIMEOUTS };
@@ -293,17 +328,12 @@ function assemble<R extends object, Extra extends object>(
       { cause },
     );
 
-  /** One run of one graph: queued (serial backends), bounded by the run timeout, failures as LossGraphError. */
-  const runGraph = (
-    graph: CompiledGraph,
-    feeds: Feeds,
-    outputs: readonly string[],
-    env: SymbolEnv,
-  ): Promise<Outputs> => {
+  /** One run of the runtime: queued (serial backends), bounded by the run timeout, failures as LossGraphError. */
+  const runTask = <T>(run: () => Promise<T>): Promise<T> => {
     const task = async () => {
       if (state.broken) throw brokenError(state.broken);
       context.assertLive();
-      const work = Promise.resolve().then(() => graph.run(feeds, outputs, env));
+      const work = Promise.resolve().then(run);
       state.running.add(work);
       const settled = () => state.running.delete(work);
       work.then(settled, settled);
@@ -340,7 +370,7 @@ function assemble<R extends object, Extra extends object>(
       const env = checkStructure(program, feeds);
       const ready = spec.precision === 'float64' ? feeds : narrowFeeds(program.graph, feeds);
       if (valueChecks()) program.validateInputs?.(ready);
-      return runGraph(exact, ready, wanted, env);
+      return runTask(() => exact.run(ready, wanted, env));
     },
     async dispose() {
       if (state.disposed) return;
@@ -354,5 +384,46 @@ function assemble<R extends object, Extra extends object>(
       else await running.then(release);
     },
   };
-  return Object.assign(loss, exact.extra) as CompiledLoss & Extra;
+  const resident = exact.resident && residentRuns(exact.resident, program, context, valueChecks, runTask);
+  return Object.assign(loss, resident && { resident }, exact.extra) as CompiledLoss & Extra;
+}
+
+/**
+ * The checked form of a backend's resident runs: the structural checks on every feed, value scans on
+ * the host feeds, the run queued and timed like `run`, and the bytes it moved counted.
+ */
+function residentRuns(
+  graph: ResidentGraph,
+  program: LossProgram,
+  context: GraphContext,
+  valueChecks: () => boolean,
+  runTask: <T>(run: () => Promise<T>) => Promise<T>,
+): ResidentRuns {
+  const crossing = (t: HostTensor | DeviceTensor) => (isHostTensor(t) || graph.keptCrossesHost ? tensorBytes(t) : 0);
+  return {
+    location: graph.location,
+    keptCrossesHost: graph.keptCrossesHost,
+    async run(feeds, read, keep) {
+      context.assertLive();
+      context.outputsFor(read);
+      context.outputsFor(keep);
+      const { env, host } = checkMixedStructure(program, feeds);
+      const narrowed = narrowFeeds(program.graph, { ...feeds, ...host } as Feeds);
+      if (valueChecks()) {
+        const hostNarrowed = Object.fromEntries(Object.keys(host).map((n) => [n, narrowed[n]!]));
+        program.validateInputs?.(hostNarrowed);
+      }
+      const ready = { ...feeds, ...Object.fromEntries(Object.keys(host).map((n) => [n, narrowed[n]!])) };
+      const out = await runTask(() => graph.run(ready, read, keep, env));
+      let toDevice = 0;
+      for (const id of program.graph.inputs) toDevice += crossing(feeds[inputName(program.graph, id)]!);
+      let toHost = 0;
+      for (const t of Object.values(out.host)) toHost += tensorBytes(t);
+      for (const t of Object.values(out.kept)) toHost += crossing(t);
+      return { ...out, moved: { toDevice, toHost } };
+    },
+    download: (t) => graph.download(t),
+    downloadSync: (t) => graph.downloadSync(t),
+    release: (t) => graph.release(t),
+  };
 }

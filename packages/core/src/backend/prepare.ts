@@ -3,7 +3,7 @@ import { bindSymbols } from '../interpreter/interpret.js';
 import { type Graph, inputName, valueInfo } from '../ir/graph.js';
 import { shapeToString } from '../ir/shape.js';
 import type { DType, SymbolEnv } from '../ir/types.js';
-import type { CompileOptions, Feeds, HostTensor, LossProgram } from './contract.js';
+import type { CompileOptions, DeviceTensor, Feeds, HostTensor, LossProgram } from './contract.js';
 import { feed } from './feed.js';
 
 /** The typed arrays a feed of each dtype may hold (HostTensor's contract). */
@@ -50,10 +50,11 @@ function checkShapeEntries(
   }
 }
 
-/** The data array matches the dtype and holds exactly one value per element of the shape. */
-function checkData(graph: Graph, feeds: Feeds): void {
+/** The data array matches the dtype and holds exactly one value per element of the shape (of `only` when given). */
+function checkData(graph: Graph, feeds: Feeds, only?: ReadonlySet<string>): void {
   for (const id of graph.inputs) {
     const v = valueInfo(graph, id);
+    if (only !== undefined && !only.has(inputName(graph, id))) continue;
     const f = feed(feeds, inputName(graph, id));
     const kinds = DATA_KINDS[v.dtype];
     if (!kinds.some((k) => f.data instanceof k)) {
@@ -99,6 +100,56 @@ export function checkStructure(program: LossProgram, feeds: Feeds): SymbolEnv {
   program.checkInputs?.(feeds);
   return env;
 }
+
+/** A feed that is a HostTensor (its data an array) rather than a tensor a runtime holds. */
+export function isHostTensor(t: HostTensor | DeviceTensor): t is HostTensor {
+  return ArrayBuffer.isView((t as { data?: unknown }).data);
+}
+
+/** Bytes of a tensor's values: 4 per float32 or int32 element, 1 per bool. */
+export function tensorBytes(t: { readonly dtype: DType; readonly shape: readonly number[] }): number {
+  return t.shape.reduce((a, b) => a * b, 1) * (t.dtype === 'bool' ? 1 : 4);
+}
+
+/**
+ * The structural checks for feeds that mix HostTensors and DeviceTensors: presence, dtype and shape of
+ * every feed, data of the host ones, then the program's `checkInputs` (a device tensor's data empty
+ * there). Returns the bound dims and the host feeds.
+ */
+export function checkMixedStructure(
+  program: LossProgram,
+  feeds: Readonly<Record<string, HostTensor | DeviceTensor>>,
+): { env: SymbolEnv; host: Record<string, HostTensor> } {
+  const env = checkShapes(program.graph, feeds);
+  const host: Record<string, HostTensor> = {};
+  const all: Record<string, HostTensor> = {};
+  for (const id of program.graph.inputs) {
+    const { dtype } = valueInfo(program.graph, id);
+    const name = inputName(program.graph, id);
+    const f = feed(feeds as Feeds, name) as HostTensor | DeviceTensor;
+    if (isHostTensor(f)) {
+      host[name] = f;
+      all[name] = f;
+      continue;
+    }
+    if (f.dtype !== dtype)
+      fail('DTYPE_MISMATCH', `input '${name}': expected ${dtype}, got a tensor of ${f.dtype}`, {
+        tensor: name,
+        expected: dtype,
+        actual: f.dtype,
+      });
+    all[name] = { dtype: f.dtype, shape: f.shape, data: EMPTY_DATA[f.dtype]() };
+  }
+  checkData(program.graph, feeds as Feeds, new Set(Object.keys(host)));
+  program.checkInputs?.(all);
+  return { env, host };
+}
+
+const EMPTY_DATA = {
+  float32: () => new Float32Array(0),
+  int32: () => new Int32Array(0),
+  bool: () => new Uint8Array(0),
+} as const;
 
 /**
  * What float32 backends compute on: float64 data of float32 inputs narrowed once (other feeds as they

@@ -25,37 +25,68 @@ export function sigmoidFocalLoss(logits: Tensor, positive: Tensor, alpha: number
 
 /** The focal loss of logits taken all as negatives (t = 0) or all as positives (t = 1), with its derivative. */
 export interface FocalSide {
-  /** elementwise loss */
+  /** elementwise loss (times `weight` unless asked for unweighted) */
   readonly loss: Tensor;
-  /** elementwise d loss / d logit; present when asked for */
+  /** elementwise d loss / d logit (times `weight` unless asked for unweighted); present when asked for */
   readonly grad?: Tensor;
+  /** the alpha weight of this side: 1 - alpha for t = 0, alpha for t = 1, 1 when alpha < 0 */
+  readonly weight: number;
+}
+
+/** The alpha weight of one side of sigmoid_focal_loss (1 when alpha < 0: no weighting). */
+export function focalWeight(target: 0 | 1, alpha: number): number {
+  return alpha < 0 ? 1 : target === 0 ? 1 - alpha : alpha;
 }
 
 /**
  * sigmoid_focal_loss at every element of `logits` for one target value, and its closed-form derivative,
- * from softplus(z) and softplus(-z) (with L = log(1 + e^-|z|) shared: softplus(±z) = max(±z, 0) + L):
- *   t = 0: f = w0 · sp(z) · e^(-γ sp(-z)),   f' =  w0 · e^(-γ sp(-z)) · (σ(z) + γ sp(z) σ(-z))
- *   t = 1: f = w1 · sp(-z) · e^(-γ sp(z)),   f' = -w1 · e^(-γ sp(z)) · (σ(-z) + γ sp(-z) σ(z))
- * with σ(±z) = e^(-sp(∓z)), w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0). A one-hot focal loss
- * can take the t = 0 side over the whole [B,A,C] tensor and correct the one positive class per anchor on
- * [B,A]: no [B,A,C] mask, and a gradient of a few passes where differentiating the graph would take dozens.
+ * from σ(±z) and softplus(±z):
+ *   t = 0: f = w0 · sp(z) · σ(z)^γ,   f' =  w0 · σ(z)^γ · (σ(z) + γ sp(z) σ(-z))
+ *   t = 1: f = w1 · sp(-z) · σ(-z)^γ, f' = -w1 · σ(-z)^γ · (σ(-z) + γ sp(-z) σ(z))
+ * with w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0), since e^(-γ sp(∓z)) = σ(±z)^γ. A one-hot
+ * focal loss can take the t = 0 side over the whole [B,A,C] tensor and correct the one positive class per
+ * anchor on [B,A]: no [B,A,C] mask, and a gradient of a few passes where differentiating the graph would take
+ * dozens.
+ *
+ * Each pass over the tensor counts (a backend runs one kernel per op): σ(z) is one Sigmoid, σ(-z) = 1 -
+ * σ(z), and L = log(1 + e^-|z|) = -log σ(|z|) = -log max(σ(z), σ(-z)), so softplus(z) = max(z, 0) + L and
+ * softplus(-z) = softplus(z) - z follow in a few more; the modulating factor is a product for γ = 1 or 2
+ * (torchvision's default) and e^(-γ sp(∓z)) otherwise, so a γ below 1 never meets 0^(γ - 1). Where σ
+ * rounds to 0 or 1 in float32 (|z| > ~17) L rounds to 0, as log(1 + e^-|z|) does; the loss and gradient
+ * stay finite everywhere. With `weighted: false` the weight is left for the caller to apply to a smaller
+ * tensor (a sum over classes, a per-anchor scale).
  */
-export function focalSide(logits: Tensor, target: 0 | 1, alpha: number, gamma: number, withGrad: boolean): FocalSide {
-  // max(±z, 0) equals (|z| ± z)/2 exactly, in one pass, and shows a backend the sign of what follows:
-  // every exponent below is <= 0 (tfjs-wasm then takes its vectorised route for e^x)
-  const shared = logits.abs().neg().exp().add(1).log(); // L
-  const spPos = logits.maximum(0).add(shared); // softplus(z)
-  const spNeg = logits.neg().maximum(0).add(shared); // softplus(-z)
-  // for t = 1 the roles of z and -z swap: the loss is in sp(-z), modulated by sp(z)
-  const [bce, other] = target === 0 ? [spPos, spNeg] : [spNeg, spPos];
-  const weight = alpha < 0 ? 1 : target === 0 ? 1 - alpha : alpha;
-  const modulation = gamma === 0 ? undefined : other.mul(-gamma).exp();
-  const weighted = (x: Tensor) => (weight === 1 ? x : x.mul(weight));
+export function focalSide(
+  logits: Tensor,
+  target: 0 | 1,
+  alpha: number,
+  gamma: number,
+  withGrad: boolean,
+  options: { readonly weighted?: boolean } = {},
+): FocalSide {
+  const b = logits.builder;
+  const sigPos = logits.sigmoid(); // σ(z)
+  const sigNeg = b.scalar(1).sub(sigPos); // σ(-z)
+  const negL = sigPos.maximum(sigNeg).log(); // -L = log σ(|z|) <= 0
+  const spPos = logits.relu().sub(negL); // softplus(z)
+  // t = 0: the loss is in sp(z), modulated by σ(z); t = 1: in sp(-z), modulated by σ(-z)
+  const bce = target === 0 ? spPos : spPos.sub(logits);
+  const [toward, away] = target === 0 ? [sigPos, sigNeg] : [sigNeg, sigPos];
+  const weight = focalWeight(target, alpha);
+  const modulation =
+    gamma === 0
+      ? undefined
+      : gamma === 1
+        ? toward
+        : gamma === 2
+          ? toward.mul(toward)
+          : // σ(z)^γ = e^(-γ sp(-z)) for t = 0, σ(-z)^γ = e^(-γ sp(z)) for t = 1
+            (target === 0 ? spPos.sub(logits) : spPos).mul(-gamma).exp();
+  const weighted = (x: Tensor) => (weight === 1 || options.weighted === false ? x : x.mul(weight));
   const loss = weighted(modulation === undefined ? bce : bce.mul(modulation));
-  if (!withGrad) return { loss };
-  const toward = other.neg().exp(); // σ(z) for t = 0, σ(-z) for t = 1; bce.neg().exp() is the other σ
+  if (!withGrad) return { loss, weight };
   let inner = toward;
-  if (gamma !== 0) inner = inner.add(bce.mul(bce.neg().exp()).mul(gamma));
+  if (gamma !== 0) inner = bce.mul(away).mul(gamma).add(toward);
   const magnitude = weighted(modulation === undefined ? inner : inner.mul(modulation));
-  return { loss, grad: target === 0 ? magnitude : magnitude.neg() };
+  return { loss, grad: target === 0 ? magnitude : magnitude.neg(), weight };
 }

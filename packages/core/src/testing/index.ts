@@ -9,7 +9,7 @@ export {
   loadMultiboxFixture,
   loadTrainingFixture,
 } from '../io/fixture-files.js';
-export { type ConformanceOptions, caseGraphs, runOpConformance } from './conformance.js';
+export { type ConformanceOptions, caseFeeds, caseGraphs, runOpConformance } from './conformance.js';
 export {
   compareDiagnostics,
   diagnosticsPath,
@@ -36,6 +36,7 @@ export { repoFixturesDir, sampleFixturePath, trainingSampleFixturePath } from '.
 export { normal, seededRandom } from './random.js';
 export { TINY_DETECTOR, tinyDetector } from './tiny-detector.js';
 export { compareWithFixture, type FixtureComparison, fixtureTolerances, TOLERANCE } from './tolerance.js';
+export { type DeviceStateComparison, trainerDeviceStateComparison } from './trainer-device-state.js';
 export { type MemorySample, type TrainerMemoryOptions, trainerMemorySamples } from './trainer-memory.js';
 export { type TrainerResumeOptions, trainerResumeDifferences } from './trainer-resume.js';
 export { trainerSafeStepFailures } from './trainer-safe-step.js';
@@ -45,5 +46,6 @@ export {
   runTrainingFixture,
   type TrainingCompile,
   type TrainingFixtureResult,
+  trainingFixtureGraphs,
   trainingFixtureLoss,
 } from './training-fixture.js';

@@ -24,6 +24,8 @@ export interface TrainerMemoryOptions {
   readonly every?: number;
   /** a backend's own count to watch (tf.memory().numTensors); default none (0) */
   readonly probe?: () => number;
+  /** where the trainer keeps its state (default 'host') */
+  readonly stateOn?: 'host' | 'device';
 }
 
 const MiB = 1024 * 1024;
@@ -53,6 +55,7 @@ export async function trainerMemorySamples(
     loss: multiboxTrainingLoss(),
     optimizer: { type: 'sgd', lr: 0.01, momentum: 0.9 },
     compile,
+    stateOn: options.stateOn ?? 'host',
   });
   const gc = collector();
   const samples: MemorySample[] = [];

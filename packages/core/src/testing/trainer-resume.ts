@@ -16,6 +16,8 @@ export interface TrainerResumeOptions {
   readonly resumeAt?: number;
   /** default Adam with weight decay (its bias correction reads the step count) */
   readonly optimizer?: OptimizerOptions;
+  /** where the trainers keep their state (default 'host') */
+  readonly stateOn?: 'host' | 'device';
 }
 
 /** Where two tensors differ in any bit (float values compared as their float32 or float64 bits), or undefined. */
@@ -54,6 +56,7 @@ export async function trainerResumeDifferences(
       optimizer: options.optimizer ?? { type: 'adam', lr: 0.05, weightDecay: 1e-3 },
       compile,
       lr: warmup(cosineLr({ lr: 0.05, tMax: steps }), { steps: 2, startFactor: 0.5 }),
+      stateOn: options.stateOn ?? 'host',
     });
   const run = async (trainer: Trainer, count: number) => {
     const losses: Record<string, number>[] = [];

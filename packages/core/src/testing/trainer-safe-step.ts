@@ -12,8 +12,12 @@ const sameBits = (a: HostTensor['data'], b: HostTensor['data']): boolean =>
  * steps, a batch with a NaN pixel, then a good step. Returns one line per broken promise: the NaN step must
  * reject with NON_FINITE naming step 3, keep every parameter and state tensor bit for bit (even after later
  * runs, so no backend buffer is shared with the kept state), and the run must then match three good steps.
+ * `stateOn` 'device' checks the same with the state kept in the runtime.
  */
-export async function trainerSafeStepFailures(compile: BackendCompile): Promise<string[]> {
+export async function trainerSafeStepFailures(
+  compile: BackendCompile,
+  stateOn: 'host' | 'device' = 'host',
+): Promise<string[]> {
   const ref = await loadOptimReference();
   const make = () =>
     createTrainer({
@@ -22,6 +26,7 @@ export async function trainerSafeStepFailures(compile: BackendCompile): Promise<
       optimizer: { type: 'adam', lr: 0.01 },
       compile,
       compileOptions: { validate: false },
+      stateOn,
     });
   const trainer = await make();
   const clean = await make();

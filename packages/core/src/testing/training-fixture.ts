@@ -2,6 +2,7 @@ import type { CompiledLoss, CompileOptions, LossProgram } from '../backend/contr
 import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
 import { type TrainingFixture, type TrainingQuantity, trainingOf } from '../io/training-fixture.js';
+import type { Graph } from '../ir/graph.js';
 import type { ModelGraph } from '../training/model.js';
 import { runTrainingSteps } from '../training/run-steps.js';
 import { evalProgram, gradName, trainingStepProgram } from '../training/step-program.js';
@@ -27,6 +28,15 @@ export interface TrainingFixtureResult {
 /** The training loss a fixture names, with its options (the `training` part of the loss's registry entry). */
 export function trainingFixtureLoss(fx: TrainingFixture): TrainingLoss {
   return trainingOf(fx.loss).loss(fx.lossOptions);
+}
+
+/**
+ * The two programs `runTrainingFixture` compiles for a fixture, by name: the training step (model, loss,
+ * optimizer, gradients on) and the trained model's eval forward. For kernel-coverage checks of a runtime.
+ */
+export function trainingFixtureGraphs(fx: TrainingFixture, model: ModelGraph): { step: Graph; eval: Graph } {
+  const step = trainingStepProgram({ model, loss: trainingFixtureLoss(fx), optimizer: fx.optimizer, gradients: true });
+  return { step: step.graph, eval: evalProgram(model).graph };
 }
 
 function maxAbs(a: ArrayLike<number>): number {

@@ -19,6 +19,12 @@ import type { TrainingLoss } from './training-loss.js';
 export const nextName = (name: string): string => `${name}.next`;
 /** The output holding d(sum of the loss terms) / d parameter `name` (with `gradients: true`). */
 export const gradName = (name: string): string => `grad/${name}`;
+/**
+ * The output (with `finiteCheck: true`) that is 0 when every next parameter and state value is finite and
+ * NaN otherwise: the sum of each value times 0 (finite x gives 0, NaN or ±Inf gives NaN). One scalar
+ * read on the host says whether a step may be applied, with the values left on the device.
+ */
+export const FINITE_CHECK = 'finite_check';
 /** The input holding optimizer state `slot` of parameter `param` (`conv1.weight.momentum_buffer`). */
 export const slotName = (param: string, slot: string): string => `${param}.${slot}`;
 
@@ -31,6 +37,8 @@ export interface TrainingStepOptions {
   readonly optimizer: Optimizer | OptimizerOptions;
   /** also output each parameter's gradient as `grad/<p>` (for tests). Default false. */
   readonly gradients?: boolean;
+  /** also output `finite_check` (FINITE_CHECK) over the next values. Default false. */
+  readonly finiteCheck?: boolean;
 }
 
 /**
@@ -124,10 +132,11 @@ function resolveStepOptions(options: TrainingStepOptions): {
   loss: TrainingLoss;
   optimizer: Optimizer;
   gradients: boolean;
+  finiteCheck: boolean;
 } {
   if (typeof options !== 'object' || options === null)
     fail('INVALID_OPTION', `training step options must be an object, got ${JSON.stringify(options)}`);
-  rejectUnknownKeys('training step', options, ['model', 'loss', 'optimizer', 'gradients']);
+  rejectUnknownKeys('training step', options, ['model', 'loss', 'optimizer', 'gradients', 'finiteCheck']);
   const { model, loss } = options;
   if (typeof model?.emit !== 'function')
     fail('INVALID_OPTION', `training step option 'model' must be a ModelGraph (importOnnx gives one)`, {
@@ -142,7 +151,12 @@ function resolveStepOptions(options: TrainingStepOptions): {
     fail('INVALID_OPTION', `training step option 'gradients' must be a boolean, got ${JSON.stringify(gradients)}`, {
       option: 'gradients',
     });
-  return { model, loss, optimizer: makeOptimizer(options.optimizer), gradients };
+  const finiteCheck = options.finiteCheck ?? false;
+  if (typeof finiteCheck !== 'boolean')
+    fail('INVALID_OPTION', `training step option 'finiteCheck' must be a boolean, got ${JSON.stringify(finiteCheck)}`, {
+      option: 'finiteCheck',
+    });
+  return { model, loss, optimizer: makeOptimizer(options.optimizer), gradients, finiteCheck };
 }
 
 /**
@@ -155,7 +169,7 @@ function resolveStepOptions(options: TrainingStepOptions): {
  * model's outputs stand in as zeros of their shapes), and finite values in every float input.
  */
 export function trainingStepProgram(options: TrainingStepOptions): TrainingStepProgram {
-  const { model, loss, optimizer, gradients } = resolveStepOptions(options);
+  const { model, loss, optimizer, gradients, finiteCheck } = resolveStepOptions(options);
   const paramNames = model.parameters.map((p) => p.name);
   const modelState = model.state.map((s) => s.name);
   const slotInputs = paramNames.flatMap((p) => optimizer.slots.map((s) => slotName(p, s)));
@@ -173,6 +187,7 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
     'a loss term': loss.terms,
     'a next value': [...paramNames, ...modelState, ...slotInputs].map(nextName),
     'a gradient': gradients ? paramNames.map(gradName) : [],
+    'the finite check': finiteCheck ? [FINITE_CHECK] : [],
   });
 
   // forward and loss
@@ -212,6 +227,7 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
   });
   const u = GraphBuilder.extend(withGrads);
   const scalars = Object.fromEntries(optimizer.scalars.map((n) => [n, u.input(n, 'float32', [])]));
+  const nextValues: Tensor[] = [];
   for (const p of model.parameters) {
     const grad = u.tensor(withGrads.outputs.find((o) => o.name === gradName(p.name))!.value);
     const slots = Object.fromEntries(optimizer.slots.map((s) => [s, u.input(slotName(p.name, s), 'float32', p.shape)]));
@@ -221,6 +237,15 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
       : { param, state: slots };
     u.output(nextName(p.name), next.param);
     for (const s of optimizer.slots) u.output(nextName(slotName(p.name, s)), next.state[s]!);
+    nextValues.push(next.param, ...optimizer.slots.map((s) => next.state[s]!));
+  }
+  if (finiteCheck) {
+    const stateNext = modelState.map((s) => u.tensor(withGrads.outputs.find((o) => o.name === nextName(s))!.value));
+    const zeros = [...stateNext, ...nextValues].map((t) => t.mul(0).sum());
+    u.output(
+      FINITE_CHECK,
+      zeros.reduce((a, b) => a.add(b), u.scalar(0)),
+    );
   }
   const full = u.build();
   const graph = eliminateDeadCode(
@@ -247,7 +272,11 @@ export function trainingStepProgram(options: TrainingStepOptions): TrainingStepP
     graph,
     checkInputs: (feeds) => loss.program.checkInputs?.(lossFeeds(feeds)),
     validateInputs(feeds) {
-      requireFinite(feeds, finiteInputs);
+      // under resident runs, the feeds kept on the device are absent: the finite check of the step that made them vouches
+      requireFinite(
+        feeds,
+        finiteInputs.filter((n) => feeds[n] !== undefined),
+      );
       loss.program.validateInputs?.(lossFeeds(feeds));
     },
     lossTerms: [...loss.terms],

@@ -1,7 +1,7 @@
 import { type Dim, type OpAttrs, poolDivisors, windowEndPad } from '@lossgraph/core';
 import type { OnnxEmitter } from '../emitter.js';
 import type { LoweringContext, LoweringTable, OutputSlot } from './context.js';
-import { conv } from './webgpu.js';
+import { conv, convTranspose } from './webgpu.js';
 
 /*
  * Convolutions, pools and nearest resize in opset-18 ops that onnxruntime's CPU, CUDA and WebGPU providers
@@ -49,8 +49,8 @@ function convNodeAttrs(a: ConvAttrs, kernel: Pair) {
 }
 
 /**
- * ConvTranspose of z [P, K, ho, wo] with w [K, C/group, kh, kw] onto [P, C, h, w]: the input gradient of the
- * conv `a` over an input of `size`. Its output_padding (below the stride) makes up the rows after the last
+ * ConvTranspose of z [P, K, ho, wo] with w [K, C/group, kh, kw] onto [P, C, h, w] (`channels` K): the input
+ * gradient of the conv `a` over an input of `size`. Its output_padding (below the stride) makes up the rows after the last
  * window.
  */
 function convTransposeTo(
@@ -61,6 +61,7 @@ function convTransposeTo(
   [kh, kw]: Pair,
   [h, wd]: Pair,
   [ho, wo]: Pair,
+  channels: Dim | undefined,
   out: OutputSlot | 'float32',
 ): string {
   const [pt, pl, pb, pr] = a.pads;
@@ -71,7 +72,8 @@ function convTransposeTo(
   if (outputPadding.some((p, i) => p < 0 || p >= (a.strides[i] ?? 1))) {
     throw new Error(`onnx lowering: no ConvTranspose gives ${h} x ${wd} (output_padding [${outputPadding}])`);
   }
-  return e.op('ConvTranspose', [z, w], out, { ...convNodeAttrs(a, [kh, kw]), output_padding: outputPadding });
+  const attrs = { ...convNodeAttrs(a, [kh, kw]), output_padding: outputPadding };
+  return convTranspose(e, z, w, channels, attrs, out);
 }
 
 /** The conv's input gradient (dy, w) -> dx. */
@@ -119,7 +121,7 @@ function backpropInput(c: LoweringContext<'conv2dBackpropInput'>, dy: string, w:
     );
     return;
   }
-  convTransposeTo(e, dy, w, a, kernel, size, outSize, c.out(0));
+  convTransposeTo(e, dy, w, a, kernel, size, outSize, o, c.out(0));
 }
 
 /**
@@ -291,11 +293,12 @@ export const CONVOLUTION = {
   conv2dBackpropInput: (c) => backpropInput(c, c.inputs[0] ?? '', c.inputs[1] ?? '', c.attrs.inputSize),
   conv2dBackpropFilter: backpropFilter,
   convTranspose2d: (c) => {
-    const [, , kh, kw] = c.inputTypes[1]?.shape ?? [];
-    c.e.op('ConvTranspose', c.inputs, c.out(0), {
+    const [channels, , kh, kw] = c.inputTypes[1]?.shape ?? [];
+    const attrs = {
       ...convNodeAttrs(c.attrs, [numeric(kh, 'kernel'), numeric(kw, 'kernel')]),
       output_padding: [...c.attrs.outputPadding],
-    });
+    };
+    convTranspose(c.e, c.inputs[0] ?? '', c.inputs[1] ?? '', channels, attrs, c.out(0));
   },
   // onnxruntime refuses MaxPool pads as large as the kernel (they fit a dilated one): then x is padded first
   maxPool2d: (c) => {
@@ -343,7 +346,7 @@ export const CONVOLUTION = {
       [k, 1, kh, kw],
       Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0)),
     );
-    const dx = convTransposeTo(e, z, oneHot, poolConv(a, size, out), [kh, kw], size, out, 'float32');
+    const dx = convTransposeTo(e, z, oneHot, poolConv(a, size, out), [kh, kw], size, out, k, 'float32');
     e.op('Reshape', [dx, e.shape(c.outputTypes[0]?.shape ?? [])], c.out(0));
   },
   avgPool2d: (c) => {
@@ -363,7 +366,7 @@ export const CONVOLUTION = {
     const out = spatial(c.inputTypes[0]?.shape ?? []);
     const shares = e.op('Mul', [planes(e, c.inputs[0] ?? '', out), inverseDivisors(e, a, a.inputSize, out)], 'float32');
     const conv = poolConv(a, a.inputSize, out);
-    const dx = convTransposeTo(e, shares, ones(e, a.kernelSize), conv, a.kernelSize, a.inputSize, out, 'float32');
+    const dx = convTransposeTo(e, shares, ones(e, a.kernelSize), conv, a.kernelSize, a.inputSize, out, 1, 'float32');
     e.op('Reshape', [dx, e.shape(c.outputTypes[0]?.shape ?? [])], c.out(0));
   },
   // what torch.onnx exports for nn.Upsample(mode='nearest'): exact for integer factors

@@ -2,7 +2,7 @@ import { first } from '@lossgraph/core';
 import { ONNX_ELEM_TYPE } from '../dtypes.js';
 import { lowerAtan } from './atan.js';
 import { direct, type LoweringTable } from './context.js';
-import { or, sign } from './webgpu.js';
+import { boolWhere, or, sign } from './webgpu.js';
 
 /**
  * Elementwise ops. ONNX broadcasting and semantics match the IR's: integer Div truncates toward zero
@@ -34,6 +34,10 @@ export const ELEMENTWISE = {
       // than on a full-size condition, and expanding a bool condition is cheap (on the CPU only)
       const full = e.webgpu ? cond : e.broadcast(cond, c.inputTypes[0].shape, out.shape);
       e.op('Where', [full, a, b], c.out(0));
+      return;
+    }
+    if (e.webgpu) {
+      boolWhere(e, cond, a, b, c.out(0));
       return;
     }
     // the CUDA provider's Where has no bool branches: (c and a) or (not c and b) is the same, exactly

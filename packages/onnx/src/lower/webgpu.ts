@@ -27,6 +27,17 @@ export function or(e: OnnxEmitter, a: string, b: string, out: Out): string {
 }
 
 /**
+ * Where with bool branches on WebGPU: the branches as 0/1 floats, a float Where, then `> 0`. onnxruntime-web
+ * 1.30's WebGPU provider (SwiftShader) gave wrong values for the bool form, (c and a) or (not c and b), inside
+ * the YOLOv8 assigner's graph (condition [B, 1, A] broadcast over [B, M, A]: a 0 where c = 0 and b = 1), though
+ * not for the same node with the same values alone; apps/bench/scripts/webgpu-bisect.ts finds the node.
+ */
+export function boolWhere(e: OnnxEmitter, cond: string, a: string, b: string, out: OutputSlot): string {
+  const picked = e.op('Where', [cond, e.cast(a, 'float32'), e.cast(b, 'float32')], 'float32');
+  return e.op('Greater', [picked, e.scalar('float32', 0)], out);
+}
+
+/**
  * int64 indices (ArgMax, TopK) as the IR's int32. WebGPU has no int64 Cast in onnxruntime-web's default
  * (int64-off) mode: the indices pick from a float 0..n-1 instead, cast to int32 (exact for n <= 2^24).
  */
@@ -67,4 +78,31 @@ export function conv(
     ws = e.op('Pad', [w, pads], 'float32');
   }
   return e.op('Conv', [xs, ws], out, attrs);
+}
+
+/**
+ * ConvTranspose of z [N, K, h, w] with w [K, C/group, kh, kw], `attrs` ONNX's. onnxruntime-web's WebGPU
+ * ConvTranspose gave wrong values in the groups after the first for group 2 and 3 with one output channel per
+ * group (the input gradients of depthwise convs; two per group came out right; onnxruntime-web 1.30 on
+ * SwiftShader, found with apps/bench/scripts/webgpu-bisect.ts): on WebGPU every grouped one runs as one
+ * ungrouped ConvTranspose per group, of its channel slices, and the groups' outputs are concatenated.
+ */
+export function convTranspose(
+  e: OnnxEmitter,
+  z: string,
+  w: string,
+  inChannels: Dim | undefined,
+  attrs: Readonly<Record<string, number | readonly number[]>> & { readonly group: number },
+  out: OutputSlot | 'float32',
+): string {
+  const { group } = attrs;
+  if (!e.webgpu || group === 1) return e.op('ConvTranspose', [z, w], out, attrs);
+  if (typeof inChannels !== 'number') throw new Error('onnx lowering: a grouped ConvTranspose needs static channels');
+  const per = inChannels / group;
+  const parts = Array.from({ length: group }, (_, g) => {
+    const channelsOf = (t: string, axis: number) =>
+      e.op('Slice', [t, e.int64s([g * per]), e.int64s([(g + 1) * per]), e.int64s([axis])], 'float32');
+    return e.op('ConvTranspose', [channelsOf(z, 1), channelsOf(w, 0)], 'float32', { ...attrs, group: 1 });
+  });
+  return e.op('Concat', parts, out, { axis: 1 });
 }

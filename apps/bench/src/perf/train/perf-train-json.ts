@@ -2,7 +2,7 @@
  * The JSON that `bench perf --train --json` writes:
  *
  *   train[]:    model, batch, impl (a backend name or "pytorch"), step_ms{median,p95}, first_step_ms, repeats,
- *               peak_rss_mb, transfer_bytes{in,out} (per step; null for PyTorch, which keeps its tensors),
+ *               peak_rss_mb, transfer_bytes{in,out,state} (per step as the Trainer counts them; null for PyTorch),
  *               speedup_vs_pytorch (PyTorch median / this median, same run; null without PyTorch), + device,
  *               first_losses (the backend's step-0 loss terms beside PyTorch's float32 step 0)
  *   models[], backends[], pytorch, errors[], config, machine

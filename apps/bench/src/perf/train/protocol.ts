@@ -29,14 +29,18 @@ export interface TrainSetupRequest {
   readonly batch: number;
   /** path of the problem's safetensors file */
   readonly file: string;
+  /** the Trainer's `stateOn` (default 'auto': kept in the runtime where the backend can) */
+  readonly state?: 'host' | 'device' | 'auto';
 }
 
-/** Bytes one step moves between the host and the runtime: every feed in, every output out. */
+/** Bytes one step moved between host memory and the runtime, as the Trainer counted them (`transfers()`). */
 export interface StepTransfer {
-  /** parameters, running stats and optimizer slots, plus the batch (images, targets, num_objs, priors) */
+  /** the batch and step scalars, plus, with the state on the host (or in ORT tensors in host memory), every parameter, running stat and optimizer slot */
   readonly in_bytes: number;
-  /** next parameters, running stats and optimizer slots, plus the loss terms */
+  /** the loss terms (and the finite check), plus, as for in_bytes, the next values of the state */
   readonly out_bytes: number;
+  /** where the state lives between steps: 'host', 'gpu-buffer', 'tfjs tensor (wasm)', ... */
+  readonly state: string;
 }
 
 export type TrainSetupReply =

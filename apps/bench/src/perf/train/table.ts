@@ -11,11 +11,17 @@ export const TRAIN_HEADER = [
   'first step ms',
   'n',
   'peak RSS MB',
-  'bytes in / out per step',
+  'bytes in / out per step (state)',
   'vs PyTorch',
 ] as const;
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+/** Bytes in B, KiB or MiB (a step that keeps its state on the device moves a few KiB at most). */
+const size = (bytes: number) =>
+  bytes < 2 ** 10
+    ? `${bytes} B`
+    : bytes < 2 ** 20
+      ? `${(bytes / 2 ** 10).toFixed(1)} KiB`
+      : `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 
 /** One row per model, batch and implementation (PyTorch first). */
 export function trainTableRows(perf: Pick<TrainPerfJson, 'train'>, times = 'x'): string[][] {
@@ -31,7 +37,9 @@ export function trainTableRows(perf: Pick<TrainPerfJson, 'train'>, times = 'x'):
       ms(r.first_step_ms),
       String(r.repeats),
       ms(r.peak_rss_mb),
-      r.transfer_bytes ? `${mib(r.transfer_bytes.in_bytes)} / ${mib(r.transfer_bytes.out_bytes)}` : '-',
+      r.transfer_bytes
+        ? `${size(r.transfer_bytes.in_bytes)} / ${size(r.transfer_bytes.out_bytes)} (${r.transfer_bytes.state})`
+        : '-',
       ratioText(r.speedup_vs_pytorch, times),
     ]);
 }

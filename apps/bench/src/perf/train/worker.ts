@@ -1,12 +1,13 @@
 /**
  * A training-step timing server for one bench backend, a child process of `bench perf --train` (one per
  * backend, as perf/worker.ts). `setup` loads a problem file, imports its ONNX model and compiles the
- * training step in a Trainer; `time` runs consecutive optimizer steps (each one's next parameters and
- * state feed the next, as in a training loop) and answers their wall times. Replies go to file descriptor 3.
+ * training step in a Trainer (state kept in the runtime where the backend can, `stateOn: 'auto'`); `time`
+ * runs consecutive optimizer steps (each one's next parameters and state feed the next, as in a training
+ * loop) and answers their wall times. Replies go to file descriptor 3.
  */
 import { writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createTrainer, type Feeds, type HostTensor, type Trainer } from '@lossgraph/core';
+import { createTrainer, type Feeds, type Trainer } from '@lossgraph/core';
 import { loadTrainingFixture, trainingFixtureLoss } from '@lossgraph/core/testing';
 import { importOnnx } from '@lossgraph/onnx';
 import { allBackends, type BenchBackend } from '@lossgraph-tools/testing';
@@ -23,20 +24,11 @@ let loaded: Loaded | undefined;
 let firstRunMs: number | undefined;
 
 const keyOf = (r: { model: string; batch: number }) => `${r.model}/b${r.batch}`;
-const bytesOf = (tensors: Iterable<HostTensor>) => {
-  let n = 0;
-  for (const t of tensors) n += t.data.byteLength;
-  return n;
-};
 
-/** What one step feeds in and gets out (the trainer's state tensors each have a `.next` output of the same size). */
-function stepTransfer(trainer: Trainer, batch: Feeds): StepTransfer {
-  const state = bytesOf(Object.values(trainer.state()));
-  const batchInputs = trainer.program.batchInputs.flatMap((name) => {
-    const t = batch[name];
-    return t === undefined ? [] : [t];
-  });
-  return { in_bytes: state + bytesOf(batchInputs), out_bytes: state + 4 * trainer.program.lossTerms.length };
+/** What the last step moved, as the trainer counted it. */
+function stepTransfer(trainer: Trainer): StepTransfer {
+  const { lastStep, stateLocation } = trainer.transfers();
+  return { in_bytes: lastStep.toDevice, out_bytes: lastStep.toHost, state: stateLocation };
 }
 
 async function setup(request: TrainSetupRequest): Promise<TrainSetupReply> {
@@ -51,8 +43,9 @@ async function setup(request: TrainSetupRequest): Promise<TrainSetupReply> {
   const fx = await loadTrainingFixture(request.file);
   let device = 'unknown';
   const start = performance.now();
+  const model = importOnnx(fx.modelOnnx);
   const trainer = await createTrainer({
-    model: importOnnx(fx.modelOnnx),
+    model,
     loss: trainingFixtureLoss(fx),
     optimizer: fx.optimizer,
     compile: async (program, options) => {
@@ -62,21 +55,24 @@ async function setup(request: TrainSetupRequest): Promise<TrainSetupReply> {
     },
     // inputs are checked by the first step; a training loop compiles without per-step validation
     compileOptions: { validate: false },
+    stateOn: request.state ?? 'auto',
   });
   const compileMs = performance.now() - start;
   const batch = fx.batch as Feeds;
-  const transfer = stepTransfer(trainer, batch);
   // the first step is also the first timed run: PyTorch's step 0 from the same initial state
   const firstStart = performance.now();
   const losses = await trainer.step(batch);
   firstRunMs = performance.now() - firstStart;
+  // the bytes of a step in a loop: the first one also feeds the initial state from the host
+  await trainer.step(batch);
+  const transfer = stepTransfer(trainer);
   const firstLosses = Object.fromEntries(
     fx.terms.map((term) => [
       term,
       { got: losses[term] ?? Number.NaN, pytorch: fx.expected.losses[term]?.[0] ?? Number.NaN },
     ]),
   );
-  const parameters = trainer.program.parameters.reduce((n, p) => n + (trainer.parameters()[p]?.data.length ?? 0), 0);
+  const parameters = model.parameters.reduce((n, p) => n + p.data.length, 0);
   loaded = { backend, key: keyOf(request), trainer, batch };
   return {
     available: true,

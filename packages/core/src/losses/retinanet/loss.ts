@@ -122,10 +122,15 @@ export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
   const classes = b.range('C');
   const label = rows.slice(2, 4, 5).squeeze(2).cast('int32').maximum(0).minimum(classes.max()).unsqueeze(2); // [B,A,1]
   const atLabel = logits.gatherElements(label, 2).squeeze(2); // [B,A]
-  const dense = focalSide(logits, 0, o.focalAlpha, o.focalGamma, o.gradients);
+  // the [B,A,C] side unweighted: its weight w0 goes on the [B,A] sum and on the gradient's per-anchor scale
+  const dense = focalSide(logits, 0, o.focalAlpha, o.focalGamma, o.gradients, { weighted: false });
+  const w0 = dense.weight;
   const asNegative = focalSide(atLabel, 0, o.focalAlpha, o.focalGamma, false);
   const asPositive = focalSide(atLabel, 1, o.focalAlpha, o.focalGamma, o.gradients);
-  const perAnchor = dense.loss.sum([2]).add(b.where(foreground, asPositive.loss.sub(asNegative.loss), 0)); // [B,A]
+  const denseSum = dense.loss.sum([2]);
+  const perAnchor = (w0 === 1 ? denseSum : denseSum.mul(w0)).add(
+    b.where(foreground, asPositive.loss.sub(asNegative.loss), 0),
+  ); // [B,A]
   const clsSum = b.where(counted, perAnchor, 0).sum([1]).div(perImage).sum();
   // boxes: background anchors see zero offsets, so that their (unused) loss and its gradient stay finite
   const safeRegression = b.where(foreground.unsqueeze(2), regression, 0);
@@ -147,12 +152,17 @@ export function retinanetLoss(options: RetinanetLossOptions = {}): Graph {
   if (o.gradients) {
     // d loss_cls / d logits in closed form (see focalSide): the negative side's derivative everywhere,
     // the positive side's at each foreground anchor's class, scaled per anchor (0 where ignored)
-    const atLabelGrad = b.where(foreground, asPositive.grad!, dense.grad!.gatherElements(label, 2).squeeze(2)); // [B,A]
+    // The dense gradient is unweighted: w0 joins the per-anchor scale, and the positive side's values are
+    // divided by it before the scatter (with alpha = 1, w0 = 0: the dense side is zero, only positives remain)
     const scale = b.where(counted, b.scalar(1), 0).div(perLoss.unsqueeze(1)); // [B,A]
-    b.output(
-      'grad_cls_logits',
-      dense.grad!.scatterElements(label, atLabelGrad.unsqueeze(2), 2).mul(scale.unsqueeze(2)),
-    );
+    const denseAtLabel = dense.grad!.gatherElements(label, 2).squeeze(2); // [B,A]
+    const positive = w0 === 0 || w0 === 1 ? asPositive.grad! : asPositive.grad!.div(w0);
+    const atLabelGrad = b.where(foreground, positive, w0 === 0 ? 0 : denseAtLabel);
+    const base = w0 === 0 ? dense.grad!.mul(0) : dense.grad!;
+    const grad = base
+      .scatterElements(label, atLabelGrad.unsqueeze(2), 2)
+      .mul((w0 === 0 || w0 === 1 ? scale : scale.mul(w0)).unsqueeze(2));
+    b.output('grad_cls_logits', grad);
   }
   const graph = b.build();
   if (!o.gradients) return graph;

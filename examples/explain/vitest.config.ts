@@ -1,0 +1,3 @@
+import { lossgraphProject } from '../../vitest.project.ts';
+
+export default lossgraphProject('explain');
