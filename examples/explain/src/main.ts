@@ -17,7 +17,7 @@ import {
   type YoloOptions,
   yoloFeeds,
 } from './yolov8.js';
-import { drawAlignment, drawAssignment, yoloAnchorRows, yoloTruthRows } from './yolov8-view.js';
+import { bestLevel, drawAlignment, drawAssignment, levelTop, yoloAnchorRows, yoloTruthRows } from './yolov8-view.js';
 
 /** The tiny SSD, loaded (with tfjs) on first use. */
 const tinySsd = async () => (await import('./model.js')).tinySsd();
@@ -199,11 +199,29 @@ function yoloOptions(): YoloOptions {
   return o;
 }
 
+let lastYolo: { key: string; feeds: YoloFeeds; explanation: YoloExplanation } | undefined;
+
+/** YOLOv8's account of the current truths; reused while neither they nor the assigner options change. */
+async function yoloFor(o: YoloOptions): Promise<{ feeds: YoloFeeds; explanation: YoloExplanation }> {
+  const key = JSON.stringify([image.truths, o]);
+  if (lastYolo?.key !== key) {
+    const feeds = yoloFeeds(image.truths, YOLO_SEED);
+    lastYolo = { key, feeds, explanation: explainYolo(await runYolo(feeds, o), feeds) };
+  }
+  return lastYolo;
+}
+
+/** Until the reader picks a level, the heat map shows the level where the chosen truth's candidates are. */
+let levelChosen = false;
+
 function renderYolo(y: YoloExplanation): void {
   const truth = Math.max(0, Number($<HTMLSelectElement>('yolo-truth').value));
-  drawAlignment($('yolo-heat'), image, y, Number($<HTMLSelectElement>('yolo-level').value), truth);
+  const level$ = $<HTMLSelectElement>('yolo-level');
+  if (!levelChosen) level$.value = String(bestLevel(y, truth));
+  const level = Number(level$.value);
+  drawAlignment($('yolo-heat'), image, y, level, truth);
   drawAssignment($('yolo-assign'), image, y, truth);
-  $('yolo-top').textContent = `largest t ${Math.max(0, ...(y.align[truth] ?? [])).toExponential(3)}`;
+  $('yolo-top').textContent = `largest t on this level ${levelTop(y, level, truth).toExponential(3)}`;
   const f = (v: number) => v.toFixed(6);
   for (const [id, v] of [
     ['loss-ybox', y.lossBox],
@@ -258,8 +276,7 @@ async function update(): Promise<void> {
       const r = explainRetina(await runRetina(retinaFeeds(feeds), ro), ro, overlaps);
       renderRetina(r, overlaps, ro);
       const yo = yoloOptions();
-      const yf = yoloFeeds(image.truths, YOLO_SEED);
-      const y = explainYolo(await runYolo(yf, yo), yf);
+      const { feeds: yf, explanation: y } = await yoloFor(yo);
       renderYolo(y);
       Object.assign(state, {
         options: o,
@@ -364,6 +381,9 @@ function main(): void {
   $<HTMLSelectElement>('yolo-level').replaceChildren(
     ...YOLO_LEVELS.map(({ stride, size }, k) => new Option(`stride ${stride}: ${size}×${size} anchors`, String(k))),
   );
+  $('yolo-level').addEventListener('input', () => {
+    levelChosen = true;
+  });
   $<HTMLSelectElement>('box-class').replaceChildren(...SHAPES.map((s, k) => new Option(s, String(k))));
   $('image').addEventListener('change', (ev) => {
     state.image = Number((ev.target as HTMLSelectElement).value);

@@ -23,9 +23,25 @@ export function yoloMark(e: YoloExplanation, a: number, truth: number): string {
   return e.targetGtIdx[a] === truth ? 'P' : `T${e.targetGtIdx[a]}`;
 }
 
+/** The largest alignment metric with `truth` on one level (the heat map's darkest shade). */
+export function levelTop(e: YoloExplanation, level: number, truth: number): number {
+  const { size, start } = YOLO_LEVELS[level] ?? YOLO_LEVELS[0]!;
+  return Math.max(1e-30, ...(e.align[truth] ?? []).slice(start, start + size * size));
+}
+
+/** The level holding the largest alignment metric with `truth` (where its candidates are). */
+export function bestLevel(e: YoloExplanation, truth: number): number {
+  const align = e.align[truth] ?? [];
+  const best = align.indexOf(Math.max(...align));
+  return Math.max(
+    0,
+    YOLO_LEVELS.findLastIndex((l) => l.start <= best),
+  );
+}
+
 /**
  * The alignment metric t of every anchor of one level with the chosen truth, as a heat map over the
- * image: darker for larger t (relative to the truth's largest t, written in the caption), in-box anchors
+ * image: darker for larger t (relative to the level's largest t, written in the caption), in-box anchors
  * hatched, top-k candidates outlined, and the letter of the anchor's outcome (P, X, Tn).
  */
 export function drawAlignment(
@@ -42,7 +58,7 @@ export function drawAlignment(
   const { stride, size, start } = YOLO_LEVELS[level] ?? YOLO_LEVELS[0]!;
   const cell = stride * UNIT;
   const align = e.align[truth] ?? [];
-  const top = Math.max(1e-30, ...align);
+  const top = levelTop(e, level, truth);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.font = `bold ${Math.min(12, cell / 2)}px system-ui`;
