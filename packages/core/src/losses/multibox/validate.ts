@@ -44,10 +44,12 @@ export function checkMultiboxInputs(feeds: Feeds): void {
 export function validateMultiboxInputs(feeds: Feeds): void {
   requireFinite(feeds, ['loc_data', 'conf_data', 'dbox_list']);
   // default boxes need a positive width and height: encoding divides by them and takes the log of the ratio
-  requireBoxRows(feed(feeds, 'dbox_list'), 'dbox_list', ([cx, cy, w, h]) =>
-    w > 0 && h > 0
-      ? null
-      : `default box (cx ${cx}, cy ${cy}, w ${w}, h ${h}) needs w > 0 and h > 0 (encoding divides by them)`,
+  requireBoxRows(
+    feed(feeds, 'dbox_list'),
+    'dbox_list',
+    (_cx, _cy, w, h) => w > 0 && h > 0,
+    ([cx, cy, w, h]) =>
+      `default box (cx ${cx}, cy ${cy}, w ${w}, h ${h}) needs w > 0 and h > 0 (encoding divides by them)`,
   );
   const C = dimAt(feed(feeds, 'conf_data').shape, 2);
   checkTruthRows(

@@ -34,10 +34,12 @@ export function checkRetinanetInputs(feeds: Feeds): void {
 export function validateRetinanetInputs(feeds: Feeds): void {
   requireFinite(feeds, ['cls_logits', 'bbox_regression', 'anchors']);
   // anchors need a positive width and height: the box coder divides by them and takes the log of ratios
-  requireBoxRows(feed(feeds, 'anchors'), 'anchors', ([x1, y1, x2, y2]) =>
-    x2 > x1 && y2 > y1
-      ? null
-      : `anchor (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (the box coder divides by its width and height)`,
+  requireBoxRows(
+    feed(feeds, 'anchors'),
+    'anchors',
+    (x1, y1, x2, y2) => x2 > x1 && y2 > y1,
+    ([x1, y1, x2, y2]) =>
+      `anchor (${x1}, ${y1}, ${x2}, ${y2}) needs xmax > xmin and ymax > ymin (the box coder divides by its width and height)`,
   );
   const C = dimAt(feed(feeds, 'cls_logits').shape, 2);
   checkTruthRows(

@@ -36,12 +36,13 @@ export function yolov8InputChecks(topk: number): (feeds: Feeds) => void {
 export function anchorImageSize(points: HostTensor, strides: HostTensor): { width: number; height: number } {
   const A = dimAt(strides.shape, 0);
   let finest = Number.POSITIVE_INFINITY;
-  for (const s of strides.data) finest = Math.min(finest, s);
+  for (let a = 0; a < A; a++) finest = Math.min(finest, strides.data[a] ?? Number.NaN);
   let width = 0;
   let height = 0;
-  for (const [a, s] of strides.data.subarray(0, A).entries()) {
-    if (s !== finest) continue;
-    const [x = Number.NaN, y = Number.NaN] = points.data.subarray(2 * a, 2 * a + 2);
+  for (let a = 0; a < A; a++) {
+    if (strides.data[a] !== finest) continue;
+    const x = points.data[2 * a] ?? Number.NaN;
+    const y = points.data[2 * a + 1] ?? Number.NaN;
     width = Math.max(width, (x + 0.5) * finest);
     height = Math.max(height, (y + 0.5) * finest);
   }
@@ -60,14 +61,18 @@ export function validateYolov8Inputs(feeds: Feeds): void {
   requireFinite(feeds, ['pred_distri', 'pred_scores', 'anchor_points', 'stride_tensor']);
   const strides = feed(feeds, 'stride_tensor');
   const points = feed(feeds, 'anchor_points');
-  for (const [a, s] of strides.data.subarray(0, dimAt(strides.shape, 0)).entries()) {
+  const A = dimAt(strides.shape, 0);
+  // indexed reads, no per-row arrays: this runs on every anchor before every run
+  for (let a = 0; a < A; a++) {
+    const s = strides.data[a] ?? Number.NaN;
     if (!(s > 0)) {
       fail('DEGENERATE_BOX', `'stride_tensor' row ${a}: stride ${s}, expected a positive stride in pixels`, {
         tensor: 'stride_tensor',
         row: a,
       });
     }
-    const [x = Number.NaN, y = Number.NaN] = points.data.subarray(2 * a, 2 * a + 2);
+    const x = points.data[2 * a] ?? Number.NaN;
+    const y = points.data[2 * a + 1] ?? Number.NaN;
     if (!(x >= 0 && y >= 0)) {
       fail('DEGENERATE_BOX', `'anchor_points' row ${a}: (${x}, ${y}), expected a centre in grid units (>= 0)`, {
         tensor: 'anchor_points',
