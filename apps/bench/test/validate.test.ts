@@ -42,6 +42,7 @@ function fixturesWithoutTorchvisionTraining(): string {
   for (const name of readdirSync(repoFixturesDir()))
     if (name.endsWith('.safetensors') && !name.startsWith('train_tv_'))
       symlinkSync(join(repoFixturesDir(), name), join(dir, name));
+  symlinkSync(join(repoFixturesDir(), 'diagnostics'), join(dir, 'diagnostics'));
   return dir;
 }
 
@@ -53,6 +54,12 @@ describe('bench validate', () => {
     const files = await listFixtureFiles(committed);
     expect(report.results).toHaveLength(files.length);
     expect(report.results.filter((r) => !r.pass)).toEqual([]);
+    // the diagnostics of every fixture with a companion file were compared in the same run
+    const withCompanion = readdirSync(join(committed, 'diagnostics')).map((n) => n.replace(/\.safetensors$/, ''));
+    expect(report.results.filter((r) => r.diag !== null).map((r) => r.fixture)).toEqual(
+      report.results.filter((r) => withCompanion.includes(r.fixture)).map((r) => r.fixture),
+    );
+    expect(withCompanion.length).toBeGreaterThanOrEqual(10);
     // and every committed training-step fixture (validate-training.test.ts checks the rows themselves)
     expect(report.training.map((r) => r.fixture)).toEqual(
       (await listTrainingFixtureFiles(repoFixturesDir())).map(fixtureName).filter((n) => !n.startsWith('train_tv_')),
