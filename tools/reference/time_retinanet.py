@@ -15,7 +15,7 @@ reads JSON lines on stdin and answers one JSON line per command on stdout:
      "repeats":N[,"warmup":K][,"gap":{"kind":"idle"|"busy","ms":20}]} -> {"times_ms":[...],"first_run_ms":X}
     {"cmd":"quit"} -> exits.  A bad command gets {"error":"..."}.
 
-The problem is apps/bench's `syntheticRetinanetFeeds` (src/problems/retinanet.ts), drawn with numpy from
+The problem is `syntheticRetinanetFeeds` (packages/core/src/losses/retinanet/perf.ts), drawn with numpy from
 the same distribution: torchvision's default RetinaNet anchors (9 per location, sizes x, x 2^(1/3),
 x 2^(2/3) for x = 32 ... 512, ratios 0.5, 1, 2) on the 5-level pyramid of a square image (strides
 8 ... 128: 49104 anchors on 512 x 512), 2-4 objects per image with sides in [S/16, S/2], cls_logits ~

@@ -7,7 +7,9 @@
  *   pnpm --filter @lossgraph/bench exec tsx --conditions=source scripts/webgpu-placement.ts [--provider wasm] [NAME...]
  *
  * `--provider` picks the emission (default webgpu; wasm shows the default model's gaps); NAMEs filter the
- * models (multibox, torchvision, retinanet-l1, ...). Exit 1 when any node is on the CPU.
+ * models: for every registered loss `<loss>` (with gradients and every extra output), `<loss>-none` (normalize
+ * 'none') and `<loss>-<choice>` for each choice of its choice-valued options (e.g. a box loss). Exit 1 when any
+ * node is on the CPU.
  */
 
 import { readFile } from 'node:fs/promises';
@@ -15,17 +17,34 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Graph, multiboxLossProgram, RETINANET_BOX_LOSSES, retinanetLossProgram } from '@lossgraph/core';
+import { type Graph, LOSS_NAMES, lossEntry } from '@lossgraph/core';
 import { type OnnxProvider, toOnnxModel } from '@lossgraph/onnx';
 import { CHROMIUM_ARGS, launchChromium } from '@lossgraph-tools/testing/chromium';
 
-const MODELS: Readonly<Record<string, () => Graph>> = {
-  multibox: () => multiboxLossProgram({ gradients: true, outputs: ['num_pos', 'conf_t_label', 'loc_t'] }).graph,
-  torchvision: () => multiboxLossProgram({ profile: 'torchvision', normalize: 'none' }).graph,
-  ...Object.fromEntries(
-    RETINANET_BOX_LOSSES.map((boxLoss) => [`retinanet-${boxLoss}`, () => retinanetLossProgram({ boxLoss }).graph]),
-  ),
-};
+/** Whether a loss's option rules accept `options` (an option it lacks is rejected). */
+function accepts(resolve: (options: object) => object, options: object): boolean {
+  try {
+    resolve(options);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The loss models of every registry entry, by name: its option variants from its `lossgraph export` flags. */
+const MODELS: Readonly<Record<string, () => Graph>> = Object.fromEntries(
+  LOSS_NAMES.flatMap((name) => {
+    const { program, cli, resolveOptions } = lossEntry(name);
+    const model = (options: object) => () => program(options).graph;
+    return [
+      [name, model({ gradients: true, outputs: cli.extraOutputs })],
+      ...(accepts(resolveOptions, { normalize: 'none' }) ? [[`${name}-none`, model({ normalize: 'none' })]] : []),
+      ...cli.flags.flatMap((f) =>
+        f.kind === 'choice' ? (f.choices ?? []).map((c) => [`${name}-${c}`, model({ [f.option]: c })]) : [],
+      ),
+    ];
+  }),
+);
 
 const PAGE = `<!doctype html><script type="module">
 import * as ort from '/ort/ort.webgpu.bundle.min.mjs';

@@ -3,28 +3,50 @@
  * lossgraph bench: `validate` cross-checks every backend against the fixtures, `perf` times them
  * (with the PyTorch original when available), `report` turns their JSON into a report.
  */
+import { perfProblem } from '@lossgraph/core';
 import { runPerf } from './commands/perf.js';
 import { runProfile } from './commands/profile.js';
 import { runReport } from './commands/report.js';
 import { runValidate } from './commands/validate.js';
+import { DEFAULT_PERF_LOSS, PERF_LOSSES, PROBLEM_DEFAULTS } from './perf/problems.js';
+
+/** Each loss's own `bench perf` flags, from its registry entry. */
+function lossFlagLines(): string {
+  return PERF_LOSSES.filter((l) => perfProblem(l).flags.length > 0)
+    .map(
+      (l) =>
+        `       ${perfProblem(l)
+          .flags.map((f) => `[--${f.flag} ${f.help}]`)
+          .join(' ')} (${l})`,
+    )
+    .join('\n');
+}
+
+/** Each loss's default batch sizes, classes and PyTorch counterpart. */
+function lossDefaultLines(): string {
+  return PERF_LOSSES.map((l) => {
+    const { batches, problem } = PROBLEM_DEFAULTS[l];
+    const original = perfProblem(l).original;
+    return `        ${l}: --batch ${batches.join(',')} --classes ${problem.classes}; beside ${original?.what ?? 'no PyTorch timer yet'}`;
+  }).join('\n');
+}
 
 const USAGE = `usage: pnpm bench <command> [options]
 
 commands:
   validate [--fixtures DIR] [--backends LIST] [--json FILE]
       run every fixture on every backend and compare with the expected values (docs/FIXTURES.md tolerances)
-  perf [--loss multibox|retinanet|yolov8] [--backends LIST] [--batch LIST] [--classes N] [--json FILE]
-       [--priors ssd300|ssd512] (multibox)  [--image-size 512] [--box-loss l1|smooth_l1|giou|diou|ciou] (retinanet)
-       [--image-size 640] (yolov8)
+  perf [--loss ${PERF_LOSSES.join('|')}] [--backends LIST] [--batch LIST] [--classes N] [--json FILE]
+${lossFlagLines()}
        [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]
-      time forward and forward+backward on synthetic inputs, beside the original when available (the seed's
-      PyTorch MultiBoxLoss; torchvision's RetinaNet loss). Defaults: multibox --batch 1,8,32 --classes 21
-      --priors ssd300; retinanet --batch 8 --classes 80 --image-size 512 --box-loss l1; yolov8 --batch 16
-      --classes 80 --image-size 640 (no PyTorch timer yet)
+      time forward and forward+backward on synthetic inputs, beside the loss's PyTorch counterpart when
+      available. Defaults (--loss ${DEFAULT_PERF_LOSS} when none is given):
+${lossDefaultLines()}
   profile [--batch 32] [--classes 21] [--priors ssd300|ssd512] [--runs 5] [--threads N] [--forward true]
       where onnxruntime-node-cpu spends its time, by ONNX op type (onnxruntime's profiler)
-  report [--validate FILE] [--perf FILE] [--retinanet-perf FILE] [--profile FILE] [--out DIR] [--fixtures DIR]
-      write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf
+  report [--validate FILE] [--perf FILE] [--loss-perf FILE,...] [--profile FILE] [--out DIR] [--fixtures DIR]
+      write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf (--loss-perf:
+      runs of other losses; default every reports/latest-perf-<loss>.json there is)
 `;
 
 async function main(argv: string[]): Promise<number> {

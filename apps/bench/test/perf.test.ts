@@ -2,15 +2,21 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultBoxes, SSD300, validateMultiboxInputs, validateYolov8Inputs } from '@lossgraph/core';
+import {
+  defaultBoxes,
+  SSD300,
+  syntheticMultiboxFeeds,
+  syntheticYolov8Feeds,
+  validateMultiboxInputs,
+  validateYolov8Inputs,
+  YOLOV8_PERF,
+} from '@lossgraph/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measurePeakMemory, procMemorySupported } from '../src/perf/memory.js';
 import { type PerfConditionRow, type PerfJson, resultRow } from '../src/perf/perf-json.js';
 import type { Cell } from '../src/perf/schedule.js';
 import { probeTorch } from '../src/perf/servers.js';
 import { leastSquares, median, percentile } from '../src/perf/stats.js';
-import { syntheticFeeds } from '../src/perf/synthetic.js';
-import { syntheticYolov8Feeds, YOLOV8_PERF } from '../src/problems/yolov8.js';
 import { type CliRun, runBench } from './support/bench-cli.js';
 
 const REQUIRED_RESULT_KEYS = ['backend', 'batch', 'forward_ms', 'forward_backward_ms', 'first_run_ms', 'peak_rss_mb'];
@@ -301,20 +307,30 @@ describe('bench perf --loss yolov8 (a registry loss; CLI, reference backend)', (
   // a 128² image on strides 8, 16, 32: 16² + 8² + 4² anchors
   const ANCHORS = 16 ** 2 + 8 ** 2 + 4 ** 2;
 
-  it('times the YOLOv8 program, without a PyTorch original, and records the problem', async () => {
+  const torch = probeTorch(undefined, 'yolov8');
+
+  it('times the YOLOv8 program beside its float32 torch run (when torch is there) and records the problem', async () => {
     const args = ['--backends', 'reference', '--batch', '1', '--classes', '5', '--image-size', '128'];
     const timing = ['--repeats', '2', '--min-time', '0', '--warmup', '0', '--timing', 'loop', '--validate', 'on'];
     timing.push('--json', out);
     const run = await runBench(['perf', '--loss', 'yolov8', ...args, ...timing]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`YOLOv8 loss (reg_max 16), 128² image (${ANCHORS} anchors), 5 classes`);
-    expect(run.stderr).toContain('no PyTorch timer is written for --loss yolov8');
     const perf = JSON.parse(readFileSync(out, 'utf8')) as PerfJson;
     expect(perf.config).toMatchObject({ loss: 'yolov8', image_size: 128, classes: 5, num_priors: ANCHORS });
     expect(perf.results.map((r) => [r.backend, r.batch])).toEqual([['reference', 1]]);
     // only the training-loop timing with validation on was asked for: results[] holds it
     expect(perf.config.primary).toEqual({ gap: { kind: 'idle', ms: 20 }, validate: true });
     expect(perf.errors).toEqual([]);
+    if (!torch.available) {
+      console.log(`skipped torch part: ${torch.reason}`);
+      expect(perf.reference).toEqual([]);
+      return;
+    }
+    expect(perf.config.original).toBe(YOLOV8_PERF.original?.what);
+    expect(perf.reference.map((r) => r.batch)).toEqual([1]);
+    expectSummary(perf.reference[0]!.forward_backward_ms);
+    expect(perf.reference[0]!.peak_rss_mb).toBeGreaterThan(0);
   });
 
   it("defaults to Ultralytics' training shape: 640² (A = 8400), 80 classes, batch 16; inputs the loss validates", () => {
@@ -328,7 +344,7 @@ describe('bench perf --loss yolov8 (a registry loss; CLI, reference backend)', (
 
 describe('synthetic inputs', () => {
   const shape = { batch: 8, classes: 21, priors: 'ssd300' } as const;
-  const feeds = syntheticFeeds(shape);
+  const feeds = syntheticMultiboxFeeds(shape);
 
   it('have the SSD300 shapes, 2-4 valid objects per image, and pass the loss input validation', () => {
     const P = defaultBoxes(SSD300).length / 4;
@@ -365,7 +381,7 @@ describe('synthetic inputs', () => {
     expect(Math.abs(loc.sd - 1)).toBeLessThan(0.01);
     expect(Math.abs(conf.mean)).toBeLessThan(0.02);
     expect(Math.abs(conf.sd - 2)).toBeLessThan(0.02);
-    const again = syntheticFeeds(shape).conf_data!.data as Float32Array;
+    const again = syntheticMultiboxFeeds(shape).conf_data!.data as Float32Array;
     expect(Buffer.compare(Buffer.from(again.buffer), Buffer.from((feeds.conf_data!.data as Float32Array).buffer))).toBe(
       0,
     );

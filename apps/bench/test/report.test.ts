@@ -97,7 +97,7 @@ beforeAll(async () => {
     validatePath,
     '--perf',
     perfPath,
-    '--retinanet-perf',
+    '--loss-perf',
     retinanetPath,
     '--profile',
     profilePath,
@@ -167,13 +167,13 @@ describe('bench report', () => {
     expect(section).toContain('RetinaNet loss (l1 box loss), 128² image (3069 anchors), 3 classes');
     expect(section).toMatch(/\| reference \| 1 \|/);
     const data = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as ReportData;
-    expect(data.retinanet_perf?.config.loss).toBe('retinanet');
+    expect(data.loss_perf.map((r) => r.config.loss)).toEqual(['retinanet']);
     expect(data.commands).toContainEqual(
       expect.stringMatching(new RegExp(`--loss retinanet .*--json ${retinanetPath}`)),
     );
-    expect(data.commands.at(-1)).toContain(`--retinanet-perf ${retinanetPath}`);
+    expect(data.commands.at(-1)).toContain(`--loss-perf ${retinanetPath}`);
     // the MultiBoxLoss targets are never read from a RetinaNet run
-    for (const t of checkTargets(data.retinanet_perf))
+    for (const t of checkTargets(data.loss_perf[0] ?? null))
       expect([t.status, t.why]).toEqual([
         'not measured',
         'the perf run timed the retinanet loss, the targets are for the MultiBoxLoss',

@@ -1,6 +1,11 @@
-import { compileReference, retinanetLossProgram } from '@lossgraph/core';
+import {
+  compileReference,
+  RETINANET_PERF_SHAPE,
+  retinanetLossProgram,
+  retinanetPerfAnchors,
+  syntheticRetinanetFeeds,
+} from '@lossgraph/core';
 import { describe, expect, it } from 'vitest';
-import { RETINANET_PERF_SHAPE, retinanetPerfAnchors, syntheticRetinanetFeeds } from '../src/problems/retinanet.js';
 
 describe('the synthetic RetinaNet timing problem', () => {
   it('has 9 anchors per location of the 5-level pyramid: 49104 on 512 x 512', () => {

@@ -1,8 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fixtureName, listFixtureFiles, listTrainingFixtureFiles, repoFixturesDir } from '@lossgraph/core/testing';
+import { parseSafetensors, writeSafetensors } from '@lossgraph/core';
+import {
+  diagnosticsPath,
+  fixtureName,
+  listFixtureFiles,
+  listTrainingFixtureFiles,
+  repoFixturesDir,
+} from '@lossgraph/core/testing';
 import { type BenchBackend, referenceBackend } from '@lossgraph-tools/testing';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../src/commands/validate.js';
@@ -26,6 +42,7 @@ function fixturesWithoutTorchvisionTraining(): string {
   for (const name of readdirSync(repoFixturesDir()))
     if (name.endsWith('.safetensors') && !name.startsWith('train_tv_'))
       symlinkSync(join(repoFixturesDir(), name), join(dir, name));
+  symlinkSync(join(repoFixturesDir(), 'diagnostics'), join(dir, 'diagnostics'));
   return dir;
 }
 
@@ -37,6 +54,12 @@ describe('bench validate', () => {
     const files = await listFixtureFiles(committed);
     expect(report.results).toHaveLength(files.length);
     expect(report.results.filter((r) => !r.pass)).toEqual([]);
+    // the diagnostics of every fixture with a companion file were compared in the same run
+    const withCompanion = readdirSync(join(committed, 'diagnostics')).map((n) => n.replace(/\.safetensors$/, ''));
+    expect(report.results.filter((r) => r.diag !== null).map((r) => r.fixture)).toEqual(
+      report.results.filter((r) => withCompanion.includes(r.fixture)).map((r) => r.fixture),
+    );
+    expect(withCompanion.length).toBeGreaterThanOrEqual(10);
     // and every committed training-step fixture (validate-training.test.ts checks the rows themselves)
     expect(report.training.map((r) => r.fixture)).toEqual(
       (await listTrainingFixtureFiles(repoFixturesDir())).map(fixtureName).filter((n) => !n.startsWith('train_tv_')),
@@ -84,8 +107,19 @@ describe('bench validate', () => {
     expect(ok.stdout).toMatch(/1 passed, 0 failed/);
     const json = JSON.parse(readFileSync(join(dir, 'ok.json'), 'utf8'));
     expect(Object.keys(json)).toEqual(['results', 'training', 'backends']);
-    expect(Object.keys(json.results[0])).toEqual(['fixture', 'loss', 'profile', 'backend', 'pass', 'error', 'diff']);
-    expect(json.results[0]).toMatchObject({ loss: 'multibox', profile: 'seed' });
+    expect(Object.keys(json.results[0])).toEqual([
+      'fixture',
+      'loss',
+      'profile',
+      'backend',
+      'pass',
+      'error',
+      'diff',
+      'diag',
+    ]);
+    // a copy without its diagnostics/ companion file: nothing to compare, and the table says so
+    expect(json.results[0]).toMatchObject({ loss: 'multibox', profile: 'seed', diag: null });
+    expect(ok.stdout).toMatch(/^a +seed +reference +pass( +\S+){4} +— +—$/m);
     expect(Object.keys(json.results[0].diff)).toEqual(['loss_l', 'loss_c', 'grad_loc', 'grad_conf']);
 
     writeFileSync(join(dir, 'b.safetensors'), new Uint8Array(16));
@@ -93,6 +127,32 @@ describe('bench validate', () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/1 passed, 1 failed/);
     expect(bad.stderr).toMatch(/\[2\/2\] b × reference: FAIL/);
+  });
+
+  it('checks the diagnostics against the companion file: a flipped mask element fails the row, naming the output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lossgraph-validate-diag-'));
+    mkdirSync(join(dir, 'diagnostics'));
+    const source = join(repoFixturesDir(), 'tiny_boxes_forced.safetensors');
+    for (const name of ['intact', 'flipped']) copyFileSync(source, join(dir, `${name}.safetensors`));
+    copyFileSync(diagnosticsPath(source), diagnosticsPath(join(dir, 'intact.safetensors')));
+    const f = parseSafetensors(readFileSync(diagnosticsPath(source)));
+    const tensors = Object.fromEntries(f.tensors);
+    const positive = tensors.positive!.data as BigInt64Array;
+    positive[5] = 1n - (positive[5] ?? 0n);
+    writeFileSync(diagnosticsPath(join(dir, 'flipped.safetensors')), writeSafetensors(tensors, f.metadata));
+
+    const report = await validate(dir, [referenceBackend], () => {});
+    const row = (name: string) => report.results.find((r) => r.fixture === name)!;
+    expect(row('intact')).toMatchObject({ pass: true, error: null, diag: { pass: true, mismatches: { positive: 0 } } });
+    expect(row('intact').diag?.worst).toBeLessThan(1e-4);
+    expect(row('flipped')).toMatchObject({
+      pass: false,
+      diag: { pass: false, mismatches: { positive: 1, smooth_l1: 0 } },
+    });
+    expect(row('flipped').error).toMatch(/^diagnostic positive: 1 of 192 elements differ \(first at flat index 5/);
+    // the loss outputs themselves still agree: only the diagnostics fail the row
+    expect(Object.values(row('flipped').diff).every((d) => d !== null && d < 1e-4)).toBe(true);
+    rmSync(dir, { recursive: true });
   });
 
   it('CLI: validates a folder mixing losses, one table per loss', () => {

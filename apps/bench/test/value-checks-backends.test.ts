@@ -4,12 +4,12 @@ import {
   LossGraphError,
   type LossProgram,
   retinanetLossProgram,
+  syntheticRetinanetFeeds,
+  syntheticYolov8Feeds,
   yolov8LossProgram,
 } from '@lossgraph/core';
 import { allBackends, type BenchBackend } from '@lossgraph-tools/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { syntheticRetinanetFeeds } from '../src/problems/retinanet.js';
-import { syntheticYolov8Feeds } from '../src/problems/yolov8.js';
 
 // Each class of bad value of the RetinaNet and YOLOv8 losses, on every backend that runs in Node: run()
 // rejects with the code and the place (tensor, index or image and row) the value checks name, whatever

@@ -5,7 +5,7 @@ import { PLACES, pointForm } from './layout.js';
 
 /** Canvas pixels per image pixel. */
 export const SCALE = 8;
-const SIDE = IMAGE_SIZE * SCALE;
+export const SIDE = IMAGE_SIZE * SCALE;
 
 /** How a box is drawn: each role has its own line pattern and letter, so colour is never the only cue. */
 const ROLE = {
@@ -31,7 +31,7 @@ function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
 }
 
 /** The image, scaled up without smoothing, with its truths (thick white-and-black outline, labelled T0, T1, ...). */
-function drawImage(ctx: CanvasRenderingContext2D, image: ShapesImage, chosenTruth: number): void {
+export function drawImage(ctx: CanvasRenderingContext2D, image: ShapesImage, chosenTruth: number): void {
   const pixels = ctx.createImageData(IMAGE_SIZE, IMAGE_SIZE);
   image.pixels.forEach((v, i) => {
     pixels.data.fill(Math.round(255 * v), 4 * i, 4 * i + 3);

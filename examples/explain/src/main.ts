@@ -5,11 +5,19 @@ import { drawBoxes, drawHeatMap, roleOf } from './draw.js';
 import { type ExplainFeeds, type Explanation, explain } from './explanation.js';
 import { iou, NUM_PRIORS, pointForm } from './layout.js';
 import { explainRetina, type RetinaExplanation, type RetinaOptions, retinaFeeds, retinaRoles } from './retinanet.js';
-import { type MatchOptions, runLoss, runRetina } from './runtime.js';
+import { type MatchOptions, runLoss, runRetina, runYolo } from './runtime.js';
 import { imageFromFile, lossFeeds, modelPredictions, type PredictionSource, randomPredictions } from './scene.js';
 import type { ExplainState } from './state.js';
-
 import { miningRows, positiveRows } from './tables.js';
+import {
+  explainYolo,
+  YOLO_LEVELS,
+  type YoloExplanation,
+  type YoloFeeds,
+  type YoloOptions,
+  yoloFeeds,
+} from './yolov8.js';
+import { bestLevel, drawAlignment, drawAssignment, levelTop, yoloAnchorRows, yoloTruthRows } from './yolov8-view.js';
 
 /** The tiny SSD, loaded (with tfjs) on first use. */
 const tinySsd = async () => (await import('./model.js')).tinySsd();
@@ -19,6 +27,8 @@ const IMAGES = shapesDataset(16, 1);
 /** steps one click on "Train" runs; `?train=N` sets it */
 const TRAIN_STEPS = Number(new URLSearchParams(location.search).get('train') ?? 20);
 const RANDOM_SEED = 7;
+/** seed of YOLOv8's random predictions */
+const YOLO_SEED = 11;
 
 const state: ExplainState = {
   phase: 'loading',
@@ -82,19 +92,21 @@ async function predictions(): Promise<Pick<ExplainFeeds, 'loc_data' | 'conf_data
   return source === 'random' ? randomPredictions(RANDOM_SEED) : modelPredictions(await tinySsd(), image);
 }
 
-function plain(feeds: ExplainFeeds): NonNullable<ExplainState['feeds']> {
+function plain(feeds: ExplainFeeds | YoloFeeds): NonNullable<ExplainState['feeds']> {
   return Object.fromEntries(
     Object.entries(feeds).map(([k, t]) => [k, { dtype: t.dtype, shape: [...t.shape], data: Array.from(t.data) }]),
   );
 }
 
 function fillTruthChoices(): void {
-  const select = $<HTMLSelectElement>('truth');
-  const keep = select.selectedIndex;
-  select.replaceChildren(
-    ...image.truths.map(([, , , , label], t) => new Option(`T${t} ${SHAPES[label] ?? ''}`, String(t))),
-  );
-  select.selectedIndex = Math.min(Math.max(0, keep), image.truths.length - 1);
+  for (const id of ['truth', 'yolo-truth']) {
+    const select = $<HTMLSelectElement>(id);
+    const keep = select.selectedIndex;
+    select.replaceChildren(
+      ...image.truths.map(([, , , , label], t) => new Option(`T${t} ${SHAPES[label] ?? ''}`, String(t))),
+    );
+    select.selectedIndex = Math.min(Math.max(0, keep), image.truths.length - 1);
+  }
 }
 
 function render(e: Explanation, overlaps: number[][], o: MatchOptions): void {
@@ -177,6 +189,64 @@ function renderRetina(r: RetinaExplanation, overlaps: number[][], o: RetinaOptio
   );
 }
 
+function yoloOptions(): YoloOptions {
+  const o = {
+    topk: Number($<HTMLInputElement>('topk').value),
+    alpha: Number($<HTMLInputElement>('alpha').value),
+    beta: Number($<HTMLInputElement>('beta').value),
+  };
+  for (const [key, value] of Object.entries(o)) $(`${key}-value`).textContent = String(value);
+  return o;
+}
+
+let lastYolo: { key: string; feeds: YoloFeeds; explanation: YoloExplanation } | undefined;
+
+/** YOLOv8's account of the current truths; reused while neither they nor the assigner options change. */
+async function yoloFor(o: YoloOptions): Promise<{ feeds: YoloFeeds; explanation: YoloExplanation }> {
+  const key = JSON.stringify([image.truths, o]);
+  if (lastYolo?.key !== key) {
+    const feeds = yoloFeeds(image.truths, YOLO_SEED);
+    lastYolo = { key, feeds, explanation: explainYolo(await runYolo(feeds, o), feeds) };
+  }
+  return lastYolo;
+}
+
+/** Until the reader picks a level, the heat map shows the level where the chosen truth's candidates are. */
+let levelChosen = false;
+
+function renderYolo(y: YoloExplanation): void {
+  const truth = Math.max(0, Number($<HTMLSelectElement>('yolo-truth').value));
+  const level$ = $<HTMLSelectElement>('yolo-level');
+  if (!levelChosen) level$.value = String(bestLevel(y, truth));
+  const level = Number(level$.value);
+  drawAlignment($('yolo-heat'), image, y, level, truth);
+  drawAssignment($('yolo-assign'), image, y, truth);
+  $('yolo-top').textContent = `largest t on this level ${levelTop(y, level, truth).toExponential(3)}`;
+  const f = (v: number) => v.toFixed(6);
+  for (const [id, v] of [
+    ['loss-ybox', y.lossBox],
+    ['sum-ybox', y.sumBox],
+    ['loss-ycls', y.lossCls],
+    ['sum-ycls', y.sumCls],
+    ['loss-ydfl', y.lossDfl],
+    ['sum-ydfl', y.sumDfl],
+  ] as const)
+    $(id).textContent = f(v);
+  $('num-yfg').textContent = String(y.fgMask.filter((m) => m === 1).length);
+  $('num-contested').textContent = String(y.contested.length);
+  $('yolo-s').textContent = y.total.toFixed(4);
+  $('yolo-provenance').textContent =
+    'From the graph: loss_box, loss_cls, loss_dfl, candidates, align_metric, fg_mask, target_gt_idx, ' +
+    'target_scores. Added by the page: the in-box test, the contested anchors, and the per-anchor terms ' +
+    '(recomputed in float64 from the predictions and target_scores).';
+  yoloTruthRows($('yolo-truths'), y, image.truths);
+  yoloAnchorRows($('yolo-rows'), y);
+  $('yolo-assign').setAttribute(
+    'aria-label',
+    `${y.fgMask.filter((m) => m === 1).length} positive anchors, ${y.contested.length} claimed by several truths; the tables below list them.`,
+  );
+}
+
 let running = false;
 let again = false;
 
@@ -205,6 +275,9 @@ async function update(): Promise<void> {
       const ro = retinaOptions();
       const r = explainRetina(await runRetina(retinaFeeds(feeds), ro), ro, overlaps);
       renderRetina(r, overlaps, ro);
+      const yo = yoloOptions();
+      const { feeds: yf, explanation: y } = await yoloFor(yo);
+      renderYolo(y);
       Object.assign(state, {
         options: o,
         source: $<HTMLSelectElement>('source').value,
@@ -233,6 +306,20 @@ async function update(): Promise<void> {
           lossBox: r.lossBox,
           sumCls: r.sumCls,
           sumBox: r.sumBox,
+        },
+        yolo: {
+          options: yo,
+          fgMask: [...y.fgMask],
+          targetGtIdx: [...y.targetGtIdx],
+          candidates: y.candidates.map((c) => c.map(Number)),
+          contested: [...y.contested],
+          lossBox: y.lossBox,
+          lossCls: y.lossCls,
+          lossDfl: y.lossDfl,
+          sumBox: y.sumBox,
+          sumCls: y.sumCls,
+          sumDfl: y.sumDfl,
+          feeds: plain(yf),
         },
       });
       state.runs++;
@@ -291,6 +378,12 @@ function main(): void {
   $<HTMLSelectElement>('map').replaceChildren(
     ...TINY_SSD.featureMaps.map((size, k) => new Option(`${size}×${size} (${size * size * 4} boxes)`, String(k))),
   );
+  $<HTMLSelectElement>('yolo-level').replaceChildren(
+    ...YOLO_LEVELS.map(({ stride, size }, k) => new Option(`stride ${stride}: ${size}×${size} anchors`, String(k))),
+  );
+  $('yolo-level').addEventListener('input', () => {
+    levelChosen = true;
+  });
   $<HTMLSelectElement>('box-class').replaceChildren(...SHAPES.map((s, k) => new Option(s, String(k))));
   $('image').addEventListener('change', (ev) => {
     state.image = Number((ev.target as HTMLSelectElement).value);
@@ -300,7 +393,21 @@ function main(): void {
     const file = (ev.target as HTMLInputElement).files?.[0];
     if (file !== undefined) imageFromFile(file).then(setImage, fail);
   });
-  for (const id of ['source', 'jaccard', 'negpos', 'map', 'truth', 'fg', 'bg', 'low-quality'])
+  for (const id of [
+    'source',
+    'jaccard',
+    'negpos',
+    'map',
+    'truth',
+    'fg',
+    'bg',
+    'low-quality',
+    'topk',
+    'alpha',
+    'beta',
+    'yolo-level',
+    'yolo-truth',
+  ])
     $(id).addEventListener('input', refresh);
   $('add-truth').addEventListener('click', () => {
     const v = $<HTMLInputElement>('box')

@@ -6,6 +6,7 @@ import ortWasmMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import ortWasmBinary from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import { type ExplainFeeds, explainProgram, type MatchOptions } from './explanation.js';
 import { type RetinaOptions, retinaProgram } from './retinanet.js';
+import { type YoloFeeds, type YoloOptions, yoloProgram } from './yolov8.js';
 
 export type { MatchOptions };
 
@@ -36,4 +37,9 @@ export async function runRetina(
   o: RetinaOptions,
 ): Promise<Record<string, HostTensor>> {
   return (await session(`retinanet ${JSON.stringify(o)}`, () => retinaProgram(o))).run(feeds);
+}
+
+/** Runs YOLOv8's loss (the same image at YOLO_IMAGE px) under its slider options. */
+export async function runYolo(feeds: YoloFeeds, o: YoloOptions): Promise<Record<string, HostTensor>> {
+  return (await session(`yolov8 ${JSON.stringify(o)}`, () => yoloProgram(o))).run(feeds);
 }

@@ -9,7 +9,7 @@ import { NUM_PRIORS, PRIORS } from './layout.js';
 export type PredictionSource = 'random' | 'tiny-ssd';
 
 /** Mulberry32 and Box-Muller: seeded standard normals, so 'random' predictions are the same on every load. */
-function normals(count: number, seed: number): Float32Array {
+export function normals(count: number, seed: number): Float32Array {
   let a = seed >>> 0;
   const uniform = () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,5 +1,6 @@
 import type { RetinaOptions } from './retinanet.js';
 import type { MatchOptions } from './runtime.js';
+import type { YoloOptions } from './yolov8.js';
 
 /** What the page shows, for the test (window.__explain); arrays are plain so page.evaluate can copy them. */
 export interface ExplainState {
@@ -35,6 +36,22 @@ export interface ExplainState {
     lossBox: number;
     sumCls: number;
     sumBox: number;
+  };
+  /** YOLOv8's task-aligned assigner on the same image, and the feeds it ran on */
+  yolo?: {
+    options: YoloOptions;
+    fgMask: number[];
+    targetGtIdx: number[];
+    /** [truth][anchor] 0/1 */
+    candidates: number[][];
+    contested: number[];
+    lossBox: number;
+    lossCls: number;
+    lossDfl: number;
+    sumBox: number;
+    sumCls: number;
+    sumDfl: number;
+    feeds: Record<string, { dtype: string; shape: number[]; data: number[] }>;
   };
   /** the feeds of the last run, as plain arrays */
   feeds?: Record<string, { dtype: string; shape: number[]; data: number[] }>;

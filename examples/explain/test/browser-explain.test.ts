@@ -2,7 +2,8 @@
  * The explain page as a user gets it: its production build (`vite build`), served by `vite preview` on
  * 127.0.0.1 with every other request refused (no network), in headless Chromium. The page's numbers are
  * checked against the same MultiBoxLoss compiled for the float64 reference backend here in Node, on the
- * feeds the page ran; a slider moved by keyboard must change the matched set as the reference says.
+ * feeds the page ran (MultiBoxLoss, RetinaNet and YOLOv8); a slider moved by keyboard must change the matched
+ * (or assigned) set as the reference says.
  * Screenshots go to reports/<date>/explain*.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { type ExplainFeeds, type Explanation, explain, explainProgram } from '..
 import { iou, NUM_PRIORS, pointForm } from '../src/layout.js';
 import { explainRetina, type RetinaExplanation, retinaFeeds, retinaProgram } from '../src/retinanet.js';
 import type { ExplainState } from '../src/state.js';
+import { explainYolo, type YoloExplanation, type YoloFeeds, yoloProgram } from '../src/yolov8.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const REPORTS = join(ROOT, '..', '..', 'reports', new Date().toISOString().slice(0, 10));
@@ -97,6 +99,42 @@ function expectSameRetina(s: ExplainState, want: RetinaExplanation): void {
   expect(close(got.lossCls, want.lossCls), `loss_cls ${got.lossCls} vs ${want.lossCls}`).toBe(true);
   expect(close(got.lossBox, want.lossBox), `loss_box ${got.lossBox} vs ${want.lossBox}`).toBe(true);
   expect(close(got.sumCls, got.lossCls) && close(got.sumBox, got.lossBox)).toBe(true);
+}
+
+/** The YOLOv8 feeds the page ran, back into typed arrays. */
+function typedYolo(feeds: NonNullable<ExplainState['yolo']>['feeds']): YoloFeeds {
+  const t = (name: keyof YoloFeeds): HostTensor => {
+    const f = feeds[name];
+    if (f === undefined) throw new Error(`the page reported no YOLOv8 feed ${name}`);
+    const data = f.dtype === 'int32' ? Int32Array.from(f.data) : Float32Array.from(f.data);
+    return { dtype: f.dtype === 'int32' ? 'int32' : 'float32', shape: f.shape, data };
+  };
+  const names = ['pred_distri', 'pred_scores', 'anchor_points', 'stride_tensor', 'targets', 'num_objs'] as const;
+  return Object.fromEntries(names.map((name) => [name, t(name)])) as YoloFeeds;
+}
+
+/** The reference's YOLOv8 account of the page's feeds under the page's assigner options. */
+async function referenceYolo(s: ExplainState): Promise<YoloExplanation> {
+  const feeds = typedYolo(s.yolo!.feeds);
+  return explainYolo(await compileReference(yoloProgram(s.yolo!.options)).run(feeds), feeds);
+}
+
+const positivesOf = (fg: readonly number[]) => fg.flatMap((m, a) => (m === 1 ? [a] : []));
+
+function expectSameYolo(s: ExplainState, want: YoloExplanation): void {
+  const got = s.yolo!;
+  expect(got.fgMask).toEqual(want.fgMask);
+  expect(got.targetGtIdx).toEqual(want.targetGtIdx);
+  expect(got.candidates).toEqual(want.candidates.map((c) => c.map(Number)));
+  expect(got.contested).toEqual(want.contested);
+  for (const [term, g, w] of [
+    ['loss_box', got.lossBox, want.lossBox],
+    ['loss_cls', got.lossCls, want.lossCls],
+    ['loss_dfl', got.lossDfl, want.lossDfl],
+  ] as const)
+    expect(close(g, w), `${term} ${g} vs ${w}`).toBe(true);
+  // the page's per-anchor terms add up to the graph's outputs
+  expect(close(got.sumBox, got.lossBox) && close(got.sumCls, got.lossCls) && close(got.sumDfl, got.lossDfl)).toBe(true);
 }
 
 const indices = (e: Explanation, f: (b: Explanation['boxes'][number]) => boolean) =>
@@ -260,6 +298,42 @@ describe.skipIf(missing !== null)('examples/explain, production build in Chromiu
     expectSameRetina(s, strict);
     expect(strict.lowQuality).toEqual([]);
     expect(strict.numForeground).toBe(high.numForeground - high.lowQuality.length);
+  });
+
+  it("YOLOv8's task-aligned assigner: the reference's fg_mask, target_gt_idx and terms; topk by keyboard", async () => {
+    let s = await state();
+    expect(s.yolo!.options).toEqual({ topk: 10, alpha: 0.5, beta: 6 });
+    const start = await referenceYolo(s);
+    expectSameYolo(s, start);
+    console.log(
+      `explain: YOLOv8 topk 10: positives ${positivesOf(start.fgMask).join(' ')}; contested ${start.contested.join(' ')}`,
+    );
+    // the image's two truths overlap: some anchors are claimed by both, and the table marks them
+    expect(start.contested.length).toBeGreaterThan(0);
+    expect(await page.textContent('#yolo-rows')).toContain('(highest IoU)');
+    expect(await page.textContent('#loss-ybox')).toBe(s.yolo!.lossBox.toFixed(6));
+    // the three sliders follow each other in Tab order
+    await page.focus('#topk');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('alpha');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('beta');
+    await page.focus('#topk');
+    for (let k = 0; k < 5; k++) {
+      await page.keyboard.press('ArrowLeft');
+      s = await settled(s.runs);
+    }
+    await page.waitForFunction(`window.__explain.yolo.options.topk === 5 && window.__explain.phase === 'ready'`);
+    s = await state();
+    const fewer = await referenceYolo(s);
+    expectSameYolo(s, fewer);
+    console.log(`explain: YOLOv8 topk 5: positives ${positivesOf(fewer.fgMask).join(' ')}`);
+    expect(await page.textContent('#topk-value')).toBe('5');
+    expect(positivesOf(fewer.fgMask)).not.toEqual(positivesOf(start.fgMask));
+    expect(positivesOf(fewer.fgMask).length).toBeLessThan(positivesOf(start.fgMask).length);
+    await page
+      .locator('section[aria-labelledby="yolo-title"]')
+      .screenshot({ path: join(REPORTS, 'explain-yolov8.png') });
   });
 
   it("with the tiny SSD's predictions, untrained and after training in the page, still the reference's numbers", async () => {

@@ -40,7 +40,7 @@ export {
 } from './backend/prepare.js';
 export { compileReference } from './backend/reference.js';
 export { DEFAULT_TIMEOUTS } from './backend/timeout.js';
-export { type AnchorGridConfig, anchorGrid, retinanetAnchorSizes } from './boxes/anchors.js';
+export { type AnchorGridConfig, anchorGrid } from './boxes/anchors.js';
 export { BBOX_XFORM_CLIP, type BoxCoderWeights, decodeBoxes, encodeBoxes } from './boxes/box-coder.js';
 export { type Coords, centerForm, coords, encode, jaccard, pointForm, stackCoords } from './boxes/box-ops.js';
 export { type DefaultBoxConfig, defaultBoxes, SSD300, SSD512 } from './boxes/default-boxes.js';
@@ -53,11 +53,8 @@ export {
   type Fixture,
   type FixtureLoss,
   fixtureOutputs,
-  type MultiboxFixture,
-  type RetinanetFixture,
   readFixture,
   readMultiboxFixture,
-  type Yolov8LossFixture,
 } from './io/fixture.js';
 export {
   parseSafetensors,
@@ -93,34 +90,22 @@ export type { CliDescription, CliFlag } from './losses/cli-flags.js';
 export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
 export { type FocalSide, focalSide, focalWeight, sigmoidFocalLoss } from './losses/focal.js';
 export type { LossEntry } from './losses/loss-entry.js';
-export { MULTIBOX_DIAGNOSTICS, type MultiboxDiagnostic } from './losses/multibox/diagnostics.js';
-export { MULTIBOX_INPUTS, multiboxLoss } from './losses/multibox/loss.js';
-export {
-  MULTIBOX_EXTRA_OUTPUTS,
-  type MultiboxExtraOutput,
-  type MultiboxLossOptions,
-  resolveMultiboxOptions,
-} from './losses/multibox/options.js';
-export { MULTIBOX_PROFILES, type MultiboxProfile } from './losses/multibox/profile.js';
-export { type MultiboxInput, type MultiboxOutput, multiboxLossProgram } from './losses/multibox/program.js';
-export { checkMultiboxInputs, validateMultiboxInputs } from './losses/multibox/validate.js';
 export { LOSS_NORMALIZATIONS, type LossNormalization, NORMALIZER_OUTPUT } from './losses/normalization.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
-export type { ProgramOutputs } from './losses/program-names.js';
-export { LOSS_NAMES, LOSS_REGISTRY, type LossName, lossEntry } from './losses/registry.js';
-export { RETINANET_DIAGNOSTICS, type RetinanetDiagnostic } from './losses/retinanet/diagnostics.js';
-export { BELOW_LOW_THRESHOLD, BETWEEN_THRESHOLDS, RETINANET_INPUTS, retinanetLoss } from './losses/retinanet/loss.js';
 export {
-  RETINANET_BOX_LOSSES,
-  RETINANET_EXTRA_OUTPUTS,
-  type RetinanetBoxLoss,
-  type RetinanetExtraOutput,
-  type RetinanetLossOptions,
-  resolveRetinanetOptions,
-} from './losses/retinanet/options.js';
-export { type RetinanetInput, type RetinanetOutput, retinanetLossProgram } from './losses/retinanet/program.js';
-export { checkRetinanetInputs, validateRetinanetInputs } from './losses/retinanet/validate.js';
-export * from './losses/yolov8/index.js';
+  checkPerfShape,
+  configNumber,
+  configString,
+  fillNormal,
+  type PerfFlag,
+  type PerfOriginal,
+  type PerfProblemDescription,
+  perfInt,
+  perfRandom,
+  randomPixelTruths,
+} from './losses/perf-problem.js';
+export type { ProgramOutputs } from './losses/program-names.js';
+export * from './losses/registry.js';
 export { type Arity, type Inputs, type OpDef, type Tuple, type Vjp, type VjpArgs, vjpGrads } from './ops/define.js';
 export { type ArityOf, OP_NAMES, OPS } from './ops/registry.js';
 export { poolDivisors, windowEndPad } from './ops/window-kernels.js';
@@ -191,4 +176,4 @@ export {
   type TrainerOptions,
   type TrainerTransfers,
 } from './training/trainer.js';
-export { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from './training/training-loss.js';
+export type { TrainingLoss } from './training/training-loss.js';

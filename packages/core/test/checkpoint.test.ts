@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { compileReference, createTrainer, parseSafetensors, writeSafetensors } from '../src/index.js';
+import { multiboxTrainingLoss } from '../src/losses/multibox/training-loss.js';
 import { loadCheckpoint, saveCheckpoint } from '../src/node/index.js';
 import { loadOptimReference } from '../src/testing/optim-reference.js';
 import { trainerResumeDifferences } from '../src/testing/trainer-resume.js';
-import { multiboxTrainingLoss } from '../src/training/training-loss.js';
 
 // a rename that fails on demand, as a full disk or a crash between the write and the rename would
 const renameFailure = vi.hoisted(() => ({ error: undefined as Error | undefined }));

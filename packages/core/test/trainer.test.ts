@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileReference, createTrainer, type Feeds, type HostTensor, LossGraphError } from '../src/index.js';
+import { multiboxTrainingLoss } from '../src/losses/multibox/training-loss.js';
 import { loadOptimReference } from '../src/testing/optim-reference.js';
 import { tensorFailure } from '../src/testing/training-compare.js';
-import { multiboxTrainingLoss } from '../src/training/training-loss.js';
 
 const ref = await loadOptimReference();
 const rounding = 2 ** -23;

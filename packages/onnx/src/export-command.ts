@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   type CliFlag,
+  DEFAULT_LOSS,
   type Graph,
   LOSS_NAMES,
   LOSS_NORMALIZATIONS,
@@ -9,11 +10,9 @@ import {
   type LossName,
   type LossNormalization,
   lossEntry,
-  multiboxTrainingLoss,
   OPTIMIZER_TYPES,
   type OptimizerOptions,
   type OptimizerType,
-  retinanetTrainingLoss,
   type TrainingStepProgram,
   trainingStepProgram,
 } from '@lossgraph/core';
@@ -34,13 +33,13 @@ function lossUsage(name: LossName): string {
   return [`${name}:`, ...cli.flags.map((f) => flagLine(argument(f), f.help))].join('\n');
 }
 
-/** The losses a training step can end in (the ones with a `TrainingLoss`). */
-const TRAINING_LOSSES = ['multibox', 'retinanet'] as const satisfies readonly LossName[];
+/** The losses a training step can end in (the ones whose registry entry has a `training` part). */
+const TRAINING_LOSSES: readonly LossName[] = LOSS_NAMES.filter((n) => lossEntry(n).training);
 
 export const EXPORT_USAGE = `usage: lossgraph export --out FILE [--loss ${LOSS_NAMES.join('|')}] [options]
 
 Writes a loss, with its gradient outputs, as an ONNX model (opset 18).
-${LOSS_NAMES.map((n) => `--loss ${n}${n === 'multibox' ? ' (default)' : ''}: ${lossEntry(n).cli.summary}.`).join('\n')}
+${LOSS_NAMES.map((n) => `--loss ${n}${n === DEFAULT_LOSS ? ' (default)' : ''}: ${lossEntry(n).cli.summary}.`).join('\n')}
 
   --out FILE             where to write the model (required)
   --loss NAME            ${LOSS_NAMES.join(', ')} (default multibox)
@@ -243,7 +242,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
     return usageError((e as Error).message);
   }
   if (values.out === undefined) usageError('--out is required');
-  const name = oneOf('--loss', LOSS_NAMES, values.loss as string | undefined) ?? 'multibox';
+  const name = oneOf('--loss', LOSS_NAMES, values.loss as string | undefined) ?? DEFAULT_LOSS;
   const { minClasses } = lossEntry(name).cli;
   const numClasses = number('--num-classes', values['num-classes'] as string | undefined);
   if (numClasses !== undefined && !(Number.isInteger(numClasses) && numClasses >= minClasses)) {
@@ -282,10 +281,9 @@ export async function exportTrainingStep(args: ExportArgs, training: ExportTrain
   }
   const model = importOnnx(bytes);
   const { options } = args.loss;
-  const loss =
-    args.loss.name === 'retinanet'
-      ? retinanetTrainingLoss(options as Parameters<typeof retinanetTrainingLoss>[0])
-      : multiboxTrainingLoss(options as Parameters<typeof multiboxTrainingLoss>[0]);
+  const ending = lossEntry(args.loss.name).training;
+  if (!ending) return usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(' or ')}`);
+  const loss = ending.loss(options);
   try {
     return trainingStepProgram({ model, loss, optimizer: training.optimizer });
   } catch (e) {

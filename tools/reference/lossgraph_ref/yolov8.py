@@ -151,9 +151,21 @@ def yolov8_loss(pred_distri, pred_scores, anchor_points, stride_tensor, targets,
                 tie="low", dtype=torch.float64):
     """The three scaled loss terms and their gradients (autograd) for float32 or float64 inputs, computed in
     `dtype` (float64 for the fixtures; float32 to see whether a float32 run decides the same)."""
-    f64 = dtype
-    D = torch.as_tensor(pred_distri).to(f64).clone().requires_grad_(True)
-    X = torch.as_tensor(pred_scores).to(f64).clone().requires_grad_(True)
+    D = torch.as_tensor(pred_distri).to(dtype).clone().requires_grad_(True)
+    X = torch.as_tensor(pred_scores).to(dtype).clone().requires_grad_(True)
+    loss_box, loss_cls, loss_dfl, a = loss_terms(D, X, anchor_points, stride_tensor, targets, num_objs, opts, tie)
+    (loss_box + loss_cls + loss_dfl).backward()
+    return Result(
+        float(loss_box), float(loss_cls), float(loss_dfl), D.grad.detach(), X.grad.detach(),
+        a.fg_mask.to(torch.int64), torch.where(a.fg_mask, a.target_gt_idx, torch.zeros((), dtype=torch.int64)), a,
+    )
+
+
+def loss_terms(D, X, anchor_points, stride_tensor, targets, num_objs, opts=Options(), tie="low"):
+    """(loss_box, loss_cls, loss_dfl, assignment) as tensors in the dtype of pred_distri `D` [B, A, 4R] and
+    pred_scores `X` [B, A, C]; differentiable in D and X where they require gradients (nothing is called
+    backward here, so tools/reference/time_yolov8.py can time the forward alone)."""
+    f64 = D.dtype
     points = torch.as_tensor(anchor_points).to(f64)
     strides = torch.as_tensor(stride_tensor).to(f64)
     targets = torch.as_tensor(targets).to(f64)
@@ -200,11 +212,7 @@ def yolov8_loss(pred_distri, pred_scores, anchor_points, stride_tensor, targets,
     loss_box = box_term * opts.box_gain * B
     loss_cls = loss_cls * opts.cls_gain * B
     loss_dfl = dfl_term * opts.dfl_gain * B
-    (loss_box + loss_cls + loss_dfl).backward()
-    return Result(
-        float(loss_box), float(loss_cls), float(loss_dfl), D.grad.detach(), X.grad.detach(),
-        a.fg_mask.to(torch.int64), torch.where(a.fg_mask, a.target_gt_idx, torch.zeros((), dtype=torch.int64)), a,
-    )
+    return loss_box, loss_cls, loss_dfl, a
 
 
 def options_from_metadata(meta):

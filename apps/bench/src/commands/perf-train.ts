@@ -13,7 +13,7 @@ import { machineInfo } from '../perf/machine.js';
 import { currentRssMb } from '../perf/memory.js';
 import type { BackendStatus } from '../perf/perf-json.js';
 import type { Contender } from '../perf/schedule.js';
-import { PYTHON, probeTorch, repoRoot, startWorker } from '../perf/servers.js';
+import { PYTHON, probeTorchModules, repoRoot, startWorker } from '../perf/servers.js';
 import { TimingServer } from '../perf/timing-server.js';
 import {
   type TrainModelInfo,
@@ -186,7 +186,7 @@ export async function runTrainPerf(args: string[]): Promise<number> {
   const torch =
     options.pytorch === 'off'
       ? { available: false as const, reason: 'disabled with --pytorch off' }
-      : probeTorch(options.torchThreads, 'retinanet'); // torch and torchvision
+      : probeTorchModules(options.torchThreads, ['torch', 'torchvision']);
   progress(torch.available ? `PyTorch ${torch.version} (${torch.threads} threads)` : `no PyTorch: ${torch.reason}`);
   const pytorch = torch.available ? startTrainPytorch(options.torchThreads) : undefined;
   const cells: TrainCell[] = [];

@@ -1,8 +1,8 @@
 /**
- * `bench perf`: times forward and forward+backward of a loss (`--loss multibox`, the default, or
- * `retinanet`) on synthetic inputs, for every requested backend and batch size, interleaved with the
- * original (the seed's PyTorch MultiBoxLoss, or torchvision's RetinaNet loss) when /usr/bin/python3 has
- * torch (and torchvision). Progress on stderr, a table on stdout, the perf JSON (perf/perf-json.ts) with --json FILE.
+ * `bench perf`: times forward and forward+backward of a registered loss (`--loss`, default multibox) on its
+ * synthetic timing problem (the `perf` part of its registry entry in core), for every requested backend and
+ * batch size, interleaved with the PyTorch counterpart the entry names when /usr/bin/python3 can import its
+ * modules. Progress on stderr, a table on stdout, the perf JSON (perf/perf-json.ts) with --json FILE.
  *
  * Timing conditions: `--timing back-to-back|loop|both` (default both; loop: `--gap 20` ms, `--gap-kind
  * idle|busy`, before each timed call, as a model step between loss calls) and `--validate on|off|both`
@@ -20,11 +20,11 @@ import { currentRssMb } from '../perf/memory.js';
 import { assemblePerfJson, type BackendStatus, isComplete, type Skip } from '../perf/perf-json.js';
 import {
   boxCount,
+  LOSS_FLAGS,
   originalTimer,
-  PERF_LOSSES,
-  type PerfLoss,
   type PerfProblem,
   PROBLEM_DEFAULTS,
+  parsePerfProblem,
   problemTitle,
 } from '../perf/problems.js';
 import { GAP_KINDS, type Gap, type GapKind, PERF_MODES, type PerfMode, type SetupReply } from '../perf/protocol.js';
@@ -33,7 +33,6 @@ import { probeTorch, startPytorch, startWorker } from '../perf/servers.js';
 import { median } from '../perf/stats.js';
 import { perfTable } from '../perf/table.js';
 import type { TimingServer } from '../perf/timing-server.js';
-import { perfEntry } from '../problems/index.js';
 import { selectBackends } from '../select-backends.js';
 import { runTrainPerf } from './perf-train.js';
 
@@ -42,9 +41,7 @@ const FLAGS = [
   'backends',
   'batch',
   'classes',
-  'priors',
-  'image-size',
-  'box-loss',
+  ...LOSS_FLAGS,
   'json',
   'repeats',
   'min-time',
@@ -56,7 +53,7 @@ const FLAGS = [
   'gap',
   'gap-kind',
   'validate',
-] as const;
+];
 
 export const PERF_MEMORY_NOTE =
   'peak_rss_mb: RSS high-water mark of the process that runs the implementation (for a backend, one process per ' +
@@ -105,21 +102,6 @@ function torchThreads(value: string | undefined): number | undefined {
   return value === undefined ? os.cpus().length : positiveInt('torch-threads', value);
 }
 
-/** The loss (any registered one) and its shape, from the flags of its timing problem (problems/). */
-function parseProblem(f: Record<string, string>): PerfProblem {
-  const loss = (f.loss ?? 'multibox') as PerfLoss;
-  if (!PERF_LOSSES.includes(loss))
-    throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
-  const own = new Set(perfEntry(loss).flags);
-  for (const other of PERF_LOSSES)
-    for (const flag of perfEntry(other).flags)
-      if (f[flag] !== undefined && !own.has(flag))
-        throw new UsageError(
-          `--${flag} applies to --loss ${PERF_LOSSES.filter((l) => perfEntry(l).flags.includes(flag)).join(', ')} only`,
-        );
-  return perfEntry(loss).parse(f);
-}
-
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value))
     throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${value}'`);
@@ -144,7 +126,7 @@ function parseValidate(value: string | undefined): boolean[] {
 
 function parseOptions(args: string[]): PerfOptions {
   const f = parseFlags(args, FLAGS);
-  const problem = parseProblem(f);
+  const problem = parsePerfProblem(f);
   const minTimeS = Number(f['min-time'] ?? '2');
   if (!(Number.isFinite(minTimeS) && minTimeS >= 0))
     throw new UsageError(`--min-time must be a number of seconds >= 0, got '${f['min-time']}'`);

@@ -2,26 +2,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseFlags, UsageError } from '../args.js';
 import {
-  PERF_LOSSES,
-  type PerfLoss,
+  LOSS_FLAGS,
   type PerfProblem,
   PROBLEM_DEFAULTS,
+  parsePerfProblem,
   perfFeeds,
   perfProgram,
   problemTitle,
 } from '../perf/problems.js';
-import { perfEntry } from '../problems/index.js';
 import { type ProfileJson, profileOnnxruntimeNode } from '../profile/ort-profile.js';
 
 const OWN_FLAGS = ['loss', 'batch', 'classes', 'runs', 'threads', 'forward', 'nodes', 'json', 'gap'] as const;
-
-/** The loss and its problem from the flags of its timing problem (problems/), as `bench perf` reads them. */
-function parseProblem(f: Record<string, string>): PerfProblem {
-  const loss = (f.loss ?? 'multibox') as PerfLoss;
-  if (!PERF_LOSSES.includes(loss))
-    throw new UsageError(`--loss must be one of ${PERF_LOSSES.join(', ')}, got '${f.loss}'`);
-  return perfEntry(loss).parse(f);
-}
 
 function numberFlag(f: Record<string, string>, name: string, fallback: number, min: number): number {
   const value = Number(f[name] ?? fallback);
@@ -31,7 +22,7 @@ function numberFlag(f: Record<string, string>, name: string, fallback: number, m
 }
 
 /**
- * `bench profile [--loss multibox|retinanet|...] [--batch N] [--classes C] [loss flags] [--runs 5]
+ * `bench profile [--loss NAME] [--batch N] [--classes C] [loss flags] [--runs 5]
  * [--threads N] [--gap MS] [--forward] [--nodes N] [--json FILE]`: where onnxruntime-node-cpu spends its
  * time on a loss's timing problem (the one `bench perf` times; default batch: the largest it times),
  * by ONNX op type, from onnxruntime's own profiler; with --gap, each profiled run follows an idle gap
@@ -45,9 +36,8 @@ export async function runProfile(args: string[]): Promise<number> {
   let runs: number;
   let gapMs: number;
   try {
-    const lossFlags = [...new Set(PERF_LOSSES.flatMap((l) => perfEntry(l).flags))];
-    flags = parseFlags(args, [...OWN_FLAGS, ...lossFlags]);
-    problem = parseProblem(flags);
+    flags = parseFlags(args, [...OWN_FLAGS, ...LOSS_FLAGS]);
+    problem = parsePerfProblem(flags);
     batch = numberFlag(flags, 'batch', Math.max(...PROBLEM_DEFAULTS[problem.loss].batches), 1);
     runs = numberFlag(flags, 'runs', 5, 1);
     gapMs = numberFlag(flags, 'gap', 0, 0);

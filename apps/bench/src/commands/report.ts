@@ -1,38 +1,40 @@
 /**
- * `bench report`: turns the JSON of `bench validate` and `bench perf` (the MultiBoxLoss run, and when
- * given or present the RetinaNet run and the ORT profile) into reports/<date>/report.md,
+ * `bench report`: turns the JSON of `bench validate` and `bench perf` (the default loss's run, and when
+ * given or present the runs of the other registered losses and the ORT profile) into reports/<date>/report.md,
  * report.json and report.html (self-contained, SVG charts inline), plus the charts as .svg files for
  * the Markdown. A missing input is stated in the report and its sections are left out.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repoFixturesDir, sampleFixturePath } from '@lossgraph/core/testing';
-import { parseFlags, UsageError } from '../args.js';
+import { parseFlags, parseList, UsageError } from '../args.js';
 import { machineInfo } from '../perf/machine.js';
+import { DEFAULT_PERF_LOSS, PERF_LOSSES } from '../perf/problems.js';
 import { reportBlocks } from '../report/content.js';
 import { toHtml, toMarkdown } from '../report/document.js';
 import { loadPerf, loadProfile, loadTrainPerf, loadValidate } from '../report/inputs.js';
 import { accuracyOf, checkTargets, inputNote, type ReportData, reproduceCommands } from '../report/model.js';
 import { fixtureTolerances } from '../report/tolerances.js';
 
-const FLAGS = [
-  'validate',
-  'perf',
-  'retinanet-perf',
-  'train-perf',
-  'out',
-  'fixtures',
-  'profile',
-  'retinanet-profile',
-] as const;
+const FLAGS = ['validate', 'perf', 'loss-perf', 'train-perf', 'out', 'fixtures', 'profile', 'loss-profile'] as const;
 export const DEFAULT_VALIDATE = 'reports/latest-validate.json';
 export const DEFAULT_PERF = 'reports/latest-perf.json';
 /** optional: read when present (bench profile --json) */
 export const DEFAULT_PROFILE = 'reports/latest-profile.json';
-/** optional: read when present (bench profile --loss retinanet --json) */
-export const DEFAULT_RETINANET_PROFILE = 'reports/latest-profile-retinanet.json';
-/** optional: read when present (bench perf --loss retinanet --json) */
-export const DEFAULT_RETINANET_PERF = 'reports/latest-perf-retinanet.json';
+/** optional: read when present (bench perf --loss <loss> --json), for every registered loss but the default one */
+export const defaultLossPerf = (loss: string) => `reports/latest-perf-${loss}.json`;
+/** optional: read when present (bench profile --loss <loss> --json), for every registered loss but the default one */
+export const defaultLossProfile = (loss: string) => `reports/latest-profile-${loss}.json`;
+
+/** The files named by `flag` (a comma-separated list), else every default file of the other losses there is. */
+function otherLossFiles(named: string | undefined, defaultPath: (loss: string) => string): string[] {
+  return (
+    parseList(named) ??
+    PERF_LOSSES.filter((l) => l !== DEFAULT_PERF_LOSS)
+      .map(defaultPath)
+      .filter((p) => existsSync(p))
+  );
+}
 /** optional: read when present (bench perf --train --json) */
 export const DEFAULT_TRAIN_PERF = 'reports/latest-perf-train.json';
 
@@ -61,17 +63,11 @@ export async function runReport(args: string[]): Promise<number> {
   if (profile.status === 'invalid' || (profile.status === 'missing' && f.profile !== undefined))
     process.stderr.write(`report: ${profile.message}\n`);
   const profileData = profile.status === 'read' ? profile.data : null;
-  const retinanetProfile = loadProfile(f['retinanet-profile'] ?? DEFAULT_RETINANET_PROFILE);
-  if (
-    retinanetProfile.status === 'invalid' ||
-    (retinanetProfile.status === 'missing' && f['retinanet-profile'] !== undefined)
-  )
-    process.stderr.write(`report: ${retinanetProfile.message}\n`);
-  const retinanetProfileData = retinanetProfile.status === 'read' ? retinanetProfile.data : null;
-  const retinanet = loadPerf(f['retinanet-perf'] ?? DEFAULT_RETINANET_PERF);
-  if (retinanet.status === 'invalid' || (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined))
-    process.stderr.write(`report: ${retinanet.message}\n`);
-  const retinanetData = retinanet.status === 'read' ? retinanet.data : null;
+  // the other losses' runs and profiles: the files named, else every default file there is
+  const lossPerf = otherLossFiles(f['loss-perf'], defaultLossPerf).map((p) => loadPerf(p));
+  const lossProfile = otherLossFiles(f['loss-profile'], defaultLossProfile).map((p) => loadProfile(p));
+  for (const input of [...lossPerf, ...lossProfile])
+    if (input.status !== 'read') process.stderr.write(`report: ${input.message}\n`);
   const train = loadTrainPerf(f['train-perf'] ?? DEFAULT_TRAIN_PERF);
   if (train.status === 'invalid' || (train.status === 'missing' && f['train-perf'] !== undefined))
     process.stderr.write(`report: ${train.message}\n`);
@@ -88,7 +84,7 @@ export async function runReport(args: string[]): Promise<number> {
     inputs: {
       validate: inputNote(validate),
       perf: inputNote(perf),
-      retinanet_perf: inputNote(retinanet),
+      loss_perf: lossPerf.map(inputNote),
       train_perf: inputNote(train),
     },
     machine: perfData?.machine ?? machineInfo(),
@@ -98,17 +94,17 @@ export async function runReport(args: string[]): Promise<number> {
       perf.path,
       perfData,
       { path: profile.path, data: profileData },
-      { path: retinanet.path, data: retinanetData },
-      { path: retinanetProfile.path, data: retinanetProfileData },
+      lossPerf.map((r) => ({ path: r.path, data: r.status === 'read' ? r.data : null })),
+      lossProfile.map((r) => ({ path: r.path, data: r.status === 'read' ? r.data : null })),
     ),
     targets: checkTargets(perfData),
     accuracy: accuracyOf(validateData, tolerances),
     validate: validateData,
     perf: perfData,
-    retinanet_perf: retinanetData,
+    loss_perf: lossPerf.flatMap((r) => (r.status === 'read' ? [r.data] : [])),
     train_perf: train.status === 'read' ? train.data : null,
     profile: profileData,
-    retinanet_profile: retinanetProfileData,
+    loss_profile: lossProfile.flatMap((r) => (r.status === 'read' ? [r.data] : [])),
   };
 
   const out = f.out ?? join('reports', date);
@@ -123,11 +119,10 @@ export async function runReport(args: string[]): Promise<number> {
     `wrote ${join(out, 'report.md')}, report.html, report.json and ${blocks.filter((b) => b.kind === 'chart').length} charts\n`,
   );
   const unreadable =
-    [validate, perf, profile, retinanet, train, retinanetProfile].some((i) => i.status === 'invalid') ||
-    (retinanetProfile.status === 'missing' && f['retinanet-profile'] !== undefined) ||
+    [validate, perf, profile, train].some((i) => i.status === 'invalid') ||
+    [...lossPerf, ...lossProfile].some((r) => r.status !== 'read') ||
     (train.status === 'missing' && f['train-perf'] !== undefined) ||
-    (profile.status === 'missing' && f.profile !== undefined) ||
-    (retinanet.status === 'missing' && f['retinanet-perf'] !== undefined);
+    (profile.status === 'missing' && f.profile !== undefined);
   const nothing = !validateData && !perfData;
   return unreadable || nothing ? 1 : 0;
 }

@@ -3,16 +3,20 @@ import { writeFile } from 'node:fs/promises';
 import { type CompiledLoss, type Fixture, fixtureOutputs, lossEntry } from '@lossgraph/core';
 import {
   compareWithFixture,
+  diagnosticsPath,
+  type ExpectedDiagnostic,
   fixtureName,
   fixtureProgram,
   fixtureProgramKey,
   listFixtureFiles,
+  loadDiagnostics,
   loadFixture,
   repoFixturesDir,
 } from '@lossgraph/core/testing';
 import type { BenchBackend } from '@lossgraph-tools/testing';
 import { parseFlags, parseList, UsageError } from '../args.js';
 import { selectBackends } from '../select-backends.js';
+import { checkDiagnostics, diagnosticsNotRun } from '../validate/diagnostics.js';
 import { formatValidateTable } from '../validate/table.js';
 import { formatTrainingTable, trainingFixtureFiles, validateTraining } from '../validate/training.js';
 import type { ValidateReport, ValidateRow } from '../validate/types.js';
@@ -34,10 +38,19 @@ function describe(fx: Fixture | undefined): Pick<ValidateRow, 'loss' | 'profile'
   };
 }
 
-/** Runs one fixture on one backend, reusing a compiled loss per (backend, loss and options). */
-async function checkOne(backend: BenchBackend, fx: Fixture, cache: Map<string, CompiledLoss>): Promise<ValidateRow> {
+/**
+ * Runs one fixture on one backend, reusing a compiled loss per (backend, loss and options). The fixture program
+ * outputs the diagnostics too, so the same run is checked against the companion file `expected` when there is one.
+ */
+async function checkOne(
+  backend: BenchBackend,
+  fx: Fixture,
+  expected: ReadonlyMap<string, ExpectedDiagnostic> | undefined,
+  cache: Map<string, CompiledLoss>,
+): Promise<ValidateRow> {
   const key = `${backend.name}|${fixtureProgramKey(fx)}`;
   const { loss, profile, diff: noDiff } = describe(fx);
+  const noDiag = expected === undefined ? null : diagnosticsNotRun;
   try {
     let compiled = cache.get(key);
     if (compiled === undefined) {
@@ -47,22 +60,28 @@ async function checkOne(backend: BenchBackend, fx: Fixture, cache: Map<string, C
     const out = await compiled.run(fx.inputs);
     const cmp = compareWithFixture(out, fx);
     const diff = Object.fromEntries(Object.entries(cmp.diff).map(([n, d]) => [n, finiteOrNull(d)]));
+    const diag = expected === undefined ? undefined : checkDiagnostics(out, expected);
+    const failures = [...cmp.failures, ...(diag?.failures ?? [])];
+    const pass = cmp.pass && (diag?.diag.pass ?? true);
     return {
       fixture: fx.name,
       loss,
       profile,
       backend: backend.name,
-      pass: cmp.pass,
-      error: cmp.pass ? null : cmp.failures.join('; '),
+      pass,
+      error: pass ? null : failures.join('; '),
       diff,
+      diag: diag?.diag ?? null,
     };
   } catch (err) {
-    return { fixture: fx.name, loss, profile, backend: backend.name, pass: false, error: message(err), diff: noDiff };
+    const error = message(err);
+    return { fixture: fx.name, loss, profile, backend: backend.name, pass: false, error, diff: noDiff, diag: noDiag };
   }
 }
 
 /**
- * Every fixture × backend: pass/fail and the worst error per output, each fixture checked with the
+ * Every fixture × backend: pass/fail and the worst error per output, plus the diagnostics where the fixture has
+ * a companion file (`diagnostics/<name>.safetensors` beside it), each fixture checked with the
  * program of the loss and options its metadata names (a folder may mix losses). One bad file or backend never stops
  * the run. A backend that cannot run here gives failed rows with the reason, unless `skipUnavailable`
  * (the default selection, "every available backend"): then it is only listed under `backends`.
@@ -100,9 +119,11 @@ export async function validate(
   try {
     for (const file of files) {
       let fx: Fixture | undefined;
+      let expected: ReadonlyMap<string, ExpectedDiagnostic> | undefined;
       let loadError: string | undefined;
       try {
         fx = await loadFixture(file);
+        expected = await loadDiagnostics(file);
       } catch (err) {
         loadError = message(err);
       }
@@ -111,11 +132,12 @@ export async function validate(
         let row: ValidateRow;
         const failed = (error: string): ValidateRow => {
           const { loss, profile, diff } = describe(fx);
-          return { fixture: fixtureName(file), loss, profile, backend: b.name, pass: false, error, diff };
+          const diag = existsSync(diagnosticsPath(file)) ? diagnosticsNotRun : null;
+          return { fixture: fixtureName(file), loss, profile, backend: b.name, pass: false, error, diff, diag };
         };
         if (!a.available) row = failed(`backend unavailable: ${a.reason}`);
-        else if (fx === undefined) row = failed(loadError!);
-        else row = await checkOne(b, fx, caches.get(b.name)!);
+        else if (fx === undefined || loadError !== undefined) row = failed(loadError!);
+        else row = await checkOne(b, fx, expected, caches.get(b.name)!);
         report.results.push(row);
         done++;
         const secs = ((performance.now() - t0) / 1000).toFixed(2);

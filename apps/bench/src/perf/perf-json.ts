@@ -15,10 +15,10 @@
  *   backends[], pytorch, errors[], skipped[], config, machine
  */
 
-import { perfEntry } from '../problems/index.js';
+import { perfProblem } from '@lossgraph/core';
 import { gapText } from './gap.js';
 import type { MachineInfo } from './machine.js';
-import type { PerfLoss, PerfProblem } from './problems.js';
+import { DEFAULT_PERF_LOSS, type PerfLoss, type PerfProblem } from './problems.js';
 import { type Gap, PERF_MODES, type PerfMode } from './protocol.js';
 import { type Cell, cellLabel } from './schedule.js';
 import { leastSquares, median, percentile, summarize, type TimeSummary } from './stats.js';
@@ -110,14 +110,11 @@ export interface BackendStatus {
 
 export interface PerfConfig {
   readonly date: string;
-  /** the loss timed; absent in files written before RetinaNet was timed, which are all multibox */
+  /** the loss timed; absent in files written before a second loss was timed, which all timed the default loss */
   readonly loss?: PerfLoss;
-  /** multibox: the default-box preset */
-  readonly priors?: string;
-  /** retinanet: the square image's side in pixels, and the box loss */
-  readonly image_size?: number;
-  readonly box_loss?: string;
-  /** default boxes (multibox) or anchors (retinanet) per image */
+  /** the fields of the loss's own timing problem (its registry entry's `perf`), e.g. an image size */
+  readonly [problemField: string]: unknown;
+  /** default boxes or anchors per image */
   readonly num_priors: number;
   readonly classes: number;
   /** what the PyTorch rows time */
@@ -330,7 +327,7 @@ export function assemblePerfJson(parts: {
   };
 }
 
-/** The problem a perf JSON timed, from its config (files without `loss` are MultiBoxLoss runs). */
+/** The problem a perf JSON timed, from its config (files without `loss` timed the default loss). */
 export function problemOf(config: PerfConfig): PerfProblem {
-  return perfEntry(config.loss ?? 'multibox').fromConfig(config);
+  return perfProblem(config.loss ?? DEFAULT_PERF_LOSS).fromConfig(config as unknown as Record<string, unknown>);
 }

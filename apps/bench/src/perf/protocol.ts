@@ -1,8 +1,7 @@
 /**
  * The JSON-lines protocol between `bench perf` and its timing servers: one child process per backend
- * (perf/worker.ts) and, for the original, tools/reference/time_original.py --serve (MultiBoxLoss) or
- * tools/reference/time_retinanet.py --serve (RetinaNet). All answer `time` the same way, so the scheduler
- * treats them alike.
+ * (perf/worker.ts) and, for the PyTorch counterpart, the script the loss's registry entry names, run with
+ * --serve (tools/reference/time_*.py). All answer `time` the same way, so the scheduler treats them alike.
  */
 import type { PerfProblem } from './problems.js';
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { originalTimer, type PerfLoss } from './problems.js';
+import { DEFAULT_PERF_LOSS, originalTimer, type PerfLoss } from './problems.js';
 import { TimingServer } from './timing-server.js';
 
 export const PYTHON = '/usr/bin/python3';
@@ -42,15 +42,20 @@ export type TorchProbe =
   | { readonly available: false; readonly reason: string };
 
 /** Whether /usr/bin/python3 can import torch and `loss`'s other modules (and how many threads torch would use). */
-export function probeTorch(threads?: number, loss: PerfLoss = 'multibox'): TorchProbe {
-  if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
-  const setThreads = threads ? `torch.set_num_threads(${threads}); ` : '';
+export function probeTorch(threads?: number, loss: PerfLoss = DEFAULT_PERF_LOSS): TorchProbe {
   const timer = originalTimer(loss);
   if (timer === null) return { available: false, reason: `no PyTorch timer is written for ${loss}` };
-  const modules = timer.modules.join(', ');
+  return probeTorchModules(threads, timer.modules);
+}
+
+/** Whether /usr/bin/python3 can import torch and `modules` (and how many threads torch would use). */
+export function probeTorchModules(threads: number | undefined, modules: readonly string[]): TorchProbe {
+  if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found` };
+  const setThreads = threads ? `torch.set_num_threads(${threads}); ` : '';
+  const imports = [...new Set(['torch', ...modules])].join(', ');
   const probe = spawnSync(
     PYTHON,
-    ['-c', `import json, ${modules}; ${setThreads}print(json.dumps([torch.__version__, torch.get_num_threads()]))`],
+    ['-c', `import json, ${imports}; ${setThreads}print(json.dumps([torch.__version__, torch.get_num_threads()]))`],
     {
       encoding: 'utf8',
       timeout: 120_000,
@@ -58,23 +63,23 @@ export function probeTorch(threads?: number, loss: PerfLoss = 'multibox'): Torch
   );
   if (probe.status !== 0) {
     const why = (probe.stderr || probe.error?.message || `exit code ${probe.status}`).trim().split('\n').pop();
-    return { available: false, reason: `${PYTHON} cannot import ${modules}: ${why}` };
+    return { available: false, reason: `${PYTHON} cannot import ${imports}: ${why}` };
   }
   const [version, count] = JSON.parse(probe.stdout.trim()) as [string, number];
   return { available: true, version, threads: count };
 }
 
 /**
- * The original behind the same protocol: tools/reference/time_original.py --serve (the seed's PyTorch
- * MultiBoxLoss) or tools/reference/time_retinanet.py --serve (torchvision's RetinaNet loss).
+ * The PyTorch counterpart behind the same protocol: the script its registry entry names (`perf.original`),
+ * run as `script ...args --serve [--threads N]`.
  */
-export function startPytorch(threads?: number, loss: PerfLoss = 'multibox'): TimingServer {
+export function startPytorch(threads?: number, loss: PerfLoss = DEFAULT_PERF_LOSS): TimingServer {
   const timer = originalTimer(loss);
   if (timer === null) throw new Error(`no PyTorch timer is written for ${loss}`);
   return new TimingServer({
     name: 'pytorch',
     command: PYTHON,
-    args: [timer.script, '--serve', ...(threads ? ['--threads', String(threads)] : [])],
+    args: [timer.script, ...timer.args, '--serve', ...(threads ? ['--threads', String(threads)] : [])],
     cwd: repoRoot(),
     replies: 'stdout',
   });

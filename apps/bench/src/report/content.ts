@@ -1,5 +1,6 @@
 /** The report's text, tables and charts, as document blocks (document.ts renders them). */
 
+import { lossEntry } from '@lossgraph/core';
 import { gapText } from '../perf/gap.js';
 import { type PerfJson, problemOf } from '../perf/perf-json.js';
 import { problemTitle } from '../perf/problems.js';
@@ -433,6 +434,13 @@ function profileBlocks(p: ProfileJson): Block[] {
   ];
 }
 
+/** " (<loss>: `path`, ...)." naming the other losses' perf runs, else ".". */
+function lossPerfSources(d: ReportData): string {
+  const notes = (d.inputs.loss_perf ?? []).filter((n) => n.status === 'read');
+  if (d.loss_perf.length === 0 || notes.length !== d.loss_perf.length) return '.';
+  return ` (${d.loss_perf.map((run, i) => `${problemOf(run.config).loss}: \`${notes[i]?.path}\``).join(', ')}).`;
+}
+
 export function reportBlocks(d: ReportData): Block[] {
   const blocks: Block[] = [
     { kind: 'heading', level: 1, text: `lossgraph benchmark report, ${d.date}` },
@@ -440,7 +448,7 @@ export function reportBlocks(d: ReportData): Block[] {
       kind: 'paragraph',
       text:
         `Written ${d.generated_at} from validate results \`${d.inputs.validate.path}\` and perf results \`${d.inputs.perf.path}\`` +
-        `${d.retinanet_perf ? ` (RetinaNet: \`${d.inputs.retinanet_perf!.path}\`)` : ''}.`,
+        lossPerfSources(d),
     },
   ];
   for (const input of [d.inputs.validate, d.inputs.perf]) {
@@ -479,13 +487,14 @@ export function reportBlocks(d: ReportData): Block[] {
       }),
     );
   }
-  if (d.retinanet_perf)
-    blocks.push(
-      ...perfBlocks(d.retinanet_perf, { heading: 'Speed: RetinaNet loss beside torchvision', idPrefix: 'retinanet-' }),
-    );
+  for (const run of d.loss_perf) {
+    const loss = problemOf(run.config).loss;
+    const beside = run.config.original ? ` beside ${run.config.original}` : '';
+    blocks.push(...perfBlocks(run, { heading: `Speed: ${lossEntry(loss).title}${beside}`, idPrefix: `${loss}-` }));
+  }
   if (d.train_perf) blocks.push(...trainBlocks(d.train_perf));
   if (d.profile) blocks.push(...profileBlocks(d.profile));
-  if (d.retinanet_profile) blocks.push(...profileBlocks(d.retinanet_profile));
+  for (const p of d.loss_profile ?? []) blocks.push(...profileBlocks(p));
   if (d.accuracy)
     blocks.push(
       ...accuracyBlocks(

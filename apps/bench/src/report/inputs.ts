@@ -11,8 +11,10 @@ import type { ValidateReport, ValidateRow as WrittenRow } from '../validate/type
  * written before the bench knew more than one loss have no `loss` (they are all multibox) and the four
  * multibox diffs.
  */
-export type ValidateRow = Omit<WrittenRow, 'loss' | 'profile'> & {
+export type ValidateRow = Omit<WrittenRow, 'loss' | 'profile' | 'diag'> & {
   readonly loss?: string | null;
+  /** absent in files written before validate checked diagnostics */
+  readonly diag?: WrittenRow['diag'];
   readonly profile?: string | null;
   readonly tolerance?: Readonly<Record<string, number>>;
 };

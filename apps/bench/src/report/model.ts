@@ -46,7 +46,8 @@ export interface ReportData {
   readonly inputs: {
     readonly validate: InputNote;
     readonly perf: InputNote;
-    readonly retinanet_perf?: InputNote;
+    /** one per file of `loss_perf` */
+    readonly loss_perf?: InputNote[];
     readonly train_perf?: InputNote;
   };
   /** the machine perf ran on (from the perf JSON), else the one that wrote the report */
@@ -61,14 +62,14 @@ export interface ReportData {
   } | null;
   readonly validate: ValidateJson | null;
   readonly perf: PerfJson | null;
-  /** `bench perf --loss retinanet --json`: the RetinaNet loss beside torchvision's; null when not given */
-  readonly retinanet_perf: PerfJson | null;
+  /** `bench perf --loss <other loss> --json`: runs of the other registered losses, each beside its PyTorch counterpart */
+  readonly loss_perf: PerfJson[];
   /** `bench perf --train --json`: one training step per backend beside PyTorch; null when not given */
   readonly train_perf?: TrainPerfJson | null;
   /** `bench profile --json`: onnxruntime-node-cpu kernel time by op type; null when not given */
   readonly profile: ProfileJson | null;
-  /** `bench profile --loss retinanet --json`: the same for the RetinaNet loss; null when not given */
-  readonly retinanet_profile?: ProfileJson | null;
+  /** `bench profile --loss <other loss> --json`: the same for the other registered losses */
+  readonly loss_profile?: ProfileJson[];
 }
 
 /** The speed targets: at SSD300, 21 classes, batch 32, forward+backward, speed-up over PyTorch. */
@@ -200,20 +201,20 @@ export function reproduceCommands(
   perfPath: string,
   perf: PerfJson | null,
   profile?: OptionalInput<ProfileJson>,
-  retinanet?: OptionalInput<PerfJson>,
-  retinanetProfile?: OptionalInput<ProfileJson>,
+  lossPerf: readonly OptionalInput<PerfJson>[] = [],
+  lossProfile: readonly OptionalInput<ProfileJson>[] = [],
 ): string[] {
   const withProfile = profile?.data != null;
-  const withRetinanet = retinanet?.data != null;
-  const withRetinanetProfile = retinanetProfile?.data != null;
+  const runs = lossPerf.filter((r) => r.data != null);
+  const lossPerfFlag = runs.length > 0 ? ` --loss-perf ${runs.map((r) => r.path).join(',')}` : '';
+  const profiles = lossProfile.filter((r) => r.data != null);
+  const lossProfileFlag = profiles.length > 0 ? ` --loss-profile ${profiles.map((r) => r.path).join(',')}` : '';
   return [
     `pnpm bench validate --json ${validatePath}`,
     perfCommand(perfPath, perf, 'pnpm bench perf'),
-    ...(withRetinanet ? [perfCommand(retinanet.path, retinanet.data, 'pnpm bench perf --loss retinanet')] : []),
+    ...runs.map((r) => perfCommand(r.path, r.data, `pnpm bench perf --loss ${r.data?.config?.loss}`)),
     ...(withProfile ? [profile.data!.command.replace(/--json\s+\S+/, `--json ${profile.path}`)] : []),
-    ...(withRetinanetProfile
-      ? [retinanetProfile.data!.command.replace(/--json\s+\S+/, `--json ${retinanetProfile.path}`)]
-      : []),
-    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${withRetinanet ? ` --retinanet-perf ${retinanet.path}` : ''}${withProfile ? ` --profile ${profile.path}` : ''}${withRetinanetProfile ? ` --retinanet-profile ${retinanetProfile.path}` : ''}`,
+    ...profiles.map((r) => r.data!.command.replace(/--json\s+\S+/, `--json ${r.path}`)),
+    `pnpm bench report --validate ${validatePath} --perf ${perfPath}${lossPerfFlag}${withProfile ? ` --profile ${profile.path}` : ''}${lossProfileFlag}`,
   ];
 }

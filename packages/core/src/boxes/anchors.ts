@@ -1,7 +1,7 @@
 import { fail } from '../errors.js';
 import { at } from '../ir/at.js';
 
-/** A RetinaNet-style anchor layout: torchvision's AnchorGenerator on a square image and square feature maps. */
+/** An anchor layout: torchvision's AnchorGenerator on a square image and square feature maps. */
 export interface AnchorGridConfig {
   /** image side in pixels */
   readonly imageSize: number;
@@ -11,11 +11,6 @@ export interface AnchorGridConfig {
   readonly sizes: readonly (readonly number[])[];
   /** aspect ratios h / w, the same on every level. Default [0.5, 1, 2]. */
   readonly aspectRatios?: readonly number[];
-}
-
-/** torchvision RetinaNet's anchor sizes per level: (x, int(x 2^(1/3)), int(x 2^(2/3))) for each base size x. */
-export function retinanetAnchorSizes(bases: readonly number[]): number[][] {
-  return bases.map((x) => [x, Math.trunc(x * 2 ** (1 / 3)), Math.trunc(x * 2 ** (2 / 3))]);
 }
 
 /** torch.round: halves to even. */
@@ -43,7 +38,7 @@ function cellAnchors(sizes: readonly number[], ratios: readonly number[]): [numb
 /**
  * Anchors (x1, y1, x2, y2) in pixels, [A * 4] flat, in torchvision's AnchorGenerator order: level by
  * level, rows then columns of the feature map, then the level's cell anchors (ratio-major, then size).
- * For RetinaNet's defaults use sizes `retinanetAnchorSizes([32, 64, 128, 256, 512])` on strides 8 ... 128.
+ * A loss's own anchor sizes live in its folder under losses/ (e.g. its timing problem's anchors).
  */
 export function anchorGrid(config: AnchorGridConfig): Float32Array {
   const { imageSize, featureSizes, sizes } = config;

@@ -1,7 +1,7 @@
 import type { Tensor } from '../builder.js';
 import type { Coords } from './box-ops.js';
 
-/** Weights (wx, wy, ww, wh) of a box coder: SSD's are (1/v0, 1/v0, 1/v1, 1/v1), RetinaNet's (1, 1, 1, 1). */
+/** Weights (wx, wy, ww, wh) of a box coder: variances (v0, v1) give (1/v0, 1/v0, 1/v1, 1/v1); torchvision's default is (1, 1, 1, 1). */
 export type BoxCoderWeights = readonly [number, number, number, number];
 
 /** torchvision's default clamp of the decoded dw, dh: exp never exceeds 1000/16 times the reference size. */

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type Fixture, type MultiboxFixture, readFixture, readMultiboxFixture } from './fixture.js';
+import type { MultiboxFixture } from '../losses/multibox/fixture.js';
+import { type Fixture, readFixture, readMultiboxFixture } from './fixture.js';
 import { readTrainingFixture, type TrainingFixture } from './training-fixture.js';
 
 /** Training-step fixtures (docs/FIXTURES.md, "Training steps") are named `train_*.safetensors`. */

@@ -2,17 +2,12 @@ import type { HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
 import { dimAt } from '../ir/shape.js';
 import type { FixtureRole, TensorSpec } from '../losses/fixture-spec.js';
-import { type Fixture, LOSS_NAMES, type LossName, lossEntry } from '../losses/registry.js';
+import { DEFAULT_LOSS, type Fixture, LOSS_NAMES, type LossName, lossEntry } from '../losses/registry.js';
 import { metadataReader } from './fixture-metadata.js';
 import { parseSafetensors, type SafetensorsTensor } from './safetensors.js';
 
 export type { FixtureRole } from '../losses/fixture-spec.js';
-export type { MultiboxFixture } from '../losses/multibox/fixture.js';
-export { multiboxFixtureOptions } from '../losses/multibox/fixture.js';
 export type { Fixture } from '../losses/registry.js';
-export type { RetinanetFixture } from '../losses/retinanet/fixture.js';
-export { retinanetFixtureOptions } from '../losses/retinanet/fixture.js';
-export type { Yolov8LossFixture } from '../losses/yolov8/fixture-table.js';
 export { type MetadataReader, metadataReader } from './fixture-metadata.js';
 
 /** The losses a fixture can name in its `loss` metadata: every registered loss (docs/FIXTURES.md). */
@@ -105,7 +100,7 @@ export function readFixture(bytes: Uint8Array, name: string): Fixture {
     );
   const meta = file.metadata;
   const m = metadataReader(meta, name);
-  const loss = m.oneOf('loss', FIXTURE_LOSSES, 'multibox');
+  const loss = m.oneOf('loss', FIXTURE_LOSSES, DEFAULT_LOSS);
   const { fixture } = lossEntry(loss);
   checkTensors(file.tensors, fixture.tensors, name);
   const { inputs, expected } = unpack(file.tensors, fixture.tensors);

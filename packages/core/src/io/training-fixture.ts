@@ -1,31 +1,28 @@
 import type { HostTensor } from '../backend/contract.js';
 import { fail } from '../errors.js';
+import type { TrainingDescription } from '../losses/loss-entry.js';
+import { DEFAULT_LOSS, type Fixture, LOSS_NAMES, type LossName, lossEntry } from '../losses/registry.js';
 import { OPTIMIZER_TYPES, type OptimizerOptions } from '../training/optimizer-options.js';
-import {
-  type MultiboxFixture,
-  metadataReader,
-  multiboxFixtureOptions,
-  type RetinanetFixture,
-  retinanetFixtureOptions,
-} from './fixture.js';
+import { metadataReader } from './fixture.js';
 import { parseSafetensors, type SafetensorsDtype, type SafetensorsTensor } from './safetensors.js';
 
 /** The quantities a training-step fixture states a tolerance for (docs/FIXTURES.md, "Training steps"). */
 export const TRAINING_QUANTITIES = ['loss', 'grad', 'param', 'state', 'eval'] as const;
 export type TrainingQuantity = (typeof TRAINING_QUANTITIES)[number];
 
-/** The losses a training-step fixture can name (a separate kind from the loss fixtures: docs/FIXTURES.md, "Training steps"). */
-export const TRAINING_FIXTURE_LOSSES = ['multibox', 'retinanet'] as const;
-export type TrainingFixtureLoss = (typeof TRAINING_FIXTURE_LOSSES)[number];
+/**
+ * The losses a training-step fixture can name (a separate kind from the loss fixtures: docs/FIXTURES.md,
+ * "Training steps"): the registered losses whose entry says how a training step ends in them.
+ */
+export const TRAINING_FIXTURE_LOSSES: readonly LossName[] = LOSS_NAMES.filter((n) => lossEntry(n).training);
+export type TrainingFixtureLoss = LossName;
 
-/** The loss terms of each loss, in the order the loss outputs them. */
-const TERMS: Readonly<Record<TrainingFixtureLoss, readonly string[]>> = {
-  multibox: ['loss_l', 'loss_c'],
-  retinanet: ['loss_cls', 'loss_box'],
-};
-
-/** The loss input a loss's default boxes or anchors go to. */
-const PRIORS: Readonly<Record<TrainingFixtureLoss, string>> = { multibox: 'dbox_list', retinanet: 'anchors' };
+/** The training part of a loss's registry entry (present for every loss of TRAINING_FIXTURE_LOSSES). */
+export function trainingOf(loss: TrainingFixtureLoss): TrainingDescription<object, object> {
+  const training = lossEntry(loss).training;
+  if (!training) return fail('INVALID_FIXTURE', `no training step is wired for the ${loss} loss`);
+  return training;
+}
 
 /** One training-step fixture: a model, a batch, the training setup, and what PyTorch computed. */
 export interface TrainingFixture {
@@ -34,9 +31,9 @@ export interface TrainingFixture {
   readonly metadata: Readonly<Record<string, string>>;
   /** the serialised ONNX ModelProto */
   readonly modelOnnx: Uint8Array;
-  /** `images`, `dbox_list` (multibox) or `anchors` (retinanet), `targets`, `num_objs` */
+  /** `images`, the loss's default boxes or anchors (its entry's `training.priorsInput`), `targets`, `num_objs` */
   readonly batch: Readonly<Record<string, HostTensor>>;
-  readonly lossOptions: MultiboxFixture['options'] | RetinanetFixture['options'];
+  readonly lossOptions: Fixture['options'];
   readonly optimizer: OptimizerOptions;
   readonly steps: number;
   /** the model's outputs (metadata `outputs`): the loss inputs they feed */
@@ -117,7 +114,7 @@ export function readTrainingFixture(bytes: Uint8Array, name: string): TrainingFi
       bad(tensor, `has shape [${t.shape}], expected rank ${rank}`);
     return t;
   };
-  const loss = m.oneOf('loss', TRAINING_FIXTURE_LOSSES, 'multibox');
+  const loss = m.oneOf('loss', TRAINING_FIXTURE_LOSSES, DEFAULT_LOSS);
   const stepsValue = meta.steps;
   const steps = Number(stepsValue);
   if (!(Number.isInteger(steps) && steps >= 1))
@@ -135,11 +132,11 @@ export function readTrainingFixture(bytes: Uint8Array, name: string): TrainingFi
   // the batch
   const modelOnnx = get('model_onnx', 'U8', 1).data as Uint8Array;
   const images = get('images', 'F32', 4);
-  const priors = get(PRIORS[loss], 'F32', 2);
+  const priors = get(trainingOf(loss).priorsInput, 'F32', 2);
   const targets = get('targets', 'F32', 3);
   const numObjs = get('num_objs', 'I32', 1);
   const [B] = images.shape;
-  if (priors.shape[1] !== 4) bad(PRIORS[loss], `has shape [${priors.shape}], expected [N,4]`);
+  if (priors.shape[1] !== 4) bad(trainingOf(loss).priorsInput, `has shape [${priors.shape}], expected [N,4]`);
   if (targets.shape[0] !== B || targets.shape[2] !== 5)
     bad('targets', `has shape [${targets.shape}], expected [${B},M,5]`);
   if (numObjs.shape[0] !== B) bad('num_objs', `has shape [${numObjs.shape}], expected [${B}]`);
@@ -150,13 +147,13 @@ export function readTrainingFixture(bytes: Uint8Array, name: string): TrainingFi
   });
   const batch = {
     images: host(images),
-    [PRIORS[loss]]: host(priors),
+    [trainingOf(loss).priorsInput]: host(priors),
     targets: host(targets),
     num_objs: host(numObjs),
   };
 
   // expected values
-  const terms = TERMS[loss];
+  const terms = trainingOf(loss).terms;
   const losses = Object.fromEntries(
     terms.map((term) => [
       term,
@@ -193,7 +190,7 @@ export function readTrainingFixture(bytes: Uint8Array, name: string): TrainingFi
     metadata: meta,
     modelOnnx,
     batch,
-    lossOptions: loss === 'multibox' ? multiboxFixtureOptions(m) : retinanetFixtureOptions(m),
+    lossOptions: trainingOf(loss).fixtureOptions(m) as Fixture['options'],
     optimizer: optimizerOptions(m, meta, name),
     steps,
     outputs,

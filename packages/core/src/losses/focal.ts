@@ -43,9 +43,9 @@ export function focalWeight(target: 0 | 1, alpha: number): number {
  * from σ(±z) and softplus(±z):
  *   t = 0: f = w0 · sp(z) · σ(z)^γ,   f' =  w0 · σ(z)^γ · (σ(z) + γ sp(z) σ(-z))
  *   t = 1: f = w1 · sp(-z) · σ(-z)^γ, f' = -w1 · σ(-z)^γ · (σ(-z) + γ sp(-z) σ(z))
- * with w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0), since e^(-γ sp(∓z)) = σ(±z)^γ. The RetinaNet
- * loss takes the t = 0 side over the whole [B,A,C] tensor and corrects the one positive class per anchor
- * on [B,A]: no [B,A,C] mask, and a gradient of a few passes where differentiating the graph would take
+ * with w1 = alpha and w0 = 1 - alpha (both 1 when alpha < 0), since e^(-γ sp(∓z)) = σ(±z)^γ. A one-hot
+ * focal loss can take the t = 0 side over the whole [B,A,C] tensor and correct the one positive class per
+ * anchor on [B,A]: no [B,A,C] mask, and a gradient of a few passes where differentiating the graph would take
  * dozens.
  *
  * Each pass over the tensor counts (a backend runs one kernel per op): σ(z) is one Sigmoid, σ(-z) = 1 -

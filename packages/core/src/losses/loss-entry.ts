@@ -1,12 +1,20 @@
 import type { LossProgram } from '../backend/contract.js';
+import type { MetadataReader } from '../io/fixture-metadata.js';
+import type { TrainingLoss } from '../training/training-loss.js';
 import type { CliDescription } from './cli-flags.js';
 import type { FixtureDescription } from './fixture-spec.js';
+import type { PerfProblemDescription } from './perf-problem.js';
 
 /**
  * One loss as the registry lists it (docs/DESIGN.md, "Losses: one registry"): everything the fixture reader,
- * `lossgraph export` and the bench need to know about it. `O` is its options type, `F` its fixture options.
+ * `lossgraph export` and the bench need to know about it. `O` is its options type, `F` its fixture options, `P`
+ * its timing problem's fields.
  */
-export interface LossEntry<O extends object = object, F extends object = O> {
+export interface LossEntry<
+  O extends object = object,
+  F extends object = O,
+  P extends { readonly loss: string; readonly classes: number } = { readonly loss: string; readonly classes: number },
+> {
   /** the name fixtures (`loss` metadata), `lossgraph export --loss` and `bench --loss` use */
   readonly name: string;
   /** a short human title, for summaries */
@@ -19,4 +27,20 @@ export interface LossEntry<O extends object = object, F extends object = O> {
   readonly fixture: FixtureDescription<F>;
   /** its `lossgraph export` flags */
   readonly cli: CliDescription;
+  /** its synthetic timing problem for `bench perf`, with the PyTorch counterpart timed beside it */
+  readonly perf: PerfProblemDescription<P>;
+  /** how a training step ends in it (training-step fixtures, `lossgraph export --model`); absent where none is wired */
+  readonly training?: TrainingDescription<O, F>;
+}
+
+/** The part of a registry entry a training step uses (docs/FIXTURES.md, "Training steps"). */
+export interface TrainingDescription<O extends object, F extends object> {
+  /** the loss for a training step (its program without gradient outputs, and the terms whose sum is minimised) */
+  readonly loss: (options: Omit<O, 'gradients' | 'outputs'>) => TrainingLoss;
+  /** the loss terms, in the order the loss outputs them */
+  readonly terms: readonly string[];
+  /** the loss input the default boxes or anchors go to */
+  readonly priorsInput: string;
+  /** the loss options a training-step fixture's metadata states */
+  readonly fixtureOptions: (m: MetadataReader) => F;
 }

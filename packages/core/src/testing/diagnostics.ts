@@ -49,14 +49,20 @@ export async function loadDiagnostics(
 /**
  * Compares a run's diagnostic outputs with the expected ones: integers (masks, indices) exactly, floats
  * element by element within the loss-term tolerance |got − want| <= 1e-4 · max(1, |want|). One line per
- * failed diagnostic (a missing output or shape fails too), and per name the count of differing elements.
+ * failed diagnostic (a missing output or shape fails too), per name the count of differing elements, and per
+ * float diagnostic its worst absolute error (NaN where a value is not finite).
  */
 export function compareDiagnostics(
   out: Outputs,
   expected: ReadonlyMap<string, ExpectedDiagnostic>,
-): { readonly failures: string[]; readonly mismatches: Record<string, number> } {
+): {
+  readonly failures: string[];
+  readonly mismatches: Record<string, number>;
+  readonly worst: Record<string, number>;
+} {
   const failures: string[] = [];
   const mismatches: Record<string, number> = {};
+  const worst: Record<string, number> = {};
   for (const [name, want] of expected) {
     const got = out[name];
     if (got === undefined) {
@@ -69,19 +75,22 @@ export function compareDiagnostics(
     }
     let count = 0;
     let first = -1;
+    let max = 0;
     for (const [i, w] of want.data.entries()) {
       const g = got.data[i] ?? NaN;
+      if (want.kind === 'float') max = Math.max(max, Math.abs(g - w));
       const ok = want.kind === 'integer' ? g === w : Math.abs(g - w) <= TOLERANCE.LOSS_REL * Math.max(1, Math.abs(w));
       if (ok) continue;
       count++;
       if (first < 0) first = i;
     }
     mismatches[name] = count;
+    if (want.kind === 'float') worst[name] = max;
     if (count > 0)
       failures.push(
         `diagnostic ${name}: ${count} of ${want.data.length} elements differ (first at flat index ${first}: ` +
           `got ${got.data[first]}, want ${want.data[first]})`,
       );
   }
-  return { failures, mismatches };
+  return { failures, mismatches, worst };
 }

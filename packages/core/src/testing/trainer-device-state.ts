@@ -1,6 +1,6 @@
 import type { HostTensor } from '../backend/contract.js';
+import { multiboxTrainingLoss } from '../losses/multibox/training-loss.js';
 import { type BackendCompile, createTrainer, type TrainerTransfers } from '../training/trainer.js';
-import { multiboxTrainingLoss } from '../training/training-loss.js';
 import { loadOptimReference } from './optim-reference.js';
 
 const sameBits = (a: HostTensor['data'], b: HostTensor['data']): boolean =>

@@ -1,8 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { multiboxTrainingLoss } from '../losses/multibox/training-loss.js';
 import type { BackendCompile } from '../training/trainer.js';
 import { createTrainer } from '../training/trainer.js';
-import { multiboxTrainingLoss } from '../training/training-loss.js';
 import { loadOptimReference } from './optim-reference.js';
 
 /** Memory after a number of steps: the process's, and what `probe` counts (tf.memory().numTensors). */

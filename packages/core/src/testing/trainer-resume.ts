@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostTensor } from '../backend/contract.js';
+import { multiboxTrainingLoss } from '../losses/multibox/training-loss.js';
 import { loadCheckpoint, saveCheckpoint } from '../node/checkpoint-file.js';
 import { cosineLr, warmup } from '../training/lr-schedule.js';
 import type { OptimizerOptions } from '../training/optimizer-options.js';
 import { type BackendCompile, createTrainer, type Trainer } from '../training/trainer.js';
-import { multiboxTrainingLoss } from '../training/training-loss.js';
 import { loadOptimReference } from './optim-reference.js';
 
 export interface TrainerResumeOptions {

@@ -1,7 +1,7 @@
 import type { HostTensor } from '../backend/contract.js';
 import { LossGraphError } from '../errors.js';
+import { multiboxTrainingLoss } from '../losses/multibox/training-loss.js';
 import { type BackendCompile, createTrainer } from '../training/trainer.js';
-import { multiboxTrainingLoss } from '../training/training-loss.js';
 import { loadOptimReference } from './optim-reference.js';
 
 const sameBits = (a: HostTensor['data'], b: HostTensor['data']): boolean =>

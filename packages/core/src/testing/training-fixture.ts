@@ -1,13 +1,12 @@
 import type { CompiledLoss, CompileOptions, LossProgram } from '../backend/contract.js';
 import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
-import type { MultiboxFixture, RetinanetFixture } from '../io/fixture.js';
-import type { TrainingFixture, TrainingQuantity } from '../io/training-fixture.js';
+import { type TrainingFixture, type TrainingQuantity, trainingOf } from '../io/training-fixture.js';
 import type { Graph } from '../ir/graph.js';
 import type { ModelGraph } from '../training/model.js';
 import { runTrainingSteps } from '../training/run-steps.js';
 import { evalProgram, gradName, trainingStepProgram } from '../training/step-program.js';
-import { multiboxTrainingLoss, retinanetTrainingLoss, type TrainingLoss } from '../training/training-loss.js';
+import type { TrainingLoss } from '../training/training-loss.js';
 import { maxAbsDiff } from './training-compare.js';
 
 /** Makes a ModelGraph of a serialised ONNX model (`importOnnx` of @lossgraph/onnx). */
@@ -26,11 +25,9 @@ export interface TrainingFixtureResult {
   readonly losses: readonly Readonly<Record<string, number>>[];
 }
 
-/** The training loss a fixture names, with its options. */
+/** The training loss a fixture names, with its options (the `training` part of the loss's registry entry). */
 export function trainingFixtureLoss(fx: TrainingFixture): TrainingLoss {
-  return fx.loss === 'multibox'
-    ? multiboxTrainingLoss(fx.lossOptions as MultiboxFixture['options'])
-    : retinanetTrainingLoss(fx.lossOptions as RetinanetFixture['options']);
+  return trainingOf(fx.loss).loss(fx.lossOptions);
 }
 
 /**

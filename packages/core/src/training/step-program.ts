@@ -31,7 +31,7 @@ export const slotName = (param: string, slot: string): string => `${param}.${slo
 export interface TrainingStepOptions {
   /** the model (from `importOnnx`, or written by hand) */
   readonly model: ModelGraph;
-  /** the loss its outputs feed: `multiboxTrainingLoss(...)`, `retinanetTrainingLoss(...)` */
+  /** the loss its outputs feed: a registry entry's `training.loss(...)`, e.g. `multiboxTrainingLoss(...)` */
   readonly loss: TrainingLoss;
   /** an optimizer (`sgd(...)`, `adam(...)`, `adamw(...)`) or its options (`{ type: 'sgd', lr: 0.01 }`) */
   readonly optimizer: Optimizer | OptimizerOptions;

@@ -1,8 +1,4 @@
 import type { LossProgram } from '../backend/contract.js';
-import type { MultiboxLossOptions } from '../losses/multibox/options.js';
-import { multiboxLossProgram } from '../losses/multibox/program.js';
-import type { RetinanetLossOptions } from '../losses/retinanet/options.js';
-import { retinanetLossProgram } from '../losses/retinanet/program.js';
 
 /**
  * A loss as a training step uses it: a loss program (its graph without its own gradient outputs, and its
@@ -12,14 +8,4 @@ export interface TrainingLoss {
   readonly program: LossProgram;
   /** float32 scalar outputs of the program; the step differentiates their sum */
   readonly terms: readonly string[];
-}
-
-/** The MultiBoxLoss for a training step: terms `loss_l` and `loss_c`. */
-export function multiboxTrainingLoss(options: Omit<MultiboxLossOptions, 'gradients' | 'outputs'> = {}): TrainingLoss {
-  return { program: multiboxLossProgram({ ...options, gradients: false }), terms: ['loss_l', 'loss_c'] };
-}
-
-/** torchvision's RetinaNet loss for a training step: terms `loss_cls` and `loss_box`. */
-export function retinanetTrainingLoss(options: Omit<RetinanetLossOptions, 'gradients' | 'outputs'> = {}): TrainingLoss {
-  return { program: retinanetLossProgram({ ...options, gradients: false }), terms: ['loss_cls', 'loss_box'] };
 }

@@ -29,7 +29,7 @@ export function or(e: OnnxEmitter, a: string, b: string, out: Out): string {
 /**
  * Where with bool branches on WebGPU: the branches as 0/1 floats, a float Where, then `> 0`. onnxruntime-web
  * 1.30's WebGPU provider (SwiftShader) gave wrong values for the bool form, (c and a) or (not c and b), inside
- * the YOLOv8 assigner's graph (condition [B, 1, A] broadcast over [B, M, A]: a 0 where c = 0 and b = 1), though
+ * a one-truth-per-anchor choice (condition [B, 1, A] broadcast over [B, M, A]: a 0 where c = 0 and b = 1), though
  * not for the same node with the same values alone; apps/bench/scripts/webgpu-bisect.ts finds the node.
  */
 export function boolWhere(e: OnnxEmitter, cond: string, a: string, b: string, out: OutputSlot): string {

@@ -67,7 +67,7 @@ export const indexing: LoweringsFor<IndexingOp> = {
   ],
   scatterElements,
   // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast; tf.oneHot
-  // refuses depth 1 (a YOLOv8 batch of one truth row or one class), which is idx == 0
+  // refuses depth 1 (e.g. one-hot over one truth row or one class), which is idx == 0
   oneHot: ([idx], { depth }, ctx) => {
     const n = resolveDim(depth, ctx.env);
     return [tf.cast(n === 1 ? tf.expandDims(tf.equal(idx, 0), -1) : tf.oneHot(idx, n), 'float32')];

@@ -1,11 +1,13 @@
 import type { LossEntry } from '../loss-entry.js';
-import { MULTIBOX_FIXTURE, type MultiboxFixture } from './fixture.js';
+import { MULTIBOX_FIXTURE, type MultiboxFixture, multiboxFixtureOptions } from './fixture.js';
 import { MULTIBOX_EXTRA_OUTPUTS, type MultiboxLossOptions, resolveMultiboxOptions } from './options.js';
+import { MULTIBOX_PERF, type MultiboxPerfProblem } from './perf.js';
 import { MULTIBOX_PROFILES } from './profile.js';
 import { multiboxLossProgram } from './program.js';
+import { multiboxTrainingLoss } from './training-loss.js';
 
 /** The SSD MultiBoxLoss (profiles seed and torchvision) as the registry lists it. */
-export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['options']> = {
+export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['options'], MultiboxPerfProblem> = {
   name: 'multibox',
   title: 'MultiBoxLoss',
   program: multiboxLossProgram,
@@ -32,5 +34,12 @@ export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['opt
       { flag: 'neg-pos', option: 'negPos', kind: 'number', help: 'hard negatives per positive (default 3)' },
       { flag: 'variances', option: 'variances', kind: 'pair', help: 'box-encoding variances A,B (default 0.1,0.2)' },
     ],
+  },
+  perf: MULTIBOX_PERF,
+  training: {
+    loss: multiboxTrainingLoss,
+    terms: ['loss_l', 'loss_c'],
+    priorsInput: 'dbox_list',
+    fixtureOptions: multiboxFixtureOptions,
   },
 };

@@ -1,15 +1,17 @@
 import type { LossEntry } from '../loss-entry.js';
-import { RETINANET_FIXTURE, type RetinanetFixture } from './fixture.js';
+import { RETINANET_FIXTURE, type RetinanetFixture, retinanetFixtureOptions } from './fixture.js';
 import {
   RETINANET_BOX_LOSSES,
   RETINANET_EXTRA_OUTPUTS,
   type RetinanetLossOptions,
   resolveRetinanetOptions,
 } from './options.js';
+import { RETINANET_PERF, type RetinanetPerfProblem } from './perf.js';
 import { retinanetLossProgram } from './program.js';
+import { retinanetTrainingLoss } from './training-loss.js';
 
 /** torchvision's RetinaNet loss as the registry lists it. */
-export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['options']> = {
+export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['options'], RetinanetPerfProblem> = {
   name: 'retinanet',
   title: 'RetinaNet loss',
   program: retinanetLossProgram,
@@ -53,5 +55,12 @@ export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['
         help: 'the Matcher without allow_low_quality_matches',
       },
     ],
+  },
+  perf: RETINANET_PERF,
+  training: {
+    loss: retinanetTrainingLoss,
+    terms: ['loss_cls', 'loss_box'],
+    priorsInput: 'anchors',
+    fixtureOptions: retinanetFixtureOptions,
   },
 };

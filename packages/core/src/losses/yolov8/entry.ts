@@ -1,10 +1,11 @@
 import type { LossEntry } from '../loss-entry.js';
 import { YOLOV8_FIXTURE, type Yolov8LossFixture } from './fixture-table.js';
 import { resolveYolov8Options, YOLOV8_EXTRA_OUTPUTS, type Yolov8LossOptions } from './options.js';
+import { YOLOV8_PERF, type Yolov8PerfProblem } from './perf.js';
 import { yolov8LossProgram } from './program.js';
 
 /** Ultralytics' YOLOv8 / YOLO11 detection loss as the registry lists it. */
-export const YOLOV8_ENTRY: LossEntry<Yolov8LossOptions, Yolov8LossFixture['options']> = {
+export const YOLOV8_ENTRY: LossEntry<Yolov8LossOptions, Yolov8LossFixture['options'], Yolov8PerfProblem> = {
   name: 'yolov8',
   title: 'YOLOv8 loss',
   program: yolov8LossProgram,
@@ -44,4 +45,5 @@ export const YOLOV8_ENTRY: LossEntry<Yolov8LossOptions, Yolov8LossFixture['optio
       },
     ],
   },
+  perf: YOLOV8_PERF,
 };

@@ -1,14 +1,24 @@
-import { type Feeds, type HostTensor, packTargets, yoloAnchors, yolov8LossProgram } from '@lossgraph/core';
-import { seededRandom } from '@lossgraph/core/testing';
-import { UsageError } from '../args.js';
-import type { PerfProblemEntry } from './entry.js';
-import { fillNormal, randomTruths } from './random-feeds.js';
-import { positiveInt } from './sizes.js';
+import type { Feeds } from '../../backend/contract.js';
+import { fail } from '../../errors.js';
+import { packTargets } from '../pack-targets.js';
+import {
+  checkPerfShape,
+  configNumber,
+  f32,
+  fillNormal,
+  type PerfProblemDescription,
+  perfInt,
+  perfRandom,
+  randomPixelTruths,
+} from '../perf-problem.js';
+import { yoloAnchors } from './anchors.js';
+import { yolov8LossProgram } from './program.js';
 
 /**
- * The YOLOv8 timing problem (for `bench perf --loss yolov8`): the anchors of a square image on Ultralytics'
- * three levels (strides 8, 16, 32: on 640², 80² + 40² + 20² = 8400 anchors), the default reg_max 16, and
- * 2-4 objects per image. The defaults are Ultralytics' training shape: 640², 80 classes, batch 16.
+ * The YOLOv8 timing problem (for `bench perf --loss yolov8`, beside tools/reference/time_yolov8.py, which draws
+ * the same distribution with numpy): the anchors of a square image on Ultralytics' three levels (strides 8, 16,
+ * 32: on 640², 80² + 40² + 20² = 8400 anchors), the default reg_max 16, and 2-4 objects per image. The
+ * defaults are Ultralytics' training shape: 640², 80 classes, batch 16.
  */
 export interface Yolov8Shape {
   readonly batch: number;
@@ -36,19 +46,16 @@ export function yolov8PerfAnchorCount(imageSize: number = YOLOV8_PERF_SHAPE.imag
 export function syntheticYolov8Feeds(shape: Yolov8Shape, seed = 0): Feeds {
   const { batch, classes } = shape;
   const imageSize: number = shape.imageSize ?? YOLOV8_PERF_SHAPE.imageSize;
-  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
-  if (!(Number.isInteger(classes) && classes >= 1))
-    throw new RangeError(`classes must be a positive integer, got ${classes}`);
+  checkPerfShape(batch, classes);
   if (!(Number.isInteger(imageSize) && imageSize >= 32 && imageSize % 32 === 0))
     throw new RangeError(`imageSize must be a positive multiple of 32, got ${imageSize}`);
   const { anchor_points, stride_tensor } = yoloAnchors({ imageSize });
   const A = yolov8PerfAnchorCount(imageSize);
-  const random = seededRandom(seed * 7919 + batch * 31 + classes + imageSize);
+  const random = perfRandom(seed, batch, classes, imageSize);
   const { targets, num_objs } = packTargets(
-    Array.from({ length: batch }, () => randomTruths(classes, imageSize, random)),
+    Array.from({ length: batch }, () => randomPixelTruths(classes, imageSize, random)),
     MAX_OBJECTS,
   );
-  const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', shape: dims, data });
   return {
     pred_distri: f32([batch, A, 4 * REG_MAX], fillNormal(new Float32Array(batch * A * 4 * REG_MAX), 0, 1, random)),
     pred_scores: f32([batch, A, classes], fillNormal(new Float32Array(batch * A * classes), -4, 2, random)),
@@ -59,28 +66,40 @@ export function syntheticYolov8Feeds(shape: Yolov8Shape, seed = 0): Feeds {
   };
 }
 
-export interface Yolov8Problem {
+export interface Yolov8PerfProblem {
   readonly loss: 'yolov8';
   readonly classes: number;
   /** side of the square image in pixels, a multiple of 32 */
   readonly image_size: number;
 }
 
-/** Ultralytics' YOLOv8 loss at its training shape (640², A = 8400, 80 classes, batch 16); no PyTorch timer yet. */
-export const YOLOV8_PERF: PerfProblemEntry<Yolov8Problem> = {
+/**
+ * Ultralytics' YOLOv8 loss at its training shape (640², A = 8400, 80 classes, batch 16), beside the float32
+ * torch run of tools/reference's independent port (lossgraph_ref/yolov8.py, timed by time_yolov8.py).
+ */
+export const YOLOV8_PERF: PerfProblemDescription<Yolov8PerfProblem> = {
   defaults: { batches: [16], problem: { loss: 'yolov8', classes: 80, image_size: 640 } },
-  flags: ['image-size'],
+  flags: [{ flag: 'image-size', help: 'N, a multiple of 32 (default 640)' }],
   parse(f) {
-    const imageSize = positiveInt('image-size', f['image-size'] ?? '640', 32);
+    const imageSize = perfInt('image-size', f['image-size'] ?? '640', 32);
     if (imageSize % 32 !== 0)
-      throw new UsageError(`--image-size must be a multiple of 32 (the coarsest stride), got '${f['image-size']}'`);
-    return { loss: 'yolov8', classes: positiveInt('classes', f.classes ?? '80'), image_size: imageSize };
+      fail('INVALID_OPTION', `--image-size must be a multiple of 32 (the coarsest stride), got '${f['image-size']}'`);
+    return { loss: 'yolov8', classes: perfInt('classes', f.classes ?? '80'), image_size: imageSize };
   },
-  fromConfig: (config) => ({ loss: 'yolov8', classes: config.classes, image_size: config.image_size ?? 640 }),
+  fromConfig: (config) => ({
+    loss: 'yolov8',
+    classes: Number(config.classes),
+    image_size: configNumber(config, 'image_size', 640),
+  }),
   program: (_problem, gradients) => yolov8LossProgram({ gradients }),
   feeds: (problem, batch) => syntheticYolov8Feeds({ batch, classes: problem.classes, imageSize: problem.image_size }),
   boxCount: (problem) => yolov8PerfAnchorCount(problem.image_size),
   title: (problem, boxes) =>
     `YOLOv8 loss (reg_max 16), ${problem.image_size}² image (${boxes} anchors), ${problem.classes} classes`,
-  original: null,
+  original: {
+    script: 'tools/reference/time_yolov8.py',
+    args: [],
+    modules: ['torch'],
+    what: 'the YOLOv8 loss on torch (float32, tools/reference/lossgraph_ref/yolov8.py)',
+  },
 };

@@ -1,18 +1,21 @@
+import type { Feeds } from '../../backend/contract.js';
+import { anchorGrid } from '../../boxes/anchors.js';
+import { fail } from '../../errors.js';
+import { packTargets } from '../pack-targets.js';
 import {
-  anchorGrid,
-  type Feeds,
-  type HostTensor,
-  packTargets,
-  RETINANET_BOX_LOSSES,
-  type RetinanetBoxLoss,
-  retinanetAnchorSizes,
-  retinanetLossProgram,
-} from '@lossgraph/core';
-import { seededRandom } from '@lossgraph/core/testing';
-import { UsageError } from '../args.js';
-import type { PerfProblemEntry } from './entry.js';
-import { fillNormal, randomTruths } from './random-feeds.js';
-import { positiveInt } from './sizes.js';
+  checkPerfShape,
+  configNumber,
+  configString,
+  f32,
+  fillNormal,
+  type PerfProblemDescription,
+  perfInt,
+  perfRandom,
+  randomPixelTruths,
+} from '../perf-problem.js';
+import { retinanetAnchorSizes } from './anchor-sizes.js';
+import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss } from './options.js';
+import { retinanetLossProgram } from './program.js';
 
 /**
  * The RetinaNet timing problem (for `bench perf`, beside tools/reference/time_retinanet.py,
@@ -52,17 +55,14 @@ export function retinanetPerfAnchors(imageSize: number = RETINANET_PERF_SHAPE.im
 export function syntheticRetinanetFeeds(shape: RetinanetShape, seed = 0): Feeds {
   const { batch, classes } = shape;
   const imageSize: number = shape.imageSize ?? RETINANET_PERF_SHAPE.imageSize;
-  if (!(Number.isInteger(batch) && batch >= 1)) throw new RangeError(`batch must be a positive integer, got ${batch}`);
-  if (!(Number.isInteger(classes) && classes >= 1))
-    throw new RangeError(`classes must be a positive integer, got ${classes}`);
+  checkPerfShape(batch, classes);
   const anchors = retinanetPerfAnchors(imageSize);
   const A = anchors.length / 4;
-  const random = seededRandom(seed * 7919 + batch * 31 + classes + imageSize);
+  const random = perfRandom(seed, batch, classes, imageSize);
   const { targets, num_objs } = packTargets(
-    Array.from({ length: batch }, () => randomTruths(classes, imageSize, random)),
+    Array.from({ length: batch }, () => randomPixelTruths(classes, imageSize, random)),
     MAX_OBJECTS,
   );
-  const f32 = (dims: number[], data: Float32Array): HostTensor => ({ dtype: 'float32', shape: dims, data });
   return {
     cls_logits: f32([batch, A, classes], fillNormal(new Float32Array(batch * A * classes), -2, 2, random)),
     bbox_regression: f32([batch, A, 4], fillNormal(new Float32Array(batch * A * 4), 0, 0.2, random)),
@@ -72,7 +72,7 @@ export function syntheticRetinanetFeeds(shape: RetinanetShape, seed = 0): Feeds 
   };
 }
 
-export interface RetinanetProblem {
+export interface RetinanetPerfProblem {
   readonly loss: 'retinanet';
   readonly classes: number;
   /** side of the square image in pixels, a multiple of 128 */
@@ -84,30 +84,34 @@ export interface RetinanetProblem {
  * torchvision's RetinaNet loss on the anchors of a square image, beside torchvision's own
  * `RetinaNet.compute_loss` (tools/reference/time_retinanet.py, which times it at 512², 80 classes, batch 8).
  */
-export const RETINANET_PERF: PerfProblemEntry<RetinanetProblem> = {
+export const RETINANET_PERF: PerfProblemDescription<RetinanetPerfProblem> = {
   defaults: { batches: [8], problem: { loss: 'retinanet', classes: 80, image_size: 512, box_loss: 'l1' } },
-  flags: ['image-size', 'box-loss'],
+  flags: [
+    { flag: 'image-size', help: 'N, a multiple of 128 (default 512)' },
+    { flag: 'box-loss', help: `${RETINANET_BOX_LOSSES.join('|')} (default l1)` },
+  ],
   parse(f) {
-    const imageSize = positiveInt('image-size', f['image-size'] ?? '512', 128);
+    const imageSize = perfInt('image-size', f['image-size'] ?? '512', 128);
     if (imageSize % 128 !== 0)
-      throw new UsageError(
+      fail(
+        'INVALID_OPTION',
         `--image-size must be a multiple of 128 (the pyramid's coarsest stride), got '${f['image-size']}'`,
       );
     const boxLoss = f['box-loss'] ?? 'l1';
     if (!RETINANET_BOX_LOSSES.includes(boxLoss as RetinanetBoxLoss))
-      throw new UsageError(`--box-loss must be one of ${RETINANET_BOX_LOSSES.join(', ')}, got '${boxLoss}'`);
+      fail('INVALID_OPTION', `--box-loss must be one of ${RETINANET_BOX_LOSSES.join(', ')}, got '${boxLoss}'`);
     return {
       loss: 'retinanet',
-      classes: positiveInt('classes', f.classes ?? '80'),
+      classes: perfInt('classes', f.classes ?? '80'),
       image_size: imageSize,
       box_loss: boxLoss as RetinanetBoxLoss,
     };
   },
   fromConfig: (config) => ({
     loss: 'retinanet',
-    classes: config.classes,
-    image_size: config.image_size ?? 512,
-    box_loss: (config.box_loss ?? 'l1') as RetinanetBoxLoss,
+    classes: Number(config.classes),
+    image_size: configNumber(config, 'image_size', 512),
+    box_loss: configString<RetinanetBoxLoss>(config, 'box_loss', 'l1'),
   }),
   program: (problem, gradients) => retinanetLossProgram({ gradients, boxLoss: problem.box_loss }),
   feeds: (problem, batch) =>
@@ -117,6 +121,7 @@ export const RETINANET_PERF: PerfProblemEntry<RetinanetProblem> = {
     `RetinaNet loss (${problem.box_loss} box loss), ${problem.image_size}² image (${boxes} anchors), ${problem.classes} classes`,
   original: {
     script: 'tools/reference/time_retinanet.py',
+    args: [],
     modules: ['torch', 'torchvision'],
     what: "torchvision's RetinaNet.compute_loss",
   },
