@@ -39,14 +39,25 @@ commands:
   perf [--loss ${PERF_LOSSES.join('|')}] [--backends LIST] [--batch LIST] [--classes N] [--json FILE]
 ${lossFlagLines()}
        [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]
+       [--timing back-to-back|loop|both (default both)] [--gap MS (20)] [--gap-kind idle|busy (idle)]
+       [--validate on|off|both (default both)]
       time forward and forward+backward on synthetic inputs, beside the loss's PyTorch counterpart when
-      available. Defaults (--loss ${DEFAULT_PERF_LOSS} when none is given):
+      available, back to back and with a gap before each call (a training loop), validation on and off.
+      Defaults (--loss ${DEFAULT_PERF_LOSS} when none is given):
 ${lossDefaultLines()}
-  profile [--batch 32] [--classes 21] [--priors ssd300|ssd512] [--runs 5] [--threads N] [--forward true]
+  perf --train [--backends LIST] [--batch 8] [--models fixture_ssdlite,ssdlite320] [--state host|device|auto]
+       [--repeats N] [--min-time S] [--max-time S] [--warmup N] [--pytorch auto|off] [--torch-threads N|default]
+       [--json FILE]
+      time one training step (model forward, loss, backward, optimizer update) through a Trainer, beside
+      PyTorch's loss.backward(); optimizer.step() on the same model and batch, with host<->runtime bytes per step
+  profile [--loss ${PERF_LOSSES.join('|')}] [--batch N] [--classes N] [--priors ssd300|ssd512] [--runs 5]
+       [--threads N] [--forward true] [--nodes N] [--gap MS] [--json FILE]
       where onnxruntime-node-cpu spends its time, by ONNX op type (onnxruntime's profiler)
-  report [--validate FILE] [--perf FILE] [--loss-perf FILE,...] [--profile FILE] [--out DIR] [--fixtures DIR]
-      write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf (--loss-perf:
-      runs of other losses; default every reports/latest-perf-<loss>.json there is)
+  report [--validate FILE] [--perf FILE] [--loss-perf FILE,...] [--profile FILE] [--loss-profile FILE,...]
+       [--train-perf FILE] [--out DIR] [--fixtures DIR]
+      write reports/<date>/report.md, report.json and report.html from the JSON of validate and perf (--loss-perf,
+      --loss-profile: runs of other losses; default every reports/latest-perf-<loss>.json and
+      reports/latest-profile-<loss>.json there is; --train-perf: default reports/latest-perf-train.json)
 `;
 
 async function main(argv: string[]): Promise<number> {
