@@ -7,7 +7,7 @@ import { assignTargets } from './assigner.js';
 import { ultralyticsCiou } from './ciou.js';
 import { emitYolov8Diagnostics } from './diagnostics.js';
 import { resolveYolov8Options, type Yolov8LossOptions } from './options.js';
-import { sigmoidPower } from './powers.js';
+import { sigmoidPower, softplusTail } from './powers.js';
 
 /** Names and types of the YOLOv8 loss inputs over symbolic B, A, C, M, for `regMax` bins per side. */
 export function yolov8Inputs(regMax = 16) {
@@ -85,14 +85,16 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     alpha: o.alpha,
     beta: o.beta,
   });
-  const { foreground, score } = assigned;
-  const softTargets = assigned.label.oneHot('C').mul(score.unsqueeze(2)); // [B,A,C]
-  const total = softTargets.sum().maximum(1); // S
+  const { foreground, score, label } = assigned;
+  const total = score.sum().maximum(1); // S, the sum of the soft targets (one nonzero class per anchor)
 
-  // BCE with logits and soft targets: softplus(z) - z t, softplus(z) = (|z| + z)/2 + log(1 + e^-|z|)
-  const shared = logits.abs().neg().exp().add(1).log();
-  const bce = logits.abs().add(logits).mul(0.5).add(shared).sub(logits.mul(softTargets));
-  const clsSum = bce.sum().div(total);
+  // BCE with logits and soft targets, sum of softplus(z) - z t with softplus(z) = max(z, 0) + log(1 + e^-|z|).
+  // The soft target t is score at the anchor's label and 0 elsewhere, so its term is summed over [B,A] from
+  // the label's logit: no dense [B,A,C] target is made (the [B,A,C] tensors dominate the memory).
+  const tail = softplusTail(logits); // [B,A,C], shared with the gradient below
+  const labelAxis = label.unsqueeze(2); // [B,A,1]
+  const labelLogit = logits.gatherElements(labelAxis, 2).squeeze(2); // [B,A]
+  const clsSum = logits.maximum(0).add(tail).sum().sub(labelLogit.mul(score).sum()).div(total);
 
   // box and DFL terms in grid units; a non-positive anchor sees the unit box on both sides
   const truth = mapCoords(assigned.box, (c) => c.div(strides));
@@ -125,12 +127,15 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
   if (o.outputs.includes('target_gt_idx')) b.output('target_gt_idx', assigned.truthIndex);
   if (o.diagnostics) {
     const { candidate, align, truthIndex } = assigned;
+    const softTargets = label.oneHot('C').mul(score.unsqueeze(2)); // [B,A,C]
     emitYolov8Diagnostics(b, { candidate, align, foreground, truthIndex, softTargets }, o.outputs);
   }
   if (o.gradients) {
-    // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S
+    // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S, that is sigmoid(z) · scale off
+    // the label and (sigmoid(z_label) - score) · scale at it, written there by a scatter
     const scale = images.mul(o.clsGain).div(total);
-    b.output('grad_pred_scores', sigmoidPower(logits, 1).sub(softTargets).mul(scale));
+    const atLabel = sigmoidPower(labelLogit, 1).sub(score).mul(scale).unsqueeze(2); // [B,A,1]
+    b.output('grad_pred_scores', sigmoidPower(logits, 1, tail).mul(scale).scatterElements(labelAxis, atLabel, 2));
   }
   const graph = b.build();
   if (!o.gradients) return graph;

@@ -3,10 +3,19 @@ import type { Tensor } from '../../builder.js';
 /**
  * sigmoid(z)^alpha as exp(-alpha · softplus(-z)), with softplus(-z) = max(-z, 0) + log(1 + e^-|z|): no
  * sigmoid op, and accurate where sigmoid saturates (a large negative z keeps its tiny score instead of 0).
+ * `tail` is softplusTail(z) when the caller has it already.
  */
-export function sigmoidPower(z: Tensor, alpha: number): Tensor {
-  const softplusNeg = z.neg().maximum(0).add(z.abs().neg().exp().add(1).log());
+export function sigmoidPower(z: Tensor, alpha: number, tail: Tensor = softplusTail(z)): Tensor {
+  const softplusNeg = z.neg().maximum(0).add(tail);
   return softplusNeg.mul(-alpha).exp();
+}
+
+/**
+ * log(1 + e^-|z|), the part that softplus(z) = max(z, 0) + tail and softplus(-z) = max(-z, 0) + tail share:
+ * computed once, it serves both a BCE and a sigmoid over the same logits.
+ */
+export function softplusTail(z: Tensor): Tensor {
+  return z.abs().neg().exp().add(1).log();
 }
 
 /**
