@@ -33,6 +33,8 @@ export interface Assignment {
   readonly score: Tensor;
   /** int32 [B,A]: its truth's label (row 0's where not a positive) */
   readonly label: Tensor;
+  /** [B,A]: the anchor's class logit at `label` */
+  readonly labelLogit: Tensor;
   /** its truth's box in pixels, each coordinate [B,A] (row 0's, or the unit box, where not a positive) */
   readonly box: Coords;
   /** bool [B,M,A]: step 3's candidates (top-k and in-box), before step 4 */
@@ -93,5 +95,6 @@ export function assignTargets(b: GraphBuilder, inp: AssignerInputs): Assignment 
 
   const rows = table.gatherElements(truthIndex.unsqueeze(2).expand(['B', 'A', 5]), 1); // [B,A,5]
   const label = rows.slice(2, 4, 5).squeeze(2).cast('int32').maximum(0).minimum(classes.max());
-  return { foreground, truthIndex, score, label, box: coords(rows.slice(2, 0, 4)), candidate, align };
+  const labelLogit = classLogit.gatherElements(truthIndex.unsqueeze(1), 1).squeeze(1); // [B,A]
+  return { foreground, truthIndex, score, label, labelLogit, box: coords(rows.slice(2, 0, 4)), candidate, align };
 }

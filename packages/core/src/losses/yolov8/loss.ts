@@ -85,16 +85,16 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     alpha: o.alpha,
     beta: o.beta,
   });
-  const { foreground, score, label } = assigned;
+  const { foreground, score, label, labelLogit } = assigned;
   const total = score.sum().maximum(1); // S, the sum of the soft targets (one nonzero class per anchor)
 
-  // BCE with logits and soft targets, sum of softplus(z) - z t with softplus(z) = max(z, 0) + log(1 + e^-|z|).
+  // BCE with logits and soft targets, summed: softplus(z) - z t with softplus(z) = max(z, 0) + log(1 + e^-|z|).
   // The soft target t is score at the anchor's label and 0 elsewhere, so its term is summed over [B,A] from
-  // the label's logit: no dense [B,A,C] target is made (the [B,A,C] tensors dominate the memory).
+  // the label's logit: no dense [B,A,C] target is made (the [B,A,C] tensors dominate the memory), and the
+  // two parts of softplus are summed apart (one [B,A,C] temporary fewer).
   const tail = softplusTail(logits); // [B,A,C], shared with the gradient below
-  const labelAxis = label.unsqueeze(2); // [B,A,1]
-  const labelLogit = logits.gatherElements(labelAxis, 2).squeeze(2); // [B,A]
-  const clsSum = logits.maximum(0).add(tail).sum().sub(labelLogit.mul(score).sum()).div(total);
+  const softplusSum = logits.maximum(0).sum().add(tail.sum());
+  const clsSum = softplusSum.sub(labelLogit.mul(score).sum()).div(total);
 
   // box and DFL terms in grid units; a non-positive anchor sees the unit box on both sides
   const truth = mapCoords(assigned.box, (c) => c.div(strides));
@@ -135,7 +135,8 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     // the label and (sigmoid(z_label) - score) · scale at it, written there by a scatter
     const scale = images.mul(o.clsGain).div(total);
     const atLabel = sigmoidPower(labelLogit, 1).sub(score).mul(scale).unsqueeze(2); // [B,A,1]
-    b.output('grad_pred_scores', sigmoidPower(logits, 1, tail).mul(scale).scatterElements(labelAxis, atLabel, 2));
+    const offLabel = sigmoidPower(logits, 1, tail).mul(scale);
+    b.output('grad_pred_scores', offLabel.scatterElements(label.unsqueeze(2), atLabel, 2));
   }
   const graph = b.build();
   if (!o.gradients) return graph;

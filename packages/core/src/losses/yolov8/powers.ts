@@ -3,11 +3,13 @@ import type { Tensor } from '../../builder.js';
 /**
  * sigmoid(z)^alpha as exp(-alpha · softplus(-z)), with softplus(-z) = max(-z, 0) + log(1 + e^-|z|): no
  * sigmoid op, and accurate where sigmoid saturates (a large negative z keeps its tiny score instead of 0).
- * `tail` is softplusTail(z) when the caller has it already.
+ * Written as exp((min(z, 0) - tail) · alpha), tail = log(1 + e^-|z|): the same value bit for bit (IEEE
+ * rounding is symmetric, so min(z, 0) - tail is exactly -(max(-z, 0) + tail)) in fewer passes. `tail` is
+ * softplusTail(z) when the caller has it already.
  */
 export function sigmoidPower(z: Tensor, alpha: number, tail: Tensor = softplusTail(z)): Tensor {
-  const softplusNeg = z.neg().maximum(0).add(tail);
-  return softplusNeg.mul(-alpha).exp();
+  const logSigmoid = z.minimum(0).sub(tail);
+  return (alpha === 1 ? logSigmoid : logSigmoid.mul(alpha)).exp();
 }
 
 /**
