@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { elementwise } from '../src/lowering/elementwise.js';
 import { expOfNonPositive } from '../src/lowering/exp.js';
+import { indexing } from '../src/lowering/indexing.js';
 import { gatherElementsOnHost, sliceOnHost } from '../src/lowering/on-host.js';
 import { traitsOf } from '../src/lowering/traits.js';
 import { valueFacts } from '../src/value-facts.js';
@@ -193,6 +194,68 @@ for (const backend of TEST_BACKENDS) {
       const bad = tf.tensor([0, 3], [1, 1, 2], 'int32');
       expect(() => gatherElementsOnHost(tf.zeros([1, 1, 3]), bad, 2)).toThrow(LossGraphError);
       tf.dispose([x, bad]);
+    });
+
+    it('gatherElements and scatterElements picking one of many match the reference kernel, and fail out of range', async () => {
+      // one index per lane of 8 along each axis: on wasm the route that stays in the heap (few indices)
+      const shape = [3, 8, 8];
+      const data = Array.from({ length: 192 }, (_, i) => ((i * 37) % 101) * 0.25 - 12);
+      const x = tf.tensor(data, shape);
+      const ctx = (uniform: (number | undefined)[]) => ({
+        env: {},
+        outShapes: [],
+        uniform,
+        iota: uniform.map(() => false),
+        nonPositive: uniform.map(() => false),
+        traits: traitsOf(backend),
+      });
+      const host = (dtype: 'float32' | 'int32', s: number[], d: ArrayLike<number>) =>
+        ({ dtype, shape: s, data: dtype === 'int32' ? Int32Array.from(d) : Float64Array.from(d) }) as const;
+      for (const axis of [0, 1, 2]) {
+        const idxShape = shape.map((d, i) => (i === axis ? 1 : d));
+        const size = idxShape.reduce((a, b) => a * b, 1);
+        const at = Int32Array.from({ length: size }, (_, i) => (i * 5 + 1) % shape[axis]!);
+        const updates = Array.from({ length: size }, (_, i) => 100 + i);
+        const idx = tf.tensor(at, idxShape, 'int32');
+        const upd = tf.tensor(updates, idxShape);
+        const [gathered] = indexing.gatherElements([x, idx], { axis }, ctx([undefined, undefined]));
+        const [scattered] = indexing.scatterElements(
+          [x, idx, upd],
+          { axis, reduction: 'none' },
+          ctx([undefined, undefined, undefined]),
+        );
+        const [wantGathered] = OPS.gatherElements.kernel(
+          [host('float32', shape, data), host('int32', idxShape, at)],
+          { axis },
+          {},
+        );
+        const [wantScattered] = OPS.scatterElements.kernel(
+          [host('float32', shape, data), host('int32', idxShape, at), host('float32', idxShape, updates)],
+          { axis, reduction: 'none' },
+          {},
+        );
+        expect(Array.from(await gathered!.data())).toEqual(Array.from(wantGathered!.data));
+        expect(scattered!.shape).toEqual(shape);
+        expect(Array.from(await scattered!.data())).toEqual(Array.from(wantScattered!.data));
+        tf.dispose([idx, upd, gathered!, scattered!]);
+      }
+      expect(Array.from(await x.data())).toEqual(data); // the scatter wrote into a copy
+      for (const outside of [-1, 8]) {
+        const bad = tf.tensor([0, outside, 2], [3, 1, 1], 'int32');
+        const one = tf.ones([3, 1, 1]);
+        expect(() => indexing.gatherElements([x, bad], { axis: 1 }, ctx([undefined, undefined]))).toThrow(
+          LossGraphError,
+        );
+        expect(() =>
+          indexing.scatterElements(
+            [x, bad, one],
+            { axis: 1, reduction: 'none' },
+            ctx([undefined, undefined, undefined]),
+          ),
+        ).toThrow(LossGraphError);
+        tf.dispose([bad, one]);
+      }
+      x.dispose();
     });
   });
 }

@@ -41,7 +41,7 @@ function pickOnHost(x: Float32Array, labels: Int32Array, c: number, op: string):
 /**
  * Per-row cross entropy over the last axis. tfjs-wasm: log(sum(exp(x - max))) with its vectorised
  * kernels (the pooled max and sigmoid-based exp of logSoftmax), minus the label's shifted logit picked
- * on the host. tfjs-cpu: one pass over the rows in JavaScript (float64 math), where its kernels would
+ * by a Gather in the heap. tfjs-cpu: one pass over the rows in JavaScript (float64 math), where its kernels would
  * take six. GPU backends: tfjs ops.
  */
 function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, traits: BackendTraits): tf.Tensor {
@@ -50,13 +50,12 @@ function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, traits: Backe
   if (traits.wasm) {
     const shifted = tf.sub(logits, operand('sub', shiftMax(logits, last, traits), logits.shape, traits));
     const lse = tf.log(tf.sum(expOfNonPositive(shifted, traits), last));
-    const picked = pickOnHost(
-      shifted.dataSync() as Float32Array,
-      labels.dataSync() as Int32Array,
-      c,
-      'softmaxCrossEntropy',
-    );
-    return tf.sub(lse, tf.tensor(picked, labels.shape, 'float32'));
+    // the label's shifted logit, picked in the wasm heap: reading `shifted` out would copy all of it into
+    // fresh JS memory every run (a YOLOv8 loss's [B,A,4,16] bins: 34 MB per call)
+    for (const label of labels.dataSync() as Int32Array) checkLabel(label, c, 'softmaxCrossEntropy');
+    const rowStart = tf.mul(tf.range(0, labels.size, 1, 'int32'), tf.scalar(c, 'int32'));
+    const at = tf.add(rowStart, tf.reshape(labels, [-1]));
+    return tf.sub(lse, tf.reshape(tf.gather(tf.reshape(shifted, [-1]), at), labels.shape));
   }
   if (onHostMemory(traits)) {
     const x = logits.dataSync() as Float32Array;

@@ -1,16 +1,38 @@
-import { resolveDim } from '@lossgraph/core';
+import { dimAt, resolveDim } from '@lossgraph/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { fail } from '../errors.js';
 import { flatPositions } from './flat-index.js';
 import { onHostMemory } from './host-memory.js';
 import { readNow } from './host-read.js';
 import { gatherElementsOnHost, gatherRowsOnHost, scatterElementsOnHost } from './on-host.js';
+import type { BackendTraits } from './traits.js';
 import type { LoweringsFor } from './types.js';
+
+/**
+ * On tfjs-wasm, whether indices touch so few of a large tensor's elements that addressing them in the wasm
+ * heap (flat positions, then GatherV2 or TensorScatterUpdate) beats the host loop, which first copies the
+ * whole tensor out of the heap into fresh JS memory (for a YOLOv8 loss's [B,A,C] scores, 43 MB a run).
+ */
+function touchesFew(ctx: { readonly traits: BackendTraits }, dataSize: number, indices: tf.Tensor): boolean {
+  return ctx.traits.wasm && indices.size * FEW_INDICES <= dataSize;
+}
+/** `touchesFew` when the data holds at least this many times the indices' count. */
+const FEW_INDICES = 4;
+
+/** Fails as the host loops do when an index lies outside [0, size) (the heap routes would not notice). */
+function checkIndexRange(idx: tf.Tensor, size: number, op: string): void {
+  if (idx.size === 0) return;
+  const [lo, hi] = tf.tidy(() => [tf.min(idx).dataSync()[0] ?? 0, tf.max(idx).dataSync()[0] ?? 0]);
+  const bad = lo < 0 ? lo : hi >= size ? hi : undefined;
+  if (bad !== undefined) fail('KERNEL_ERROR', `${op}: index ${bad} out of range [0, ${size})`, { op });
+}
 
 /**
  * ONNX ScatterElements. Wherever values can be read synchronously it is one host loop over the
  * updates (tfjs-webgl's scatter shaders loop over every update for every output element, and tfjs has
  * no max-scatter); data known to be uniform (`scalar(0).expand(shape)`) is filled, not read. Elsewhere
- * (webgpu): flat positions, ScatterNd summing duplicates ('add'), TensorScatterUpdate overwriting ('none').
+ * (webgpu, and wasm writing few elements into large data it would have to read): flat positions, ScatterNd
+ * summing duplicates ('add'), TensorScatterUpdate overwriting ('none').
  */
 const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = (
   [data, idx, upd],
@@ -18,7 +40,10 @@ const scatterElements: LoweringsFor<'scatterElements'>['scatterElements'] = (
   ctx,
 ) => {
   const d = data;
-  if (ctx.traits.readsSynchronously || reduction === 'max') {
+  const inHeap =
+    reduction !== 'max' && d.dtype !== 'bool' && ctx.uniform[0] === undefined && touchesFew(ctx, d.size, idx);
+  if (inHeap) checkIndexRange(idx, dimAt(d.shape, axis), 'scatterElements');
+  else if (ctx.traits.readsSynchronously || reduction === 'max') {
     const indices = readNow(idx, 'scatterElements', 'its indices', ctx.traits);
     return [
       scatterElementsOnHost(
@@ -60,11 +85,15 @@ export const indexing: LoweringsFor<IndexingOp> = {
   gather: ([x, idx], { axis }) => [tf.gather(x, idx, axis)],
   // tf.gather with batchDims 1 (host loop on host-memory backends, where tfjs-wasm's Gather is slow)
   gatherRows: ([x, idx], _, ctx) => [onHostMemory(ctx.traits) ? gatherRowsOnHost(x, idx) : tf.gather(x, idx, 1, 1)],
-  gatherElements: ([x, idx], { axis }, ctx) => [
-    onHostMemory(ctx.traits)
-      ? gatherElementsOnHost(x, idx, axis)
-      : tf.reshape(tf.gather(tf.reshape(x, [-1]), flatPositions(idx, x.shape, axis)), idx.shape),
-  ],
+  gatherElements: ([x, idx], { axis }, ctx) => {
+    const inHeap = touchesFew(ctx, x.size, idx);
+    if (inHeap) checkIndexRange(idx, dimAt(x.shape, axis), 'gatherElements');
+    return [
+      onHostMemory(ctx.traits) && !inHeap
+        ? gatherElementsOnHost(x, idx, axis)
+        : tf.reshape(tf.gather(tf.reshape(x, [-1]), flatPositions(idx, x.shape, axis)), idx.shape),
+    ];
+  },
   scatterElements,
   // tfjs-wasm's OneHot writes int bits when asked for float32: take the int32 result and cast; tf.oneHot
   // refuses depth 1 (e.g. one-hot over one truth row or one class), which is idx == 0
