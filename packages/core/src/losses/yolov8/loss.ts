@@ -72,12 +72,21 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     'float32',
     [R],
   );
-  const [dl, dt, dr, db] = coords(bins.logSoftmax(3).exp().mul(binValues).sum([3])); // each [B,A]
-  const predicted: Coords = [px.sub(dl), py.sub(dt), px.add(dr), py.add(db)];
+  const decode = (x: Tensor): Coords => {
+    const [dl, dt, dr, db] = coords(x.logSoftmax(3).exp().mul(binValues).sum([3])); // each [B,A]
+    return [px.sub(dl), py.sub(dt), px.add(dr), py.add(db)];
+  };
 
+  // The graph is built in the order that keeps the fewest large tensors alive at once where a backend runs
+  // it in that order: the assigner reads a detached decode, whose [B,A,4,R] intermediates die at once; the
+  // [B,A,C] classification terms follow; the decode that the box and DFL gradients flow through (its
+  // log-probabilities and probabilities kept for the backward pass) comes after them. Both decodes are the
+  // same ops on the same input, so the same values (a runtime may well merge them); without gradients the
+  // first serves both.
+  const detached = decode(bins.stopGradient());
   const assigned = assignTargets(b, {
     logits: logits.stopGradient(),
-    boxes: mapCoords(predicted, (c) => c.stopGradient().mul(strides)),
+    boxes: mapCoords(detached, (c) => c.mul(strides)),
     centres: [px.mul(strides), py.mul(strides)],
     targets,
     numObjs,
@@ -95,6 +104,18 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
   const tail = softplusTail(logits); // [B,A,C], shared with the gradient below
   const softplusSum = logits.maximum(0).sum().add(tail.sum());
   const clsSum = softplusSum.sub(labelLogit.mul(score).sum()).div(total);
+  const images = b.range('B').max().add(1).cast('float32');
+  // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S, that is sigmoid(z) · scale off
+  // the label and (sigmoid(z_label) - score) · scale at it, written there by a scatter
+  const clsGradient = () => {
+    const scale = images.mul(o.clsGain).div(total);
+    const atLabel = sigmoidPower(labelLogit, 1).sub(score).mul(scale).unsqueeze(2); // [B,A,1]
+    const offLabel = sigmoidPower(logits, 1, tail).mul(scale);
+    return offLabel.scatterElements(label.unsqueeze(2), atLabel, 2);
+  };
+  const gradScores = o.gradients ? clsGradient() : undefined;
+
+  const predicted = o.gradients ? decode(bins) : detached;
 
   // box and DFL terms in grid units; a non-positive anchor sees the unit box on both sides
   const truth = mapCoords(assigned.box, (c) => c.div(strides));
@@ -119,7 +140,6 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     .mul(0.25); // [B,A]
   const dflSum = b.where(foreground, score.mul(dfl), 0).sum().div(total);
 
-  const images = b.range('B').max().add(1).cast('float32');
   b.output('loss_box', boxSum.mul(images).mul(o.boxGain));
   b.output('loss_cls', clsSum.mul(images).mul(o.clsGain));
   b.output('loss_dfl', dflSum.mul(images).mul(o.dflGain));
@@ -130,14 +150,7 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     const softTargets = label.oneHot('C').mul(score.unsqueeze(2)); // [B,A,C]
     emitYolov8Diagnostics(b, { candidate, align, foreground, truthIndex, softTargets }, o.outputs);
   }
-  if (o.gradients) {
-    // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S, that is sigmoid(z) · scale off
-    // the label and (sigmoid(z_label) - score) · scale at it, written there by a scatter
-    const scale = images.mul(o.clsGain).div(total);
-    const atLabel = sigmoidPower(labelLogit, 1).sub(score).mul(scale).unsqueeze(2); // [B,A,1]
-    const offLabel = sigmoidPower(logits, 1, tail).mul(scale);
-    b.output('grad_pred_scores', offLabel.scatterElements(label.unsqueeze(2), atLabel, 2));
-  }
+  if (gradScores !== undefined) b.output('grad_pred_scores', gradScores);
   const graph = b.build();
   if (!o.gradients) return graph;
   return appendGradients(graph, { of: ['loss_box', 'loss_dfl'], wrt: { pred_distri: 'grad_pred_distri' } });
