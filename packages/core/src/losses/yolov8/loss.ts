@@ -76,14 +76,12 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     const [dl, dt, dr, db] = coords(x.logSoftmax(3).exp().mul(binValues).sum([3])); // each [B,A]
     return [px.sub(dl), py.sub(dt), px.add(dr), py.add(db)];
   };
-
-  // The graph is built in the order that keeps the fewest large tensors alive at once where a backend runs
-  // it in that order: the assigner reads a detached decode, whose [B,A,4,R] intermediates die at once; the
-  // [B,A,C] classification terms follow; the decode that the box and DFL gradients flow through (its
-  // log-probabilities and probabilities kept for the backward pass) comes after them. Both decodes are the
-  // same ops on the same input, so the same values (a runtime may well merge them); without gradients the
-  // first serves both.
+  // The assigner reads a detached decode, whose [B,A,4,R] intermediates die at once; the decode the box and
+  // DFL gradients flow through (its log-probabilities and probabilities kept for the backward pass) is built
+  // after the assigner. Both are the same ops on the same input, so the same values (a runtime may well merge
+  // them); without gradients the first serves both.
   const detached = decode(bins.stopGradient());
+
   const assigned = assignTargets(b, {
     logits: logits.stopGradient(),
     boxes: mapCoords(detached, (c) => c.mul(strides)),
@@ -97,26 +95,29 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
   const { foreground, score, label, labelLogit } = assigned;
   const total = score.sum().maximum(1); // S, the sum of the soft targets (one nonzero class per anchor)
 
+  const images = b.range('B').max().add(1).cast('float32');
   // BCE with logits and soft targets, summed: softplus(z) - z t with softplus(z) = max(z, 0) + log(1 + e^-|z|).
   // The soft target t is score at the anchor's label and 0 elsewhere, so its term is summed over [B,A] from
   // the label's logit: no dense [B,A,C] target is made (the [B,A,C] tensors dominate the memory), and the
-  // two parts of softplus are summed apart (one [B,A,C] temporary fewer).
-  const tail = softplusTail(logits); // [B,A,C], shared with the gradient below
-  const softplusSum = logits.maximum(0).sum().add(tail.sum());
-  const clsSum = softplusSum.sub(labelLogit.mul(score).sum()).div(total);
-  const images = b.range('B').max().add(1).cast('float32');
-  // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S, that is sigmoid(z) · scale off
-  // the label and (sigmoid(z_label) - score) · scale at it, written there by a scatter
-  const clsGradient = () => {
-    const scale = images.mul(o.clsGain).div(total);
-    const atLabel = sigmoidPower(labelLogit, 1).sub(score).mul(scale).unsqueeze(2); // [B,A,1]
-    const offLabel = sigmoidPower(logits, 1, tail).mul(scale);
-    return offLabel.scatterElements(label.unsqueeze(2), atLabel, 2);
+  // two parts of softplus are summed apart (one [B,A,C] temporary fewer). With gradients this part is built
+  // after the backward pass (see the end), so that its [B,A,C] tensors and the [B,A,4,R] ones the backward
+  // pass keeps are never alive together; `k` is the builder it goes into and `t` maps a value into it.
+  const classification = (k: GraphBuilder, t: (x: Tensor) => Tensor) => {
+    const z = t(logits);
+    const tail = softplusTail(z); // [B,A,C], shared with the gradient below
+    const softplusSum = z.maximum(0).sum().add(tail.sum());
+    const clsSum = softplusSum.sub(t(labelLogit).mul(t(score)).sum()).div(t(total));
+    k.output('loss_cls', clsSum.mul(t(images)).mul(o.clsGain));
+    if (!o.gradients) return;
+    // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S, that is sigmoid(z) · scale off
+    // the label and (sigmoid(z_label) - score) · scale at it, written there by a scatter
+    const scale = t(images).mul(o.clsGain).div(t(total));
+    const atLabel = sigmoidPower(t(labelLogit), 1).sub(t(score)).mul(scale).unsqueeze(2); // [B,A,1]
+    const offLabel = sigmoidPower(z, 1, tail).mul(scale);
+    k.output('grad_pred_scores', offLabel.scatterElements(t(label).unsqueeze(2), atLabel, 2));
   };
-  const gradScores = o.gradients ? clsGradient() : undefined;
 
   const predicted = o.gradients ? decode(bins) : detached;
-
   // box and DFL terms in grid units; a non-positive anchor sees the unit box on both sides
   const truth = mapCoords(assigned.box, (c) => c.div(strides));
   const safe = (c: Coords) => mapCoords(c, (t, i) => b.where(foreground, t, UNIT_BOX[i] ?? 0));
@@ -141,7 +142,6 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
   const dflSum = b.where(foreground, score.mul(dfl), 0).sum().div(total);
 
   b.output('loss_box', boxSum.mul(images).mul(o.boxGain));
-  b.output('loss_cls', clsSum.mul(images).mul(o.clsGain));
   b.output('loss_dfl', dflSum.mul(images).mul(o.dflGain));
   if (o.outputs.includes('fg_mask')) b.output('fg_mask', foreground.cast('int32'));
   if (o.outputs.includes('target_gt_idx')) b.output('target_gt_idx', assigned.truthIndex);
@@ -150,8 +150,44 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     const softTargets = label.oneHot('C').mul(score.unsqueeze(2)); // [B,A,C]
     emitYolov8Diagnostics(b, { candidate, align, foreground, truthIndex, softTargets }, o.outputs);
   }
-  if (gradScores !== undefined) b.output('grad_pred_scores', gradScores);
-  const graph = b.build();
-  if (!o.gradients) return graph;
-  return appendGradients(graph, { of: ['loss_box', 'loss_dfl'], wrt: { pred_distri: 'grad_pred_distri' } });
+  if (!o.gradients) {
+    classification(b, (x) => x);
+    return inOutputOrder(b.build());
+  }
+  const k = GraphBuilder.extend(
+    appendGradients(b.build(), { of: ['loss_box', 'loss_dfl'], wrt: { pred_distri: 'grad_pred_distri' } }),
+  );
+  classification(k, (x) => k.tensor(x.id));
+  return inOutputOrder(reemittedLast(k, ['loss_box', 'loss_dfl', 'grad_pred_distri']));
 }
+
+/**
+ * `k`'s graph with outputs `names` re-emitted through a reshape to their own shape as its last nodes (a reshape
+ * copies nothing). onnxruntime-node (1.30) runs a graph in a depth-first order from its outputs, the latest
+ * built first: this makes it run the backward pass and the box and DFL terms before the classification part,
+ * as backends that run the nodes in the order built do, the order in which the [B,A,4,R] tensors that the
+ * backward pass keeps are gone before the [B,A,C] ones come.
+ */
+function reemittedLast(k: GraphBuilder, names: readonly string[]): Graph {
+  const before = k.build();
+  const reemitted = new Map<string, number>();
+  for (const { name, value } of before.outputs) {
+    if (!names.includes(name)) continue;
+    const t = k.tensor(value);
+    reemitted.set(name, t.reshape(t.shape).id);
+  }
+  const graph = k.build();
+  return { ...graph, outputs: graph.outputs.map(({ name, value }) => ({ name, value: reemitted.get(name) ?? value })) };
+}
+
+/** The outputs in their documented order: the three terms, the extra outputs and diagnostics, the gradients. */
+function inOutputOrder(graph: Graph): Graph {
+  const rank = (name: string) => {
+    const term = LOSS_TERMS.indexOf(name);
+    return term >= 0 ? term - LOSS_TERMS.length : GRADIENTS.indexOf(name) + 1;
+  };
+  // a stable sort: the extra outputs and diagnostics (rank 0) keep their order
+  return { ...graph, outputs: [...graph.outputs].sort((a, b) => rank(a.name) - rank(b.name)) };
+}
+const LOSS_TERMS = ['loss_box', 'loss_cls', 'loss_dfl'];
+const GRADIENTS = ['grad_pred_scores', 'grad_pred_distri'];
