@@ -76,15 +76,16 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     const [dl, dt, dr, db] = coords(x.logSoftmax(3).exp().mul(binValues).sum([3])); // each [B,A]
     return [px.sub(dl), py.sub(dt), px.add(dr), py.add(db)];
   };
-  // The assigner reads a detached decode, whose [B,A,4,R] intermediates die at once; the decode the box and
-  // DFL gradients flow through (its log-probabilities and probabilities kept for the backward pass) is built
-  // after the assigner. Both are the same ops on the same input, so the same values (a runtime may well merge
-  // them); without gradients the first serves both.
-  const detached = decode(bins.stopGradient());
-
+  // With gradients the assigner reads a detached decode, whose [B,A,4,R] intermediates die at once, and the
+  // decode the box and DFL gradients flow through (its log-probabilities and probabilities kept for the
+  // backward pass) is built after the assigner: the same ops on the same input, so the same values (a runtime
+  // may well merge them). Without, one decode serves both, and the losses keep their gradient path for a
+  // caller that differentiates the graph itself (a training step).
+  const forAssigner = o.gradients ? decode(bins.stopGradient()) : undefined;
+  const decoded = forAssigner ?? decode(bins);
   const assigned = assignTargets(b, {
     logits: logits.stopGradient(),
-    boxes: mapCoords(detached, (c) => c.mul(strides)),
+    boxes: mapCoords(decoded, (c) => c.stopGradient().mul(strides)),
     centres: [px.mul(strides), py.mul(strides)],
     targets,
     numObjs,
@@ -105,8 +106,13 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
   const classification = (k: GraphBuilder, t: (x: Tensor) => Tensor) => {
     const z = t(logits);
     const tail = softplusTail(z); // [B,A,C], shared with the gradient below
-    const softplusSum = z.maximum(0).sum().add(tail.sum());
-    const clsSum = softplusSum.sub(t(labelLogit).mul(t(score)).sum()).div(t(total));
+    // Without gradients a caller may differentiate the graph itself (a training step): then the positive part
+    // is (|z| + z) / 2, the same values as max(z, 0) with the derivative 1/2 at 0 (sigmoid's), and the label's
+    // logit is taken from the scores themselves, not from the assigner's detached copy.
+    const positivePart = o.gradients ? z.maximum(0) : z.abs().add(z).mul(0.5);
+    const zLabel = o.gradients ? t(labelLogit) : z.gatherElements(t(label).unsqueeze(2), 2).squeeze(2); // [B,A]
+    const softplusSum = positivePart.sum().add(tail.sum());
+    const clsSum = softplusSum.sub(zLabel.mul(t(score)).sum()).div(t(total));
     k.output('loss_cls', clsSum.mul(t(images)).mul(o.clsGain));
     if (!o.gradients) return;
     // d loss_cls / d logits in closed form: (sigmoid(z) - t) · B · clsGain / S, that is sigmoid(z) · scale off
@@ -117,7 +123,7 @@ export function yolov8Loss(options: Yolov8LossOptions = {}): Graph {
     k.output('grad_pred_scores', offLabel.scatterElements(t(label).unsqueeze(2), atLabel, 2));
   };
 
-  const predicted = o.gradients ? decode(bins) : detached;
+  const predicted = forAssigner === undefined ? decoded : decode(bins);
   // box and DFL terms in grid units; a non-positive anchor sees the unit box on both sides
   const truth = mapCoords(assigned.box, (c) => c.div(strides));
   const safe = (c: Coords) => mapCoords(c, (t, i) => b.where(foreground, t, UNIT_BOX[i] ?? 0));
