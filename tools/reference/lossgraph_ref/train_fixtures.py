@@ -83,6 +83,9 @@ class TrainCase:
     # whose priors is positive or mined gives its head and the layers feeding only it no gradient)
     box_sides: tuple = (0.15, 0.6)
     max_objects: int = MAX_OBJECTS  # truths per image: 1 to this many
+    # a grad/param/state/eval tolerance above this rejects the draw; a real network whose PyTorch float32 run
+    # itself deviates more takes a larger cap, and the file then says where its float32 gradient error lies
+    tolerance_cap: float = TOLERANCE_CAP
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -369,6 +372,20 @@ def run_problems(run64, runs32):
     return problems
 
 
+def zero_gradient_split(run64, runs32):
+    """Metadata on where PyTorch's float32 gradient error lies: the tensors whose float64 gradient is exactly 0
+    up to rounding (|g| <= 1e-10; in MobileNetV3 the BatchNorm biases whose output reaches the loss only
+    through conv + BatchNorm, which subtracts any per-channel shift), where float32 gives rounding noise measured
+    against the 1e-3 floor of the norm, and the others."""
+    zero = sorted(name for name, g in run64.grads.items() if not np.abs(g).max() > 1e-10)
+    others = {name: g for name, g in run64.grads.items() if name not in zero}
+    noise = max((float(np.abs(run.grads[name]).max()) for run in runs32.values() for name in zero), default=0.0)
+    other_error = max(training.tensor_error({n: run.grads[n] for n in others}, others) for run in runs32.values())
+    return {"float32_torch_grad_error_nonzero_tensors": f"{other_error:.3e}",
+            "zero_gradient_tensors": ",".join(zero),
+            "float32_torch_zero_gradient_noise": f"{noise:.3e}"}
+
+
 # -- the fixture --------------------------------------------------------------------------------------
 
 def _float(value):
@@ -432,8 +449,10 @@ def build(case, seed):
         metadata[f"{q}_tolerance"] = f"{max(TOLERANCE_FLOOR, 10 * errors[q]):.3e}"
     if float(metadata["loss_tolerance"]) > TOLERANCE_FLOOR:
         problems.append(f"float32 losses off by {errors['loss']:.1e}: the per-step losses must stay a sharp check")
-    problems += [f"{q} tolerance {metadata[f'{q}_tolerance']} above {TOLERANCE_CAP:g}"
-                 for q in ("grad", "param", "state", "eval") if float(metadata[f"{q}_tolerance"]) > TOLERANCE_CAP]
+    problems += [f"{q} tolerance {metadata[f'{q}_tolerance']} above {case.tolerance_cap:g}"
+                 for q in ("grad", "param", "state", "eval") if float(metadata[f"{q}_tolerance"]) > case.tolerance_cap]
+    if case.tolerance_cap != TOLERANCE_CAP:
+        metadata.update(zero_gradient_split(run64, runs32))
     for name, value in run64.losses.items():
         tensors[name] = np.array(value, dtype=np.float64)
     for prefix, values in (("grad/", run64.grads), ("param/", run64.params), ("state/", run64.state)):

@@ -47,9 +47,13 @@ class TvSsdLite(nn.Module):
         return out["bbox_regression"], out["cls_logits"]
 
     def dbox_list(self, images):
-        """The default boxes of DefaultBoxGenerator for this input, (cx, cy, w, h) normalised, clipped."""
+        """The default boxes of DefaultBoxGenerator for this input, (cx, cy, w, h) normalised, clipped. The map
+        sizes come from an eval-mode forward: a train-mode one would update the BatchNorms' running stats."""
+        training = self.training
         with torch.no_grad():
+            self.backbone.eval()
             sizes = [m.shape[-2:] for m in self.backbone(images).values()]
+            self.backbone.train(training)
         return self.anchors._grid_default_boxes(sizes, list(images.shape[-2:]), dtype=torch.float32)
 
 
