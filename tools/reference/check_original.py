@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from lossgraph_ref import fixture
-from lossgraph_ref.original import MultiBoxLoss
+from lossgraph_ref.losses.multibox.original import MultiBoxLoss
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 

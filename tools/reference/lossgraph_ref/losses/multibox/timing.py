@@ -1,19 +1,6 @@
-#!/usr/bin/python3
-"""Time the seed's MultiBoxLoss (torch original: float32, per-image Python match loop, CPU).
-
-One shape:
-    /usr/bin/python3 tools/reference/time_original.py --batch 32 --classes 21 --priors ssd300 \
-        [--repeats 20] [--warmup 3] [--threads N]
-prints one JSON line
-    {"impl":"pytorch","batch":B,"forward_ms":{"median":X,"p95":X},
-     "forward_backward_ms":{"median":X,"p95":X},"first_run_ms":X}
-
-Server (for apps/bench):
-    /usr/bin/python3 tools/reference/time_original.py --serve [--threads N]
-reads JSON lines on stdin and answers one JSON line per command on stdout:
-    {"cmd":"time","batch":8,"classes":21,"priors":"ssd300","mode":"forward","repeats":20[,"warmup":0][,"gap":{"kind":"idle","ms":20}]}
-        -> {"times_ms":[...],"first_run_ms":X}
-    {"cmd":"quit"} -> exits.  A bad command gets {"error":"..."}.
+"""The multibox timing problem: the seed's MultiBoxLoss as it runs in training (original.py: float32,
+per-image Python match loop, CPU), timed by tools/reference/time_loss.py --loss multibox [--priors ssd300]
+(defaults: batch 32, 21 classes); a `time` command of its server may carry `priors`.
 
 `priors` is "ssd300", "ssd512" or a number of random default boxes. "forward" runs the loss on inputs
 that do not require gradients; "forward_backward" runs it on inputs that do and calls
@@ -22,16 +9,16 @@ generated once per shape, outside the timing. first_run_ms is the first call of 
 in this process (the CLI's first call is a forward). Progress goes to stderr only.
 """
 
-import argparse
 import time
 
 import numpy as np
 import torch
 
-from lossgraph_ref import dbox, draw, timing
-from lossgraph_ref.original import MultiBoxLoss
+from ... import dbox, draw
+from .original import MultiBoxLoss
 
-log = timing.log
+# the shape parameters, in the order make_inputs takes them, with their defaults
+SHAPE = {"batch": 32, "classes": 21, "priors": "ssd300"}
 
 
 def make_inputs(batch, classes, priors, seed=0):
@@ -47,45 +34,17 @@ def make_inputs(batch, classes, priors, seed=0):
     return torch.from_numpy(loc), torch.from_numpy(conf), torch.from_numpy(boxes), targets
 
 
-def make_timer():
-    """A timer of the seed loss on cached inputs, keyed by (batch, classes, priors)."""
-    loss = MultiBoxLoss(jaccard_thresh=0.5, neg_pos=3, device="cpu")
-
-    def call_ms(inputs, mode):
-        loc, conf, boxes, targets = inputs
-        if mode == "forward_backward":
-            loc = loc.detach().requires_grad_(True)
-            conf = conf.detach().requires_grad_(True)
-        start = time.perf_counter()
-        loss_l, loss_c = loss((loc, conf, boxes), targets)
-        if mode == "forward_backward":
-            (loss_l + loss_c).backward()
-        return (time.perf_counter() - start) * 1e3
-
-    return timing.ShapeTimer(lambda batch, classes, priors: make_inputs(batch, classes, priors), call_ms)
+_LOSS = MultiBoxLoss(jaccard_thresh=0.5, neg_pos=3, device="cpu")
 
 
-def main():
-    parser = argparse.ArgumentParser(description="Time the seed's PyTorch MultiBoxLoss.")
-    parser.add_argument("--serve", action="store_true", help="answer JSON-line commands on stdin")
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--classes", type=int, default=21)
-    parser.add_argument("--priors", default="ssd300", help="ssd300, ssd512 or a number of random priors")
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--threads", type=int, help="torch.set_num_threads")
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    log(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    timer = make_timer()
-    if args.serve:
-        timing.serve(timer, lambda c: timer.shape(int(c["batch"]), int(c["classes"]), str(c.get("priors", "ssd300"))),
-                     "time_original")
-    else:
-        key = timer.shape(args.batch, args.classes, str(args.priors))
-        timing.report_one_shape(timer, key, args.batch, args.repeats, args.warmup)
-
-
-if __name__ == "__main__":
-    main()
+def call_ms(inputs, mode):
+    """One call of the seed's loss (and its backward in forward_backward mode), in ms."""
+    loc, conf, boxes, targets = inputs
+    if mode == "forward_backward":
+        loc = loc.detach().requires_grad_(True)
+        conf = conf.detach().requires_grad_(True)
+    start = time.perf_counter()
+    loss_l, loss_c = _LOSS((loc, conf, boxes), targets)
+    if mode == "forward_backward":
+        (loss_l + loss_c).backward()
+    return (time.perf_counter() - start) * 1e3
