@@ -3,7 +3,8 @@ it is from its stored values (check_sample.py). Agreement required: losses withi
 within 1e-6, labels and num_pos exact, loc_t (where the label > 0) within 1e-6 relative. Loss tensors of shape
 [1] are accepted as well as [] (the independent sample uses [1])."""
 
-from ... import compare, fixture
+from ... import fixture
+from . import compare
 from .reference import multibox_loss
 
 

@@ -16,7 +16,7 @@ from torchvision.ops import boxes as box_ops
 
 from ... import fixture
 from ...diagnostics import LOSS_REL, mismatches, rel
-from ...match import match_detail
+from .match import match_detail
 from ...torchvision_common import cxcywh_to_xyxy
 from .seed_fixtures import options_from_metadata
 from .torchvision_ref import ssd_model

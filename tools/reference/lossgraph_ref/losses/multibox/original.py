@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ...match import encode, jaccard, point_form
+from .match import encode, jaccard, point_form
 
 
 def match(threshold, truths, priors, variances, labels, loc_t, conf_t, idx):

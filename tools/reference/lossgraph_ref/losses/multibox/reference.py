@@ -21,7 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ...match import MatchDetail, match_detail
+from .match import MatchDetail, match_detail
 
 
 @dataclass(frozen=True)
