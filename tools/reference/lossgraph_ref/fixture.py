@@ -20,7 +20,8 @@ def _schema(loss, source):
     """(tensor schema, required metadata keys) of a loss's fixtures."""
     known = [e.name for e in losses.with_part("fixtures") if hasattr(e.part("fixtures"), "SCHEMA")]
     if loss not in known:
-        raise FixtureError(f"{source}: unknown loss {loss!r} (known: {', '.join(known)})")
+        what = "no schema here for the loss" if loss in losses.LOSSES else "unknown loss"
+        raise FixtureError(f"{source}: {what} {loss!r} (schemas: {', '.join(known)})")
     part = losses.entry(loss).part("fixtures")
     return part.SCHEMA, part.METADATA_KEYS
 
