@@ -46,7 +46,7 @@ def write_reference_files(parts, folder):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(REPO, "fixtures"), help="fixture folder")
     parser.add_argument("--dbox-out", default=os.path.join(REPO, "packages", "core", "test", "data"),
                         help="folder for the default-box and anchor files ('' to skip)")

@@ -34,10 +34,16 @@ def main():
     names = [entry.name for entry in losses.with_part("timing")]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loss", required=True, choices=names)
-    known, _ = parser.parse_known_args()
-    problem = losses.entry(known.loss).part("timing")
+    # the loss picks the shape flags: read it first (without -h), then add them
+    first = argparse.ArgumentParser(add_help=False)
+    first.add_argument("--loss", choices=names)
+    loss = first.parse_known_args()[0].loss
+    if loss is None:
+        parser.parse_args()  # -h, or the error that --loss is missing
+    problem = losses.entry(loss).part("timing")
     for name, default in problem.SHAPE.items():
-        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default,
+                            help=f"default {default}")
     parser.add_argument("--serve", action="store_true", help="answer JSON-line commands on stdin")
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
