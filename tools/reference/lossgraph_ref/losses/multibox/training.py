@@ -14,7 +14,7 @@ OUTPUTS = ("loc_data", "conf_data")
 
 
 class MultiboxSeedLoss:
-    """The seed's MultiBoxLoss (multibox.py) on tensors that keep their graph; matching is computed once.
+    """The seed's MultiBoxLoss (reference.py) on tensors that keep their graph; matching is computed once.
 
     Returns ({"loss_l", "loss_c"}, decisions) where decisions is the mining mask [B, P] (bool numpy)."""
 
