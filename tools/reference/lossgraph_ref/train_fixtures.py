@@ -58,7 +58,7 @@ RETINANET_LEVELS = ((16, 8), (16, 32))
 class TrainCase:
     name: str
     description: str
-    loss: str                       # multibox | retinanet
+    loss: str                       # multibox | retinanet | yolov8 (lossgraph_ref/losses/yolov8, its own `build`)
     model: Callable                 # num_classes -> nn.Module (returns the outputs as a tuple)
     num_classes: int                # logits per box (multibox: with background)
     optimizer: dict                 # optimizer metadata (all strings)
