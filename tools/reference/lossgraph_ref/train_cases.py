@@ -3,6 +3,7 @@
 from .train_fixtures import TrainCase
 from .train_models import SsdLite, TinyRetinaNet, VggBn, randomise_batch_norms, randomise_frozen_norms, reset_head_convs
 from .tv_train_models import TvRetinaNet
+from .losses.yolov8.train_cases import CASES as YOLOV8_CASES
 
 ADAMW = {"optimizer": "adamw", "lr": "0.001", "weight_decay": "0.01", "betas": "0.9,0.999", "eps": "1e-08",
          "amsgrad": "false"}
@@ -75,5 +76,7 @@ CASES = [
         loss="retinanet", model=TvRetinaNet, num_classes=3, optimizer=SGD_RETINANET, first_seed=20261706,
         box_loss="l1", priors=_tv_retinanet_priors, prepare=_tv_retinanet_prepare, maxpool_tol=1e-6),
 ]
+
+CASES += YOLOV8_CASES
 
 BY_NAME = {case.name: case for case in CASES}

@@ -58,7 +58,7 @@ RETINANET_LEVELS = ((16, 8), (16, 32))
 class TrainCase:
     name: str
     description: str
-    loss: str                       # multibox | retinanet
+    loss: str                       # multibox | retinanet | yolov8 (lossgraph_ref/losses/yolov8, its own `build`)
     model: Callable                 # num_classes -> nn.Module (returns the outputs as a tuple)
     num_classes: int                # logits per box (multibox: with background)
     optimizer: dict                 # optimizer metadata (all strings)
@@ -83,6 +83,7 @@ class TrainCase:
     # whose priors is positive or mined gives its head and the layers feeding only it no gradient)
     box_sides: tuple = (0.15, 0.6)
     max_objects: int = MAX_OBJECTS  # truths per image: 1 to this many
+    build: Optional[Callable] = None  # (case, seed) -> build's result: a loss folder's own draw (lossgraph_ref/losses)
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -399,6 +400,8 @@ def generator_text(case, seed):
 
 def build(case, seed):
     """(tensors, metadata, problems) of one draw of `case`."""
+    if case.build is not None:
+        return case.build(case, seed)
     torch.manual_seed(seed)
     module = case.model(case.num_classes)
     if case.prepare is not None:

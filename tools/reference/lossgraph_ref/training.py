@@ -16,8 +16,10 @@ from .multibox import Options, match_batch, mining_rank
 from .torchvision_ref import RetinanetOptions, _targets, cxcywh_to_xyxy, retinanet_model, ssd_model, _focal_parameters
 from torchvision.ops import boxes as box_ops
 
-LOSS_TERMS = {"multibox": ("loss_l", "loss_c"), "retinanet": ("loss_cls", "loss_box")}
-LOSS_OUTPUTS = {"multibox": ("loc_data", "conf_data"), "retinanet": ("cls_logits", "bbox_regression")}
+LOSS_TERMS = {"multibox": ("loss_l", "loss_c"), "retinanet": ("loss_cls", "loss_box"),
+              "yolov8": ("loss_box", "loss_cls", "loss_dfl")}
+LOSS_OUTPUTS = {"multibox": ("loc_data", "conf_data"), "retinanet": ("cls_logits", "bbox_regression"),
+                "yolov8": ("pred_distri", "pred_scores")}
 
 
 # -- losses -------------------------------------------------------------------------------------------
@@ -120,6 +122,9 @@ def make_loss(metadata, tensors):
         options = RetinanetOptions(float(metadata["fg_iou_thresh"]), float(metadata["bg_iou_thresh"]),
                                    float(metadata["focal_alpha"]), float(metadata["focal_gamma"]), metadata["box_loss"])
         return RetinanetLoss(tensors["anchors"], tensors["targets"], tensors["num_objs"], options)
+    if loss == "yolov8":  # the loss's own folder (imported here: it imports this module)
+        from .losses.yolov8.train_loss import make_yolov8_loss
+        return make_yolov8_loss(metadata, tensors)
     raise ValueError(f"unknown loss {loss!r}")
 
 
