@@ -70,6 +70,7 @@ class TrainCase:
     # whose priors is positive or mined gives its head and the layers feeding only it no gradient)
     box_sides: tuple = (0.15, 0.6)
     max_objects: int = MAX_OBJECTS  # truths per image: 1 to this many
+    build: Optional[Callable] = None  # (case, seed) -> build's result: a loss folder's own draw (lossgraph_ref/losses)
 
 
 def _hooks(case):
@@ -314,6 +315,8 @@ def generator_text(case, seed):
 
 def build(case, seed):
     """(tensors, metadata, problems) of one draw of `case`."""
+    if case.build is not None:
+        return case.build(case, seed)
     torch.manual_seed(seed)
     module = case.model(case.num_classes)
     if case.prepare is not None:

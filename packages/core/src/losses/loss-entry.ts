@@ -39,8 +39,11 @@ export interface TrainingDescription<O extends object, F extends object> {
   readonly loss: (options: Omit<O, 'gradients' | 'outputs'>) => TrainingLoss;
   /** the loss terms, in the order the loss outputs them */
   readonly terms: readonly string[];
-  /** the loss input the default boxes or anchors go to */
-  readonly priorsInput: string;
+  /**
+   * the loss inputs a training step's batch feeds besides `targets` and `num_objs`: the default boxes or anchors
+   * (and strides), each shaped as in the loss's fixture table; a training-step fixture holds tensors of these names
+   */
+  readonly priorsInputs: readonly string[];
   /** the loss options a training-step fixture's metadata states */
   readonly fixtureOptions: (m: MetadataReader) => F;
   /**

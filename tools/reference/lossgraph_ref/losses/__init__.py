@@ -12,9 +12,9 @@ without one has no such job):
 - `diagnostics`: `compute(tensors, metadata)` -> (diagnostics, checks) of one of its fixtures;
 - `check`: `check(path)` -> bool, recomputes one of its fixture files and prints the differences;
 - `training`: `OUTPUTS` (the model outputs the loss reads) and `make_loss(metadata, tensors)` (the loss on
-  tensors that keep their graph), and the training-step fixture hooks `truths`, `priors`, `metadata` and
-  `problems` (train_fixtures.py);
-- `train_cases`: its training-step fixture cases `CASES`;
+  tensors that keep their graph);
+- `train_cases`: its training-step fixture cases `CASES` and what train_fixtures.py's draw needs of the loss:
+  `truths`, `priors`, `metadata` and `problems` (a loss whose cases have their own `build` needs none);
 - `timing`: its timing problem: `SHAPE` (shape parameters and defaults, in key order), `make_inputs(*shape)`
   and `call_ms(inputs, mode)` (time_loss.py).
 

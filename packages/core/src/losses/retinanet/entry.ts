@@ -61,7 +61,7 @@ export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['
   training: {
     loss: retinanetTrainingLoss,
     terms: ['loss_cls', 'loss_box'],
-    priorsInput: 'anchors',
+    priorsInputs: ['anchors'],
     fixtureOptions: retinanetFixtureOptions,
     tinyDetector: {
       options: { boxLoss: 'giou' },
