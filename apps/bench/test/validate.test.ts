@@ -35,7 +35,7 @@ function bench(args: string[]) {
 /**
  * The committed fixtures without the training steps of torchvision's architectures (train_tv_*): those take
  * minutes on the float64 reference interpreter, so the default tests run them on the float32 Node backends
- * (packages/*/test/training-fixtures.test.ts) and `bench validate` on every backend.
+ * (training-fixtures.test.ts of onnxruntime-node, onnxruntime-web and tfjs) and `bench validate` on every backend.
  */
 function fixturesWithoutTorchvisionTraining(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lossgraph-validate-committed-'));
