@@ -12,6 +12,9 @@ export default defineConfig({
       'examples/*/vitest.config.ts',
       'tools/*/vitest.config.ts',
     ],
+    // Two test files at a time: much of the run waits on Chromium, child processes or onnxruntime's own threads,
+    // and the longest files (one browser backend each) then overlap with the rest.
+    maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -15,19 +15,20 @@ import sys
 import numpy as np
 import torch
 
-from lossgraph_ref import fixture
-from lossgraph_ref.original import MultiBoxLoss
+from lossgraph_ref import fixture, safetensors_io
+from lossgraph_ref.losses.multibox.original import MultiBoxLoss
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def check(path):
     """Print the comparison for one file; False only when it ran and disagreed."""
-    tensors, metadata, options = fixture.read(path, scalar_shapes=((), (1,)))
     name = os.path.basename(path)
+    _, metadata = safetensors_io.read(path)
     if fixture.loss_of(metadata) != ("multibox", "seed"):
         print(f"{name}: skipped (loss {fixture.loss_of(metadata)}: not the seed's)")
         return True
+    tensors, metadata, options = fixture.read(path, scalar_shapes=((), (1,)))
     if (tensors["num_objs"] == 0).any():
         print(f"{name}: skipped (an image has no truths; the seed cannot match it)")
         return True

@@ -3,12 +3,12 @@
 
 Usage: /usr/bin/python3 tools/reference/make_diagnostics.py [--fixtures fixtures] [--only NAME ...] [--check]
 
-For each `fixtures/NAME.safetensors` of the multibox, retinanet and yolov8 losses (training-step fixtures are
-skipped) writes `fixtures/diagnostics/NAME.safetensors`: the outputs of the program's `diagnostics: true`,
-computed in float64 from the fixture's inputs by `lossgraph_ref/diagnostics.py`, and tied back to PyTorch
-(the fixture's expected losses rebuilt from the per-box values, torchvision's matchers). Exits 1, writing
-nothing for that file, when a check fails. `--check` compares with the files already there instead of
-writing (integers exact, floats within 1e-6 relative). Deterministic.
+For each loss fixture `fixtures/NAME.safetensors` (training-step fixtures are skipped) writes
+`fixtures/diagnostics/NAME.safetensors`: the outputs of the program's `diagnostics: true`, computed in float64
+from the fixture's inputs by its loss's `diagnostics` part (lossgraph_ref/losses/<loss>/diagnostics.py), and
+tied back to PyTorch (the fixture's expected losses rebuilt from the per-box values, torchvision's matchers).
+Exits 1, writing nothing for that file, when a check fails. `--check` compares with the files already there
+instead of writing (integers exact, floats within 1e-6 relative). Deterministic.
 """
 
 import argparse

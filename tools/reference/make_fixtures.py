@@ -1,15 +1,17 @@
 #!/usr/bin/python3
-"""Write the fixtures (docs/FIXTURES.md) and the default-box and anchor reference files.
+"""Write the loss fixtures (docs/FIXTURES.md) of every registered loss and their reference data files.
 
-Usage: /usr/bin/python3 tools/reference/make_fixtures.py [--out fixtures] [--dbox-out DIR] [--only NAME ...]
+Usage: /usr/bin/python3 tools/reference/make_fixtures.py [--out fixtures] [--dbox-out DIR] [--loss NAME ...]
+                                                        [--only NAME ...]
 
-The seed's MultiBoxLoss cases come from `cases.py` (expected values: this package's float64 port of the
-seed); the RetinaNet and multibox-torchvision cases from `tv_cases.py` (expected values: torchvision's
-own `RetinaNet.compute_loss` and `SSD.compute_loss`, in float64).
+The cases and their expected values come from each registered loss's `fixtures` part
+(lossgraph_ref/losses/<loss>/fixtures.py, registry in lossgraph_ref/losses/__init__.py), which says which
+oracle computes them (a float64 port, or PyTorch's or torchvision's own loss in float64). `--dbox-out` gets
+the default-box and anchor files of packages/core/test/data that the losses write beside their fixtures.
 
 Each case draws its inputs from a fixed seed; a draw that does not exercise what the case is for, or
-whose discrete decisions (matching, threshold, mining) sit within float32 rounding of flipping, is
-rejected and the next seed is tried, so the output is deterministic. The seed used is recorded in the
+whose discrete decisions (matching, threshold, mining, assignment) sit within float32 rounding of flipping,
+is rejected and the next seed is tried, so the output is deterministic. The seed used is recorded in the
 file's `generator` metadata.
 """
 
@@ -17,99 +19,58 @@ import argparse
 import os
 import sys
 
-import numpy as np
-
-from lossgraph_ref import cases, checks, dbox, fixture, safetensors_io, torchvision_ref, tv_cases, tv_fixtures
+from lossgraph_ref import losses, safetensors_io
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MAX_TRIES = 50
 
 
-def generator_text(case, seed):
-    if isinstance(case, tv_cases.TvCase):
-        return fixture.generator_text(f"torchvision {torchvision_ref.torchvision.__version__}; case {case.name}, "
-                                      f"seed {seed}: {case.description}")
-    return fixture.generator_text(f"case {case.name}, seed {seed}: {case.description}")
-
-
-def evaluate_tv(case, inputs, options, generator):
-    """(tensors, metadata, problems) of a case checked against torchvision's own losses."""
-    if case.kind == "retinanet":
-        tensors, metadata, result = tv_fixtures.build_retinanet(inputs, options, generator)
-        problems = tv_fixtures.retinanet_problems(inputs, options, result, case.allow_exact_ties)
-    else:
-        tensors, metadata, result = tv_fixtures.build_ssd_torchvision(inputs, options, generator)
-        problems = tv_fixtures.ssd_torchvision_problems(inputs, options, result, case.allow_exact_ties)
-    if case.verify is not None:
-        problems += case.verify(inputs, result, options)
-    return tensors, metadata, problems
-
-
-def evaluate(case, seed):
-    """(tensors, metadata, problems) of one draw of a case."""
-    inputs, options = case.build(np.random.default_rng(seed))
-    generator = generator_text(case, seed)
-    if isinstance(case, tv_cases.TvCase):
-        return evaluate_tv(case, inputs, options, generator)
-    tensors, metadata, result = fixture.build(inputs, options, generator)
-    problems = checks.finite_problems(tensors)
-    problems += checks.match_problems(result, options.jaccard_thresh, case.allow_exact_ties)
-    problems += checks.mining_problems(result)
-    if case.verify is not None:
-        problems += case.verify(inputs, result, options)
-    return tensors, metadata, problems
-
-
-def make_case(case):
+def make_case(part, case):
     """The first draw of `case` (seeds case.seed, case.seed + 1, ...) that passes every check."""
     problems = []
-    for seed in range(case.seed, case.seed + MAX_TRIES):
-        tensors, metadata, problems = evaluate(case, seed)
+    for seed in range(case.seed, case.seed + part.MAX_TRIES):
+        tensors, metadata, problems = part.evaluate(case, seed)
         if not problems:
             return tensors, metadata, seed
-        print(f"  {case.name}: seed {seed} rejected: {problems[0]}", file=sys.stderr)
-    raise AssertionError(f"{case.name}: no acceptable draw in {MAX_TRIES} seeds; last: {problems}")
+        print(f"  {case.name}: seed {seed} rejected: {'; '.join(problems[:3])}", file=sys.stderr)
+    raise SystemExit(f"{case.name}: no acceptable draw in {part.MAX_TRIES} seeds; last: {problems}")
 
 
-def write_dboxes(folder):
-    """Write dbox_ssd300.safetensors and dbox_ssd512.safetensors (tensor `dbox`, F32 [P, 4])."""
+def write_reference_files(parts, folder):
+    """Write the default-box and anchor files of the selected losses."""
     os.makedirs(folder, exist_ok=True)
-    for name, cfg in dbox.PRESETS.items():
-        boxes = dbox.make_dbox_list(cfg).numpy()
-        metadata = {"generator": fixture.generator_text(f"dbox.make_dbox_list({name})"),
-                    "config": repr(cfg)}
-        path = os.path.join(folder, f"dbox_{name}.safetensors")
-        size = safetensors_io.write(path, {"dbox": boxes}, metadata)
-        print(f"{path}: {boxes.shape[0]} boxes, {size} bytes")
-    anchors = torchvision_ref.anchor_grid(**tv_cases.FPN_128)
-    metadata = {"generator": fixture.generator_text("torchvision AnchorGenerator, tv_cases.FPN_128"),
-                "config": repr(tv_cases.FPN_128)}
-    path = os.path.join(folder, "anchors_retinanet_128.safetensors")
-    size = safetensors_io.write(path, {"anchors": anchors}, metadata)
-    print(f"{path}: {anchors.shape[0]} anchors, {size} bytes")
+    for part in parts:
+        for name, tensors, metadata in getattr(part, "reference_files", list)():
+            path = os.path.join(folder, name)
+            size = safetensors_io.write(path, tensors, metadata)
+            print(f"{path}: {', '.join(f'{k} {list(v.shape)}' for k, v in tensors.items())}, {size} bytes")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(REPO, "fixtures"), help="fixture folder")
     parser.add_argument("--dbox-out", default=os.path.join(REPO, "packages", "core", "test", "data"),
-                        help="folder for dbox_ssd300/512.safetensors ('' to skip)")
+                        help="folder for the default-box and anchor files ('' to skip)")
+    parser.add_argument("--loss", nargs="*", choices=list(losses.LOSSES), help="losses to write (default: all)")
     parser.add_argument("--only", nargs="*", help="case names to write (default: all)")
     args = parser.parse_args()
 
     os.makedirs(args.out, exist_ok=True)
-    selected = [c for c in cases.CASES + tv_cases.CASES if not args.only or c.name in args.only]
+    parts = [e.part("fixtures") for e in losses.with_part("fixtures") if not args.loss or e.name in args.loss]
+    selected = [(part, case) for part in parts for case in part.CASES if not args.only or case.name in args.only]
+    unknown = set(args.only or ()) - {case.name for _, case in selected}
+    if unknown:
+        raise SystemExit(f"unknown cases {sorted(unknown)}")
     total = 0
-    for case in selected:
-        tensors, metadata, seed = make_case(case)
+    for part, case in selected:
+        tensors, metadata, seed = make_case(part, case)
         path = os.path.join(args.out, f"{case.name}.safetensors")
-        size = fixture.write(path, tensors, metadata)
+        size = safetensors_io.write(path, tensors, metadata)
         total += size
-        terms = ", ".join(f"{k} {float(tensors[k]):.6g}" for k in ("loss_l", "loss_c", "loss_cls", "loss_box") if k in tensors)
+        terms = ", ".join(f"{k} {float(v):.6g}" for k, v in tensors.items() if k.startswith("loss_"))
         print(f"{path}: seed {seed}, {terms}, {size} bytes")
     print(f"{len(selected)} fixtures, {total} bytes")
     if args.dbox_out:
-        write_dboxes(args.dbox_out)
+        write_reference_files(parts, args.dbox_out)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@ Writes `packages/core/test/data/optim_reference.safetensors`, which the training
     loc  = (h @ loc.weight.T + loc.bias).reshape(B, P, 4)
     conf = (h @ conf.weight.T + conf.bias).reshape(B, P, C)
 
-joined to the seed's MultiBoxLoss (docs/FIXTURES.md semantics, `lossgraph_ref.multibox`), and trained for
-STEPS steps on one batch by each optimizer configuration in CONFIGS (zero_grad, forward, backward of
+joined to the seed's MultiBoxLoss (docs/FIXTURES.md semantics, `lossgraph_ref.losses.multibox.reference`), and
+trained for STEPS steps on one batch by each optimizer configuration in CONFIGS (zero_grad, forward, backward of
 loss_l + loss_c, optimizer.step(), as docs/FIXTURES.md "Training steps" describes).
 
 Tensors (F32 unless stated):
@@ -42,7 +42,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lossgraph_ref import draw, safetensors_io  # noqa: E402
-from lossgraph_ref.multibox import Options, match_batch, mining_rank  # noqa: E402
+from lossgraph_ref.losses.multibox.reference import Options, match_batch, mining_rank  # noqa: E402
 
 B, CH, H, W = 4, 3, 4, 4
 FEATURES = CH * H * W

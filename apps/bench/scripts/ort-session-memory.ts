@@ -5,22 +5,23 @@
  *
  *   for s in '{"enableMemPattern":true}' '{}' '{"enableCpuMemArena":false}'; do
  *     flock /tmp/lossgraph-perf.lock pnpm exec tsx --conditions=source apps/bench/scripts/ort-session-memory.ts \
- *       --loss retinanet --batch 8 --options "$s"
+ *       --loss "$LOSS" --batch 8 --options "$s"
  *   done
  *
- * Prints one JSON line: the compile options, VmHWM in MiB after the inputs exist, after compiling and after
- * the runs (the peak), and the median of the timed runs (the first run is left out). The program is the
+ * with LOSS any loss `bench perf --loss` takes (default: the registry's default loss). Prints one JSON line:
+ * the compile options, VmHWM in MiB after the inputs exist, after compiling and after the runs (the peak), and the median of the timed runs (the first run is left out). The program is the
  * forward+backward one compiled with `validate: false`, as a training loop runs it.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { DEFAULT_LOSS } from '@lossgraph/core';
 import { compile, type OnnxRuntimeNodeOptions } from '@lossgraph/onnxruntime-node';
 import { PERF_LOSSES, type PerfLoss, PROBLEM_DEFAULTS, perfFeeds, perfProgram } from '../src/perf/problems.js';
 import { median } from '../src/perf/stats.js';
 
 const { values } = parseArgs({
   options: {
-    loss: { type: 'string', default: 'retinanet' },
+    loss: { type: 'string', default: DEFAULT_LOSS },
     batch: { type: 'string', default: '8' },
     runs: { type: 'string', default: '7' },
     options: { type: 'string', default: '{}' },

@@ -8,17 +8,24 @@
  *
  * `--provider` picks the emission (default webgpu; wasm shows the default model's gaps); NAMEs filter the
  * models: for every registered loss `<loss>` (with gradients and every extra output), `<loss>-none` (normalize
- * 'none') and `<loss>-<choice>` for each choice of its choice-valued options (e.g. a box loss). Exit 1 when any
- * node is on the CPU.
+ * 'none') and `<loss>-<choice>` for each choice of its choice-valued options (e.g. a box loss); and for every
+ * committed training-step fixture `<fixture>:step` (model + loss + optimizer, gradients on) and `<fixture>:eval`
+ * (the model in eval mode). Exit 1 when any node is on the CPU.
  */
 
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Graph, LOSS_NAMES, lossEntry } from '@lossgraph/core';
-import { type OnnxProvider, toOnnxModel } from '@lossgraph/onnx';
+import {
+  listTrainingFixtureFiles,
+  loadTrainingFixture,
+  repoFixturesDir,
+  trainingFixtureGraphs,
+} from '@lossgraph/core/testing';
+import { importOnnx, type OnnxProvider, toOnnxModel } from '@lossgraph/onnx';
 import { CHROMIUM_ARGS, launchChromium } from '@lossgraph-tools/testing/chromium';
 
 /** Whether a loss's option rules accept `options` (an option it lacks is rejected). */
@@ -44,6 +51,21 @@ const MODELS: Readonly<Record<string, () => Graph>> = Object.fromEntries(
       ),
     ];
   }),
+);
+
+/** The training step and eval model of every committed training-step fixture, by `<fixture>:step|eval`. */
+const TRAINING_MODELS: Readonly<Record<string, () => Graph>> = Object.fromEntries(
+  await Promise.all(
+    (await listTrainingFixtureFiles(repoFixturesDir())).map(async (file) => {
+      const fx = await loadTrainingFixture(file);
+      const graphs = trainingFixtureGraphs(fx, importOnnx(fx.modelOnnx));
+      const name = basename(file, '.safetensors');
+      return [
+        [`${name}:step`, () => graphs.step],
+        [`${name}:eval`, () => graphs.eval],
+      ] as const;
+    }),
+  ).then((pairs) => pairs.flat()),
 );
 
 const PAGE = `<!doctype html><script type="module">
@@ -75,7 +97,8 @@ function cpuNodes(lines: readonly string[]): string[] {
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ options: { provider: { type: 'string' } }, allowPositionals: true });
   const provider = (values.provider ?? 'webgpu') as OnnxProvider;
-  const names = positionals.length > 0 ? positionals : Object.keys(MODELS);
+  const models = { ...MODELS, ...TRAINING_MODELS };
+  const names = positionals.length > 0 ? positionals : Object.keys(models);
   const dist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
   let model: Uint8Array = new Uint8Array();
   const server = createServer(async (req, res) => {
@@ -98,8 +121,8 @@ async function main(): Promise<number> {
   let failures = 0;
   try {
     for (const name of names) {
-      const graph = MODELS[name];
-      if (graph === undefined) throw new Error(`unknown model '${name}' (${Object.keys(MODELS).join(', ')})`);
+      const graph = models[name];
+      if (graph === undefined) throw new Error(`unknown model '${name}' (${Object.keys(models).join(', ')})`);
       model = toOnnxModel(graph(), { provider });
       const page = await browser.newPage();
       const lines: string[] = [];

@@ -34,8 +34,8 @@ function bench(args: string[]) {
 
 /**
  * The committed fixtures without the training steps of torchvision's architectures (train_tv_*): those take
- * minutes on the float64 reference interpreter, so the default tests run them on onnxruntime-node
- * (packages/onnxruntime-node/test/training-fixtures-torchvision.test.ts) and `bench validate` on every backend.
+ * minutes on the float64 reference interpreter, so the default tests run them on the float32 Node backends
+ * (training-fixtures.test.ts of onnxruntime-node, onnxruntime-web and tfjs) and `bench validate` on every backend.
  */
 function fixturesWithoutTorchvisionTraining(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lossgraph-validate-committed-'));

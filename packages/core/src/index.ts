@@ -89,7 +89,7 @@ export type { Dim, DType, Shape, SymbolEnv, ValueInfo, ValueType } from './ir/ty
 export type { CliDescription, CliFlag } from './losses/cli-flags.js';
 export type { FixtureDescription, FixtureRole, TensorSpec } from './losses/fixture-spec.js';
 export { type FocalSide, focalSide, focalWeight, sigmoidFocalLoss } from './losses/focal.js';
-export type { LossEntry } from './losses/loss-entry.js';
+export type { LossEntry, TinyDetectorWiring, TrainingDescription } from './losses/loss-entry.js';
 export { LOSS_NORMALIZATIONS, type LossNormalization, NORMALIZER_OUTPUT } from './losses/normalization.js';
 export { packTargets, type TruthRow } from './losses/pack-targets.js';
 export {

@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   compileReference,
   LossGraphError,
+  parseSafetensors,
   readFixture,
   type SafetensorsTensor,
   writeSafetensors,
 } from '../src/index.js';
 import { readTrainingFixture } from '../src/io/training-fixture.js';
 import { loadOptimReference } from '../src/testing/optim-reference.js';
-import { trainingSampleFixturePath } from '../src/testing/paths.js';
+import { repoFixturesDir, trainingSampleFixturePath } from '../src/testing/paths.js';
 import { runTrainingFixture } from '../src/testing/training-fixture.js';
 
 const ref = await loadOptimReference();
@@ -108,6 +110,12 @@ describe('training-step fixtures', () => {
     expect(
       error(() => readTrainingFixture(tinyFixture([], { images: { ...images, shape: [4, 48] } }), 'tiny')),
     ).toMatch(/^INVALID_FIXTURE: tiny: tensor 'images' has shape \[4,48\], expected rank 4/);
+    // the default boxes as the MultiBoxLoss's tensor table shapes them, [P,4]
+    const dbox = ref.tensor('dbox_list');
+    const [P = 0] = dbox.shape;
+    expect(
+      error(() => readTrainingFixture(tinyFixture([], { dbox_list: { ...dbox, shape: [2 * P, 2] } }), 'tiny')),
+    ).toBe(`INVALID_FIXTURE: tiny: tensor 'dbox_list' has shape [${2 * P},2], expected [P,4]`);
     expect(error(() => readFixture(tinyFixture(), 'tiny'))).toBe(
       'INVALID_FIXTURE: tiny: a training-step fixture (it holds model_onnx); read it with readTrainingFixture',
     );
@@ -138,5 +146,53 @@ describe('training-step fixtures', () => {
     expect(fx.expected.losses.loss_l).toHaveLength(3);
     expect(fx.modelOnnx.length).toBe(79652);
     expect(fx.tolerances).toEqual({ loss: 1e-4, grad: 1e-4, param: 1e-4, state: 1e-4, eval: 1e-4 });
+  });
+});
+
+const yolo = 'train_yolov8_tiny_sgd_nesterov';
+const yoloBytes = new Uint8Array(await readFile(join(repoFixturesDir(), `${yolo}.safetensors`)));
+
+describe('a training-step fixture of a loss with two non-model inputs (yolov8: anchor_points, stride_tensor)', () => {
+  const name = yolo;
+  const bytes = yoloBytes;
+  const file = parseSafetensors(bytes, name);
+  /** the fixture with `tensor` replaced (or left out where `t` is undefined) */
+  const edited = (tensor: string, t?: SafetensorsTensor): Uint8Array =>
+    writeSafetensors(
+      Object.fromEntries([...file.tensors].filter(([n]) => n !== tensor).concat(t ? [[tensor, t]] : [])),
+      file.metadata,
+    );
+
+  it('reads both into the batch, with the loss options and terms of the entry', () => {
+    const fx = readTrainingFixture(bytes, name);
+    expect(fx.loss).toBe('yolov8');
+    expect(fx.terms).toEqual(['loss_box', 'loss_cls', 'loss_dfl']);
+    expect(Object.keys(fx.batch).sort()).toEqual(['anchor_points', 'images', 'num_objs', 'stride_tensor', 'targets']);
+    expect(fx.batch.anchor_points!.shape).toEqual([84, 2]);
+    expect(fx.batch.stride_tensor!.shape).toEqual([84, 1]);
+    expect(fx.lossOptions).toEqual({
+      regMax: 8,
+      topk: 10,
+      alpha: 0.5,
+      beta: 6,
+      boxGain: 7.5,
+      clsGain: 0.5,
+      dflGain: 1.5,
+    });
+    expect(fx.outputs).toEqual(['pred_distri', 'pred_scores']);
+  });
+
+  it('names a missing one, and one whose shape disagrees with the tensor table or the other', () => {
+    expect(error(() => readTrainingFixture(edited('stride_tensor'), name))).toBe(
+      `INVALID_FIXTURE: ${name}: tensor 'stride_tensor' is missing`,
+    );
+    const stride = file.tensors.get('stride_tensor')!;
+    expect(error(() => readTrainingFixture(edited('stride_tensor', { ...stride, shape: [42, 2] }), name))).toBe(
+      `INVALID_FIXTURE: ${name}: tensor 'stride_tensor' has shape [42,2], expected [A,1]`,
+    );
+    const cut = { ...stride, shape: [80, 1], data: (stride.data as Float32Array).slice(0, 80) };
+    expect(error(() => readTrainingFixture(edited('stride_tensor', cut), name))).toBe(
+      `INVALID_FIXTURE: ${name}: tensor 'stride_tensor' has shape [80,1], expected [A,1]`,
+    );
   });
 });

@@ -13,7 +13,7 @@ import {
   sgd,
   trainingStepProgram,
 } from '../src/index.js';
-import { loadOptimReference, retinanetReferenceProblem } from '../src/testing/optim-reference.js';
+import { loadOptimReference, lossReferenceProblem } from '../src/testing/optim-reference.js';
 
 const ref = await loadOptimReference();
 
@@ -142,7 +142,7 @@ describe('trainingStepProgram', () => {
 
   it("feeds a RetinaNet loss, and its gradients agree with finite differences of the step's loss", async () => {
     // the tiny detector's heads renamed to RetinaNet's loss inputs (A = 16 anchors, C = 3 classes)
-    const { program: p, batch } = retinanetReferenceProblem(ref);
+    const { program: p, batch } = lossReferenceProblem(ref, 'retinanet');
     expect(p.batchInputs).toEqual(['images', 'anchors', 'targets', 'num_objs']);
     const compiled = compileReference(p);
     const state = p.initialState();

@@ -50,7 +50,7 @@ ${LOSS_NAMES.map((n) => `--loss ${n}${n === DEFAULT_LOSS ? ' (default)' : ''}: $
   --opset N              ONNX opset to declare, 18 to 21 (default 18)
 ${LOSS_NAMES.map(lossUsage).join('\n')}
 
-Training step (--model): writes one step of training the model with the loss (${TRAINING_LOSSES.join(' or ')}) as one
+Training step (--model): writes one step of training the model with the loss (${TRAINING_LOSSES.join(', ')}) as one
 model. Inputs: the batch (the model's inputs and the loss inputs no model output feeds), every parameter <p>,
 every state tensor (running statistics <s>, optimizer slots <p>.<slot>), and the step scalars (sgd: lr, and
 first_step with momentum; adam: step_size, bias_correction2_sqrt; adamw: also lr). Outputs: the loss terms, then
@@ -162,7 +162,7 @@ function trainingArgs(values: Values, loss: LossName, numClasses: boolean): Expo
     return undefined;
   }
   if (!(TRAINING_LOSSES as readonly string[]).includes(loss))
-    usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(' or ')}, got '${loss}'`);
+    usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(', ')}, got '${loss}'`);
   // the model fixes C; gradients and extra outputs belong to the loss-only export
   for (const [given, flag] of [
     [numClasses, 'num-classes'],
@@ -282,7 +282,7 @@ export async function exportTrainingStep(args: ExportArgs, training: ExportTrain
   const model = importOnnx(bytes);
   const { options } = args.loss;
   const ending = lossEntry(args.loss.name).training;
-  if (!ending) return usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(' or ')}`);
+  if (!ending) return usageError(`--model: a training step takes --loss ${TRAINING_LOSSES.join(', ')}`);
   const loss = ending.loss(options);
   try {
     return trainingStepProgram({ model, loss, optimizer: training.optimizer });

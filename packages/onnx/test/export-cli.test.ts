@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type HostTensor, makeOptimizer } from '@lossgraph/core';
+import { type HostTensor, makeOptimizer, type TrainingFixture } from '@lossgraph/core';
 import {
   compareWithFixture,
   loadFixture,
@@ -264,25 +264,49 @@ describe('lossgraph export', () => {
       ],
     );
     expect(stdout).toContain(`wrote ${out}`);
-    // the feeds by the documented names: the batch, <p> and <s> from the model's initializers, the
-    // optimizer slots <p>.momentum_buffer zero, the step scalars of step 1 as the trainer computes them
-    const model = importOnnx(fx.modelOnnx);
-    const f32 = (t: { shape: readonly number[]; data: ArrayLike<number> }): HostTensor => ({
-      dtype: 'float32',
-      shape: [...t.shape],
-      data: Float32Array.from(t.data),
-    });
-    const feeds: Record<string, HostTensor> = { ...fx.batch };
-    for (const t of [...model.parameters, ...model.state]) feeds[t.name] = f32(t);
-    for (const p of model.parameters)
-      feeds[`${p.name}.momentum_buffer`] = f32({ shape: p.shape, data: new Float32Array(p.data.length) });
-    for (const [name, t] of Object.entries(makeOptimizer(fx.optimizer).stepScalars(1))) feeds[name] = f32(t);
-    const got = await runBare(out, feeds);
-    for (const p of model.parameters) expect(got[`${p.name}.next`]?.shape).toEqual(p.shape);
-    for (const term of ['loss_l', 'loss_c']) {
-      const want = fx.expected.losses[term]?.[0] ?? Number.NaN;
-      const value = got[term]?.data[0] ?? Number.NaN;
-      expect(Math.abs(value - want)).toBeLessThanOrEqual(fx.tolerances.loss * Math.max(1, Math.abs(want)));
-    }
+    await expectStepZeroLosses(fx, out);
+  });
+
+  it("--model --loss yolov8: the training step of a YOLO-style detector, its step-0 losses PyTorch's", async () => {
+    const fx = await loadTrainingFixture(join(repoFixturesDir(), 'train_yolov8_tiny_sgd_nesterov.safetensors'));
+    const m = fx.metadata;
+    const modelPath = join(dir, 'yolo.onnx');
+    await writeFile(modelPath, fx.modelOnnx);
+    const out = join(dir, 'yolo-step.onnx');
+    const { stdout } = await lossgraph(
+      'export',
+      ...['--model', modelPath, '--out', out, '--loss', 'yolov8', '--reg-max', `${m.reg_max}`],
+      ...['--optimizer', 'sgd', '--lr', `${m.lr}`, '--momentum', `${m.momentum}`, '--nesterov'],
+      ...['--weight-decay', `${m.weight_decay}`],
+    );
+    expect(stdout).toContain('inputs: 5 batch (images, anchor_points, stride_tensor, targets, num_objs)');
+    await expectStepZeroLosses(fx, out);
   });
 });
+
+/**
+ * Runs the training step written to `out` once in bare onnxruntime-node on the fixture's batch and initial
+ * state, and checks the fixture's step-0 loss terms.
+ */
+async function expectStepZeroLosses(fx: TrainingFixture, out: string): Promise<void> {
+  // the feeds by the documented names: the batch, <p> and <s> from the model's initializers, the
+  // optimizer slots <p>.momentum_buffer zero, the step scalars of step 1 as the trainer computes them
+  const model = importOnnx(fx.modelOnnx);
+  const f32 = (t: { shape: readonly number[]; data: ArrayLike<number> }): HostTensor => ({
+    dtype: 'float32',
+    shape: [...t.shape],
+    data: Float32Array.from(t.data),
+  });
+  const feeds: Record<string, HostTensor> = { ...fx.batch };
+  for (const t of [...model.parameters, ...model.state]) feeds[t.name] = f32(t);
+  for (const p of model.parameters)
+    feeds[`${p.name}.momentum_buffer`] = f32({ shape: p.shape, data: new Float32Array(p.data.length) });
+  for (const [name, t] of Object.entries(makeOptimizer(fx.optimizer).stepScalars(1))) feeds[name] = f32(t);
+  const got = await runBare(out, feeds);
+  for (const p of model.parameters) expect(got[`${p.name}.next`]?.shape).toEqual(p.shape);
+  for (const term of fx.terms) {
+    const want = fx.expected.losses[term]?.[0] ?? Number.NaN;
+    const value = got[term]?.data[0] ?? Number.NaN;
+    expect(Math.abs(value - want)).toBeLessThanOrEqual(fx.tolerances.loss * Math.max(1, Math.abs(want)));
+  }
+}

@@ -2,8 +2,8 @@
 # End-to-end check of the CUDA backend on a machine with an NVIDIA GPU (CUDA 12, cuDNN 9):
 #   1. installs onnxruntime-node's CUDA provider if it is missing (ONNXRUNTIME_NODE_INSTALL=cuda12, needs the internet),
 #   2. runs every committed fixture on the onnxruntime-node-cuda bench backend,
-#   3. profiles one run of each loss (MultiBoxLoss, RetinaNet with CIoU) and fails if any node that computes a
-#      tensor ran on another execution provider.
+#   3. profiles one run of every committed loss fixture (every registered loss and its option paths) and fails if
+#      any node that computes a tensor ran on another execution provider.
 # Usage, from anywhere in the repository:  packages/onnxruntime-node/scripts/check-cuda.sh
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../../.." && pwd)"
@@ -24,6 +24,5 @@ ls -l "$lib"
 echo "== fixtures on onnxruntime-node-cuda"
 pnpm bench validate --backends onnxruntime-node-cuda
 
-echo "== node placement (profile of one run)"
+echo "== node placement (profile of one run per loss fixture)"
 pnpm exec tsx --conditions=source packages/onnxruntime-node/scripts/check-cuda-placement.ts "$@"
-pnpm exec tsx --conditions=source packages/onnxruntime-node/scripts/check-cuda-placement.ts "$@" fixtures/retinanet_ciou.safetensors

@@ -19,7 +19,7 @@ export interface OnnxRuntimeNodeOptions extends OrtCompileOptions<ExecutionProvi
   /**
    * Whether onnxruntime plans one memory block for all of a run's intermediate tensors up front (its
    * `enableMemPattern`). Default here: false, unlike onnxruntime (true): for a loss over large tensors
-   * (RetinaNet's [B, A, C] logits and their gradient) the planned block comes on top of the memory arena and
+   * (class logits over every anchor, [B, A, C], and their gradient) the planned block comes on top of the memory arena and
    * raises the peak by about half (README, "Options"), for no measurable speed.
    */
   readonly enableMemPattern?: boolean;

@@ -1,7 +1,7 @@
 // A compiled loss is typed by its program's input and output names: each misuse below is a type error,
 // and tsc reports an `@ts-expect-error` that catches nothing as unused (TS2578), so this file type-checks
 // only while every misuse is caught (test/consumer.test.ts).
-import { compileReference, type HostTensor, multiboxLossProgram, retinanetLossProgram } from '@lossgraph/core';
+import { compileReference, type HostTensor, multiboxLossProgram } from '@lossgraph/core';
 import { compile } from '@lossgraph/onnxruntime-node';
 import { compile as compileTfjs } from '@lossgraph/tfjs';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -29,13 +29,13 @@ export async function misuse(): Promise<void> {
 
 export async function onABackend(): Promise<void> {
   // the same typing through a backend's compile, with options that change the outputs
-  const loss = await compile(retinanetLossProgram({ gradients: false, outputs: ['matched_idxs'] }));
-  const out = await loss.run({ cls_logits: t, bbox_regression: t, anchors: t, targets: t, num_objs: t });
-  void [out.loss_cls, out.loss_box, out.matched_idxs];
+  const loss = await compile(multiboxLossProgram({ gradients: false, outputs: ['num_pos'] }));
+  const out = await loss.run({ loc_data: t, conf_data: t, dbox_list: t, targets: t, num_objs: t });
+  void [out.loss_l, out.loss_c, out.num_pos];
   // @ts-expect-error gradients: false
-  void out.grad_cls_logits;
-  // @ts-expect-error cls_logit is not an input of the RetinaNet loss
-  await loss.run({ cls_logit: t, bbox_regression: t, anchors: t, targets: t, num_objs: t });
+  void out.grad_conf;
+  // @ts-expect-error conf_dat is not an input of the MultiBoxLoss
+  await loss.run({ conf_dat: t, loc_data: t, dbox_list: t, targets: t, num_objs: t });
 }
 
 export async function onTfjsApply(): Promise<void> {

@@ -1,59 +1,29 @@
-"""Fixture files (docs/FIXTURES.md): build a MultiBoxLoss fixture's tensors, write, read and validate any fixture.
+"""Fixture files (docs/FIXTURES.md): write, read and validate any loss's fixture.
 
-A fixture names its loss in `__metadata__["loss"]` (`multibox` when absent) and, for multibox, its
-`profile` (`seed` when absent); `validate` checks the tensors of that loss's schema.
+A fixture names its loss in `__metadata__["loss"]` (losses.DEFAULT_LOSS when absent) and, for a loss with
+profiles, its `profile` (the loss's first when absent); `validate` checks the tensors of that loss's schema
+(its `fixtures` part, losses/__init__.py).
 """
 
-import numpy as np
 import torch
 
-from . import safetensors_io
-from .multibox import Options, multibox_loss
-
-INPUTS = ("loc_data", "conf_data", "dbox_list", "targets", "num_objs")
-
-# name -> (dtype, shape in the symbols B, P, C, M; () is a scalar)
-SCHEMA = {
-    "loc_data": ("F32", ("B", "P", 4)),
-    "conf_data": ("F32", ("B", "P", "C")),
-    "dbox_list": ("F32", ("P", 4)),
-    "targets": ("F32", ("B", "M", 5)),
-    "num_objs": ("I32", ("B",)),
-    "loss_l": ("F64", ()),
-    "loss_c": ("F64", ()),
-    "grad_loc": ("F32", ("B", "P", 4)),
-    "grad_conf": ("F32", ("B", "P", "C")),
-    "conf_t_label": ("I64", ("B", "P")),
-    "loc_t": ("F32", ("B", "P", 4)),
-    "num_pos": ("I64", ("B",)),
-}
-
-METADATA_KEYS = ("jaccard_thresh", "neg_pos", "variance", "num_classes", "generator")
-
-RETINANET_SCHEMA = {
-    "cls_logits": ("F32", ("B", "A", "C")),
-    "bbox_regression": ("F32", ("B", "A", 4)),
-    "anchors": ("F32", ("A", 4)),
-    "targets": ("F32", ("B", "M", 5)),
-    "num_objs": ("I32", ("B",)),
-    "loss_cls": ("F64", ()),
-    "loss_box": ("F64", ()),
-    "grad_cls_logits": ("F32", ("B", "A", "C")),
-    "grad_bbox_regression": ("F32", ("B", "A", 4)),
-    "matched_idxs": ("I64", ("B", "A")),
-}
-
-RETINANET_METADATA_KEYS = ("loss", "fg_iou_thresh", "bg_iou_thresh", "focal_alpha", "focal_gamma", "box_loss",
-                           "num_classes", "generator")
-
-# loss name -> (tensor schema, required metadata keys)
-SCHEMAS = {"multibox": (SCHEMA, METADATA_KEYS), "retinanet": (RETINANET_SCHEMA, RETINANET_METADATA_KEYS)}
+from . import losses, safetensors_io
 
 
 def loss_of(metadata):
     """(loss, profile) a fixture names; profile is None for losses without profiles."""
-    loss = metadata.get("loss", "multibox")
-    return loss, (metadata.get("profile", "seed") if loss == "multibox" else None)
+    loss = metadata.get("loss", losses.DEFAULT_LOSS)
+    return loss, (losses.entry(loss).profile_of(metadata) if loss in losses.LOSSES else None)
+
+
+def _schema(loss, source):
+    """(tensor schema, required metadata keys) of a loss's fixtures."""
+    known = [e.name for e in losses.with_part("fixtures") if hasattr(e.part("fixtures"), "SCHEMA")]
+    if loss not in known:
+        what = "no schema here for the loss" if loss in losses.LOSSES else "unknown loss"
+        raise FixtureError(f"{source}: {what} {loss!r} (schemas: {', '.join(known)})")
+    part = losses.entry(loss).part("fixtures")
+    return part.SCHEMA, part.METADATA_KEYS
 
 
 class FixtureError(ValueError):
@@ -71,52 +41,6 @@ def generator_text(extra=""):
     return f"{text}; {extra}" if extra else text
 
 
-def options_metadata(options, num_classes, generator, profile=None):
-    """The `__metadata__` dict of a multibox fixture (all values are strings); `profile` only when given."""
-    profile_keys = {} if profile is None else {"loss": "multibox", "profile": profile}
-    return {
-        **profile_keys,
-        "jaccard_thresh": repr(float(options.jaccard_thresh)),
-        "neg_pos": str(int(options.neg_pos)),
-        "variance": ",".join(repr(float(v)) for v in options.variances),
-        "num_classes": str(int(num_classes)),
-        "generator": generator,
-    }
-
-
-def options_from_metadata(metadata):
-    """`Options` from a fixture's `__metadata__`."""
-    return Options(
-        jaccard_thresh=float(metadata["jaccard_thresh"]),
-        neg_pos=int(metadata["neg_pos"]),
-        variances=tuple(float(v) for v in metadata["variance"].split(",")),
-    )
-
-
-def expected_tensors(result):
-    """The expected-value tensors of a fixture from a `multibox.Result`."""
-    return {
-        "loss_l": np.array(result.loss_l, dtype=np.float64),
-        "loss_c": np.array(result.loss_c, dtype=np.float64),
-        "grad_loc": result.grad_loc.numpy().astype(np.float32),
-        "grad_conf": result.grad_conf.numpy().astype(np.float32),
-        "conf_t_label": result.conf_t_label.numpy().astype(np.int64),
-        "loc_t": result.loc_t.numpy().astype(np.float32),
-        "num_pos": result.num_pos.numpy().astype(np.int64),
-    }
-
-
-def build(inputs, options, generator):
-    """(tensors, metadata, result) of a fixture: the inputs plus the reference's expected values."""
-    result = multibox_loss(inputs["loc_data"], inputs["conf_data"], inputs["dbox_list"],
-                           inputs["targets"], inputs["num_objs"], options)
-    tensors = {name: inputs[name] for name in INPUTS}
-    tensors.update(expected_tensors(result))
-    metadata = options_metadata(options, inputs["conf_data"].shape[2], generator)
-    validate(tensors, metadata, "<new fixture>")
-    return tensors, metadata, result
-
-
 def validate(tensors, metadata, source, scalar_shapes=((),)):
     """Check names, dtypes and shapes against the schema of the fixture's loss, with consistent sizes.
 
@@ -124,11 +48,9 @@ def validate(tensors, metadata, source, scalar_shapes=((),)):
     Raises FixtureError naming the file and the tensor.
     """
     loss, profile = loss_of(metadata)
-    if loss not in SCHEMAS:
-        raise FixtureError(f"{source}: unknown loss {loss!r} (known: {', '.join(SCHEMAS)})")
-    if profile not in (None, "seed", "torchvision"):
-        raise FixtureError(f"{source}: unknown multibox profile {profile!r}")
-    schema, metadata_keys = SCHEMAS[loss]
+    schema, metadata_keys = _schema(loss, source)
+    if profile not in (None, *losses.entry(loss).profiles):
+        raise FixtureError(f"{source}: unknown {loss} profile {profile!r}")
     sizes = {}
     for name, (kind, dims) in schema.items():
         if name not in tensors:
@@ -162,8 +84,9 @@ def write(path, tensors, metadata):
 
 
 def read(path, scalar_shapes=((),)):
-    """Read and validate a fixture: (tensors, metadata, Options); Options is None unless it is multibox."""
+    """Read and validate a fixture: (tensors, metadata, options); options is what the loss's `fixtures` part's
+    `options_from_metadata` makes of the metadata, None for a loss without one."""
     tensors, metadata = safetensors_io.read(path)
     validate(tensors, metadata, str(path), scalar_shapes)
-    options = options_from_metadata(metadata) if loss_of(metadata)[0] == "multibox" else None
-    return tensors, metadata, options
+    options_from_metadata = getattr(losses.entry(loss_of(metadata)[0]).part("fixtures"), "options_from_metadata", None)
+    return tensors, metadata, (options_from_metadata(metadata) if options_from_metadata else None)

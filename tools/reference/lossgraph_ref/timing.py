@@ -1,5 +1,5 @@
-"""Timing helpers shared by the tools/reference/time_*.py scripts (one per loss; each loss's registry entry in
-packages/core names its script): summaries, the one-shape report and the JSON-lines server that apps/bench drives."""
+"""Timing helpers shared by time_loss.py (each loss's `timing` part, losses/<loss>/timing.py) and
+time_train_step.py: summaries, the one-shape report and the JSON-lines server that apps/bench drives."""
 
 import json
 import statistics

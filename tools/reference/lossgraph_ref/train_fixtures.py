@@ -17,7 +17,6 @@ import contextlib
 import copy
 import io
 import math
-import types
 import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -28,16 +27,10 @@ from onnx import numpy_helper
 import torch
 import torchvision
 from torchvision.ops import FrozenBatchNorm2d
-from torchvision.models.detection import _utils as det_utils
-from torchvision.ops import boxes as box_ops
 
-from . import checks, draw, safetensors_io, training, tv_fixtures
-from .dbox import make_dbox_list
-from .multibox import Options
+from . import draw, losses, safetensors_io, training
 from .onnx_torch import OnnxModel
-from .torchvision_ref import RetinanetOptions, anchor_grid, retinanet_sizes
 
-GIOU_TOL = 1e-4      # GIoU min/max operands (pixels) this close reject the draw
 TOLERANCE_CAP = 1e-3  # a grad/param/state/eval tolerance above this rejects the draw
 KINK_TOL = 1e-6      # activation input this close to a kink at step 0 rejects the draw
 MAXPOOL_TOL = 1e-5   # two largest positive entries of a pooling window this close reject the draw
@@ -47,24 +40,18 @@ BATCH = 2
 IMAGE_SIZE = 64
 MAX_OBJECTS = 3
 
-# default boxes of the SSD heads on 8x8 (4 boxes) and 4x4 (6 boxes) maps of a 64x64 image
-SSD64 = {"input_size": IMAGE_SIZE, "feature_maps": [8, 4], "steps": [8, 16], "min_sizes": [16, 32],
-         "max_sizes": [32, 48], "aspect_ratios": [[2], [2, 3]]}
-# RetinaNet anchors of P3 (16x16, stride 4) and P4 (8x8, stride 8)
-RETINANET_LEVELS = ((16, 8), (16, 32))
-
 
 @dataclass
 class TrainCase:
     name: str
     description: str
-    loss: str                       # multibox | retinanet
+    loss: str                       # a name of losses.LOSSES
     model: Callable                 # num_classes -> nn.Module (returns the outputs as a tuple)
-    num_classes: int                # logits per box (multibox: with background)
+    num_classes: int                # logits per box (with the background class where the loss has one)
     optimizer: dict                 # optimizer metadata (all strings)
     first_seed: int
-    profile: Optional[str] = None   # multibox: seed | torchvision
-    box_loss: str = "l1"            # retinanet
+    profile: Optional[str] = None   # the loss's profile, for a loss with profiles
+    box_loss: str = "l1"            # for a loss with a choice of box loss
     empty_image: Optional[int] = None  # this image gets num_objs 0
     steps: int = 3
     fold_constants: bool = False    # FrozenBatchNorm2d: fold its buffers into anonymous Mul/Add initializers
@@ -73,7 +60,7 @@ class TrainCase:
     image_size: int = IMAGE_SIZE
     batch: int = BATCH  # more than 2 where a BatchNorm sees a 1x1 map (2 values normalise to +-1: no gradient)
     # (module, images [B, 3, H, W] float32 tensor) -> ('dbox_list' | 'anchors', float32 array): the model's own
-    # default boxes or anchors (torchvision's generators) instead of the SSD64 / RETINANET_LEVELS ones
+    # default boxes or anchors (torchvision's generators) instead of the loss's own (its train_cases `priors`)
     priors: Optional[Callable] = None
     batchnorm_momentum: float = BN_MOMENTUM  # PyTorch's m of every BatchNorm2d of the model
     # a MaxPool window's top-two gap below this rejects the draw; a real stem's 3x3/2 pool over thousands of
@@ -83,6 +70,15 @@ class TrainCase:
     # whose priors is positive or mined gives its head and the layers feeding only it no gradient)
     box_sides: tuple = (0.15, 0.6)
     max_objects: int = MAX_OBJECTS  # truths per image: 1 to this many
+    build: Optional[Callable] = None  # (case, seed) -> build's result: a loss folder's own draw (lossgraph_ref/losses)
+    # a grad/param/state/eval tolerance above this rejects the draw; a real network whose PyTorch float32 run
+    # itself deviates more takes a larger cap, and the file then says where its float32 gradient error lies
+    tolerance_cap: float = TOLERANCE_CAP
+
+
+def _hooks(case):
+    """The case's loss's `train_cases` part: what drawing, priors, metadata and rejection need of the loss."""
+    return losses.entry(case.loss).part("train_cases")
 
 
 # -- drawing ------------------------------------------------------------------------------------------
@@ -97,12 +93,7 @@ def draw_batch(case, rng):
         if n == 0:
             rows.append(None)
             continue
-        boxes = draw.random_boxes(rng, n, *case.box_sides)
-        if case.loss == "retinanet":
-            boxes = (boxes * size).astype(np.float32)
-            labels = rng.integers(0, case.num_classes, n)
-        else:
-            labels = draw.random_labels(rng, n, case.num_classes)
+        boxes, labels = _hooks(case).truths(case, rng, draw.random_boxes(rng, n, *case.box_sides))
         rows.append(draw.objects(boxes, labels))
     targets, num_objs = draw.pad(rows, case.max_objects)
     return images, targets, num_objs
@@ -114,16 +105,13 @@ def priors(case, module, images):
         name, values = case.priors(module, torch.from_numpy(images))
         return name, np.ascontiguousarray(values.numpy() if isinstance(values, torch.Tensor) else values,
                                           dtype=np.float32)
-    if case.loss == "multibox":
-        return "dbox_list", make_dbox_list(SSD64).numpy()
-    feature_sizes, bases = RETINANET_LEVELS
-    return "anchors", anchor_grid(IMAGE_SIZE, feature_sizes, retinanet_sizes(bases))
+    return _hooks(case).priors(case)
 
 
 # -- export and the ONNX state ------------------------------------------------------------------------
 
 def outputs_of(case):
-    return training.LOSS_OUTPUTS[case.loss]
+    return training.outputs_of(case.loss)
 
 
 def export(case, module, images):
@@ -289,71 +277,10 @@ def activation_problems(model_bytes, images, bn_momentum=BN_MOMENTUM, maxpool_to
     return problems
 
 
-def _mining_margin(mining, neg, conf_t, b):
-    negative = conf_t[b] == 0
-    selected, unselected = neg[b] & negative, ~neg[b]
-    if not bool(selected.any()) or not bool(unselected.any()):
-        return math.inf
-    low, high = float(mining[b][selected].min()), float(mining[b][unselected].max())
-    return (low - high) / max(1.0, abs(low))
-
-
 def loss_problems(case, loss_fn, tensors, run64):
-    """Matching margins (step 0), mining margins (every step), torchvision's run-out rule."""
-    problems = []
-    if case.loss == "multibox":
-        seed = loss_fn.seed if case.profile == "torchvision" else loss_fn
-        result = types.SimpleNamespace(details=seed.details, conf_t_label=seed.conf_t)
-        problems += checks.match_problems(result, seed.options.jaccard_thresh)
-        for k, (mining, neg) in enumerate(seed.history[:case.steps]):
-            for b in range(mining.size(0)):
-                margin = _mining_margin(mining, neg, seed.conf_t, b)
-                if margin < checks.TOL:
-                    problems.append(f"step {k} image {b}: mining margin {margin:.1e}")
-        if case.profile == "torchvision":
-            num_pos = types.SimpleNamespace(num_pos=(seed.conf_t > 0).sum(1).numpy())
-            problems += tv_fixtures.run_out_problems(tensors, seed.options, num_pos)
-        if int((seed.conf_t > 0).sum()) == 0:
-            problems.append("no positives")
-    else:
-        anchors = torch.from_numpy(tensors["anchors"]).double()
-        ious = []
-        for b, n in enumerate(tensors["num_objs"]):
-            boxes = torch.from_numpy(tensors["targets"][b, :int(n), :4]).double()
-            ious.append(box_ops.box_iou(boxes, anchors) if int(n) else None)
-        result = types.SimpleNamespace(ious=ious, matched_idxs=run64.decisions[0])
-        problems += tv_fixtures.retinanet_match_problems(result, loss_fn.options)
-        problems += box_loss_problems(loss_fn, tensors, run64.decisions[0], case.steps)
-        if int((run64.decisions[0] >= 0).sum()) == 0:
-            problems.append("no foreground anchors")
-    return problems
-
-
-def box_loss_problems(loss_fn, tensors, matched, steps):
-    """IoU-type box losses, at every step: a foreground anchor's decoded box edge within GIOU_TOL of its
-    truth's (a min/max operand pair), an intersection side within GIOU_TOL of 0, dw/dh near the decode clamp."""
-    if loss_fn.options.box_loss in ("l1", "smooth_l1"):
-        return []
-    coder = det_utils.BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
-    anchors = torch.from_numpy(tensors["anchors"]).double()
-    targets = torch.from_numpy(tensors["targets"]).double()
-    clamp = math.log(1000.0 / 16)
-    problems = []
-    for k, reg in enumerate(loss_fn.history[:steps]):
-        for b in range(reg.size(0)):
-            fg = torch.from_numpy(matched[b] >= 0)
-            if not bool(fg.any()):
-                continue
-            deltas = reg[b][fg]
-            pred = coder.decode_single(deltas, anchors[fg])
-            truth = targets[b][torch.from_numpy(matched[b])[fg], :4]
-            edge = float((pred - truth).abs().min())
-            sides = torch.cat([torch.min(pred[:, 2:], truth[:, 2:]) - torch.max(pred[:, :2], truth[:, :2])], 1)
-            side = float(sides.abs().min())
-            near_clamp = float((deltas[:, 2:] - clamp).abs().min())
-            if edge < GIOU_TOL or side < GIOU_TOL or near_clamp < GIOU_TOL:
-                problems.append(f"step {k} image {b}: GIoU operands {edge:.1e} / {side:.1e} apart, clamp {near_clamp:.1e}")
-    return problems
+    """The loss's own reasons to reject a draw (its `train_cases` part's `problems`: matching and mining margins,
+    torchvision's run-out rule, box-loss operands near a kink)."""
+    return _hooks(case).problems(case, loss_fn, tensors, run64)
 
 
 def run_problems(run64, runs32):
@@ -376,16 +303,8 @@ def _float(value):
 
 
 def loss_metadata(case):
-    if case.loss == "multibox":
-        options = Options()
-        return {"loss": "multibox", "profile": case.profile, "jaccard_thresh": _float(options.jaccard_thresh),
-                "neg_pos": str(options.neg_pos), "variance": ",".join(_float(v) for v in options.variances),
-                "num_classes": str(case.num_classes)}
-    options = RetinanetOptions(box_loss=case.box_loss)
-    return {"loss": "retinanet", "fg_iou_thresh": _float(options.fg_iou_thresh),
-            "bg_iou_thresh": _float(options.bg_iou_thresh), "focal_alpha": _float(options.focal_alpha),
-            "focal_gamma": _float(options.focal_gamma), "box_loss": options.box_loss,
-            "num_classes": str(case.num_classes)}
+    """The loss's metadata keys of a case's fixture (its `train_cases` part's `metadata`)."""
+    return _hooks(case).metadata(case)
 
 
 def generator_text(case, seed):
@@ -397,8 +316,24 @@ def generator_text(case, seed):
             f"{case.description}")
 
 
+def zero_gradient_split(run64, runs32):
+    """Metadata on where PyTorch's float32 gradient error lies: the tensors whose float64 gradient is exactly 0
+    up to rounding (|g| <= 1e-10; in MobileNetV3 the BatchNorm biases whose output reaches the loss only
+    through conv + BatchNorm, which subtracts any per-channel shift), where float32 gives rounding noise measured
+    against the 1e-3 floor of the norm, and the others."""
+    zero = sorted(name for name, g in run64.grads.items() if not np.abs(g).max() > 1e-10)
+    others = {name: g for name, g in run64.grads.items() if name not in zero}
+    noise = max((float(np.abs(run.grads[name]).max()) for run in runs32.values() for name in zero), default=0.0)
+    other_error = max(training.tensor_error({n: run.grads[n] for n in others}, others) for run in runs32.values())
+    return {"float32_torch_grad_error_nonzero_tensors": f"{other_error:.3e}",
+            "zero_gradient_tensors": ",".join(zero),
+            "float32_torch_zero_gradient_noise": f"{noise:.3e}"}
+
+
 def build(case, seed):
     """(tensors, metadata, problems) of one draw of `case`."""
+    if case.build is not None:
+        return case.build(case, seed)
     torch.manual_seed(seed)
     module = case.model(case.num_classes)
     if case.prepare is not None:
@@ -415,8 +350,6 @@ def build(case, seed):
     metadata = {**loss_metadata(case), **case.optimizer, "steps": str(case.steps), "batchnorm": "train",
                 "batchnorm_momentum": _float(case.batchnorm_momentum), "outputs": ",".join(outputs_of(case)),
                 "seed": str(seed), "generator": generator_text(case, seed), **case.extra_metadata}
-    if case.loss == "retinanet":
-        metadata.pop("profile", None)
     loss64 = training.make_loss(metadata, tensors)
     run64 = module_run(module, images, loss64, metadata, case.steps, torch.float64)
     runs32 = float32_runs(module, images, tensors, metadata, case.steps)
@@ -432,8 +365,10 @@ def build(case, seed):
         metadata[f"{q}_tolerance"] = f"{max(TOLERANCE_FLOOR, 10 * errors[q]):.3e}"
     if float(metadata["loss_tolerance"]) > TOLERANCE_FLOOR:
         problems.append(f"float32 losses off by {errors['loss']:.1e}: the per-step losses must stay a sharp check")
-    problems += [f"{q} tolerance {metadata[f'{q}_tolerance']} above {TOLERANCE_CAP:g}"
-                 for q in ("grad", "param", "state", "eval") if float(metadata[f"{q}_tolerance"]) > TOLERANCE_CAP]
+    problems += [f"{q} tolerance {metadata[f'{q}_tolerance']} above {case.tolerance_cap:g}"
+                 for q in ("grad", "param", "state", "eval") if float(metadata[f"{q}_tolerance"]) > case.tolerance_cap]
+    if case.tolerance_cap != TOLERANCE_CAP:
+        metadata.update(zero_gradient_split(run64, runs32))
     for name, value in run64.losses.items():
         tensors[name] = np.array(value, dtype=np.float64)
     for prefix, values in (("grad/", run64.grads), ("param/", run64.params), ("state/", run64.state)):

@@ -22,7 +22,9 @@ from torchvision.ops import boxes as box_ops
 
 from . import draw, train_cases, train_fixtures, training
 from .dbox import make_dbox_list
-from .torchvision_ref import _targets, cxcywh_to_xyxy, ssd_model
+from .losses.multibox.torchvision_ref import ssd_model
+from .losses.multibox.train_cases import SSD64
+from .torchvision_common import cxcywh_to_xyxy, detection_targets
 from .train_models import ConvBnAct, InvertedResidual, SsdHeads, SsdLite, randomise_batch_norms
 
 
@@ -58,7 +60,7 @@ class SsdLite320(nn.Module):
 
 # name -> (module class, classes incl. background, image size, default-box configuration)
 MODELS = {
-    "fixture_ssdlite": (SsdLite, 4, train_fixtures.IMAGE_SIZE, train_fixtures.SSD64),
+    "fixture_ssdlite": (SsdLite, 4, train_fixtures.IMAGE_SIZE, SSD64),
     "ssdlite320": (SsdLite320, 21, 320, {"input_size": 320, "feature_maps": [20, 10], "steps": [16, 32],
                                          "min_sizes": [32, 96], "max_sizes": [96, 180],
                                          "aspect_ratios": [[2, 3], [2, 3]]}),
@@ -126,7 +128,7 @@ class TorchvisionSsdLoss:
         num_classes = int(problem.metadata["num_classes"])
         self.model = ssd_model(num_classes, options.jaccard_thresh, options.neg_pos, options.variances)
         self.anchors = cxcywh_to_xyxy(problem.dbox_list).float()
-        self.targets = _targets(problem.targets, problem.num_objs, torch.float32, 1)
+        self.targets = detection_targets(problem.targets, problem.num_objs, torch.float32, 1)
 
     def __call__(self, loc, conf):
         matched = [self.model.proposal_matcher(box_ops.box_iou(t["boxes"], self.anchors)) for t in self.targets]

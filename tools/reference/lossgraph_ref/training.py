@@ -1,6 +1,7 @@
-"""Training steps as docs/FIXTURES.md "Training steps" defines them: the loss programs as differentiable
-functions of a model's outputs, torch.optim 1.13's optimizers on the single-tensor path, and the loop
-(zero_grad, forward, loss, backward of the sum of the terms, step) that records what a fixture stores.
+"""Training steps as docs/FIXTURES.md "Training steps" defines them: the loss programs as differentiable functions
+of a model's outputs (each loss's `training` part, losses/<loss>/training.py), torch.optim 1.13's optimizers on
+the single-tensor path, and the loop (zero_grad, forward, loss, backward of the sum of the terms, step) that
+records what a fixture stores.
 
 The loop takes the model as a `forward(training)` callable plus its parameter and running-stat tensors,
 so the same code trains a PyTorch module (the generator) and an ONNX graph run in PyTorch (the checker).
@@ -10,117 +11,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from .multibox import Options, match_batch, mining_rank
-from .torchvision_ref import RetinanetOptions, _targets, cxcywh_to_xyxy, retinanet_model, ssd_model, _focal_parameters
-from torchvision.ops import boxes as box_ops
-
-LOSS_TERMS = {"multibox": ("loss_l", "loss_c"), "retinanet": ("loss_cls", "loss_box")}
-LOSS_OUTPUTS = {"multibox": ("loc_data", "conf_data"), "retinanet": ("cls_logits", "bbox_regression")}
+from . import losses
 
 
 # -- losses -------------------------------------------------------------------------------------------
 
-class MultiboxSeedLoss:
-    """The seed's MultiBoxLoss (multibox.py) on tensors that keep their graph; matching is computed once.
-
-    Returns ({"loss_l", "loss_c"}, decisions) where decisions is the mining mask [B, P] (bool numpy)."""
-
-    def __init__(self, dbox_list, targets, num_objs, options):
-        self.options = options
-        self.conf_t, self.loc_t, self.details = match_batch(dbox_list, targets, num_objs, options)
-        self.history = []  # per call: (mining loss [B, P], mining mask [B, P]), for the margin checks
-
-    def __call__(self, outputs):
-        loc, conf = outputs["loc_data"], outputs["conf_data"]
-        B, P, C = conf.shape
-        conf_t = self.conf_t
-        loc_t = self.loc_t.to(loc.dtype)
-        pos = conf_t > 0
-        loss_l = F.smooth_l1_loss(loc[pos], loc_t[pos], reduction="sum", beta=1.0)
-        with torch.no_grad():
-            mining = F.cross_entropy(conf.detach().reshape(-1, C), conf_t.view(-1), reduction="none").view(B, P)
-            mining[pos] = 0
-            num_pos = pos.long().sum(1)
-            num_neg = torch.clamp(num_pos * self.options.neg_pos, max=P)
-            neg = mining_rank(mining) < num_neg.unsqueeze(1)
-            self.history.append((mining.double(), neg))
-        loss_c = F.cross_entropy(conf[pos | neg], conf_t[pos | neg], reduction="sum")
-        n = int(num_pos.sum())
-        if n == 0:  # docs/FIXTURES.md extension 2: no positives in the batch, both terms 0 with zero gradient
-            zero = (loc.sum() + conf.sum()) * 0.0
-            return {"loss_l": zero, "loss_c": zero.clone()}, neg.numpy()
-        return {"loss_l": loss_l / n, "loss_c": loss_c / n}, neg.numpy()
-
-
-class MultiboxTorchvisionLoss:
-    """torchvision's SSD.compute_loss (multibox profile `torchvision`), matching as SSD.forward does.
-    The decisions are the seed's mining mask (same matching, same ranking of negatives)."""
-
-    def __init__(self, dbox_list, targets, num_objs, options):
-        self.options = options
-        self.seed = MultiboxSeedLoss(dbox_list, targets, num_objs, options)
-        self.dbox = np.asarray(dbox_list, dtype=np.float32)
-        self.targets, self.num_objs = targets, num_objs
-
-    def __call__(self, outputs):
-        loc, conf = outputs["loc_data"], outputs["conf_data"]
-        B, P, C = conf.shape
-        dtype = loc.dtype
-        model = ssd_model(C, self.options.jaccard_thresh, self.options.neg_pos, self.options.variances)
-        anchors = cxcywh_to_xyxy(self.dbox).to(dtype)
-        targets = _targets(self.targets, self.num_objs, dtype, 1)
-        matched = [torch.full((P,), -1, dtype=torch.int64) if t["boxes"].numel() == 0
-                   else model.proposal_matcher(box_ops.box_iou(t["boxes"], anchors)) for t in targets]
-        losses = model.compute_loss(targets, {"bbox_regression": loc, "cls_logits": conf}, [anchors] * B, matched)
-        _, mined = self.seed({"loc_data": loc.detach(), "conf_data": conf.detach()})
-        decisions = np.concatenate([torch.stack(matched).numpy(), mined.astype(np.int64)], 1)
-        return {"loss_l": losses["bbox_regression"], "loss_c": losses["classification"]}, decisions
-
-
-class RetinanetLoss:
-    """torchvision's RetinaNet.compute_loss; anchors in pixels. Decisions: the matched indices."""
-
-    def __init__(self, anchors, targets, num_objs, options):
-        self.options = options
-        self.anchors = np.asarray(anchors, dtype=np.float32)
-        self.targets, self.num_objs = targets, num_objs
-        self.history = []  # per call: the box regression (float64, detached), for the GIoU margin checks
-
-    def __call__(self, outputs):
-        cls, reg = outputs["cls_logits"], outputs["bbox_regression"]
-        self.history.append(reg.detach().double())
-        B, A, C = cls.shape
-        model = retinanet_model(C, self.options)
-        anchors = torch.from_numpy(self.anchors).to(cls.dtype)
-        targets = _targets(self.targets, self.num_objs, cls.dtype, 0)
-        captured = {}
-        head_loss = model.head.compute_loss
-
-        def capture(targets_, head_outputs, anchors_, matched_idxs):
-            captured["matched"] = torch.stack(matched_idxs).numpy().copy()
-            return head_loss(targets_, head_outputs, anchors_, matched_idxs)
-
-        model.head.compute_loss = capture
-        with _focal_parameters(float(self.options.focal_alpha), float(self.options.focal_gamma)):
-            losses = model.compute_loss(targets, {"cls_logits": cls, "bbox_regression": reg}, [anchors] * B)
-        return {"loss_cls": losses["classification"], "loss_box": losses["bbox_regression"]}, captured["matched"]
+def outputs_of(loss):
+    """The model outputs `loss` reads, in order (its `training` part's OUTPUTS)."""
+    return losses.entry(loss).part("training").OUTPUTS
 
 
 def make_loss(metadata, tensors):
-    """The loss program a fixture's metadata names, over its batch's targets."""
-    loss = metadata["loss"]
-    if loss == "multibox":
-        options = Options(float(metadata["jaccard_thresh"]), int(metadata["neg_pos"]),
-                          tuple(float(v) for v in metadata["variance"].split(",")))
-        kind = {"seed": MultiboxSeedLoss, "torchvision": MultiboxTorchvisionLoss}[metadata.get("profile", "seed")]
-        return kind(tensors["dbox_list"], tensors["targets"], tensors["num_objs"], options)
-    if loss == "retinanet":
-        options = RetinanetOptions(float(metadata["fg_iou_thresh"]), float(metadata["bg_iou_thresh"]),
-                                   float(metadata["focal_alpha"]), float(metadata["focal_gamma"]), metadata["box_loss"])
-        return RetinanetLoss(tensors["anchors"], tensors["targets"], tensors["num_objs"], options)
-    raise ValueError(f"unknown loss {loss!r}")
+    """The loss program a fixture's metadata names, over its batch's targets (its loss's `training` part)."""
+    return losses.entry(metadata["loss"]).part("training").make_loss(metadata, tensors)
 
 
 # -- optimizers ---------------------------------------------------------------------------------------

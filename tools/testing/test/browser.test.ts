@@ -31,7 +31,7 @@ const webgl = named(probed, 'browser-tfjs-webgl');
 const webgpu = named(probed, 'browser-onnxruntime-web-webgpu');
 const testIf = (p: ProbedBackend) => (p.skip === null ? it : it.skip);
 
-// Numbers (op cases, every fixture) are checked by browser-conformance.test.ts; here, what runs them.
+// Numbers (op cases, every fixture) are checked by browser-conformance-*.test.ts; here, what runs them.
 describe('browser backends say what runs them', () => {
   const deviceOf = async (p: ProbedBackend) => {
     const loss = await p.backend.compile(fixtureProgram(await load(SMALL[0]!)));

@@ -11,4 +11,5 @@ export {
   describeBackend,
 } from './describe-backend.js';
 export { type ConformanceFixture, fixtureAdapter } from './fixture-adapter.js';
+export { describeTrainingFixtures, type TrainingFixtureEnv } from './training-fixtures.js';
 export { describeTrainingSteps } from './training-steps.js';

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileReference } from '../backend/reference.js';
+import { lossEntry } from '../losses/registry.js';
 import {
+  checkLossAgainstReference,
   checkOptimReferenceCase,
-  checkRetinanetAgainstReference,
   loadOptimReference,
   type TrainingTolerances,
+  tinyDetectorLosses,
 } from '../testing/optim-reference.js';
 import type { ConformanceEnv } from './describe-backend.js';
 
@@ -14,8 +16,8 @@ const FLOOR: TrainingTolerances = { loss: 1e-4, grad: 1e-4, param: 1e-4, state: 
 /**
  * Registers the training-step cases for a backend: the tiny detector trained on the MultiBoxLoss by each
  * torch.optim configuration of tools/reference/optim_reference.py (losses of every step, step-0
- * gradients, parameters, running stats, optimizer state, eval outputs), and a RetinaNet training step
- * against the reference interpreter. Top-level await: call it at module level of a test file.
+ * gradients, parameters, running stats, optimizer state, eval outputs), and the same detector trained on every
+ * other registered loss whose entry wires it, against the reference interpreter. Top-level await: call it at module level of a test file.
  */
 export async function describeTrainingSteps(env: ConformanceEnv, tolerance: TrainingTolerances = FLOOR): Promise<void> {
   const ref = await loadOptimReference();
@@ -26,8 +28,10 @@ export async function describeTrainingSteps(env: ConformanceEnv, tolerance: Trai
         expect(await checkOptimReferenceCase(ref, c, env.compile, tolerance)).toEqual([]);
       });
     }
-    register('RetinaNet loss: three steps agree with the reference interpreter', async () => {
-      expect(await checkRetinanetAgainstReference(ref, env.compile, compileReference, tolerance.loss)).toEqual([]);
-    });
+    for (const name of tinyDetectorLosses()) {
+      register(`${lossEntry(name).title}: three steps agree with the reference interpreter`, async () => {
+        expect(await checkLossAgainstReference(ref, name, env.compile, compileReference, tolerance.loss)).toEqual([]);
+      });
+    }
   });
 }

@@ -31,7 +31,7 @@ export interface TrainingFixture {
   readonly metadata: Readonly<Record<string, string>>;
   /** the serialised ONNX ModelProto */
   readonly modelOnnx: Uint8Array;
-  /** `images`, the loss's default boxes or anchors (its entry's `training.priorsInput`), `targets`, `num_objs` */
+  /** `images`, the loss's default boxes or anchors (its entry's `training.priorsInputs`), `targets`, `num_objs` */
   readonly batch: Readonly<Record<string, HostTensor>>;
   readonly lossOptions: Fixture['options'];
   readonly optimizer: OptimizerOptions;
@@ -132,11 +132,24 @@ export function readTrainingFixture(bytes: Uint8Array, name: string): TrainingFi
   // the batch
   const modelOnnx = get('model_onnx', 'U8', 1).data as Uint8Array;
   const images = get('images', 'F32', 4);
-  const priors = get(trainingOf(loss).priorsInput, 'F32', 2);
   const targets = get('targets', 'F32', 3);
   const numObjs = get('num_objs', 'I32', 1);
   const [B] = images.shape;
-  if (priors.shape[1] !== 4) bad(trainingOf(loss).priorsInput, `has shape [${priors.shape}], expected [N,4]`);
+  // the default boxes, anchors or strides, shaped as the loss's tensor table says (a letter: the same size in all)
+  const sizes = new Map<string, number>();
+  const priors = trainingOf(loss).priorsInputs.map((input) => {
+    const want = lossEntry(loss).fixture.tensors.find((t) => t.name === input)?.shape ?? ['N', '4'];
+    const t = get(input, 'F32', want.length);
+    const ok = want.every((dim, i) => {
+      const got = t.shape[i] ?? -1;
+      if (/^\d+$/.test(dim)) return got === Number(dim);
+      const seen = sizes.get(dim) ?? got;
+      sizes.set(dim, seen);
+      return got === seen;
+    });
+    if (!ok) bad(input, `has shape [${t.shape}], expected [${want}]`);
+    return [input, t] as const;
+  });
   if (targets.shape[0] !== B || targets.shape[2] !== 5)
     bad('targets', `has shape [${targets.shape}], expected [${B},M,5]`);
   if (numObjs.shape[0] !== B) bad('num_objs', `has shape [${numObjs.shape}], expected [${B}]`);
@@ -147,7 +160,7 @@ export function readTrainingFixture(bytes: Uint8Array, name: string): TrainingFi
   });
   const batch = {
     images: host(images),
-    [trainingOf(loss).priorsInput]: host(priors),
+    ...Object.fromEntries(priors.map(([input, t]) => [input, host(t)])),
     targets: host(targets),
     num_objs: host(numObjs),
   };

@@ -1,4 +1,4 @@
-import type { LossProgram } from '../backend/contract.js';
+import type { Feeds, HostTensor, LossProgram } from '../backend/contract.js';
 import type { MetadataReader } from '../io/fixture-metadata.js';
 import type { TrainingLoss } from '../training/training-loss.js';
 import type { CliDescription } from './cli-flags.js';
@@ -39,8 +39,29 @@ export interface TrainingDescription<O extends object, F extends object> {
   readonly loss: (options: Omit<O, 'gradients' | 'outputs'>) => TrainingLoss;
   /** the loss terms, in the order the loss outputs them */
   readonly terms: readonly string[];
-  /** the loss input the default boxes or anchors go to */
-  readonly priorsInput: string;
+  /**
+   * the loss inputs a training step's batch feeds besides `targets` and `num_objs`: the default boxes or anchors
+   * (and strides), each shaped as in the loss's fixture table; a training-step fixture holds tensors of these names
+   */
+  readonly priorsInputs: readonly string[];
   /** the loss options a training-step fixture's metadata states */
   readonly fixtureOptions: (m: MetadataReader) => F;
+  /**
+   * How the tiny detector of packages/core/src/testing/tiny-detector.ts trains on this loss in the conformance
+   * suite's check against the reference interpreter (packages/core/src/conformance/training-steps.ts); absent
+   * where the loss's training step is checked otherwise (the default loss: against torch.optim).
+   */
+  readonly tinyDetector?: TinyDetectorWiring<O>;
+}
+
+/** The tiny detector's two heads and default boxes, wired to a loss's inputs. */
+export interface TinyDetectorWiring<O extends object> {
+  /** the loss options of the check */
+  readonly options: Omit<O, 'gradients' | 'outputs'>;
+  /** the loss input the box head (4 values per default box) feeds */
+  readonly boxHead: string;
+  /** the loss input the class head feeds */
+  readonly classHead: string;
+  /** the loss's prior inputs made from the default boxes ([P, 4] centre form, normalised) */
+  readonly priors: (defaultBoxes: HostTensor) => Feeds;
 }

@@ -9,7 +9,7 @@ import type { TruthRow } from './pack-targets.js';
  * protocol of tools/reference/lossgraph_ref/timing.py.
  */
 export interface PerfOriginal {
-  /** a path from the repository root, e.g. `tools/reference/time_original.py` */
+  /** a path from the repository root, e.g. `tools/reference/time_loss.py` */
   readonly script: string;
   /** arguments before `--serve` */
   readonly args: readonly string[];

@@ -22,15 +22,16 @@ export { negativeLosses } from './mining.js';
 export type { OpCase } from './op-case.js';
 export { OP_CASES } from './op-cases.js';
 export {
+  checkLossAgainstReference,
   checkOptimReferenceCase,
-  checkRetinanetAgainstReference,
   loadOptimReference,
+  lossReferenceProblem,
   type OptimReference,
   type OptimReferenceCase,
   optimReferencePath,
   optimReferenceProgram,
-  retinanetReferenceProblem,
   type TrainingTolerances,
+  tinyDetectorLosses,
 } from './optim-reference.js';
 export { repoFixturesDir, sampleFixturePath, trainingSampleFixturePath } from './paths.js';
 export { normal, seededRandom } from './random.js';

@@ -5,8 +5,9 @@ import { feed } from '../backend/feed.js';
 import { fail } from '../errors.js';
 import { parseSafetensors, type SafetensorsTensor } from '../io/safetensors.js';
 import { at } from '../ir/at.js';
+import type { TinyDetectorWiring } from '../losses/loss-entry.js';
 import { multiboxTrainingLoss } from '../losses/multibox/training-loss.js';
-import { retinanetTrainingLoss } from '../losses/retinanet/training-loss.js';
+import { LOSS_NAMES, type LossName, lossEntry } from '../losses/registry.js';
 import type { ModelGraph } from '../training/model.js';
 import { sgd } from '../training/optimizer.js';
 import type { OptimizerOptions } from '../training/optimizer-options.js';
@@ -170,58 +171,66 @@ export async function checkOptimReferenceCase(
 }
 
 /**
- * The tiny detector trained on torchvision's RetinaNet loss instead: its heads renamed `bbox_regression`
- * and `cls_logits` (16 anchors, 3 classes), the anchors its default boxes in corner form, GIoU box loss,
- * SGD with momentum. No PyTorch values: for checking that backends agree with the reference interpreter.
+ * The tiny detector trained on the registered loss `name` instead, wired as its registry entry's
+ * `training.tinyDetector` says (heads renamed to the loss's inputs, default boxes made into its priors), SGD
+ * with momentum. No PyTorch values: for checking that backends agree with the reference interpreter.
  */
-export function retinanetReferenceProblem(ref: OptimReference): { program: TrainingStepProgram; batch: Feeds } {
+export function lossReferenceProblem(
+  ref: OptimReference,
+  name: LossName,
+): { program: TrainingStepProgram; batch: Feeds } {
+  const training = lossEntry(name).training;
+  const wiring = training?.tinyDetector as TinyDetectorWiring<object> | undefined;
+  if (!(training && wiring))
+    fail('INVALID_OPTION', `the ${name} loss's registry entry wires no tiny detector (training.tinyDetector)`);
   const model: ModelGraph = {
     ...ref.model,
     outputs: [
-      { name: 'bbox_regression', shape: at(ref.model.outputs, 0).shape },
-      { name: 'cls_logits', shape: at(ref.model.outputs, 1).shape },
+      { name: wiring.boxHead, shape: at(ref.model.outputs, 0).shape },
+      { name: wiring.classHead, shape: at(ref.model.outputs, 1).shape },
     ],
     emit: (b, feeds, mode) => {
       const f = ref.model.emit(b, feeds, mode);
       return {
         ...f,
-        outputs: { bbox_regression: feed(f.outputs, 'loc_data'), cls_logits: feed(f.outputs, 'conf_data') },
+        outputs: { [wiring.boxHead]: feed(f.outputs, 'loc_data'), [wiring.classHead]: feed(f.outputs, 'conf_data') },
       };
     },
   };
   const program = trainingStepProgram({
     model,
-    loss: retinanetTrainingLoss({ boxLoss: 'giou' }),
+    loss: training.loss(wiring.options),
     optimizer: sgd({ lr: 0.1, momentum: 0.9 }),
     gradients: true,
   });
-  const d = feed(ref.batch, 'dbox_list');
-  const anchors = Float32Array.from({ length: d.data.length }, (_, i) => {
-    const r = i - (i % 4);
-    const [cx, cy, w, h] = [d.data[r]!, d.data[r + 1]!, d.data[r + 2]!, d.data[r + 3]!];
-    return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2][i % 4]!;
-  });
   const batch: Feeds = {
     images: feed(ref.batch, 'images'),
-    anchors: { dtype: 'float32', shape: d.shape, data: anchors },
+    ...wiring.priors(feed(ref.batch, 'dbox_list')),
     targets: feed(ref.batch, 'targets'),
     num_objs: feed(ref.batch, 'num_objs'),
   };
   return { program, batch };
 }
 
+/** The registered losses whose entry wires the tiny detector (`training.tinyDetector`), in registry order. */
+export function tinyDetectorLosses(): LossName[] {
+  return LOSS_NAMES.filter((name) => lossEntry(name).training?.tinyDetector !== undefined);
+}
+
 /**
- * Runs the RetinaNet problem for the reference file's steps with `compile` and with the reference
- * interpreter, and returns one line per value of `compile`'s run outside `tolerance` (docs/FIXTURES.md norms)
- * of the interpreter's: loss terms of every step, step 0's gradients, parameters and state after the last step.
+ * Runs the problem of `lossReferenceProblem` for the reference file's steps with `compile` and with the
+ * reference interpreter, and returns one line per value of `compile`'s run outside `tolerance` (docs/FIXTURES.md
+ * norms) of the interpreter's: loss terms of every step, step 0's gradients, parameters and state after the last
+ * step.
  */
-export async function checkRetinanetAgainstReference(
+export async function checkLossAgainstReference(
   ref: OptimReference,
+  name: LossName,
   compile: (program: LossProgram, options?: CompileOptions) => CompiledLoss | Promise<CompiledLoss>,
   reference: (program: LossProgram) => CompiledLoss | Promise<CompiledLoss>,
   tolerance: number,
 ): Promise<string[]> {
-  const { program, batch } = retinanetReferenceProblem(ref);
+  const { program, batch } = lossReferenceProblem(ref, name);
   const runWith = async (c: CompiledLoss) => {
     try {
       return await runTrainingSteps(c, program, batch, { steps: ref.steps });

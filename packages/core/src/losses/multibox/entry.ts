@@ -39,7 +39,7 @@ export const MULTIBOX_ENTRY: LossEntry<MultiboxLossOptions, MultiboxFixture['opt
   training: {
     loss: multiboxTrainingLoss,
     terms: ['loss_l', 'loss_c'],
-    priorsInput: 'dbox_list',
+    priorsInputs: ['dbox_list'],
     fixtureOptions: multiboxFixtureOptions,
   },
 };

@@ -42,7 +42,7 @@ function randomTruths(classes: number, random: () => number): TruthRow[] {
 
 /**
  * Synthetic MultiBoxLoss inputs for timing, with the same distribution as tools/reference's
- * time_original.py: about 3 objects per image, loc_data ~ N(0, 1), conf_data ~ N(0, 2²), the preset's
+ * time_loss.py --loss multibox: about 3 objects per image, loc_data ~ N(0, 1), conf_data ~ N(0, 2²), the preset's
  * default boxes. Deterministic for a given shape and seed.
  */
 export function syntheticMultiboxFeeds(shape: MultiboxPerfShape, seed = 0): Feeds {
@@ -68,7 +68,7 @@ export interface MultiboxPerfProblem {
   readonly priors: PriorPreset;
 }
 
-/** The MultiBoxLoss on a default-box preset, beside the seed's PyTorch loss (tools/reference/time_original.py). */
+/** The MultiBoxLoss on a default-box preset, beside the seed's PyTorch loss (tools/reference/time_loss.py --loss multibox). */
 export const MULTIBOX_PERF: PerfProblemDescription<MultiboxPerfProblem> = {
   // SSD300: the shape the speed targets are set at
   defaults: { batches: [1, 8, 32], problem: { loss: 'multibox', classes: 21, priors: 'ssd300' } },
@@ -90,8 +90,8 @@ export const MULTIBOX_PERF: PerfProblemDescription<MultiboxPerfProblem> = {
   title: (problem, boxes) =>
     `MultiBoxLoss, ${problem.priors.toUpperCase()} (${boxes} default boxes), ${problem.classes} classes`,
   original: {
-    script: 'tools/reference/time_original.py',
-    args: [],
+    script: 'tools/reference/time_loss.py',
+    args: ['--loss', 'multibox'],
     modules: ['torch'],
     what: "the seed's PyTorch MultiBoxLoss",
   },

@@ -1,3 +1,4 @@
+import type { HostTensor } from '../../backend/contract.js';
 import type { LossEntry } from '../loss-entry.js';
 import { RETINANET_FIXTURE, type RetinanetFixture, retinanetFixtureOptions } from './fixture.js';
 import {
@@ -60,7 +61,24 @@ export const RETINANET_ENTRY: LossEntry<RetinanetLossOptions, RetinanetFixture['
   training: {
     loss: retinanetTrainingLoss,
     terms: ['loss_cls', 'loss_box'],
-    priorsInput: 'anchors',
+    priorsInputs: ['anchors'],
     fixtureOptions: retinanetFixtureOptions,
+    tinyDetector: {
+      options: { boxLoss: 'giou' },
+      boxHead: 'bbox_regression',
+      classHead: 'cls_logits',
+      priors: (defaultBoxes) => ({ anchors: cornerForm(defaultBoxes) }),
+    },
   },
 };
+
+/** [P, 4] boxes (cx, cy, w, h) as (xmin, ymin, xmax, ymax), the anchors' form. */
+function cornerForm(boxes: HostTensor): HostTensor {
+  const d = boxes.data;
+  const data = new Float32Array(d.length);
+  for (let r = 0; r + 3 < d.length; r += 4) {
+    const [cx, cy, w, h] = [Number(d[r]), Number(d[r + 1]), Number(d[r + 2]), Number(d[r + 3])];
+    data.set([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], r);
+  }
+  return { dtype: 'float32', shape: boxes.shape, data };
+}

@@ -18,7 +18,7 @@ import { RETINANET_BOX_LOSSES, type RetinanetBoxLoss } from './options.js';
 import { retinanetLossProgram } from './program.js';
 
 /**
- * The RetinaNet timing problem (for `bench perf`, beside tools/reference/time_retinanet.py,
+ * The RetinaNet timing problem (for `bench perf`, beside tools/reference/time_loss.py --loss retinanet,
  * which draws the same distribution with numpy): torchvision's default RetinaNet anchors, 9 per location
  * (sizes x, x 2^(1/3), x 2^(2/3) for x = 32 ... 512; aspect ratios 0.5, 1, 2) on the 5-level pyramid of
  * a square image (strides 8 ... 128: on 512², 64² + 32² + 16² + 8² + 4² locations, 49104 anchors).
@@ -82,7 +82,7 @@ export interface RetinanetPerfProblem {
 
 /**
  * torchvision's RetinaNet loss on the anchors of a square image, beside torchvision's own
- * `RetinaNet.compute_loss` (tools/reference/time_retinanet.py, which times it at 512², 80 classes, batch 8).
+ * `RetinaNet.compute_loss` (tools/reference/time_loss.py --loss retinanet, which times it at 512², 80 classes, batch 8).
  */
 export const RETINANET_PERF: PerfProblemDescription<RetinanetPerfProblem> = {
   defaults: { batches: [8], problem: { loss: 'retinanet', classes: 80, image_size: 512, box_loss: 'l1' } },
@@ -120,8 +120,8 @@ export const RETINANET_PERF: PerfProblemDescription<RetinanetPerfProblem> = {
   title: (problem, boxes) =>
     `RetinaNet loss (${problem.box_loss} box loss), ${problem.image_size}² image (${boxes} anchors), ${problem.classes} classes`,
   original: {
-    script: 'tools/reference/time_retinanet.py',
-    args: [],
+    script: 'tools/reference/time_loss.py',
+    args: ['--loss', 'retinanet'],
     modules: ['torch', 'torchvision'],
     what: "torchvision's RetinaNet.compute_loss",
   },

@@ -82,7 +82,9 @@ export function assignTargets(b: GraphBuilder, inp: AssignerInputs): Assignment 
     .greater(0);
   const candidate = picked.and(inBox); // [B,M,A]
   const claims = candidate.cast('float32').sum([1]); // [B,A]
-  const bestTruth = overlaps.argMax(1).oneHot('M').transpose([0, 2, 1]).greater(0); // [B,M,A]
+  // each anchor's best truth, compared along M in place: a one-hot along the last axis then a transpose leaves
+  // onnxruntime-web's WebGPU transpose optimizer a bool Transpose, which has no WebGPU kernel
+  const bestTruth = overlaps.argMax(1).unsqueeze(1).equal(b.range('M').unsqueeze(1)); // [B,M,A]
   const positive = b.where(claims.greater(1).unsqueeze(1), bestTruth, candidate); // [B,M,A]
 
   const positiveF = positive.cast('float32');

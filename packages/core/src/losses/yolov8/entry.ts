@@ -1,8 +1,9 @@
 import type { LossEntry } from '../loss-entry.js';
-import { YOLOV8_FIXTURE, type Yolov8LossFixture } from './fixture-table.js';
+import { YOLOV8_FIXTURE, type Yolov8LossFixture, yolov8FixtureOptions } from './fixture-table.js';
 import { resolveYolov8Options, YOLOV8_EXTRA_OUTPUTS, type Yolov8LossOptions } from './options.js';
 import { YOLOV8_PERF, type Yolov8PerfProblem } from './perf.js';
 import { yolov8LossProgram } from './program.js';
+import { yolov8TrainingLoss } from './training-loss.js';
 
 /** Ultralytics' YOLOv8 / YOLO11 detection loss as the registry lists it. */
 export const YOLOV8_ENTRY: LossEntry<Yolov8LossOptions, Yolov8LossFixture['options'], Yolov8PerfProblem> = {
@@ -46,4 +47,11 @@ export const YOLOV8_ENTRY: LossEntry<Yolov8LossOptions, Yolov8LossFixture['optio
     ],
   },
   perf: YOLOV8_PERF,
+  training: {
+    loss: yolov8TrainingLoss,
+    terms: ['loss_box', 'loss_cls', 'loss_dfl'],
+    // the anchor centres in grid units and each anchor's stride (docs/FIXTURES.md, "yolov8")
+    priorsInputs: ['anchor_points', 'stride_tensor'],
+    fixtureOptions: yolov8FixtureOptions,
+  },
 };

@@ -21,4 +21,5 @@ export {
 } from './perf.js';
 export { nonNegativePower, sigmoidPower } from './powers.js';
 export { type Yolov8Input, type Yolov8Output, yolov8LossProgram } from './program.js';
+export { yolov8TrainingLoss } from './training-loss.js';
 export { anchorImageSize, validateYolov8Inputs, yolov8InputChecks } from './validate.js';

@@ -15,7 +15,7 @@ import { yoloAnchors } from './anchors.js';
 import { yolov8LossProgram } from './program.js';
 
 /**
- * The YOLOv8 timing problem (for `bench perf --loss yolov8`, beside tools/reference/time_yolov8.py, which draws
+ * The YOLOv8 timing problem (for `bench perf --loss yolov8`, beside tools/reference/time_loss.py --loss yolov8, which draws
  * the same distribution with numpy): the anchors of a square image on Ultralytics' three levels (strides 8, 16,
  * 32: on 640², 80² + 40² + 20² = 8400 anchors), the default reg_max 16, and 2-4 objects per image. The
  * defaults are Ultralytics' training shape: 640², 80 classes, batch 16.
@@ -75,7 +75,7 @@ export interface Yolov8PerfProblem {
 
 /**
  * Ultralytics' YOLOv8 loss at its training shape (640², A = 8400, 80 classes, batch 16), beside the float32
- * torch run of tools/reference's independent port (lossgraph_ref/yolov8.py, timed by time_yolov8.py).
+ * torch run of tools/reference's independent port (lossgraph_ref/losses/yolov8/reference.py, timed by time_loss.py --loss yolov8).
  */
 export const YOLOV8_PERF: PerfProblemDescription<Yolov8PerfProblem> = {
   defaults: { batches: [16], problem: { loss: 'yolov8', classes: 80, image_size: 640 } },
@@ -97,9 +97,9 @@ export const YOLOV8_PERF: PerfProblemDescription<Yolov8PerfProblem> = {
   title: (problem, boxes) =>
     `YOLOv8 loss (reg_max 16), ${problem.image_size}² image (${boxes} anchors), ${problem.classes} classes`,
   original: {
-    script: 'tools/reference/time_yolov8.py',
-    args: [],
+    script: 'tools/reference/time_loss.py',
+    args: ['--loss', 'yolov8'],
     modules: ['torch'],
-    what: 'the YOLOv8 loss on torch (float32, tools/reference/lossgraph_ref/yolov8.py)',
+    what: 'the YOLOv8 loss on torch (float32, tools/reference/lossgraph_ref/losses/yolov8/reference.py)',
   },
 };

@@ -164,7 +164,7 @@ def yolov8_loss(pred_distri, pred_scores, anchor_points, stride_tensor, targets,
 def loss_terms(D, X, anchor_points, stride_tensor, targets, num_objs, opts=Options(), tie="low"):
     """(loss_box, loss_cls, loss_dfl, assignment) as tensors in the dtype of pred_distri `D` [B, A, 4R] and
     pred_scores `X` [B, A, C]; differentiable in D and X where they require gradients (nothing is called
-    backward here, so tools/reference/time_yolov8.py can time the forward alone)."""
+    backward here, so time_loss.py --loss yolov8 can time the forward alone)."""
     f64 = D.dtype
     points = torch.as_tensor(anchor_points).to(f64)
     strides = torch.as_tensor(stride_tensor).to(f64)

@@ -1,4 +1,4 @@
-"""The fixture cases: how each one's inputs are drawn and what each must exercise.
+"""The multibox fixture cases of the seed profile: how each one's inputs are drawn and what each must exercise.
 
 A case has a `build(rng)` that returns (inputs, Options) and a `verify(inputs, result, options)` that
 returns the ways a draw fails to exercise what the case is for (an empty list when it does).
@@ -9,8 +9,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import dbox, draw
-from .multibox import Options
+from ... import dbox, draw
+from .reference import Options
 
 DEFAULT = Options()
 

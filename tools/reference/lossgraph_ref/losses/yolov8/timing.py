@@ -1,20 +1,7 @@
-#!/usr/bin/python3
-"""Time the YOLOv8 detection loss on torch (lossgraph_ref/yolov8.py, the independent port of Ultralytics'
-v8DetectionLoss: task-aligned assigner, BCE, CIoU, DFL) in float32 on the CPU.
-
-One shape:
-    /usr/bin/python3 tools/reference/time_yolov8.py --batch 16 --classes 80 [--image-size 640] \
-        [--repeats 20] [--warmup 3] [--threads N]
-prints one JSON line
-    {"impl":"pytorch","batch":B,"forward_ms":{"median":X,"p95":X},
-     "forward_backward_ms":{"median":X,"p95":X},"first_run_ms":X}
-
-Server (for apps/bench, the protocol of time_original.py):
-    /usr/bin/python3 tools/reference/time_yolov8.py --serve [--threads N]
-reads JSON lines on stdin and answers one JSON line per command on stdout:
-    {"cmd":"time","batch":16,"classes":80,"image_size":640,"mode":"forward"|"forward_backward",
-     "repeats":N[,"warmup":K]} -> {"times_ms":[...],"first_run_ms":X}
-    {"cmd":"quit"} -> exits.  A bad command gets {"error":"..."}.
+"""The yolov8 timing problem: the YOLOv8 detection loss on torch (reference.py, the independent port of
+Ultralytics' v8DetectionLoss: task-aligned assigner, BCE, CIoU, DFL) in float32 on the CPU, timed by
+tools/reference/time_loss.py --loss yolov8 [--image-size 640] (defaults: batch 16, 80 classes); a `time`
+command of its server may carry `image_size`.
 
 The problem is the timing problem of core's yolov8 registry entry (packages/core/src/losses/yolov8/perf.ts),
 drawn with numpy from the same distribution: the anchors of a square image on strides 8, 16, 32 (8400 on
@@ -24,15 +11,15 @@ step runs it), top-k with torch.topk as Ultralytics does; "forward_backward" add
 the three terms. Inputs are generated once per shape, outside the timing. Progress goes to stderr only.
 """
 
-import argparse
 import time
 
 import numpy as np
 import torch
 
-from lossgraph_ref import timing
-from lossgraph_ref.yolov8 import Options, loss_terms, make_anchors
+from .reference import Options, loss_terms, make_anchors
 
+# the shape parameters, in the order make_inputs takes them, with their defaults
+SHAPE = {"batch": 16, "classes": 80, "image_size": 640}
 REG_MAX = 16
 MAX_OBJECTS = 4
 
@@ -70,29 +57,3 @@ def call_ms(inputs, mode):
         if mode == "forward_backward":
             (box + cls + dfl).backward()
     return (time.perf_counter() - start) * 1e3
-
-
-def main():
-    parser = argparse.ArgumentParser(description="Time the YOLOv8 loss on torch (float32, CPU).")
-    parser.add_argument("--serve", action="store_true", help="answer JSON-line commands on stdin")
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--classes", type=int, default=80)
-    parser.add_argument("--image-size", type=int, default=640)
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--threads", type=int, help="torch.set_num_threads")
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    timing.log(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    timer = timing.ShapeTimer(make_inputs, call_ms)
-    if args.serve:
-        key_of = lambda c: timer.shape(int(c["batch"]), int(c["classes"]), int(c.get("image_size", 640)))  # noqa: E731
-        timing.serve(timer, key_of, "time_yolov8")
-    else:
-        key = timer.shape(args.batch, args.classes, args.image_size)
-        timing.report_one_shape(timer, key, args.batch, args.repeats, args.warmup)
-
-
-if __name__ == "__main__":
-    main()

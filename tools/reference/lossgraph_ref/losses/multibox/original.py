@@ -1,6 +1,7 @@
 """The seed's MultiBoxLoss as it runs in training: float32, per-image Python match loop, `Tensor.max`.
 
-This is the baseline that `time_original.py` times; it is not the fixture oracle (multibox.py is).
+This is the baseline that `time_loss.py --loss multibox` times (timing.py); it is not the fixture oracle
+(reference.py is).
 It keeps the seed's operations and their order: `match` writing into preallocated loc_t / conf_t with
 the argmax of `Tensor.max`, SmoothL1 over positives, cross entropy, the two sorts of hard negative
 mining, the final cross entropy over positives and hard negatives, and division by N. `targets` is a

@@ -2,7 +2,7 @@
 
 `build(rng)` returns (inputs, options); `verify(inputs, result)` the ways a draw misses what its case is for.
 Inputs are float32 (int32 for num_objs), as a backend receives them; the expected values come from
-`yolov8.yolov8_loss` in float64.
+`reference.yolov8_loss` in float64.
 """
 
 from dataclasses import dataclass
@@ -11,7 +11,7 @@ from typing import Callable, Optional
 import numpy as np
 import torch
 
-from .yolov8 import Options, make_anchors, yolov8_loss
+from .reference import Options, make_anchors, yolov8_loss
 
 IMAGE = (128, 128)
 STRIDES = (8, 16, 32)

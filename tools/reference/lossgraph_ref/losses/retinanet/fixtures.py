@@ -1,16 +1,22 @@
-"""Fixtures whose expected values come from torchvision's own losses (torchvision_ref): the `retinanet`
-loss and the multibox `torchvision` profile. Build the tensors and metadata, and list the ways a draw
-is unsafe for float32 backends (the checks of `checks.py`, adapted), so the generator can reject it.
+"""The `retinanet` fixtures (docs/FIXTURES.md), whose expected values come from torchvision's own
+RetinaNet.compute_loss (torchvision_ref.py): their schema, the tensors and metadata of one draw of a case
+(cases.py), the ways a draw is unsafe for float32 backends (the checks of `checks.py`, adapted), so the
+generator can reject it, and the anchor file of packages/core/test/data.
 """
 
 import math
 
 import numpy as np
 import torch
+import torchvision
 
-from . import checks, fixture
-from .multibox import Options, multibox_loss
-from .torchvision_ref import BOX_LOSSES, retinanet_loss, ssd_loss
+from ... import checks, fixture
+from .cases import CASES, FPN_128
+from .torchvision_ref import anchor_grid, retinanet_loss
+
+MAX_TRIES = 50
+
+__all__ = ["CASES", "MAX_TRIES", "METADATA_KEYS", "SCHEMA", "evaluate", "reference_files"]
 
 TOL = checks.TOL
 RETINANET_INPUTS = ("cls_logits", "bbox_regression", "anchors", "targets", "num_objs")
@@ -23,7 +29,22 @@ def _float(value):
     return repr(float(value))
 
 
-# -- retinanet --------------------------------------------------------------------------------------
+SCHEMA = {
+    "cls_logits": ("F32", ("B", "A", "C")),
+    "bbox_regression": ("F32", ("B", "A", 4)),
+    "anchors": ("F32", ("A", 4)),
+    "targets": ("F32", ("B", "M", 5)),
+    "num_objs": ("I32", ("B",)),
+    "loss_cls": ("F64", ()),
+    "loss_box": ("F64", ()),
+    "grad_cls_logits": ("F32", ("B", "A", "C")),
+    "grad_bbox_regression": ("F32", ("B", "A", 4)),
+    "matched_idxs": ("I64", ("B", "A")),
+}
+
+METADATA_KEYS = ("loss", "fg_iou_thresh", "bg_iou_thresh", "focal_alpha", "focal_gamma", "box_loss",
+                 "num_classes", "generator")
+
 
 def retinanet_metadata(options, num_classes, generator):
     metadata = {
@@ -136,63 +157,22 @@ def retinanet_problems(inputs, options, result, allow_exact_ties=False):
             + decode_clamp_problems(inputs, result, options) + retinanet_float32_problems(inputs, options, result))
 
 
-# -- multibox, torchvision profile -------------------------------------------------------------------
-
-def build_ssd_torchvision(inputs, options, generator):
-    """(tensors, metadata, (tv result, seed result)) of a multibox fixture with profile `torchvision`.
-
-    loc_t comes from the seed reference (torchvision does not expose it; the matching is the same, which
-    is checked here through conf_t_label and num_pos)."""
-    tv = ssd_loss(inputs, options.jaccard_thresh, options.neg_pos, options.variances)
-    seed = multibox_loss(inputs["loc_data"], inputs["conf_data"], inputs["dbox_list"], inputs["targets"],
-                         inputs["num_objs"], options)
-    if not np.array_equal(tv.conf_t_label, seed.conf_t_label.numpy()):
-        raise AssertionError("torchvision's SSD matching differs from the seed's on these inputs")
-    tensors = {name: inputs[name] for name in fixture.INPUTS}
-    tensors.update({
-        "loss_l": np.array(tv.loss_l, dtype=np.float64),
-        "loss_c": np.array(tv.loss_c, dtype=np.float64),
-        "grad_loc": tv.grad_loc.astype(np.float32),
-        "grad_conf": tv.grad_conf.astype(np.float32),
-        "conf_t_label": tv.conf_t_label.astype(np.int64),
-        "loc_t": seed.loc_t.numpy().astype(np.float32),
-        "num_pos": tv.num_pos.astype(np.int64),
-    })
-    metadata = fixture.options_metadata(options, inputs["conf_data"].shape[2], generator, profile="torchvision")
-    fixture.validate(tensors, metadata, "<new fixture>")
-    return tensors, metadata, (tv, seed)
+def evaluate(case, seed):
+    """(tensors, metadata, problems) of one draw of a case."""
+    inputs, options = case.build(np.random.default_rng(seed))
+    generator = fixture.generator_text(f"torchvision {torchvision.__version__}; case {case.name}, "
+                                       f"seed {seed}: {case.description}")
+    tensors, metadata, result = build_retinanet(inputs, options, generator)
+    problems = retinanet_problems(inputs, options, result, case.allow_exact_ties)
+    if case.verify is not None:
+        problems += case.verify(inputs, result, options)
+    return tensors, metadata, problems
 
 
-def double_counted(num_pos, neg_pos, P):
-    """How many of an image's positives torchvision's selection reaches (and counts twice): the ranks
-    past the P - num_pos negatives that the selection ceil(neg_pos num_pos) still covers."""
-    wanted = sum(1 for r in range(P) if r < neg_pos * num_pos)
-    return min(max(wanted - (P - num_pos), 0), num_pos)
-
-
-def run_out_problems(inputs, options, tv_result):
-    """torchvision's sort is not stable: which tied (-inf) positives its selection reaches is unspecified
-    unless it reaches all or none of them. Refuse draws where an image's selection stops inside them."""
-    P = inputs["dbox_list"].shape[0]
-    problems = []
-    for b, n in enumerate(tv_result.num_pos.tolist()):
-        d = double_counted(n, options.neg_pos, P)
-        if 0 < d < n:
-            problems.append(f"image {b}: the selection reaches {d} of its {n} positives (order unspecified)")
-    return problems
-
-
-def ssd_torchvision_problems(inputs, options, results, allow_exact_ties=False):
-    tv, seed = results
-    problems = checks.finite_problems({"grad_loc": tv.grad_loc, "grad_conf": tv.grad_conf})
-    problems += checks.match_problems(seed, options.jaccard_thresh, allow_exact_ties)
-    problems += checks.mining_problems(seed)
-    problems += run_out_problems(inputs, options, tv)
-    r32 = ssd_loss(inputs, options.jaccard_thresh, options.neg_pos, options.variances, dtype=torch.float32)
-    if not np.array_equal(r32.conf_t_label, tv.conf_t_label):
-        problems.append("float32 matching differs from float64")
-    return problems
-
-
-__all__ = ["BOX_LOSSES", "Options", "build_retinanet", "build_ssd_torchvision", "retinanet_problems",
-           "ssd_torchvision_problems", "double_counted"]
+def reference_files():
+    """(file name, tensors, metadata) of the files written beside the default boxes: torchvision's anchors."""
+    anchors = anchor_grid(**FPN_128)
+    # the generator text names the module that held FPN_128 when the file was first written
+    metadata = {"generator": fixture.generator_text("torchvision AnchorGenerator, tv_cases.FPN_128"),
+                "config": repr(FPN_128)}
+    return [("anchors_retinanet_128.safetensors", {"anchors": anchors}, metadata)]

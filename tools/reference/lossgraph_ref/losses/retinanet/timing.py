@@ -1,19 +1,7 @@
-#!/usr/bin/python3
-"""Time torchvision's own RetinaNet loss (RetinaNet.compute_loss: Matcher, focal loss, box loss; float32, CPU).
-
-One shape:
-    /usr/bin/python3 tools/reference/time_retinanet.py --batch 8 --classes 80 [--image-size 512] \
-        [--box-loss l1] [--repeats 20] [--warmup 3] [--threads N]
-prints one JSON line
-    {"impl":"pytorch","batch":B,"forward_ms":{"median":X,"p95":X},
-     "forward_backward_ms":{"median":X,"p95":X},"first_run_ms":X}
-
-Server (for apps/bench, the protocol of time_original.py):
-    /usr/bin/python3 tools/reference/time_retinanet.py --serve [--threads N]
-reads JSON lines on stdin and answers one JSON line per command on stdout:
-    {"cmd":"time","batch":8,"classes":80,"image_size":512,"box_loss":"l1","mode":"forward"|"forward_backward",
-     "repeats":N[,"warmup":K][,"gap":{"kind":"idle"|"busy","ms":20}]} -> {"times_ms":[...],"first_run_ms":X}
-    {"cmd":"quit"} -> exits.  A bad command gets {"error":"..."}.
+"""The retinanet timing problem: torchvision's own RetinaNet loss (RetinaNet.compute_loss: Matcher, focal loss,
+box loss; float32, CPU), timed by tools/reference/time_loss.py --loss retinanet [--image-size 512]
+[--box-loss l1] (defaults: batch 8, 80 classes); a `time` command of its server may carry `image_size` and
+`box_loss`.
 
 The problem is `syntheticRetinanetFeeds` (packages/core/src/losses/retinanet/perf.ts), drawn with numpy from
 the same distribution: torchvision's default RetinaNet anchors (9 per location, sizes x, x 2^(1/3),
@@ -24,15 +12,15 @@ included, as a training step runs it), "forward_backward" adds `(classification 
 .backward()`. Inputs are generated once per shape, outside the timing. Progress goes to stderr only.
 """
 
-import argparse
 import time
 
 import numpy as np
 import torch
 
-from lossgraph_ref import timing
-from lossgraph_ref.torchvision_ref import RetinanetOptions, anchor_grid, retinanet_model, retinanet_sizes
+from .torchvision_ref import RetinanetOptions, anchor_grid, retinanet_model, retinanet_sizes
 
+# the shape parameters, in the order make_inputs takes them, with their defaults
+SHAPE = {"batch": 8, "classes": 80, "image_size": 512, "box_loss": "l1"}
 STRIDES = (8, 16, 32, 64, 128)
 
 
@@ -69,31 +57,3 @@ def call_ms(inputs, mode):
         if mode == "forward_backward":
             (losses["classification"] + losses["bbox_regression"]).backward()
     return (time.perf_counter() - start) * 1e3
-
-
-def main():
-    parser = argparse.ArgumentParser(description="Time torchvision's RetinaNet loss.")
-    parser.add_argument("--serve", action="store_true", help="answer JSON-line commands on stdin")
-    parser.add_argument("--batch", type=int, default=8)
-    parser.add_argument("--classes", type=int, default=80)
-    parser.add_argument("--image-size", type=int, default=512)
-    parser.add_argument("--box-loss", default="l1")
-    parser.add_argument("--repeats", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--threads", type=int, help="torch.set_num_threads")
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    timing.log(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
-    timer = timing.ShapeTimer(make_inputs, call_ms)
-    if args.serve:
-        key_of = lambda c: timer.shape(int(c["batch"]), int(c["classes"]), int(c.get("image_size", 512)),  # noqa: E731
-                                       str(c.get("box_loss", "l1")))
-        timing.serve(timer, key_of, "time_retinanet")
-    else:
-        key = timer.shape(args.batch, args.classes, args.image_size, args.box_loss)
-        timing.report_one_shape(timer, key, args.batch, args.repeats, args.warmup)
-
-
-if __name__ == "__main__":
-    main()

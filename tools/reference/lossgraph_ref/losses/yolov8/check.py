@@ -1,22 +1,15 @@
-#!/usr/bin/python3
-"""Recompute yolov8 fixtures with the float64 reference (lossgraph_ref/yolov8.py) and print the differences.
-
-Usage: /usr/bin/python3 tools/reference/check_yolov8_sample.py [FILE.safetensors ...]
-
-Default: /work/shared/fixtures/yolov8_sample.safetensors, written by Ultralytics' own loss functions.
+"""Recompute a yolov8 fixture with the float64 reference (reference.py) and print the differences
+(check_sample.py; /work/shared/fixtures/yolov8_sample.safetensors was written by Ultralytics' own loss functions).
 Agreement required (two float64 references; stored gradients are float32): losses within 1e-9 relative,
 gradients within 1e-6 · max(1e-3, max |want|) per tensor (float32 rounding of the stored values), fg_mask and
-target_gt_idx exact, under each of the three top-k tie rules. Exit status 1 when a file disagrees.
+target_gt_idx exact, under each of the three top-k tie rules.
 """
-
-import sys
 
 import numpy as np
 
-from lossgraph_ref import safetensors_io
-from lossgraph_ref.yolov8 import options_from_metadata, yolov8_loss
+from ... import safetensors_io
+from .reference import options_from_metadata, yolov8_loss
 
-DEFAULT = "/work/shared/fixtures/yolov8_sample.safetensors"
 LOSS_REL = 1e-9
 GRAD_REL = 1e-6
 LOSSES = ("loss_box", "loss_cls", "loss_dfl")
@@ -57,13 +50,3 @@ def check(path):
         parts = ", ".join(f"{name} {d:.3g}" for name, (d, _) in diff.items())
         print(f"  tie {tie}: {parts}; positives {int(result.fg_mask.sum())} -> {'ok' if not bad else 'FAIL ' + str(bad)}")
     return ok
-
-
-def main(argv):
-    paths = argv[1:] or [DEFAULT]
-    results = [check(p) for p in paths]
-    return 0 if all(results) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

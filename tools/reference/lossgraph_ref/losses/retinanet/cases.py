@@ -1,5 +1,5 @@
-"""Fixture cases checked against torchvision's own losses: the `retinanet` loss and the multibox
-`torchvision` profile. Same conventions as `cases.py`: `build(rng)` returns (inputs, options) and
+"""The `retinanet` fixture cases, checked against torchvision's own RetinaNet loss. Same conventions as the
+multibox cases (losses/multibox/cases.py): `build(rng)` returns (inputs, options) and
 `verify(inputs, result, options)` the ways a draw misses what the case is for.
 
 RetinaNet anchors come from torchvision's AnchorGenerator (pixel coordinates, 9 anchors per location:
@@ -12,24 +12,19 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from . import dbox, draw
-from .multibox import Options
+from ... import draw
 from .torchvision_ref import RetinanetOptions, anchor_grid, retinanet_sizes
-from .tv_fixtures import double_counted
 
 
 @dataclass(frozen=True)
-class TvCase:
+class RetinanetCase:
     name: str
     description: str
     seed: int
-    kind: str  # "retinanet" or "ssd_torchvision"
     build: Callable
     verify: Optional[Callable] = None
     allow_exact_ties: bool = False
 
-
-# -- retinanet draws --------------------------------------------------------------------------------
 
 IMAGE = 128
 # 3 levels (strides 16, 32, 64) on a 128 x 128 image: (64 + 16 + 4) x 9 = 756 anchors
@@ -223,105 +218,36 @@ def _build_fpn(rng):
     return _inputs(rng, anchors, rows, 5, C), RetinanetOptions(box_loss="l1")
 
 
-# -- multibox, torchvision profile ------------------------------------------------------------------
-
-def _random_objects(rng, count, num_classes, min_size=0.05, max_size=0.6):
-    return draw.objects(draw.random_boxes(rng, count, min_size, max_size), draw.random_labels(rng, count, num_classes))
-
-
-def _build_ssd(P, num_classes, batch, max_objects, options=Options(), empty=()):
-    def build(rng):
-        priors = draw.random_priors(rng, P)
-        rows = [None if b in empty else _random_objects(rng, int(rng.integers(1, max_objects + 1)), num_classes)
-                for b in range(batch)]
-        return draw.inputs(rng, priors, rows, max_objects, num_classes), options
-    return build
-
-
-def _build_ssd300(rng):
-    priors = dbox.preset("ssd300").numpy()
-    rows = [_random_objects(rng, int(rng.integers(1, 6)), 5, 0.05, 0.7) for _ in range(2)]
-    return draw.inputs(rng, priors, rows, 5, 5), Options()
-
-
-def _build_run_out(rng):
-    C, P = 4, 24
-    priors = draw.random_priors(rng, P, 0.1, 0.4)
-    chosen = rng.choice(P, 10, replace=False)
-    centres = priors[chosen, :2] + rng.uniform(-0.01, 0.01, (10, 2))
-    crowd = draw.boxes_around(rng, centres, 0.1, 0.4)
-    rows = [draw.objects(crowd, draw.random_labels(rng, 10, C)), _random_objects(rng, 1, C)]
-    return draw.inputs(rng, priors, rows, 10, C), Options()
-
-
-def _verify_run_out(inputs, results, options):
-    tv, _ = results
-    P = inputs["dbox_list"].shape[0]
-    n0, n1 = (int(n) for n in tv.num_pos)
-    problems = []
-    if not (n0 > 0 and double_counted(n0, options.neg_pos, P) == n0):
-        problems.append(f"image 0 ({n0} positives) does not run out of negatives entirely")
-    if double_counted(n1, options.neg_pos, P) != 0:
-        problems.append("image 1 runs out of negatives")
-    return problems
-
-
-def _verify_ssd_empty(inputs, results, options):
-    tv, _ = results
-    return [] if int(tv.num_pos[1]) == 0 and np.abs(tv.grad_conf[1]).max() == 0 else ["image 1 contributes"]
-
-
-def _verify_ssd_no_truths(inputs, results, options):
-    tv, _ = results
-    zero = tv.loss_l == 0 and tv.loss_c == 0 and np.abs(tv.grad_conf).max() == 0 and np.abs(tv.grad_loc).max() == 0
-    return [] if zero else ["a loss or gradient is not 0"]
-
-
-SSD_CUSTOM = Options(jaccard_thresh=0.35, neg_pos=5, variances=(0.15, 0.25))
-
 CASES = [
-    TvCase("retinanet_l1", "RetinaNet loss (torchvision defaults: fg 0.5, bg 0.4, alpha 0.25, gamma 2, l1), "
-           "756 anchors (3 levels on 128 x 128), batch 2, 5 classes, 1-4 truths per image",
-           11000, "retinanet", _build_random("l1"), _verify_foreground),
-    TvCase("retinanet_smooth_l1", "as retinanet_l1 with the smooth_l1 box loss (beta 1)",
-           11100, "retinanet", _build_random("smooth_l1"), _verify_foreground),
-    TvCase("retinanet_giou", "giou box loss on the decoded boxes; some foreground dw beyond the decode clamp",
-           11200, "retinanet", _build_random("giou", clamp_some=True), _verify_clamped),
-    TvCase("retinanet_diou", "diou box loss on the decoded boxes", 11300, "retinanet", _build_random("diou"),
-           _verify_foreground),
-    TvCase("retinanet_ciou", "ciou box loss (aspect term through atan, alpha without gradient); some "
-           "foreground dw beyond the decode clamp", 11400, "retinanet", _build_random("ciou", clamp_some=True),
-           _verify_clamped),
-    TvCase("retinanet_empty_image", "batch 3, image 1 without truths (every anchor -1, focal loss over all "
-           "its anchors, no box loss), giou", 11500, "retinanet", _build_empty, _verify_empty),
-    TvCase("retinanet_no_truths", "no image has truths: box loss 0, focal loss over every anchor",
-           11600, "retinanet", _build_no_truths, _verify_no_truths),
-    TvCase("retinanet_large_logits", "logits of magnitude 20-100, both signs (saturated sigmoid), diou",
-           11700, "retinanet", _build_large_logits, _verify_large_logits),
-    TvCase("retinanet_low_quality_ties", "integer coordinates, deliberate exact IoU ties: truth 0's two best "
-           "anchors tie at IoU 1/3 (below bg) and both are matched back, one to its own best truth 1; "
-           "truths 2 and 3 are identical (the lowest index wins)", 11800, "retinanet", _build_ties,
-           _verify_ties, allow_exact_ties=True),
-    TvCase("retinanet_custom_options", "fg 0.6, bg 0.3, alpha 0.6, gamma 0.5 (below 1), l1",
-           11900, "retinanet", _build_custom, _verify_custom),
-    TvCase("retinanet_alpha_off", "alpha -1 (no class weighting), gamma 0 (plain BCE), smooth_l1",
-           12000, "retinanet", _build_alpha_off, _verify_foreground),
-    TvCase("retinanet_no_low_quality", "Matcher without low-quality matches (metadata "
-           "allow_low_quality_matches false), small truths, ciou", 12100, "retinanet", _build_no_low_quality,
-           _verify_no_low_quality),
-    TvCase("retinanet_fpn_c20", "RetinaNet's 5-level anchors (3069 on 128 x 128), batch 2, 20 classes, l1",
-           12200, "retinanet", _build_fpn, _verify_foreground),
-    TvCase("tv_ssd_random", "torchvision SSD.compute_loss (profile torchvision), 160 random priors, batch 2, "
-           "6 classes", 13000, "ssd_torchvision", _build_ssd(160, 6, 2, 4)),
-    TvCase("tv_ssd300_c5", "profile torchvision on the SSD300 default boxes (8732, the mining fast path), "
-           "batch 2, 5 classes", 13100, "ssd_torchvision", _build_ssd300),
-    TvCase("tv_ssd_negatives_run_out", "P = 24, image 0 with 10 crowded truths: neg_pos * num_pos >= P, so the "
-           "selection takes every negative and every positive again (counted twice); image 1 ordinary",
-           13200, "ssd_torchvision", _build_run_out, _verify_run_out),
-    TvCase("tv_ssd_empty_image", "profile torchvision, batch 3, image 1 without truths",
-           13300, "ssd_torchvision", _build_ssd(96, 5, 3, 3, empty=(1,)), _verify_ssd_empty),
-    TvCase("tv_ssd_no_truths", "profile torchvision, no truths in the batch: losses and gradients 0",
-           13400, "ssd_torchvision", _build_ssd(64, 4, 2, 2, empty=(0, 1)), _verify_ssd_no_truths),
-    TvCase("tv_ssd_custom_options", "profile torchvision, jaccard_thresh 0.35, neg_pos 5, variance 0.15,0.25",
-           13500, "ssd_torchvision", _build_ssd(128, 7, 2, 4, options=SSD_CUSTOM)),
+    RetinanetCase("retinanet_l1", "RetinaNet loss (torchvision defaults: fg 0.5, bg 0.4, alpha 0.25, gamma 2, l1), "
+                  "756 anchors (3 levels on 128 x 128), batch 2, 5 classes, 1-4 truths per image",
+                  11000, _build_random("l1"), _verify_foreground),
+    RetinanetCase("retinanet_smooth_l1", "as retinanet_l1 with the smooth_l1 box loss (beta 1)",
+                  11100, _build_random("smooth_l1"), _verify_foreground),
+    RetinanetCase("retinanet_giou", "giou box loss on the decoded boxes; some foreground dw beyond the decode clamp",
+                  11200, _build_random("giou", clamp_some=True), _verify_clamped),
+    RetinanetCase("retinanet_diou", "diou box loss on the decoded boxes", 11300, _build_random("diou"),
+                  _verify_foreground),
+    RetinanetCase("retinanet_ciou", "ciou box loss (aspect term through atan, alpha without gradient); some "
+                  "foreground dw beyond the decode clamp", 11400, _build_random("ciou", clamp_some=True),
+                  _verify_clamped),
+    RetinanetCase("retinanet_empty_image", "batch 3, image 1 without truths (every anchor -1, focal loss over all "
+                  "its anchors, no box loss), giou", 11500, _build_empty, _verify_empty),
+    RetinanetCase("retinanet_no_truths", "no image has truths: box loss 0, focal loss over every anchor",
+                  11600, _build_no_truths, _verify_no_truths),
+    RetinanetCase("retinanet_large_logits", "logits of magnitude 20-100, both signs (saturated sigmoid), diou",
+                  11700, _build_large_logits, _verify_large_logits),
+    RetinanetCase("retinanet_low_quality_ties", "integer coordinates, deliberate exact IoU ties: truth 0's two best "
+                  "anchors tie at IoU 1/3 (below bg) and both are matched back, one to its own best truth 1; "
+                  "truths 2 and 3 are identical (the lowest index wins)", 11800, _build_ties,
+                  _verify_ties, allow_exact_ties=True),
+    RetinanetCase("retinanet_custom_options", "fg 0.6, bg 0.3, alpha 0.6, gamma 0.5 (below 1), l1",
+                  11900, _build_custom, _verify_custom),
+    RetinanetCase("retinanet_alpha_off", "alpha -1 (no class weighting), gamma 0 (plain BCE), smooth_l1",
+                  12000, _build_alpha_off, _verify_foreground),
+    RetinanetCase("retinanet_no_low_quality", "Matcher without low-quality matches (metadata "
+                  "allow_low_quality_matches false), small truths, ciou", 12100, _build_no_low_quality,
+                  _verify_no_low_quality),
+    RetinanetCase("retinanet_fpn_c20", "RetinaNet's 5-level anchors (3069 on 128 x 128), batch 2, 20 classes, l1",
+                  12200, _build_fpn, _verify_foreground),
 ]
