@@ -116,8 +116,7 @@ export async function runCase(
   const compiled = await compile({ graph });
   try {
     const got = await compiled.run(feeds);
-    for (const [name, w] of Object.entries(want))
-      assertClose(`${c.name} ${name}`, got[name], w, options.rtol ?? 1e-4);
+    for (const [name, w] of Object.entries(want)) assertClose(`${c.name} ${name}`, got[name], w, options.rtol ?? 1e-4);
   } finally {
     await compiled.dispose();
   }
