@@ -69,9 +69,10 @@ export function assignTargets(b: GraphBuilder, inp: AssignerInputs): Assignment 
   const overlaps = b.where(inBox, ultralyticsCiou(truth, predicted).maximum(0), 0); // u [B,M,A]
   const classes = b.range('C');
   const labels = table.slice(2, 4, 5).squeeze(2).cast('int32').maximum(0).minimum(classes.max()); // [B,M]
-  // each truth's class logit at every anchor, gathered along the classes before the small [B,A,M] is
-  // transposed (transposing the [B,A,C] logits first would copy all of them)
-  const classLogit = inp.logits.gatherElements(labels.unsqueeze(1).expand(['B', 'A', 'M']), 2).transpose([0, 2, 1]); // [B,M,A]
+  // each truth's class logit at every anchor. Gathering along C first and transposing the small [B,A,M] result
+  // would save a [B,C,A] copy, but onnxruntime-web's WebGPU layout pass then makes two Transposes of int32
+  // indices, which have no WebGPU kernel (apps/bench/scripts/webgpu-placement.ts shows it)
+  const classLogit = inp.logits.transpose([0, 2, 1]).gatherElements(labels.unsqueeze(2).expand(['B', 'M', 'A']), 1); // [B,M,A]
   const align = b.where(inBox, sigmoidPower(classLogit, inp.alpha).mul(nonNegativePower(overlaps, inp.beta)), 0); // t [B,M,A]
 
   const [, picks] = align.topk(inp.topk, 2); // [B,M,k]
