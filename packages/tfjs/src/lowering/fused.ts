@@ -51,7 +51,7 @@ function softmaxCrossEntropy(logits: tf.Tensor, labels: tf.Tensor, traits: Backe
     const shifted = tf.sub(logits, operand('sub', shiftMax(logits, last, traits), logits.shape, traits));
     const lse = tf.log(tf.sum(expOfNonPositive(shifted, traits), last));
     // the label's shifted logit, picked in the wasm heap: reading `shifted` out would copy all of it into
-    // fresh JS memory every run (a YOLOv8 loss's [B,A,4,16] bins: 34 MB per call)
+    // fresh JS memory every run (a [16, 8400, 4, 16] tensor: 34 MB per call)
     for (const label of labels.dataSync() as Int32Array) checkLabel(label, c, 'softmaxCrossEntropy');
     const rowStart = tf.mul(tf.range(0, labels.size, 1, 'int32'), tf.scalar(c, 'int32'));
     const at = tf.add(rowStart, tf.reshape(labels, [-1]));
