@@ -70,7 +70,6 @@ class TrainCase:
     # whose priors is positive or mined gives its head and the layers feeding only it no gradient)
     box_sides: tuple = (0.15, 0.6)
     max_objects: int = MAX_OBJECTS  # truths per image: 1 to this many
-    build: Optional[Callable] = None  # (case, seed) -> build's result: a loss folder's own draw (lossgraph_ref/losses)
     # a grad/param/state/eval tolerance above this rejects the draw; a real network whose PyTorch float32 run
     # itself deviates more takes a larger cap, and the file then says where its float32 gradient error lies
     tolerance_cap: float = TOLERANCE_CAP
@@ -93,18 +92,19 @@ def draw_batch(case, rng):
         if n == 0:
             rows.append(None)
             continue
-        boxes, labels = _hooks(case).truths(case, rng, draw.random_boxes(rng, n, *case.box_sides))
+        boxes, labels = _hooks(case).truths(case, rng, n)
         rows.append(draw.objects(boxes, labels))
     targets, num_objs = draw.pad(rows, case.max_objects)
     return images, targets, num_objs
 
 
 def priors(case, module, images):
-    """('dbox_list', [P, 4] cx cy w h normalised) or ('anchors', [A, 4] x1 y1 x2 y2 pixels), float32."""
+    """The batch's non-model loss inputs by name, float32: {'dbox_list': [P, 4] cx cy w h normalised},
+    {'anchors': [A, 4] x1 y1 x2 y2 pixels} or yolov8's {'anchor_points': [A, 2], 'stride_tensor': [A, 1]}."""
     if case.priors is not None:
         name, values = case.priors(module, torch.from_numpy(images))
-        return name, np.ascontiguousarray(values.numpy() if isinstance(values, torch.Tensor) else values,
-                                          dtype=np.float32)
+        return {name: np.ascontiguousarray(values.numpy() if isinstance(values, torch.Tensor) else values,
+                                           dtype=np.float32)}
     return _hooks(case).priors(case)
 
 
@@ -332,8 +332,6 @@ def zero_gradient_split(run64, runs32):
 
 def build(case, seed):
     """(tensors, metadata, problems) of one draw of `case`."""
-    if case.build is not None:
-        return case.build(case, seed)
     torch.manual_seed(seed)
     module = case.model(case.num_classes)
     if case.prepare is not None:
@@ -344,9 +342,8 @@ def build(case, seed):
     images, targets, num_objs = draw_batch(case, rng)
     model_bytes = export(case, module, images)
     load_onnx_state(module, model_bytes)
-    prior_name, prior_values = priors(case, module, images)
     tensors = {"model_onnx": np.frombuffer(model_bytes, dtype=np.uint8).copy(), "images": images,
-               prior_name: prior_values, "targets": targets, "num_objs": num_objs}
+               **priors(case, module, images), "targets": targets, "num_objs": num_objs}
     metadata = {**loss_metadata(case), **case.optimizer, "steps": str(case.steps), "batchnorm": "train",
                 "batchnorm_momentum": _float(case.batchnorm_momentum), "outputs": ",".join(outputs_of(case)),
                 "seed": str(seed), "generator": generator_text(case, seed), **case.extra_metadata}

@@ -14,7 +14,8 @@ without one has no such job):
 - `training`: `OUTPUTS` (the model outputs the loss reads) and `make_loss(metadata, tensors)` (the loss on
   tensors that keep their graph);
 - `train_cases`: its training-step fixture cases `CASES` and what train_fixtures.py's draw needs of the loss:
-  `truths`, `priors`, `metadata` and `problems` (a loss whose cases have their own `build` needs none);
+  `truths(case, rng, n)` (an image's n boxes and labels), `priors(case)` (the batch's non-model loss inputs by
+  name), `metadata(case)` and `problems(case, loss_fn, tensors, run64)`;
 - `timing`: its timing problem: `SHAPE` (shape parameters and defaults, in key order), `make_inputs(*shape)`
   and `call_ms(inputs, mode)` (time_loss.py).
 

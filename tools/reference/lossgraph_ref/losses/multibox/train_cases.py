@@ -19,13 +19,14 @@ SSD64 = {"input_size": IMAGE_SIZE, "feature_maps": [8, 4], "steps": [8, 16], "mi
          "max_sizes": [32, 48], "aspect_ratios": [[2], [2, 3]]}
 
 
-def truths(case, rng, boxes):
-    """(boxes, labels) of one image's truths: normalised boxes, labels 1 .. C-1 (0 is the background)."""
-    return boxes, draw.random_labels(rng, len(boxes), case.num_classes)
+def truths(case, rng, n):
+    """(boxes, labels) of one image's n truths: normalised boxes, labels 1 .. C-1 (0 is the background)."""
+    boxes = draw.random_boxes(rng, n, *case.box_sides)
+    return boxes, draw.random_labels(rng, n, case.num_classes)
 
 
 def priors(case):
-    return "dbox_list", make_dbox_list(SSD64).numpy()
+    return {"dbox_list": make_dbox_list(SSD64).numpy()}
 
 
 def _tv_ssdlite_priors(module, images):

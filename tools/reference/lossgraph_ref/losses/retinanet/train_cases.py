@@ -10,6 +10,7 @@ import torch
 from torchvision.models.detection import _utils as det_utils
 from torchvision.ops import boxes as box_ops
 
+from ... import draw
 from ...train_fixtures import IMAGE_SIZE, TrainCase
 from ...train_optimizers import ADAM, ADAM_NOTE
 from .fixtures import retinanet_match_problems
@@ -25,14 +26,15 @@ SGD_RETINANET = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "0.0001", "mo
                  "nesterov": "false"}
 
 
-def truths(case, rng, boxes):
-    """(boxes, labels) of one image's truths: boxes in pixels, labels 0 .. C-1."""
-    return (boxes * case.image_size).astype(np.float32), rng.integers(0, case.num_classes, len(boxes))
+def truths(case, rng, n):
+    """(boxes, labels) of one image's n truths: boxes in pixels, labels 0 .. C-1."""
+    boxes = draw.random_boxes(rng, n, *case.box_sides)
+    return (boxes * case.image_size).astype(np.float32), rng.integers(0, case.num_classes, n)
 
 
 def priors(case):
     feature_sizes, bases = RETINANET_LEVELS
-    return "anchors", anchor_grid(IMAGE_SIZE, feature_sizes, retinanet_sizes(bases))
+    return {"anchors": anchor_grid(IMAGE_SIZE, feature_sizes, retinanet_sizes(bases))}
 
 
 def _float(value):

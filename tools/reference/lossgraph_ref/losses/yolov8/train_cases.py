@@ -1,7 +1,5 @@
-"""The yolov8 training-step fixture case (docs/FIXTURES.md "Training steps", loss `yolov8`) and its draw.
-
-A draw goes as lossgraph_ref/train_fixtures.py's `build` (export, the ONNX state, the float64 run, PyTorch's
-float32 runs giving the tolerances, the activation checks), with what is the YOLOv8 loss's own: targets in
+"""The yolov8 training-step fixture case (docs/FIXTURES.md "Training steps", loss `yolov8`) and the hooks of
+lossgraph_ref/train_fixtures.py's `build` that are the YOLOv8 loss's own: targets in
 pixels (one large truth per image, so that the stride-32 level wins some), `anchor_points` and `stride_tensor`
 as the batch's non-model loss inputs, and the assigner's float32 margins (cases.py) plus
 the CIoU's min/max operands checked at the forward of every step.
@@ -10,12 +8,11 @@ the CIoU's min/max operands checked at the forward of every step.
 import numpy as np
 import torch
 
-from ... import draw, training, train_fixtures
 from ...train_fixtures import TrainCase
 from ...train_models import randomise_batch_norms
 from .cases import margin_problems, run
 from .reference import Options, make_anchors
-from .training import OUTPUTS, PRIORS, options_metadata
+from .training import PRIORS, options_metadata
 from .train_model import REG_MAX, STRIDES, TinyYolo
 
 OPTIONS = Options(reg_max=REG_MAX)  # Ultralytics' defaults otherwise: topk 10, alpha 0.5, beta 6, gains 7.5 / 0.5 / 1.5
@@ -24,28 +21,29 @@ LARGE_SIDES = (40.0, 60.0)  # px, the first truth of an image
 SIDES = (10.0, 40.0)  # px, the others
 
 # Ultralytics' default optimizer for detection training: SGD, momentum 0.937, Nesterov, weight decay 5e-4
-QUANTITIES = ("loss", "grad", "param", "state", "eval")
-
 SGD_ULTRALYTICS = {"optimizer": "sgd", "lr": "0.01", "weight_decay": "0.0005", "momentum": "0.937",
                    "dampening": "0.0", "nesterov": "true"}
 
 
-def draw_batch(case, rng):
-    """(images [B, 3, H, W], targets [B, M, 5] in pixels, num_objs [B]); labels in [0, C)."""
+def truths(case, rng, n):
+    """(boxes, labels) of one image's n truths: boxes in pixels (the first one large, so that the stride-32 level
+    wins some), labels 0 .. C-1."""
     size = case.image_size
-    images = rng.standard_normal((case.batch, 3, size, size)).astype(np.float32)
-    rows = []
-    for b in range(case.batch):
-        n = 0 if b == case.empty_image else int(rng.integers(1, case.max_objects + 1))
-        if n == 0:
-            rows.append(None)
-            continue
-        sides = np.concatenate([rng.uniform(*LARGE_SIDES, (1, 2)), rng.uniform(*SIDES, (n - 1, 2))])
-        corner = rng.uniform(0, 1, (n, 2)) * (size - sides)
-        boxes = np.concatenate([corner, corner + sides], 1).astype(np.float32)
-        rows.append(draw.objects(boxes, rng.integers(0, case.num_classes, n)))
-    targets, num_objs = draw.pad(rows, case.max_objects)
-    return images, targets, num_objs
+    sides = np.concatenate([rng.uniform(*LARGE_SIDES, (1, 2)), rng.uniform(*SIDES, (n - 1, 2))])
+    corner = rng.uniform(0, 1, (n, 2)) * (size - sides)
+    boxes = np.concatenate([corner, corner + sides], 1).astype(np.float32)
+    return boxes, rng.integers(0, case.num_classes, n)
+
+
+def priors(case):
+    """`anchor_points` and `stride_tensor` of the case's image size, as Ultralytics' make_anchors gives them."""
+    points, strides = make_anchors((case.image_size, case.image_size), STRIDES)
+    return {"anchor_points": points.numpy().astype(np.float32), "stride_tensor": strides.numpy().astype(np.float32)}
+
+
+def metadata(case):
+    return {"loss": "yolov8", **options_metadata(OPTIONS), "num_classes": str(case.num_classes),
+            "image_size": str(case.image_size), "strides": ",".join(str(s) for s in STRIDES)}
 
 
 def _pred_boxes(D, points, reg_max):
@@ -76,7 +74,7 @@ def step_problems(k, D, X, tensors, options):
     return problems, result
 
 
-def loss_problems(case, loss_fn, tensors):
+def problems(case, loss_fn, tensors, run64):
     """Every step's margins; at step 0, a positive on every level (else a head branch gets no box gradient)."""
     problems = []
     for k, (D, X) in enumerate(loss_fn.history[:case.steps]):
@@ -90,58 +88,6 @@ def loss_problems(case, loss_fn, tensors):
     return problems
 
 
-def finish(tensors, metadata, problems, run64, runs32):
-    """The tolerances from PyTorch's float32 runs and the expected values, as train_fixtures.build stores them."""
-    errors = {}
-    for run32 in runs32.values():
-        for q, err in training.errors(run32, run64).items():
-            errors[q] = max(errors.get(q, 0.0), err)
-    for q in QUANTITIES:
-        metadata[f"float32_torch_{q}_error"] = f"{errors[q]:.3e}"
-        metadata[f"{q}_tolerance"] = f"{max(train_fixtures.TOLERANCE_FLOOR, 10 * errors[q]):.3e}"
-    if float(metadata["loss_tolerance"]) > train_fixtures.TOLERANCE_FLOOR:
-        problems.append(f"float32 losses off by {errors['loss']:.1e}: the per-step losses must stay a sharp check")
-    problems += [f"{q} tolerance {metadata[f'{q}_tolerance']} above {train_fixtures.TOLERANCE_CAP:g}"
-                 for q in QUANTITIES[1:] if float(metadata[f"{q}_tolerance"]) > train_fixtures.TOLERANCE_CAP]
-    for name, value in run64.losses.items():
-        tensors[name] = np.array(value, dtype=np.float64)
-    for prefix, values in (("grad/", run64.grads), ("param/", run64.params), ("state/", run64.state),
-                           ("train_", run64.train_out), ("eval_", run64.eval_out)):
-        for name, value in values.items():
-            tensors[prefix + name] = value.astype(np.float32)
-    return tensors, metadata, problems
-
-
-def build(case, seed):
-    """(tensors, metadata, problems) of one draw of `case` (train_fixtures.build's steps, yolov8's batch)."""
-    torch.manual_seed(seed)
-    module = case.model(case.num_classes)
-    with torch.no_grad():
-        randomise_batch_norms(module, torch.Generator().manual_seed(seed))
-    module.train()
-    rng = np.random.default_rng(seed)
-    images, targets, num_objs = draw_batch(case, rng)
-    model_bytes = train_fixtures.export(case, module, images)
-    train_fixtures.load_onnx_state(module, model_bytes)
-    points, strides = make_anchors((case.image_size, case.image_size), STRIDES)
-    tensors = {"model_onnx": np.frombuffer(model_bytes, dtype=np.uint8).copy(), "images": images,
-               "anchor_points": points.numpy().astype(np.float32), "stride_tensor": strides.numpy().astype(np.float32),
-               "targets": targets, "num_objs": num_objs}
-    metadata = {"loss": "yolov8", **options_metadata(OPTIONS), "num_classes": str(case.num_classes),
-                "image_size": str(case.image_size), "strides": ",".join(str(s) for s in STRIDES),
-                **case.optimizer, "steps": str(case.steps), "batchnorm": "train",
-                "batchnorm_momentum": repr(float(case.batchnorm_momentum)),
-                "outputs": ",".join(OUTPUTS), "seed": str(seed),
-                "generator": train_fixtures.generator_text(case, seed), **case.extra_metadata}
-    loss64 = training.make_loss(metadata, tensors)
-    run64 = train_fixtures.module_run(module, images, loss64, metadata, case.steps, torch.float64)
-    runs32 = train_fixtures.float32_runs(module, images, tensors, metadata, case.steps)
-    problems = train_fixtures.activation_problems(model_bytes, images, case.batchnorm_momentum, case.maxpool_tol)
-    problems += loss_problems(case, loss64, tensors)
-    problems += train_fixtures.run_problems(run64, runs32)
-    return finish(tensors, metadata, problems, run64, runs32)
-
-
 CASES = [
     TrainCase(
         name="train_yolov8_tiny_sgd_nesterov",
@@ -151,5 +97,5 @@ CASES = [
                     f"{REG_MAX}, C 3, yolov8 loss (Ultralytics' defaults otherwise), image 1 without objects, "
                     "SGD lr 0.01 momentum 0.937 Nesterov weight decay 5e-4 (Ultralytics' defaults), B 3, 64x64",
         loss="yolov8", model=TinyYolo, num_classes=3, optimizer=SGD_ULTRALYTICS, first_seed=20262106,
-        empty_image=1, batch=3, build=build),
+        empty_image=1, batch=3, prepare=randomise_batch_norms),
 ]
